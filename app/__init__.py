@@ -1,0 +1,103 @@
+"""Laurel: national contests for college students, from registration to the official results."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import config as laurel_config
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, commands, error handlers."""
+    app = Flask(__name__, instance_path=os.environ.get("LAUREL_INSTANCE_PATH") or None, instance_relative_config=True)
+    _configure(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_templates_helpers(app)
+
+    from app.cli import register_commands
+    from app.errors import register_error_handlers
+    from app.security import register_security_headers
+
+    register_error_handlers(app)
+    register_commands(app)
+    register_security_headers(app)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    return app
+
+
+def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    """Defaults, then instance/config.py (created with a random key on first run), then LAUREL_*, then tests."""
+    app.config.from_mapping(laurel_config.DEFAULTS)
+    if test_config is None:
+        laurel_config.ensure_instance_config(app.instance_path)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(laurel_config.environment_overrides())
+    if test_config is not None:
+        app.config.update(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = laurel_config.database_uri(app.config, app.instance_path)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    app.config["API_SPEC_OPTIONS"] = {
+        "security": [{"bearerAuth": []}],
+        "info": {"description": "Laurel's JSON API. Every operation calls the same services as the browser."},
+    }
+    laurel_config.check_secret_key(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def select_locale() -> str:
+    """The language chosen with the switch, else the user's, else the browser's best match."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("language")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import database  # noqa: F401  (SQLite pragmas)
+    from app.auth.sessions import BrowserOnlySessionInterface
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    app.session_interface = BrowserOnlySessionInterface()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.api import register_api
+    from app.auth.routes import bp as auth
+    from app.colleges.routes import bp as colleges
+    from app.contests.routes import bp as contests
+    from app.public.routes import bp as public
+
+    for blueprint in (public, auth, colleges, contests):
+        app.register_blueprint(blueprint)
+    register_api(app)
+
+
+def _register_templates_helpers(app: Flask) -> None:
+    from app.templating import register_template_helpers
+
+    register_template_helpers(app)

@@ -1,0 +1,37 @@
+"""The JSON API under /api/v1: the domain blueprints, the generated spec, and its docs page."""
+
+from pathlib import Path
+
+import swagger_ui_bundle
+from flask import Blueprint, Flask, render_template, send_from_directory
+
+from app.extensions import api, csrf
+
+SWAGGER_UI_DIR = Path(swagger_ui_bundle.swagger_ui_path)
+
+docs = Blueprint("api_docs", __name__, url_prefix="/api/v1")
+
+
+@docs.route("/docs")
+def page():
+    """Swagger UI, served from the pinned swagger-ui-bundle package, nothing from the internet."""
+    return render_template("api/docs.html")
+
+
+@docs.route("/docs/assets/<path:filename>")
+def asset(filename: str):
+    return send_from_directory(SWAGGER_UI_DIR, filename, max_age=86400)
+
+
+def register_api(app: Flask) -> None:
+    from app.auth.api import blp as auth_api
+    from app.colleges.api import blp as colleges_api
+    from app.contests.api import blp as contests_api
+
+    api.init_app(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    for blueprint in (auth_api, colleges_api, contests_api):
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)  # bearer tokens only; browsers' cookies never reach /api
+    csrf.exempt(docs)
+    app.register_blueprint(docs)

@@ -1,0 +1,1 @@
+"""Sign-in, sign-out, the account page, API tokens and users."""

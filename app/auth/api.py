@@ -1,0 +1,75 @@
+"""API: health, tokens, the current user, and creating users."""
+
+from flask import abort, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import text
+
+from app.auth import services
+from app.auth.limits import login_rate_limit, note_failed_login
+from app.auth.schemas import HealthSchema, TokenRequestSchema, TokenSchema, UserCreateSchema, UserSchema
+from app.errors import AuthenticationError
+from app.extensions import db
+from app.models import utcnow
+from app.permissions import can_create_users, login_required
+
+blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Health, tokens and users")
+
+
+@blp.route("/health", methods=["GET"])
+@blp.response(200, HealthSchema)
+@blp.doc(operationId="getHealth", security=[])
+def get_health():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # the database is down: say so instead of failing
+        db.session.rollback()
+        return {"status": "degraded", "database": "error"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@blp.route("/tokens", methods=["POST"])
+@login_rate_limit
+@blp.arguments(TokenRequestSchema)
+@blp.response(201, TokenSchema)
+@blp.doc(operationId="createToken", security=[])
+def create_token(data):
+    user = services.authenticate(data["email"], data["password"])
+    if user is None:
+        note_failed_login()
+        raise AuthenticationError(_("Wrong email or password."))
+    token = services.issue_token(user, now=utcnow())
+    db.session.commit()
+    return {"token": token, "user": user}
+
+
+@blp.route("/tokens/current", methods=["DELETE"])
+@login_required
+@blp.response(204)
+@blp.doc(operationId="revokeToken")
+def revoke_token():
+    _scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    services.revoke_token(token.strip(), now=utcnow())
+    db.session.commit()
+
+
+@blp.route("/me", methods=["GET"])
+@login_required
+@blp.response(200, UserSchema)
+@blp.doc(operationId="getMe")
+def get_me():
+    return current_user
+
+
+@blp.route("/users", methods=["POST"])
+@login_required
+@blp.arguments(UserCreateSchema)
+@blp.response(201, UserSchema)
+@blp.doc(operationId="createUser")
+def create_user(data):
+    if not can_create_users(current_user):
+        abort(403)
+    user = services.create_user(actor=current_user, now=utcnow(), **data)
+    db.session.commit()
+    return user

@@ -1,0 +1,83 @@
+"""Sign-in, sign-out, the account page and the language switch."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.auth import services
+from app.auth.forms import LoginForm, PasswordChangeForm
+from app.auth.limits import login_rate_limit, note_failed_login
+from app.errors import ContestError
+from app.extensions import db
+from app.forms import show_error_on_form
+from app.models import utcnow
+from app.permissions import login_required
+
+bp = Blueprint("auth", __name__)
+
+def _safe_next(target: str | None) -> str | None:
+    """Only paths on this site: never another host, so login cannot bounce users away."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_rate_limit
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()  # a new session on every sign-in
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("public.dashboard"))
+        note_failed_login()
+        form.password.errors.append(_("Wrong email or password."))
+    demo_logins = None
+    if current_app.config["DEMO_MODE"]:
+        from app.demo import demo_logins as loaded_demo_logins
+
+        demo_logins = loaded_demo_logins()
+    return render_template("auth/login.html", form=form, demo_logins=demo_logins)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, current_password=form.current_password.data,
+                new_password=form.new_password.data, now=utcnow(),
+            )
+        except ContestError as error:
+            db.session.rollback()
+            show_error_on_form(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # this session goes on; the others end
+            flash(_("Your password is changed. Your other sessions and API tokens have ended."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.route("/language/<code>")
+def set_language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["language"] = code
+    return redirect(_safe_next(request.args.get("next")) or url_for("public.index"))

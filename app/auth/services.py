@@ -1,0 +1,193 @@
+"""Accounts: sign-in, users and roles, passwords, API tokens. Functions flush, never commit."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app import audit
+from app.errors import InvalidDataError, StateConflictError
+from app.extensions import db
+from app.colleges.services import province_exists
+from app.models import COORDINATOR, ROLES, ApiToken, College, Contest, RoleAssignment, User
+from app.models.people import normalize_email
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 200
+# Checked when the email is unknown, so that a wrong email costs as long as a wrong password.
+_TIMING_DUMMY_HASH: dict[str, str] = {}
+
+
+def _hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
+def _dummy_hash() -> str:
+    method = _hash_method()
+    if method not in _TIMING_DUMMY_HASH:
+        _TIMING_DUMMY_HASH[method] = generate_password_hash(secrets.token_hex(8), method=method)
+    return _TIMING_DUMMY_HASH[method]
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None.
+
+    A wrong password and an unknown email look the same to the caller, and take as long.
+    """
+    user = find_user_by_email(email or "")
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not user.check_password(password or "") or not user.is_active:
+        return None
+    return user
+
+
+def check_password_rule(password: str, field: str = "password") -> None:
+    """A password has 8 to 200 characters."""
+    if not MIN_PASSWORD_LENGTH <= len(password or "") <= MAX_PASSWORD_LENGTH:
+        raise InvalidDataError(
+            _("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+            fields={field: [_("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]},
+        )
+
+
+def _validate_role_scope(
+    role: str, contest_id: int | None, college_id: int | None, province: str | None
+) -> None:
+    """A coordinator belongs to one college in one contest; ids and provinces must exist."""
+    fields: dict[str, list[str]] = {}
+    if role not in ROLES:
+        fields["role"] = [_("Choose one of: %(roles)s.", roles=", ".join(ROLES))]
+    if role == COORDINATOR:
+        if college_id is None:
+            fields["college_id"] = [_("A coordinator needs a college.")]
+        if contest_id is None:
+            fields["contest_id"] = [_("A coordinator needs a contest.")]
+    if contest_id is not None and db.session.get(Contest, contest_id) is None:
+        fields["contest_id"] = [_("No contest has id %(id)s.", id=contest_id)]
+    if college_id is not None and db.session.get(College, college_id) is None:
+        fields["college_id"] = [_("No college has id %(id)s.", id=college_id)]
+    if province and not province_exists(province):
+        fields["province"] = [_("Unknown province %(name)s; write it in full, as 浙江省.", name=province)]
+    if fields:
+        raise InvalidDataError(_("The role cannot be given as asked."), fields=fields)
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str,
+    now: datetime,
+    actor: User | None = None,
+    contest_id: int | None = None,
+    college_id: int | None = None,
+    province: str | None = None,
+) -> User:
+    """Create a user holding one role. Emails are unique regardless of case (409 when taken)."""
+    email = normalize_email(email)
+    name = (name or "").strip()
+    fields: dict[str, list[str]] = {}
+    if not name:
+        fields["name"] = [_("Enter a name.")]
+    if fields:
+        raise InvalidDataError(_("The user cannot be created."), fields=fields)
+    check_password_rule(password)
+    _validate_role_scope(role, contest_id, college_id, province)
+    if find_user_by_email(email) is not None:
+        raise StateConflictError(
+            _("A user with the email %(email)s already exists.", email=email),
+            code="email_taken", fields={"email": [_("This email is taken.")]},
+        )
+    user = User(email=email, name=name)
+    user.set_password(password, _hash_method())
+    user.roles.append(RoleAssignment(role=role, contest_id=contest_id, college_id=college_id, province=province))
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        actor=actor, action="user.create", object_type="user", object_id=user.id, now=now,
+        after={"email": email, "name": name, "role": role, "contest_id": contest_id, "college_id": college_id},
+    )
+    return user
+
+
+def grant_role(
+    user: User, role: str, *, now: datetime, actor: User | None = None,
+    contest_id: int | None = None, college_id: int | None = None, province: str | None = None,
+) -> RoleAssignment:
+    """Give a user one more role; giving a role they already hold changes nothing."""
+    _validate_role_scope(role, contest_id, college_id, province)
+    for assignment in user.roles:
+        if (assignment.role, assignment.contest_id, assignment.college_id) == (role, contest_id, college_id):
+            return assignment
+    assignment = RoleAssignment(role=role, contest_id=contest_id, college_id=college_id, province=province)
+    user.roles.append(assignment)
+    db.session.flush()
+    audit.record(
+        actor=actor, action="user.grant_role", object_type="user", object_id=user.id, now=now,
+        after={"role": role, "contest_id": contest_id, "college_id": college_id, "province": province},
+    )
+    return assignment
+
+
+def change_password(user: User, *, current_password: str, new_password: str, now: datetime) -> None:
+    """Change the password; this ends the user's other sessions and revokes their API tokens."""
+    if not user.check_password(current_password or ""):
+        raise InvalidDataError(
+            _("The current password is wrong."), fields={"current_password": [_("This is not your current password.")]}
+        )
+    check_password_rule(new_password, field="new_password")
+    user.set_password(new_password, _hash_method())
+    user.session_version += 1
+    db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+    )
+    db.session.flush()
+    audit.record(actor=user, action="user.change_password", object_type="user", object_id=user.id, now=now)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(user: User, *, now: datetime) -> str:
+    """A new bearer token for `user`, valid for TOKEN_DAYS days. Only its hash is kept."""
+    token = "lrl_" + secrets.token_urlsafe(32)
+    db.session.add(
+        ApiToken(
+            user_id=user.id, token_hash=hash_token(token), created_at=now,
+            expires_at=now + timedelta(days=current_app.config["TOKEN_DAYS"]),
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str, *, now: datetime) -> User | None:
+    """The user a bearer token belongs to, when it is neither revoked nor expired."""
+    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if api_token is None or not api_token.is_valid(now):
+        return None
+    return api_token.user
+
+
+def revoke_token(token: str, *, now: datetime) -> bool:
+    """Revoke one token; True when it was valid until now."""
+    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if api_token is None or api_token.revoked_at is not None:
+        return False
+    api_token.revoked_at = now
+    db.session.flush()
+    return True

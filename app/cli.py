@@ -1,0 +1,143 @@
+"""Command-line tools: `flask --app wsgi users|colleges|demo|backup ...`.
+
+Each command calls the same services as the browser and the API, then commits once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from app.errors import ContestError, InvalidRowsError
+from app.extensions import db
+from app.models import ROLES, College, utcnow
+
+
+def _fail(error: ContestError) -> None:
+    db.session.rollback()
+    lines = [error.message]
+    for name, messages in error.fields.items():
+        lines.extend(f"  {name}: {message}" for message in messages)
+    if isinstance(error, InvalidRowsError):
+        lines.extend(f"  row {row['row']}, {row.get('column', '')}: {row['message']}" for row in error.rows)
+    raise click.ClickException("\n".join(lines))
+
+
+users = click.Group("users", help="Manage user accounts.")
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", required=True, help="at least 8 characters")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--contest-id", type=int, help="the contest, for coordinators and judges")
+@click.option("--college-code", help="the college's 10-digit code, for coordinators")
+@click.option("--province", help="a province written in full, as 浙江省")
+def create_user_command(email, name, password, role, contest_id, college_code, province):
+    """Create a user with one role."""
+    from app.auth.services import create_user
+
+    college_id = None
+    if college_code:
+        college_id = db.session.scalar(select(College.id).where(College.code == college_code))
+        if college_id is None:
+            raise click.ClickException(f"No college has the code {college_code}; import the colleges list first.")
+    try:
+        user = create_user(email=email, name=name, password=password, role=role, now=utcnow(),
+                           contest_id=contest_id, college_id=college_id, province=province)
+    except ContestError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created {role} {user.email} (id {user.id}).")
+
+
+colleges = click.Group("colleges", help="The national colleges list.")
+
+
+@colleges.command("import")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_colleges_command(file: Path | None):
+    """Import colleges from FILE (.csv or .xlsx); by default the national list shipped with Laurel."""
+    from app.colleges.services import NATIONAL_LIST, import_colleges
+    from app.spreadsheets import read_table
+
+    file = file or NATIONAL_LIST
+    started = time.perf_counter()
+    try:
+        with file.open("rb") as handle:
+            summary = import_colleges(read_table(handle, file.name), now=utcnow())
+    except ContestError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"{summary.created} colleges created, {summary.updated} updated, in {time.perf_counter() - started:.2f} s.")
+
+
+@click.command("demo")
+@click.option("--only-if-empty", is_flag=True, help="do nothing when the database already has a contest")
+def demo_command(only_if_empty: bool):
+    """Load the demo: the colleges, a contest open for registration, and an account per role."""
+    from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty, load_demo
+
+    if only_if_empty and not database_is_empty():
+        click.echo("The database already has contests; the demo was not loaded.")
+        return
+    contest = load_demo(now=utcnow())
+    db.session.commit()
+    click.echo(f"Demo contest {contest.id}: {contest.name}")
+    click.echo(f"Sign in at http://127.0.0.1:5000/login with the password {DEMO_PASSWORD!r} and:")
+    for role, email, _name in DEMO_ACCOUNTS:
+        click.echo(f"  {role:<12} {email}")
+
+
+@click.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(out: Path):
+    """Write a consistent copy of the live database to OUT.
+
+    SQLite: the online backup API (a .db file, safe while the app runs). PostgreSQL: pg_dump in
+    its custom format (restore with pg_restore). The copy is written beside OUT and renamed, so
+    OUT is never half-written.
+    """
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, partial = tempfile.mkstemp(prefix=out.name + ".", suffix=".partial", dir=out.parent)
+    os.close(descriptor)
+    try:
+        if url.get_backend_name() == "sqlite":
+            source = sqlite3.connect(url.database)
+            target = sqlite3.connect(partial)
+            with target:
+                source.backup(target)
+            source.close()
+            target.close()
+        elif url.get_backend_name() == "postgresql":
+            if shutil.which("pg_dump") is None:
+                raise click.ClickException("pg_dump is not installed; install the PostgreSQL client tools.")
+            environment = dict(os.environ, PGPASSWORD=url.password or "")
+            command = ["pg_dump", "--format=custom", "--file", partial, "--host", url.host or "localhost",
+                       "--port", str(url.port or 5432), "--username", url.username or "postgres", url.database]
+            subprocess.run(command, check=True, env=environment)
+        else:
+            raise click.ClickException(f"Backups of {url.get_backend_name()} databases are not supported.")
+        os.replace(partial, out)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    click.echo(f"Backed up to {out} ({out.stat().st_size:,} bytes).")
+
+
+def register_commands(app: Flask) -> None:
+    for command in (users, colleges, demo_command, backup_command):
+        app.cli.add_command(command)

@@ -1,0 +1,135 @@
+"""Laurel's configuration: safe defaults, then instance/config.py, then LAUREL_* variables.
+
+`create_app` applies the layers in that order and the test mapping last. Nothing here reads the
+environment at import time; `environment_overrides()` is called by the factory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+#: Keys that are public knowledge (examples, tutorials) and must never sign a real session.
+KNOWN_SECRET_KEYS = frozenset({"", "dev", "development", "secret", "changeme", "change-me", "laurel"})
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": "",
+    "DATABASE_URL": "",  # empty: SQLite at <instance>/laurel.db
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "5 per minute",
+    "TIMEZONE": "Asia/Shanghai",
+    "LANGUAGES": ["en", "zh"],
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "DEMO_MODE": False,
+    "MAX_UPLOAD_MB": 10,
+    "TOKEN_DAYS": 30,
+    "PROXY_COUNT": 0,
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # a judge may keep a sheet open all afternoon
+    # flask-smorest: the spec is served at /api/v1/openapi.json; our own page serves the docs.
+    "API_TITLE": "Laurel",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+}
+
+
+def _boolean(value: str) -> bool:
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.strip().lower() in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected a yes/no value such as 1 or 0, got {value!r}")
+
+
+def _language_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+#: Every LAUREL_* variable Laurel reads: name -> (config key, parser, what it does).
+#: README.md's configuration table is written from this mapping; keep them together.
+ENVIRONMENT_VARIABLES: dict[str, tuple[str, Callable[[str], Any], str]] = {
+    "LAUREL_SECRET_KEY": ("SECRET_KEY", str, "signs sessions and CSRF tokens; generated into instance/config.py on first run"),
+    "LAUREL_DATABASE_URL": ("DATABASE_URL", str, "SQLAlchemy URL; default SQLite at instance/laurel.db"),
+    "LAUREL_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str, "rate-limit storage, memory:// or redis://host:6379"),
+    "LAUREL_LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", str, "failed logins allowed per client address, default 5 per minute"),
+    "LAUREL_TIMEZONE": ("TIMEZONE", str, "default time zone of new contests, default Asia/Shanghai"),
+    "LAUREL_LANGUAGES": ("LANGUAGES", _language_list, "interface languages offered, default en,zh"),
+    "LAUREL_DEMO_MODE": ("DEMO_MODE", _boolean, "1 shows the demo accounts on the login page"),
+    "LAUREL_MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", int, "largest upload accepted, in MB, default 10"),
+    "LAUREL_TOKEN_DAYS": ("TOKEN_DAYS", int, "days an API token lives, default 30"),
+    "LAUREL_PROXY_COUNT": ("PROXY_COUNT", int, "reverse proxies in front of Laurel whose X-Forwarded-* headers to trust, default 0"),
+    "LAUREL_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _boolean, "1 when served over HTTPS: cookies are sent only over HTTPS"),
+}
+
+
+def environment_overrides(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read the LAUREL_* variables that are set, parsed to their config types.
+
+    A malformed value stops the start with a message that names the variable.
+    """
+    environ = os.environ if environ is None else environ
+    overrides: dict[str, Any] = {}
+    for variable, (key, parse, _) in ENVIRONMENT_VARIABLES.items():
+        if variable in environ:
+            try:
+                overrides[key] = parse(environ[variable])
+            except ValueError as error:
+                raise RuntimeError(f"{variable} is not valid: {error}") from error
+    return overrides
+
+
+INSTANCE_CONFIG_TEMPLATE = """\
+# Laurel's local configuration: generated on first run, never committed.
+# Any key of app/config.py may be set here; LAUREL_* environment variables override it.
+SECRET_KEY = {secret_key}
+"""
+
+
+def ensure_instance_config(instance_path: str | Path) -> Path:
+    """Create instance/config.py with a fresh random SECRET_KEY unless it exists.
+
+    The file is created exclusively, so two workers starting at once cannot both write it.
+    """
+    path = Path(instance_path) / "config.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(INSTANCE_CONFIG_TEMPLATE.format(secret_key=json.dumps(secrets.token_hex(32))))
+    return path
+
+
+def check_secret_key(config: Mapping[str, Any]) -> None:
+    """Refuse to run outside debug and tests with an empty or publicly known secret key."""
+    if config.get("TESTING") or config.get("DEBUG"):
+        return
+    if str(config.get("SECRET_KEY") or "").strip().lower() in KNOWN_SECRET_KEYS:
+        raise RuntimeError(
+            "SECRET_KEY is empty or a known example value. Remove it from instance/config.py to have "
+            "a random one generated, or set LAUREL_SECRET_KEY to a long random string."
+        )
+
+
+def database_uri(config: Mapping[str, Any], instance_path: str | Path) -> str:
+    """The SQLAlchemy URL: DATABASE_URL when set, else SQLite inside the instance folder."""
+    url = str(config.get("DATABASE_URL") or "")
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url or f"sqlite:///{Path(instance_path) / 'laurel.db'}"

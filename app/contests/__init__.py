@@ -1,0 +1,1 @@
+"""Contests: settings, registration window, team rules and tracks."""

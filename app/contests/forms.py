@@ -1,0 +1,60 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, FieldList, Form, FormField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Optional
+
+from app.contests.services import TEAM_RULES
+from app.forms import show_error_on_form
+
+TRACK_KIND_CHOICES = [SelectChoice("regular", _l("Regular (常规赛)")), SelectChoice("practical", _l("Practical (实战赛)"))]
+BLANK_TRACK_ROWS = 2
+
+
+class TrackForm(Form):
+    code = StringField(_l("Code"))
+    name = StringField(_l("Name"))
+    kind = SelectField(_l("Kind"), choices=TRACK_KIND_CHOICES)
+
+    def is_blank(self) -> bool:
+        return not (self.code.data or "").strip() and not (self.name.data or "").strip()
+
+
+class ContestForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired()])
+    year = IntegerField(_l("Year"), validators=[InputRequired()])
+    timezone = StringField(_l("Time zone"), validators=[InputRequired()])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), validators=[InputRequired()], format="%Y-%m-%dT%H:%M")
+    registration_closes_at = DateTimeLocalField(_l("Registration closes"), validators=[InputRequired()], format="%Y-%m-%dT%H:%M")
+    min_members = IntegerField(_l("Fewest students per team"), validators=[Optional()])
+    max_members = IntegerField(_l("Most students per team"), validators=[Optional()])
+    max_university_advisors = IntegerField(_l("Most university advisors"), validators=[Optional()])
+    max_enterprise_advisors = IntegerField(_l("Most enterprise advisors"), validators=[Optional()])
+    team_name_max = IntegerField(_l("Longest team name (characters)"), validators=[Optional()])
+    project_title_max = IntegerField(_l("Longest project title (characters)"), validators=[Optional()])
+    tracks = FieldList(FormField(TrackForm), min_entries=1)
+    submit = SubmitField(_l("Save contest"))
+
+    def add_blank_tracks(self) -> None:
+        """Offer empty rows for new tracks; rows left empty are ignored."""
+        for _ in range(BLANK_TRACK_ROWS):
+            self.tracks.append_entry()
+
+    def to_data(self) -> dict:
+        """The values for the contests service; empty track rows are left out."""
+        data = {name: self[name].data for name in ("name", "year", "timezone", "registration_opens_at", "registration_closes_at")}
+        data.update({key: self[key].data for key, *_ in TEAM_RULES})
+        self._track_rows = [index for index, entry in enumerate(self.tracks) if not entry.form.is_blank()]
+        data["tracks"] = [self.tracks[index].data for index in self._track_rows]
+        return data
+
+    def show_error(self, error) -> None:
+        """Show a service error at its fields, mapping track numbers back to the rows shown."""
+        fields = {}
+        for name, messages in error.fields.items():
+            parts = name.split(".")
+            if parts[0] == "tracks" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(self._track_rows):
+                parts[1] = str(self._track_rows[int(parts[1])])
+            fields[".".join(parts)] = messages
+        error.fields = fields
+        show_error_on_form(self, error)

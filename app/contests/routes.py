@@ -1,0 +1,86 @@
+"""Organizer pages: the contests, and the form that creates and edits one."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.contests import services
+from app.contests.forms import ContestForm
+from app.errors import ContestError
+from app.extensions import db
+from app.models import ORGANIZER, Contest, utcnow
+from app.permissions import can_create_contest, can_edit_contest, role_required
+
+bp = Blueprint("contests", __name__, url_prefix="/contests")
+
+
+@bp.route("/")
+@role_required(ORGANIZER)
+def index():
+    contests = db.paginate(services.contests_query(), per_page=50, error_out=False)
+    return render_template("contests/index.html", contests=contests, now=utcnow())
+
+
+def _local(moment, timezone):
+    return moment.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
+def _save(form: ContestForm, contest: Contest | None):
+    """Run the create or update service for a submitted form; None when the form must show errors."""
+    try:
+        if contest is None:
+            contest = services.create_contest(form.to_data(), now=utcnow(), actor=current_user)
+        else:
+            services.update_contest(contest, form.to_data(), now=utcnow(), actor=current_user)
+    except ContestError as error:
+        db.session.rollback()
+        form.show_error(error)
+        return None
+    db.session.commit()
+    flash(_("The contest %(name)s is saved.", name=contest.name), "success")
+    return redirect(url_for("public.contest", contest_id=contest.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(ORGANIZER)
+def new():
+    if not can_create_contest(current_user):
+        abort(403)
+    form = ContestForm()
+    if form.validate_on_submit():
+        response = _save(form, None)
+        if response is not None:
+            return response
+    elif not form.is_submitted():
+        now = utcnow()
+        timezone = current_app.config["TIMEZONE"]
+        form.timezone.data = timezone
+        form.year.data = _local(now, timezone).year
+        form.registration_opens_at.data = _local(now, timezone).replace(second=0, microsecond=0)
+        form.registration_closes_at.data = form.registration_opens_at.data + timedelta(days=30)
+        for key, default, *_ in services.TEAM_RULES:
+            form[key].data = default
+        form.tracks[0].form.kind.data = "regular"
+    form.add_blank_tracks()
+    return render_template("contests/form.html", form=form, contest=None)
+
+
+@bp.route("/<int:contest_id>/edit", methods=["GET", "POST"])
+@role_required(ORGANIZER)
+def edit(contest_id: int):
+    contest = db.get_or_404(Contest, contest_id)
+    if not can_edit_contest(current_user, contest):
+        abort(403)
+    form = ContestForm(obj=contest)
+    if form.validate_on_submit():
+        response = _save(form, contest)
+        if response is not None:
+            return response
+    elif not form.is_submitted():
+        form.registration_opens_at.data = _local(contest.registration_opens_at, contest.timezone)
+        form.registration_closes_at.data = _local(contest.registration_closes_at, contest.timezone)
+    form.add_blank_tracks()
+    return render_template("contests/form.html", form=form, contest=contest)

@@ -1,0 +1,60 @@
+import marshmallow as ma
+
+from app.models import TRACK_KINDS, utcnow
+from app.pagination import PageArgsSchema
+
+
+def _local_iso(contest, attribute: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return getattr(contest, attribute).astimezone(ZoneInfo(contest.timezone)).isoformat()
+
+
+class TrackInSchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"example": "CB"})
+    name = ma.fields.String(required=True, metadata={"example": "跨境电商实战赛"})
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(TRACK_KINDS))
+
+
+class TrackSchema(TrackInSchema):
+    id = ma.fields.Integer(required=True)
+
+
+class ContestCreateSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    year = ma.fields.Integer(required=True)
+    timezone = ma.fields.String(metadata={"description": "IANA name; default Asia/Shanghai"})
+    registration_opens_at = ma.fields.DateTime(required=True, metadata={"description": "ISO 8601; no offset means the contest's time zone"})
+    registration_closes_at = ma.fields.DateTime(required=True)
+    min_members = ma.fields.Integer(allow_none=True)
+    max_members = ma.fields.Integer(allow_none=True)
+    max_university_advisors = ma.fields.Integer(allow_none=True)
+    max_enterprise_advisors = ma.fields.Integer(allow_none=True)
+    team_name_max = ma.fields.Integer(allow_none=True)
+    project_title_max = ma.fields.Integer(allow_none=True)
+    tracks = ma.fields.List(ma.fields.Nested(TrackInSchema), required=True)
+
+
+class ContestSummarySchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    year = ma.fields.Integer(required=True)
+    status = ma.fields.Function(lambda contest: contest.status(utcnow()), required=True)
+
+
+class ContestSchema(ContestSummarySchema):
+    timezone = ma.fields.String(required=True)
+    registration_opens_at = ma.fields.Function(lambda c: _local_iso(c, "registration_opens_at"), required=True)
+    registration_closes_at = ma.fields.Function(lambda c: _local_iso(c, "registration_closes_at"), required=True)
+    min_members = ma.fields.Integer(required=True)
+    max_members = ma.fields.Integer(required=True)
+    max_university_advisors = ma.fields.Integer(required=True)
+    max_enterprise_advisors = ma.fields.Integer(required=True)
+    team_name_max = ma.fields.Integer(required=True)
+    project_title_max = ma.fields.Integer(required=True)
+    tracks = ma.fields.List(ma.fields.Nested(TrackSchema), required=True)
+    rounds = ma.fields.Function(lambda contest: [], required=True, metadata={"description": "the contest's rounds"})
+
+
+class ContestQuerySchema(PageArgsSchema):
+    pass

@@ -1,0 +1,164 @@
+"""Contests: their registration window, team rules and tracks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import audit
+from app.errors import InvalidDataError
+from app.extensions import db
+from app.models import TRACK_KINDS, Contest, Track, User
+
+#: The team rules of domain.md: (field, default, smallest, largest).
+TEAM_RULES = (
+    ("min_members", 3, 1, 10),
+    ("max_members", 5, 1, 10),
+    ("max_university_advisors", 2, 0, 5),
+    ("max_enterprise_advisors", 2, 0, 5),
+    ("team_name_max", 16, 1, 64),
+    ("project_title_max", 30, 1, 100),
+)
+NAME_MAX = 120
+TRACK_CODE = re.compile(r"^[A-Z0-9]{1,10}$")
+
+
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def localize(moment: datetime, timezone: str) -> datetime:
+    """A naive time is read in the contest's time zone; an aware one is kept as it is."""
+    return moment.replace(tzinfo=zone(timezone)) if moment.tzinfo is None else moment
+
+
+def _validate(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+
+    def fail(name: str, message: str) -> None:
+        fields.setdefault(name, []).append(message)
+
+    name = (data.get("name") or "").strip()
+    if not name:
+        fail("name", _("Enter the contest's name."))
+    elif len(name) > NAME_MAX:
+        fail("name", _("At most %(n)s characters.", n=NAME_MAX))
+    year = data.get("year")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        fail("year", _("Enter a year between 2000 and 2100."))
+    try:
+        zone(data.get("timezone") or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        fail("timezone", _("Unknown time zone; use a name such as Asia/Shanghai."))
+    opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
+    if opens is None:
+        fail("registration_opens_at", _("Enter when registration opens."))
+    if closes is None:
+        fail("registration_closes_at", _("Enter when registration closes."))
+    if opens is not None and closes is not None and "timezone" not in fields:
+        if localize(opens, data["timezone"]) >= localize(closes, data["timezone"]):
+            fail("registration_closes_at", _("Registration must close after it opens."))
+    for key, _default, smallest, largest in TEAM_RULES:
+        value = data.get(key)
+        if not isinstance(value, int) or not smallest <= value <= largest:
+            fail(key, _("Enter a whole number from %(low)s to %(high)s.", low=smallest, high=largest))
+    if isinstance(data.get("min_members"), int) and isinstance(data.get("max_members"), int):
+        if data["min_members"] > data["max_members"]:
+            fail("max_members", _("The largest team cannot be smaller than the smallest."))
+    tracks = data.get("tracks") or []
+    if not tracks:
+        fail("tracks", _("Add at least one track."))
+    seen_codes: set[str] = set()
+    for index, track in enumerate(tracks):
+        code = (track.get("code") or "").strip().upper()
+        if not TRACK_CODE.match(code):
+            fail(f"tracks.{index}.code", _("A track code is 1 to 10 letters or digits, such as CB."))
+        elif code in seen_codes:
+            fail(f"tracks.{index}.code", _("The code %(code)s is used twice.", code=code))
+        seen_codes.add(code)
+        if not (track.get("name") or "").strip():
+            fail(f"tracks.{index}.name", _("Enter the track's name."))
+        elif len(track["name"].strip()) > 60:
+            fail(f"tracks.{index}.name", _("At most %(n)s characters.", n=60))
+        if track.get("kind") not in TRACK_KINDS:
+            fail(f"tracks.{index}.kind", _("Choose regular or practical."))
+    return fields
+
+
+def contest_snapshot(contest: Contest) -> dict[str, Any]:
+    """The contest's settings as plain values, for the audit trail."""
+    return {
+        "name": contest.name, "year": contest.year, "timezone": contest.timezone,
+        "registration_opens_at": contest.registration_opens_at.isoformat(),
+        "registration_closes_at": contest.registration_closes_at.isoformat(),
+        **{key: getattr(contest, key) for key, *_ in TEAM_RULES},
+        "tracks": [{"code": t.code, "name": t.name, "kind": t.kind} for t in contest.tracks],
+    }
+
+
+def _apply(contest: Contest, data: Mapping[str, Any]) -> None:
+    contest.name = data["name"].strip()
+    contest.year = data["year"]
+    contest.timezone = data["timezone"]
+    contest.registration_opens_at = localize(data["registration_opens_at"], data["timezone"])
+    contest.registration_closes_at = localize(data["registration_closes_at"], data["timezone"])
+    for key, *_ in TEAM_RULES:
+        setattr(contest, key, data[key])
+    by_code = {track.code: track for track in contest.tracks}
+    kept: list[Track] = []
+    for position, track_data in enumerate(data["tracks"]):
+        code = track_data["code"].strip().upper()
+        track = by_code.get(code) or Track(code=code)
+        track.name, track.kind, track.position = track_data["name"].strip(), track_data["kind"], position
+        kept.append(track)
+    contest.tracks = kept
+
+
+def with_defaults(data: Mapping[str, Any], default_timezone: str) -> dict[str, Any]:
+    """Fill the team rules and time zone a request left out with domain.md's defaults."""
+    filled = dict(data)
+    filled.setdefault("timezone", default_timezone)
+    for key, default, *_ in TEAM_RULES:
+        if filled.get(key) is None:
+            filled[key] = default
+    return filled
+
+
+def create_contest(data: Mapping[str, Any], *, now: datetime, actor: User | None) -> Contest:
+    """Create a contest. Times without an offset are in the contest's time zone."""
+    fields = _validate(data)
+    if fields:
+        raise InvalidDataError(_("The contest cannot be saved; check the marked fields."), fields=fields)
+    contest = Contest(created_at=now)
+    _apply(contest, data)
+    db.session.add(contest)
+    db.session.flush()
+    audit.record(actor=actor, action="contest.create", object_type="contest", object_id=contest.id, now=now,
+                 after=contest_snapshot(contest))
+    return contest
+
+
+def update_contest(contest: Contest, data: Mapping[str, Any], *, now: datetime, actor: User | None) -> Contest:
+    """Change a contest's settings; the audit trail keeps the old and the new values."""
+    fields = _validate(data)
+    if fields:
+        raise InvalidDataError(_("The contest cannot be saved; check the marked fields."), fields=fields)
+    before = contest_snapshot(contest)
+    _apply(contest, data)
+    db.session.flush()
+    after = contest_snapshot(contest)
+    if after != before:
+        audit.record(actor=actor, action="contest.update", object_type="contest", object_id=contest.id, now=now,
+                     before=before, after=after)
+    return contest
+
+
+def contests_query():
+    """Every contest, newest first."""
+    return select(Contest).order_by(Contest.year.desc(), Contest.id.desc())

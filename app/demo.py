@@ -1,0 +1,71 @@
+"""The demo contest that `flask demo` loads (and `make run` on an empty database)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.auth import services as accounts
+from app.colleges import services as colleges
+from app.contests import services as contests
+from app.extensions import db
+from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, College, Contest
+from app.spreadsheets import read_table
+
+DEMO_PASSWORD = "laurel-demo"
+DEMO_CONTEST_NAME = "全国大学生电子商务“创新、创意及创业”挑战赛（演示）"
+#: (role, email, name) of the demo accounts; their password is DEMO_PASSWORD.
+DEMO_ACCOUNTS = (
+    (ORGANIZER, "organizer@demo.laurel", "组委会 Organizer"),
+    (COORDINATOR, "coordinator@demo.laurel", "浙江大学 Coordinator"),
+    (JUDGE, "judge@demo.laurel", "评委 Judge"),
+    (CAPTAIN, "captain@demo.laurel", "队长 Captain"),
+)
+DEMO_COORDINATOR_COLLEGE = "4133010335"  # 浙江大学
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(role, email, password) of the demo accounts, when the demo is loaded; else none."""
+    if accounts.find_user_by_email(DEMO_ACCOUNTS[0][1]) is None:
+        return []
+    return [(role, email, DEMO_PASSWORD) for role, email, _name in DEMO_ACCOUNTS]
+
+
+def database_is_empty() -> bool:
+    return not db.session.scalar(select(func.count(Contest.id)))
+
+
+def load_demo(*, now: datetime) -> Contest:
+    """Load the national colleges list, a demo contest open for registration, and one account per role.
+
+    Loading twice adds nothing: the existing demo contest is returned.
+    """
+    if not db.session.scalar(select(func.count(College.id))):
+        with colleges.NATIONAL_LIST.open("rb") as handle:
+            colleges.import_colleges(read_table(handle, colleges.NATIONAL_LIST.name), now=now)
+    existing = db.session.scalar(select(Contest).where(Contest.name == DEMO_CONTEST_NAME))
+    if existing is not None:
+        return existing
+    contest = contests.create_contest(
+        contests.with_defaults({
+            "name": DEMO_CONTEST_NAME,
+            "year": now.year,
+            "registration_opens_at": now - timedelta(days=7),
+            "registration_closes_at": now + timedelta(days=60),
+            "tracks": [
+                {"code": "CG", "name": "常规赛 Regular track", "kind": "regular"},
+                {"code": "CB", "name": "跨境电商实战赛 Cross-border practical track", "kind": "practical"},
+            ],
+        }, "Asia/Shanghai"),
+        now=now, actor=None,
+    )
+    college = db.session.scalar(select(College).where(College.code == DEMO_COORDINATOR_COLLEGE))
+    for role, email, name in DEMO_ACCOUNTS:
+        if accounts.find_user_by_email(email) is not None:
+            continue
+        scope = {"contest_id": contest.id, "college_id": college.id} if role == COORDINATOR else {}
+        if role == JUDGE:
+            scope = {"contest_id": contest.id}
+        accounts.create_user(email=email, name=name, password=DEMO_PASSWORD, role=role, now=now, **scope)
+    return contest

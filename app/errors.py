@@ -1,0 +1,228 @@
+"""Errors meant for people, and the handlers that show every error as a page or as JSON.
+
+Two kinds of errors, as in Tabbycat: a `ContestError` is meant for the user (a rule said no, and
+its message says what to do); anything else is a bug, logged and answered with a bare 500.
+Under /api every error is the JSON envelope of api.md, never an HTML page and never a 500 for bad
+input:
+
+    {"error": {"code": "snake_case", "message": "...", "fields": {"name": ["..."]}, "rows": [...]}}
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import marshmallow as ma
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+class ContestError(Exception):
+    """A rule said no. The message is a sentence a person can act on."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        fields: Mapping[str, list[str]] | None = None,
+        details: Mapping[str, Any] | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.fields = dict(fields or {})
+        self.details = dict(details or {})
+
+    def payload(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.fields:
+            error["fields"] = self.fields
+        error.update(self.details)
+        return {"error": error}
+
+
+class InvalidDataError(ContestError):
+    """The input breaks a rule (422); `fields` names each field and what is wrong with it."""
+
+    status = 422
+    code = "invalid"
+
+
+class InvalidRowsError(InvalidDataError):
+    """An imported file has bad rows (422); every bad row is listed and nothing is saved."""
+
+    code = "invalid_rows"
+
+    def __init__(self, message: str, rows: list[dict[str, Any]]):
+        super().__init__(message, details={"rows": rows})
+        self.rows = rows
+
+
+class StateConflictError(ContestError):
+    """The request is valid but the state forbids it now (409): closed window, duplicate, taken."""
+
+    status = 409
+    code = "conflict"
+
+
+class AuthenticationError(ContestError):
+    """Wrong credentials (401)."""
+
+    status = 401
+    code = "invalid_credentials"
+
+
+class ForbiddenError(ContestError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFoundError(ContestError):
+    status = 404
+    code = "not_found"
+
+
+class ErrorDetailSchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"description": "snake_case error code"})
+    message = ma.fields.String(required=True, metadata={"description": "a sentence a person can act on"})
+    fields = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "bare field name (members.2.student_id) -> messages"},
+    )
+    rows = ma.fields.List(ma.fields.Dict(), metadata={"description": "bad rows of an import: row, column, message"})
+
+
+class ErrorEnvelopeSchema(ma.Schema):
+    """Every API error has this shape."""
+
+    error = ma.fields.Nested(ErrorDetailSchema, required=True)
+
+
+HTTP_ERROR_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 413: "upload_too_large", 415: "unsupported_media_type", 422: "invalid",
+    429: "rate_limited", 500: "internal_error",
+}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def flatten_field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn marshmallow's nested messages into bare dotted names: members.2.student_id.
+
+    >>> flatten_field_errors({"members": {2: {"student_id": ["Missing."]}}, "name": ["Too long."]})
+    {'members.2.student_id': ['Missing.'], 'name': ['Too long.']}
+    """
+    if isinstance(messages, Mapping):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            name = str(key) if not prefix else f"{prefix}.{key}"
+            flat.update(flatten_field_errors(value, name))
+        return flat
+    if isinstance(messages, list) and all(isinstance(item, str) for item in messages):
+        return {prefix or "_schema": list(messages)}
+    return {prefix or "_schema": [str(messages)]}
+
+
+def _retry_after_seconds() -> int:
+    from app.extensions import limiter
+
+    limit = limiter.current_limit
+    if limit is None:
+        return 60
+    return max(1, math.ceil(limit.reset_at - time.time()))
+
+
+def _describe_http_error(error: HTTPException) -> tuple[str, dict[str, list[str]]]:
+    """The message and field errors for an HTTP error, with webargs' parse errors unpacked."""
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if error.code == 400 and messages and "json" in messages:
+        return _("The request body is not valid JSON."), {}
+    if error.code == 422 and messages:
+        fields: dict[str, list[str]] = {}
+        for location_messages in messages.values():
+            fields.update(flatten_field_errors(location_messages))
+        names = ", ".join(sorted(fields))
+        return _("Some fields are missing or invalid: %(names)s.", names=names), fields
+    if error.code == 401:
+        return _("Sign in first: send 'Authorization: Bearer <token>' (POST /api/v1/tokens gives one)."), {}
+    if error.code == 403:
+        return _("You are not allowed to do this."), {}
+    if error.code == 404:
+        return _("Nothing exists at this address."), {}
+    if error.code == 413:
+        limit = current_app.config["MAX_UPLOAD_MB"]
+        return _("The upload is too large; the limit is %(limit)s MB.", limit=limit), {}
+    if error.code == 429:
+        return _("Too many failed sign-ins. Try again in %(seconds)s seconds.", seconds=_retry_after_seconds()), {}
+    return error.description or error.name, {}
+
+
+def _json_error(status: int, code: str, message: str, fields: Mapping[str, list[str]] | None = None):
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = dict(fields)
+    response = jsonify({"error": error})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="laurel"'
+    return response
+
+
+def _html_error(status: int, message: str):
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def handle_contest_error(error: ContestError):
+    from app.extensions import db
+
+    db.session.rollback()
+    if is_api_request():
+        response = jsonify(error.payload())
+        response.status_code = error.status
+        if error.status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="laurel"'
+        return response
+    return _html_error(error.status, error.message)
+
+
+def handle_http_error(error: HTTPException):
+    message, fields = _describe_http_error(error)
+    status = error.code or 500
+    if is_api_request():
+        return _json_error(status, HTTP_ERROR_CODES.get(status, "error"), message, fields)
+    return _html_error(status, message)
+
+
+def handle_unexpected_error(error: Exception):
+    """A bug: roll back, log it with its traceback, and answer a plain 500."""
+    from app.extensions import db
+
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    db.session.rollback()
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    if current_app.config.get("PROPAGATE_EXCEPTIONS"):
+        raise error
+    message = _("Something went wrong on our side. It has been logged; please try again.")
+    if is_api_request():
+        return _json_error(500, "internal_error", message)
+    return _html_error(InternalServerError.code, message)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(ContestError, handle_contest_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

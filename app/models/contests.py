@@ -1,0 +1,66 @@
+"""Contests and their tracks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+TRACK_KINDS = ("regular", "practical")
+
+
+class Contest(db.Model):
+    __tablename__ = "contests"
+    __table_args__ = (
+        CheckConstraint("registration_opens_at < registration_closes_at", name="registration_window"),
+        CheckConstraint("min_members >= 1 AND min_members <= max_members", name="member_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    year: Mapped[int]
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    registration_opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    registration_closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    min_members: Mapped[int] = mapped_column(default=3)
+    max_members: Mapped[int] = mapped_column(default=5)
+    max_university_advisors: Mapped[int] = mapped_column(default=2)
+    max_enterprise_advisors: Mapped[int] = mapped_column(default=2)
+    team_name_max: Mapped[int] = mapped_column(default=16)
+    project_title_max: Mapped[int] = mapped_column(default=30)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    tracks: Mapped[list[Track]] = relationship(
+        back_populates="contest", cascade="all, delete-orphan", lazy="selectin", order_by="Track.position"
+    )
+
+    def status(self, now: datetime) -> str:
+        """Where the contest stands at `now`: upcoming, registration_open or registration_closed."""
+        if now < self.registration_opens_at:
+            return "upcoming"
+        if now < self.registration_closes_at:
+            return "registration_open"
+        return "registration_closed"
+
+    def __repr__(self) -> str:
+        return f"<Contest {self.year} {self.name}>"
+
+
+class Track(db.Model):
+    """A contest's track (赛道), such as 常规赛 (regular) or 实战赛 (practical)."""
+
+    __tablename__ = "tracks"
+    __table_args__ = (UniqueConstraint("contest_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20), default="regular")
+    position: Mapped[int] = mapped_column(default=0)
+
+    contest: Mapped[Contest] = relationship(back_populates="tracks")

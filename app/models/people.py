@@ -1,0 +1,104 @@
+"""People: users, their roles, and their API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+ORGANIZER = "organizer"
+COORDINATOR = "coordinator"
+JUDGE = "judge"
+CAPTAIN = "captain"
+#: Every role, most powerful first.
+ROLES = (ORGANIZER, COORDINATOR, JUDGE, CAPTAIN)
+
+
+def normalize_email(email: str) -> str:
+    """Emails compare case-insensitively: they are stored trimmed and lowercased."""
+    return email.strip().lower()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    #: Bumped when the password changes, which ends every session signed with the old value.
+    session_version: Mapped[int] = mapped_column(default=1)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.id"
+    )
+
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str:  # Flask-Login: a session is bound to the password it was made with
+        return f"{self.id}.{self.session_version}"
+
+    def role_names(self) -> set[str]:
+        return {assignment.role for assignment in self.roles}
+
+    def has_role(self, role: str, contest_id: int | None = None) -> bool:
+        """True when the user holds `role`, for all contests or for `contest_id`."""
+        return any(
+            assignment.role == role and (assignment.contest_id is None or assignment.contest_id == contest_id)
+            for assignment in self.roles
+        )
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class RoleAssignment(db.Model):
+    """One role of one user: organizer, or coordinator of a college, judge, captain (per contest)."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "role", "contest_id", "college_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    contest_id: Mapped[int | None] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("colleges.id"))
+    province: Mapped[str | None] = mapped_column(String(40))
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+    def is_valid(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now and self.user.is_active

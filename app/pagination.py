@@ -1,0 +1,42 @@
+"""Pages of lists, for the API (`?page=&per_page=`) and for HTML tables alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask_sqlalchemy.pagination import Pagination
+
+MAX_PER_PAGE = 500
+
+
+class PageArgsSchema(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+_page_schemas: dict[type, type[ma.Schema]] = {}
+
+
+def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """The schema of a page of `item_schema`: {items, total, page, per_page}."""
+    if item_schema not in _page_schemas:
+        name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+        _page_schemas[item_schema] = type(
+            name,
+            (ma.Schema,),
+            {
+                "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+                "total": ma.fields.Integer(required=True),
+                "page": ma.fields.Integer(required=True),
+                "per_page": ma.fields.Integer(required=True),
+            },
+        )
+    return _page_schemas[item_schema]
+
+
+def page_payload(pagination: Pagination) -> dict[str, Any]:
+    return {
+        "items": pagination.items, "total": pagination.total,
+        "page": pagination.page, "per_page": pagination.per_page,
+    }

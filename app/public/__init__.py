@@ -1,0 +1,1 @@
+"""Public pages, and the dashboard each signed-in user lands on."""

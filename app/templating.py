@@ -1,0 +1,56 @@
+"""What every template can use: the navigation for the user's roles, languages, time display."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER
+
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+ROLE_LABELS = {
+    ORGANIZER: _l("Organizer"), COORDINATOR: _l("College coordinator"), JUDGE: _l("Judge"), CAPTAIN: _l("Team captain"),
+}
+#: Navigation: (endpoint, label, roles that see it; empty means every signed-in user).
+NAVIGATION = (
+    ("public.dashboard", _l("Dashboard"), ()),
+    ("contests.index", _l("Contests"), (ORGANIZER,)),
+    ("colleges.index", _l("Colleges"), (ORGANIZER,)),
+    ("api_docs.page", _l("API"), (ORGANIZER,)),
+)
+
+
+def navigation_for(user) -> list[tuple[str, str]]:
+    if not user.is_authenticated:
+        return []
+    roles = user.role_names()
+    return [(endpoint, label) for endpoint, label, needed in NAVIGATION if not needed or roles & set(needed)]
+
+
+def local_time(moment: datetime | None, timezone: str | None = None) -> str:
+    """A time as people read it, in the contest's time zone, with the zone's offset."""
+    if moment is None:
+        return ""
+    zone = ZoneInfo(timezone or current_app.config["TIMEZONE"])
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M (UTC%z)")
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+
+    @app.context_processor
+    def laurel_context():
+        locale = str(get_locale() or "en")
+        return {
+            "navigation": navigation_for(current_user),
+            "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]],
+            "current_language": locale,
+            "html_lang": "zh-Hans" if locale.startswith("zh") else locale,
+            "current_path": request.full_path.rstrip("?"),
+        }

@@ -1,0 +1,223 @@
+"""Fixtures: an app on a fresh database per test (SQLite, and PostgreSQL when configured),
+a client, a CLI runner, `login_as(role)`, API tokens, and factories with **overrides."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, text
+
+from app import create_app
+from app.extensions import db
+from app.models import COORDINATOR, ORGANIZER, College, Contest, Province, User, utcnow
+
+PASSWORD = "correct-horse-battery"
+FAST_HASH = "pbkdf2:sha256:1000"  # tests create many users; production keeps scrypt
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"] if os.environ.get("LAUREL_TEST_DATABASE_URL") else ["sqlite"]
+
+
+def make_test_app(database_url: str, instance_path: str, **overrides: Any) -> Flask:
+    os.environ["LAUREL_INSTANCE_PATH"] = instance_path
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": FAST_HASH,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hermetic_environment():
+    """Tests see none of the developer's LAUREL_* settings, except the test database's."""
+    saved = {key: os.environ.pop(key) for key in list(os.environ) if key.startswith("LAUREL_") and not key.startswith(("LAUREL_TEST_", "LAUREL_REQUIRE_"))}
+    yield
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    """A SQLite file with the schema, copied for each test: a fresh database costs a file copy."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "laurel.db"
+    app = make_test_app(f"sqlite:///{path}", str(folder / "instance"))
+    with app.app_context():
+        db.create_all()
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.engine.dispose()
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory) -> Iterator[str]:
+    url = os.environ["LAUREL_TEST_DATABASE_URL"]
+    app = make_test_app(url, str(tmp_path_factory.mktemp("pg-instance")))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    yield url
+
+
+def _empty_postgres() -> None:
+    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture(params=_backends())
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "laurel.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("postgres_url")
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Without this, requests would share the test's app context: its `g` (a cached signed-in user)
+    and its database session (uncommitted rows visible), hiding bugs such as a missing commit.
+    The test's own session is committed before and expired after each request, so the test reads
+    what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        db.session.commit()
+        return response
+
+
+@pytest.fixture
+def app(database_url, tmp_path) -> Iterator[Flask]:
+    app = make_test_app(database_url, str(tmp_path / "instance"))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if database_url.startswith("postgresql"):
+            _empty_postgres()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# Factories -----------------------------------------------------------------------------------
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture
+def make_college(app) -> Callable[..., College]:
+    def make(**overrides: Any) -> College:
+        from app.colleges.services import ensure_provinces
+
+        provinces = ensure_provinces()
+        number = next(_sequence)
+        province = overrides.pop("province", "浙江省")
+        college = College(
+            code=overrides.pop("code", f"41{number:08d}"), name=overrides.pop("name", f"测试大学{number}"),
+            province_id=provinces[province].id, city=overrides.pop("city", "杭州市"), level=overrides.pop("level", "本科"),
+            **overrides,
+        )
+        db.session.add(college)
+        db.session.commit()
+        return college
+
+    return make
+
+
+@pytest.fixture
+def make_contest(app) -> Callable[..., Contest]:
+    def make(**overrides: Any) -> Contest:
+        from app.contests.services import create_contest, with_defaults
+
+        now = utcnow()
+        data = with_defaults({
+            "name": f"全国大学生电子商务挑战赛 {next(_sequence)}", "year": now.year,
+            "registration_opens_at": now - timedelta(days=1), "registration_closes_at": now + timedelta(days=30),
+            "tracks": [{"code": "CG", "name": "常规赛", "kind": "regular"}, {"code": "CB", "name": "跨境电商实战赛", "kind": "practical"}],
+        }, "Asia/Shanghai")
+        data.update(overrides)
+        contest = create_contest(data, now=now, actor=None)
+        db.session.commit()
+        return contest
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_college, make_contest) -> Callable[..., User]:
+    """A user holding `role`; coordinators get a college and a contest unless given."""
+
+    def make(role: str = ORGANIZER, **overrides: Any) -> User:
+        from app.auth.services import create_user
+
+        if role == COORDINATOR:
+            overrides.setdefault("college_id", make_college().id)
+            overrides.setdefault("contest_id", make_contest().id)
+        number = next(_sequence)
+        user = create_user(
+            email=overrides.pop("email", f"{role}{number}@example.edu.cn"), name=overrides.pop("name", f"{role} {number}"),
+            password=overrides.pop("password", PASSWORD), role=role, now=utcnow(), **overrides,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_as(client, make_user) -> Callable[..., User]:
+    """Sign the test client in through the login form, as a new user with `role`, or as `user`."""
+
+    def login(role: str = ORGANIZER, user: User | None = None, **overrides: Any) -> User:
+        user = user or make_user(role, **overrides)
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
+
+
+@pytest.fixture
+def token_for(client) -> Callable[[User], dict[str, str]]:
+    """Authorization headers with a fresh API token for `user`."""
+
+    def headers(user: User) -> dict[str, str]:
+        response = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 201, response.json
+        return {"Authorization": f"Bearer {response.json['token']}"}
+
+    return headers
+
+
+def province_count() -> int:
+    return len(db.session.scalars(select(Province)).all())

@@ -1,0 +1,122 @@
+"""Contests through the API and the organizer's form: defaults, time zones, rules, audit."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditEvent, Contest
+
+BODY = {
+    "name": "第十六届全国大学生电子商务“三创赛”", "year": 2026,
+    "registration_opens_at": "2026-03-01T09:00:00", "registration_closes_at": "2026-04-30T17:00:00+08:00",
+    "tracks": [{"code": "cg", "name": "常规赛", "kind": "regular"}, {"code": "CB", "name": "跨境电商实战赛", "kind": "practical"}],
+}
+
+
+@pytest.fixture
+def organizer_headers(make_user, token_for):
+    return token_for(make_user("organizer"))
+
+
+def test_create_contest_fills_the_domain_defaults(client, organizer_headers):
+    response = client.post("/api/v1/contests", headers=organizer_headers, json=BODY)
+    assert response.status_code == 201, response.json
+    contest = response.json
+    assert (contest["min_members"], contest["max_members"]) == (3, 5)
+    assert (contest["max_university_advisors"], contest["max_enterprise_advisors"]) == (2, 2)
+    assert (contest["team_name_max"], contest["project_title_max"]) == (16, 30)
+    assert [t["code"] for t in contest["tracks"]] == ["CG", "CB"]
+    assert contest["timezone"] == "Asia/Shanghai"
+    assert client.get(f"/api/v1/contests/{contest['id']}").json["name"] == BODY["name"]
+
+
+def test_times_without_an_offset_are_in_the_contest_time_zone(client, organizer_headers):
+    contest = client.post("/api/v1/contests", headers=organizer_headers, json=BODY).json
+    assert contest["registration_opens_at"] == "2026-03-01T09:00:00+08:00"
+    stored = db.session.get(Contest, contest["id"])
+    assert stored.registration_opens_at == datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"registration_closes_at": "2026-02-01T00:00:00+08:00"}, "registration_closes_at"),
+    ({"min_members": 6}, "max_members"),
+    ({"max_members": 11}, "max_members"),
+    ({"team_name_max": 0}, "team_name_max"),
+    ({"year": 1999}, "year"),
+    ({"name": "  "}, "name"),
+    ({"timezone": "Mars/Olympus"}, "timezone"),
+    ({"tracks": []}, "tracks"),
+    ({"tracks": [{"code": "CB", "name": "A", "kind": "regular"}, {"code": "cb", "name": "B", "kind": "regular"}]}, "tracks.1.code"),
+    ({"tracks": [{"code": "C-B", "name": "A", "kind": "regular"}]}, "tracks.0.code"),
+    ({"tracks": [{"code": "CB", "name": "A", "kind": "online"}]}, "tracks.0.kind"),
+])
+def test_contest_rules_name_the_field(client, organizer_headers, change, field):
+    response = client.post("/api/v1/contests", headers=organizer_headers, json={**BODY, **change})
+    assert response.status_code == 422
+    assert field in response.json["error"]["fields"], response.json
+    assert db.session.scalar(select(Contest.id)) is None
+
+
+def test_list_contests_newest_first(client, make_contest):
+    make_contest(name="旧赛事", year=2024)
+    make_contest(name="新赛事", year=2026)
+    items = client.get("/api/v1/contests").json["items"]
+    assert [item["name"] for item in items] == ["新赛事", "旧赛事"]
+    assert items[0]["status"] == "registration_open"
+
+
+def test_unknown_contest_is_404(client):
+    response = client.get("/api/v1/contests/999")
+    assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("role", ["coordinator", "judge", "captain"])
+def test_only_organizers_create_contests(client, make_user, token_for, role):
+    assert client.post("/api/v1/contests", headers=token_for(make_user(role)), json=BODY).status_code == 403
+
+
+def form_data(**overrides):
+    data = {
+        "name": "校赛 2026", "year": "2026", "timezone": "Asia/Shanghai",
+        "registration_opens_at": "2026-03-01T09:00", "registration_closes_at": "2026-04-30T17:00",
+        "min_members": "3", "max_members": "5", "max_university_advisors": "2", "max_enterprise_advisors": "2",
+        "team_name_max": "16", "project_title_max": "30",
+        "tracks-0-code": "CG", "tracks-0-name": "常规赛", "tracks-0-kind": "regular",
+        "tracks-1-code": "", "tracks-1-name": "", "tracks-1-kind": "regular",
+        "tracks-2-code": "CB", "tracks-2-name": "实战赛", "tracks-2-kind": "practical",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_organizer_creates_and_edits_a_contest_in_the_browser(client, login_as):
+    organizer = login_as("organizer")
+    response = client.post("/contests/new", data=form_data(), follow_redirects=True)
+    assert "The contest 校赛 2026 is saved." in response.get_data(as_text=True)
+    contest = db.session.scalars(select(Contest)).one()
+    assert [t.code for t in contest.tracks] == ["CG", "CB"]
+
+    edit = client.get(f"/contests/{contest.id}/edit").get_data(as_text=True)
+    assert 'value="2026-03-01T09:00"' in edit  # shown in the contest's time zone
+    client.post(f"/contests/{contest.id}/edit", data=form_data(name="校赛 2026（修订）", max_members="4"))
+    db.session.refresh(contest)
+    assert contest.name == "校赛 2026（修订）" and contest.max_members == 4
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "contest.update")).one()
+    assert event.actor_id == organizer.id
+    assert event.before["max_members"] == 5 and event.after["max_members"] == 4
+
+
+def test_form_errors_appear_at_the_track_row_that_has_them(client, login_as):
+    login_as("organizer")
+    response = client.post("/contests/new", data=form_data(**{"tracks-2-code": "CG"}))
+    page = response.get_data(as_text=True)
+    assert "The code CG is used twice." in page
+    assert db.session.scalar(select(Contest.id)) is None
+
+
+def test_form_refuses_a_window_that_closes_before_it_opens(client, login_as):
+    login_as("organizer")
+    page = client.post("/contests/new", data=form_data(registration_closes_at="2026-01-01T00:00")).get_data(as_text=True)
+    assert "Registration must close after it opens." in page
