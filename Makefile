@@ -34,6 +34,7 @@ run: setup
 	LAUREL_DEMO_MODE=1 $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: $(VENV)/.installed-dev translations
+	$(BIN)/ruff check app scoring tests bench
 	$(BIN)/python -m pytest
 
 clean:

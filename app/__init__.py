@@ -56,10 +56,15 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
 
 def select_locale() -> str:
-    """The language chosen with the switch, else the user's, else the browser's best match."""
-    from flask import current_app
+    """The language chosen with the switch, else the user's, else the browser's best match.
+
+    Outside a request (the command line) it is the default language.
+    """
+    from flask import current_app, has_request_context
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("language")
     if chosen in languages:
         return chosen

@@ -11,8 +11,8 @@ from app.auth.limits import login_rate_limit, note_failed_login
 from app.auth.schemas import HealthSchema, TokenRequestSchema, TokenSchema, UserCreateSchema, UserSchema
 from app.errors import AuthenticationError
 from app.extensions import db
-from app.models import utcnow
-from app.permissions import can_create_users, login_required
+from app.models import ORGANIZER, utcnow
+from app.permissions import can_create_users, login_required, role_required
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Health, tokens and users")
 
@@ -63,7 +63,7 @@ def get_me():
 
 
 @blp.route("/users", methods=["POST"])
-@login_required
+@role_required(ORGANIZER)
 @blp.arguments(UserCreateSchema)
 @blp.response(201, UserSchema)
 @blp.doc(operationId="createUser")

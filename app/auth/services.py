@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
+from app.colleges.services import province_exists
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
-from app.colleges.services import province_exists
 from app.models import COORDINATOR, ROLES, ApiToken, College, Contest, RoleAssignment, User
 from app.models.people import normalize_email
 

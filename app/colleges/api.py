@@ -7,9 +7,9 @@ from flask_smorest import Blueprint
 from app.colleges import services
 from app.colleges.schemas import CollegeQuerySchema, CollegeSchema, ImportSummarySchema, UploadSchema
 from app.extensions import db
-from app.models import utcnow
+from app.models import ORGANIZER, utcnow
 from app.pagination import page_payload, page_schema
-from app.permissions import can_manage_colleges, login_required
+from app.permissions import can_manage_colleges, role_required
 from app.spreadsheets import read_table
 
 blp = Blueprint("api_colleges", __name__, url_prefix="/api/v1", description="The national colleges list")
@@ -25,7 +25,7 @@ def list_colleges(args):
 
 
 @blp.route("/colleges/import", methods=["POST"])
-@login_required
+@role_required(ORGANIZER)
 @blp.arguments(UploadSchema, location="files")
 @blp.response(200, ImportSummarySchema)
 @blp.doc(operationId="importColleges")

@@ -7,15 +7,15 @@ from flask_smorest import Blueprint
 from app.contests import services
 from app.contests.schemas import ContestCreateSchema, ContestQuerySchema, ContestSchema, ContestSummarySchema
 from app.extensions import db
-from app.models import Contest, utcnow
+from app.models import ORGANIZER, Contest, utcnow
 from app.pagination import page_payload, page_schema
-from app.permissions import can_create_contest, can_edit_contest, login_required
+from app.permissions import can_create_contest, can_edit_contest, role_required
 
 blp = Blueprint("api_contests", __name__, url_prefix="/api/v1", description="Contests")
 
 
 @blp.route("/contests", methods=["POST"])
-@login_required
+@role_required(ORGANIZER)
 @blp.arguments(ContestCreateSchema)
 @blp.response(201, ContestSchema)
 @blp.doc(operationId="createContest")
@@ -44,7 +44,7 @@ def get_contest(contest_id: int):
 
 
 @blp.route("/contests/<int:contest_id>", methods=["PUT"])
-@login_required
+@role_required(ORGANIZER)
 @blp.arguments(ContestCreateSchema)
 @blp.response(200, ContestSchema)
 @blp.doc(operationId="updateContest")

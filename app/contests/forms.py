@@ -37,13 +37,13 @@ class ContestForm(FlaskForm):
 
     def add_blank_tracks(self) -> None:
         """Offer empty rows for new tracks; rows left empty are ignored."""
-        for _ in range(BLANK_TRACK_ROWS):
+        for _row in range(BLANK_TRACK_ROWS):
             self.tracks.append_entry()
 
     def to_data(self) -> dict:
         """The values for the contests service; empty track rows are left out."""
         data = {name: self[name].data for name in ("name", "year", "timezone", "registration_opens_at", "registration_closes_at")}
-        data.update({key: self[key].data for key, *_ in TEAM_RULES})
+        data.update({key: self[key].data for key, *_bounds in TEAM_RULES})
         self._track_rows = [index for index, entry in enumerate(self.tracks) if not entry.form.is_blank()]
         data["tracks"] = [self.tracks[index].data for index in self._track_rows]
         return data

@@ -61,7 +61,7 @@ def new():
         form.year.data = _local(now, timezone).year
         form.registration_opens_at.data = _local(now, timezone).replace(second=0, microsecond=0)
         form.registration_closes_at.data = form.registration_opens_at.data + timedelta(days=30)
-        for key, default, *_ in services.TEAM_RULES:
+        for key, default, *_bounds in services.TEAM_RULES:
             form[key].data = default
         form.tracks[0].form.kind.data = "regular"
     form.add_blank_tracks()

@@ -97,7 +97,7 @@ def contest_snapshot(contest: Contest) -> dict[str, Any]:
         "name": contest.name, "year": contest.year, "timezone": contest.timezone,
         "registration_opens_at": contest.registration_opens_at.isoformat(),
         "registration_closes_at": contest.registration_closes_at.isoformat(),
-        **{key: getattr(contest, key) for key, *_ in TEAM_RULES},
+        **{key: getattr(contest, key) for key, *_bounds in TEAM_RULES},
         "tracks": [{"code": t.code, "name": t.name, "kind": t.kind} for t in contest.tracks],
     }
 
@@ -108,7 +108,7 @@ def _apply(contest: Contest, data: Mapping[str, Any]) -> None:
     contest.timezone = data["timezone"]
     contest.registration_opens_at = localize(data["registration_opens_at"], data["timezone"])
     contest.registration_closes_at = localize(data["registration_closes_at"], data["timezone"])
-    for key, *_ in TEAM_RULES:
+    for key, *_bounds in TEAM_RULES:
         setattr(contest, key, data[key])
     by_code = {track.code: track for track in contest.tracks}
     kept: list[Track] = []
@@ -124,7 +124,7 @@ def with_defaults(data: Mapping[str, Any], default_timezone: str) -> dict[str, A
     """Fill the team rules and time zone a request left out with domain.md's defaults."""
     filled = dict(data)
     filled.setdefault("timezone", default_timezone)
-    for key, default, *_ in TEAM_RULES:
+    for key, default, *_bounds in TEAM_RULES:
         if filled.get(key) is None:
             filled[key] = default
     return filled

@@ -1,0 +1,1 @@
+"""Laurel's benchmarks: `python -m bench <name>` prints figures as JSON."""

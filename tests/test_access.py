@@ -1,0 +1,95 @@
+"""Every route, as anonymous and as each role: who gets in, who is sent to sign in, who gets 403.
+
+A route without a row here fails `test_every_route_has_a_row`, so a new page cannot ship unchecked.
+Statuses: 200/204 in; 302 to the login page (HTML) or 401 (API) for anonymous visitors; 403 for
+roles without the right; 422 when the role is let in and the empty request body is then refused.
+"""
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+ROLES = ("anonymous", "captain", "coordinator", "judge", "organizer")
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status, anonymous=302):
+    return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], status)}
+
+
+def organizers_only(status=200, anonymous=302):
+    return {"anonymous": anonymous, "captain": 403, "coordinator": 403, "judge": 403, "organizer": status}
+
+
+# endpoint: (method, expected status per role)
+ACCESS = {
+    "public.index": ("GET", everyone(200)),
+    "public.contest": ("GET", everyone(200)),
+    "public.dashboard": ("GET", signed_in(200)),
+    "auth.login": ("GET", everyone(200)),
+    "auth.logout": ("POST", everyone(302)),
+    "auth.account": ("GET", signed_in(200)),
+    "auth.set_language": ("GET", everyone(302)),
+    "colleges.index": ("GET", organizers_only()),
+    "colleges.import_file": ("POST", organizers_only(422)),
+    "contests.index": ("GET", organizers_only()),
+    "contests.new": ("GET", organizers_only()),
+    "contests.edit": ("GET", organizers_only()),
+    "api_docs.page": ("GET", everyone(200)),
+    "api_docs.asset": ("GET", everyone(200)),
+    "api-docs.openapi_json": ("GET", everyone(200)),
+    "api_auth.get_health": ("GET", everyone(200)),
+    "api_auth.create_token": ("POST", everyone(422)),
+    "api_auth.revoke_token": ("DELETE", signed_in(204, anonymous=401)),
+    "api_auth.get_me": ("GET", signed_in(200, anonymous=401)),
+    "api_auth.create_user": ("POST", organizers_only(422, anonymous=401)),
+    "api_colleges.list_colleges": ("GET", everyone(200)),
+    "api_colleges.import_colleges": ("POST", organizers_only(422, anonymous=401)),
+    "api_contests.create_contest": ("POST", organizers_only(422, anonymous=401)),
+    "api_contests.list_contests": ("GET", everyone(200)),
+    "api_contests.get_contest": ("GET", everyone(200)),
+    "api_contests.update_contest": ("PUT", organizers_only(422, anonymous=401)),
+}
+
+
+def routed_endpoints(app):
+    return {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+
+
+def test_every_route_has_a_row(app):
+    assert routed_endpoints(app) == set(ACCESS)
+
+
+def _url(app, endpoint, contest_id):
+    from flask import url_for
+
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    values = {"contest_id": contest_id, "code": "zh", "filename": "swagger-ui.css"}
+    with app.test_request_context():
+        return url_for(endpoint, **{name: values[name] for name in rule.arguments})
+
+
+@pytest.mark.parametrize("endpoint", sorted(ACCESS))
+def test_route_answers_each_role_as_the_table_says(app, make_user, make_contest, endpoint):
+    method, expected = ACCESS[endpoint]
+    contest = make_contest()
+    url = _url(app, endpoint, contest.id)
+    seen = {}
+    for role in ROLES:
+        client = app.test_client()
+        headers = {}
+        if role != "anonymous":
+            user = make_user(role)
+            if url.startswith("/api/"):
+                token = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD}).json["token"]
+                headers = {"Authorization": f"Bearer {token}"}
+            else:
+                client.post("/login", data={"email": user.email, "password": PASSWORD})
+        response = client.open(url, method=method, headers=headers, json={} if url.startswith("/api/") and method != "GET" else None)
+        seen[role] = response.status_code
+        if response.status_code == 302 and role == "anonymous" and expected[role] == 302 and endpoint not in {"auth.logout", "auth.set_language"}:
+            assert "/login" in response.headers["Location"], endpoint
+    assert seen == expected

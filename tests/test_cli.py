@@ -1,0 +1,69 @@
+"""The command line: users, colleges, demo, backup."""
+
+import shutil
+import sqlite3
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import College, Contest, User
+
+
+def test_users_create(runner):
+    result = runner.invoke(args=["users", "create", "--email", "Chief@Example.CN", "--name", "组委会主任",
+                                 "--password", "long-enough-1", "--role", "organizer"])
+    assert result.exit_code == 0, result.output
+    assert "Created organizer chief@example.cn" in result.output
+    assert db.session.scalar(select(User).where(User.email == "chief@example.cn")).has_role("organizer")
+
+
+def test_users_create_explains_what_is_wrong(runner):
+    args = ["users", "create", "--email", "a@example.cn", "--name", "A", "--password", "long-enough-1", "--role", "judge"]
+    assert runner.invoke(args=args).exit_code == 0
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+    result = runner.invoke(args=["users", "create", "--email", "b@example.cn", "--name", "B", "--password", "short", "--role", "judge"])
+    assert result.exit_code == 1 and "at least 8 characters" in result.output
+
+
+def test_colleges_import_defaults_to_the_shipped_national_list(runner):
+    result = runner.invoke(args=["colleges", "import"])
+    assert result.exit_code == 0, result.output
+    assert "2919 colleges created, 0 updated" in result.output
+    assert "0 colleges created, 0 updated" in runner.invoke(args=["colleges", "import"]).output
+
+
+def test_colleges_import_lists_bad_rows(runner, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name,province,city,level\n123,某大学,浙江省,杭州市,本科\n", encoding="utf-8")
+    result = runner.invoke(args=["colleges", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "row 2, code:" in result.output
+    assert db.session.scalar(select(func.count(College.id))) == 0
+
+
+def test_demo_loads_once(runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "organizer@demo.laurel" in result.output
+    assert runner.invoke(args=["demo", "--only-if-empty"]).output.startswith("The database already has contests")
+    runner.invoke(args=["demo"])
+    assert db.session.scalar(select(func.count(Contest.id))) == 1
+    assert db.session.scalar(select(func.count(User.id))) == 4
+
+
+def test_backup_is_a_consistent_copy(runner, database_url, tmp_path):
+    if database_url.startswith("postgresql") and shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    runner.invoke(args=["demo"])
+    out = tmp_path / "backups" / "laurel.backup"
+    result = runner.invoke(args=["backup", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0
+    assert not list(out.parent.glob("*.partial"))
+    if database_url.startswith("sqlite"):
+        copy = sqlite3.connect(out)
+        assert copy.execute("SELECT count(*) FROM colleges").fetchone()[0] == 2919
+        assert copy.execute("SELECT email FROM users ORDER BY id").fetchone()[0] == "organizer@demo.laurel"

@@ -1,0 +1,67 @@
+"""The application factory and its configuration layers."""
+
+import sqlite3
+
+import pytest
+
+from app import create_app
+from app.config import environment_overrides
+
+
+def test_instance_config_is_generated_once_with_a_random_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAUREL_INSTANCE_PATH", str(tmp_path))
+    first = create_app()
+    second = create_app()
+    key = first.config["SECRET_KEY"]
+    assert len(key) >= 32 and key == second.config["SECRET_KEY"]
+    assert (tmp_path / "config.py").read_text().count(key) == 1
+    monkeypatch.setenv("LAUREL_INSTANCE_PATH", str(tmp_path / "other"))
+    assert create_app().config["SECRET_KEY"] != key
+
+
+def test_layers_defaults_then_instance_file_then_environment_then_tests(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAUREL_INSTANCE_PATH", str(tmp_path))
+    (tmp_path / "config.py").write_text('SECRET_KEY = "x" * 40\nMAX_UPLOAD_MB = 3\nTOKEN_DAYS = 7\nTIMEZONE = "Asia/Urumqi"\n')
+    monkeypatch.setenv("LAUREL_TOKEN_DAYS", "14")
+    monkeypatch.setenv("LAUREL_TIMEZONE", "Asia/Hong_Kong")
+    app = create_app({"TIMEZONE": "UTC", "TESTING": True})
+    assert app.config["LOGIN_RATE_LIMIT"] == "5 per minute"  # default
+    assert app.config["MAX_UPLOAD_MB"] == 3 and app.config["MAX_CONTENT_LENGTH"] == 3 * 1024 * 1024  # file
+    assert app.config["TOKEN_DAYS"] == 14  # environment over file
+    assert app.config["TIMEZONE"] == "UTC"  # tests over everything
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'laurel.db'}"
+
+
+@pytest.mark.parametrize("key", ["", "dev", "changeme"])
+def test_refuses_to_start_with_an_empty_or_known_key(tmp_path, monkeypatch, key):
+    monkeypatch.setenv("LAUREL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("LAUREL_SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+    assert create_app({"DEBUG": True}).config["SECRET_KEY"] == key  # debug may
+
+
+def test_a_malformed_variable_is_named():
+    with pytest.raises(RuntimeError, match="LAUREL_MAX_UPLOAD_MB"):
+        environment_overrides({"LAUREL_MAX_UPLOAD_MB": "ten"})
+    with pytest.raises(RuntimeError, match="LAUREL_DEMO_MODE"):
+        environment_overrides({"LAUREL_DEMO_MODE": "perhaps"})
+
+
+def test_postgres_urls_use_psycopg3(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAUREL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("LAUREL_DATABASE_URL", "postgresql://laurel@db.internal/laurel")
+    assert create_app({"TESTING": True}).config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://laurel@db.internal/laurel"
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(app, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite pragmas")
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    path = database_url.removeprefix("sqlite:///")
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
