@@ -92,3 +92,12 @@ def test_unexpected_errors_are_a_plain_500_in_the_error_format(tmp_path, monkeyp
     assert "ZeroDivisionError" not in response.get_data(as_text=True)
     page = app.test_client().get("/boom")
     assert page.status_code == 500 and "Something went wrong" in page.get_data(as_text=True)
+
+
+def test_error_pages_are_html_outside_the_api(client, login_as):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404 and "Not found" in response.get_data(as_text=True)
+    assert response.mimetype == "text/html"
+    login_as("judge")
+    response = client.get("/colleges/")
+    assert response.status_code == 403 and "Not allowed" in response.get_data(as_text=True)
