@@ -74,7 +74,7 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import database  # noqa: F401  (SQLite pragmas)
+    from app import database, mail  # noqa: F401  (SQLite pragmas; mail sent after commit)
     from app.auth.sessions import BrowserOnlySessionInterface
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -96,8 +96,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.colleges.routes import bp as colleges
     from app.contests.routes import bp as contests
     from app.public.routes import bp as public
+    from app.registration.routes import bp as registration
 
-    for blueprint in (public, auth, colleges, contests):
+    for blueprint in (public, auth, colleges, contests, registration):
         app.register_blueprint(blueprint)
     register_api(app)
 

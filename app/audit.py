@@ -33,3 +33,15 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def history_of(object_type: str, object_id: int) -> list[AuditEvent]:
+    """Every recorded change of one object, oldest first, with who made it."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
+
+    return list(db.session.scalars(
+        select(AuditEvent).options(joinedload(AuditEvent.actor))
+        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ))

@@ -13,8 +13,8 @@ from flask import abort
 from flask_login import current_user
 
 from app.errors import is_api_request
-from app.extensions import login_manager
-from app.models import ORGANIZER, Contest, User
+from app.extensions import db, login_manager
+from app.models import CAPTAIN, COORDINATOR, ORGANIZER, Contest, Team, User
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -61,6 +61,26 @@ def login_required(view: View) -> View:
     return wrapped  # type: ignore[return-value]
 
 
+def allowed_on(model: type, key: str, predicate: Callable[[User, Any], bool]) -> Callable[[View], View]:
+    """Load the object named by the URL (404), then ask `predicate(user, object)` (403), before the
+    view parses any input; anonymous visitors are sent to sign in (HTML) or get 401 (API)."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                if is_api_request():
+                    abort(401)
+                return login_manager.unauthorized()
+            if not predicate(current_user, db.get_or_404(model, kwargs[key])):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
 def is_organizer(user: User, contest: Contest | None = None) -> bool:
     """An organizer for every contest, or for this contest."""
     if not user.is_authenticated:
@@ -83,3 +103,41 @@ def can_edit_contest(user: User, contest: Contest) -> bool:
 
 def can_create_users(user: User) -> bool:
     return is_organizer(user)
+
+
+def _coordinates(user: User, contest_id: int, college_id: int | None = None) -> bool:
+    return any(
+        a.role == COORDINATOR and a.contest_id == contest_id and (college_id is None or a.college_id == college_id)
+        for a in user.roles
+    )
+
+
+def can_register_team(user: User, contest: Contest) -> bool:
+    """Captains register their own team; coordinators their college's; organizers any."""
+    if not user.is_authenticated:
+        return False
+    return is_organizer(user, contest) or _coordinates(user, contest.id) or user.has_role(CAPTAIN)
+
+
+def can_list_teams(user: User, contest: Contest) -> bool:
+    """Organizers see every team; coordinators see their college's (the list is filtered)."""
+    return user.is_authenticated and (is_organizer(user, contest) or _coordinates(user, contest.id))
+
+
+def can_view_team(user: User, team: Team) -> bool:
+    """Its captain (the account that registered it), its college's coordinator, organizers."""
+    if not user.is_authenticated:
+        return False
+    return team.owner_id == user.id or can_review_team(user, team)
+
+
+def can_edit_team(user: User, team: Team) -> bool:
+    """Its captain (the window is the service's rule) and organizers."""
+    return user.is_authenticated and (team.owner_id == user.id or is_organizer(user, team.contest))
+
+
+def can_review_team(user: User, team: Team) -> bool:
+    """The coordinator of the team's college in this contest, and organizers."""
+    if not user.is_authenticated:
+        return False
+    return is_organizer(user, team.contest) or _coordinates(user, team.contest_id, team.college_id)

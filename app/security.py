@@ -23,3 +23,15 @@ def register_security_headers(app: Flask) -> None:
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def safe_next(target: str | None) -> str | None:
+    """A redirect target only when it is a path on this site, never another host."""
+    from urllib.parse import urlsplit
+
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target

@@ -3,16 +3,26 @@
 Reading: `read_table` turns an upload into a header and numbered rows of text, refusing what is
 not a spreadsheet with a message. Rows are numbered as the spreadsheet shows them (the header is
 row 1), so that an import's error report points at the right line.
+
+Writing: `write_workbook` streams sheets in openpyxl's write-only mode (memory stays flat at any
+size). Every string is written as text, never as a formula, whatever it begins with; headers are
+frozen and filterable, columns fit Chinese text, and pages print landscape, fit to width, with
+the header row repeated.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import tempfile
+import unicodedata
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import IO
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
 
 from flask_babel import gettext as _
 
@@ -111,3 +121,147 @@ def read_table(stream: IO[bytes], filename: str) -> Table:
     if name.endswith(".xlsx"):
         return _read_xlsx(data)
     raise InvalidDataError(_("Upload a .xlsx or .csv file."), code="unsupported_file")
+
+
+# Writing ------------------------------------------------------------------------------------------
+
+#: A string starting with one of these is what spreadsheet programs may run as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+WIDTH_SAMPLE_ROWS = 500
+MAX_COLUMN_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its (bilingual) header, its width in characters (None: fit the content), its number format."""
+
+    header: str
+    width: int | None = None
+    number_format: str | None = None
+
+
+@dataclass
+class Sheet:
+    title: str
+    columns: list[Column]
+    rows: Iterable[Sequence[Any]]
+    #: Drop-down lists: (cell range such as "B2:B5000", allowed values).
+    choices: list[tuple[str, list[str]]] = field(default_factory=list)
+    print_landscape: bool = True
+
+
+def display_width(value: Any) -> int:
+    """How many character cells a value takes: Chinese and other wide characters count two."""
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _text_cell(worksheet, value: str):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.data_type = "s"  # text, even when it looks like a formula
+    cell.quotePrefix = True  # and spreadsheet programs keep it text when the cell is edited
+    return cell
+
+
+def safe_row(worksheet, values: Sequence[Any], formats: Sequence[str | None] = ()) -> list[Any]:
+    """A row ready to append: risky strings become text cells; numbers get their formats."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row: list[Any] = []
+    for index, value in enumerate(values):
+        if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+            row.append(_text_cell(worksheet, value))
+        elif index < len(formats) and formats[index] and isinstance(value, (int, float)) and not isinstance(value, bool):
+            cell = WriteOnlyCell(worksheet, value=value)
+            cell.number_format = formats[index]
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
+
+
+def _write_sheet(workbook, sheet: Sheet) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    worksheet = workbook.create_sheet(title=sheet.title[:31])
+    rows = iter(sheet.rows)
+    sample = list(islice(rows, WIDTH_SAMPLE_ROWS))
+    for index, column in enumerate(sheet.columns, start=1):
+        width = column.width
+        if width is None:
+            width = max([display_width(column.header)] + [display_width(row[index - 1]) for row in sample if index - 1 < len(row)])
+        worksheet.column_dimensions[get_column_letter(index)].width = min(MAX_COLUMN_WIDTH, width + 2)
+    last_column = get_column_letter(max(1, len(sheet.columns)))
+    worksheet.freeze_panes = "A2"
+    worksheet.print_title_rows = "1:1"
+    worksheet.page_setup.orientation = "landscape" if sheet.print_landscape else "portrait"
+    worksheet.page_setup.paperSize = "9"  # A4
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0
+    worksheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    for cell_range, values in sheet.choices:
+        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+        validation.add(cell_range)
+        worksheet.data_validations.append(validation)
+
+    from openpyxl.cell import WriteOnlyCell
+
+    header = []
+    for column in sheet.columns:
+        cell = _text_cell(worksheet, column.header) if column.header.startswith(FORMULA_TRIGGERS) else WriteOnlyCell(worksheet, value=column.header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F2F2F2")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        header.append(cell)
+    worksheet.append(header)
+    formats = [column.number_format for column in sheet.columns]
+    count = 0
+    for row in [*sample, *rows] if sample else rows:
+        worksheet.append(safe_row(worksheet, row, formats))
+        count += 1
+    worksheet.auto_filter.ref = f"A1:{last_column}{count + 1}"
+
+
+def write_workbook(target: IO[bytes] | str | Path, sheets: Sequence[Sheet]) -> None:
+    """Write the sheets as one .xlsx workbook to a binary stream or a path."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        _write_sheet(workbook, sheet)
+    workbook.save(target)
+
+
+def write_workbook_file(path: str | Path, sheets: Sequence[Sheet]) -> Path:
+    """Write a workbook to `path` through a temporary file and a rename: never a half-written file."""
+    path = Path(path).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, partial = tempfile.mkstemp(prefix=path.name + ".", suffix=".partial", dir=path.parent)
+    os.close(descriptor)
+    try:
+        write_workbook(partial, sheets)
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    return path
+
+
+def workbook_response(sheets: Sequence[Sheet], filename: str):
+    """An HTTP download of the workbook, spooled through a temporary file rather than held in memory."""
+    from flask import send_file
+
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    write_workbook(spool, sheets)
+    spool.seek(0)
+    return send_file(spool, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename, max_age=0)
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The OpenAPI description of a workbook download.
+XLSX_RESPONSE_DOC = {200: {"description": "the workbook", "content": {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}}

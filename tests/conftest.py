@@ -194,6 +194,40 @@ def make_user(app, make_college, make_contest) -> Callable[..., User]:
     return make
 
 
+def team_input(college_id: int, *, track: str = "CB", members: int = 3, prefix: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid registration in the API's shape, with `members` students (the first is the captain)."""
+    prefix = prefix or f"S{next(_sequence):05d}"
+    data = {
+        "name": f"星火队{prefix[-4:]}", "project_title": "乡村好物直播间", "track": track, "college_id": college_id,
+        "members": [
+            {"name": f"学生{i}", "student_id": f"{prefix}{i:02d}", "email": f"{prefix.lower()}{i}@example.edu.cn",
+             "phone": "13800138000", "major": "电子商务", "grade": "2024级", "captain": i == 0}
+            for i in range(members)
+        ],
+        "advisors": [{"name": "王老师", "kind": "university", "organization": "浙江大学", "title": "副教授"}],
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_team(app, make_contest, make_college) -> Callable[..., Any]:
+    """A registered team (through the registration service), in `contest` and `college` if given."""
+
+    def make(contest: Contest | None = None, college: College | None = None, owner: User | None = None, **overrides: Any):
+        from app.registration.services import register_team
+
+        contest = contest or make_contest()
+        college = college or make_college()
+        team = register_team(contest, team_input(college.id, **overrides), actor=owner, now=utcnow())
+        if owner is not None:
+            team.owner_id = owner.id
+        db.session.commit()
+        return team
+
+    return make
+
+
 @pytest.fixture
 def login_as(client, make_user) -> Callable[..., User]:
     """Sign the test client in through the login form, as a new user with `role`, or as `user`."""

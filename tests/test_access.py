@@ -24,6 +24,10 @@ def organizers_only(status=200, anonymous=302):
     return {"anonymous": anonymous, "captain": 403, "coordinator": 403, "judge": 403, "organizer": status}
 
 
+def captains_and_organizers(captain, organizer, anonymous=302):
+    return {"anonymous": anonymous, "captain": captain, "coordinator": 403, "judge": 403, "organizer": organizer}
+
+
 # endpoint: (method, expected status per role)
 ACCESS = {
     "public.index": ("GET", everyone(200)),
@@ -52,6 +56,29 @@ ACCESS = {
     "api_contests.list_contests": ("GET", everyone(200)),
     "api_contests.get_contest": ("GET", everyone(200)),
     "api_contests.update_contest": ("PUT", organizers_only(422, anonymous=401)),
+    # Registration. The walk's coordinator coordinates another contest, and its captain owns
+    # another team: both are outsiders to the contest and the team under test.
+    "registration.signup": ("GET", everyone(200)),
+    "registration.team_new": ("GET", captains_and_organizers(200, 200)),
+    "registration.team_show": ("GET", organizers_only()),
+    "registration.team_edit": ("GET", organizers_only()),
+    "registration.team_withdraw": ("POST", organizers_only(302)),
+    "registration.team_review": ("POST", organizers_only(302)),
+    "registration.team_list": ("GET", organizers_only()),
+    "registration.team_bulk_approve": ("POST", organizers_only(302)),
+    "registration.dashboard": ("GET", organizers_only()),
+    "registration.team_export": ("GET", organizers_only()),
+    "registration.team_template": ("GET", everyone(200)),
+    "registration.team_import": ("GET", organizers_only()),
+    "api_registration.register_team": ("POST", captains_and_organizers(422, 422, anonymous=401)),
+    "api_registration.list_teams": ("GET", organizers_only(anonymous=401)),
+    "api_registration.get_team": ("GET", organizers_only(anonymous=401)),
+    "api_registration.update_team": ("PATCH", organizers_only(200, anonymous=401)),
+    "api_registration.withdraw_team": ("POST", organizers_only(422, anonymous=401)),
+    "api_registration.review_team": ("POST", organizers_only(422, anonymous=401)),
+    "api_registration.import_teams": ("POST", organizers_only(422, anonymous=401)),
+    "api_registration.export_teams": ("GET", organizers_only(anonymous=401)),
+    "api_registration.team_template": ("GET", everyone(200)),
 }
 
 
@@ -63,20 +90,21 @@ def test_every_route_has_a_row(app):
     assert routed_endpoints(app) == set(ACCESS)
 
 
-def _url(app, endpoint, contest_id):
+def _url(app, endpoint, contest_id, team_id):
     from flask import url_for
 
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
-    values = {"contest_id": contest_id, "code": "zh", "filename": "swagger-ui.css"}
+    values = {"contest_id": contest_id, "team_id": team_id, "code": "zh", "filename": "swagger-ui.css"}
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 
 
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))
-def test_route_answers_each_role_as_the_table_says(app, make_user, make_contest, endpoint):
+def test_route_answers_each_role_as_the_table_says(app, make_user, make_contest, make_team, endpoint):
     method, expected = ACCESS[endpoint]
     contest = make_contest()
-    url = _url(app, endpoint, contest.id)
+    team = make_team(contest)
+    url = _url(app, endpoint, contest.id, team.id)
     seen = {}
     for role in ROLES:
         client = app.test_client()

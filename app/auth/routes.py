@@ -1,7 +1,5 @@
 """Sign-in, sign-out, the account page and the language switch."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -14,18 +12,9 @@ from app.extensions import db
 from app.forms import show_error_on_form
 from app.models import utcnow
 from app.permissions import login_required
+from app.security import safe_next
 
 bp = Blueprint("auth", __name__)
-
-def _safe_next(target: str | None) -> str | None:
-    """Only paths on this site: never another host, so login cannot bounce users away."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_rate_limit
@@ -36,7 +25,7 @@ def login():
         if user is not None:
             session.clear()  # a new session on every sign-in
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("public.dashboard"))
+            return redirect(safe_next(request.args.get("next")) or url_for("public.dashboard"))
         note_failed_login()
         form.password.errors.append(_("Wrong email or password."))
     demo_logins = None
@@ -80,4 +69,4 @@ def account():
 def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["language"] = code
-    return redirect(_safe_next(request.args.get("next")) or url_for("public.index"))
+    return redirect(safe_next(request.args.get("next")) or url_for("public.index"))

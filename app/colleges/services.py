@@ -167,3 +167,15 @@ def province_exists(name: str) -> bool:
 
 def province_names() -> list[str]:
     return list(db.session.scalars(select(Province.name).order_by(Province.id)))
+
+
+def find_college(text: str | None) -> College | None:
+    """The college a person typed: its 10-digit code (alone or after the name, as the search
+    suggests: 浙江大学 4133010335) or its exact name."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    last = text.split()[-1]
+    if last.isdigit():
+        return db.session.scalar(select(College).where(College.code == last))
+    return db.session.scalar(select(College).where(College.name == text))

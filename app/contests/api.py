@@ -9,7 +9,7 @@ from app.contests.schemas import ContestCreateSchema, ContestQuerySchema, Contes
 from app.extensions import db
 from app.models import ORGANIZER, Contest, utcnow
 from app.pagination import page_payload, page_schema
-from app.permissions import can_create_contest, can_edit_contest, role_required
+from app.permissions import allowed_on, can_create_contest, can_edit_contest, role_required
 
 blp = Blueprint("api_contests", __name__, url_prefix="/api/v1", description="Contests")
 
@@ -44,14 +44,12 @@ def get_contest(contest_id: int):
 
 
 @blp.route("/contests/<int:contest_id>", methods=["PUT"])
-@role_required(ORGANIZER)
+@allowed_on(Contest, "contest_id", can_edit_contest)
 @blp.arguments(ContestCreateSchema)
 @blp.response(200, ContestSchema)
 @blp.doc(operationId="updateContest")
 def update_contest(data, contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
-    if not can_edit_contest(current_user, contest):
-        abort(403)
     data = services.with_defaults(data, contest.timezone)
     services.update_contest(contest, data, now=utcnow(), actor=current_user)
     db.session.commit()

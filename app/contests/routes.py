@@ -12,7 +12,7 @@ from app.contests.forms import ContestForm
 from app.errors import ContestError
 from app.extensions import db
 from app.models import ORGANIZER, Contest, utcnow
-from app.permissions import can_create_contest, can_edit_contest, role_required
+from app.permissions import allowed_on, can_create_contest, can_edit_contest, role_required
 
 bp = Blueprint("contests", __name__, url_prefix="/contests")
 
@@ -69,11 +69,9 @@ def new():
 
 
 @bp.route("/<int:contest_id>/edit", methods=["GET", "POST"])
-@role_required(ORGANIZER)
+@allowed_on(Contest, "contest_id", can_edit_contest)
 def edit(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
-    if not can_edit_contest(current_user, contest):
-        abort(403)
     form = ContestForm(obj=contest)
     if form.validate_on_submit():
         response = _save(form, contest)

@@ -4,10 +4,24 @@ from app.models.audit import AuditEvent
 from app.models.colleges import PROVINCES_CN, College, Province
 from app.models.contests import TRACK_KINDS, Contest, Track
 from app.models.people import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, ROLES, ApiToken, RoleAssignment, User
+from app.models.teams import (
+    ADVISOR_KINDS,
+    APPROVED,
+    ENTERPRISE,
+    REJECTED,
+    SUBMITTED,
+    TEAM_STATUSES,
+    UNIVERSITY,
+    WITHDRAWN,
+    Advisor,
+    Team,
+    TeamMember,
+)
 from app.models.types import UTCDateTime, utcnow
 
 __all__ = [
     "AuditEvent", "PROVINCES_CN", "College", "Province", "TRACK_KINDS", "Contest", "Track",
     "CAPTAIN", "COORDINATOR", "JUDGE", "ORGANIZER", "ROLES", "ApiToken", "RoleAssignment", "User",
-    "UTCDateTime", "utcnow",
+    "UTCDateTime", "utcnow", "ADVISOR_KINDS", "APPROVED", "ENTERPRISE", "REJECTED", "SUBMITTED", "TEAM_STATUSES",
+    "UNIVERSITY", "WITHDRAWN", "Advisor", "Team", "TeamMember",
 ]

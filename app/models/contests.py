@@ -32,11 +32,22 @@ class Contest(db.Model):
     max_enterprise_advisors: Mapped[int] = mapped_column(default=2)
     team_name_max: Mapped[int] = mapped_column(default=16)
     project_title_max: Mapped[int] = mapped_column(default=30)
+    #: Set when the first round opens: from then on captains can no longer edit their teams.
+    teams_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     tracks: Mapped[list[Track]] = relationship(
         back_populates="contest", cascade="all, delete-orphan", lazy="selectin", order_by="Track.position"
     )
+
+    def editing_closes_at(self) -> datetime:
+        """Captains edit until registration closes or the teams are frozen, whichever comes first."""
+        if self.teams_frozen_at is not None and self.teams_frozen_at < self.registration_closes_at:
+            return self.teams_frozen_at
+        return self.registration_closes_at
+
+    def registration_is_open(self, now: datetime) -> bool:
+        return self.registration_opens_at <= now < self.editing_closes_at()
 
     def status(self, now: datetime) -> str:
         """Where the contest stands at `now`: upcoming, registration_open or registration_closed."""
@@ -62,5 +73,7 @@ class Track(db.Model):
     name: Mapped[str] = mapped_column(String(60))
     kind: Mapped[str] = mapped_column(String(20), default="regular")
     position: Mapped[int] = mapped_column(default=0)
+    #: The last team number given in this track; numbers are taken by an atomic increment.
+    last_team_number: Mapped[int] = mapped_column(default=0, server_default="0")
 
     contest: Mapped[Contest] = relationship(back_populates="tracks")

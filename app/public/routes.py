@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from app.colleges.services import province_names
 from app.contests.services import contests_query
 from app.extensions import db
-from app.models import COORDINATOR, JUDGE, ORGANIZER, College, Contest, utcnow
-from app.permissions import is_organizer, login_required
+from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, SUBMITTED, College, Contest, Team, utcnow
+from app.permissions import can_list_teams, can_register_team, is_organizer, login_required
 
 bp = Blueprint("public", __name__)
 
@@ -23,7 +23,8 @@ def index():
 def contest(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     return render_template("public/contest.html", contest=contest, now=utcnow(),
-                           can_edit=is_organizer(current_user, contest))
+                           can_edit=is_organizer(current_user, contest), can_list=can_list_teams(current_user, contest),
+                           can_register=can_register_team(current_user, contest))
 
 
 @bp.route("/dashboard")
@@ -40,9 +41,18 @@ def dashboard():
         }
     if COORDINATOR in roles:
         panels["coordinator"] = [
-            (db.session.get(College, a.college_id), db.session.get(Contest, a.contest_id))
+            {
+                "college": db.session.get(College, a.college_id), "contest": db.session.get(Contest, a.contest_id),
+                "waiting": db.session.scalar(select(func.count(Team.id)).where(
+                    Team.contest_id == a.contest_id, Team.college_id == a.college_id, Team.status == SUBMITTED)),
+            }
             for a in current_user.roles if a.role == COORDINATOR
         ]
+    if CAPTAIN in roles:
+        panels["captain"] = {
+            "teams": db.session.scalars(select(Team).where(Team.owner_id == current_user.id).order_by(Team.id)).all(),
+            "open_contests": [c for c in db.session.scalars(contests_query().limit(20)) if c.registration_is_open(utcnow())],
+        }
     if JUDGE in roles:
         panels["judge"] = True
     return render_template("public/dashboard.html", panels=panels, now=utcnow())

@@ -1,7 +1,127 @@
-// Laurel's comforts. Every page works without this file; it only adds confirmations.
+// Laurel's comforts. Every page works without this file: forms post, lists page, imports upload.
+// It adds confirmations, member and advisor rows that come and go without losing what was typed,
+// college search as you type, and upload progress.
+"use strict";
+
 document.addEventListener("submit", (event) => {
   const message = event.target.getAttribute("data-confirm");
   if (message && !window.confirm(message)) {
     event.preventDefault();
   }
+});
+
+// Repeating rows: empty rows beyond the minimum are hidden behind an "add" button.
+function isBlankRow(row) {
+  return Array.from(row.querySelectorAll("input[type=text], input[type=email], input:not([type])"))
+    .every((input) => input.value.trim() === "");
+}
+
+function setUpRepeat(container) {
+  const rows = Array.from(container.querySelectorAll("[data-row]"));
+  const minimum = Number(container.dataset.min || 0);
+  const addButton = document.querySelector(`[data-add-row="${container.dataset.repeat}"]`);
+  let lastFilled = -1;
+  rows.forEach((row, index) => { if (!isBlankRow(row) || row.querySelector(".field-error")) lastFilled = index; });
+  const visibleCount = Math.max(minimum, lastFilled + 1, container.dataset.repeat === "member" ? 1 : 0);
+  rows.forEach((row, index) => { row.hidden = index >= visibleCount; });
+
+  function refresh() {
+    const visible = rows.filter((row) => !row.hidden);
+    if (addButton) addButton.hidden = visible.length === rows.length;
+    rows.forEach((row) => {
+      const remove = row.querySelector("[data-remove-row]");
+      if (remove) remove.hidden = visible.length <= minimum;
+    });
+  }
+  if (addButton) {
+    addButton.addEventListener("click", () => {
+      const next = rows.find((row) => row.hidden);
+      if (next) { next.hidden = false; const first = next.querySelector("input[type=text], input:not([type])"); if (first) first.focus(); }
+      refresh();
+    });
+  }
+  rows.forEach((row) => {
+    const remove = row.querySelector("[data-remove-row]");
+    if (!remove) return;
+    remove.addEventListener("click", () => {
+      row.querySelectorAll("input[type=text], input[type=email], input:not([type])").forEach((input) => { input.value = ""; });
+      const radio = row.querySelector("input[type=radio]");
+      row.hidden = true;
+      if (radio && radio.checked) {
+        const firstVisible = rows.find((other) => !other.hidden);
+        if (firstVisible) firstVisible.querySelector("input[type=radio]").checked = true;
+      }
+      refresh();
+    });
+  });
+  refresh();
+}
+
+// College search: fills the shared datalist from the public colleges API as the person types.
+function setUpCollegeSearch() {
+  const list = document.getElementById("college-options");
+  if (!list) return;
+  let timer = null;
+  let lastQuery = "";
+  document.querySelectorAll("[data-college-search]").forEach((input) => {
+    input.addEventListener("input", () => {
+      const query = input.value.trim();
+      if (query.length < 1 || query === lastQuery || /\d{10}$/.test(query)) return;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(async () => {
+        lastQuery = query;
+        try {
+          const response = await fetch(`/api/v1/colleges?per_page=20&q=${encodeURIComponent(query)}`);
+          if (!response.ok) return;
+          const page = await response.json();
+          list.replaceChildren(...page.items.map((college) => {
+            const option = document.createElement("option");
+            option.value = `${college.name} ${college.code}`;
+            option.label = `${college.province} · ${college.city}`;
+            return option;
+          }));
+        } catch (error) {
+          // Offline or slow: the person can still type the code or the exact name.
+        }
+      }, 200);
+    });
+  });
+}
+
+// Upload progress for imports: the bar follows the upload, then says the rows are being checked.
+function setUpProgress(form) {
+  form.addEventListener("submit", (event) => {
+    if (!window.FormData || !form.querySelector("input[type=file]").files.length) return;
+    event.preventDefault();
+    const bar = form.querySelector("[data-progress-bar]");
+    const progress = bar.querySelector("progress");
+    bar.hidden = false;
+    form.querySelectorAll("[type=submit]").forEach((button) => { button.disabled = true; });
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action || window.location.href);
+    request.upload.addEventListener("progress", (update) => {
+      if (update.lengthComputable) progress.value = Math.round((update.loaded / update.total) * 100);
+    });
+    request.upload.addEventListener("load", () => {
+      progress.removeAttribute("value");
+      bar.querySelector("[data-progress-text]").hidden = true;
+      bar.querySelector("[data-progress-checking]").hidden = false;
+    });
+    request.addEventListener("load", () => {
+      if (request.responseURL && request.responseURL !== (form.action || window.location.href)) {
+        window.location.assign(request.responseURL);
+      } else {
+        document.open();
+        document.write(request.responseText);
+        document.close();
+      }
+    });
+    request.send(new FormData(form));
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-repeat]").forEach(setUpRepeat);
+  setUpCollegeSearch();
+  document.querySelectorAll("form[data-progress]").forEach(setUpProgress);
 });

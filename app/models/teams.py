@@ -1,0 +1,124 @@
+"""Teams, their student members and their advisors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.colleges import College
+from app.models.contests import Contest, Track
+from app.models.people import User
+from app.models.types import UTCDateTime, utcnow
+
+SUBMITTED = "submitted"
+APPROVED = "approved"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+TEAM_STATUSES = (SUBMITTED, APPROVED, REJECTED, WITHDRAWN)
+
+UNIVERSITY = "university"
+ENTERPRISE = "enterprise"
+ADVISOR_KINDS = (UNIVERSITY, ENTERPRISE)
+
+
+class Team(db.Model):
+    __tablename__ = "teams"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "number"),
+        Index("ix_teams_contest_status", "contest_id", "status"),
+        Index("ix_teams_contest_college", "contest_id", "college_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
+    track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id"), index=True)
+    college_id: Mapped[int] = mapped_column(ForeignKey("colleges.id"))
+    #: Shown and used everywhere: year, track code and a sequence per track, as 2026-CB-00123.
+    number: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    project_title: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default=SUBMITTED)
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    #: The account that registered the team and may edit it; none for teams a coordinator imported.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    contest: Mapped[Contest] = relationship()
+    track: Mapped[Track] = relationship(lazy="joined")
+    college: Mapped[College] = relationship(lazy="joined")
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    members: Mapped[list[TeamMember]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", order_by="TeamMember.position"
+    )
+    advisors: Mapped[list[Advisor]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", order_by="Advisor.position"
+    )
+
+    @property
+    def captain(self) -> TeamMember | None:
+        return next((member for member in self.members if member.is_captain), None)
+
+    def __repr__(self) -> str:
+        return f"<Team {self.number} {self.name}>"
+
+
+class TeamMember(db.Model):
+    """A student in a team. A student is a college plus a student ID.
+
+    One student is in at most one team per category (the track's kind) per contest; the partial
+    unique index enforces it under concurrency. A withdrawn team's members are released.
+    """
+
+    __tablename__ = "team_members"
+    __table_args__ = (
+        Index(
+            "uq_team_members_one_team_per_category",
+            "contest_id", "category", "college_id", "student_id",
+            unique=True,
+            sqlite_where=text("released = 0"),
+            postgresql_where=text("NOT released"),
+        ),
+        Index("ix_team_members_student_id", "student_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(20))
+    college_id: Mapped[int] = mapped_column(ForeignKey("colleges.id"))
+    student_id: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(50))
+    major: Mapped[str] = mapped_column(String(60), default="")
+    grade: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    is_captain: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    released: Mapped[bool] = mapped_column(default=False)
+
+    team: Mapped[Team] = relationship(back_populates="members")
+    college: Mapped[College] = relationship(lazy="joined")
+
+
+class Advisor(db.Model):
+    """A university advisor (高校指导老师) or an enterprise advisor (企业指导老师)."""
+
+    __tablename__ = "advisors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    organization: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    team: Mapped[Team] = relationship(back_populates="advisors")

@@ -1,0 +1,271 @@
+"""Importing teams from the Excel template: one row per person, grouped by a team key.
+
+The whole file is checked first, every team by the same `check_team` as a registration; any bad
+row stops the import, with every bad row reported (row, column, message), and nothing is saved.
+A good file is saved in bulk: numbers are taken per track in one atomic step, and teams, members,
+advisors and audit events are inserted in a handful of statements.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import insert, select, update
+
+from app.errors import ContestError, InvalidDataError, InvalidRowsError
+from app.extensions import db
+from app.mail import queue_mail
+from app.models import (
+    SUBMITTED,
+    Advisor,
+    AuditEvent,
+    College,
+    Contest,
+    Team,
+    TeamMember,
+    Track,
+    User,
+)
+from app.registration.rules import TeamData, check_team, clean_text, taken_students
+from app.registration.services import (
+    acts_as_organizer,
+    check_registration_open,
+    coordinated_college_ids,
+    format_team_number,
+)
+from app.spreadsheets import Column, Sheet, Table
+
+CAPTAIN, MEMBER, UNIVERSITY_ADVISOR, ENTERPRISE_ADVISOR = "captain", "member", "university", "enterprise"
+ROLE_CHOICES = ["队长 captain", "队员 member", "高校指导老师 university", "企业指导老师 enterprise"]
+#: Template columns: (key, bilingual header). The key is the header's English word.
+TEMPLATE_COLUMNS = [
+    ("team", "团队序号 team"), ("track", "赛道代码 track"), ("team_name", "团队名称 team_name"),
+    ("project_title", "作品名称 project_title"), ("college_code", "学校代码 college_code"), ("role", "角色 role"),
+    ("name", "姓名 name"), ("student_id", "学号 student_id"), ("member_college_code", "成员学校代码 member_college_code"),
+    ("major", "专业 major"), ("grade", "年级 grade"), ("email", "邮箱 email"), ("phone", "手机 phone"),
+    ("organization", "单位 organization"), ("title", "职称 title"),
+]
+REQUIRED_COLUMNS = ("team", "track", "team_name", "project_title", "college_code", "role", "name", "email")
+TEAM_FIELDS = {"name": "team_name", "project_title": "project_title", "track": "track", "college_id": "college_code"}
+MEMBER_FIELDS = {"college_id": "member_college_code"}
+TEMPLATE_ROWS = 5000
+
+
+def parse_role(text: str) -> str | None:
+    lowered = text.lower()
+    for role, words in ((UNIVERSITY_ADVISOR, ("university", "高校")), (ENTERPRISE_ADVISOR, ("enterprise", "企业")),
+                        (CAPTAIN, ("captain", "队长")), (MEMBER, ("member", "队员"))):
+        if any(word in lowered for word in words):
+            return role
+    return None
+
+
+def template_sheets(contest: Contest) -> list[Sheet]:
+    """The import template: the headers with drop-downs for track and role, and a sheet of instructions."""
+    track_codes = [track.code for track in contest.tracks]
+    last_row = TEMPLATE_ROWS + 1
+    team_sheet = Sheet(
+        "报名团队 Teams", [Column(header, max(12, len(header) + 2)) for _key, header in TEMPLATE_COLUMNS], [],
+        choices=[(f"B2:B{last_row}", track_codes), (f"F2:F{last_row}", ROLE_CHOICES)],
+    )
+    instructions = [
+        ["每行一人：学生或指导老师。同一团队的各行填写相同的“团队序号”。", "One row per person, student or advisor. Rows of one team share its team key."],
+        ["团队名称、作品名称、赛道、学校代码写在团队的第一行即可。", "Team name, project title, track and college code are read from the team's first row."],
+        ["每队恰好一名队长；成员学校默认为团队学校。", "Exactly one captain per team; a member's college defaults to the team's."],
+        ["学校代码为教育部 10 位学校标识码。", "College codes are the Ministry of Education's 10-digit codes."],
+        [f"赛道代码：{'、'.join(f'{t.code} {t.name}' for t in contest.tracks)}", "Track codes, as listed."],
+        ["整个文件先全部检查；任何一行有误则全部不导入，并列出每个错误。", "The whole file is checked first; if any row is wrong, nothing is imported and every error is listed."],
+    ]
+    example = [
+        ["1", track_codes[0] if track_codes else "", "星火队", "乡村好物直播间", "4133010335", "队长 captain", "张三", "20260001", "",
+         "电子商务", "2023级", "zhangsan@example.edu.cn", "13800138000", "", ""],
+        ["1", "", "", "", "", "队员 member", "李四", "20260002", "", "国际贸易", "2024级", "lisi@example.edu.cn", "", "", ""],
+        ["1", "", "", "", "", "高校指导老师 university", "王老师", "", "", "", "", "wang@example.edu.cn", "", "浙江大学", "副教授"],
+    ]
+    return [
+        team_sheet,
+        Sheet("填写说明 Instructions", [Column("说明", 70), Column("Instructions", 90)], instructions, print_landscape=False),
+        Sheet("示例 Example", [Column(header) for _key, header in TEMPLATE_COLUMNS], example),
+    ]
+
+
+@dataclass
+class _Group:
+    key: str
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    member_rows: list[int] = field(default_factory=list)
+    advisor_rows: list[int] = field(default_factory=list)
+
+
+class _RowErrors:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.rows.append({"row": row, "column": column, "message": message})
+
+
+def _group_rows(table: Table, errors: _RowErrors) -> list[_Group]:
+    groups: dict[str, _Group] = {}
+    for number, row in table.rows:
+        key = row.get("team", "").strip()
+        if not key:
+            errors.add(number, "team", _("Give the team key that groups this row with its team."))
+            continue
+        groups.setdefault(key, _Group(key)).rows.append((number, row))
+    return list(groups.values())
+
+
+def _team_input(group: _Group, college_ids: dict[str, int], errors: _RowErrors) -> dict[str, Any]:
+    first_number, first = group.rows[0]
+    for number, row in group.rows[1:]:
+        for column in ("track", "team_name", "project_title", "college_code"):
+            if row.get(column) and row[column] != first.get(column):
+                errors.add(number, column, _("Differs from the team's first row (row %(row)s).", row=first_number))
+    raw: dict[str, Any] = {
+        "name": first.get("team_name", ""), "project_title": first.get("project_title", ""), "track": first.get("track", ""),
+        "college_id": college_ids.get(first.get("college_code", "").strip()), "members": [], "advisors": [],
+    }
+    if first.get("college_code") and raw["college_id"] is None:
+        errors.add(first_number, "college_code", _("No college has the code %(code)s.", code=first["college_code"]))
+    for number, row in group.rows:
+        role = parse_role(row.get("role", ""))
+        if role is None:
+            errors.add(number, "role", _("Choose a role: %(roles)s.", roles=", ".join(ROLE_CHOICES)))
+        elif role in (CAPTAIN, MEMBER):
+            code = row.get("member_college_code", "").strip()
+            if code and code not in college_ids:
+                errors.add(number, "member_college_code", _("No college has the code %(code)s.", code=code))
+            raw["members"].append({
+                "name": row.get("name"), "student_id": row.get("student_id"), "college_id": college_ids.get(code) if code else None,
+                "email": row.get("email"), "phone": row.get("phone"), "major": row.get("major"), "grade": row.get("grade"),
+                "captain": role == CAPTAIN,
+            })
+            group.member_rows.append(number)
+        else:
+            raw["advisors"].append({
+                "kind": role, "name": row.get("name"), "organization": row.get("organization"), "title": row.get("title"),
+                "email": row.get("email"), "phone": row.get("phone"),
+            })
+            group.advisor_rows.append(number)
+    return raw
+
+
+def _place(group: _Group, error: InvalidDataError, errors: _RowErrors) -> None:
+    """Put each field error of `check_team` at its row and column of the sheet."""
+    first_number = group.rows[0][0]
+    for name, messages in error.fields.items():
+        parts = name.split(".")
+        if parts[0] in ("members", "advisors") and len(parts) == 3:
+            rows = group.member_rows if parts[0] == "members" else group.advisor_rows
+            row, column = rows[int(parts[1])], MEMBER_FIELDS.get(parts[2], parts[2])
+        elif parts[0] in ("members", "advisors"):
+            row, column = first_number, "role"
+        else:
+            row, column = first_number, TEAM_FIELDS.get(parts[0], parts[0])
+        for message in messages:
+            errors.add(row, column, message)
+
+
+def check_import(contest: Contest, table: Table, *, actor: User | None) -> list[tuple[_Group, TeamData]]:
+    """Check a whole import; return the teams, or raise InvalidRowsError listing every bad row."""
+    missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
+    if missing:
+        raise InvalidRowsError(
+            _("The file lacks the columns %(columns)s; start from the template.", columns=", ".join(missing)),
+            rows=[{"row": 1, "column": column, "message": _("This column is missing.")} for column in missing],
+        )
+    errors = _RowErrors()
+    college_ids = dict(db.session.execute(select(College.code, College.id)).all())
+    known_ids = set(college_ids.values())
+    own_colleges = None if acts_as_organizer(actor, contest) else coordinated_college_ids(actor, contest)
+    checked: list[tuple[_Group, TeamData]] = []
+    first_seen: dict[tuple[str, int, str], int] = {}
+    for group in _group_rows(table, errors):
+        raw = _team_input(group, college_ids, errors)
+        try:
+            data = check_team(contest, raw, known_college_ids=known_ids)
+        except InvalidDataError as error:
+            _place(group, error, errors)
+            continue
+        if own_colleges is not None and data.college_id not in own_colleges:
+            errors.add(group.rows[0][0], "college_code", _("Coordinators import teams of their own college only."))
+        for member, row in zip(data.members, group.member_rows, strict=True):
+            key = (data.track.kind, *member.student_key)
+            if key in first_seen:
+                errors.add(row, "student_id", _("This student is also in row %(row)s, in another team of the same category.", row=first_seen[key]))
+            first_seen.setdefault(key, row)
+        checked.append((group, data))
+    by_category: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for category, college_id, student_id in first_seen:
+        by_category[category].append((college_id, student_id))
+    for category, keys in by_category.items():
+        for key, number in taken_students(contest.id, category, keys).items():
+            errors.add(first_seen[(category, *key)], "student_id", _("This student is already in team %(number)s.", number=number))
+    if errors.rows:
+        rows = sorted(errors.rows, key=lambda item: item["row"])
+        raise InvalidRowsError(_("%(n)s problems in the file; nothing was imported. Fix them and upload it again.", n=len(rows)), rows=rows)
+    return checked
+
+
+def _take_numbers(contest: Contest, counts: dict[int, int]) -> dict[int, int]:
+    """Reserve `count` numbers per track in one atomic step each; returns the first sequence per track."""
+    first: dict[int, int] = {}
+    for track_id, count in counts.items():
+        last = db.session.execute(
+            update(Track).where(Track.id == track_id).values(last_team_number=Track.last_team_number + count)
+            .returning(Track.last_team_number)
+        ).scalar_one()
+        first[track_id] = last - count + 1
+    return first
+
+
+def import_teams(contest: Contest, table: Table, *, actor: User | None, now: datetime) -> int:
+    """Import teams from the template: all of them or, if any row is wrong, none. Returns how many."""
+    check_registration_open(contest, now, actor)
+    checked = check_import(contest, table, actor=actor)
+    if not checked:
+        raise ContestError(_("The file has no teams."), code="empty_file")
+    counts: dict[int, int] = defaultdict(int)
+    for _group, data in checked:
+        counts[data.track.id] += 1
+    next_sequence = _take_numbers(contest, counts)
+    team_rows = []
+    for _group, data in checked:
+        sequence = next_sequence[data.track.id]
+        next_sequence[data.track.id] += 1
+        team_rows.append({
+            "contest_id": contest.id, "track_id": data.track.id, "college_id": data.college_id,
+            "number": format_team_number(contest.year, data.track.code, sequence), "name": data.name,
+            "project_title": data.project_title, "status": SUBMITTED, "created_at": now, "updated_at": now,
+        })
+    team_ids = db.session.scalars(insert(Team).returning(Team.id, sort_by_parameter_order=True), team_rows).all()
+    member_rows, advisor_rows, audit_rows = [], [], []
+    for team_id, team_row, (_group, data) in zip(team_ids, team_rows, checked, strict=True):
+        for position, m in enumerate(data.members):
+            member_rows.append({
+                "team_id": team_id, "contest_id": contest.id, "category": data.track.kind, "college_id": m.college_id,
+                "student_id": m.student_id, "name": clean_text(m.name), "major": m.major, "grade": m.grade, "email": m.email,
+                "phone": m.phone, "is_captain": m.is_captain, "position": position, "released": False,
+            })
+        for position, a in enumerate(data.advisors):
+            advisor_rows.append({"team_id": team_id, "kind": a.kind, "name": a.name, "organization": a.organization,
+                                 "title": a.title, "email": a.email, "phone": a.phone, "position": position})
+        audit_rows.append({"actor_id": actor.id if actor else None, "action": "team.import", "object_type": "team",
+                           "object_id": team_id, "at": now, "after": {"number": team_row["number"], "name": data.name}})
+    db.session.execute(insert(TeamMember), member_rows)
+    if advisor_rows:
+        db.session.execute(insert(Advisor), advisor_rows)
+    db.session.execute(insert(AuditEvent), audit_rows)
+    db.session.flush()
+    for team_row, (_group, data) in zip(team_rows, checked, strict=True):
+        captain = next(m for m in data.members if m.is_captain)
+        queue_mail([captain.email], f"【Laurel】{team_row['number']} 报名已提交 Registration submitted",
+                   f"团队「{data.name}」（{team_row['number']}）已由学校导入报名，等待审核。\n"
+                   f"Team {data.name} ({team_row['number']}) was registered by its college and waits for review.\n")
+    return len(team_rows)
+

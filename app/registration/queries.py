@@ -1,0 +1,87 @@
+"""Finding teams: the organizers' and coordinators' lists, and the registration counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import contains_eager
+
+from app.extensions import db
+from app.models import College, Contest, Province, Team, TeamMember, Track, User
+from app.registration.rules import clean_identifier
+from app.registration.services import acts_as_organizer, coordinated_college_ids
+
+#: Sort keys offered by the lists: key -> columns (the team number breaks every tie).
+SORTS = {
+    "number": (Team.number,),
+    "name": (Team.name, Team.number),
+    "college": (College.name, Team.number),
+    "province": (Province.name, College.name, Team.number),
+    "status": (Team.status, Team.number),
+    "created": (Team.created_at, Team.number),
+}
+
+
+@dataclass(frozen=True)
+class TeamFilters:
+    status: str | None = None
+    college_id: int | None = None
+    province: str | None = None
+    track: str | None = None
+    q: str | None = None
+    sort: str = "number"
+    descending: bool = False
+
+
+def teams_query(contest: Contest, filters: TeamFilters, *, viewer: User) -> Select:
+    """The teams `viewer` may see in this contest, filtered, searched and sorted.
+
+    Coordinators see their own college's teams only. `q` matches part of the team name, the
+    start of its number, part of a member's name, a member's exact student ID, or part of the
+    college's name.
+    """
+    statement = (
+        select(Team).join(Team.college).join(College.province).join(Team.track)
+        .options(contains_eager(Team.college).contains_eager(College.province), contains_eager(Team.track))
+        .where(Team.contest_id == contest.id)
+    )
+    if not acts_as_organizer(viewer, contest):
+        statement = statement.where(Team.college_id.in_(coordinated_college_ids(viewer, contest) or {-1}))
+    if filters.status:
+        statement = statement.where(Team.status == filters.status)
+    if filters.college_id:
+        statement = statement.where(Team.college_id == filters.college_id)
+    if filters.province:
+        statement = statement.where(Province.name == filters.province)
+    if filters.track:
+        statement = statement.where(Track.code == filters.track)
+    if filters.q and filters.q.strip():
+        term = filters.q.strip()
+        member_matches = exists().where(
+            TeamMember.team_id == Team.id,
+            or_(TeamMember.name.contains(term, autoescape=True), TeamMember.student_id == clean_identifier(term)),
+        )
+        statement = statement.where(or_(
+            Team.name.contains(term, autoescape=True), Team.number.startswith(term.upper(), autoescape=True),
+            College.name.contains(term, autoescape=True), member_matches,
+        ))
+    columns = SORTS.get(filters.sort, SORTS["number"])
+    return statement.order_by(*(column.desc() if filters.descending else column for column in columns))
+
+
+def registration_counts(contest: Contest) -> dict[str, object]:
+    """Teams per status and per province (with their statuses), for the organizers' dashboard."""
+    by_status = dict(db.session.execute(
+        select(Team.status, func.count(Team.id)).where(Team.contest_id == contest.id).group_by(Team.status)
+    ).all())
+    rows = db.session.execute(
+        select(Province.name, Team.status, func.count(Team.id))
+        .join(College, College.province_id == Province.id).join(Team, Team.college_id == College.id)
+        .where(Team.contest_id == contest.id).group_by(Province.name, Team.status).order_by(Province.name)
+    ).all()
+    by_province: dict[str, dict[str, int]] = {}
+    for province, status, count in rows:
+        by_province.setdefault(province, {})[status] = count
+    colleges = db.session.scalar(select(func.count(func.distinct(Team.college_id))).where(Team.contest_id == contest.id))
+    return {"by_status": by_status, "by_province": by_province, "total": sum(by_status.values()), "colleges": colleges}

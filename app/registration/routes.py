@@ -1,0 +1,252 @@
+"""Registration pages: captains' sign-up and team, coordinators' review, organizers' lists."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy import select
+
+from app.audit import history_of
+from app.auth import services as accounts
+from app.errors import ContestError, InvalidRowsError
+from app.extensions import db, limiter
+from app.forms import show_error_on_form
+from app.models import CAPTAIN, TEAM_STATUSES, Contest, Team, utcnow
+from app.permissions import (
+    allowed_on,
+    can_edit_team,
+    can_list_teams,
+    can_register_team,
+    can_review_team,
+    can_view_team,
+    is_organizer,
+)
+from app.registration import exports, imports, services
+from app.registration.forms import BulkApproveForm, ReviewForm, SignupForm, TeamForm, TeamImportForm, WithdrawForm
+from app.registration.queries import SORTS, TeamFilters, registration_counts, teams_query
+from app.security import safe_next
+from app.spreadsheets import read_table, workbook_response
+
+bp = Blueprint("registration", __name__)
+
+
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+def signup():
+    """A captain creates an account, then registers a team."""
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(email=form.email.data, name=form.name.data, password=form.password.data,
+                                        role=CAPTAIN, now=utcnow())
+        except ContestError as error:
+            db.session.rollback()
+            show_error_on_form(form, error)
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            flash(_("Welcome, %(name)s. Register your team next.", name=user.name), "success")
+            return redirect(url_for("public.dashboard"))
+    return render_template("registration/signup.html", form=form)
+
+
+def _contest(contest_id: int) -> Contest:
+    return db.get_or_404(Contest, contest_id)  # loaded and checked by `allowed_on` already
+
+
+def _team(team_id: int) -> Team:
+    return db.get_or_404(Team, team_id)
+
+
+@bp.route("/contests/<int:contest_id>/register", methods=["GET", "POST"])
+@allowed_on(Contest, "contest_id", can_register_team)
+def team_new(contest_id: int):
+    contest = _contest(contest_id)
+    form = TeamForm().prepare(contest)
+    if form.validate_on_submit():
+        try:
+            team = services.register_team(contest, form.to_input(), actor=current_user, now=utcnow())
+        except ContestError as error:
+            db.session.rollback()
+            form.show_error(error)
+        else:
+            db.session.commit()
+            flash(_("Team %(number)s is registered and waits for its college's review.", number=team.number), "success")
+            return redirect(url_for("registration.team_show", team_id=team.id))
+    return render_template("registration/team_form.html", form=form, contest=contest, team=None,
+                           is_open=contest.registration_is_open(utcnow()))
+
+
+@bp.route("/teams/<int:team_id>")
+@allowed_on(Team, "team_id", can_view_team)
+def team_show(team_id: int):
+    team = _team(team_id)
+    now = utcnow()
+    return render_template(
+        "registration/team_show.html", team=team, now=now,
+        can_edit=can_edit_team(current_user, team) and team.status != "withdrawn"
+        and (services.acts_as_organizer(current_user, team.contest) or team.contest.registration_is_open(now)),
+        can_review=can_review_team(current_user, team) and team.status != "withdrawn",
+        review_form=ReviewForm(), withdraw_form=WithdrawForm(), history=history_of("team", team.id),
+    )
+
+
+@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+@allowed_on(Team, "team_id", can_edit_team)
+def team_edit(team_id: int):
+    team = _team(team_id)
+    form = TeamForm()
+    if not form.is_submitted():
+        form.fill_from(team)
+    form.prepare(team.contest)
+    if form.validate_on_submit():
+        try:
+            services.update_team(team, form.to_input(), actor=current_user, now=utcnow())
+        except ContestError as error:
+            db.session.rollback()
+            form.show_error(error)
+        else:
+            db.session.commit()
+            flash(_("Team %(number)s is saved.", number=team.number), "success")
+            return redirect(url_for("registration.team_show", team_id=team.id))
+    return render_template("registration/team_form.html", form=form, contest=team.contest, team=team,
+                           is_open=team.contest.registration_is_open(utcnow()))
+
+
+@bp.route("/teams/<int:team_id>/withdraw", methods=["POST"])
+@allowed_on(Team, "team_id", can_edit_team)
+def team_withdraw(team_id: int):
+    team = _team(team_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_team(team, form.reason.data, actor=current_user, now=utcnow())
+        except ContestError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Team %(number)s is withdrawn.", number=team.number), "success")
+    return redirect(url_for("registration.team_show", team_id=team.id))
+
+
+@bp.route("/teams/<int:team_id>/review", methods=["POST"])
+@allowed_on(Team, "team_id", can_review_team)
+def team_review(team_id: int):
+    team = _team(team_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            services.review_team(team, form.decision.data, form.reason.data, actor=current_user, now=utcnow())
+        except ContestError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Team %(number)s is now %(status)s.", number=team.number, status=team.status), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("registration.team_show", team_id=team.id))
+
+
+def _filters() -> TeamFilters:
+    args = request.args
+    college_id = args.get("college_id", type=int)
+    status = args.get("status") if args.get("status") in TEAM_STATUSES else None
+    sort = args.get("sort") if args.get("sort") in SORTS else "number"
+    return TeamFilters(status=status, college_id=college_id, province=args.get("province") or None,
+                       track=args.get("track") or None, q=args.get("q") or None, sort=sort, descending=args.get("desc") == "1")
+
+
+@bp.route("/contests/<int:contest_id>/teams")
+@allowed_on(Contest, "contest_id", can_list_teams)
+def team_list(contest_id: int):
+    contest = _contest(contest_id)
+    filters = _filters()
+    teams = db.paginate(teams_query(contest, filters, viewer=current_user), per_page=50, max_per_page=500, error_out=False)
+    from app.colleges.services import province_names
+
+    return render_template(
+        "registration/team_list.html", contest=contest, teams=teams, filters=filters, statuses=TEAM_STATUSES,
+        provinces=province_names(), is_organizer=services.acts_as_organizer(current_user, contest),
+        bulk_form=BulkApproveForm(), sorts=list(SORTS),
+    )
+
+
+@bp.route("/contests/<int:contest_id>/teams/approve", methods=["POST"])
+@allowed_on(Contest, "contest_id", can_list_teams)
+def team_bulk_approve(contest_id: int):
+    """Approve a selection at once; each team is checked as if approved alone."""
+    contest = _contest(contest_id)
+    form = BulkApproveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ids = [int(value) for value in request.form.getlist("team_ids") if value.isdigit()]
+    teams = db.session.scalars(select(Team).where(Team.contest_id == contest.id, Team.id.in_(ids))).all()
+    if any(not can_review_team(current_user, team) for team in teams):
+        abort(403)
+    now = utcnow()
+    approved = 0
+    try:
+        for team in teams:
+            if team.status != "approved":
+                services.review_team(team, "approve", None, actor=current_user, now=now)
+                approved += 1
+    except ContestError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(n)s teams approved.", n=approved), "success")
+    return redirect(url_for("registration.team_list", contest_id=contest.id, **request.args))
+
+
+@bp.route("/contests/<int:contest_id>/registrations")
+@allowed_on(Contest, "contest_id", is_organizer)
+def dashboard(contest_id: int):
+    contest = _contest(contest_id)
+    return render_template("registration/dashboard.html", contest=contest, counts=registration_counts(contest), statuses=TEAM_STATUSES)
+
+
+@bp.route("/contests/<int:contest_id>/teams/export.xlsx")
+@allowed_on(Contest, "contest_id", can_list_teams)
+def team_export(contest_id: int):
+    contest = _contest(contest_id)
+    sheets = exports.registrations_workbook(contest, _filters(), viewer=current_user)
+    return workbook_response(sheets, f"registrations-{contest.year}-{contest.id}.xlsx")
+
+
+@bp.route("/contests/<int:contest_id>/teams/template.xlsx")
+def team_template(contest_id: int):
+    contest = _contest(contest_id)
+    return workbook_response(imports.template_sheets(contest), f"team-import-template-{contest.id}.xlsx")
+
+
+@bp.route("/contests/<int:contest_id>/teams/import", methods=["GET", "POST"])
+@allowed_on(Contest, "contest_id", can_list_teams)
+def team_import(contest_id: int):
+    contest = _contest(contest_id)
+    form = TeamImportForm()
+    bad_rows = None
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            created = imports.import_teams(contest, read_table(upload.stream, upload.filename), actor=current_user, now=utcnow())
+        except InvalidRowsError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            bad_rows, status = error.rows, 422
+        except ContestError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("%(n)s teams imported.", n=created), "success")
+            return redirect(url_for("registration.team_list", contest_id=contest.id))
+    return render_template("registration/team_import.html", contest=contest, form=form, bad_rows=bad_rows), status

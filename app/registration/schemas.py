@@ -1,0 +1,111 @@
+import marshmallow as ma
+
+from app.models import ADVISOR_KINDS, TEAM_STATUSES
+from app.pagination import PageArgsSchema
+
+
+class MemberInSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    student_id = ma.fields.String(required=True)
+    college_id = ma.fields.Integer(allow_none=True, metadata={"description": "default: the team's college"})
+    email = ma.fields.String(required=True)
+    phone = ma.fields.String(allow_none=True)
+    major = ma.fields.String(allow_none=True)
+    grade = ma.fields.String(allow_none=True)
+    captain = ma.fields.Boolean(load_default=False)
+
+
+class AdvisorInSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(ADVISOR_KINDS))
+    organization = ma.fields.String(required=True)
+    title = ma.fields.String(allow_none=True)
+    email = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True)
+
+
+class TeamInSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    project_title = ma.fields.String(required=True)
+    track = ma.fields.String(required=True, metadata={"description": "the track's code, as CB"})
+    college_id = ma.fields.Integer(required=True)
+    members = ma.fields.List(ma.fields.Nested(MemberInSchema), required=True)
+    advisors = ma.fields.List(ma.fields.Nested(AdvisorInSchema), load_default=list)
+
+
+class TeamPatchSchema(ma.Schema):
+    """Any subset of a registration; members and advisors replace the whole list."""
+
+    name = ma.fields.String()
+    project_title = ma.fields.String()
+    track = ma.fields.String()
+    college_id = ma.fields.Integer()
+    members = ma.fields.List(ma.fields.Nested(MemberInSchema))
+    advisors = ma.fields.List(ma.fields.Nested(AdvisorInSchema))
+
+
+class MemberSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    student_id = ma.fields.String(required=True)
+    college_id = ma.fields.Integer(required=True)
+    college = ma.fields.Function(lambda member: member.college.name)
+    email = ma.fields.String(required=True)
+    phone = ma.fields.String()
+    major = ma.fields.String()
+    grade = ma.fields.String()
+    captain = ma.fields.Boolean(attribute="is_captain", required=True)
+
+
+class AdvisorSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    organization = ma.fields.String(required=True)
+    title = ma.fields.String()
+    email = ma.fields.String()
+    phone = ma.fields.String()
+
+
+class TeamCreatedSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    number = ma.fields.String(required=True)
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(TEAM_STATUSES))
+
+
+class TeamSummarySchema(TeamCreatedSchema):
+    contest_id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    project_title = ma.fields.String(required=True)
+    track = ma.fields.Function(lambda team: team.track.code, required=True)
+    college_id = ma.fields.Integer(required=True)
+    college = ma.fields.Function(lambda team: team.college.name, required=True)
+    province = ma.fields.Function(lambda team: team.college.province.name, required=True)
+    review_reason = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime(required=True)
+
+
+class TeamSchema(TeamSummarySchema):
+    members = ma.fields.List(ma.fields.Nested(MemberSchema), required=True)
+    advisors = ma.fields.List(ma.fields.Nested(AdvisorSchema), required=True)
+
+
+class TeamQuerySchema(PageArgsSchema):
+    status = ma.fields.String(validate=ma.validate.OneOf(TEAM_STATUSES))
+    college_id = ma.fields.Integer()
+    province = ma.fields.String()
+    track = ma.fields.String()
+    q = ma.fields.String(metadata={"description": "team name or number, student name or ID, college"})
+    sort = ma.fields.String(load_default="number", validate=ma.validate.OneOf(["number", "name", "college", "province", "status", "created"]))
+    descending = ma.fields.Boolean(load_default=False)
+
+
+class WithdrawSchema(ma.Schema):
+    reason = ma.fields.String(required=True)
+
+
+class ReviewSchema(ma.Schema):
+    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(["approve", "reject"]))
+    reason = ma.fields.String(allow_none=True)
+
+
+class ImportResultSchema(ma.Schema):
+    created = ma.fields.Integer(required=True)

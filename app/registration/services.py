@@ -1,0 +1,288 @@
+"""Registering, editing, withdrawing and reviewing teams. Functions flush, never commit.
+
+Every rule lives in `rules.check_team` (the team's shape) or here (the window, the review chain,
+one team per student and category); the pages, the API and the import all come through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
+from app.errors import ForbiddenError, InvalidDataError, StateConflictError
+from app.extensions import db
+from app.mail import queue_mail
+from app.models import (
+    APPROVED,
+    COORDINATOR,
+    ORGANIZER,
+    REJECTED,
+    SUBMITTED,
+    WITHDRAWN,
+    Advisor,
+    Contest,
+    Team,
+    TeamMember,
+    Track,
+    User,
+)
+from app.registration.rules import TeamData, check_team, taken_students
+
+REASON_MAX = 500
+
+
+def _local(contest: Contest, moment: datetime) -> str:
+    return moment.astimezone(ZoneInfo(contest.timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def acts_as_organizer(user: User | None, contest: Contest) -> bool:
+    return user is not None and user.is_authenticated and user.has_role(ORGANIZER, contest.id)
+
+
+def coordinated_college_ids(user: User | None, contest: Contest) -> set[int]:
+    """The colleges `user` coordinates in this contest."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return {a.college_id for a in user.roles if a.role == COORDINATOR and a.contest_id == contest.id and a.college_id}
+
+
+def check_registration_open(contest: Contest, now: datetime, actor: User | None) -> None:
+    """Captains and coordinators register and edit inside the window (409 registration_closed,
+    naming the dates); organizers may register late."""
+    if acts_as_organizer(actor, contest) or contest.registration_is_open(now):
+        return
+    opens, closes = _local(contest, contest.registration_opens_at), _local(contest, contest.editing_closes_at())
+    raise StateConflictError(
+        _("Registration is open from %(opens)s to %(closes)s (%(zone)s); it is not open now.",
+          opens=opens, closes=closes, zone=contest.timezone),
+        code="registration_closed", details={"opens_at": opens, "closes_at": closes},
+    )
+
+
+def _check_college_scope(contest: Contest, college_id: int, actor: User | None) -> None:
+    """A coordinator registers teams of their own college only."""
+    if acts_as_organizer(actor, contest) or actor is None:
+        return
+    colleges = coordinated_college_ids(actor, contest)
+    if colleges and college_id not in colleges:
+        raise ForbiddenError(_("Coordinators register teams of their own college only."), fields={"college_id": [_("Not your college.")]})
+
+
+def _refuse_taken_students(contest: Contest, data: TeamData, exclude_team_id: int | None) -> None:
+    taken = taken_students(contest.id, data.track.kind, [m.student_key for m in data.members], exclude_team_id=exclude_team_id)
+    if not taken:
+        return
+    fields: dict[str, list[str]] = {}
+    numbers = []
+    for index, member in enumerate(data.members):
+        if member.student_key in taken:
+            number = taken[member.student_key]
+            numbers.append(number)
+            fields[f"members.{index}.student_id"] = [
+                _("%(name)s (%(id)s) is already in team %(number)s.", name=member.name, id=member.student_id, number=number)
+            ]
+    raise StateConflictError(
+        _("A student may join one team per category; already registered in team %(numbers)s.", numbers=", ".join(sorted(set(numbers)))),
+        code="duplicate_student", fields=fields,
+    )
+
+
+def next_team_number(track: Track, year: int) -> str:
+    """Take the next number of a track atomically: 2026-CB-00123 (year, track code, sequence)."""
+    sequence = db.session.execute(
+        update(Track).where(Track.id == track.id).values(last_team_number=Track.last_team_number + 1)
+        .returning(Track.last_team_number)
+    ).scalar_one()
+    return format_team_number(year, track.code, sequence)
+
+
+def format_team_number(year: int, track_code: str, sequence: int) -> str:
+    return f"{year}-{track_code}-{sequence:05d}"
+
+
+def team_snapshot(team: Team) -> dict[str, Any]:
+    """The team as plain values, for the audit trail."""
+    return {
+        "number": team.number, "name": team.name, "project_title": team.project_title, "track": team.track.code,
+        "college_id": team.college_id, "status": team.status,
+        "members": [
+            {"name": m.name, "student_id": m.student_id, "college_id": m.college_id, "email": m.email, "phone": m.phone,
+             "major": m.major, "grade": m.grade, "captain": m.is_captain}
+            for m in team.members
+        ],
+        "advisors": [
+            {"kind": a.kind, "name": a.name, "organization": a.organization, "title": a.title, "email": a.email, "phone": a.phone}
+            for a in team.advisors
+        ],
+    }
+
+
+def team_as_input(team: Team) -> dict[str, Any]:
+    """The team in the API's input shape, so that a partial change can be checked as a whole."""
+    snapshot = team_snapshot(team)
+    return {
+        "name": team.name, "project_title": team.project_title, "track": team.track.code, "college_id": team.college_id,
+        "members": snapshot["members"], "advisors": snapshot["advisors"],
+    }
+
+
+def _member_rows(team: Team, data: TeamData) -> list[TeamMember]:
+    return [
+        TeamMember(contest_id=team.contest_id, category=data.track.kind, college_id=m.college_id, student_id=m.student_id,
+                   name=m.name, major=m.major, grade=m.grade, email=m.email, phone=m.phone, is_captain=m.is_captain,
+                   position=position)
+        for position, m in enumerate(data.members)
+    ]
+
+
+def _advisor_rows(data: TeamData) -> list[Advisor]:
+    return [
+        Advisor(kind=a.kind, name=a.name, organization=a.organization, title=a.title, email=a.email, phone=a.phone,
+                position=position)
+        for position, a in enumerate(data.advisors)
+    ]
+
+
+def _flush_members(contest: Contest, data: TeamData, exclude_team_id: int | None) -> None:
+    """Flush in a savepoint; a racing registration that took a student first becomes the usual 409."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        _refuse_taken_students(contest, data, exclude_team_id)
+        raise
+
+
+def _notify(team: Team, subject: str, body: str) -> None:
+    recipients = [team.captain.email if team.captain else "", team.owner.email if team.owner else ""]
+    queue_mail(recipients, f"【Laurel】{team.number} {subject}", body)
+
+
+def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | None, now: datetime) -> Team:
+    """Register a team; it starts `submitted`, waiting for its college's review.
+
+    Captains and coordinators register inside the window, organizers at any time; a coordinator
+    registers for their own college only. The team's number is taken atomically per track.
+    """
+    check_registration_open(contest, now, actor)
+    data = check_team(contest, raw)
+    _check_college_scope(contest, data.college_id, actor)
+    _refuse_taken_students(contest, data, None)
+    registering_for_others = acts_as_organizer(actor, contest) or bool(coordinated_college_ids(actor, contest))
+    team = Team(
+        contest_id=contest.id, track_id=data.track.id, college_id=data.college_id, number=next_team_number(data.track, contest.year),
+        name=data.name, project_title=data.project_title, status=SUBMITTED, created_at=now, updated_at=now,
+        owner_id=None if registering_for_others or actor is None else actor.id,
+    )
+    team.track = data.track
+    team.members = _member_rows(team, data)
+    team.advisors = _advisor_rows(data)
+    db.session.add(team)
+    _flush_members(contest, data, None)
+    audit.record(actor=actor, action="team.register", object_type="team", object_id=team.id, now=now, after=team_snapshot(team))
+    _notify(team, "报名已提交 Registration submitted",
+            f"团队「{team.name}」（{team.number}）的报名已提交，等待学校审核。\n"
+            f"Team {team.name} ({team.number}) is registered and waits for its college's review.\n")
+    return team
+
+
+def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, now: datetime) -> Team:
+    """Change a team: the given fields replace the old ones (members and advisors as whole lists),
+    and the result is checked as a whole by the same rules as a registration.
+
+    Captains edit until registration closes or round 1 opens; a captain's change to a reviewed
+    team sends it back for review. Organizers edit at any time without changing the status.
+    """
+    contest = team.contest
+    if team.status == WITHDRAWN:
+        raise StateConflictError(_("Team %(number)s is withdrawn and can no longer change.", number=team.number), code="team_withdrawn")
+    check_registration_open(contest, now, actor)
+    merged = team_as_input(team)
+    merged.update({key: value for key, value in changes.items() if key in merged})
+    data = check_team(contest, merged)
+    if data.track.kind != team.track.kind and team.status != SUBMITTED and not acts_as_organizer(actor, contest):
+        raise InvalidDataError(_("Only organizers move a reviewed team to another category."), fields={"track": [_("Keep the track.")]})
+    _check_college_scope(contest, data.college_id, actor)
+    _refuse_taken_students(contest, data, team.id)
+    before = team_snapshot(team)
+    team.name, team.project_title, team.college_id = data.name, data.project_title, data.college_id
+    team.track_id, team.track = data.track.id, data.track
+    team.members = []
+    team.advisors = []
+    db.session.flush()  # the old member rows go first, so that a kept student does not collide with itself
+    team.members = _member_rows(team, data)
+    team.advisors = _advisor_rows(data)
+    team.updated_at = now
+    if not acts_as_organizer(actor, contest) and team.status in (APPROVED, REJECTED):
+        team.status, team.review_reason = SUBMITTED, None
+    _flush_members(contest, data, team.id)
+    after = team_snapshot(team)
+    if after != before:
+        audit.record(actor=actor, action="team.update", object_type="team", object_id=team.id, now=now, before=before, after=after)
+    return team
+
+
+def _reason(reason: str | None, *, required: bool) -> str | None:
+    text = " ".join((reason or "").split())
+    if required and not text:
+        raise InvalidDataError(_("Give a reason."), fields={"reason": [_("This is required.")]})
+    if len(text) > REASON_MAX:
+        raise InvalidDataError(_("The reason is too long."), fields={"reason": [_("At most %(n)s characters.", n=REASON_MAX)]})
+    return text or None
+
+
+def withdraw_team(team: Team, reason: str | None, *, actor: User | None, now: datetime) -> Team:
+    """Withdraw a team: final, and its students are free to join another team.
+
+    Captains withdraw while they can still edit; organizers at any time.
+    """
+    reason = _reason(reason, required=True)
+    if team.status == WITHDRAWN:
+        raise StateConflictError(_("Team %(number)s is already withdrawn.", number=team.number), code="team_withdrawn")
+    check_registration_open(team.contest, now, actor)
+    before = {"status": team.status}
+    team.status, team.review_reason, team.updated_at = WITHDRAWN, reason, now
+    for member in team.members:
+        member.released = True
+    db.session.flush()
+    audit.record(actor=actor, action="team.withdraw", object_type="team", object_id=team.id, now=now,
+                 before=before, after={"status": WITHDRAWN}, reason=reason)
+    _notify(team, "已退出 Withdrawn", f"团队「{team.name}」（{team.number}）已退出比赛。原因：{reason}\n"
+                                      f"Team {team.name} ({team.number}) is withdrawn. Reason: {reason}\n")
+    return team
+
+
+def review_team(team: Team, decision: str, reason: str | None, *, actor: User | None, now: datetime) -> Team:
+    """The college's review: approve, or reject with a reason. Approved teams enter round 1.
+
+    A withdrawn team cannot be reviewed (409); deciding what is already decided changes nothing.
+    """
+    if decision not in ("approve", "reject"):
+        raise InvalidDataError(_("Decide approve or reject."), fields={"decision": [_("Choose approve or reject.")]})
+    reason = _reason(reason, required=decision == "reject")
+    if team.status == WITHDRAWN:
+        raise StateConflictError(_("Team %(number)s is withdrawn and cannot be reviewed.", number=team.number), code="team_withdrawn")
+    status = APPROVED if decision == "approve" else REJECTED
+    if team.status == status and team.review_reason == reason:
+        return team
+    before = {"status": team.status, "review_reason": team.review_reason}
+    team.status, team.review_reason = status, reason
+    team.reviewed_at, team.reviewed_by_id, team.updated_at = now, actor.id if actor else None, now
+    db.session.flush()
+    audit.record(actor=actor, action=f"team.{decision}", object_type="team", object_id=team.id, now=now,
+                 before=before, after={"status": status, "review_reason": reason}, reason=reason)
+    if status == APPROVED:
+        _notify(team, "审核通过 Approved", f"团队「{team.name}」（{team.number}）已通过学校审核。\n"
+                                         f"Team {team.name} ({team.number}) is approved by its college.\n")
+    else:
+        _notify(team, "未通过审核 Not approved", f"团队「{team.name}」（{team.number}）未通过审核。原因：{reason}\n"
+                                               f"请修改后重新提交。\nTeam {team.name} ({team.number}) was not approved. "
+                                               f"Reason: {reason}\nPlease edit the team and submit it again.\n")
+    return team
