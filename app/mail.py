@@ -47,7 +47,7 @@ def _deliver(message: EmailMessage) -> None:
         return
     outbox = Path(current_app.instance_path) / "outbox"
     outbox.mkdir(parents=True, exist_ok=True)
-    name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.eml"
+    name = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"  # names sort in the order mail was sent
     (outbox / name).write_bytes(bytes(message))
 
 

@@ -5,6 +5,8 @@ import sys
 
 BENCHMARKS = {
     "colleges": "bench.colleges",
+    "populate": "bench.populate",
+    "registration": "bench.registration",
 }
 
 

@@ -7,6 +7,7 @@ import os
 import platform
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -18,6 +19,11 @@ from app.extensions import db
 
 def machine() -> dict:
     return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+
+
+def load_average() -> list[float]:
+    """The machine's 1, 5 and 15 minute load: other work running beside a benchmark skews it."""
+    return [round(value, 2) for value in os.getloadavg()]
 
 
 def peak_memory_mb() -> float:
@@ -57,3 +63,139 @@ def summary_ms(values: list[float]) -> dict:
 
 def report(name: str, figures: dict) -> None:
     print(json.dumps({"benchmark": name, "machine": machine(), **figures}, ensure_ascii=False, indent=2))
+
+
+# Serving the app with gunicorn, and a small HTTP client (standard library only) ----------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(check, *, timeout: float, interval: float = 0.1) -> bool:
+    """Call `check()` until it is true or `timeout` seconds pass; True when it became true."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return True
+        except OSError:
+            pass
+        time.sleep(interval)
+    return False
+
+
+@contextmanager
+def gunicorn(database_url: str, *, workers: int = 2, extra_env: dict | None = None, startup_timeout: float = 60.0):
+    """Serve wsgi:app with gunicorn on a free local port; yields (base URL, log file). Always stops it."""
+    import secrets
+    import shutil
+    import subprocess
+
+    instance = Path(tempfile.mkdtemp(prefix="laurel-bench-serve-"))
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LAUREL_")}
+    env.update({
+        "LAUREL_DATABASE_URL": database_url, "LAUREL_INSTANCE_PATH": str(instance),
+        "LAUREL_SECRET_KEY": secrets.token_hex(32), "LAUREL_LOGIN_RATE_LIMIT": "1000 per minute", **(extra_env or {}),
+    })
+    log_path = instance / "gunicorn.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        def healthy() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}: {log_path.read_text(errors='replace')[-2000:]}")
+            status, _headers, _body, _seconds = HttpClient(base, timeout=2).request("GET", "/api/v1/health")
+            return status == 200
+
+        if not wait_until(healthy, timeout=startup_timeout):
+            raise RuntimeError(f"gunicorn did not answer within {startup_timeout} s: {log_path.read_text(errors='replace')[-2000:]}")
+        yield base, log_path
+    except BaseException:
+        failed = True
+        raise
+    else:
+        failed = False
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+        log.close()
+        shutil.rmtree(instance / "outbox", ignore_errors=True)
+        if failed:
+            print(f"gunicorn's log is kept in {log_path}", file=sys.stderr)
+        else:
+            shutil.rmtree(instance, ignore_errors=True)
+
+
+class HttpClient:
+    """One client: a persistent http.client connection (reopened when the server closes it, as
+    gunicorn's sync workers do after each response), a cookie jar, JSON and form bodies."""
+
+    def __init__(self, base: str, *, timeout: float = 30.0, headers: dict | None = None):
+        import http.client
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(base)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        self.headers = dict(headers or {})
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, *, json_body=None, form: dict | None = None, headers: dict | None = None):
+        """Send one request; returns (status, headers, body bytes, seconds from send to last byte)."""
+        import http.client
+        from http.cookies import SimpleCookie
+        from urllib.parse import urlencode
+
+        sent = {**self.headers, **(headers or {})}
+        body = None
+        if json_body is not None:
+            body = json.dumps(json_body, ensure_ascii=False).encode()
+            sent["Content-Type"] = "application/json"
+        elif form is not None:
+            body = urlencode(form).encode()
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        for attempt in range(2):
+            started = time.perf_counter()
+            try:
+                self.connection.request(method, path, body=body, headers=sent)
+                response = self.connection.getresponse()
+                data = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.connection.close()  # the server closed an idle connection: reconnect, GETs only
+                if attempt or method not in ("GET", "HEAD"):
+                    raise
+        seconds = time.perf_counter() - started
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                self.cookies[name] = morsel.value
+        if response.will_close:
+            self.connection.close()
+        return response.status, response.headers, data, seconds
+
+    def json(self, method: str, path: str, **kwargs):
+        status, _headers, data, seconds = self.request(method, path, **kwargs)
+        return status, (json.loads(data) if data else None), seconds
+
+    def close(self) -> None:
+        self.connection.close()

@@ -99,11 +99,16 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        db.session.commit()
+        from flask import has_app_context
+
+        outer = has_app_context()  # a test's own thread has one; threads a test starts do not
+        if outer:
+            db.session.commit()
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        db.session.expire_all()
-        db.session.commit()
+        if outer:
+            db.session.expire_all()
+            db.session.commit()
         return response
 
 

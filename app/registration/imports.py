@@ -200,22 +200,35 @@ def check_import(contest: Contest, table: Table, *, actor: User | None) -> list[
                 errors.add(row, "student_id", _("This student is also in row %(row)s, in another team of the same category.", row=first_seen[key]))
             first_seen.setdefault(key, row)
         checked.append((group, data))
+    _report_taken_students(contest, first_seen, errors)
+    _raise_if_any(errors)
+    return checked
+
+
+def _student_rows(checked: list[tuple[_Group, TeamData]]) -> dict[tuple[str, int, str], int]:
+    return {(data.track.kind, *m.student_key): row for group, data in checked for m, row in zip(data.members, group.member_rows, strict=True)}
+
+
+def _report_taken_students(contest: Contest, student_rows: dict[tuple[str, int, str], int], errors: _RowErrors) -> None:
+    """Rows whose student is already in an active team of the same category."""
     by_category: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for category, college_id, student_id in first_seen:
+    for category, college_id, student_id in student_rows:
         by_category[category].append((college_id, student_id))
     for category, keys in by_category.items():
         for key, number in taken_students(contest.id, category, keys).items():
-            errors.add(first_seen[(category, *key)], "student_id", _("This student is already in team %(number)s.", number=number))
+            errors.add(student_rows[(category, *key)], "student_id", _("This student is already in team %(number)s.", number=number))
+
+
+def _raise_if_any(errors: _RowErrors) -> None:
     if errors.rows:
         rows = sorted(errors.rows, key=lambda item: item["row"])
         raise InvalidRowsError(_("%(n)s problems in the file; nothing was imported. Fix them and upload it again.", n=len(rows)), rows=rows)
-    return checked
 
 
 def _take_numbers(contest: Contest, counts: dict[int, int]) -> dict[int, int]:
     """Reserve `count` numbers per track in one atomic step each; returns the first sequence per track."""
     first: dict[int, int] = {}
-    for track_id, count in counts.items():
+    for track_id, count in sorted(counts.items()):  # always in one order, so imports never deadlock
         last = db.session.execute(
             update(Track).where(Track.id == track_id).values(last_team_number=Track.last_team_number + count)
             .returning(Track.last_team_number)
@@ -234,6 +247,10 @@ def import_teams(contest: Contest, table: Table, *, actor: User | None, now: dat
     for _group, data in checked:
         counts[data.track.id] += 1
     next_sequence = _take_numbers(contest, counts)
+    # Under the lock the numbers took, check again for students registered since the first check.
+    errors = _RowErrors()
+    _report_taken_students(contest, _student_rows(checked), errors)
+    _raise_if_any(errors)
     team_rows = []
     for _group, data in checked:
         sequence = next_sequence[data.track.id]

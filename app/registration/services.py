@@ -6,7 +6,7 @@ one team per student and category); the pages, the API and the import all come t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -150,10 +150,16 @@ def _advisor_rows(data: TeamData) -> list[Advisor]:
     ]
 
 
-def _flush_members(contest: Contest, data: TeamData, exclude_team_id: int | None) -> None:
-    """Flush in a savepoint; a racing registration that took a student first becomes the usual 409."""
+def _save_members(contest: Contest, data: TeamData, exclude_team_id: int | None, attach: Callable[[], None]) -> None:
+    """Attach the new rows and flush them inside a savepoint.
+
+    On PostgreSQL a registration in another track of the same category can still take a student
+    first; the unique index then refuses, and it becomes the usual 409. The rows are attached
+    inside the savepoint because opening one flushes whatever is already pending.
+    """
     try:
         with db.session.begin_nested():
+            attach()
             db.session.flush()
     except IntegrityError:
         _refuse_taken_students(contest, data, exclude_team_id)
@@ -174,18 +180,20 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
     check_registration_open(contest, now, actor)
     data = check_team(contest, raw)
     _check_college_scope(contest, data.college_id, actor)
+    # Taking the number first is the write lock (SQLite) or the track's row lock (PostgreSQL),
+    # so that no registration of this track can take a student between the check and the insert.
+    number = next_team_number(data.track, contest.year)
     _refuse_taken_students(contest, data, None)
     registering_for_others = acts_as_organizer(actor, contest) or bool(coordinated_college_ids(actor, contest))
     team = Team(
-        contest_id=contest.id, track_id=data.track.id, college_id=data.college_id, number=next_team_number(data.track, contest.year),
+        contest_id=contest.id, track_id=data.track.id, college_id=data.college_id, number=number,
         name=data.name, project_title=data.project_title, status=SUBMITTED, created_at=now, updated_at=now,
         owner_id=None if registering_for_others or actor is None else actor.id,
     )
     team.track = data.track
     team.members = _member_rows(team, data)
     team.advisors = _advisor_rows(data)
-    db.session.add(team)
-    _flush_members(contest, data, None)
+    _save_members(contest, data, None, lambda: db.session.add(team))
     audit.record(actor=actor, action="team.register", object_type="team", object_id=team.id, now=now, after=team_snapshot(team))
     _notify(team, "报名已提交 Registration submitted",
             f"团队「{team.name}」（{team.number}）的报名已提交，等待学校审核。\n"
@@ -210,19 +218,25 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
     if data.track.kind != team.track.kind and team.status != SUBMITTED and not acts_as_organizer(actor, contest):
         raise InvalidDataError(_("Only organizers move a reviewed team to another category."), fields={"track": [_("Keep the track.")]})
     _check_college_scope(contest, data.college_id, actor)
-    _refuse_taken_students(contest, data, team.id)
     before = team_snapshot(team)
     team.name, team.project_title, team.college_id = data.name, data.project_title, data.college_id
     team.track_id, team.track = data.track.id, data.track
     team.members = []
     team.advisors = []
-    db.session.flush()  # the old member rows go first, so that a kept student does not collide with itself
-    team.members = _member_rows(team, data)
-    team.advisors = _advisor_rows(data)
+    # The old member rows go first (a kept student must not collide with itself), and this first
+    # write takes the lock under which the check below is authoritative.
+    db.session.flush()
+    _refuse_taken_students(contest, data, team.id)
+
+    def attach() -> None:
+        team.members = _member_rows(team, data)
+        team.advisors = _advisor_rows(data)
+
+    _save_members(contest, data, team.id, attach)
     team.updated_at = now
     if not acts_as_organizer(actor, contest) and team.status in (APPROVED, REJECTED):
         team.status, team.review_reason = SUBMITTED, None
-    _flush_members(contest, data, team.id)
+    db.session.flush()
     after = team_snapshot(team)
     if after != before:
         audit.record(actor=actor, action="team.update", object_type="team", object_id=team.id, now=now, before=before, after=after)
