@@ -67,6 +67,14 @@ class InvalidRowsError(InvalidDataError):
         self.rows = rows
 
 
+def problems_message(count: int) -> str:
+    """The summary of a refused import."""
+    from flask_babel import ngettext
+
+    return ngettext("%(num)d problem in the file; nothing was imported. Fix it and upload the file again.",
+                    "%(num)d problems in the file; nothing was imported. Fix them and upload the file again.", count)
+
+
 class StateConflictError(ContestError):
     """The request is valid but the state forbids it now (409): closed window, duplicate, taken."""
 

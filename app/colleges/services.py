@@ -11,7 +11,7 @@ from sqlalchemy import Select, insert, or_, select
 from sqlalchemy.orm import contains_eager
 
 from app import audit
-from app.errors import InvalidRowsError
+from app.errors import InvalidRowsError, problems_message
 from app.extensions import db
 from app.models import PROVINCES_CN, College, Province, User
 from app.spreadsheets import Table
@@ -107,10 +107,7 @@ def import_colleges(table: Table, *, now: datetime, actor: User | None = None) -
             })
         first_row_of_code.setdefault(code, number)
     if bad_rows:
-        raise InvalidRowsError(
-            _("%(n)s problems in the file; nothing was imported. Fix them and upload it again.", n=len(bad_rows)),
-            rows=bad_rows,
-        )
+        raise InvalidRowsError(problems_message(len(bad_rows)), rows=bad_rows)
 
     for _number, row in table.rows:  # provinces abroad are created as they come
         if row["province"] not in provinces:

@@ -58,7 +58,7 @@ class MemberForm(Form):
 
 
 class AdvisorForm(Form):
-    kind = SelectField(_l("Kind"), choices=ADVISOR_KIND_CHOICES)
+    kind = SelectField(_l("Kind"), choices=ADVISOR_KIND_CHOICES, validate_choice=False)  # the service checks it
     name = StringField(_l("Name"))
     organization = StringField(_l("Organization"))
     title = StringField(_l("Title"))

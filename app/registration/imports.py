@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
-from app.errors import ContestError, InvalidDataError, InvalidRowsError
+from app.errors import ContestError, InvalidDataError, InvalidRowsError, problems_message
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import (
@@ -84,6 +84,7 @@ def template_sheets(contest: Contest) -> list[Sheet]:
         ["1", track_codes[0] if track_codes else "", "星火队", "乡村好物直播间", "4133010335", "队长 captain", "张三", "20260001", "",
          "电子商务", "2023级", "zhangsan@example.edu.cn", "13800138000", "", ""],
         ["1", "", "", "", "", "队员 member", "李四", "20260002", "", "国际贸易", "2024级", "lisi@example.edu.cn", "", "", ""],
+        ["1", "", "", "", "", "队员 member", "王五", "20260003", "", "市场营销", "2024级", "wangwu@example.edu.cn", "", "", ""],
         ["1", "", "", "", "", "高校指导老师 university", "王老师", "", "", "", "", "wang@example.edu.cn", "", "浙江大学", "副教授"],
     ]
     return [
@@ -222,7 +223,7 @@ def _report_taken_students(contest: Contest, student_rows: dict[tuple[str, int, 
 def _raise_if_any(errors: _RowErrors) -> None:
     if errors.rows:
         rows = sorted(errors.rows, key=lambda item: item["row"])
-        raise InvalidRowsError(_("%(n)s problems in the file; nothing was imported. Fix them and upload it again.", n=len(rows)), rows=rows)
+        raise InvalidRowsError(problems_message(len(rows)), rows=rows)
 
 
 def _take_numbers(contest: Contest, counts: dict[int, int]) -> dict[int, int]:

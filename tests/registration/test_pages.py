@@ -1,0 +1,168 @@
+"""Registration in the browser's forms (without JavaScript): sign-up, the team form, review, lists."""
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Team, User
+
+
+def team_form(college="浙江大学 4133010335", captain="0", **overrides):
+    data = {"name": "星火队", "project_title": "乡村好物直播间", "track": "CB", "college": college, "captain": captain}
+    students = [("张三", "20260001"), ("李四", "20260002"), ("王五", "20260003"), ("赵六", "20260004")]
+    for index, (name, student_id) in enumerate(students):
+        data.update({f"members-{index}-name": name, f"members-{index}-student_id": student_id,
+                     f"members-{index}-email": f"s{index}@example.edu.cn", f"members-{index}-phone": "13800138000"})
+    data.update({"advisors-0-kind": "university", "advisors-0-name": "王老师", "advisors-0-organization": "浙江大学",
+                 "advisors-0-title": "副教授"})
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def zju(make_college):
+    return make_college(code="4133010335", name="浙江大学")
+
+
+def test_signup_creates_a_captain_and_signs_in(client):
+    response = client.post("/signup", data={"name": "队长甲", "email": "Captain@Example.cn", "password": "long-enough-1",
+                                            "confirm_password": "long-enough-1"}, follow_redirects=True)
+    assert "Welcome, 队长甲" in response.get_data(as_text=True)
+    user = db.session.scalar(select(User).where(User.email == "captain@example.cn"))
+    assert user.has_role("captain")
+
+
+def test_signup_with_a_taken_email_says_so_at_the_field(client, make_user):
+    make_user("judge", email="taken@example.cn")
+    page = client.post("/signup", data={"name": "X", "email": "taken@example.cn", "password": "long-enough-1",
+                                        "confirm_password": "long-enough-1"}).get_data(as_text=True)
+    assert "This email is taken." in page
+
+
+def test_captain_registers_four_students_and_an_advisor(client, login_as, make_contest, zju):
+    contest = make_contest()
+    captain = login_as("captain")
+    response = client.post(f"/contests/{contest.id}/register", data=team_form(captain="1"), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "is registered and waits for its college" in page
+    team = db.session.scalars(select(Team)).one()
+    assert team.owner_id == captain.id and team.college_id == zju.id
+    assert [m.name for m in team.members] == ["张三", "李四", "王五", "赵六"]
+    assert team.captain.name == "李四"
+    assert [a.name for a in team.advisors] == ["王老师"]
+    assert "Submitted" in page and team.number in page
+
+
+def test_errors_show_at_their_row_and_keep_what_was_typed(client, login_as, make_contest, zju):
+    contest = make_contest()
+    login_as("captain")
+    data = team_form(**{"members-3-student_id": "20260001", "members-2-email": "nope"})
+    response = client.post(f"/contests/{contest.id}/register", data=data)
+    page = response.get_data(as_text=True)
+    assert "This student is already member 1 of this team." in page
+    assert "Enter an email address" in page
+    assert 'value="赵六"' in page and 'value="王老师"' in page  # nothing typed is lost
+    assert db.session.scalar(select(Team.id)) is None
+
+
+def test_blank_rows_between_filled_ones_are_skipped_and_errors_map_back(client, login_as, make_contest, zju):
+    contest = make_contest()
+    login_as("captain")
+    data = team_form(**{"members-1-name": "", "members-1-student_id": "", "members-1-email": "", "members-1-phone": "",
+                        "members-3-email": "bad"})
+    page = client.post(f"/contests/{contest.id}/register", data=data).get_data(as_text=True)
+    # members.2 of the service is the fourth row on the page
+    assert page.index("Enter an email address") > page.index('name="members-3-email"')
+
+
+def test_an_unknown_college_is_an_error_at_the_college_field(client, login_as, make_contest, zju):
+    contest = make_contest()
+    login_as("captain")
+    page = client.post(f"/contests/{contest.id}/register", data=team_form(college="不存在的大学")).get_data(as_text=True)
+    assert "Choose the team&#39;s college from the list." in page or "Choose the team's college from the list." in page
+
+
+def test_the_college_can_be_typed_as_its_exact_name(client, login_as, make_contest, zju):
+    contest = make_contest()
+    login_as("captain")
+    client.post(f"/contests/{contest.id}/register", data=team_form(college="浙江大学"))
+    assert db.session.scalars(select(Team)).one().college_id == zju.id
+
+
+def test_captain_edits_and_sees_the_review_decision(client, login_as, make_user, make_contest, zju):
+    contest = make_contest()
+    captain = login_as("captain")
+    client.post(f"/contests/{contest.id}/register", data=team_form())
+    team = db.session.scalars(select(Team)).one()
+    edit = client.get(f"/teams/{team.id}/edit").get_data(as_text=True)
+    assert 'value="星火队"' in edit and 'value="20260004"' in edit
+    client.post(f"/teams/{team.id}/edit", data=team_form(name="燎原队"))
+    client.post("/logout")
+    login_as("coordinator", contest_id=contest.id, college_id=zju.id)
+    client.post(f"/teams/{team.id}/review", data={"decision": "reject", "reason": "请补充作品说明"})
+    client.post("/logout")
+    login_as(user=captain)
+    page = client.get(f"/teams/{team.id}").get_data(as_text=True)
+    assert "燎原队" in page and "Not approved: 请补充作品说明" in page
+
+
+def test_withdraw_from_the_team_page(client, login_as, make_contest, zju):
+    contest = make_contest()
+    login_as("captain")
+    client.post(f"/contests/{contest.id}/register", data=team_form())
+    team = db.session.scalars(select(Team)).one()
+    page = client.post(f"/teams/{team.id}/withdraw", data={"reason": "队员退出"}, follow_redirects=True).get_data(as_text=True)
+    assert "is withdrawn" in page and "Withdrawn: 队员退出" in page
+
+
+def test_coordinator_lists_their_college_filters_and_approves_a_selection(client, login_as, make_contest, make_college, make_team, zju):
+    contest = make_contest()
+    mine = [make_team(contest, zju) for _ in range(3)]
+    other = make_team(contest, make_college(name="别的大学"))
+    login_as("coordinator", contest_id=contest.id, college_id=zju.id)
+    page = client.get(f"/contests/{contest.id}/teams").get_data(as_text=True)
+    assert all(team.number in page for team in mine) and other.number not in page
+    response = client.post(f"/contests/{contest.id}/teams/approve", data={"team_ids": [mine[0].id, mine[1].id]}, follow_redirects=True)
+    assert "2 teams approved." in response.get_data(as_text=True)
+    waiting = client.get(f"/contests/{contest.id}/teams?status=submitted").get_data(as_text=True)
+    assert mine[2].number in waiting and mine[0].number not in waiting
+    assert client.post(f"/contests/{contest.id}/teams/approve", data={"team_ids": [other.id]}).status_code == 403
+
+
+def test_organizer_searches_sorts_and_counts(client, login_as, make_contest, make_college, make_team, zju):
+    contest = make_contest()
+    pku = make_college(code="4111010001", name="北京大学", province="北京市")
+    first = make_team(contest, zju, prefix="ZJU")
+    second = make_team(contest, pku, prefix="PKU", name="北大队")
+    login_as("organizer")
+    by_student = client.get(f"/contests/{contest.id}/teams", query_string={"q": first.members[1].student_id}).get_data(as_text=True)
+    assert first.number in by_student and second.number not in by_student
+    by_province = client.get(f"/contests/{contest.id}/teams", query_string={"province": "北京市"}).get_data(as_text=True)
+    assert second.number in by_province and first.number not in by_province
+    by_college = client.get(f"/contests/{contest.id}/teams", query_string={"q": "北京"}).get_data(as_text=True)
+    assert second.number in by_college and first.number not in by_college
+    sorted_page = client.get(f"/contests/{contest.id}/teams", query_string={"sort": "name"}).get_data(as_text=True)
+    assert sorted_page.index(second.number) < sorted_page.index(first.number)  # 北 before 星
+    counts = client.get(f"/contests/{contest.id}/registrations").get_data(as_text=True)
+    assert "北京市" in counts and "浙江省" in counts
+
+
+def test_import_page_lists_the_rows_to_fix(client, login_as, make_contest, zju):
+    contest = make_contest()
+    login_as("organizer")
+    content = "team,track,team_name,project_title,college_code,role,name,student_id,email\n1,CB,队,作品,4133010335,队长,张三,1,bad\n"
+    response = client.post(f"/contests/{contest.id}/teams/import", data={"file": (io.BytesIO(content.encode()), "t.csv")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Rows to fix" in page and "A team has 3 to 5 students" in page
+
+
+def test_export_link_downloads_the_workbook(client, login_as, make_contest, make_team, zju):
+    contest = make_contest()
+    make_team(contest, zju)
+    login_as("organizer")
+    response = client.get(f"/contests/{contest.id}/teams/export.xlsx")
+    assert response.status_code == 200 and response.headers["Content-Disposition"].startswith("attachment")

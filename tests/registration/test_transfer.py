@@ -1,0 +1,194 @@
+"""The registrations workbook, the import template, and importing teams all-or-nothing."""
+
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Team, TeamMember
+from app.registration.imports import TEMPLATE_COLUMNS
+
+HEADERS = [header for _key, header in TEMPLATE_COLUMNS]
+
+
+def workbook_bytes(rows, headers=HEADERS):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def person(team, role, name, student_id="", email="", track="", team_name="", title="", college="", member_college="", organization=""):
+    row = dict.fromkeys(key for key, _header in TEMPLATE_COLUMNS)
+    row.update(team=team, track=track, team_name=team_name, project_title=title, college_code=college, role=role, name=name,
+               student_id=student_id, member_college_code=member_college, email=email, organization=organization)
+    return [row[key] for key, _header in TEMPLATE_COLUMNS]
+
+
+def good_team(key, college="4133010335", prefix="T"):
+    return [
+        person(key, "队长 captain", "张三", f"{prefix}{key}1", f"{prefix.lower()}{key}1@x.cn", "CB", f"星火队{key}", "乡村好物", college),
+        person(key, "队员 member", "李四", f"{prefix}{key}2", f"{prefix.lower()}{key}2@x.cn"),
+        person(key, "队员 member", "王五", f"{prefix}{key}3", f"{prefix.lower()}{key}3@x.cn"),
+        person(key, "高校指导老师 university", "赵老师", email="zhao@x.cn", organization="浙江大学"),
+    ]
+
+
+@pytest.fixture
+def contest_and_headers(make_contest, make_college, make_user, token_for):
+    contest = make_contest()
+    make_college(code="4133010335", name="浙江大学")
+    make_college(code="4111010001", name="北京大学", province="北京市")
+    return contest, token_for(make_user("organizer"))
+
+
+def upload(client, contest, headers, content, filename="teams.xlsx"):
+    return client.post(f"/api/v1/contests/{contest.id}/teams/import", headers=headers,
+                       data={"file": (io.BytesIO(content), filename)}, content_type="multipart/form-data")
+
+
+def test_import_creates_every_team_with_members_and_advisors(client, contest_and_headers):
+    contest, headers = contest_and_headers
+    rows = good_team("1") + good_team("2")
+    response = upload(client, contest, headers, workbook_bytes(rows))
+    assert response.status_code == 201, response.json
+    assert response.json == {"created": 2}
+    teams = db.session.scalars(select(Team).order_by(Team.number)).all()
+    assert [t.number for t in teams] == [f"{contest.year}-CB-00001", f"{contest.year}-CB-00002"]
+    assert [m.name for m in teams[0].members] == ["张三", "李四", "王五"] and teams[0].members[0].is_captain
+    assert teams[0].advisors[0].organization == "浙江大学"
+
+
+def test_every_bad_row_is_reported_with_its_column_and_nothing_is_saved(client, contest_and_headers, make_team):
+    contest, headers = contest_and_headers
+    make_team(contest, prefix="OLD")
+    rows = good_team("1") + good_team("2") + good_team("3") + good_team("4")
+    rows[5][HEADERS.index("学号 student_id")] = "T11"        # row 7: the same student as row 2, in another team
+    rows[9][HEADERS.index("邮箱 email")] = "bad-email"       # row 11: malformed email
+    rows[15][HEADERS.index("角色 role")] = "啦啦队"           # row 17: unknown role
+    rows.append(person("5", "队长 captain", "孙七", "T51", "s@x.cn", "CB", "新队", "作品", "9999999999"))  # row 18
+    response = upload(client, contest, headers, workbook_bytes(rows))
+    assert response.status_code == 422
+    problems = {(row["row"], row["column"]) for row in response.json["error"]["rows"]}
+    assert {(7, "student_id"), (11, "email"), (17, "role"), (18, "college_code")} <= problems
+    assert db.session.scalar(select(func.count(Team.id))) == 1  # only the team made before
+
+
+def test_a_student_already_registered_is_reported_with_the_team_number(client, contest_and_headers, make_team, make_college):
+    contest, headers = contest_and_headers
+    from app.models import College
+
+    zju = db.session.scalar(select(College).where(College.code == "4133010335"))
+    taken = make_team(contest, zju, prefix="OLD")
+    rows = good_team("1")
+    rows[1][HEADERS.index("学号 student_id")] = taken.members[0].student_id
+    response = upload(client, contest, headers, workbook_bytes(rows))
+    assert response.status_code == 422
+    assert any(taken.number in row["message"] and row["row"] == 3 for row in response.json["error"]["rows"])
+
+
+def test_team_level_errors_point_at_the_team_first_row(client, contest_and_headers):
+    contest, headers = contest_and_headers
+    rows = good_team("1")
+    rows[0][HEADERS.index("团队名称 team_name")] = "名" * 17
+    rows.append(person("1", "队员 member", "周八", "T19", "t19@x.cn", team_name="另一个名字"))
+    response = upload(client, contest, headers, workbook_bytes(rows))
+    problems = {(row["row"], row["column"]) for row in response.json["error"]["rows"]}
+    assert (2, "team_name") in problems and (6, "team_name") in problems
+
+
+def test_missing_template_columns_are_named(client, contest_and_headers):
+    contest, headers = contest_and_headers
+    response = upload(client, contest, headers, workbook_bytes([], headers=["team", "name"]))
+    assert response.status_code == 422
+    assert {"track", "role", "email"} <= {row["column"] for row in response.json["error"]["rows"]}
+
+
+def test_coordinators_import_their_own_college_only(client, make_contest, make_college, make_user, token_for):
+    contest = make_contest()
+    zju = make_college(code="4133010335", name="浙江大学")
+    make_college(code="4111010001", name="北京大学", province="北京市")
+    headers = token_for(make_user("coordinator", contest_id=contest.id, college_id=zju.id))
+    response = upload(client, contest, headers, workbook_bytes(good_team("1", college="4111010001")))
+    assert response.status_code == 422
+    assert response.json["error"]["rows"][0]["column"] == "college_code"
+    assert upload(client, contest, headers, workbook_bytes(good_team("1"))).status_code == 201
+
+
+def test_oversized_and_wrong_uploads_are_refused(app, client, contest_and_headers):
+    contest, headers = contest_and_headers
+    assert upload(client, contest, headers, b"%PDF-1.4", "teams.pdf").status_code == 422
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    response = upload(client, contest, headers, b"x" * 10_000)
+    assert response.status_code == 413 and "limit" in response.json["error"]["message"]
+
+
+def test_template_has_bilingual_headers_and_drop_downs(client, contest_and_headers):
+    contest, _headers = contest_and_headers
+    response = client.get(f"/api/v1/contests/{contest.id}/teams/template.xlsx")
+    book = load_workbook(io.BytesIO(response.data))
+    sheet = book["报名团队 Teams"]
+    assert [cell.value for cell in sheet[1]] == HEADERS
+    lists = {validation.formula1 for validation in sheet.data_validations.dataValidation}
+    assert '"CG,CB"' in lists and any("队长 captain" in formula for formula in lists)
+    assert "填写说明 Instructions" in book.sheetnames
+
+
+def test_the_filled_in_example_imports(client, contest_and_headers):
+    """The template's own example, pasted into its first sheet, is a valid import."""
+    contest, headers = contest_and_headers
+    book = load_workbook(io.BytesIO(client.get(f"/api/v1/contests/{contest.id}/teams/template.xlsx").data))
+    example = [[cell for cell in row] for row in book["示例 Example"].iter_rows(min_row=2, values_only=True)]
+    assert upload(client, contest, headers, workbook_bytes(example)).json == {"created": 1}
+
+
+def read_export(response):
+    book = load_workbook(io.BytesIO(response.data))
+    return {name: [list(row) for row in book[name].iter_rows(values_only=True)] for name in book.sheetnames}
+
+
+def test_export_has_a_row_per_team_and_a_members_sheet(client, contest_and_headers, make_team):
+    contest, headers = contest_and_headers
+    team = make_team(contest, prefix="EX", name="=1+1", project_title='=HYPERLINK("http://x","y")', members=4)
+    response = client.get(f"/api/v1/contests/{contest.id}/teams/export.xlsx", headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheets = read_export(response)
+    teams, people = sheets["报名团队 Teams"], sheets["团队成员 Members"]
+    assert teams[0][:3] == ["序号 No.", "团队编号 Number", "赛道 Track"]
+    row = teams[1]
+    assert row[1] == team.number
+    assert row[5] == "=1+1" and row[6] == '=HYPERLINK("http://x","y")'  # text, not formulas
+    assert row[11] == "学生0、学生1、学生2、学生3"
+    assert len(people) == 1 + 4 + 1  # header, four students, one advisor
+
+
+def test_exported_formula_looking_cells_are_text(client, contest_and_headers, make_team):
+    contest, headers = contest_and_headers
+    make_team(contest, prefix="F", name="+SUM(1,2)", project_title="@cmd")
+    data = client.get(f"/api/v1/contests/{contest.id}/teams/export.xlsx", headers=headers).data
+    book = load_workbook(io.BytesIO(data))
+    cells = {cell.value: cell.data_type for row in book["报名团队 Teams"].iter_rows(min_row=2) for cell in row if isinstance(cell.value, str)}
+    assert cells["+SUM(1,2)"] == "s" and cells["@cmd"] == "s"
+
+
+def test_coordinator_export_holds_only_their_college(client, make_contest, make_college, make_user, make_team, token_for):
+    contest = make_contest()
+    own, other = make_college(), make_college()
+    mine = make_team(contest, own)
+    make_team(contest, other)
+    headers = token_for(make_user("coordinator", contest_id=contest.id, college_id=own.id))
+    teams = read_export(client.get(f"/api/v1/contests/{contest.id}/teams/export.xlsx", headers=headers))["报名团队 Teams"]
+    assert [row[1] for row in teams[1:]] == [mine.number]
+
+
+def test_members_of_imported_teams_are_held_by_the_database_rule(client, contest_and_headers):
+    contest, headers = contest_and_headers
+    upload(client, contest, headers, workbook_bytes(good_team("1")))
+    assert db.session.scalar(select(func.count(TeamMember.id)).where(TeamMember.released.is_(False))) == 3
