@@ -76,10 +76,11 @@ class TeamForm(FlaskForm):
     behind "add" buttons. The captain is the member row chosen in `captain`.
     """
 
-    name = StringField(_l("Team name"), validators=[InputRequired()])
-    project_title = StringField(_l("Project title"), validators=[InputRequired()])
-    track = SelectField(_l("Track"))
-    college = StringField(_l("College"), validators=[InputRequired()])
+    # No validators here: `check_team` reports every problem, required fields included, in one pass.
+    name = StringField(_l("Team name"))
+    project_title = StringField(_l("Project title"))
+    track = SelectField(_l("Track"), validate_choice=False)
+    college = StringField(_l("College"))
     members = FieldList(FormField(MemberForm))
     captain = RadioField(_l("Captain"), default="0")
     advisors = FieldList(FormField(AdvisorForm))

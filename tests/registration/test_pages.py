@@ -166,3 +166,11 @@ def test_export_link_downloads_the_workbook(client, login_as, make_contest, make
     login_as("organizer")
     response = client.get(f"/contests/{contest.id}/teams/export.xlsx")
     assert response.status_code == 200 and response.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_an_empty_form_reports_every_problem_at_once(client, login_as, make_contest):
+    contest = make_contest()
+    login_as("captain")
+    page = client.post(f"/contests/{contest.id}/register", data={"captain": "0", "members-0-name": "张三"}).get_data(as_text=True)
+    assert page.count("This is required.") >= 4  # team name, project title, the student's ID and email
+    assert "A team has 3 to 5 students; this one has 1." in page
