@@ -16,6 +16,9 @@ LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 ROLE_LABELS = {
     ORGANIZER: _l("Organizer"), COORDINATOR: _l("College coordinator"), JUDGE: _l("Judge"), CAPTAIN: _l("Team captain"),
 }
+TEAM_STATUS_LABELS = {
+    "submitted": _l("Submitted"), "approved": _l("Approved"), "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"),
+}
 #: Navigation: (endpoint, label, roles that see it; empty means every signed-in user).
 NAVIGATION = (
     ("public.dashboard", _l("Dashboard"), ()),
@@ -43,6 +46,7 @@ def local_time(moment: datetime | None, timezone: str | None = None) -> str:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    app.jinja_env.filters["team_status"] = lambda status: TEAM_STATUS_LABELS.get(status, status)
 
     @app.context_processor
     def laurel_context():

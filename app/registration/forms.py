@@ -45,7 +45,7 @@ class SignupForm(FlaskForm):
 
 
 class MemberForm(Form):
-    name = StringField(_l("Name"))
+    name = StringField(_l("Full name"))
     student_id = StringField(_l("Student ID"))
     college = StringField(_l("College (if not the team's)"))
     major = StringField(_l("Major"))
@@ -59,7 +59,7 @@ class MemberForm(Form):
 
 class AdvisorForm(Form):
     kind = SelectField(_l("Kind"), choices=ADVISOR_KIND_CHOICES, validate_choice=False)  # the service checks it
-    name = StringField(_l("Name"))
+    name = StringField(_l("Full name"))
     organization = StringField(_l("Organization"))
     title = StringField(_l("Title"))
     email = EmailField(_l("Email"))

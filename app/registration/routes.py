@@ -27,6 +27,7 @@ from app.registration.forms import BulkApproveForm, ReviewForm, SignupForm, Team
 from app.registration.queries import SORTS, TeamFilters, registration_counts, teams_query
 from app.security import safe_next
 from app.spreadsheets import read_table, workbook_response
+from app.templating import TEAM_STATUS_LABELS
 
 bp = Blueprint("registration", __name__)
 
@@ -149,7 +150,7 @@ def team_review(team_id: int):
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("Team %(number)s is now %(status)s.", number=team.number, status=team.status), "success")
+            flash(_("Team %(number)s is now %(status)s.", number=team.number, status=TEAM_STATUS_LABELS[team.status]), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("registration.team_show", team_id=team.id))
 
 

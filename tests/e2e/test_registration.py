@@ -45,7 +45,7 @@ def test_register_review_and_see_approved(live_server, browser):
     page.click("text=teams wait for review")
     page.click(f"text={number}")
     page.click("button[value=approve]")
-    expect(page.locator(".flash-success")).to_contain_text("approved")
+    expect(page.locator(".flash-success")).to_contain_text("is now Approved")
     page.click("button:has-text('Sign out')")
 
     sign_in(page, live_server, email="captain@demo.laurel")
