@@ -21,3 +21,42 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# One writer at a time, woken at once --------------------------------------------------------
+#
+# SQLite lets one transaction write at a time; the others wait in its busy handler, which sleeps
+# in growing steps (1, 2, 5, 10 ms...) and so often sleeps on after the lock is free. Under
+# concurrent writes from several gunicorn workers that wasted a third of the throughput. Writers
+# queue instead on an advisory file lock beside the database: the kernel wakes the next one the
+# moment the previous transaction ends. A transaction takes it at its first write statement and
+# gives it back when its connection returns to the pool, right after the commit or rollback.
+
+import fcntl  # noqa: E402
+import os  # noqa: E402
+
+from sqlalchemy.pool import Pool  # noqa: E402
+
+WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_LOCK_KEY = "laurel_writer_lock"
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _take_writer_lock(connection, cursor, statement, parameters, context, executemany):
+    if connection.dialect.name != "sqlite" or not statement.lstrip()[:7].upper().startswith(WRITE_VERBS):
+        return
+    info = connection.connection.info  # the pooled DBAPI connection's own record
+    database = connection.engine.url.database
+    if info.get(_LOCK_KEY) is not None or not database or database == ":memory:":
+        return
+    descriptor = os.open(f"{database}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    info[_LOCK_KEY] = descriptor
+
+
+@event.listens_for(Pool, "checkin")
+def _give_back_writer_lock(dbapi_connection, connection_record):
+    descriptor = connection_record.info.pop(_LOCK_KEY, None) if connection_record is not None else None
+    if descriptor is not None:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+        os.close(descriptor)

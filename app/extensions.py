@@ -35,7 +35,9 @@ class LaurelApi(Api):
         pass
 
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+#: Objects keep their values after the request's one commit, so answering with what was just
+#: saved does not load it again.
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION), session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

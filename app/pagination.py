@@ -40,3 +40,13 @@ def page_payload(pagination: Pagination) -> dict[str, Any]:
         "items": pagination.items, "total": pagination.total,
         "page": pagination.page, "per_page": pagination.per_page,
     }
+
+
+def page_from_request(statement, default_per_page: int = 50) -> Pagination:
+    """One page of `statement` for an HTML list: ?page= and ?per_page= (at most 500), never a 404."""
+    from flask import request
+
+    from app.extensions import db
+
+    per_page = request.args.get("per_page", default_per_page, type=int)
+    return db.paginate(statement, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 
 from app.errors import is_api_request
@@ -72,8 +72,12 @@ def allowed_on(model: type, key: str, predicate: Callable[[User, Any], bool]) ->
                 if is_api_request():
                     abort(401)
                 return login_manager.unauthorized()
-            if not predicate(current_user, db.get_or_404(model, kwargs[key])):
+            loaded = db.get_or_404(model, kwargs[key])
+            if not predicate(current_user, loaded):
                 abort(403)
+            # The session's identity map holds objects weakly: keeping this one for the request
+            # lets the view's own get() find it instead of querying again.
+            g.setdefault("checked_objects", []).append(loaded)
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]

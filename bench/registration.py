@@ -191,11 +191,20 @@ def html_lists(base: str, population: Population, search_name: str, repeat: int)
     return results
 
 
+EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception|Timeout)\b.*")
+
+
 def _server_problems(log_path: Path) -> dict:
+    """What gunicorn's log says went wrong: unhandled errors by request line, and exceptions by kind."""
     text = log_path.read_text(errors="replace") if log_path.exists() else ""
     lines = text.splitlines()
-    bad = [line for line in lines if "Traceback" in line or "[ERROR]" in line or "WORKER TIMEOUT" in line or "[CRITICAL]" in line]
-    return {"log_lines": len(lines), "error_lines": len(bad), "error_samples": bad[:5]}
+    requests = Counter(line.split("] ", 1)[-1].split("?")[0] for line in lines if "unhandled error on" in line)
+    exceptions = Counter(line[:240] for line in lines if EXCEPTION_LINE.match(line))
+    return {
+        "log_lines": len(lines), "tracebacks": sum("Traceback" in line for line in lines),
+        "worker_timeouts": sum("WORKER TIMEOUT" in line for line in lines),
+        "unhandled_errors": dict(requests.most_common(10)), "exceptions": dict(exceptions.most_common(10)),
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -206,6 +215,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--max-requests", type=int, default=3000, help="most registrations per phase (over all its clients)")
     parser.add_argument("--repeat", type=int, default=50, help="requests per list measurement")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (1: sync workers)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the database file and print where it is")
     args = parser.parse_args(argv)
@@ -214,18 +224,21 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-registration-"))
     url = f"sqlite:///{folder / 'national.db'}"
-    figures: dict = {"database": "sqlite", "workers": args.workers, "load_average_at_start": load_average()}
+    figures: dict = {"database": "sqlite", "workers": args.workers, "threads": args.threads, "load_average_at_start": load_average()}
     app = fresh_app(url)
     try:
-        population = populate(app, args.teams, args.seed)
-        shutil.rmtree(app.instance_path, ignore_errors=True)  # the populating app's instance: one mail per team
+        try:
+            population = populate(app, args.teams, args.seed)
+        finally:
+            shutil.rmtree(app.instance_path, ignore_errors=True)  # the populating app's instance: one mail per team
         figures["populate"] = {key: value for key, value in population.figures.items() if key != "chunks"}
         factory = population.factory
         warmup = [api_payload(factory.team()) for _ in range(WARMUP_REQUESTS)]
         planned = {clients: [[api_payload(factory.team()) for _ in range(max(1, args.max_requests // clients))]
                              for _ in range(clients)] for clients in phases}
         search_name = next((name for name in population.sample_student_names if len(name) >= 3), population.sample_student_names[0])
-        with gunicorn(url, workers=args.workers) as (base, log_path):
+        extra_env = {"GUNICORN_CMD_ARGS": f"--threads {args.threads}"} if args.threads > 1 else None
+        with gunicorn(url, workers=args.workers, extra_env=extra_env) as (base, log_path):
             token = _token(base, population)
             warm = register_phase(base, token, population.contest_id, [warmup], seconds=30)
             figures["warmup"] = {"requests": warm["requests"], "created": warm["created"], "statuses": warm["statuses"]}

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
@@ -177,7 +178,9 @@ def issue_token(user: User, *, now: datetime) -> str:
 
 def user_for_token(token: str, *, now: datetime) -> User | None:
     """The user a bearer token belongs to, when it is neither revoked nor expired."""
-    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    api_token = db.session.scalar(
+        select(ApiToken).options(joinedload(ApiToken.user).selectinload(User.roles)).where(ApiToken.token_hash == hash_token(token))
+    )
     if api_token is None or not api_token.is_valid(now):
         return None
     return api_token.user

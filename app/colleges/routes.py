@@ -9,6 +9,7 @@ from app.colleges.forms import CollegeImportForm
 from app.errors import ContestError, InvalidRowsError
 from app.extensions import db
 from app.models import ORGANIZER, utcnow
+from app.pagination import page_from_request
 from app.permissions import can_manage_colleges, role_required
 from app.spreadsheets import read_table
 
@@ -20,7 +21,7 @@ bp = Blueprint("colleges", __name__, url_prefix="/colleges")
 def index():
     q = request.args.get("q", "").strip()
     province = request.args.get("province", "").strip()
-    colleges = db.paginate(services.colleges_query(q, province), per_page=50, max_per_page=500, error_out=False)
+    colleges = page_from_request(services.colleges_query(q, province))
     return render_template(
         "colleges/index.html", colleges=colleges, q=q, province=province,
         provinces=services.province_names(), form=CollegeImportForm(),
@@ -49,7 +50,7 @@ def import_file():
             db.session.commit()
             flash(_("Imported: %(created)s new colleges, %(updated)s updated.", created=summary.created, updated=summary.updated), "success")
             return redirect(url_for("colleges.index"))
-    colleges = db.paginate(services.colleges_query(), per_page=50, error_out=False)
+    colleges = page_from_request(services.colleges_query())
     return render_template(
         "colleges/index.html", colleges=colleges, q="", province="", provinces=services.province_names(),
         form=form, bad_rows=bad_rows,

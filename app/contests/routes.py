@@ -12,6 +12,7 @@ from app.contests.forms import ContestForm
 from app.errors import ContestError
 from app.extensions import db
 from app.models import ORGANIZER, Contest, utcnow
+from app.pagination import page_from_request
 from app.permissions import allowed_on, can_create_contest, can_edit_contest, role_required
 
 bp = Blueprint("contests", __name__, url_prefix="/contests")
@@ -20,7 +21,7 @@ bp = Blueprint("contests", __name__, url_prefix="/contests")
 @bp.route("/")
 @role_required(ORGANIZER)
 def index():
-    contests = db.paginate(services.contests_query(), per_page=50, error_out=False)
+    contests = page_from_request(services.contests_query())
     return render_template("contests/index.html", contests=contests, now=utcnow())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
@@ -58,13 +58,15 @@ def teams_query(contest: Contest, filters: TeamFilters, *, viewer: User) -> Sele
         statement = statement.where(Track.code == filters.track)
     if filters.q and filters.q.strip():
         term = filters.q.strip()
-        member_matches = exists().where(
-            TeamMember.team_id == Team.id,
+        # Uncorrelated subqueries: each is evaluated once, not once per team.
+        matching_members = select(TeamMember.team_id).where(
+            TeamMember.contest_id == contest.id,
             or_(TeamMember.name.contains(term, autoescape=True), TeamMember.student_id == clean_identifier(term)),
         )
+        matching_colleges = select(College.id).where(College.name.contains(term, autoescape=True))
         statement = statement.where(or_(
             Team.name.contains(term, autoescape=True), Team.number.startswith(term.upper(), autoescape=True),
-            College.name.contains(term, autoescape=True), member_matches,
+            Team.college_id.in_(matching_colleges), Team.id.in_(matching_members),
         ))
     columns = SORTS.get(filters.sort, SORTS["number"])
     return statement.order_by(*(column.desc() if filters.descending else column for column in columns))

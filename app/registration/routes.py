@@ -13,6 +13,7 @@ from app.errors import ContestError, InvalidRowsError
 from app.extensions import db, limiter
 from app.forms import show_error_on_form
 from app.models import CAPTAIN, TEAM_STATUSES, Contest, Team, utcnow
+from app.pagination import page_from_request
 from app.permissions import (
     allowed_on,
     can_edit_team,
@@ -168,7 +169,7 @@ def _filters() -> TeamFilters:
 def team_list(contest_id: int):
     contest = _contest(contest_id)
     filters = _filters()
-    teams = db.paginate(teams_query(contest, filters, viewer=current_user), per_page=50, max_per_page=500, error_out=False)
+    teams = page_from_request(teams_query(contest, filters, viewer=current_user))
     from app.colleges.services import province_names
 
     return render_template(

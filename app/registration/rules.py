@@ -14,7 +14,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select, tuple_
+from sqlalchemy import false, select
 
 from app.errors import InvalidDataError
 from app.extensions import db
@@ -217,19 +217,27 @@ def check_team(contest: Contest, raw: Mapping[str, Any], *, known_college_ids: C
 def taken_students(
     contest_id: int, category: str, keys: Collection[tuple[int, str]], *, exclude_team_id: int | None = None,
 ) -> dict[tuple[int, str], str]:
-    """Students (college, student ID) already in another active team of this category: key -> team number."""
+    """Students (college, student ID) already in another active team of this category: key -> team number.
+
+    Written so that SQLite and PostgreSQL answer from the partial unique index (`released = false`
+    matches its condition; plain IN lists on both key columns search it), then the exact pairs
+    are picked in Python.
+    """
+    wanted = set(keys)
     taken: dict[tuple[int, str], str] = {}
-    keys = list(keys)
-    for start in range(0, len(keys), 400):
-        chunk = keys[start:start + 400]
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), 400):
+        chunk = ordered[start:start + 400]
         statement = (
             select(TeamMember.college_id, TeamMember.student_id, Team.number)
             .join(Team, Team.id == TeamMember.team_id)
-            .where(TeamMember.contest_id == contest_id, TeamMember.category == category, TeamMember.released.is_(False),
-                   tuple_(TeamMember.college_id, TeamMember.student_id).in_(chunk))
+            .where(TeamMember.contest_id == contest_id, TeamMember.category == category, TeamMember.released == false(),
+                   TeamMember.college_id.in_({college for college, _ in chunk}),
+                   TeamMember.student_id.in_({student for _, student in chunk}))
         )
         if exclude_team_id is not None:
             statement = statement.where(TeamMember.team_id != exclude_team_id)
         for college_id, student_id, number in db.session.execute(statement):
-            taken[(college_id, student_id)] = number
+            if (college_id, student_id) in wanted:
+                taken[(college_id, student_id)] = number
     return taken

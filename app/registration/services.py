@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -133,21 +133,25 @@ def team_as_input(team: Team) -> dict[str, Any]:
     }
 
 
-def _member_rows(team: Team, data: TeamData) -> list[TeamMember]:
-    return [
-        TeamMember(contest_id=team.contest_id, category=data.track.kind, college_id=m.college_id, student_id=m.student_id,
-                   name=m.name, major=m.major, grade=m.grade, email=m.email, phone=m.phone, is_captain=m.is_captain,
-                   position=position)
+def _write_people(team: Team, data: TeamData, *, replace: bool) -> None:
+    """Write the team's members and advisors in one statement each (the ORM would issue one INSERT
+    per row to learn ids nothing needs), replacing the old ones when `replace`."""
+    if replace:
+        db.session.execute(delete(TeamMember).where(TeamMember.team_id == team.id))
+        db.session.execute(delete(Advisor).where(Advisor.team_id == team.id))
+    db.session.execute(insert(TeamMember), [
+        {"team_id": team.id, "contest_id": team.contest_id, "category": data.track.kind, "college_id": m.college_id,
+         "student_id": m.student_id, "name": m.name, "major": m.major, "grade": m.grade, "email": m.email, "phone": m.phone,
+         "is_captain": m.is_captain, "position": position, "released": False}
         for position, m in enumerate(data.members)
-    ]
-
-
-def _advisor_rows(data: TeamData) -> list[Advisor]:
-    return [
-        Advisor(kind=a.kind, name=a.name, organization=a.organization, title=a.title, email=a.email, phone=a.phone,
-                position=position)
-        for position, a in enumerate(data.advisors)
-    ]
+    ])
+    if data.advisors:
+        db.session.execute(insert(Advisor), [
+            {"team_id": team.id, "kind": a.kind, "name": a.name, "organization": a.organization, "title": a.title,
+             "email": a.email, "phone": a.phone, "position": position}
+            for position, a in enumerate(data.advisors)
+        ])
+    db.session.expire(team, ["members", "advisors"])  # read back from the rows just written
 
 
 def _save_members(contest: Contest, data: TeamData, exclude_team_id: int | None, attach: Callable[[], None]) -> None:
@@ -166,8 +170,10 @@ def _save_members(contest: Contest, data: TeamData, exclude_team_id: int | None,
         raise
 
 
-def _notify(team: Team, subject: str, body: str) -> None:
-    recipients = [team.captain.email if team.captain else "", team.owner.email if team.owner else ""]
+def _notify(team: Team, subject: str, body: str, *, owner: User | None = None) -> None:
+    """Mail the team's captain and the account that registered it."""
+    owner = owner if owner is not None and owner.id == team.owner_id else team.owner
+    recipients = [team.captain.email if team.captain else "", owner.email if owner else ""]
     queue_mail(recipients, f"【Laurel】{team.number} {subject}", body)
 
 
@@ -191,13 +197,17 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
         owner_id=None if registering_for_others or actor is None else actor.id,
     )
     team.track = data.track
-    team.members = _member_rows(team, data)
-    team.advisors = _advisor_rows(data)
-    _save_members(contest, data, None, lambda: db.session.add(team))
+
+    def attach() -> None:
+        db.session.add(team)
+        db.session.flush()
+        _write_people(team, data, replace=False)
+
+    _save_members(contest, data, None, attach)
     audit.record(actor=actor, action="team.register", object_type="team", object_id=team.id, now=now, after=team_snapshot(team))
     _notify(team, "报名已提交 Registration submitted",
             f"团队「{team.name}」（{team.number}）的报名已提交，等待学校审核。\n"
-            f"Team {team.name} ({team.number}) is registered and waits for its college's review.\n")
+            f"Team {team.name} ({team.number}) is registered and waits for its college's review.\n", owner=actor)
     return team
 
 
@@ -221,19 +231,12 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
     before = team_snapshot(team)
     team.name, team.project_title, team.college_id = data.name, data.project_title, data.college_id
     team.track_id, team.track = data.track.id, data.track
-    team.members = []
-    team.advisors = []
-    # The old member rows go first (a kept student must not collide with itself), and this first
-    # write takes the lock under which the check below is authoritative.
+    team.updated_at = now
+    # This first write (there is always one: updated_at) takes the lock under which the check
+    # below is authoritative.
     db.session.flush()
     _refuse_taken_students(contest, data, team.id)
-
-    def attach() -> None:
-        team.members = _member_rows(team, data)
-        team.advisors = _advisor_rows(data)
-
-    _save_members(contest, data, team.id, attach)
-    team.updated_at = now
+    _save_members(contest, data, team.id, lambda: _write_people(team, data, replace=True))
     if not acts_as_organizer(actor, contest) and team.status in (APPROVED, REJECTED):
         team.status, team.review_reason = SUBMITTED, None
     db.session.flush()

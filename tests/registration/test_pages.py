@@ -174,3 +174,15 @@ def test_an_empty_form_reports_every_problem_at_once(client, login_as, make_cont
     page = client.post(f"/contests/{contest.id}/register", data={"captain": "0", "members-0-name": "张三"}).get_data(as_text=True)
     assert page.count("This is required.") >= 4  # team name, project title, the student's ID and email
     assert "A team has 3 to 5 students; this one has 1." in page
+
+
+def test_the_team_list_pages_through_many_teams(client, login_as, make_contest, make_team, zju):
+    contest = make_contest()
+    teams = [make_team(contest, zju) for _ in range(3)]
+    login_as("organizer")
+    first = client.get(f"/contests/{contest.id}/teams", query_string={"per_page": 2, "status": "submitted"})
+    assert first.status_code == 200
+    page = first.get_data(as_text=True)
+    assert "Page 1 of 2" in page and f"/contests/{contest.id}/teams?" in page and "page=2" in page
+    second = client.get(f"/contests/{contest.id}/teams", query_string={"per_page": 2, "status": "submitted", "page": 2})
+    assert teams[2].number in second.get_data(as_text=True)
