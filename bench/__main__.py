@@ -7,6 +7,7 @@ BENCHMARKS = {
     "colleges": "bench.colleges",
     "populate": "bench.populate",
     "registration": "bench.registration",
+    "transfer": "bench.transfer",
 }
 
 

@@ -133,3 +133,33 @@ def test_import_page_lists_bad_rows_and_saves_nothing(client, login_as):
     good = (HEADER + "4111010001,北京大学,北京市,北京市,本科\n").encode()
     response = client.post("/colleges/import", data={"file": (io.BytesIO(good), "c.csv")}, content_type="multipart/form-data", follow_redirects=True)
     assert "1 new colleges" in response.get_data(as_text=True)
+
+
+def test_a_workbook_that_would_unpack_huge_is_refused_unread(client, organizer_headers):
+    """A zip bomb: a few hundred KB that would inflate past the limit. Its directory says so."""
+    import zipfile
+
+    from app.spreadsheets import MAX_XLSX_UNPACKED_MB
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as entry:
+            chunk = b"0" * (1024 * 1024)
+            for _ in range(MAX_XLSX_UNPACKED_MB + 1):
+                entry.write(chunk)
+    assert len(buffer.getvalue()) < 2 * 1024 * 1024
+    response = upload(client, organizer_headers, buffer.getvalue(), "colleges.xlsx")
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "upload_too_large"
+    assert "unpack" in response.json["error"]["message"]
+
+
+def test_a_workbook_with_macros_is_refused_whatever_its_name(client, organizer_headers):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/vbaProject.bin", b"\x00macro")
+    response = upload(client, organizer_headers, buffer.getvalue(), "colleges.xlsx")
+    assert response.status_code == 422 and response.json["error"]["code"] == "unsupported_file"

@@ -167,6 +167,9 @@ def test_export_has_a_row_per_team_and_a_members_sheet(client, contest_and_heade
     assert row[5] == "=1+1" and row[6] == '=HYPERLINK("http://x","y")'  # text, not formulas
     assert row[11] == "学生0、学生1、学生2、学生3"
     assert len(people) == 1 + 4 + 1  # header, four students, one advisor
+    captain = people[1]
+    assert captain[:6] == [team.number, "=1+1", "队长 captain", "学生0", team.members[0].student_id, team.college.name]
+    assert people[5][2:6] == ["高校指导老师 university advisor", "王老师", None, "浙江大学"]
 
 
 def test_exported_formula_looking_cells_are_text(client, contest_and_headers, make_team):
