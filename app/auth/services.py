@@ -179,7 +179,7 @@ def issue_token(user: User, *, now: datetime) -> str:
 def user_for_token(token: str, *, now: datetime) -> User | None:
     """The user a bearer token belongs to, when it is neither revoked nor expired."""
     api_token = db.session.scalar(
-        select(ApiToken).options(joinedload(ApiToken.user).selectinload(User.roles)).where(ApiToken.token_hash == hash_token(token))
+        select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.roles)).where(ApiToken.token_hash == hash_token(token))
     )
     if api_token is None or not api_token.is_valid(now):
         return None
