@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from app.errors import is_api_request
 from app.extensions import db, login_manager
-from app.models import CAPTAIN, COORDINATOR, ORGANIZER, Contest, Team, User
+from app.models import CAPTAIN, COORDINATOR, ORGANIZER, Contest, Round, Team, User
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -145,3 +145,23 @@ def can_review_team(user: User, team: Team) -> bool:
     if not user.is_authenticated:
         return False
     return is_organizer(user, team.contest) or _coordinates(user, team.contest_id, team.college_id)
+
+
+def can_manage_round(user: User, round_: Round) -> bool:
+    """Organizers of the round's contest run it."""
+    return is_organizer(user, round_.contest)
+
+
+def can_view_round(user: User, round_: Round) -> bool:
+    """Organizers, and the judges of the round."""
+    if not user.is_authenticated:
+        return False
+    if is_organizer(user, round_.contest):
+        return True
+    from sqlalchemy import select
+
+    from app.models import RoundJudge
+
+    return db.session.scalar(
+        select(RoundJudge.id).where(RoundJudge.round_id == round_.id, RoundJudge.user_id == user.id)
+    ) is not None

@@ -233,6 +233,31 @@ def make_team(app, make_contest, make_college) -> Callable[..., Any]:
     return make
 
 
+SHEET_100 = [  # the common 100-point sheet of domain.md
+    {"key": "practical", "name": "实用性与创新能力", "max": 15}, {"key": "product", "name": "产品与服务", "max": 15},
+    {"key": "market", "name": "市场分析", "max": 15}, {"key": "marketing", "name": "营销策略", "max": 15},
+    {"key": "delivery", "name": "方案实现", "max": 20}, {"key": "overall", "name": "总体评价", "max": 20},
+]
+
+
+@pytest.fixture
+def make_round(app, make_contest) -> Callable[..., Any]:
+    """A draft round with the 100-point sheet (through the judging service)."""
+
+    def make(contest: Contest | None = None, **overrides: Any):
+        from app.judging.services import create_round
+
+        contest = contest or make_contest()
+        data = {"name": "校赛 School round", "level": "school", "grouping": "college", "judges_per_team": 3,
+                "aggregation": {"method": "trimmed_mean", "trim": 1, "decimals": 2}, "criteria": SHEET_100}
+        data.update(overrides)
+        round_ = create_round(contest, data, actor=None, now=utcnow())
+        db.session.commit()
+        return round_
+
+    return make
+
+
 @pytest.fixture
 def login_as(client, make_user) -> Callable[..., User]:
     """Sign the test client in through the login form, as a new user with `role`, or as `user`."""

@@ -79,6 +79,13 @@ ACCESS = {
     "api_registration.import_teams": ("POST", organizers_only(422, anonymous=401)),
     "api_registration.export_teams": ("GET", organizers_only(anonymous=401)),
     "api_registration.team_template": ("GET", everyone(200)),
+    # Judging. The walk's judge is not among the round's judges.
+    "api_judging.create_round": ("POST", organizers_only(422, anonymous=401)),
+    "api_judging.get_round": ("GET", organizers_only(anonymous=401)),
+    "api_judging.update_round": ("PATCH", organizers_only(200, anonymous=401)),
+    "api_judging.transition_round": ("POST", organizers_only(422, anonymous=401)),
+    "api_judging.add_entries": ("POST", organizers_only(422, anonymous=401)),
+    "api_judging.add_judges": ("POST", organizers_only(422, anonymous=401)),
 }
 
 
@@ -90,21 +97,22 @@ def test_every_route_has_a_row(app):
     assert routed_endpoints(app) == set(ACCESS)
 
 
-def _url(app, endpoint, contest_id, team_id):
+def _url(app, endpoint, contest_id, team_id, round_id):
     from flask import url_for
 
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
-    values = {"contest_id": contest_id, "team_id": team_id, "code": "zh", "filename": "swagger-ui.css"}
+    values = {"contest_id": contest_id, "team_id": team_id, "round_id": round_id, "code": "zh", "filename": "swagger-ui.css"}
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 
 
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))
-def test_route_answers_each_role_as_the_table_says(app, make_user, make_contest, make_team, endpoint):
+def test_route_answers_each_role_as_the_table_says(app, make_user, make_contest, make_team, make_round, endpoint):
     method, expected = ACCESS[endpoint]
     contest = make_contest()
     team = make_team(contest)
-    url = _url(app, endpoint, contest.id, team.id)
+    round_ = make_round(contest)
+    url = _url(app, endpoint, contest.id, team.id, round_.id)
     seen = {}
     for role in ROLES:
         client = app.test_client()

@@ -53,7 +53,16 @@ class ContestSchema(ContestSummarySchema):
     team_name_max = ma.fields.Integer(required=True)
     project_title_max = ma.fields.Integer(required=True)
     tracks = ma.fields.List(ma.fields.Nested(TrackSchema), required=True)
-    rounds = ma.fields.Function(lambda contest: [], required=True, metadata={"description": "the contest's rounds"})
+    rounds = ma.fields.Method("get_rounds", required=True, metadata={"description": "the contest's rounds, in order"})
+
+    def get_rounds(self, contest):
+        from sqlalchemy import select
+
+        from app.extensions import db
+        from app.models import Round
+
+        rounds = db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.id))
+        return [{"id": r.id, "name": r.name, "level": r.level, "status": r.status} for r in rounds]
 
 
 class ContestQuerySchema(PageArgsSchema):

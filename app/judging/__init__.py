@@ -1,0 +1,1 @@
+"""Judging: rounds and score sheets, entries, judges and conflicts, assignment, score entry."""

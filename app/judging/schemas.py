@@ -1,0 +1,109 @@
+import marshmallow as ma
+
+from app.judging.services import AGGREGATION_METHODS
+from app.models import GROUPINGS, ROUND_LEVELS
+
+
+class CriterionInSchema(ma.Schema):
+    key = ma.fields.String(required=True, metadata={"example": "innovation"})
+    name = ma.fields.String(required=True, metadata={"example": "创新"})
+    name_en = ma.fields.String()
+    description = ma.fields.String()
+    max = ma.fields.Decimal(required=True, as_string=False, metadata={"example": 20})
+    weight = ma.fields.Decimal(load_default=1, as_string=False)
+    step = ma.fields.Decimal(allow_none=True, as_string=False, metadata={"description": "default 0.01"})
+
+
+class AggregationSchema(ma.Schema):
+    method = ma.fields.String(load_default="mean", validate=ma.validate.OneOf(AGGREGATION_METHODS))
+    trim = ma.fields.Integer(load_default=1)
+    decimals = ma.fields.Integer(load_default=2)
+    min_judges = ma.fields.Integer(load_default=5, metadata={"description": "judges needed before trimming"})
+
+
+class RoundInSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    level = ma.fields.String(load_default="custom", validate=ma.validate.OneOf(ROUND_LEVELS))
+    grouping = ma.fields.String(load_default="none", validate=ma.validate.OneOf(GROUPINGS))
+    judges_per_team = ma.fields.Integer(load_default=5)
+    aggregation = ma.fields.Nested(AggregationSchema, load_default=dict)
+    tie_breaks = ma.fields.List(ma.fields.String(), load_default=list)
+    criteria = ma.fields.List(ma.fields.Nested(CriterionInSchema), required=True)
+    blind = ma.fields.Boolean(load_default=False)
+    previous_round_id = ma.fields.Integer(allow_none=True)
+
+
+class RoundPatchSchema(ma.Schema):
+    name = ma.fields.String()
+    level = ma.fields.String(validate=ma.validate.OneOf(ROUND_LEVELS))
+    grouping = ma.fields.String(validate=ma.validate.OneOf(GROUPINGS))
+    judges_per_team = ma.fields.Integer()
+    aggregation = ma.fields.Nested(AggregationSchema)
+    tie_breaks = ma.fields.List(ma.fields.String())
+    criteria = ma.fields.List(ma.fields.Nested(CriterionInSchema))
+    blind = ma.fields.Boolean()
+
+
+class CriterionSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    key = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    name_en = ma.fields.String()
+    description = ma.fields.String()
+    # Shown as JSON numbers; these values have at most 4 decimals, which a float carries exactly enough.
+    max = ma.fields.Float(required=True)
+    weight = ma.fields.Float(required=True)
+    step = ma.fields.Float(required=True)
+
+
+class RoundCountsSchema(ma.Schema):
+    entries = ma.fields.Integer(required=True)
+    judges = ma.fields.Integer(required=True)
+    assignments = ma.fields.Integer(required=True)
+    sheets_draft = ma.fields.Integer(required=True)
+    sheets_submitted = ma.fields.Integer(required=True)
+
+
+class RoundSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    contest_id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    level = ma.fields.String(required=True)
+    grouping = ma.fields.String(required=True)
+    judges_per_team = ma.fields.Integer(required=True)
+    aggregation = ma.fields.Function(lambda r: {"method": r.aggregation, "trim": r.trim, "decimals": r.decimals,
+                                                "min_judges": r.min_judges_for_trim}, required=True)
+    tie_breaks = ma.fields.List(ma.fields.String(), required=True)
+    blind = ma.fields.Boolean(required=True)
+    status = ma.fields.String(required=True)
+    previous_round_id = ma.fields.Integer(allow_none=True)
+    criteria = ma.fields.List(ma.fields.Nested(CriterionSchema), required=True)
+    counts = ma.fields.Method("get_counts", required=True)
+
+    def get_counts(self, round_):
+        from app.judging.services import round_counts
+
+        return round_counts(round_)
+
+
+class TransitionSchema(ma.Schema):
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(["open", "closed"]))
+    reason = ma.fields.String(allow_none=True)
+
+
+class EntriesInSchema(ma.Schema):
+    team_ids = ma.fields.List(ma.fields.Integer())
+    all_approved = ma.fields.Boolean(load_default=False)
+
+    @ma.validates_schema
+    def one_of(self, data, **kwargs):
+        if not data.get("team_ids") and not data.get("all_approved"):
+            raise ma.ValidationError("Give team_ids, or all_approved: true.", field_name="team_ids")
+
+
+class JudgesInSchema(ma.Schema):
+    user_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=ma.validate.Length(min=1))
+
+
+class AddedSchema(ma.Schema):
+    added = ma.fields.Integer(required=True)

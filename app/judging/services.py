@@ -1,0 +1,298 @@
+"""Rounds, their score sheets, entries and judges. Functions flush, never commit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, insert, select
+
+from app import audit
+from app.errors import InvalidDataError, StateConflictError
+from app.extensions import db
+from app.models import (
+    APPROVED,
+    CLOSED,
+    DRAFT,
+    GROUPINGS,
+    JUDGE,
+    OPEN,
+    PUBLISHED,
+    ROUND_LEVELS,
+    Assignment,
+    College,
+    Contest,
+    Criterion,
+    Entry,
+    Round,
+    RoundJudge,
+    Score,
+    ScoreSheet,
+    Team,
+    User,
+)
+
+#: Aggregation methods a round may name; `scoring/aggregate.py` implements each under the same key.
+AGGREGATION_METHODS = ("mean", "trimmed_mean", "median", "zscore")
+CRITERION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
+MAX_CRITERIA = 20
+#: Allowed moves of a round's status; publishing is the results' business.
+TRANSITIONS = {DRAFT: {OPEN}, OPEN: {CLOSED}, CLOSED: {OPEN}}
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _check_criteria(rows: Sequence[Mapping[str, Any]], fields: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Each item has a key (a-z, digits, _), a name, a maximum, a weight and a step, all positive;
+    the maximum is a multiple of the step; keys are unique."""
+    criteria: list[dict[str, Any]] = []
+    if not 1 <= len(rows) <= MAX_CRITERIA:
+        fields.setdefault("criteria", []).append(_("A score sheet has 1 to %(n)s items.", n=MAX_CRITERIA))
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        prefix = f"criteria.{index}"
+        key = str(row.get("key") or "").strip()
+        if not CRITERION_KEY.match(key):
+            fields.setdefault(f"{prefix}.key", []).append(_("A key is lowercase letters, digits and _, starting with a letter."))
+        elif key in seen:
+            fields.setdefault(f"{prefix}.key", []).append(_("The key %(key)s is used twice.", key=key))
+        seen.add(key)
+        name = " ".join(str(row.get("name") or "").split())
+        if not name or len(name) > 60:
+            fields.setdefault(f"{prefix}.name", []).append(_("Enter a name of at most 60 characters."))
+        maximum, weight = _decimal(row.get("max")), _decimal(row.get("weight", 1))
+        step = _decimal(row.get("step") if row.get("step") is not None else "0.01")
+        if maximum is None or not Decimal(0) < maximum <= 1000:
+            fields.setdefault(f"{prefix}.max", []).append(_("The maximum is a number above 0 and at most 1000."))
+        if weight is None or not Decimal(0) < weight <= 100:
+            fields.setdefault(f"{prefix}.weight", []).append(_("The weight is a number above 0 and at most 100."))
+        if step is None or not Decimal(0) < step <= 100:
+            fields.setdefault(f"{prefix}.step", []).append(_("The step is a number above 0, such as 0.5."))
+        elif maximum is not None and maximum % step != 0:
+            fields.setdefault(f"{prefix}.step", []).append(_("The maximum %(max)s is not a multiple of the step %(step)s.", max=maximum, step=step))
+        criteria.append({"key": key, "name": name, "name_en": " ".join(str(row.get("name_en") or "").split())[:60],
+                         "description": str(row.get("description") or "").strip(), "max": maximum, "weight": weight,
+                         "step": step, "position": index})
+    return criteria
+
+
+def _check_round(contest: Contest, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    fields: dict[str, list[str]] = {}
+
+    def fail(name: str, message: str) -> None:
+        fields.setdefault(name, []).append(message)
+
+    name = " ".join(str(data.get("name") or "").split())
+    if not name or len(name) > 80:
+        fail("name", _("Enter a name of at most 80 characters."))
+    if data.get("level", "custom") not in ROUND_LEVELS:
+        fail("level", _("Choose one of: %(choices)s.", choices=", ".join(ROUND_LEVELS)))
+    if data.get("grouping", "none") not in GROUPINGS:
+        fail("grouping", _("Choose one of: %(choices)s.", choices=", ".join(GROUPINGS)))
+    judges_per_team = data.get("judges_per_team", 5)
+    if not isinstance(judges_per_team, int) or not 1 <= judges_per_team <= 20:
+        fail("judges_per_team", _("Enter a whole number from 1 to 20."))
+    aggregation = dict(data.get("aggregation") or {})
+    method = aggregation.get("method", "mean")
+    if method not in AGGREGATION_METHODS:
+        fail("aggregation.method", _("Choose one of: %(choices)s.", choices=", ".join(AGGREGATION_METHODS)))
+    trim, decimals = aggregation.get("trim", 1), aggregation.get("decimals", 2)
+    if not isinstance(trim, int) or not 0 <= trim <= 5:
+        fail("aggregation.trim", _("Enter a whole number from 0 to 5."))
+    if not isinstance(decimals, int) or not 0 <= decimals <= 4:
+        fail("aggregation.decimals", _("Enter a whole number from 0 to 4."))
+    criteria = _check_criteria(list(data.get("criteria") or []), fields)
+    keys = {criterion["key"] for criterion in criteria}
+    tie_breaks = list(data.get("tie_breaks") or [])
+    for index, tie_break in enumerate(tie_breaks):
+        if tie_break != "raw_sum" and not (isinstance(tie_break, str) and tie_break.startswith("criterion:")
+                                           and tie_break.removeprefix("criterion:") in keys):
+            fail(f"tie_breaks.{index}", _("Use raw_sum or criterion:<key> with a key of this sheet."))
+    previous = data.get("previous_round_id")
+    if previous is not None and db.session.scalar(select(Round.id).where(Round.id == previous, Round.contest_id == contest.id)) is None:
+        fail("previous_round_id", _("No round of this contest has id %(id)s.", id=previous))
+    if fields:
+        raise InvalidDataError(_("The round cannot be saved; check the marked fields."), fields=fields)
+    values = {
+        "name": name, "level": data.get("level", "custom"), "grouping": data.get("grouping", "none"),
+        "judges_per_team": judges_per_team, "aggregation": method, "trim": trim, "decimals": decimals,
+        "min_judges_for_trim": aggregation.get("min_judges", 5), "tie_breaks": tie_breaks,
+        "blind": bool(data.get("blind", False)), "previous_round_id": previous,
+    }
+    return values, criteria
+
+
+def round_snapshot(round_: Round) -> dict[str, Any]:
+    return {
+        "name": round_.name, "level": round_.level, "grouping": round_.grouping, "judges_per_team": round_.judges_per_team,
+        "aggregation": round_.aggregation, "trim": round_.trim, "decimals": round_.decimals, "tie_breaks": round_.tie_breaks,
+        "blind": round_.blind, "status": round_.status,
+        "criteria": [{"key": c.key, "name": c.name, "max": str(c.max), "weight": str(c.weight), "step": str(c.step)}
+                     for c in round_.criteria],
+    }
+
+
+def create_round(contest: Contest, data: Mapping[str, Any], *, actor: User | None, now: datetime) -> Round:
+    """Create a round in draft, with its score sheet. Nothing is open to judges until it opens."""
+    values, criteria = _check_round(contest, data)
+    round_ = Round(contest_id=contest.id, status=DRAFT, created_at=now, **values)
+    round_.criteria = [Criterion(**criterion) for criterion in criteria]
+    db.session.add(round_)
+    db.session.flush()
+    audit.record(actor=actor, action="round.create", object_type="round", object_id=round_.id, now=now, after=round_snapshot(round_))
+    return round_
+
+
+def has_scores(round_: Round) -> bool:
+    return db.session.scalar(
+        select(func.count(Score.id)).join(ScoreSheet).join(Assignment).where(Assignment.round_id == round_.id)
+    ) > 0
+
+
+def update_round(round_: Round, data: Mapping[str, Any], *, actor: User | None, now: datetime) -> Round:
+    """Change a round's settings. The score sheet (its criteria) locks once the first score exists."""
+    if round_.status == PUBLISHED:
+        raise StateConflictError(_("A published round cannot change."), code="round_published")
+    merged = {**round_snapshot(round_), "aggregation": {"method": round_.aggregation, "trim": round_.trim,
+                                                        "decimals": round_.decimals, "min_judges": round_.min_judges_for_trim},
+              "previous_round_id": round_.previous_round_id}
+    merged.update(data)
+    values, criteria = _check_round(round_.contest, merged)
+    before = round_snapshot(round_)
+    if "criteria" in data and has_scores(round_):
+        current = [{k: v for k, v in c.items()} for c in before["criteria"]]
+        wanted = [{"key": c["key"], "name": c["name"], "max": str(c["max"]), "weight": str(c["weight"]), "step": str(c["step"])}
+                  for c in criteria]
+        if current != wanted:
+            raise StateConflictError(_("Scores exist, so the score sheet is locked."), code="criteria_locked")
+    for key, value in values.items():
+        setattr(round_, key, value)
+    if "criteria" in data and not has_scores(round_):
+        round_.criteria = []
+        db.session.flush()
+        round_.criteria = [Criterion(**criterion) for criterion in criteria]
+    db.session.flush()
+    after = round_snapshot(round_)
+    if after != before:
+        audit.record(actor=actor, action="round.update", object_type="round", object_id=round_.id, now=now, before=before, after=after)
+    return round_
+
+
+def transition_round(round_: Round, status: str, *, actor: User | None, now: datetime, reason: str | None = None) -> Round:
+    """Move a round draft → open → closed (and closed → open again, to reopen before publishing).
+
+    A round opens only with a score sheet and entries. When a contest's first round opens, its
+    teams freeze: captains can no longer edit them.
+    """
+    if status not in TRANSITIONS.get(round_.status, set()):
+        raise StateConflictError(
+            _("A round that is %(current)s cannot become %(wanted)s.", current=round_.status, wanted=status),
+            code="invalid_transition",
+        )
+    if status == OPEN:
+        entries = db.session.scalar(select(func.count(Entry.id)).where(Entry.round_id == round_.id))
+        if not entries:
+            raise StateConflictError(_("Add the teams of the round before opening it."), code="no_entries")
+        round_.opened_at = now
+        contest = round_.contest
+        if contest.teams_frozen_at is None:
+            contest.teams_frozen_at = now
+    if status == CLOSED:
+        round_.closed_at = now
+    before = round_.status
+    round_.status = status
+    db.session.flush()
+    audit.record(actor=actor, action=f"round.{status}", object_type="round", object_id=round_.id, now=now,
+                 before={"status": before}, after={"status": status}, reason=reason)
+    return round_
+
+
+def group_key(round_: Round, team: Team) -> str:
+    """The group a team is ranked in: its college, its province, or one group for all."""
+    if round_.grouping == "college":
+        return str(team.college_id)
+    if round_.grouping == "province":
+        return team.college.province.name
+    return ""
+
+
+def add_entries(round_: Round, *, team_ids: Sequence[int] | None = None, all_approved: bool = False,
+                actor: User | None, now: datetime) -> int:
+    """Add teams to a round: the contest's approved teams, or a given list of them.
+
+    Teams already in the round are skipped; withdrawn, unapproved or other contests' teams are
+    refused with their ids. A closed or published round takes no more teams (409).
+    """
+    if round_.status in (CLOSED, PUBLISHED):
+        raise StateConflictError(_("A %(status)s round takes no more teams.", status=round_.status), code="round_closed")
+    statement = select(Team).where(Team.contest_id == round_.contest_id)
+    if all_approved:
+        statement = statement.where(Team.status == APPROVED)
+    else:
+        wanted = set(team_ids or [])
+        teams = db.session.scalars(statement.where(Team.id.in_(wanted))).all()
+        refused = sorted(wanted - {team.id for team in teams if team.status == APPROVED})
+        if refused:
+            raise InvalidDataError(
+                _("Only approved teams of this contest can enter a round; refused: %(ids)s.", ids=", ".join(map(str, refused))),
+                fields={"team_ids": [_("Not approved teams of this contest: %(ids)s.", ids=", ".join(map(str, refused)))]},
+            )
+        statement = statement.where(Team.id.in_(wanted))
+    present = set(db.session.scalars(select(Entry.team_id).where(Entry.round_id == round_.id)))
+    rows = [
+        {"round_id": round_.id, "team_id": team.id, "group_key": group_key(round_, team), "created_at": now}
+        for team in db.session.scalars(statement.join(Team.college).join(College.province))
+        if team.id not in present
+    ]
+    if rows:
+        db.session.execute(insert(Entry), rows)
+        audit.record(actor=actor, action="round.add_entries", object_type="round", object_id=round_.id, now=now,
+                     after={"added": len(rows)})
+    return len(rows)
+
+
+def add_judges(round_: Round, user_ids: Sequence[int], *, actor: User | None, now: datetime) -> int:
+    """Add judges to a round's pool; every one must hold the judge role. Returns how many were new."""
+    wanted = set(user_ids)
+    users = db.session.scalars(select(User).where(User.id.in_(wanted))).all()
+    judges = {user.id for user in users if user.has_role(JUDGE, round_.contest_id)}
+    refused = sorted(wanted - judges)
+    if refused:
+        raise InvalidDataError(
+            _("These users are not judges of this contest: %(ids)s.", ids=", ".join(map(str, refused))),
+            fields={"user_ids": [_("Not judges: %(ids)s.", ids=", ".join(map(str, refused)))]},
+        )
+    present = set(db.session.scalars(select(RoundJudge.user_id).where(RoundJudge.round_id == round_.id)))
+    new = sorted(judges - present)
+    if new:
+        db.session.execute(insert(RoundJudge), [{"round_id": round_.id, "user_id": user_id} for user_id in new])
+        audit.record(actor=actor, action="round.add_judges", object_type="round", object_id=round_.id, now=now,
+                     after={"added": new})
+    return len(new)
+
+
+def round_counts(round_: Round) -> dict[str, int]:
+    """Entries, judges, assignments and sheets by status, for the round's page and getRound."""
+    sheets = dict(db.session.execute(
+        select(ScoreSheet.status, func.count(ScoreSheet.id)).join(Assignment).where(Assignment.round_id == round_.id)
+        .group_by(ScoreSheet.status)
+    ).all())
+    return {
+        "entries": db.session.scalar(select(func.count(Entry.id)).where(Entry.round_id == round_.id)),
+        "judges": db.session.scalar(select(func.count(RoundJudge.id)).where(RoundJudge.round_id == round_.id)),
+        "assignments": db.session.scalar(select(func.count(Assignment.id)).where(Assignment.round_id == round_.id)),
+        "sheets_draft": sheets.get("draft", 0),
+        "sheets_submitted": sheets.get("submitted", 0),
+    }
