@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from app.errors import is_api_request
 from app.extensions import db, login_manager
-from app.models import CAPTAIN, COORDINATOR, ORGANIZER, Contest, Round, Team, User
+from app.models import CAPTAIN, COORDINATOR, ORGANIZER, Assignment, Contest, Round, Team, User
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -165,3 +165,17 @@ def can_view_round(user: User, round_: Round) -> bool:
     return db.session.scalar(
         select(RoundJudge.id).where(RoundJudge.round_id == round_.id, RoundJudge.user_id == user.id)
     ) is not None
+
+
+def can_score(user: User, assignment: Assignment) -> bool:
+    """Only the assigned judge enters scores on a sheet."""
+    return user.is_authenticated and assignment.judge_id == user.id
+
+
+def can_view_sheet(user: User, assignment: Assignment) -> bool:
+    """The assigned judge and organizers; judges never see each other's sheets."""
+    return can_score(user, assignment) or is_organizer(user, assignment.round.contest)
+
+
+def can_manage_sheet(user: User, assignment: Assignment) -> bool:
+    return is_organizer(user, assignment.round.contest)

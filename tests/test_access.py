@@ -7,6 +7,8 @@ roles without the right; 422 when the role is let in and the empty request body 
 
 import pytest
 
+from app.extensions import db
+from app.models import Assignment
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "captain", "coordinator", "judge", "organizer")
@@ -86,6 +88,10 @@ ACCESS = {
     "api_judging.transition_round": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.add_entries": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.add_judges": ("POST", organizers_only(422, anonymous=401)),
+    "api_judging.list_assignments": ("GET", organizers_only(anonymous=401)),
+    "api_judging.get_score_sheet": ("GET", organizers_only(anonymous=401)),
+    "api_judging.save_score_sheet": ("PUT", everyone(403) | {"anonymous": 401}),
+    "api_judging.unlock_score_sheet": ("POST", organizers_only(422, anonymous=401)),
 }
 
 
@@ -97,11 +103,12 @@ def test_every_route_has_a_row(app):
     assert routed_endpoints(app) == set(ACCESS)
 
 
-def _url(app, endpoint, contest_id, team_id, round_id):
+def _url(app, endpoint, contest_id, team_id, round_id, assignment_id):
     from flask import url_for
 
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
-    values = {"contest_id": contest_id, "team_id": team_id, "round_id": round_id, "code": "zh", "filename": "swagger-ui.css"}
+    values = {"contest_id": contest_id, "team_id": team_id, "round_id": round_id, "assignment_id": assignment_id,
+              "code": "zh", "filename": "swagger-ui.css"}
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 
@@ -112,7 +119,10 @@ def test_route_answers_each_role_as_the_table_says(app, make_user, make_contest,
     contest = make_contest()
     team = make_team(contest)
     round_ = make_round(contest)
-    url = _url(app, endpoint, contest.id, team.id, round_.id)
+    assignment = Assignment(round_id=round_.id, team_id=team.id, judge_id=make_user("judge", contest_id=contest.id).id)
+    db.session.add(assignment)
+    db.session.commit()
+    url = _url(app, endpoint, contest.id, team.id, round_.id, assignment.id)
     seen = {}
     for role in ROLES:
         client = app.test_client()

@@ -2,20 +2,37 @@
 
 from flask_login import current_user
 from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.judging import services
+from app.judging import services, sheets
 from app.judging.schemas import (
     AddedSchema,
+    AssignmentQuerySchema,
+    AssignmentSchema,
     EntriesInSchema,
     JudgesInSchema,
+    ReasonSchema,
     RoundInSchema,
     RoundPatchSchema,
     RoundSchema,
+    SheetInSchema,
+    SheetSchema,
     TransitionSchema,
 )
-from app.models import Contest, Round, utcnow
-from app.permissions import allowed_on, can_edit_contest, can_manage_round, can_view_round
+from app.models import Assignment, Contest, Round, utcnow
+from app.pagination import page_payload, page_schema
+from app.permissions import (
+    allowed_on,
+    can_edit_contest,
+    can_manage_round,
+    can_manage_sheet,
+    can_score,
+    can_view_round,
+    can_view_sheet,
+    is_organizer,
+)
 
 blp = Blueprint("api_judging", __name__, url_prefix="/api/v1", description="Rounds, score sheets, judges and scores")
 
@@ -87,3 +104,53 @@ def add_judges(data, round_id: int):
     added = services.add_judges(round_, data["user_ids"], actor=current_user, now=utcnow())
     db.session.commit()
     return {"added": added}
+
+
+@blp.route("/rounds/<int:round_id>/assignments", methods=["GET"])
+@allowed_on(Round, "round_id", can_view_round)
+@blp.arguments(AssignmentQuerySchema, location="query")
+@blp.response(200, page_schema(AssignmentSchema))
+@blp.doc(operationId="listAssignments")
+def list_assignments(args, round_id: int):
+    """Organizers see every assignment of the round; a judge sees their own, whatever judge_id says."""
+    round_ = db.get_or_404(Round, round_id)
+    statement = select(Assignment).options(selectinload(Assignment.sheet)).where(Assignment.round_id == round_.id)
+    if not is_organizer(current_user, round_.contest):
+        statement = statement.where(Assignment.judge_id == current_user.id)
+    elif args.get("judge_id"):
+        statement = statement.where(Assignment.judge_id == args["judge_id"])
+    statement = statement.order_by(Assignment.id)
+    return page_payload(db.paginate(statement, page=args["page"], per_page=args["per_page"], error_out=False))
+
+
+@blp.route("/assignments/<int:assignment_id>/sheet", methods=["GET"])
+@allowed_on(Assignment, "assignment_id", can_view_sheet)
+@blp.response(200, SheetSchema)
+@blp.doc(operationId="getScoreSheet")
+def get_score_sheet(assignment_id: int):
+    return sheets.sheet_view(db.get_or_404(Assignment, assignment_id))
+
+
+@blp.route("/assignments/<int:assignment_id>/sheet", methods=["PUT"])
+@allowed_on(Assignment, "assignment_id", can_score)
+@blp.arguments(SheetInSchema)
+@blp.response(200, SheetSchema)
+@blp.doc(operationId="saveScoreSheet")
+def save_score_sheet(data, assignment_id: int):
+    assignment = db.get_or_404(Assignment, assignment_id)
+    sheets.save_sheet(assignment, data["scores"], comment=data.get("comment"), submit=data["submit"],
+                      version=data.get("version"), actor=current_user, now=utcnow())
+    db.session.commit()
+    return sheets.sheet_view(assignment)
+
+
+@blp.route("/assignments/<int:assignment_id>/sheet/unlock", methods=["POST"])
+@allowed_on(Assignment, "assignment_id", can_manage_sheet)
+@blp.arguments(ReasonSchema)
+@blp.response(200, SheetSchema)
+@blp.doc(operationId="unlockScoreSheet")
+def unlock_score_sheet(data, assignment_id: int):
+    assignment = db.get_or_404(Assignment, assignment_id)
+    sheets.unlock_sheet(assignment, data["reason"], actor=current_user, now=utcnow())
+    db.session.commit()
+    return sheets.sheet_view(assignment)

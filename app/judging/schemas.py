@@ -107,3 +107,41 @@ class JudgesInSchema(ma.Schema):
 
 class AddedSchema(ma.Schema):
     added = ma.fields.Integer(required=True)
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+class SheetSchema(ma.Schema):
+    status = ma.fields.String(required=True)
+    scores = ma.fields.Function(lambda view: {key: float(value) for key, value in view["scores"].items()}, required=True)
+    comment = ma.fields.String(required=True)
+    total = ma.fields.Function(lambda view: _number(view["total"]), allow_none=True, required=True)
+    version = ma.fields.Integer(required=True, metadata={"description": "send it back with the next save"})
+    submitted_at = ma.fields.DateTime(allow_none=True)
+
+
+class SheetInSchema(ma.Schema):
+    scores = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True)
+    comment = ma.fields.String(allow_none=True)
+    submit = ma.fields.Boolean(load_default=False)
+    version = ma.fields.Integer(allow_none=True, metadata={"description": "the version read; a stale save is refused (409)"})
+
+
+class ReasonSchema(ma.Schema):
+    reason = ma.fields.String(required=True)
+
+
+class AssignmentSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    team_id = ma.fields.Integer(required=True)
+    judge_id = ma.fields.Integer(required=True)
+    sheet_status = ma.fields.Function(lambda a: a.sheet.status if a.sheet else "draft", required=True)
+    manual = ma.fields.Boolean()
+
+
+class AssignmentQuerySchema(ma.Schema):
+    judge_id = ma.fields.Integer()
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))

@@ -1,0 +1,148 @@
+"""Score entry: a judge saves a draft, submits, and an organizer may unlock one sheet with a reason.
+
+Every save, submit and unlock is in the audit trail with the old and the new values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, insert, select
+
+from app import audit
+from app.errors import InvalidDataError, StateConflictError
+from app.extensions import db
+from app.models import OPEN, PUBLISHED, SHEET_DRAFT, SHEET_SUBMITTED, Assignment, Criterion, Round, Score, ScoreSheet, User
+from scoring.sheets import NOT_A_NUMBER, OFF_STEP, OUT_OF_RANGE, Item, missing_items, parse_value, sheet_total, value_problem
+
+COMMENT_MAX = 2000
+
+
+def items_of(round_: Round) -> list[Item]:
+    return [Item(c.key, c.max, c.weight, c.step) for c in round_.criteria]
+
+
+def _problem_message(problem: str, criterion: Criterion) -> str:
+    if problem == NOT_A_NUMBER:
+        return _("Enter a number.")
+    if problem == OUT_OF_RANGE:
+        return _("Enter a score from 0 to %(max)s.", max=_plain(criterion.max))
+    if problem == OFF_STEP:
+        return _("Scores go in steps of %(step)s.", step=_plain(criterion.step))
+    return problem  # pragma: no cover - every problem has a message
+
+
+def _plain(number: Decimal) -> str:
+    """12.50 as 12.5 and 20.00 as 20, as people write them."""
+    text = format(number.normalize(), "f")
+    return text
+
+
+def sheet_of(assignment: Assignment) -> ScoreSheet | None:
+    return db.session.scalar(select(ScoreSheet).where(ScoreSheet.assignment_id == assignment.id))
+
+
+def sheet_view(assignment: Assignment) -> dict[str, Any]:
+    """The sheet as the judge and the API see it; an untouched sheet is an empty draft."""
+    sheet = sheet_of(assignment)
+    if sheet is None:
+        return {"status": SHEET_DRAFT, "scores": {}, "comment": "", "total": None, "version": 0, "submitted_at": None}
+    return {"status": sheet.status, "scores": sheet.values(), "comment": sheet.comment, "total": sheet.total,
+            "version": sheet.version, "submitted_at": sheet.submitted_at}
+
+
+def save_sheet(
+    assignment: Assignment, scores: Mapping[str, Any], *, comment: str | None, submit: bool, version: int | None,
+    actor: User, now: datetime,
+) -> ScoreSheet:
+    """Save the judge's values; with `submit`, every item must be filled and the sheet turns read-only.
+
+    Refused: a round that is not open (409), a submitted sheet (409), a save from a page opened
+    before the last save (409 stale, when `version` is given), and any value that is not a number,
+    outside 0..max or off the step (422 at scores.<key>). Nothing is saved when anything is refused.
+    """
+    round_ = assignment.round
+    if round_.status != OPEN:
+        raise StateConflictError(_("The round is %(status)s; scores can be entered only while it is open.", status=round_.status),
+                                 code="round_not_open")
+    sheet = sheet_of(assignment)
+    if sheet is not None and sheet.status == SHEET_SUBMITTED:
+        raise StateConflictError(_("This sheet is submitted and can no longer change; ask the organizer to unlock it."),
+                                 code="sheet_submitted")
+    current_version = sheet.version if sheet is not None else 0
+    if version is not None and version != current_version:
+        raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
+                                 code="stale_sheet", details={"version": current_version})
+    criteria = {criterion.key: criterion for criterion in round_.criteria}
+    fields: dict[str, list[str]] = {}
+    values: dict[str, Decimal] = {}
+    for key, raw in scores.items():
+        if key not in criteria:
+            fields[f"scores.{key}"] = [_("This sheet has no item %(key)s.", key=key)]
+            continue
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue  # left blank in a draft
+        value = parse_value(raw)
+        problem = value_problem(Item(key, criteria[key].max, criteria[key].weight, criteria[key].step), value)
+        if problem:
+            fields[f"scores.{key}"] = [_problem_message(problem, criteria[key])]
+        else:
+            values[key] = value  # type: ignore[assignment]
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        fields["comment"] = [_("At most %(n)s characters.", n=COMMENT_MAX)]
+    items = items_of(round_)
+    if submit and not fields:
+        for key in missing_items(items, values):
+            fields[f"scores.{key}"] = [_("Fill in every item before submitting.")]
+    if fields:
+        raise InvalidDataError(_("Some scores cannot be saved; check the marked items."), fields=fields)
+
+    before = {"status": sheet.status, "scores": {k: str(v) for k, v in sheet.values().items()}} if sheet else None
+    if sheet is None:
+        sheet = ScoreSheet(assignment_id=assignment.id, version=0)
+        db.session.add(sheet)
+        db.session.flush()
+    else:
+        db.session.execute(delete(Score).where(Score.sheet_id == sheet.id))
+    if values:
+        db.session.execute(insert(Score), [
+            {"sheet_id": sheet.id, "criterion_id": criteria[key].id, "criterion_key": key, "value": value}
+            for key, value in values.items()
+        ])
+    # The version moves with a guarded update, so two saves racing from two tabs cannot both win.
+    updated = db.session.execute(
+        ScoreSheet.__table__.update()
+        .where(ScoreSheet.id == sheet.id, ScoreSheet.version == current_version)
+        .values(version=current_version + 1, status=SHEET_SUBMITTED if submit else SHEET_DRAFT,
+                comment=comment, total=sheet_total(items, values), updated_at=now, submitted_at=now if submit else None)
+    ).rowcount
+    if updated != 1:
+        raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
+                                 code="stale_sheet")
+    db.session.expire(sheet)
+    after = {"status": SHEET_SUBMITTED if submit else SHEET_DRAFT, "scores": {k: str(v) for k, v in values.items()}}
+    audit.record(actor=actor, action="sheet.submit" if submit else "sheet.save", object_type="score_sheet",
+                 object_id=sheet.id, now=now, before=before, after=after)
+    return sheet
+
+
+def unlock_sheet(assignment: Assignment, reason: str | None, *, actor: User, now: datetime) -> ScoreSheet:
+    """An organizer sends one submitted sheet back to draft, with a reason that is kept."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidDataError(_("Give the reason for unlocking."), fields={"reason": [_("This is required.")]})
+    if assignment.round.status == PUBLISHED:
+        raise StateConflictError(_("The round is published; reopen it first."), code="round_published")
+    sheet = sheet_of(assignment)
+    if sheet is None or sheet.status != SHEET_SUBMITTED:
+        raise StateConflictError(_("Only a submitted sheet can be unlocked."), code="sheet_not_submitted")
+    sheet.status, sheet.submitted_at, sheet.version, sheet.updated_at = SHEET_DRAFT, None, sheet.version + 1, now
+    db.session.flush()
+    audit.record(actor=actor, action="sheet.unlock", object_type="score_sheet", object_id=sheet.id, now=now,
+                 before={"status": SHEET_SUBMITTED}, after={"status": SHEET_DRAFT}, reason=reason)
+    return sheet
