@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from app.errors import is_api_request
 from app.extensions import db, login_manager
-from app.models import CAPTAIN, COORDINATOR, ORGANIZER, Assignment, Contest, Round, Team, User
+from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, Assignment, Contest, Round, Team, User
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -179,3 +179,8 @@ def can_view_sheet(user: User, assignment: Assignment) -> bool:
 
 def can_manage_sheet(user: User, assignment: Assignment) -> bool:
     return is_organizer(user, assignment.round.contest)
+
+
+def can_declare_conflict(user: User, judge: User) -> bool:
+    """A judge declares their own conflicts; organizers declare anyone's."""
+    return user.is_authenticated and ((user.id == judge.id and holds_any_role(user, (JUDGE,))) or is_organizer(user))

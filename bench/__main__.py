@@ -4,6 +4,7 @@ import importlib
 import sys
 
 BENCHMARKS = {
+    "assign": "bench.assign",
     "colleges": "bench.colleges",
     "populate": "bench.populate",
     "registration": "bench.registration",

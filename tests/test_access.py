@@ -92,6 +92,10 @@ ACCESS = {
     "api_judging.get_score_sheet": ("GET", organizers_only(anonymous=401)),
     "api_judging.save_score_sheet": ("PUT", everyone(403) | {"anonymous": 401}),
     "api_judging.unlock_score_sheet": ("POST", organizers_only(422, anonymous=401)),
+    "api_judging.auto_assign": ("POST", organizers_only(200, anonymous=401)),
+    "api_judging.create_assignment": ("POST", organizers_only(422, anonymous=401)),
+    "api_judging.delete_assignment": ("DELETE", organizers_only(204, anonymous=401)),
+    "api_judging.declare_conflict": ("POST", organizers_only(422, anonymous=401)),  # the walk's judge is another
 }
 
 
@@ -103,11 +107,12 @@ def test_every_route_has_a_row(app):
     assert routed_endpoints(app) == set(ACCESS)
 
 
-def _url(app, endpoint, contest_id, team_id, round_id, assignment_id):
+def _url(app, endpoint, contest_id, team_id, round_id, assignment_id, user_id):
     from flask import url_for
 
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
     values = {"contest_id": contest_id, "team_id": team_id, "round_id": round_id, "assignment_id": assignment_id,
+              "user_id": user_id,
               "code": "zh", "filename": "swagger-ui.css"}
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
@@ -122,7 +127,7 @@ def test_route_answers_each_role_as_the_table_says(app, make_user, make_contest,
     assignment = Assignment(round_id=round_.id, team_id=team.id, judge_id=make_user("judge", contest_id=contest.id).id)
     db.session.add(assignment)
     db.session.commit()
-    url = _url(app, endpoint, contest.id, team.id, round_.id, assignment.id)
+    url = _url(app, endpoint, contest.id, team.id, round_.id, assignment.id, assignment.judge_id)
     seen = {}
     for role in ROLES:
         client = app.test_client()

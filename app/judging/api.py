@@ -6,11 +6,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.judging import services, sheets
+from app.judging import assignments, services, sheets
 from app.judging.schemas import (
     AddedSchema,
+    AssignmentInSchema,
     AssignmentQuerySchema,
     AssignmentSchema,
+    AutoAssignResultSchema,
+    AutoAssignSchema,
+    ConflictInSchema,
+    ConflictSchema,
     EntriesInSchema,
     JudgesInSchema,
     ReasonSchema,
@@ -21,10 +26,11 @@ from app.judging.schemas import (
     SheetSchema,
     TransitionSchema,
 )
-from app.models import Assignment, Contest, Round, utcnow
+from app.models import Assignment, Contest, Round, User, utcnow
 from app.pagination import page_payload, page_schema
 from app.permissions import (
     allowed_on,
+    can_declare_conflict,
     can_edit_contest,
     can_manage_round,
     can_manage_sheet,
@@ -154,3 +160,50 @@ def unlock_score_sheet(data, assignment_id: int):
     sheets.unlock_sheet(assignment, data["reason"], actor=current_user, now=utcnow())
     db.session.commit()
     return sheets.sheet_view(assignment)
+
+
+@blp.route("/rounds/<int:round_id>/assignments/auto", methods=["POST"])
+@allowed_on(Round, "round_id", can_manage_round)
+@blp.arguments(AutoAssignSchema)
+@blp.response(200, AutoAssignResultSchema)
+@blp.doc(operationId="autoAssign")
+def auto_assign(data, round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    result = assignments.auto_assign(round_, **data, actor=current_user, now=utcnow())
+    db.session.commit()
+    return result
+
+
+@blp.route("/rounds/<int:round_id>/assignments", methods=["POST"])
+@allowed_on(Round, "round_id", can_manage_round)
+@blp.arguments(AssignmentInSchema)
+@blp.response(201, AssignmentSchema)
+@blp.doc(operationId="createAssignment")
+def create_assignment(data, round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    assignment = assignments.assign_judge(round_, data["team_id"], data["judge_id"], reason=data.get("reason"),
+                                          actor=current_user, now=utcnow())
+    db.session.commit()
+    return assignment
+
+
+@blp.route("/assignments/<int:assignment_id>", methods=["DELETE"])
+@allowed_on(Assignment, "assignment_id", can_manage_sheet)
+@blp.response(204)
+@blp.doc(operationId="deleteAssignment")
+def delete_assignment(assignment_id: int):
+    assignments.remove_assignment(db.get_or_404(Assignment, assignment_id), actor=current_user, now=utcnow())
+    db.session.commit()
+
+
+@blp.route("/judges/<int:user_id>/conflicts", methods=["POST"])
+@allowed_on(User, "user_id", can_declare_conflict)
+@blp.arguments(ConflictInSchema)
+@blp.response(201, ConflictSchema)
+@blp.doc(operationId="declareConflict")
+def declare_conflict(data, user_id: int):
+    conflict = assignments.declare_conflict(db.get_or_404(User, user_id), college_id=data.get("college_id"),
+                                            team_id=data.get("team_id"), reason=data.get("reason"),
+                                            actor=current_user, now=utcnow())
+    db.session.commit()
+    return conflict

@@ -145,3 +145,42 @@ class AssignmentQuerySchema(ma.Schema):
     judge_id = ma.fields.Integer()
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
     per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
+
+
+class AutoAssignSchema(ma.Schema):
+    judges_per_team = ma.fields.Integer(allow_none=True)
+    max_per_judge = ma.fields.Integer(allow_none=True)
+    avoid_same_province = ma.fields.Boolean(load_default=False)
+    seed = ma.fields.Integer(load_default=0, metadata={"description": "the same seed gives the same assignment"})
+
+
+class UnassignedSchema(ma.Schema):
+    team_id = ma.fields.Integer(required=True)
+    reason = ma.fields.String(required=True)
+    message = ma.fields.String()
+
+
+class AutoAssignResultSchema(ma.Schema):
+    assigned = ma.fields.Integer(required=True)
+    unassigned = ma.fields.List(ma.fields.Nested(UnassignedSchema), required=True)
+    stats = ma.fields.Dict()
+
+
+class AssignmentInSchema(ma.Schema):
+    team_id = ma.fields.Integer(required=True)
+    judge_id = ma.fields.Integer(required=True)
+    reason = ma.fields.String(allow_none=True, metadata={"description": "required for a judge of the team's province"})
+
+
+class ConflictInSchema(ma.Schema):
+    college_id = ma.fields.Integer(allow_none=True)
+    team_id = ma.fields.Integer(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+
+
+class ConflictSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    judge_id = ma.fields.Integer(required=True)
+    college_id = ma.fields.Integer(allow_none=True)
+    team_id = ma.fields.Integer(allow_none=True)
+    reason = ma.fields.String()

@@ -1,0 +1,450 @@
+"""Assigning judges to teams: conflict rules that never bend, then coverage, balance and overlap.
+
+Hard rules, never broken (`conflict_reason` names the first one that blocks a pair):
+
+- ``own_college``: a judge never scores a team from one of their colleges (own college or organization);
+- ``advisor``: nor a team they advise;
+- ``declared_college`` / ``declared_team``: nor a college or a team they declared a conflict with;
+- ``same_province``: when the round avoids it, nor a team from their province (an empty province is
+  unknown and matches nothing);
+- a judge sits at most once on a team, and never holds more than ``max_per_judge`` teams, counting their
+  ``current_load`` and the ``existing`` pairs.
+
+A team is either covered (``judges_per_team`` judges in all, ``existing`` pairs counting) or gets no new pair:
+nothing is half-assigned. Beyond that the goals, in order: cover every team that can be covered, balance the
+judges' loads, let panels overlap across groups (so that judges' severities can be compared), and be
+deterministic: the same request, seed included, gives the same result.
+
+Strategies are chosen by a string key from `STRATEGIES`; an unknown key is an error.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import islice, takewhile
+
+OWN_COLLEGE = "own_college"
+ADVISOR = "advisor"
+DECLARED_COLLEGE = "declared_college"
+DECLARED_TEAM = "declared_team"
+SAME_PROVINCE = "same_province"
+
+TOO_FEW_ELIGIBLE_JUDGES = "too_few_eligible_judges"
+JUDGES_FULL = "judges_full"
+
+#: The longest chain of moves the repair step tries when a team's eligible judges are all full.
+REPAIR_MAX_MOVES = 64
+
+
+@dataclass(frozen=True)
+class TeamSlot:
+    """A team to judge. `group` is the round's grouping key (a college id, a province), "" for none."""
+
+    team_id: int
+    college_id: int
+    province: str
+    group: str
+
+
+@dataclass(frozen=True)
+class JudgeSlot:
+    """A judge, with every college they belong to, the teams they advise and their declared conflicts.
+
+    `current_load` counts teams they already hold outside `AssignmentRequest.existing` (another batch)."""
+
+    judge_id: int
+    college_ids: frozenset[int]
+    province: str
+    advised_team_ids: frozenset[int]
+    declared_college_ids: frozenset[int]
+    declared_team_ids: frozenset[int]
+    current_load: int = 0
+
+
+@dataclass(frozen=True)
+class AssignmentRequest:
+    """What to assign. `existing` holds (team_id, judge_id) pairs already made: they count toward the
+    team's `judges_per_team` and the judge's load, are never repeated and never moved."""
+
+    teams: tuple[TeamSlot, ...]
+    judges: tuple[JudgeSlot, ...]
+    judges_per_team: int
+    max_per_judge: int | None = None
+    avoid_same_province: bool = False
+    seed: int = 0
+    existing: frozenset[tuple[int, int]] = frozenset()
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """A team that got no new judge: `reason` is a machine key, `detail` a sentence for the organizer."""
+
+    team_id: int
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    """The new (team_id, judge_id) pairs, sorted (existing pairs are not repeated), the teams left
+    uncovered, sorted by team id, and figures on loads and overlap (see `assign_balanced`)."""
+
+    pairs: tuple[tuple[int, int], ...]
+    uncovered: tuple[Uncovered, ...]
+    stats: dict = field(default_factory=dict)
+
+
+def conflict_reason(team: TeamSlot, judge: JudgeSlot, avoid_same_province: bool = False) -> str | None:
+    """The first hard rule that forbids `judge` on `team`, or None when the pair is allowed.
+
+    Checked in this order: own_college, advisor, declared_college, declared_team, same_province (only when
+    `avoid_same_province`, and only between two non-empty, equal provinces).
+
+    >>> team = TeamSlot(team_id=7, college_id=3, province="P01", group="")
+    >>> judge = JudgeSlot(1, frozenset({3}), "P02", frozenset(), frozenset(), frozenset())
+    >>> conflict_reason(team, judge)
+    'own_college'
+    """
+    if team.college_id in judge.college_ids:
+        return OWN_COLLEGE
+    if team.team_id in judge.advised_team_ids:
+        return ADVISOR
+    if team.college_id in judge.declared_college_ids:
+        return DECLARED_COLLEGE
+    if team.team_id in judge.declared_team_ids:
+        return DECLARED_TEAM
+    if avoid_same_province and team.province and team.province == judge.province:
+        return SAME_PROVINCE
+    return None
+
+
+def is_eligible(team: TeamSlot, judge: JudgeSlot, avoid_same_province: bool = False) -> bool:
+    """True when no hard conflict rule forbids `judge` on `team` (see `conflict_reason`)."""
+    return conflict_reason(team, judge, avoid_same_province) is None
+
+
+def assign_balanced(request: AssignmentRequest) -> AssignmentResult:
+    """Cover every coverable team with `judges_per_team` judges, keeping loads level and panels mixed.
+
+    1. Teams are taken fewest eligible judges first (ties in a seeded random order). A team with fewer
+       eligible judges than it needs is left uncovered (`too_few_eligible_judges`).
+    2. A team takes the eligible judges with spare capacity and the lowest load; among equal loads, those
+       holding the fewest teams of the team's group, then a seeded per-team random order.
+    3. When every eligible judge of a team is full, the repair step searches (breadth first, at most
+       `REPAIR_MAX_MOVES` moves) for a chain that frees a seat: move one of a full judge's teams to another
+       eligible judge, and so on until a judge with spare capacity takes the last one. This is an augmenting
+       path: whenever the teams covered so far and this team can all be covered together, it is found (for
+       chains within the bound). Failing that, the team's new pairs are undone (`judges_full`).
+    4. A last pass moves teams from a judge to an eligible judge whose load is at least 2 lower, while any
+       such move exists, so loads end within 1 of each other wherever the rules allow.
+
+    `stats`: max_load, min_load, mean_load (loads count current_load and existing pairs), new_pairs,
+    covered_teams, distinct_panels (among covered teams), judge_components (groups of judges linked by
+    sharing a team), and cross_group_share: the share of groups with a team seen by a judge who also judged
+    another group (None with fewer than two groups).
+
+    Raises ValueError for a malformed request: duplicate ids, judges_per_team < 1, max_per_judge < 0,
+    current_load < 0, or an existing pair naming an unknown team or judge.
+    """
+    return _BalancedAssigner(request).run()
+
+
+STRATEGIES: dict[str, Callable[[AssignmentRequest], AssignmentResult]] = {"balanced": assign_balanced}
+
+
+def assign(request: AssignmentRequest, strategy: str = "balanced") -> AssignmentResult:
+    """Assign judges with the strategy registered under `strategy`; an unknown key raises ValueError."""
+    try:
+        method = STRATEGIES[strategy]
+    except KeyError:
+        raise ValueError(f"unknown assignment strategy {strategy!r}; known: {', '.join(sorted(STRATEGIES))}") from None
+    return method(request)
+
+
+def _check(request: AssignmentRequest) -> None:
+    if request.judges_per_team < 1:
+        raise ValueError(f"judges_per_team must be at least 1, not {request.judges_per_team}")
+    if request.max_per_judge is not None and request.max_per_judge < 0:
+        raise ValueError(f"max_per_judge must not be negative, not {request.max_per_judge}")
+    team_ids = [team.team_id for team in request.teams]
+    judge_ids = [judge.judge_id for judge in request.judges]
+    if len(set(team_ids)) != len(team_ids):
+        raise ValueError("a team_id appears twice in the request")
+    if len(set(judge_ids)) != len(judge_ids):
+        raise ValueError("a judge_id appears twice in the request")
+    for judge in request.judges:
+        if judge.current_load < 0:
+            raise ValueError(f"judge {judge.judge_id} has a negative current_load")
+    known_teams, known_judges = set(team_ids), set(judge_ids)
+    for team_id, judge_id in sorted(request.existing):
+        if team_id not in known_teams or judge_id not in known_judges:
+            raise ValueError(f"existing pair ({team_id}, {judge_id}) names a team or judge not in the request")
+
+
+class _BalancedAssigner:
+    """The state of one `assign_balanced` run; teams and judges are numbered by their position."""
+
+    def __init__(self, request: AssignmentRequest) -> None:
+        _check(request)
+        self.request = request
+        self.rng = random.Random(request.seed)
+        teams, judges = request.teams, request.judges
+        self.k = request.judges_per_team
+        self.capacity = sys.maxsize if request.max_per_judge is None else request.max_per_judge
+        judge_count = len(judges)
+        team_at = {team.team_id: index for index, team in enumerate(teams)}
+        judge_at = {judge.judge_id: index for index, judge in enumerate(judges)}
+
+        # Eligibility: colleges and provinces decide for most pairs, so judges are filtered once per
+        # (college, province) of the teams; advising and declared teams are few, kept per team.
+        blocked_by_college: dict[int, set[int]] = {}
+        blocked_by_province: dict[str, set[int]] = {}
+        exceptions: dict[int, set[int]] = {}
+        for j, judge in enumerate(judges):
+            for college_id in judge.college_ids | judge.declared_college_ids:
+                blocked_by_college.setdefault(college_id, set()).add(j)
+            if request.avoid_same_province and judge.province:
+                blocked_by_province.setdefault(judge.province, set()).add(j)
+            for team_id in judge.advised_team_ids | judge.declared_team_ids:
+                if team_id in team_at:
+                    exceptions.setdefault(team_at[team_id], set()).add(j)
+        base_lists: dict[tuple[int, str], list[int]] = {}
+        base_sets: dict[tuple[int, str], frozenset[int]] = {}
+        self.team_key: list[tuple[int, str]] = []
+        for team in teams:
+            key = (team.college_id, team.province)
+            if key not in base_lists:
+                blocked = blocked_by_college.get(team.college_id, set()) | blocked_by_province.get(team.province, set())
+                base_lists[key] = [j for j in range(judge_count) if j not in blocked]
+                base_sets[key] = frozenset(base_lists[key])
+            self.team_key.append(key)
+        self.base_lists, self.base_sets = base_lists, base_sets
+        self.no_exceptions: frozenset[int] = frozenset()
+        self.exceptions = {t: frozenset(js) for t, js in exceptions.items()}
+
+        # Loads count current_load and existing pairs; only new pairs (in `new_of`) may move.
+        self.load = [judge.current_load for judge in judges]
+        self.panel: list[set[int]] = [set() for _ in teams]
+        self.new_of: list[dict[int, None]] = [{} for _ in judges]
+        self.group_of = [team.group for team in teams]
+        self.group_counts: dict[str, list[int]] = {}
+        for team_id, judge_id in sorted(request.existing):
+            t, j = team_at[team_id], judge_at[judge_id]
+            self.panel[t].add(j)
+            self.load[j] += 1
+            self._counts(self.group_of[t])[j] += 1
+        self.spare = sum(max(0, self.capacity - load) for load in self.load) if request.max_per_judge is not None else 0
+        self.dead: set[int] = set()  # judges from which no chain of moves reaches spare capacity
+
+        # Seeded tie-breaking: a random rank per judge, scrambled again for each team (see `_cover`).
+        ranks = list(range(judge_count))
+        self.rng.shuffle(ranks)
+        self.rank = ranks
+        self.rank_bits = max(1, (judge_count - 1).bit_length())
+        self.judge_of_rank = [0] * (1 << self.rank_bits)
+        for j, rank in enumerate(ranks):
+            self.judge_of_rank[rank] = j
+        self.count_bits = (len(teams) + len(request.existing) + 1).bit_length()
+
+    def _counts(self, group: str) -> list[int]:
+        counts = self.group_counts.get(group)
+        if counts is None:
+            counts = self.group_counts[group] = [0] * len(self.request.judges)
+        return counts
+
+    def _eligible(self, t: int, j: int) -> bool:
+        return j in self.base_sets[self.team_key[t]] and j not in self.exceptions.get(t, self.no_exceptions)
+
+    def _eligible_count(self, t: int) -> int:
+        base = self.base_sets[self.team_key[t]]
+        return len(base) - sum(1 for j in self.exceptions.get(t, self.no_exceptions) if j in base)
+
+    def _eligible_judges(self, t: int) -> list[int]:
+        exceptions = self.exceptions.get(t, self.no_exceptions)
+        return [j for j in self.base_lists[self.team_key[t]] if j not in exceptions]
+
+    def _add(self, t: int, j: int) -> None:
+        self.panel[t].add(j)
+        self.new_of[j][t] = None
+        self.load[j] += 1
+        self.group_counts[self.group_of[t]][j] += 1
+        self.spare -= 1
+
+    def _remove(self, t: int, j: int) -> None:
+        self.panel[t].discard(j)
+        del self.new_of[j][t]
+        self.load[j] -= 1
+        self.group_counts[self.group_of[t]][j] -= 1
+        self.spare += 1
+
+    def run(self) -> AssignmentResult:
+        teams = self.request.teams
+        eligible_count = [self._eligible_count(t) for t in range(len(teams))]
+        shuffled = list(range(len(teams)))
+        self.rng.shuffle(shuffled)
+        order = sorted(range(len(teams)), key=lambda t: (eligible_count[t], shuffled[t]))
+        uncovered: list[Uncovered] = []
+        for t in order:
+            need = self.k - len(self.panel[t])
+            if need <= 0:
+                continue
+            self._counts(self.group_of[t])
+            available = eligible_count[t] - sum(1 for j in self.panel[t] if self._eligible(t, j))
+            if available < need:
+                uncovered.append(Uncovered(
+                    teams[t].team_id, TOO_FEW_ELIGIBLE_JUDGES,
+                    f"only {eligible_count[t]} judges pass the conflict rules for this team "
+                    f"({len(self.panel[t])} already on it); {self.k} are needed",
+                ))
+            elif not self._cover(t, need):
+                uncovered.append(Uncovered(
+                    teams[t].team_id, JUDGES_FULL,
+                    f"{eligible_count[t]} judges pass the conflict rules for this team, but too few have room left "
+                    f"under {self.capacity} teams per judge to seat the {need} it needs",
+                ))
+        self._rebalance()
+        pairs = sorted(
+            (teams[t].team_id, judge.judge_id) for judge, new in zip(self.request.judges, self.new_of, strict=True) for t in new
+        )
+        return AssignmentResult(tuple(pairs), tuple(sorted(uncovered, key=lambda u: u.team_id)), self._stats())
+
+    def _cover(self, t: int, need: int) -> bool:
+        """Seat `need` more judges on team `t`, all or none."""
+        if self.request.max_per_judge is not None and self.spare < need:
+            return False  # every chain of moves ends at spare capacity: there is not enough left anywhere
+        load, panel, capacity = self.load, self.panel[t], self.capacity
+        exceptions = self.exceptions.get(t, self.no_exceptions)
+        counts = self.group_counts[self.group_of[t]]
+        rank, judge_of_rank = self.rank, self.judge_of_rank
+        # This team's order among equal keys: r -> ((r ^ mask) * odd + shift) mod 2**bits, a bijection.
+        low = (1 << self.rank_bits) - 1
+        mask, odd, shift = self.rng.getrandbits(self.rank_bits), self.rng.getrandbits(self.rank_bits) | 1, self.rng.getrandbits(self.rank_bits)
+        undo = pow(odd, -1, low + 1)
+        count_shift = self.rank_bits
+        load_shift = self.rank_bits + self.count_bits
+        keys = sorted([
+            (load[j] << load_shift) | (counts[j] << count_shift) | (((rank[j] ^ mask) * odd + shift) & low)
+            for j in self.base_lists[self.team_key[t]]
+        ])
+        ordered = (judge_of_rank[((((key & low) - shift) * undo) & low) ^ mask] for key in keys)
+        seated: list[int] = []
+        for j in islice((j for j in ordered if j not in exceptions and j not in panel), need):
+            if load[j] >= capacity:
+                break  # sorted by load: every judge after this one is full too
+            self._add(t, j)
+            seated.append(j)
+        while len(seated) < need:
+            j = self._augment(t)
+            if j is None:
+                if seated:
+                    for seated_judge in seated:  # `t` never moves during its own repair: these are its new seats
+                        self._remove(t, seated_judge)
+                    self.dead.clear()  # the seats just freed may open chains again
+                return False
+            seated.append(j)
+        return True
+
+    def _augment(self, t: int) -> int | None:
+        """Seat one more judge on `t` through a chain of moves ending at a judge with spare capacity.
+
+        Breadth first over judges: from a full judge, each of their movable teams may move to another
+        eligible judge not yet on it. Returns the judge now seated on `t`, or None when there is no chain."""
+        parent: dict[int, tuple[int, int]] = {}  # judge -> (previous judge or -1, team that moves onto it)
+        depth: dict[int, int] = {}
+        seen_teams = {t}
+        queue: deque[int] = deque()
+        capacity, load, dead = self.capacity, self.load, self.dead
+        for j in self._eligible_judges(t):  # all full: `_cover` seated every one with spare capacity
+            if j not in self.panel[t] and j not in dead:
+                parent[j] = (-1, t)
+                depth[j] = 1
+                queue.append(j)
+        cut = False
+        while queue:
+            j = queue.popleft()
+            if depth[j] > REPAIR_MAX_MOVES:
+                cut = True
+                continue
+            for moving in self.new_of[j]:
+                if moving in seen_teams:
+                    continue
+                seen_teams.add(moving)
+                for other in self._eligible_judges(moving):
+                    if other in parent or other in dead or other in self.panel[moving]:
+                        continue
+                    parent[other] = (j, moving)
+                    if load[other] < capacity:
+                        return self._apply(other, parent)
+                    depth[other] = depth[j] + 1
+                    queue.append(other)
+        if not cut:
+            dead.update(parent)
+        return None
+
+    def _apply(self, end: int, parent: dict[int, tuple[int, int]]) -> int:
+        j = end
+        while True:
+            previous, team = parent[j]
+            self._add(team, j)
+            if previous < 0:
+                return j
+            self._remove(team, previous)
+            j = previous
+
+    def _rebalance(self) -> None:
+        """Move teams from a judge to an eligible judge with a load at least 2 lower, while any move exists.
+
+        Every move lowers the sum of squared loads, so this ends; a sweep with no move checks every pair."""
+        load, rank, panel = self.load, self.rank, self.panel
+        judges = range(len(self.request.judges))
+        while True:
+            moved = False
+            light = sorted(judges, key=lambda j: (load[j], rank[j]))
+            for heavy in sorted(judges, key=lambda j: (-load[j], rank[j])):
+                if load[heavy] - load[light[0]] < 2:
+                    break
+                for t in list(self.new_of[heavy]):
+                    lighter = takewhile(lambda c, ceiling=load[heavy] - 2: load[c] <= ceiling, light)
+                    target = next((c for c in lighter if c not in panel[t] and self._eligible(t, c)), None)
+                    if target is not None:
+                        self._remove(t, heavy)
+                        self._add(t, target)
+                        moved = True
+            if not moved:
+                return
+
+    def _stats(self) -> dict:
+        judges, teams, panel = self.request.judges, self.request.teams, self.panel
+        loads = self.load
+        covered = [t for t in range(len(teams)) if len(panel[t]) >= self.k]
+        parent = list(range(len(judges)))
+
+        def root(j: int) -> int:
+            while parent[j] != j:
+                parent[j] = parent[parent[j]]
+                j = parent[j]
+            return j
+
+        groups_of_judge: list[set[str]] = [set() for _ in judges]
+        for t in range(len(teams)):
+            members = sorted(panel[t])
+            for j in members:
+                groups_of_judge[j].add(self.group_of[t])
+                parent[root(j)] = root(members[0])
+        judged = [j for j in range(len(judges)) if groups_of_judge[j]]
+        groups = {self.group_of[t] for t in range(len(teams)) if panel[t]}
+        linked = set().union(*(groups_of_judge[j] for j in judged if len(groups_of_judge[j]) > 1))
+        return {
+            "max_load": max(loads, default=0),
+            "min_load": min(loads, default=0),
+            "mean_load": round(sum(loads) / len(loads), 3) if loads else 0.0,
+            "new_pairs": sum(len(new) for new in self.new_of),
+            "covered_teams": len(covered),
+            "distinct_panels": len({frozenset(panel[t]) for t in covered}),
+            "judge_components": len({root(j) for j in judged}),
+            "cross_group_share": round(len(linked) / len(groups), 4) if len(groups) > 1 else None,
+        }
