@@ -95,10 +95,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth
     from app.colleges.routes import bp as colleges
     from app.contests.routes import bp as contests
+    from app.judging.routes import bp as judging
     from app.public.routes import bp as public
     from app.registration.routes import bp as registration
 
-    for blueprint in (public, auth, colleges, contests, registration):
+    for blueprint in (public, auth, colleges, contests, registration, judging):
         app.register_blueprint(blueprint)
     register_api(app)
 

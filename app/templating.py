@@ -22,6 +22,7 @@ TEAM_STATUS_LABELS = {
 #: Navigation: (endpoint, label, roles that see it; empty means every signed-in user).
 NAVIGATION = (
     ("public.dashboard", _l("Dashboard"), ()),
+    ("judging.dashboard", _l("My sheets"), (JUDGE,)),
     ("contests.index", _l("Contests"), (ORGANIZER,)),
     ("colleges.index", _l("Colleges"), (ORGANIZER,)),
     ("api_docs.page", _l("API"), (ORGANIZER,)),

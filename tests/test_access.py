@@ -96,6 +96,12 @@ ACCESS = {
     "api_judging.create_assignment": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.delete_assignment": ("DELETE", organizers_only(204, anonymous=401)),
     "api_judging.declare_conflict": ("POST", organizers_only(422, anonymous=401)),  # the walk's judge is another
+    "judging.dashboard": ("GET", {"anonymous": 302, "captain": 403, "coordinator": 403, "judge": 200, "organizer": 403}),
+    "judging.sheet_edit": ("GET", organizers_only()),
+    "judging.sheet_history": ("GET", organizers_only()),
+    "judging.round_list": ("GET", organizers_only()),
+    "judging.round_show": ("GET", organizers_only()),
+    "judging.round_progress": ("GET", organizers_only()),
 }
 
 

@@ -30,13 +30,13 @@ def _problem_message(problem: str, criterion: Criterion) -> str:
     if problem == NOT_A_NUMBER:
         return _("Enter a number.")
     if problem == OUT_OF_RANGE:
-        return _("Enter a score from 0 to %(max)s.", max=_plain(criterion.max))
+        return _("Enter a score from 0 to %(max)s.", max=plain(criterion.max))
     if problem == OFF_STEP:
-        return _("Scores go in steps of %(step)s.", step=_plain(criterion.step))
+        return _("Scores go in steps of %(step)s.", step=plain(criterion.step))
     return problem  # pragma: no cover - every problem has a message
 
 
-def _plain(number: Decimal) -> str:
+def plain(number: Decimal) -> str:
     """12.50 as 12.5 and 20.00 as 20, as people write them."""
     text = format(number.normalize(), "f")
     return text

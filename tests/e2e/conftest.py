@@ -27,9 +27,15 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture
-def live_server(tmp_path) -> Iterator[str]:
-    """Serve a demo database over real HTTP, with CSRF on, as in production."""
+def _serve(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+def _demo_app(tmp_path):
+    """A demo database over real HTTP, with CSRF on, as in production."""
     app = make_test_app(f"sqlite:///{tmp_path / 'e2e.db'}", str(tmp_path / "instance"), WTF_CSRF_ENABLED=True, DEMO_MODE=True)
     with app.app_context():
         from app.demo import load_demo
@@ -38,10 +44,49 @@ def live_server(tmp_path) -> Iterator[str]:
         db.create_all()
         load_demo(now=utcnow())
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    return app
+
+
+@pytest.fixture
+def live_server(tmp_path) -> Iterator[str]:
+    app = _demo_app(tmp_path)
+    server, thread = _serve(app)
     yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def judging_server(tmp_path) -> Iterator[tuple[str, list[int]]]:
+    """The demo plus an open round in which the demo judge has two teams to score."""
+    from sqlalchemy import select
+
+    from app.judging.assignments import assign_judge
+    from app.judging.services import add_entries, add_judges, create_round, transition_round
+    from app.models import College, Contest, User, utcnow
+    from app.registration.services import register_team, review_team
+    from tests.conftest import SHEET_100, team_input
+
+    app = _demo_app(tmp_path)
+    with app.app_context():
+        now = utcnow()
+        contest = db.session.scalars(select(Contest)).one()
+        college = db.session.scalar(select(College).where(College.code == "4111010001"))  # 北京大学, not the judge's
+        teams = [register_team(contest, team_input(college.id, prefix=f"E{i}"), actor=None, now=now) for i in range(2)]
+        for team in teams:
+            review_team(team, "approve", None, actor=None, now=now)
+        round_ = create_round(contest, {"name": "校赛", "level": "school", "judges_per_team": 1,
+                                        "criteria": [{**item, "step": 0.5} for item in SHEET_100]}, actor=None, now=now)
+        judge = db.session.scalar(select(User).where(User.email == "judge@demo.laurel"))
+        add_entries(round_, all_approved=True, actor=None, now=now)
+        add_judges(round_, [judge.id], actor=None, now=now)
+        assignment_ids = [assign_judge(round_, team.id, judge.id, reason=None, actor=None, now=now).id for team in teams]
+        transition_round(round_, "open", actor=None, now=now)
+        db.session.commit()
+    server, thread = _serve(app)
+    yield f"http://127.0.0.1:{server.server_port}", assignment_ids
     server.shutdown()
     thread.join()
     with app.app_context():

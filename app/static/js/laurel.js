@@ -125,3 +125,40 @@ document.addEventListener("DOMContentLoaded", () => {
   setUpCollegeSearch();
   document.querySelectorAll("form[data-progress]").forEach(setUpProgress);
 });
+
+// Score sheets: the total follows as the judge types; Enter moves to the next item and never
+// submits by accident; a button's own confirmation is asked before its form goes.
+function setUpSheet(form) {
+  const inputs = Array.from(form.querySelectorAll("input.score-input"));
+  const output = form.querySelector("[data-total]");
+  function recompute() {
+    let total = 0;
+    inputs.forEach((input) => {
+      const value = Number(input.value.replace(/[０-９．]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+      if (input.value.trim() !== "" && Number.isFinite(value)) total += value * Number(input.dataset.weight || 1);
+    });
+    if (output) output.textContent = (Math.round(total * 100) / 100).toString();
+  }
+  inputs.forEach((input, index) => {
+    input.addEventListener("input", recompute);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        const next = inputs[index + 1] || form.querySelector("textarea");
+        if (next) next.focus();
+      }
+    });
+  });
+  recompute();
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-confirm], input[type=submit][data-confirm]");
+  if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+    event.preventDefault();
+  }
+});
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-sheet]").forEach(setUpSheet);
+});

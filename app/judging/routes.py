@@ -1,0 +1,156 @@
+"""Judging pages: the judge's dashboard and sheet; the organizer's rounds, progress and sheet history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.audit import history_of
+from app.errors import ContestError
+from app.extensions import db
+from app.judging import assignments, queries, services, sheets
+from app.judging.forms import AutoAssignForm, RoundActionForm, UnlockForm, sheet_form_class, sheet_values
+from app.models import JUDGE, PUBLISHED, SHEET_SUBMITTED, Assignment, Contest, Round, RoundJudge, User, utcnow
+from app.permissions import (
+    allowed_on,
+    can_edit_contest,
+    can_manage_round,
+    can_manage_sheet,
+    can_score,
+    can_view_sheet,
+    role_required,
+)
+
+bp = Blueprint("judging", __name__)
+
+
+@bp.route("/judge")
+@role_required(JUDGE)
+def dashboard():
+    """The judge's assignments with their progress, filtered by the state of each sheet."""
+    state = request.args.get("state")
+    return render_template(
+        "judging/dashboard.html", items=queries.judge_assignments(current_user, state), state=state,
+        progress=queries.judge_progress(current_user), states=queries.SHEET_FILTERS,
+    )
+
+
+@bp.route("/assignments/<int:assignment_id>/sheet", methods=["GET", "POST"])
+@allowed_on(Assignment, "assignment_id", can_view_sheet)
+def sheet_edit(assignment_id: int):
+    assignment = db.get_or_404(Assignment, assignment_id)
+    round_ = assignment.round
+    view = sheets.sheet_view(assignment)
+    form = sheet_form_class(round_)()
+    editable = can_score(current_user, assignment) and view["status"] != SHEET_SUBMITTED and round_.status == "open"
+    if form.validate_on_submit():
+        if not can_score(current_user, assignment):
+            abort(403)
+        submit = bool(form.submit_sheet.data)
+        try:
+            sheets.save_sheet(assignment, sheet_values(form, round_), comment=form.comment.data, submit=submit,
+                              version=int(form.version.data) if (form.version.data or "").isdigit() else None,
+                              actor=current_user, now=utcnow())
+        except ContestError as error:
+            db.session.rollback()
+            for name, messages in error.fields.items():
+                field = form._fields.get("score_" + name.removeprefix("scores.")) or form._fields.get(name)
+                if field is not None:
+                    field.errors = list(messages)
+            flash(error.message, "error")
+            if error.code == "stale_sheet":
+                return redirect(url_for("judging.sheet_edit", assignment_id=assignment.id))
+        else:
+            db.session.commit()
+            flash(_("Scores submitted.") if submit else _("Draft saved."), "success")
+            return redirect(url_for("judging.dashboard") if submit else url_for("judging.sheet_edit", assignment_id=assignment.id))
+    elif not form.is_submitted():
+        form.version.data = str(view["version"])
+        form.comment.data = view["comment"]
+        for key, value in view["scores"].items():
+            if f"score_{key}" in form._fields:
+                form[f"score_{key}"].data = sheets.plain(value)
+    return render_template("judging/sheet.html", assignment=assignment, round=round_, team=assignment.team, form=form,
+                           view=view, editable=editable, is_judge=can_score(current_user, assignment),
+                           show_names=not round_.blind or can_manage_sheet(current_user, assignment))
+
+
+@bp.route("/assignments/<int:assignment_id>/history", methods=["GET", "POST"])
+@allowed_on(Assignment, "assignment_id", can_manage_sheet)
+def sheet_history(assignment_id: int):
+    """Every save, submit and unlock of one sheet; the organizer may unlock a submitted sheet here."""
+    assignment = db.get_or_404(Assignment, assignment_id)
+    form = UnlockForm()
+    if form.validate_on_submit():
+        try:
+            sheets.unlock_sheet(assignment, form.reason.data, actor=current_user, now=utcnow())
+        except ContestError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The sheet is unlocked; the judge can change it again."), "success")
+            return redirect(url_for("judging.sheet_history", assignment_id=assignment.id))
+    sheet = sheets.sheet_of(assignment)
+    return render_template("judging/history.html", assignment=assignment, view=sheets.sheet_view(assignment), form=form,
+                           history=history_of("score_sheet", sheet.id) if sheet else [])
+
+
+@bp.route("/contests/<int:contest_id>/rounds")
+@allowed_on(Contest, "contest_id", can_edit_contest)
+def round_list(contest_id: int):
+    contest = db.get_or_404(Contest, contest_id)
+    rounds = db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.id)).all()
+    return render_template("judging/rounds.html", contest=contest, rounds=rounds,
+                           counts={r.id: services.round_counts(r) for r in rounds})
+
+
+@bp.route("/rounds/<int:round_id>", methods=["GET", "POST"])
+@allowed_on(Round, "round_id", can_manage_round)
+def round_show(round_id: int):
+    """The round's page: its sheet, counts and the organizer's actions."""
+    round_ = db.get_or_404(Round, round_id)
+    action_form, assign_form = RoundActionForm(), AutoAssignForm(prefix="assign")
+    now = utcnow()
+    try:
+        if assign_form.submit.data and assign_form.validate_on_submit():
+            result = assignments.auto_assign(
+                round_, judges_per_team=assign_form.judges_per_team.data, max_per_judge=assign_form.max_per_judge.data,
+                avoid_same_province=assign_form.avoid_same_province.data == "1", seed=assign_form.seed.data or 0,
+                actor=current_user, now=now)
+            db.session.commit()
+            flash(_("%(n)s assignments made; %(m)s teams could not be covered.", n=result["assigned"], m=len(result["unassigned"])),
+                  "success" if not result["unassigned"] else "error")
+            return redirect(url_for("judging.round_show", round_id=round_.id))
+        if action_form.validate_on_submit() and action_form.action.data:
+            action = action_form.action.data
+            if action == "entries":
+                added = services.add_entries(round_, all_approved=True, actor=current_user, now=now)
+                flash(_("%(n)s approved teams added.", n=added), "success")
+            elif action == "judges":
+                judge_ids = [u.id for u in db.session.scalars(select(User)) if u.has_role(JUDGE, round_.contest_id)]
+                added = services.add_judges(round_, judge_ids, actor=current_user, now=now) if judge_ids else 0
+                flash(_("%(n)s judges added.", n=added), "success")
+            elif action in ("open", "closed"):
+                services.transition_round(round_, action, actor=current_user, now=now)
+                flash(_("The round is now %(status)s.", status=action), "success")
+            else:
+                abort(400)
+            db.session.commit()
+            return redirect(url_for("judging.round_show", round_id=round_.id))
+    except ContestError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    judges = db.session.scalars(select(User).join(RoundJudge, RoundJudge.user_id == User.id)
+                                .where(RoundJudge.round_id == round_.id).order_by(User.name)).all()
+    return render_template("judging/round.html", round=round_, counts=services.round_counts(round_), judges=judges,
+                           action_form=action_form, assign_form=assign_form, published=round_.status == PUBLISHED)
+
+
+@bp.route("/rounds/<int:round_id>/progress")
+@allowed_on(Round, "round_id", can_manage_round)
+def round_progress(round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    return render_template("judging/progress.html", round=round_, progress=queries.round_progress(round_))

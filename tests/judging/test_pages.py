@@ -1,0 +1,99 @@
+"""Judging pages without JavaScript: the judge's dashboard and sheet, the round page, progress."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.judging.assignments import assign_judge
+from app.judging.services import add_entries, add_judges, transition_round
+from app.models import Assignment, JudgeProfile, utcnow
+from tests.conftest import SHEET_100
+
+FULL = {"practical": "12", "product": "13.5", "market": "14", "marketing": "10", "delivery": "18", "overall": "17.5"}
+
+
+@pytest.fixture
+def scoring(make_contest, make_college, make_team, make_round, make_user):
+    contest = make_contest()
+    teams = [make_team(contest, make_college(), name=f"秘密队{i}") for i in range(2)]
+    for team in teams:
+        team.status = "approved"
+    round_ = make_round(contest, judges_per_team=1, blind=True, criteria=[{**item, "step": 0.5} for item in SHEET_100])
+    judge = make_user("judge", contest_id=contest.id)
+    now = utcnow()
+    add_entries(round_, all_approved=True, actor=None, now=now)
+    add_judges(round_, [judge.id], actor=None, now=now)
+    assignments = [assign_judge(round_, team.id, judge.id, reason=None, actor=None, now=now) for team in teams]
+    transition_round(round_, "open", actor=None, now=now)
+    db.session.commit()
+    return {"round": round_, "judge": judge, "teams": teams, "assignments": assignments}
+
+
+def form(version="1", **scores):
+    return {"version": version, **{f"score_{key}": value for key, value in scores.items()}}
+
+
+def test_the_dashboard_shows_progress_and_filters(client, login_as, scoring):
+    login_as(user=scoring["judge"])
+    page = client.get("/judge").get_data(as_text=True)
+    assert "0 of 2 submitted" in page and page.count("data-assignment=") == 2
+    first = scoring["assignments"][0]
+    client.post(f"/assignments/{first.id}/sheet", data={**form("0", **FULL), "submit_sheet": "Submit scores"})
+    page = client.get("/judge").get_data(as_text=True)
+    assert "1 of 2 submitted" in page
+    assert client.get("/judge?state=submitted").get_data(as_text=True).count("data-assignment=") == 1
+    assert client.get("/judge?state=not_started").get_data(as_text=True).count("data-assignment=") == 1
+
+
+def test_a_blind_round_hides_the_team_name_from_the_judge(client, login_as, scoring):
+    login_as(user=scoring["judge"])
+    page = client.get(f"/assignments/{scoring['assignments'][0].id}/sheet").get_data(as_text=True)
+    assert scoring["teams"][0].number in page and "秘密队" not in page
+    assert "秘密队" not in client.get("/judge").get_data(as_text=True)
+
+
+def test_mistakes_show_at_their_item_and_nothing_is_saved(client, login_as, scoring):
+    login_as(user=scoring["judge"])
+    url = f"/assignments/{scoring['assignments'][0].id}/sheet"
+    page = client.post(url, data={**form("0", **{**FULL, "market": "16", "delivery": "x"}), "save": "Save draft"}).get_data(as_text=True)
+    assert "Enter a score from 0 to 15." in page and "Enter a number." in page
+    assert 'value="16"' in page  # what was typed stays
+    page = client.post(url, data={**form("0", practical="12"), "submit_sheet": "Submit scores"}).get_data(as_text=True)
+    assert page.count("Fill in every item before submitting.") == 5
+
+
+def test_a_stale_page_is_sent_back_to_reload(client, login_as, scoring):
+    login_as(user=scoring["judge"])
+    url = f"/assignments/{scoring['assignments'][0].id}/sheet"
+    client.post(url, data={**form("0", practical="12"), "save": "Save draft"})
+    response = client.post(url, data={**form("0", practical="3"), "save": "Save draft"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "saved elsewhere since you opened it" in page and 'value="12"' in page
+
+
+def test_another_judge_gets_403_on_the_sheet(client, login_as, make_user, scoring):
+    login_as("judge", contest_id=scoring["round"].contest_id)
+    assert client.get(f"/assignments/{scoring['assignments'][0].id}/sheet").status_code == 403
+
+
+def test_round_page_adds_teams_and_judges_assigns_and_closes(client, login_as, make_contest, make_college, make_team,
+                                                             make_round, make_user):
+    contest = make_contest()
+    for _ in range(4):
+        make_team(contest, make_college()).status = "approved"
+    judges = [make_user("judge", contest_id=contest.id) for _ in range(3)]
+    for judge in judges:
+        db.session.add(JudgeProfile(user_id=judge.id, province="上海市"))
+    round_ = make_round(contest, judges_per_team=2)
+    login_as("organizer")
+    url = f"/rounds/{round_.id}"
+    assert "4 approved teams added." in client.post(url, data={"action": "entries"}, follow_redirects=True).get_data(as_text=True)
+    assert "3 judges added." in client.post(url, data={"action": "judges"}, follow_redirects=True).get_data(as_text=True)
+    page = client.post(url, data={"assign-seed": "1", "assign-avoid_same_province": "0", "assign-submit": "go"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "8 assignments made; 0 teams could not be covered." in page
+    assert db.session.scalar(select(func.count(Assignment.id))) == 8
+    assert "is now open" in client.post(url, data={"action": "open"}, follow_redirects=True).get_data(as_text=True)
+    progress = client.get(f"/rounds/{round_.id}/progress").get_data(as_text=True)
+    assert "0 of 8 sheets submitted" in progress and "Judges to remind" in progress
+    assert "is now closed" in client.post(url, data={"action": "closed"}, follow_redirects=True).get_data(as_text=True)
