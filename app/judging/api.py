@@ -5,8 +5,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.colleges.schemas import UploadSchema
 from app.extensions import db
-from app.judging import assignments, services, sheets
+from app.judging import assignments, judges, services, sheets
 from app.judging.schemas import (
     AddedSchema,
     AssignmentInSchema,
@@ -17,6 +18,8 @@ from app.judging.schemas import (
     ConflictInSchema,
     ConflictSchema,
     EntriesInSchema,
+    JudgeImportSchema,
+    JudgeSchema,
     JudgesInSchema,
     ReasonSchema,
     RoundInSchema,
@@ -39,6 +42,7 @@ from app.permissions import (
     can_view_sheet,
     is_organizer,
 )
+from app.spreadsheets import read_table
 
 blp = Blueprint("api_judging", __name__, url_prefix="/api/v1", description="Rounds, score sheets, judges and scores")
 
@@ -207,3 +211,27 @@ def declare_conflict(data, user_id: int):
                                             actor=current_user, now=utcnow())
     db.session.commit()
     return conflict
+
+
+@blp.route("/contests/<int:contest_id>/judges/import", methods=["POST"])
+@allowed_on(Contest, "contest_id", can_edit_contest)
+@blp.arguments(UploadSchema, location="files")
+@blp.response(200, JudgeImportSchema)
+@blp.doc(operationId="importJudges")
+def import_judges(files, contest_id: int):
+    upload = files["file"]
+    result = judges.import_judges(db.get_or_404(Contest, contest_id), read_table(upload.stream, upload.filename),
+                                  actor=current_user, now=utcnow())
+    db.session.commit()
+    return result
+
+
+@blp.route("/contests/<int:contest_id>/judges", methods=["GET"])
+@allowed_on(Contest, "contest_id", can_edit_contest)
+@blp.response(200, JudgeSchema(many=True))
+@blp.doc(operationId="listJudges")
+def list_judges(contest_id: int):
+    return [{"id": user.id, "name": user.name, "email": user.email, "college_id": profile.college_id if profile else None,
+             "organization": profile.organization if profile else "", "province": profile.province if profile else "",
+             "expertise": profile.expertise if profile else ""}
+            for user, profile in judges.contest_judges(db.get_or_404(Contest, contest_id))]

@@ -8,10 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.audit import history_of
-from app.errors import ContestError
+from app.errors import ContestError, InvalidRowsError
 from app.extensions import db
 from app.judging import assignments, queries, services, sheets
-from app.judging.forms import AutoAssignForm, RoundActionForm, UnlockForm, sheet_form_class, sheet_values
+from app.judging import judges as judges_module
+from app.judging.forms import AutoAssignForm, JudgeImportForm, RoundActionForm, UnlockForm, sheet_form_class, sheet_values
 from app.models import JUDGE, PUBLISHED, SHEET_SUBMITTED, Assignment, Contest, Round, RoundJudge, User, utcnow
 from app.permissions import (
     allowed_on,
@@ -22,6 +23,7 @@ from app.permissions import (
     can_view_sheet,
     role_required,
 )
+from app.spreadsheets import read_table
 
 bp = Blueprint("judging", __name__)
 
@@ -130,7 +132,7 @@ def round_show(round_id: int):
                 added = services.add_entries(round_, all_approved=True, actor=current_user, now=now)
                 flash(_("%(n)s approved teams added.", n=added), "success")
             elif action == "judges":
-                judge_ids = [u.id for u in db.session.scalars(select(User)) if u.has_role(JUDGE, round_.contest_id)]
+                judge_ids = [user.id for user, _profile in judges_module.contest_judges(round_.contest)]
                 added = services.add_judges(round_, judge_ids, actor=current_user, now=now) if judge_ids else 0
                 flash(_("%(n)s judges added.", n=added), "success")
             elif action in ("open", "closed"):
@@ -154,3 +156,29 @@ def round_show(round_id: int):
 def round_progress(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     return render_template("judging/progress.html", round=round_, progress=queries.round_progress(round_))
+
+
+@bp.route("/contests/<int:contest_id>/judges", methods=["GET", "POST"])
+@allowed_on(Contest, "contest_id", can_edit_contest)
+def judge_list(contest_id: int):
+    """The contest's judges with their colleges and provinces, and the Excel import."""
+    contest = db.get_or_404(Contest, contest_id)
+    form = JudgeImportForm()
+    result, bad_rows, status = None, None, 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = judges_module.import_judges(contest, read_table(upload.stream, upload.filename), actor=current_user, now=utcnow())
+        except InvalidRowsError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            bad_rows, status = error.rows, 422
+        except ContestError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("%(created)s judges created, %(updated)s updated.", created=result.created, updated=result.updated), "success")
+    return render_template("judging/judges.html", contest=contest, judges=judges_module.contest_judges(contest), form=form,
+                           result=result, bad_rows=bad_rows), status

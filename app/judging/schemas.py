@@ -184,3 +184,25 @@ class ConflictSchema(ma.Schema):
     college_id = ma.fields.Integer(allow_none=True)
     team_id = ma.fields.Integer(allow_none=True)
     reason = ma.fields.String()
+
+
+class GeneratedPasswordSchema(ma.Schema):
+    email = ma.fields.String(required=True)
+    password = ma.fields.String(required=True)
+
+
+class JudgeImportSchema(ma.Schema):
+    created = ma.fields.Integer(required=True)
+    updated = ma.fields.Integer(required=True)
+    passwords = ma.fields.List(ma.fields.Nested(GeneratedPasswordSchema), required=True,
+                               metadata={"description": "passwords made up for new accounts; shown this once"})
+
+
+class JudgeSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    email = ma.fields.String(required=True)
+    college_id = ma.fields.Integer(allow_none=True)
+    organization = ma.fields.String()
+    province = ma.fields.String()
+    expertise = ma.fields.String()
