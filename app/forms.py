@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from flask import flash
 from flask_wtf import FlaskForm
 
 from app.errors import ContestError
 
 
-def show_error_on_form(form: FlaskForm, error: ContestError) -> None:
+def show_error_on_form(
+    form: FlaskForm, error: ContestError, *, rows: Mapping[str, Sequence[int]] | None = None,
+    renames: Mapping[str, str] | None = None,
+) -> None:
     """Attach a service error's messages to the form's fields; the rest becomes a flash message.
 
-    Dotted names (tracks.1.code) reach into FieldLists and FormFields.
+    Dotted names (tracks.1.code) reach into FieldLists and FormFields. Forms that leave their empty
+    rows out give `rows`: for each list, the form row of each item the service saw, so that item 1
+    of the service is put on the row the person filled. `renames` maps a service's field name to
+    the form's (college_id -> college).
     """
     unplaced: list[str] = []
     for name, messages in error.fields.items():
-        field = _find_field(form, name)
+        parts = name.split(".")
+        kept = (rows or {}).get(parts[0])
+        if kept is not None and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(kept):
+            parts[1] = str(kept[int(parts[1])])
+        parts[-1] = (renames or {}).get(parts[-1], parts[-1])
+        field = _find_field(form, ".".join(parts))
         if field is None:
             unplaced.extend(messages)
         else:

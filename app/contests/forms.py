@@ -49,12 +49,5 @@ class ContestForm(FlaskForm):
         return data
 
     def show_error(self, error) -> None:
-        """Show a service error at its fields, mapping track numbers back to the rows shown."""
-        fields = {}
-        for name, messages in error.fields.items():
-            parts = name.split(".")
-            if parts[0] == "tracks" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(self._track_rows):
-                parts[1] = str(self._track_rows[int(parts[1])])
-            fields[".".join(parts)] = messages
-        error.fields = fields
-        show_error_on_form(self, error)
+        """Show a service error at its fields, on the track rows the person filled."""
+        show_error_on_form(self, error, rows={"tracks": self._track_rows})

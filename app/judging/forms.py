@@ -5,11 +5,23 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from app.models import Round
+from app.forms import show_error_on_form
+from app.models import ROUND_LEVELS, Round
 
 
 def sheet_form_class(round_: Round) -> type[FlaskForm]:
@@ -61,3 +73,76 @@ class ConflictForm(FlaskForm):
     college = StringField(_l("College"))
     reason = StringField(_l("Reason"))
     submit = SubmitField(_l("Declare conflict"))
+
+
+class CriterionForm(Form):
+    key = StringField(_l("Key"))
+    name = StringField(_l("Item (Chinese)"))
+    name_en = StringField(_l("Item (English)"))
+    description = StringField(_l("Description"))
+    max = StringField(_l("Maximum"))
+    weight = StringField(_l("Weight"), default="1")
+    step = StringField(_l("Step"), default="0.5")
+
+    def is_blank(self) -> bool:
+        return not any((self[name].data or "").strip() for name in ("key", "name", "max"))
+
+
+class RoundForm(FlaskForm):
+    """A round and its score sheet; rows are in order, and empty rows are left out."""
+
+    name = StringField(_l("Name"))
+    level = SelectField(_l("Level"), choices=[SelectChoice(v, v) for v in ROUND_LEVELS], validate_choice=False)
+    grouping = SelectField(_l("Ranked within"), choices=[SelectChoice("none", _l("the whole round")),
+                                                         SelectChoice("college", _l("each college")),
+                                                         SelectChoice("province", _l("each province"))], validate_choice=False)
+    judges_per_team = IntegerField(_l("Judges per team"), default=5, validators=[Optional()])
+    method = SelectField(_l("Team score"), choices=[SelectChoice("mean", _l("mean of the judges' totals")),
+                                                    SelectChoice("trimmed_mean", _l("trimmed mean (drop highest and lowest)")),
+                                                    SelectChoice("median", _l("median")),
+                                                    SelectChoice("zscore", _l("z-score normalized (labelled, not an official rule)"))],
+                         validate_choice=False)
+    trim = IntegerField(_l("Trim"), default=1, validators=[Optional()])
+    decimals = IntegerField(_l("Decimals shown"), default=2, validators=[Optional()])
+    tie_breaks = StringField(_l("Tie-breaks, in order (raw_sum, criterion:<key>)"))
+    blind = BooleanField(_l("Blind: judges see team number and title, not names"))
+    criteria = FieldList(FormField(CriterionForm))
+    submit = SubmitField(_l("Save round"))
+
+    def add_blank_rows(self, count: int = 3) -> None:
+        for _row in range(count):
+            self.criteria.append_entry()
+
+    def fill_from(self, round_: Round) -> None:
+        self.name.data, self.level.data, self.grouping.data = round_.name, round_.level, round_.grouping
+        self.judges_per_team.data, self.method.data, self.trim.data = round_.judges_per_team, round_.aggregation, round_.trim
+        self.decimals.data, self.blind.data, self.tie_breaks.data = round_.decimals, round_.blind, ", ".join(round_.tie_breaks)
+        for criterion in round_.criteria:
+            entry = self.criteria.append_entry().form
+            for name in ("key", "name", "name_en", "description"):
+                entry[name].data = getattr(criterion, name)
+            for name in ("max", "weight", "step"):
+                entry[name].data = format(getattr(criterion, name).normalize(), "f")
+
+    def to_data(self, *, include_criteria: bool = True) -> dict:
+        """The round in the API's shape. A locked sheet's inputs are disabled and not posted, so
+        its criteria are left out rather than read as empty."""
+        self._rows = [index for index, entry in enumerate(self.criteria) if not entry.form.is_blank()]
+        data = {
+            "name": self.name.data, "level": self.level.data, "grouping": self.grouping.data,
+            "judges_per_team": self.judges_per_team.data,
+            "aggregation": {"method": self.method.data, "trim": self.trim.data if self.trim.data is not None else 1,
+                            "decimals": self.decimals.data if self.decimals.data is not None else 2},
+            "tie_breaks": [part.strip() for part in (self.tie_breaks.data or "").split(",") if part.strip()],
+            "blind": bool(self.blind.data),
+            "criteria": [{name: self.criteria[index].form[name].data for name in
+                          ("key", "name", "name_en", "description", "max", "weight", "step")} for index in self._rows],
+        }
+        if not include_criteria:
+            del data["criteria"]
+        return data
+
+    def show_error(self, error) -> None:
+        # aggregation.method and aggregation.trim land on the method and trim fields
+        error.fields = {name.removeprefix("aggregation."): messages for name, messages in error.fields.items()}
+        show_error_on_form(self, error, rows={"criteria": self._rows})

@@ -12,7 +12,15 @@ from app.errors import ContestError, InvalidRowsError
 from app.extensions import db
 from app.judging import assignments, queries, services, sheets
 from app.judging import judges as judges_module
-from app.judging.forms import AutoAssignForm, JudgeImportForm, RoundActionForm, UnlockForm, sheet_form_class, sheet_values
+from app.judging.forms import (
+    AutoAssignForm,
+    JudgeImportForm,
+    RoundActionForm,
+    RoundForm,
+    UnlockForm,
+    sheet_form_class,
+    sheet_values,
+)
 from app.models import JUDGE, PUBLISHED, SHEET_SUBMITTED, Assignment, Contest, Round, RoundJudge, User, utcnow
 from app.permissions import (
     allowed_on,
@@ -107,6 +115,48 @@ def round_list(contest_id: int):
     rounds = db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.id)).all()
     return render_template("judging/rounds.html", contest=contest, rounds=rounds,
                            counts={r.id: services.round_counts(r) for r in rounds})
+
+
+@bp.route("/contests/<int:contest_id>/rounds/new", methods=["GET", "POST"])
+@allowed_on(Contest, "contest_id", can_edit_contest)
+def round_new(contest_id: int):
+    contest = db.get_or_404(Contest, contest_id)
+    form = RoundForm()
+    if form.validate_on_submit():
+        try:
+            round_ = services.create_round(contest, form.to_data(), actor=current_user, now=utcnow())
+        except ContestError as error:
+            db.session.rollback()
+            form.show_error(error)
+        else:
+            db.session.commit()
+            flash(_("The round %(name)s is created.", name=round_.name), "success")
+            return redirect(url_for("judging.round_show", round_id=round_.id))
+    form.add_blank_rows(6 if not form.is_submitted() else 2)
+    return render_template("judging/round_form.html", form=form, contest=contest, round=None, locked=False)
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@allowed_on(Round, "round_id", can_manage_round)
+def round_edit(round_id: int):
+    """Change a round; its score sheet locks once the first score exists."""
+    round_ = db.get_or_404(Round, round_id)
+    form = RoundForm()
+    locked = services.has_scores(round_)
+    if form.validate_on_submit():
+        try:
+            services.update_round(round_, form.to_data(include_criteria=not locked), actor=current_user, now=utcnow())
+        except ContestError as error:
+            db.session.rollback()
+            form.show_error(error)
+        else:
+            db.session.commit()
+            flash(_("The round %(name)s is saved.", name=round_.name), "success")
+            return redirect(url_for("judging.round_show", round_id=round_.id))
+    elif not form.is_submitted():
+        form.fill_from(round_)
+    form.add_blank_rows(2)
+    return render_template("judging/round_form.html", form=form, contest=round_.contest, round=round_, locked=locked)
 
 
 @bp.route("/rounds/<int:round_id>", methods=["GET", "POST"])

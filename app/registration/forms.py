@@ -134,18 +134,9 @@ class TeamForm(FlaskForm):
                 "college_id": college.id if college else None, "members": members, "advisors": advisors}
 
     def show_error(self, error: ContestError) -> None:
-        """Show a service error at its fields, mapping member and advisor numbers back to the rows shown."""
-        fields = {}
-        for name, messages in error.fields.items():
-            parts = name.split(".")
-            rows = {"members": self._member_rows, "advisors": self._advisor_rows}.get(parts[0])
-            if rows is not None and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(rows):
-                parts[1] = str(rows[int(parts[1])])
-            if parts[-1] == "college_id":
-                parts[-1] = "college"
-            fields[".".join(parts)] = messages
-        error.fields = fields
-        show_error_on_form(self, error)
+        """Show a service error at its fields, on the member and advisor rows the person filled."""
+        show_error_on_form(self, error, rows={"members": self._member_rows, "advisors": self._advisor_rows},
+                           renames={"college_id": "college"})
 
 
 class ReviewForm(FlaskForm):

@@ -97,3 +97,48 @@ def test_round_page_adds_teams_and_judges_assigns_and_closes(client, login_as, m
     progress = client.get(f"/rounds/{round_.id}/progress").get_data(as_text=True)
     assert "0 of 8 sheets submitted" in progress and "Judges to remind" in progress
     assert "is now closed" in client.post(url, data={"action": "closed"}, follow_redirects=True).get_data(as_text=True)
+
+
+def criteria_rows(*rows):
+    data = {}
+    for index, (key, name, maximum) in enumerate(rows):
+        data.update({f"criteria-{index}-key": key, f"criteria-{index}-name": name, f"criteria-{index}-max": maximum,
+                     f"criteria-{index}-weight": "1", f"criteria-{index}-step": "0.5"})
+    return data
+
+
+def test_the_criteria_editor_creates_and_edits_a_round(client, login_as, make_contest):
+    contest = make_contest()
+    login_as("organizer")
+    data = {"name": "全国总决赛", "level": "national", "grouping": "none", "judges_per_team": "5", "method": "mean",
+            "trim": "1", "decimals": "2", "tie_breaks": "raw_sum, criterion:innovation",
+            **criteria_rows(("innovation", "创新", "20"), ("idea", "创意", "20")),
+            "criteria-2-key": "", "criteria-2-name": "", "criteria-2-max": "",  # an empty row between
+            **{k.replace("criteria-0", "criteria-3"): v for k, v in criteria_rows(("pitch", "演讲", "20")).items()}}
+    response = client.post(f"/contests/{contest.id}/rounds/new", data=data, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "The round 全国总决赛 is created." in page and "pitch" in page
+    from app.models import Round
+
+    round_ = db.session.scalars(select(Round)).one()
+    assert [c.key for c in round_.criteria] == ["innovation", "idea", "pitch"] and round_.tie_breaks == ["raw_sum", "criterion:innovation"]
+    bad = dict(data, **{"criteria-3-max": "19.7"})
+    page = client.post(f"/rounds/{round_.id}/edit", data=bad).get_data(as_text=True)
+    assert "is not a multiple of the step" in page
+    assert page.index("is not a multiple of the step") > page.index('name="criteria-3-max"')  # at the row it belongs to
+
+
+def test_a_scored_round_keeps_its_sheet_but_other_settings_change(client, login_as, scoring):
+    login_as(user=scoring["judge"])
+    client.post(f"/assignments/{scoring['assignments'][0].id}/sheet", data={"version": "0", "score_practical": "10", "save": "x"})
+    client.post("/logout")
+    login_as("organizer")
+    round_ = scoring["round"]
+    edit = client.get(f"/rounds/{round_.id}/edit").get_data(as_text=True)
+    assert "the score sheet is locked" in edit and "disabled" in edit
+    response = client.post(f"/rounds/{round_.id}/edit", data={"name": "校赛（复评）", "level": "school", "grouping": "college",
+                                                              "judges_per_team": "1", "method": "median", "trim": "1", "decimals": "1"},
+                           follow_redirects=True)
+    assert "is saved" in response.get_data(as_text=True)
+    db.session.refresh(round_)
+    assert round_.name == "校赛（复评）" and round_.aggregation == "median" and len(round_.criteria) == 6
