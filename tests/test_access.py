@@ -104,6 +104,7 @@ ACCESS = {
     "judging.round_progress": ("GET", organizers_only()),
     "judging.judge_list": ("GET", organizers_only()),
     "judging.round_new": ("GET", organizers_only()),
+    "judging.conflicts": ("GET", {"anonymous": 302, "captain": 403, "coordinator": 403, "judge": 200, "organizer": 403}),
     "judging.round_edit": ("GET", organizers_only()),
     "api_judging.import_judges": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.list_judges": ("GET", organizers_only(anonymous=401)),

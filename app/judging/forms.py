@@ -70,9 +70,21 @@ class JudgeImportForm(FlaskForm):
 
 
 class ConflictForm(FlaskForm):
-    college = StringField(_l("College"))
+    college = StringField(_l("College (name and code, or exact name)"))
+    team_number = StringField(_l("or a team number"))
     reason = StringField(_l("Reason"))
     submit = SubmitField(_l("Declare conflict"))
+
+
+class ManualAssignmentForm(FlaskForm):
+    team_number = StringField(_l("Team number"))
+    judge_id = SelectField(_l("Judge"), validate_choice=False)
+    reason = StringField(_l("Reason (needed for a judge of the team's province)"))
+    submit = SubmitField(_l("Assign"))
+
+
+class RemoveAssignmentForm(FlaskForm):
+    submit = SubmitField(_l("Remove this assignment"))
 
 
 class CriterionForm(Form):

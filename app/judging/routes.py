@@ -6,22 +6,41 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.audit import history_of
+from app.colleges.services import find_college
 from app.errors import ContestError, InvalidRowsError
 from app.extensions import db
+from app.forms import show_error_on_form
 from app.judging import assignments, queries, services, sheets
 from app.judging import judges as judges_module
 from app.judging.forms import (
     AutoAssignForm,
+    ConflictForm,
     JudgeImportForm,
+    ManualAssignmentForm,
+    RemoveAssignmentForm,
     RoundActionForm,
     RoundForm,
     UnlockForm,
     sheet_form_class,
     sheet_values,
 )
-from app.models import JUDGE, PUBLISHED, SHEET_SUBMITTED, Assignment, Contest, Round, RoundJudge, User, utcnow
+from app.models import (
+    JUDGE,
+    PUBLISHED,
+    SHEET_SUBMITTED,
+    Assignment,
+    College,
+    Conflict,
+    Contest,
+    Round,
+    RoundJudge,
+    Team,
+    User,
+    utcnow,
+)
 from app.permissions import (
     allowed_on,
     can_edit_contest,
@@ -92,8 +111,19 @@ def sheet_edit(assignment_id: int):
 def sheet_history(assignment_id: int):
     """Every save, submit and unlock of one sheet; the organizer may unlock a submitted sheet here."""
     assignment = db.get_or_404(Assignment, assignment_id)
-    form = UnlockForm()
-    if form.validate_on_submit():
+    form, remove_form = UnlockForm(), RemoveAssignmentForm(prefix="remove")
+    if remove_form.submit.data and remove_form.validate_on_submit():
+        round_id = assignment.round_id
+        try:
+            assignments.remove_assignment(assignment, actor=current_user, now=utcnow())
+        except ContestError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The assignment is removed."), "success")
+            return redirect(url_for("judging.round_progress", round_id=round_id))
+    elif form.submit.data and form.validate_on_submit():
         try:
             sheets.unlock_sheet(assignment, form.reason.data, actor=current_user, now=utcnow())
         except ContestError as error:
@@ -105,6 +135,7 @@ def sheet_history(assignment_id: int):
             return redirect(url_for("judging.sheet_history", assignment_id=assignment.id))
     sheet = sheets.sheet_of(assignment)
     return render_template("judging/history.html", assignment=assignment, view=sheets.sheet_view(assignment), form=form,
+                           remove_form=remove_form,
                            history=history_of("score_sheet", sheet.id) if sheet else [])
 
 
@@ -165,8 +196,23 @@ def round_show(round_id: int):
     """The round's page: its sheet, counts and the organizer's actions."""
     round_ = db.get_or_404(Round, round_id)
     action_form, assign_form = RoundActionForm(), AutoAssignForm(prefix="assign")
+    manual_form = ManualAssignmentForm(prefix="manual")
+    round_judges = db.session.scalars(select(User).join(RoundJudge, RoundJudge.user_id == User.id)
+                                      .where(RoundJudge.round_id == round_.id).order_by(User.name)).all()
+    manual_form.judge_id.choices = [SelectChoice(str(judge.id), f"{judge.name} <{judge.email}>") for judge in round_judges]
     now = utcnow()
     try:
+        if manual_form.submit.data and manual_form.validate_on_submit():
+            team = db.session.scalar(select(Team).where(Team.contest_id == round_.contest_id,
+                                                        Team.number == (manual_form.team_number.data or "").strip().upper()))
+            if team is None:
+                manual_form.team_number.errors = [_("No team of this contest has this number.")]
+            else:
+                assignments.assign_judge(round_, team.id, int(manual_form.judge_id.data or 0), reason=manual_form.reason.data,
+                                         actor=current_user, now=now)
+                db.session.commit()
+                flash(_("Judge assigned to %(number)s.", number=team.number), "success")
+                return redirect(url_for("judging.round_show", round_id=round_.id))
         if assign_form.submit.data and assign_form.validate_on_submit():
             result = assignments.auto_assign(
                 round_, judges_per_team=assign_form.judges_per_team.data, max_per_judge=assign_form.max_per_judge.data,
@@ -195,10 +241,9 @@ def round_show(round_id: int):
     except ContestError as error:
         db.session.rollback()
         flash(error.message, "error")
-    judges = db.session.scalars(select(User).join(RoundJudge, RoundJudge.user_id == User.id)
-                                .where(RoundJudge.round_id == round_.id).order_by(User.name)).all()
-    return render_template("judging/round.html", round=round_, counts=services.round_counts(round_), judges=judges,
-                           action_form=action_form, assign_form=assign_form, published=round_.status == PUBLISHED)
+    return render_template("judging/round.html", round=round_, counts=services.round_counts(round_), judges=round_judges,
+                           action_form=action_form, assign_form=assign_form, manual_form=manual_form,
+                           published=round_.status == PUBLISHED)
 
 
 @bp.route("/rounds/<int:round_id>/progress")
@@ -232,3 +277,35 @@ def judge_list(contest_id: int):
             flash(_("%(created)s judges created, %(updated)s updated.", created=result.created, updated=result.updated), "success")
     return render_template("judging/judges.html", contest=contest, judges=judges_module.contest_judges(contest), form=form,
                            result=result, bad_rows=bad_rows), status
+
+
+@bp.route("/judge/conflicts", methods=["GET", "POST"])
+@role_required(JUDGE)
+def conflicts():
+    """A judge declares the colleges and teams they must not score (回避)."""
+    form = ConflictForm()
+    if form.validate_on_submit():
+        college = find_college(form.college.data) if (form.college.data or "").strip() else None
+        number = (form.team_number.data or "").strip().upper()
+        team = db.session.scalar(select(Team).where(Team.number == number)) if number else None
+        if (form.college.data or "").strip() and college is None:
+            form.college.errors = [_("Choose the college from the list.")]
+        elif number and team is None:
+            form.team_number.errors = [_("No team has this number.")]
+        else:
+            try:
+                assignments.declare_conflict(current_user, college_id=college.id if college else None,
+                                             team_id=team.id if team else None, reason=form.reason.data,
+                                             actor=current_user, now=utcnow())
+            except ContestError as error:
+                db.session.rollback()
+                show_error_on_form(form, error)
+            else:
+                db.session.commit()
+                flash(_("Conflict declared; you will not be assigned there."), "success")
+                return redirect(url_for("judging.conflicts"))
+    declared = db.session.execute(
+        select(Conflict, College.name, Team.number).outerjoin(College, College.id == Conflict.college_id)
+        .outerjoin(Team, Team.id == Conflict.team_id).where(Conflict.judge_id == current_user.id).order_by(Conflict.id)
+    ).all()
+    return render_template("judging/conflicts.html", form=form, declared=declared)

@@ -142,3 +142,32 @@ def test_a_scored_round_keeps_its_sheet_but_other_settings_change(client, login_
     assert "is saved" in response.get_data(as_text=True)
     db.session.refresh(round_)
     assert round_.name == "校赛（复评）" and round_.aggregation == "median" and len(round_.criteria) == 6
+
+
+def test_organizer_assigns_by_hand_and_removes_an_unscored_assignment(client, login_as, scoring, make_user):
+    round_ = scoring["round"]
+    other = make_user("judge", contest_id=round_.contest_id)
+    add_judges(round_, [other.id], actor=None, now=utcnow())
+    db.session.commit()
+    login_as("organizer")
+    team = scoring["teams"][0]
+    page = client.post(f"/rounds/{round_.id}", data={"manual-team_number": team.number.lower(), "manual-judge_id": str(other.id),
+                                                     "manual-submit": "Assign"}, follow_redirects=True).get_data(as_text=True)
+    assert f"Judge assigned to {team.number}." in page
+    added_id = db.session.scalar(select(Assignment.id).where(Assignment.judge_id == other.id))
+    response = client.post(f"/assignments/{added_id}/history", data={"remove-submit": "x"}, follow_redirects=True)
+    assert "The assignment is removed." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Assignment.id).where(Assignment.id == added_id)) is None
+
+
+def test_a_judge_declares_a_conflict_with_a_college(client, login_as, make_college, scoring):
+    college = make_college(code="4133010999", name="回避学院")
+    login_as(user=scoring["judge"])
+    page = client.post("/judge/conflicts", data={"college": "回避学院 4133010999", "reason": "曾在该校任教"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Conflict declared" in page and "回避学院" in page and "曾在该校任教" in page
+    page = client.post("/judge/conflicts", data={"team_number": "2099-XX-00001"}).get_data(as_text=True)
+    assert "No team has this number." in page
+    from app.models import Conflict
+
+    assert db.session.scalar(select(Conflict.college_id)) == college.id
