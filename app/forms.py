@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from flask import flash
 from flask_wtf import FlaskForm
 
-from app.errors import ContestError
+from app.errors import ContestError, InvalidRowsError
+from app.extensions import db
+from app.spreadsheets import Table, read_table
 
 
 def show_error_on_form(
@@ -50,3 +54,30 @@ def _find_field(form, dotted_name: str):
             return None
         node = fields[part]
     return node
+
+
+@dataclass
+class UploadOutcome:
+    """What an import page shows: the importer's result, or the rows to fix and the status."""
+
+    result: Any = None
+    bad_rows: list[dict[str, Any]] | None = field(default=None)
+    status: int = 200
+
+
+def run_upload(form: FlaskForm, importer: Callable[[Table], Any]) -> UploadOutcome:
+    """Read the form's uploaded file and import it: commit when it succeeds; otherwise roll back,
+    say why, and keep every bad row to show. The one way every import page handles its upload."""
+    upload = form.file.data
+    try:
+        result = importer(read_table(upload.stream, upload.filename))
+    except InvalidRowsError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return UploadOutcome(bad_rows=error.rows, status=422)
+    except ContestError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return UploadOutcome(status=error.status)
+    db.session.commit()
+    return UploadOutcome(result=result)

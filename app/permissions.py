@@ -24,6 +24,13 @@ def holds_any_role(user: User, roles: tuple[str, ...]) -> bool:
     return any(assignment.role in roles for assignment in user.roles)
 
 
+def _sign_in_first() -> Any:
+    """Anonymous visitors: 401 under /api, the login page (coming back here) elsewhere."""
+    if is_api_request():
+        abort(401)
+    return login_manager.unauthorized()
+
+
 def role_required(*roles: str) -> Callable[[View], View]:
     """Let in users who hold one of `roles`.
 
@@ -35,9 +42,7 @@ def role_required(*roles: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
-                if is_api_request():
-                    abort(401)
-                return login_manager.unauthorized()
+                return _sign_in_first()
             if not holds_any_role(current_user, roles):
                 abort(403)
             return view(*args, **kwargs)
@@ -53,9 +58,7 @@ def login_required(view: View) -> View:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
-            if is_api_request():
-                abort(401)
-            return login_manager.unauthorized()
+            return _sign_in_first()
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
@@ -69,9 +72,7 @@ def allowed_on(model: type, key: str, predicate: Callable[[User, Any], bool]) ->
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
-                if is_api_request():
-                    abort(401)
-                return login_manager.unauthorized()
+                return _sign_in_first()
             loaded = db.get_or_404(model, kwargs[key])
             if not predicate(current_user, loaded):
                 abort(403)

@@ -6,12 +6,10 @@ from flask_login import current_user
 
 from app.colleges import services
 from app.colleges.forms import CollegeImportForm
-from app.errors import ContestError, InvalidRowsError
-from app.extensions import db
+from app.forms import UploadOutcome, run_upload
 from app.models import ORGANIZER, utcnow
 from app.pagination import page_from_request
 from app.permissions import can_manage_colleges, role_required
-from app.spreadsheets import read_table
 
 bp = Blueprint("colleges", __name__, url_prefix="/colleges")
 
@@ -34,24 +32,15 @@ def import_file():
     if not can_manage_colleges(current_user):
         abort(403)
     form = CollegeImportForm()
-    bad_rows = None
+    outcome = UploadOutcome(status=422)
     if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            summary = services.import_colleges(read_table(upload.stream, upload.filename), now=utcnow(), actor=current_user)
-        except InvalidRowsError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            bad_rows = error.rows
-        except ContestError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Imported: %(created)s new colleges, %(updated)s updated.", created=summary.created, updated=summary.updated), "success")
+        outcome = run_upload(form, lambda table: services.import_colleges(table, now=utcnow(), actor=current_user))
+        if outcome.result is not None:
+            flash(_("Imported: %(created)s new colleges, %(updated)s updated.", created=outcome.result.created,
+                    updated=outcome.result.updated), "success")
             return redirect(url_for("colleges.index"))
     colleges = page_from_request(services.colleges_query())
     return render_template(
         "colleges/index.html", colleges=colleges, q="", province="", provinces=services.province_names(),
-        form=form, bad_rows=bad_rows,
-    ), 422
+        form=form, bad_rows=outcome.bad_rows,
+    ), outcome.status

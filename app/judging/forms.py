@@ -104,7 +104,7 @@ class RoundForm(FlaskForm):
     """A round and its score sheet; rows are in order, and empty rows are left out."""
 
     name = StringField(_l("Name"))
-    level = SelectField(_l("Level"), choices=[SelectChoice(v, v) for v in ROUND_LEVELS], validate_choice=False)
+    level = SelectField(_l("Round level"), choices=[SelectChoice(v, v) for v in ROUND_LEVELS], validate_choice=False)
     grouping = SelectField(_l("Ranked within"), choices=[SelectChoice("none", _l("the whole round")),
                                                          SelectChoice("college", _l("each college")),
                                                          SelectChoice("province", _l("each province"))], validate_choice=False)

@@ -10,9 +10,9 @@ from wtforms.fields.choices import SelectChoice
 
 from app.audit import history_of
 from app.colleges.services import find_college
-from app.errors import ContestError, InvalidRowsError
+from app.errors import ContestError
 from app.extensions import db
-from app.forms import show_error_on_form
+from app.forms import UploadOutcome, run_upload, show_error_on_form
 from app.judging import assignments, queries, services, sheets
 from app.judging import judges as judges_module
 from app.judging.forms import (
@@ -50,7 +50,6 @@ from app.permissions import (
     can_view_sheet,
     role_required,
 )
-from app.spreadsheets import read_table
 
 bp = Blueprint("judging", __name__)
 
@@ -259,24 +258,14 @@ def judge_list(contest_id: int):
     """The contest's judges with their colleges and provinces, and the Excel import."""
     contest = db.get_or_404(Contest, contest_id)
     form = JudgeImportForm()
-    result, bad_rows, status = None, None, 200
+    outcome = UploadOutcome()
     if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            result = judges_module.import_judges(contest, read_table(upload.stream, upload.filename), actor=current_user, now=utcnow())
-        except InvalidRowsError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            bad_rows, status = error.rows, 422
-        except ContestError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            status = error.status
-        else:
-            db.session.commit()
-            flash(_("%(created)s judges created, %(updated)s updated.", created=result.created, updated=result.updated), "success")
+        outcome = run_upload(form, lambda table: judges_module.import_judges(contest, table, actor=current_user, now=utcnow()))
+        if outcome.result is not None:
+            flash(_("%(created)s judges created, %(updated)s updated.", created=outcome.result.created,
+                    updated=outcome.result.updated), "success")
     return render_template("judging/judges.html", contest=contest, judges=judges_module.contest_judges(contest), form=form,
-                           result=result, bad_rows=bad_rows), status
+                           result=outcome.result, bad_rows=outcome.bad_rows), outcome.status
 
 
 @bp.route("/judge/conflicts", methods=["GET", "POST"])

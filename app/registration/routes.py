@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from app.audit import history_of
 from app.auth import services as accounts
-from app.errors import ContestError, InvalidRowsError
+from app.errors import ContestError
 from app.extensions import db, limiter
-from app.forms import show_error_on_form
+from app.forms import UploadOutcome, run_upload, show_error_on_form
 from app.models import CAPTAIN, TEAM_STATUSES, Contest, Team, utcnow
 from app.pagination import page_from_request
 from app.permissions import (
@@ -27,7 +27,7 @@ from app.registration import exports, imports, services
 from app.registration.forms import BulkApproveForm, ReviewForm, SignupForm, TeamForm, TeamImportForm, WithdrawForm
 from app.registration.queries import SORTS, TeamFilters, registration_counts, teams_query
 from app.security import safe_next
-from app.spreadsheets import read_table, workbook_response
+from app.spreadsheets import workbook_response
 from app.templating import TEAM_STATUS_LABELS
 
 bp = Blueprint("registration", __name__)
@@ -233,22 +233,10 @@ def team_template(contest_id: int):
 def team_import(contest_id: int):
     contest = _contest(contest_id)
     form = TeamImportForm()
-    bad_rows = None
-    status = 200
+    outcome = UploadOutcome()
     if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            created = imports.import_teams(contest, read_table(upload.stream, upload.filename), actor=current_user, now=utcnow())
-        except InvalidRowsError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            bad_rows, status = error.rows, 422
-        except ContestError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            status = error.status
-        else:
-            db.session.commit()
-            flash(_("%(n)s teams imported.", n=created), "success")
+        outcome = run_upload(form, lambda table: imports.import_teams(contest, table, actor=current_user, now=utcnow()))
+        if outcome.result is not None:
+            flash(_("%(n)s teams imported.", n=outcome.result), "success")
             return redirect(url_for("registration.team_list", contest_id=contest.id))
-    return render_template("registration/team_import.html", contest=contest, form=form, bad_rows=bad_rows), status
+    return render_template("registration/team_import.html", contest=contest, form=form, bad_rows=outcome.bad_rows), outcome.status
