@@ -6,6 +6,7 @@ import sys
 BENCHMARKS = {
     "assign": "bench.assign",
     "colleges": "bench.colleges",
+    "judging": "bench.judging",
     "populate": "bench.populate",
     "registration": "bench.registration",
     "transfer": "bench.transfer",

@@ -50,10 +50,10 @@ def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssign
     ]
 
 
-def judge_progress(judge: User) -> dict[str, int]:
-    """How many of the judge's sheets are submitted, of how many (open and closed rounds)."""
+def judge_progress(items: list[JudgeAssignment]) -> dict[str, int]:
+    """How many of a judge's sheets (all of `judge_assignments`) are submitted, of how many."""
     counts = {NOT_STARTED: 0, DRAFT: 0, SUBMITTED: 0}
-    for item in judge_assignments(judge):
+    for item in items:
         counts[item.state] += 1
     return {**counts, "total": sum(counts.values())}
 

@@ -59,10 +59,10 @@ bp = Blueprint("judging", __name__)
 def dashboard():
     """The judge's assignments with their progress, filtered by the state of each sheet."""
     state = request.args.get("state")
-    return render_template(
-        "judging/dashboard.html", items=queries.judge_assignments(current_user, state), state=state,
-        progress=queries.judge_progress(current_user), states=queries.SHEET_FILTERS,
-    )
+    every = queries.judge_assignments(current_user)
+    items = every if state not in queries.SHEET_FILTERS else [item for item in every if item.state == state]
+    return render_template("judging/dashboard.html", items=items, state=state, progress=queries.judge_progress(every),
+                           states=queries.SHEET_FILTERS)
 
 
 @bp.route("/assignments/<int:assignment_id>/sheet", methods=["GET", "POST"])

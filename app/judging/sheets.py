@@ -124,10 +124,11 @@ def save_sheet(
     if updated != 1:
         raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
                                  code="stale_sheet")
-    db.session.expire(sheet)
+    sheet_id = sheet.id
+    db.session.expire(sheet)  # the guarded update wrote around the ORM; read it back when next needed
     after = {"status": SHEET_SUBMITTED if submit else SHEET_DRAFT, "scores": {k: str(v) for k, v in values.items()}}
     audit.record(actor=actor, action="sheet.submit" if submit else "sheet.save", object_type="score_sheet",
-                 object_id=sheet.id, now=now, before=before, after=after)
+                 object_id=sheet_id, now=now, before=before, after=after)
     return sheet
 
 

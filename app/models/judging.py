@@ -185,7 +185,7 @@ class ScoreSheet(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     assignment: Mapped[Assignment] = relationship(back_populates="sheet")
-    scores: Mapped[list[Score]] = relationship(back_populates="sheet", cascade="all, delete-orphan", lazy="selectin")
+    scores: Mapped[list[Score]] = relationship(back_populates="sheet", cascade="all, delete-orphan")
 
     def values(self) -> dict[str, Any]:
         return {score.criterion_key: score.value for score in self.scores}
