@@ -199,3 +199,23 @@ class HttpClient:
 
     def close(self) -> None:
         self.connection.close()
+
+
+def run_clients(target, client_args: list[tuple], seconds: float, *, start_timeout: float = 60.0) -> tuple[list[dict], float]:
+    """Run `target(*args, start, deadline, out)` in one thread per client, released together by the
+    `start` barrier and asked to stop at `deadline[0]`; returns each client's `out` and the wall time."""
+    import threading
+
+    start = threading.Barrier(len(client_args) + 1)
+    deadline = [float("inf")]
+    outputs: list[dict] = [{} for _ in client_args]
+    threads = [threading.Thread(target=target, args=(*args, start, deadline, out), daemon=True)
+               for args, out in zip(client_args, outputs, strict=True)]
+    for thread in threads:
+        thread.start()
+    deadline[0] = time.perf_counter() + seconds  # set before the start, read only after it
+    start.wait(timeout=start_timeout)
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=seconds + 120)
+    return outputs, time.perf_counter() - began

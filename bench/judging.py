@@ -56,7 +56,7 @@ from app.models import (
     utcnow,
 )
 from app.registration.services import review_team
-from bench.common import HttpClient, fresh_app, gunicorn, load_average, peak_memory_mb, report, summary_ms
+from bench.common import HttpClient, fresh_app, gunicorn, load_average, peak_memory_mb, report, run_clients, summary_ms
 from bench.populate import ORGANIZER_EMAIL, populate
 from bench.registration import CSRF_FIELD, _server_problems
 
@@ -356,19 +356,9 @@ def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_
 
 
 def save_phase(base: str, tokens: list[str], work: list[list[tuple[int, int, int]]], seconds: float, seed: int) -> dict:
-    start = threading.Barrier(len(work) + 1)
-    deadline = [float("inf")]
-    outputs: list[dict] = [{} for _ in work]
-    threads = [threading.Thread(target=_judge_loop, args=(base, token, mine, seed + index, start, deadline, out), daemon=True)
-               for index, (token, mine, out) in enumerate(zip(tokens, work, outputs, strict=True))]
-    for thread in threads:
-        thread.start()
-    deadline[0] = time.perf_counter() + seconds  # set before the start, read only after it
-    start.wait(timeout=120)
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join(timeout=seconds + 120)
-    wall = time.perf_counter() - began
+    outputs, wall = run_clients(_judge_loop, [(base, token, mine, seed + index)
+                                              for index, (token, mine) in enumerate(zip(tokens, work, strict=True))],
+                                seconds, start_timeout=120)
     draft = [value for out in outputs for value in out.get("draft", [])]
     submit = [value for out in outputs for value in out.get("submit", [])]
     both = draft + submit

@@ -22,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.common import HttpClient, fresh_app, gunicorn, load_average, peak_memory_mb, report, summary_ms
+from bench.common import HttpClient, fresh_app, gunicorn, load_average, peak_memory_mb, report, run_clients, summary_ms
 from bench.populate import Population, api_payload, populate
 
 TARGET_REGISTRATION_P95_MS = 150.0
@@ -78,19 +78,7 @@ def _register_loop(base: str, token: str, path: str, payloads: list[dict], start
 def register_phase(base: str, token: str, contest_id: int, payloads: list[list[dict]], seconds: float) -> dict:
     """`len(payloads)` clients at once, each sending its own teams until they run out or `seconds` pass."""
     path = f"/api/v1/contests/{contest_id}/teams"
-    start = threading.Barrier(len(payloads) + 1)
-    deadline = [float("inf")]
-    outputs: list[dict] = [{} for _ in payloads]
-    threads = [threading.Thread(target=_register_loop, args=(base, token, path, mine, start, deadline, out), daemon=True)
-               for mine, out in zip(payloads, outputs, strict=True)]
-    for thread in threads:
-        thread.start()
-    deadline[0] = time.perf_counter() + seconds  # set before the start, read only after it
-    start.wait(timeout=60)
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join(timeout=seconds + 120)
-    wall = time.perf_counter() - began
+    outputs, wall = run_clients(_register_loop, [(base, token, path, mine) for mine in payloads], seconds)
     latencies = [value for out in outputs for value in out.get("latencies", [])]
     failed = [value for out in outputs for value in out.get("failed", [])]
     statuses: Counter[int] = sum((out.get("statuses", Counter()) for out in outputs), Counter())
