@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER
+from scoring.sheets import plain_number
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 ROLE_LABELS = {
@@ -48,6 +49,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     app.jinja_env.filters["team_status"] = lambda status: TEAM_STATUS_LABELS.get(status, status)
+    app.jinja_env.filters["plain"] = plain_number
 
     @app.context_processor
     def laurel_context():

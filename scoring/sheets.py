@@ -74,3 +74,12 @@ def sheet_total(items: Sequence[Item], values: Mapping[str, Decimal]) -> Decimal
     Decimal('39.5')
     """
     return sum((values[item.key] * item.weight for item in items if values.get(item.key) is not None), Decimal(0))
+
+
+def plain_number(number: Decimal) -> str:
+    """A decimal as people write it: 20, 12.5, 0.01 (never 2E+1 or 20.00).
+
+    >>> plain_number(Decimal("20.00")), plain_number(Decimal("12.50")), plain_number(Decimal("0.01"))
+    ('20', '12.5', '0.01')
+    """
+    return format(number.normalize(), "f")

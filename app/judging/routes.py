@@ -50,6 +50,7 @@ from app.permissions import (
     can_view_sheet,
     role_required,
 )
+from scoring.sheets import plain_number
 
 bp = Blueprint("judging", __name__)
 
@@ -99,7 +100,7 @@ def sheet_edit(assignment_id: int):
         form.comment.data = view["comment"]
         for key, value in view["scores"].items():
             if f"score_{key}" in form._fields:
-                form[f"score_{key}"].data = sheets.plain(value)
+                form[f"score_{key}"].data = plain_number(value)
     return render_template("judging/sheet.html", assignment=assignment, round=round_, team=assignment.team, form=form,
                            view=view, editable=editable, is_judge=can_score(current_user, assignment),
                            show_names=not round_.blind or can_manage_sheet(current_user, assignment))

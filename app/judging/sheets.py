@@ -17,7 +17,17 @@ from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.models import OPEN, PUBLISHED, SHEET_DRAFT, SHEET_SUBMITTED, Assignment, Criterion, Round, Score, ScoreSheet, User
-from scoring.sheets import NOT_A_NUMBER, OFF_STEP, OUT_OF_RANGE, Item, missing_items, parse_value, sheet_total, value_problem
+from scoring.sheets import (
+    NOT_A_NUMBER,
+    OFF_STEP,
+    OUT_OF_RANGE,
+    Item,
+    missing_items,
+    parse_value,
+    plain_number,
+    sheet_total,
+    value_problem,
+)
 
 COMMENT_MAX = 2000
 
@@ -30,16 +40,11 @@ def _problem_message(problem: str, criterion: Criterion) -> str:
     if problem == NOT_A_NUMBER:
         return _("Enter a number.")
     if problem == OUT_OF_RANGE:
-        return _("Enter a score from 0 to %(max)s.", max=plain(criterion.max))
+        return _("Enter a score from 0 to %(max)s.", max=plain_number(criterion.max))
     if problem == OFF_STEP:
-        return _("Scores go in steps of %(step)s.", step=plain(criterion.step))
+        return _("Scores go in steps of %(step)s.", step=plain_number(criterion.step))
     return problem  # pragma: no cover - every problem has a message
 
-
-def plain(number: Decimal) -> str:
-    """12.50 as 12.5 and 20.00 as 20, as people write them."""
-    text = format(number.normalize(), "f")
-    return text
 
 
 def sheet_of(assignment: Assignment) -> ScoreSheet | None:

@@ -49,6 +49,7 @@ def test_a_blind_round_hides_the_team_name_from_the_judge(client, login_as, scor
     login_as(user=scoring["judge"])
     page = client.get(f"/assignments/{scoring['assignments'][0].id}/sheet").get_data(as_text=True)
     assert scoring["teams"][0].number in page and "秘密队" not in page
+    assert "0–20, step 0.5" in page and "E+" not in page  # maxima as people write them
     assert "秘密队" not in client.get("/judge").get_data(as_text=True)
 
 
