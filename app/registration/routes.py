@@ -92,8 +92,7 @@ def team_show(team_id: int):
     now = utcnow()
     return render_template(
         "registration/team_show.html", team=team, now=now,
-        can_edit=can_edit_team(current_user, team) and team.status != "withdrawn"
-        and (services.acts_as_organizer(current_user, team.contest) or team.contest.registration_is_open(now)),
+        can_edit=can_edit_team(current_user, team) and services.still_editable(team, current_user, now),
         can_review=can_review_team(current_user, team) and team.status != "withdrawn",
         review_form=ReviewForm(), withdraw_form=WithdrawForm(), history=history_of("team", team.id),
     )

@@ -66,6 +66,12 @@ def check_registration_open(contest: Contest, now: datetime, actor: User | None)
     )
 
 
+def still_editable(team: Team, actor: User | None, now: datetime) -> bool:
+    """Whether `actor` (already allowed to edit the team) may change it now: never once withdrawn;
+    organizers at any time; captains while registration is open and the teams are not frozen."""
+    return team.status != WITHDRAWN and (acts_as_organizer(actor, team.contest) or team.contest.registration_is_open(now))
+
+
 def _check_college_scope(contest: Contest, college_id: int, actor: User | None) -> None:
     """A coordinator registers teams of their own college only."""
     if acts_as_organizer(actor, contest) or actor is None:
