@@ -98,8 +98,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.judging.routes import bp as judging
     from app.public.routes import bp as public
     from app.registration.routes import bp as registration
+    from app.results.routes import bp as results
 
-    for blueprint in (public, auth, colleges, contests, registration, judging):
+    for blueprint in (public, auth, colleges, contests, registration, judging, results):
         app.register_blueprint(blueprint)
     register_api(app)
 

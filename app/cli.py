@@ -138,6 +138,34 @@ def backup_command(out: Path):
     click.echo(f"Backed up to {out} ({out.stat().st_size:,} bytes).")
 
 
+@click.group()
+def results() -> None:
+    """A round's results."""
+
+
+@results.command("export")
+@click.argument("round_id", type=int)
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--judge-names", is_flag=True, help="name the judges in the Judges sheet (codes only by default)")
+def results_export(round_id: int, out: Path, judge_names: bool):
+    """Write the round's results workbook to OUT, the same workbook as exportRound (through a
+    temporary file and a rename: OUT is never half-written)."""
+    from app.models import Round
+    from app.results.exports import round_workbook
+    from app.spreadsheets import write_workbook_file
+
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise click.ClickException(f"No round has id {round_id}.")
+    started = time.perf_counter()
+    try:
+        sheets = round_workbook(round_, generated_by="flask results export", now=utcnow(), judge_names=judge_names)
+        path = write_workbook_file(out, sheets)
+    except ContestError as error:
+        _fail(error)
+    click.echo(f"Wrote {path} in {time.perf_counter() - started:.1f} s.")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (users, colleges, demo_command, backup_command):
+    for command in (users, colleges, demo_command, backup_command, results):
         app.cli.add_command(command)

@@ -50,3 +50,39 @@ def page_from_request(statement, default_per_page: int = 50) -> Pagination:
 
     per_page = request.args.get("per_page", default_per_page, type=int)
     return db.paginate(statement, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+
+
+class PageOf:
+    """One page of rows a query already cut (`limit`/`offset`), shaped like `Pagination` for the pager macro."""
+
+    def __init__(self, items: list[Any], total: int, page: int, per_page: int):
+        self.items, self.total, self.page, self.per_page = items, total, page, per_page
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_numbers(default_per_page: int = 50) -> tuple[int, int]:
+    """?page= and ?per_page= of an HTML list, within bounds (never an error)."""
+    from flask import request
+
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    per_page = min(MAX_PER_PAGE, max(1, request.args.get("per_page", default_per_page, type=int) or default_per_page))
+    return page, per_page

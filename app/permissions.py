@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from app.errors import is_api_request
 from app.extensions import db, login_manager
-from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, Assignment, Contest, Round, Team, User
+from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, PUBLISHED, Assignment, Contest, Round, Team, User
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -64,17 +64,21 @@ def login_required(view: View) -> View:
     return wrapped  # type: ignore[return-value]
 
 
-def allowed_on(model: type, key: str, predicate: Callable[[User, Any], bool]) -> Callable[[View], View]:
+def allowed_on(model: type, key: str, predicate: Callable[[User, Any], bool], *,
+               anonymous: bool = False) -> Callable[[View], View]:
     """Load the object named by the URL (404), then ask `predicate(user, object)` (403), before the
-    view parses any input; anonymous visitors are sent to sign in (HTML) or get 401 (API)."""
+    view parses any input; anonymous visitors are sent to sign in (HTML) or get 401 (API), unless
+    `anonymous` lets the predicate decide for them too (published results)."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.is_authenticated:
+            if not anonymous and not current_user.is_authenticated:
                 return _sign_in_first()
             loaded = db.get_or_404(model, kwargs[key])
             if not predicate(current_user, loaded):
+                if not current_user.is_authenticated:
+                    return _sign_in_first()
                 abort(403)
             # The session's identity map holds objects weakly: keeping this one for the request
             # lets the view's own get() find it instead of querying again.
@@ -166,6 +170,11 @@ def can_view_round(user: User, round_: Round) -> bool:
     return db.session.scalar(
         select(RoundJudge.id).where(RoundJudge.round_id == round_.id, RoundJudge.user_id == user.id)
     ) is not None
+
+
+def can_view_results(user: User, round_: Round) -> bool:
+    """Organizers see results as soon as they are computed; everyone sees a published round's."""
+    return round_.status == PUBLISHED or is_organizer(user, round_.contest)
 
 
 def can_score(user: User, assignment: Assignment) -> bool:

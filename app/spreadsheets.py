@@ -20,6 +20,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -150,11 +151,15 @@ MAX_COLUMN_WIDTH = 60
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its (bilingual) header, its width in characters (None: fit the content), its number format."""
+    """A column: its (bilingual) header, its width in characters (None: fit the content), its number format.
+
+    `numeric` columns hold only numbers Laurel computed (or nothing): their cells are written as they
+    are, with the number format if any, and never inspected as text. Every other column is inspected."""
 
     header: str
     width: int | None = None
     number_format: str | None = None
+    numeric: bool = False
 
 
 @dataclass
@@ -182,23 +187,47 @@ def _text_cell(worksheet, value: str):
     return cell
 
 
-def safe_row(worksheet, values: Sequence[Any], formats: Sequence[str | None] = ()) -> list[Any]:
-    """A row ready to append: risky strings become text cells; numbers get their formats."""
-    from openpyxl.cell import WriteOnlyCell
+class RowWriter:
+    """Turns a sheet's rows into rows ready to append: in text columns, strings that a spreadsheet
+    program could run as formulas become text cells and empty strings empty cells; in columns with a
+    number format, numbers get it (its style looked up once per sheet)."""
 
-    row: list[Any] = []
-    for index, value in enumerate(values):
-        if value == "":
-            row.append(None)  # an empty cell, as a spreadsheet program leaves it
-        elif isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-            row.append(_text_cell(worksheet, value))
-        elif index < len(formats) and formats[index] and isinstance(value, (int, float)) and not isinstance(value, bool):
-            cell = WriteOnlyCell(worksheet, value=value)
-            cell.number_format = formats[index]
-            row.append(cell)
+    def __init__(self, worksheet, columns: Sequence[Column]):
+        self.worksheet = worksheet
+        self.text_columns = [index for index, column in enumerate(columns) if not column.numeric]
+        self.formats = [(index, column.number_format) for index, column in enumerate(columns) if column.number_format]
+        self.styles: dict[str, Any] = {}
+
+    def row(self, values: Sequence[Any]) -> list[Any]:
+        row = list(values)
+        width = len(row)
+        for index in self.text_columns:
+            if index >= width:
+                break
+            value = row[index]
+            if type(value) is str:
+                if not value:
+                    row[index] = None  # an empty cell, as a spreadsheet program leaves it
+                elif value.startswith(FORMULA_TRIGGERS):
+                    row[index] = _text_cell(self.worksheet, value)
+        for index, number_format in self.formats:
+            if index < width and isinstance(row[index], (int, float, Decimal)) and not isinstance(row[index], bool):
+                row[index] = self._number_cell(row[index], number_format)
+        return row
+
+    def _number_cell(self, value: Any, number_format: str):
+        from copy import copy
+
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.worksheet, value=value)
+        style = self.styles.get(number_format)
+        if style is None:
+            cell.number_format = number_format
+            self.styles[number_format] = copy(cell._style)
         else:
-            row.append(value)
-    return row
+            cell._style = copy(style)
+        return cell
 
 
 def _write_sheet(workbook, sheet: Sheet) -> None:
@@ -238,10 +267,10 @@ def _write_sheet(workbook, sheet: Sheet) -> None:
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         header.append(cell)
     worksheet.append(header)
-    formats = [column.number_format for column in sheet.columns]
+    writer = RowWriter(worksheet, sheet.columns)
     count = 0
     for row in [*sample, *rows] if sample else rows:
-        worksheet.append(safe_row(worksheet, row, formats))
+        worksheet.append(writer.row(row))
         count += 1
     worksheet.auto_filter.ref = f"A1:{last_column}{count + 1}"
 

@@ -6,9 +6,12 @@ import sys
 BENCHMARKS = {
     "assign": "bench.assign",
     "colleges": "bench.colleges",
+    "export": "bench.export",
     "judging": "bench.judging",
     "populate": "bench.populate",
     "registration": "bench.registration",
+    "scoring": "bench.scoring",
+    "results": "bench.results",
     "transfer": "bench.transfer",
 }
 

@@ -108,6 +108,22 @@ ACCESS = {
     "judging.round_edit": ("GET", organizers_only()),
     "api_judging.import_judges": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.list_judges": ("GET", organizers_only(anonymous=401)),
+    # Results. The walk's round is a draft: nothing is computed or published yet.
+    "results.results_table": ("GET", organizers_only()),
+    "results.judge_statistics": ("GET", organizers_only()),
+    "results.advance": ("GET", organizers_only()),
+    "results.awards": ("GET", organizers_only()),
+    "results.public_results": ("GET", organizers_only()),  # public once the round is published
+    "api_results.compute_results": ("POST", organizers_only(409, anonymous=401)),  # the round is not closed
+    "api_results.get_results": ("GET", organizers_only(anonymous=401)),
+    "api_results.advance_teams": ("POST", organizers_only(422, anonymous=401)),
+    "api_results.assign_awards": ("POST", organizers_only(422, anonymous=401)),
+    "api_results.list_awards": ("GET", organizers_only(anonymous=401)),
+    "api_results.publish_round": ("POST", organizers_only(409, anonymous=401)),
+    "results.round_export": ("GET", organizers_only(302)),  # no results yet: back to the results page
+    "results.contest_export": ("GET", organizers_only(302)),
+    "api_results.export_round": ("GET", organizers_only(409, anonymous=401)),
+    "api_results.export_contest_results": ("GET", organizers_only(409, anonymous=401)),
 }
 
 

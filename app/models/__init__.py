@@ -25,6 +25,7 @@ from app.models.judging import (
     ScoreSheet,
 )
 from app.models.people import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, ROLES, ApiToken, RoleAssignment, User
+from app.models.results import TIER_KEYS, TIER_NAMES, Award, Result, ResultSnapshot
 from app.models.teams import (
     ADVISOR_KINDS,
     APPROVED,
@@ -47,4 +48,5 @@ __all__ = [
     "UNIVERSITY", "WITHDRAWN", "Advisor", "Team", "TeamMember", "CLOSED", "DRAFT", "GROUPINGS", "OPEN", "PUBLISHED",
     "ROUND_LEVELS", "ROUND_STATUSES", "SHEET_DRAFT", "SHEET_STATUSES", "SHEET_SUBMITTED", "Assignment", "Conflict",
     "Criterion", "Entry", "JudgeProfile", "Round", "RoundJudge", "Score", "ScoreSheet",
+    "TIER_KEYS", "TIER_NAMES", "Award", "Result", "ResultSnapshot",
 ]

@@ -26,6 +26,7 @@ from app.permissions import (
 from app.registration import exports, imports, services
 from app.registration.forms import BulkApproveForm, ReviewForm, SignupForm, TeamForm, TeamImportForm, WithdrawForm
 from app.registration.queries import SORTS, TeamFilters, registration_counts, teams_query
+from app.results.queries import published_results_of
 from app.security import safe_next
 from app.spreadsheets import workbook_response
 from app.templating import TEAM_STATUS_LABELS
@@ -95,6 +96,7 @@ def team_show(team_id: int):
         can_edit=can_edit_team(current_user, team) and services.still_editable(team, current_user, now),
         can_review=can_review_team(current_user, team) and team.status != "withdrawn",
         review_form=ReviewForm(), withdraw_form=WithdrawForm(), history=history_of("team", team.id),
+        results=published_results_of(team),
     )
 
 

@@ -94,6 +94,49 @@ def judging_server(tmp_path) -> Iterator[tuple[str, list[int]]]:
 
 
 @pytest.fixture
+def final_server(tmp_path) -> Iterator[tuple[str, int]]:
+    """The demo plus a closed national final: 45 teams, each scored by the demo judge, all totals
+    distinct (100, 99, …, 56), so that 8 special, 12 first and 20 second prizes fall cleanly."""
+    from sqlalchemy import select
+
+    from app.judging.assignments import assign_judge
+    from app.judging.services import add_entries, add_judges, create_round, transition_round
+    from app.judging.sheets import save_sheet
+    from app.models import College, Contest, User, utcnow
+    from app.registration.services import register_team, review_team
+    from tests.conftest import team_input
+
+    app = _demo_app(tmp_path)
+    with app.app_context():
+        now = utcnow()
+        contest = db.session.scalars(select(Contest)).one()
+        college = db.session.scalar(select(College).where(College.code == "4111010001"))
+        teams = [register_team(contest, team_input(college.id, prefix=f"F{i:02d}"), actor=None, now=now) for i in range(45)]
+        for team in teams:
+            review_team(team, "approve", None, actor=None, now=now)
+        round_ = create_round(contest, {"name": "全国总决赛 National final", "level": "national", "judges_per_team": 1,
+                                        "aggregation": {"method": "mean", "decimals": 2},
+                                        "criteria": [{"key": "overall", "name": "总体评价", "max": 100, "step": 0.5}]},
+                              actor=None, now=now)
+        judge = db.session.scalar(select(User).where(User.email == "judge@demo.laurel"))
+        add_entries(round_, team_ids=[team.id for team in teams], actor=None, now=now)
+        add_judges(round_, [judge.id], actor=None, now=now)
+        transition_round(round_, "open", actor=None, now=now)
+        for index, team in enumerate(teams):
+            assignment = assign_judge(round_, team.id, judge.id, reason=None, actor=None, now=now)
+            save_sheet(assignment, {"overall": 100 - index}, comment=None, submit=True, version=None, actor=judge, now=now)
+        transition_round(round_, "closed", actor=None, now=now)
+        db.session.commit()
+        round_id = round_.id
+    server, thread = _serve(app)
+    yield f"http://127.0.0.1:{server.server_port}", round_id
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
 def browser():
     executable = chromium_path()
     if executable is None:

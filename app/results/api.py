@@ -1,0 +1,138 @@
+"""API: computeResults, getResults, advanceTeams, assignAwards, listAwards, publishRound, exportRound, exportResults."""
+
+from typing import Any
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from app.extensions import db
+from app.judging.schemas import RoundSchema
+from app.models import Contest, Round, utcnow
+from app.permissions import allowed_on, can_edit_contest, can_manage_round, can_view_results, is_organizer
+from app.results import exports, queries, services
+from app.results.schemas import (
+    AdvanceInSchema,
+    AdvanceSchema,
+    AwardsInSchema,
+    AwardsSchema,
+    ComputeInSchema,
+    ExportArgsSchema,
+    PublishInSchema,
+    ResultsSchema,
+)
+from app.spreadsheets import XLSX_RESPONSE_DOC, workbook_response
+
+blp = Blueprint("api_results", __name__, url_prefix="/api/v1", description="Results, advancement, awards and publication")
+
+
+def results_payload(round_: Round) -> dict[str, Any]:
+    """The round's stored results; organizers get every judge's total, the spread and the flags."""
+    snapshot = services.snapshot_of(round_)
+    full = is_organizer(current_user, round_.contest)
+    rows, _total = queries.result_rows(round_) if snapshot else ([], 0)
+    show_scores = snapshot.show_scores if snapshot else True
+    return {"round_id": round_.id, "status": round_.status, "computed_at": snapshot.computed_at if snapshot else None,
+            "rule": snapshot.rule if snapshot and full else {}, "missing": snapshot.missing if snapshot and full else 0,
+            "items": [queries.result_item(row, round_, full=full, show_scores=show_scores) for row in rows]}
+
+
+def awards_payload(round_: Round, ties: Any = ()) -> dict[str, Any]:
+    snapshot = services.snapshot_of(round_)
+    names = queries.tier_names(snapshot)
+    full = is_organizer(current_user, round_.contest)
+    show_scores = full or (snapshot.show_scores if snapshot else True)
+    awards = [{"team_id": row.result.team_id, "team_number": row.number, "team_name": row.name, "college": row.college,
+               "province": row.province, "tier": row.tier, "tier_name": names.get(row.tier or "", row.tier), "rank": row.result.rank,
+               "score": queries.rounded(row.result.score, round_.decimals) if show_scores else None}
+              for row in queries.award_rows(round_)] if snapshot else []
+    return {"awards": awards, "ties": [{"tier": tie.tier, "places_left": tie.places_left, "team_ids": list(tie.team_ids)}
+                                       for tie in ties]}
+
+
+@blp.route("/rounds/<int:round_id>/results", methods=["POST"])
+@allowed_on(Round, "round_id", can_manage_round)
+@blp.arguments(ComputeInSchema)
+@blp.response(200, ResultsSchema)
+@blp.doc(operationId="computeResults")
+def compute_results(data, round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    services.compute_round_results(round_, confirm=data["confirm"], actor=current_user, now=utcnow())
+    db.session.commit()
+    return results_payload(round_)
+
+
+@blp.route("/rounds/<int:round_id>/results", methods=["GET"])
+@allowed_on(Round, "round_id", can_view_results, anonymous=True)
+@blp.response(200, ResultsSchema)
+@blp.doc(operationId="getResults", security=[{}, {"bearerAuth": []}])
+def get_results(round_id: int):
+    return results_payload(db.get_or_404(Round, round_id))
+
+
+@blp.route("/rounds/<int:round_id>/advance", methods=["POST"])
+@allowed_on(Round, "round_id", can_manage_round)
+@blp.arguments(AdvanceInSchema)
+@blp.response(200, AdvanceSchema)
+@blp.doc(operationId="advanceTeams")
+def advance_teams(data, round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    to_round = db.get_or_404(Round, data["to_round_id"])
+    outcome = services.advance_teams(round_, to_round, data, actor=current_user, now=utcnow())
+    db.session.commit()
+    return {"advanced": list(outcome.advanced),
+            "ties": [{"group": tie.group, "places_left": tie.places_left, "team_ids": list(tie.team_ids)} for tie in outcome.ties]}
+
+
+@blp.route("/rounds/<int:round_id>/awards", methods=["POST"])
+@allowed_on(Round, "round_id", can_manage_round)
+@blp.arguments(AwardsInSchema)
+@blp.response(200, AwardsSchema)
+@blp.doc(operationId="assignAwards")
+def assign_awards(data, round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    rule = services.award_rule_input(round_, data["tiers"], data["ties"], data["overrides"])
+    outcome = services.assign_awards(round_, rule, actor=current_user, now=utcnow())
+    db.session.commit()
+    return awards_payload(round_, outcome.ties)
+
+
+@blp.route("/rounds/<int:round_id>/awards", methods=["GET"])
+@allowed_on(Round, "round_id", can_view_results, anonymous=True)
+@blp.response(200, AwardsSchema)
+@blp.doc(operationId="listAwards", security=[{}, {"bearerAuth": []}])
+def list_awards(round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    return awards_payload(round_, services.award_ties(round_) if is_organizer(current_user, round_.contest) else ())
+
+
+@blp.route("/rounds/<int:round_id>/publish", methods=["POST"])
+@allowed_on(Round, "round_id", can_manage_round)
+@blp.arguments(PublishInSchema)
+@blp.response(200, RoundSchema)
+@blp.doc(operationId="publishRound")
+def publish_round(data, round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    services.publish_round(round_, show_scores=data["show_scores"], actor=current_user, now=utcnow())
+    db.session.commit()
+    return round_
+
+
+@blp.route("/rounds/<int:round_id>/export.xlsx", methods=["GET"])
+@allowed_on(Round, "round_id", can_manage_round)
+@blp.arguments(ExportArgsSchema, location="query")
+@blp.doc(operationId="exportRound", responses=XLSX_RESPONSE_DOC)
+def export_round(args, round_id: int):
+    """The results workbook: Awards, Ranking, Scores, Judges and About (409 before results exist)."""
+    round_ = db.get_or_404(Round, round_id)
+    sheets = exports.round_workbook(round_, generated_by=current_user.name, now=utcnow(), judge_names=args["judge_names"])
+    return workbook_response(sheets, f"results-round-{round_.id}.xlsx")
+
+
+@blp.route("/contests/<int:contest_id>/results/export.xlsx", methods=["GET"])
+@allowed_on(Contest, "contest_id", can_edit_contest)
+@blp.doc(operationId="exportContestResults", responses=XLSX_RESPONSE_DOC)
+def export_contest_results(contest_id: int):
+    """Every round's ranking and prize list in one workbook."""
+    contest = db.get_or_404(Contest, contest_id)
+    sheets = exports.contest_workbook(contest, generated_by=current_user.name, now=utcnow())
+    return workbook_response(sheets, f"results-contest-{contest.id}.xlsx")

@@ -1,0 +1,170 @@
+"""Reading a round's stored results and awards for pages, the API and exports (no rule is decided here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import String, func, or_, select
+
+from app.extensions import db
+from app.models import TIER_KEYS, TIER_NAMES, Award, College, Province, Result, ResultSnapshot, Round, Team
+from app.results.services import flags_of, snapshot_of, tied_at_cut
+
+SORTS = {
+    "rank": (Result.rank, Team.number),
+    "score": (Result.score.desc().nulls_last(), Team.number),
+    "spread": (Result.spread.desc(), Result.rank),
+    "number": (Team.number,),
+    "college": (College.name, Result.rank),
+}
+FLAG_FILTERS = ("disagreement", "few_judges", "missing_sheets", "tie_at_cut", "tied")
+
+
+def judge_code(judge_id: int) -> str:
+    """How results show a judge: a code, never a name (J0042)."""
+    return f"J{judge_id:04d}"
+
+
+def rounded(value: Decimal | None, decimals: int) -> Decimal | None:
+    """A score as shown and exported: the round's decimals, halves rounded up."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class ResultRow:
+    result: Result
+    number: str
+    name: str
+    title: str
+    college: str
+    province: str
+    tier: str | None
+    flags: list[str]
+
+
+def tier_names(snapshot: ResultSnapshot | None) -> dict[str, str]:
+    """Tier key → printed name, from the round's award rule, then the default names."""
+    names = dict(TIER_NAMES)
+    for tier in (snapshot.award_rule or {}).get("tiers", []) if snapshot else []:
+        names[tier["key"]] = tier.get("name") or names.get(tier["key"], tier["key"])
+    return names
+
+
+def _base(round_: Round):
+    return (
+        select(Result, Team.number, Team.name, Team.project_title, College.name, Province.name, Award.tier)
+        .join(Team, Team.id == Result.team_id).join(College, College.id == Team.college_id)
+        .outerjoin(Province, Province.id == College.province_id)
+        .outerjoin(Award, (Award.round_id == Result.round_id) & (Award.team_id == Result.team_id))
+        .where(Result.round_id == round_.id)
+    )
+
+
+def result_rows(round_: Round, *, q: str = "", flag: str = "", province: str = "", sort: str = "rank",
+                page: int | None = None, per_page: int = 50) -> tuple[list[ResultRow], int]:
+    """The round's results with team, college, province and tier: filtered by a search (number, name,
+    college), a flag, a province; sorted; one page of them (all when `page` is None) and the count."""
+    snapshot = snapshot_of(round_)
+    tied = tied_at_cut(snapshot)
+    statement = _base(round_)
+    if q:
+        pattern = f"%{q.strip()}%"
+        statement = statement.where(or_(Team.number.ilike(pattern), Team.name.ilike(pattern), College.name.ilike(pattern)))
+    if province:
+        statement = statement.where(Province.name == province)
+    if flag == "tied":
+        statement = statement.where(Result.tied.is_(True))
+    elif flag == "tie_at_cut":
+        statement = statement.where(Result.team_id.in_(tied or {-1}))
+    elif flag in FLAG_FILTERS:
+        statement = statement.where(Result.flags.cast(String).like(f'%"{flag}"%'))
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    statement = statement.order_by(*SORTS.get(sort, SORTS["rank"]))
+    if page is not None:
+        statement = statement.limit(per_page).offset((page - 1) * per_page)
+    rows = [ResultRow(result=row[0], number=row[1], name=row[2], title=row[3], college=row[4], province=row[5] or "",
+                      tier=row[6], flags=flags_of(row[0], tied))
+            for row in db.session.execute(statement)]
+    return rows, total or 0
+
+
+def award_rows(round_: Round) -> list[ResultRow]:
+    """The teams with a prize, best tier first, then by rank."""
+    tier_order = {key: index for index, key in enumerate(TIER_KEYS)}
+    rows, _total = result_rows(round_)
+    awarded = [row for row in rows if row.tier]
+    return sorted(awarded, key=lambda row: (tier_order.get(row.tier or "", len(tier_order)), row.result.rank, row.number))
+
+
+def result_item(row: ResultRow, round_: Round, *, full: bool, show_scores: bool = True) -> dict[str, Any]:
+    """One result as the API gives it. `full` (organizers) adds each judge's total and the spread;
+    the public sees the score only when the organizer chose to show it."""
+    result = row.result
+    return {
+        "team_id": result.team_id, "team_number": row.number, "team_name": row.name, "project_title": row.title,
+        "college": row.college, "province": row.province,
+        "score": rounded(result.score, round_.decimals) if (full or show_scores) else None,
+        "rank": result.rank, "tied": result.tied,
+        "judges": [{"judge": judge_code(judge_id), "judge_id": judge_id, "total": Decimal(total)}
+                   for judge_id, total in result.judge_totals] if full else [],
+        "spread": result.spread if full else None,
+        "flags": row.flags if full else [],
+        "advanced": result.advanced, "tier": row.tier,
+    }
+
+
+def judge_names(judge_ids: list[int]) -> dict[int, str]:
+    from app.models import User
+
+    if not judge_ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(judge_ids))).all())
+
+
+@dataclass
+class TeamLabel:
+    number: str
+    name: str
+    college: str
+    rank: int | None
+    score: Decimal | None
+
+
+def team_labels(round_: Round, team_ids: list[int]) -> dict[int, TeamLabel]:
+    """Number, name, college, rank and score of the teams a preview names."""
+    if not team_ids:
+        return {}
+    rows = db.session.execute(
+        select(Team.id, Team.number, Team.name, College.name, Result.rank, Result.score)
+        .join(College, College.id == Team.college_id)
+        .outerjoin(Result, (Result.team_id == Team.id) & (Result.round_id == round_.id))
+        .where(Team.id.in_(set(team_ids)))
+    ).all()
+    return {row[0]: TeamLabel(number=row[1], name=row[2], college=row[3], rank=row[4], score=row[5]) for row in rows}
+
+
+@dataclass
+class PublishedResult:
+    round: Round
+    score: Decimal | None
+    rank: int
+    tied: bool
+    tier: str | None
+    tier_name: str | None
+
+
+def published_results_of(team: Team) -> list[PublishedResult]:
+    """What a team's captain sees after publication: each published round's score (if shown), rank and tier."""
+    rows = db.session.execute(
+        select(Round, Result.score, Result.rank, Result.tied, Award.tier, ResultSnapshot)
+        .join(Result, Result.round_id == Round.id).join(ResultSnapshot, ResultSnapshot.round_id == Round.id)
+        .outerjoin(Award, (Award.round_id == Round.id) & (Award.team_id == team.id))
+        .where(Result.team_id == team.id, Round.status == "published").order_by(Round.created_at)
+    ).all()
+    return [PublishedResult(round=round_, score=rounded(score, round_.decimals) if snapshot.show_scores else None, rank=rank,
+                            tied=tied, tier=tier, tier_name=tier_names(snapshot).get(tier) if tier else None)
+            for round_, score, rank, tied, tier, snapshot in rows]

@@ -1,0 +1,190 @@
+"""Results pages: the organizer's table (compute, publish, reopen), judge statistics, advancement,
+awards, and the public results of a published round."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from app.errors import ContestError
+from app.extensions import db
+from app.forms import show_error_on_form
+from app.judging.services import transition_round
+from app.models import CLOSED, PUBLISHED, TIER_KEYS, Contest, Round, utcnow
+from app.pagination import PageOf, page_numbers
+from app.permissions import allowed_on, can_edit_contest, can_manage_round, can_view_results
+from app.results import charts, exports, queries, services
+from app.results.forms import AdvanceForm, ComputeForm, PublishForm, ReopenForm, awards_form_class
+from app.spreadsheets import workbook_response
+
+bp = Blueprint("results", __name__)
+
+
+@bp.route("/rounds/<int:round_id>/results", methods=["GET", "POST"])
+@allowed_on(Round, "round_id", can_manage_round)
+def results_table(round_id: int):
+    """The round's ranking with each judge's total, spread and flags; compute, publish and reopen."""
+    round_ = db.get_or_404(Round, round_id)
+    compute_form, publish_form, reopen_form = ComputeForm(prefix="compute"), PublishForm(prefix="publish"), ReopenForm(prefix="reopen")
+    missing: list[dict] = []
+    now = utcnow()
+    try:
+        if compute_form.compute.data and compute_form.validate_on_submit():
+            snapshot = services.compute_round_results(round_, confirm=compute_form.confirm.data, actor=current_user, now=now)
+            db.session.commit()
+            flash(_("Results computed for %(n)s teams.", n=snapshot.teams), "success")
+            return redirect(url_for("results.results_table", round_id=round_.id))
+        if publish_form.publish.data and publish_form.validate_on_submit():
+            services.publish_round(round_, show_scores=publish_form.show_scores.data, actor=current_user, now=now)
+            db.session.commit()
+            flash(_("The results are published."), "success")
+            return redirect(url_for("results.results_table", round_id=round_.id))
+        if reopen_form.reopen.data and reopen_form.validate_on_submit():
+            transition_round(round_, CLOSED, actor=current_user, now=now, reason=reopen_form.reason.data)
+            db.session.commit()
+            flash(_("The round is reopened (closed): results can be computed again."), "success")
+            return redirect(url_for("results.results_table", round_id=round_.id))
+    except ContestError as error:
+        db.session.rollback()
+        missing = error.details.get("missing", []) if error.details else []
+        show_error_on_form(reopen_form if reopen_form.reopen.data else compute_form, error)
+    snapshot = services.snapshot_of(round_)
+    args = {"q": request.args.get("q", ""), "flag": request.args.get("flag", ""), "province": request.args.get("province", ""),
+            "sort": request.args.get("sort", "rank")}
+    page, per_page = page_numbers()
+    rows, total = queries.result_rows(round_, **args, page=page, per_page=per_page) if snapshot else ([], 0)
+    judges = sorted({judge_id for row in rows for judge_id, _total in row.result.judge_totals})
+    return render_template("results/table.html", round=round_, snapshot=snapshot, rows=rows, pagination=PageOf(rows, total, page, per_page),
+                           judges=judges, args=args, flags=queries.FLAG_FILTERS, sorts=list(queries.SORTS), missing=missing,
+                           compute_form=compute_form, publish_form=publish_form, reopen_form=reopen_form,
+                           tier_names=queries.tier_names(snapshot), judge_code=queries.judge_code,
+                           rounded=lambda value: queries.rounded(value, round_.decimals))
+
+
+@bp.route("/rounds/<int:round_id>/results/judges")
+@allowed_on(Round, "round_id", can_manage_round)
+def judge_statistics(round_id: int):
+    """Each judge's count, mean, spread, severity and correlation, with a box plot of their totals."""
+    round_ = db.get_or_404(Round, round_id)
+    snapshot = services.snapshot_of(round_)
+    stats = services.judge_stats(round_) if snapshot else []
+    names = queries.judge_names([stat.judge_id for stat in stats])
+    return render_template("results/judges.html", round=round_, snapshot=snapshot, stats=stats, names=names,
+                           chart=charts.box_plots(stats, names, scale_max=services.scale_max(round_)), judge_code=queries.judge_code)
+
+
+@bp.route("/rounds/<int:round_id>/advance", methods=["GET", "POST"])
+@allowed_on(Round, "round_id", can_manage_round)
+def advance(round_id: int):
+    """Choose the rule, preview who advances and the ties at the cut, then confirm."""
+    round_ = db.get_or_404(Round, round_id)
+    form = AdvanceForm()
+    others = db.session.scalars(select(Round).where(Round.contest_id == round_.contest_id, Round.id != round_.id)
+                                .order_by(Round.created_at)).all()
+    form.to_round_id.choices = [SelectChoice(other.id, other.name) for other in others]
+    preview = None
+    if form.validate_on_submit():
+        try:
+            if form.confirm.data:
+                to_round = db.get_or_404(Round, form.to_round_id.data)
+                outcome = services.advance_teams(round_, to_round, form.rule(), actor=current_user, now=utcnow())
+                db.session.commit()
+                flash(_("%(n)s teams advance to %(round)s.", n=len(outcome.advanced), round=to_round.name), "success")
+                return redirect(url_for("results.results_table", round_id=round_.id, flag="" if not outcome.ties else "tie_at_cut"))
+            preview = services.plan_advancement(round_, form.rule())
+        except ContestError as error:
+            db.session.rollback()
+            show_error_on_form(form, error)
+    elif not form.is_submitted():
+        form.per.data = {"college": "college", "province": "province"}.get(round_.grouping, "none")
+    teams = queries.team_labels(round_, [*(preview.advanced if preview else ()),
+                                         *(team_id for tie in (preview.ties if preview else ()) for team_id in tie.team_ids)])
+    return render_template("results/advance.html", round=round_, form=form, preview=preview, teams=teams,
+                           snapshot=services.snapshot_of(round_), has_targets=bool(others))
+
+
+@bp.route("/rounds/<int:round_id>/awards", methods=["GET", "POST"])
+@allowed_on(Round, "round_id", can_manage_round)
+def awards(round_id: int):
+    """Choose tiers by count or share, preview, settle each tied group by choosing, then confirm."""
+    round_ = db.get_or_404(Round, round_id)
+    snapshot = services.snapshot_of(round_)
+    form = awards_form_class([])()
+    preview = None
+    tie_ids: list[int] = []
+    if form.validate_on_submit():
+        try:
+            rule = services.award_rule_input(round_, form.tiers(), form.ties.data)
+            preview = services.plan_awards(round_, rule)
+            tie_ids = [team_id for tie in preview.ties for team_id in tie.team_ids]
+            form = awards_form_class(tie_ids)()
+            form.validate()
+            if form.confirm.data:
+                rule = services.award_rule_input(round_, form.tiers(), form.ties.data, form.overrides())
+                outcome = services.assign_awards(round_, rule, actor=current_user, now=utcnow())
+                db.session.commit()
+                flash(_("Awards given to %(n)s teams.", n=len(outcome.awards)), "success"
+                      if not outcome.ties else "error")
+                return redirect(url_for("results.awards", round_id=round_.id))
+            if tie_ids:
+                preview = services.plan_awards(round_, services.award_rule_input(round_, form.tiers(), form.ties.data, form.overrides()))
+        except ContestError as error:
+            db.session.rollback()
+            show_error_on_form(form, error, renames={f"overrides.{index}.reason": "reason" for index in range(len(tie_ids))})
+    elif not form.is_submitted() and snapshot and snapshot.award_rule:
+        form.ties.data = snapshot.award_rule["ties"]
+        for tier in snapshot.award_rule["tiers"]:
+            if tier["key"] in TIER_KEYS:
+                form[f"count_{tier['key']}"].data = tier.get("count")
+                form[f"share_{tier['key']}"].data = tier.get("share")
+    shown = preview.awards if preview else {}
+    teams = queries.team_labels(round_, [*shown, *tie_ids])
+    return render_template("results/awards.html", round=round_, snapshot=snapshot, form=form, preview=preview, teams=teams,
+                           tie_ids=tie_ids, current=queries.award_rows(round_) if snapshot else [], tier_keys=TIER_KEYS,
+                           tier_names=queries.tier_names(snapshot), stored_ties=services.award_ties(round_) if not preview else (),
+                           published=round_.status == PUBLISHED,
+                           rounded=lambda value: queries.rounded(value, round_.decimals))
+
+
+@bp.route("/rounds/<int:round_id>/results.xlsx")
+@allowed_on(Round, "round_id", can_manage_round)
+def round_export(round_id: int):
+    """The round's results workbook, the same as exportRound."""
+    round_ = db.get_or_404(Round, round_id)
+    try:
+        sheets = exports.round_workbook(round_, generated_by=current_user.name, now=utcnow(),
+                                        judge_names=request.args.get("judge_names") == "1")
+    except ContestError as error:
+        flash(error.message, "error")
+        return redirect(url_for("results.results_table", round_id=round_.id))
+    return workbook_response(sheets, f"results-round-{round_.id}.xlsx")
+
+
+@bp.route("/contests/<int:contest_id>/results.xlsx")
+@allowed_on(Contest, "contest_id", can_edit_contest)
+def contest_export(contest_id: int):
+    """Every round's ranking and prize list in one workbook."""
+    contest = db.get_or_404(Contest, contest_id)
+    try:
+        sheets = exports.contest_workbook(contest, generated_by=current_user.name, now=utcnow())
+    except ContestError as error:
+        flash(error.message, "error")
+        return redirect(url_for("judging.round_list", contest_id=contest.id))
+    return workbook_response(sheets, f"results-contest-{contest.id}.xlsx")
+
+
+@bp.route("/results/rounds/<int:round_id>")
+@allowed_on(Round, "round_id", can_view_results, anonymous=True)
+def public_results(round_id: int):
+    """A published round for everyone: the prize list, then the ranking (scores only if shown)."""
+    round_ = db.get_or_404(Round, round_id)
+    snapshot = services.snapshot_of(round_)
+    page, per_page = page_numbers(100)
+    rows, total = queries.result_rows(round_, q=request.args.get("q", ""), page=page, per_page=per_page) if snapshot else ([], 0)
+    return render_template("results/public.html", round=round_, snapshot=snapshot, awards=queries.award_rows(round_) if snapshot else [],
+                           rows=rows, pagination=PageOf(rows, total, page, per_page), tier_names=queries.tier_names(snapshot),
+                           show_scores=bool(snapshot and snapshot.show_scores), q=request.args.get("q", ""),
+                           rounded=lambda value: queries.rounded(value, round_.decimals))

@@ -1,0 +1,114 @@
+"""Shapes of the results API: computeResults, getResults, advanceTeams, assignAwards, listAwards, publishRound."""
+
+import marshmallow as ma
+
+from app.models import TIER_KEYS
+
+
+class ComputeInSchema(ma.Schema):
+    confirm = ma.fields.Boolean(load_default=False, metadata={
+        "description": "compute even though some assigned sheets are not submitted (they are listed in the 409 otherwise)"})
+
+
+class JudgeTotalSchema(ma.Schema):
+    judge = ma.fields.String(metadata={"description": "the judge's code, as exports show it"})
+    judge_id = ma.fields.Integer()
+    total = ma.fields.Float()
+
+
+class ResultItemSchema(ma.Schema):
+    team_id = ma.fields.Integer(required=True)
+    team_number = ma.fields.String()
+    team_name = ma.fields.String()
+    project_title = ma.fields.String()
+    college = ma.fields.String()
+    province = ma.fields.String()
+    score = ma.fields.Float(allow_none=True, metadata={"description": "at the round's decimals; null when hidden or without sheets"})
+    rank = ma.fields.Integer()
+    tied = ma.fields.Boolean()
+    judges = ma.fields.List(ma.fields.Nested(JudgeTotalSchema))
+    spread = ma.fields.Float(allow_none=True)
+    flags = ma.fields.List(ma.fields.String(), metadata={
+        "description": "from disagreement, few_judges, missing_sheets, tie_at_cut"})
+    advanced = ma.fields.Boolean()
+    tier = ma.fields.String(allow_none=True)
+
+
+class ResultsSchema(ma.Schema):
+    round_id = ma.fields.Integer()
+    status = ma.fields.String()
+    computed_at = ma.fields.DateTime(allow_none=True)
+    rule = ma.fields.Dict(metadata={"description": "the aggregation rule applied"})
+    missing = ma.fields.Integer(metadata={"description": "assigned sheets left out because they were not submitted"})
+    items = ma.fields.List(ma.fields.Nested(ResultItemSchema))
+
+
+class AdvanceInSchema(ma.Schema):
+    to_round_id = ma.fields.Integer(required=True)
+    top = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
+    share = ma.fields.Decimal(allow_none=True, as_string=False, validate=ma.validate.Range(min=0, max=1, min_inclusive=False))
+    per = ma.fields.String(load_default="none", validate=ma.validate.OneOf(["none", "college", "province"]))
+    min_score = ma.fields.Decimal(allow_none=True, as_string=False)
+    ties = ma.fields.String(load_default="flag", validate=ma.validate.OneOf(["flag", "include"]))
+
+
+class CutTieSchema(ma.Schema):
+    group = ma.fields.String()
+    places_left = ma.fields.Integer()
+    team_ids = ma.fields.List(ma.fields.Integer())
+
+
+class AdvanceSchema(ma.Schema):
+    advanced = ma.fields.List(ma.fields.Integer())
+    ties = ma.fields.List(ma.fields.Nested(CutTieSchema))
+
+
+class TierInSchema(ma.Schema):
+    key = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=20),
+                           metadata={"description": f"usually one of {', '.join(TIER_KEYS)}"})
+    name = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40))
+    count = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
+    share = ma.fields.Decimal(allow_none=True, as_string=False, validate=ma.validate.Range(min=0, max=1))
+
+
+class OverrideInSchema(ma.Schema):
+    team_id = ma.fields.Integer(required=True)
+    tier = ma.fields.String(allow_none=True, metadata={"description": "a tier key, or null to give no prize"})
+    reason = ma.fields.String(required=True)
+
+
+class AwardsInSchema(ma.Schema):
+    tiers = ma.fields.List(ma.fields.Nested(TierInSchema), required=True, validate=ma.validate.Length(min=1, max=10))
+    ties = ma.fields.String(load_default="flag", validate=ma.validate.OneOf(["flag", "include"]))
+    overrides = ma.fields.List(ma.fields.Nested(OverrideInSchema), load_default=list, validate=ma.validate.Length(max=500))
+
+
+class AwardSchema(ma.Schema):
+    team_id = ma.fields.Integer()
+    team_number = ma.fields.String()
+    team_name = ma.fields.String()
+    college = ma.fields.String()
+    province = ma.fields.String()
+    tier = ma.fields.String()
+    tier_name = ma.fields.String()
+    rank = ma.fields.Integer()
+    score = ma.fields.Float(allow_none=True)
+
+
+class TierTieSchema(ma.Schema):
+    tier = ma.fields.String()
+    places_left = ma.fields.Integer()
+    team_ids = ma.fields.List(ma.fields.Integer())
+
+
+class AwardsSchema(ma.Schema):
+    awards = ma.fields.List(ma.fields.Nested(AwardSchema))
+    ties = ma.fields.List(ma.fields.Nested(TierTieSchema))
+
+
+class PublishInSchema(ma.Schema):
+    show_scores = ma.fields.Boolean(load_default=True, metadata={"description": "false publishes ranks and tiers without scores"})
+
+
+class ExportArgsSchema(ma.Schema):
+    judge_names = ma.fields.Boolean(load_default=False, metadata={"description": "name the judges in the Judges sheet (codes by default)"})

@@ -1,0 +1,456 @@
+"""Results: gather a round's sheets, compute with `scoring/`, and persist the snapshot, the advancement
+and the awards; publish and reopen.
+
+Gather → pure compute → persist. Every rule of the ranking itself (aggregation, tie-breaks, cuts, tiers)
+is in `scoring/`; this module decides only when each step is allowed and what is stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, select, update
+
+from app import audit
+from app.errors import InvalidDataError, StateConflictError
+from app.extensions import db
+from app.judging.services import group_key
+from app.models import (
+    CLOSED,
+    DRAFT,
+    OPEN,
+    PUBLISHED,
+    SHEET_SUBMITTED,
+    TIER_NAMES,
+    Assignment,
+    Award,
+    College,
+    Entry,
+    Province,
+    Result,
+    ResultSnapshot,
+    Round,
+    Score,
+    ScoreSheet,
+    Team,
+    User,
+)
+from scoring.advance import Advancement, select_advancing
+from scoring.awards import AwardOutcome, Tier, assign_tiers, check_tiers
+from scoring.judges import JudgeStats, judge_statistics
+from scoring.results import TIE_AT_CUT, Rule, Sheet, TeamResult, TeamSheets, compute_results
+
+#: A team is flagged `disagreement` when the spread of its judges' totals passes this share of the sheet's scale.
+DISAGREEMENT_SHARE = Decimal("0.15")
+#: Stored scores keep this many decimals; ranks are decided on the exact value before storing.
+STORED_DECIMALS = Decimal("1E-10")
+SPREAD_PLACES = Decimal("0.0001")
+ADVANCE_GROUPS = ("none", "college", "province")
+TIE_POLICIES = ("flag", "include")
+
+
+# Gather ------------------------------------------------------------------------------------------
+
+def scale_max(round_: Round) -> Decimal:
+    """The highest total a sheet can reach: the sum of max × weight over the items."""
+    return sum((criterion.max * criterion.weight for criterion in round_.criteria), Decimal(0))
+
+
+def rule_of(round_: Round) -> Rule:
+    """The round's aggregation rule, as `scoring.results` applies it."""
+    return Rule(method=round_.aggregation, trim=round_.trim, min_judges=round_.min_judges_for_trim,
+                judges_per_team=round_.judges_per_team, scale_max=scale_max(round_) or Decimal(100),
+                disagreement=DISAGREEMENT_SHARE, tie_breaks=tuple(round_.tie_breaks or ()))
+
+
+def missing_sheets(round_: Round) -> list[dict[str, Any]]:
+    """Assignments whose sheet is not submitted: untouched or still a draft, with team number and judge."""
+    rows = db.session.execute(
+        select(Assignment.id, Assignment.team_id, Team.number, Assignment.judge_id, User.name, ScoreSheet.status)
+        .join(Team, Team.id == Assignment.team_id).join(User, User.id == Assignment.judge_id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(Assignment.round_id == round_.id, (ScoreSheet.id.is_(None)) | (ScoreSheet.status != SHEET_SUBMITTED))
+        .order_by(Team.number, User.name)
+    ).all()
+    return [{"assignment_id": row[0], "team_id": row[1], "team_number": row[2], "judge_id": row[3], "judge_name": row[4],
+             "status": row[5] or "untouched"} for row in rows]
+
+
+def gather(round_: Round) -> list[TeamSheets]:
+    """Every entry of the round with its assigned count and its submitted sheets (drafts do not count).
+
+    Item values are loaded only for the items a `criterion:<key>` tie-break names.
+    """
+    entries = db.session.execute(select(Entry.team_id, Entry.group_key).where(Entry.round_id == round_.id)).all()
+    assigned = dict(db.session.execute(
+        select(Assignment.team_id, func.count(Assignment.id)).where(Assignment.round_id == round_.id).group_by(Assignment.team_id)
+    ).all())
+    sheets = db.session.execute(
+        select(ScoreSheet.id, Assignment.team_id, Assignment.judge_id, ScoreSheet.total)
+        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+        .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED)
+    ).all()
+    wanted_keys = [tie.removeprefix("criterion:") for tie in round_.tie_breaks or () if tie.startswith("criterion:")]
+    items: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    if wanted_keys:
+        for sheet_id, key, value in db.session.execute(
+            select(Score.sheet_id, Score.criterion_key, Score.value)
+            .join(ScoreSheet, ScoreSheet.id == Score.sheet_id).join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+            .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED, Score.criterion_key.in_(wanted_keys))
+        ):
+            items[sheet_id][key] = value
+    by_team: dict[int, list[Sheet]] = defaultdict(list)
+    for sheet_id, team_id, judge_id, total in sheets:
+        by_team[team_id].append(Sheet(judge_id=judge_id, total=total, items=items.get(sheet_id, {})))
+    return [TeamSheets(team_id=team_id, assigned=assigned.get(team_id, 0), sheets=tuple(by_team.get(team_id, ())), group=group)
+            for team_id, group in entries]
+
+
+# Compute -----------------------------------------------------------------------------------------
+
+def _stored(score: Fraction | None) -> Decimal | None:
+    if score is None:
+        return None
+    with localcontext(prec=40):
+        return (Decimal(score.numerator) / Decimal(score.denominator)).quantize(STORED_DECIMALS)
+
+
+def snapshot_of(round_: Round) -> ResultSnapshot | None:
+    return db.session.scalar(select(ResultSnapshot).where(ResultSnapshot.round_id == round_.id))
+
+
+def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, now: datetime) -> ResultSnapshot:
+    """Compute every team's score, rank and flags from the submitted sheets, and store them as the
+    round's snapshot (replacing the last one).
+
+    Allowed only while the round is closed: not while judges can still save, and not once published
+    (reopen it first). Unsubmitted sheets are listed and the computation needs `confirm` to go on
+    without them (409 `unsubmitted_sheets` otherwise). Awards given before are given again by the same
+    rule on the new ranking, manual decisions included; teams already advanced stay marked so.
+    """
+    if round_.status == PUBLISHED:
+        raise StateConflictError(_("The round is published; reopen it, with a reason, before computing again."),
+                                 code="round_published")
+    if round_.status != CLOSED:
+        raise StateConflictError(_("Close the round before computing its results: judges can still save."),
+                                 code="round_not_closed")
+    missing = missing_sheets(round_)
+    if missing and not confirm:
+        raise StateConflictError(
+            _("%(n)s assigned sheets are not submitted. Wait for them, or confirm to compute without them.", n=len(missing)),
+            code="unsubmitted_sheets", details={"missing": missing})
+    teams = gather(round_)
+    rule = rule_of(round_)
+    results = compute_results(teams, rule)
+    # Teams already sent to the next round stay marked: they are its entries until the organizer advances again.
+    advanced = set(db.session.scalars(select(Result.team_id).where(Result.round_id == round_.id, Result.advanced.is_(True))))
+    db.session.execute(delete(Result).where(Result.round_id == round_.id))
+    if results:
+        db.session.execute(insert(Result), [
+            {"round_id": round_.id, "team_id": result.team_id, "group_key": result.group, "score": _stored(result.score),
+             "rank": result.rank, "tied": result.tied, "spread": result.spread.quantize(SPREAD_PLACES), "raw_sum": result.raw_sum,
+             "judge_totals": [[judge_id, str(total)] for judge_id, total in sorted(result.judges.items())],
+             "flags": list(result.flags), "advanced": result.team_id in advanced}
+            for result in results
+        ])
+    snapshot = snapshot_of(round_) or ResultSnapshot(round_id=round_.id)
+    snapshot.computed_at, snapshot.computed_by_id = now, actor.id if actor else None
+    snapshot.rule = {"method": rule.method, "trim": rule.trim, "min_judges": rule.min_judges, "judges_per_team": rule.judges_per_team,
+                     "tie_breaks": list(rule.tie_breaks), "decimals": round_.decimals, "scale_max": str(rule.scale_max),
+                     "disagreement": str(rule.disagreement)}
+    snapshot.teams, snapshot.sheets, snapshot.missing = len(results), sum(len(team.sheets) for team in teams), len(missing)
+    if snapshot.advance_rule:
+        snapshot.advance_rule = {**snapshot.advance_rule, "tied": []}  # ties of the old ranking no longer hold
+    db.session.add(snapshot)
+    db.session.flush()
+    audit.record(actor=actor, action="results.compute", object_type="round", object_id=round_.id, now=now,
+                 after={"teams": snapshot.teams, "sheets": snapshot.sheets, "missing": snapshot.missing, "rule": snapshot.rule})
+    if snapshot.award_rule:
+        award_rule = snapshot.award_rule
+        _store_awards(round_, snapshot, [_tier_from(tier) for tier in award_rule["tiers"]], award_rule["ties"],
+                      award_rule.get("overrides", []), plan=_plan(round_, award_rule), actor=actor, now=now)
+    return snapshot
+
+
+def _require_snapshot(round_: Round) -> ResultSnapshot:
+    snapshot = snapshot_of(round_)
+    if snapshot is None:
+        raise StateConflictError(_("Compute the round's results first."), code="no_results")
+    return snapshot
+
+
+def team_results(round_: Round, *, per: str | None = None) -> list[TeamResult]:
+    """The stored snapshot as `scoring` results, in rank order; `per` regroups them by college or province."""
+    rows = db.session.execute(
+        select(Result.team_id, Result.group_key, Result.score, Result.rank, Result.tied, Result.spread, Result.raw_sum,
+               Result.flags, Team.college_id, Province.name)
+        .join(Team, Team.id == Result.team_id).join(College, College.id == Team.college_id)
+        .outerjoin(Province, Province.id == College.province_id)
+        .where(Result.round_id == round_.id).order_by(Result.rank, Result.team_id)
+    ).all()
+    regroup = {"college": lambda row: str(row.college_id), "province": lambda row: row.name or "", "none": lambda row: ""}
+    return [TeamResult(team_id=row.team_id, group=regroup[per](row) if per else row.group_key,
+                       score=None if row.score is None else Fraction(row.score), rank=row.rank, tied=row.tied, judges={},
+                       spread=row.spread, raw_sum=row.raw_sum, flags=tuple(row.flags or ()))
+            for row in rows]
+
+
+# Advance -----------------------------------------------------------------------------------------
+
+def _advancement_input(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check an advancement rule's shape: exactly one of top and share, a known grouping and tie policy."""
+    fields: dict[str, list[str]] = {}
+    top, share = data.get("top"), data.get("share")
+    if (top is None) == (share is None):
+        fields["top"] = [_("Give either a number of teams or a share, not both.")]
+    elif top is not None and top < 0:
+        fields["top"] = [_("Give a number of teams of 0 or more.")]
+    elif share is not None and not 0 < Decimal(str(share)) <= 1:
+        fields["share"] = [_("Give a share above 0 and at most 1 (0.3 means 30 percent).")]
+    per = data.get("per") or "none"
+    if per not in ADVANCE_GROUPS:
+        fields["per"] = [_("Choose none, college or province.")]
+    ties = data.get("ties") or "flag"
+    if ties not in TIE_POLICIES:
+        fields["ties"] = [_("Choose flag or include.")]
+    if fields:
+        raise InvalidDataError(_("The advancement rule is incomplete; check the marked fields."), fields=fields)
+    min_score = data.get("min_score")
+    return {"top": top, "share": None if share is None else Decimal(str(share)), "per": per,
+            "min_score": None if min_score is None else Decimal(str(min_score)), "ties": ties}
+
+
+def plan_advancement(round_: Round, data: Mapping[str, Any]) -> Advancement:
+    """Who would advance by this rule, and the tied groups at the cut, without saving anything."""
+    _require_snapshot(round_)
+    rule = _advancement_input(data)
+    return select_advancing(team_results(round_, per=rule["per"]), top=rule["top"], share=rule["share"],
+                            per_group=rule["per"] != "none", min_score=rule["min_score"], ties=rule["ties"])
+
+
+def advance_teams(round_: Round, to_round: Round, data: Mapping[str, Any], *, actor: User | None, now: datetime) -> Advancement:
+    """Send the teams that advance by the rule into `to_round`, which then holds exactly those teams.
+
+    The target must be another round of the same contest that has no score yet (409), still in draft
+    or open. Teams that were in it and no longer advance leave it with their (empty) assignments.
+    """
+    if to_round.id == round_.id or to_round.contest_id != round_.contest_id:
+        raise InvalidDataError(_("Choose another round of the same contest."), fields={"to_round_id": [_("Not a later round of this contest.")]})
+    if round_.status not in (CLOSED, PUBLISHED):
+        raise StateConflictError(_("Close the round and compute its results before advancing teams."), code="round_not_closed")
+    if to_round.status not in (DRAFT, OPEN):
+        raise StateConflictError(_("The round %(name)s is closed; it takes no more teams.", name=to_round.name), code="round_closed")
+    scored = db.session.scalar(select(func.count(ScoreSheet.id)).join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+                               .where(Assignment.round_id == to_round.id))
+    if scored:
+        raise StateConflictError(_("The round %(name)s already has scores; its teams can no longer change.", name=to_round.name),
+                                 code="round_has_scores")
+    outcome = plan_advancement(round_, data)
+    rule = _advancement_input(data)
+    advancing = set(outcome.advanced)
+    db.session.execute(update(Result).where(Result.round_id == round_.id).values(advanced=False))
+    if advancing:
+        db.session.execute(update(Result).where(Result.round_id == round_.id, Result.team_id.in_(advancing)).values(advanced=True))
+    present = set(db.session.scalars(select(Entry.team_id).where(Entry.round_id == to_round.id)))
+    leaving = present - advancing
+    if leaving:
+        db.session.execute(delete(Assignment).where(Assignment.round_id == to_round.id, Assignment.team_id.in_(leaving)))
+        db.session.execute(delete(Entry).where(Entry.round_id == to_round.id, Entry.team_id.in_(leaving)))
+    arriving = advancing - present
+    if arriving:
+        teams = db.session.scalars(select(Team).where(Team.id.in_(arriving))).all()
+        db.session.execute(insert(Entry), [{"round_id": to_round.id, "team_id": team.id, "group_key": group_key(to_round, team),
+                                            "created_at": now} for team in teams])
+    to_round.previous_round_id = round_.id
+    snapshot = _require_snapshot(round_)
+    snapshot.advance_rule = {**{key: (str(value) if isinstance(value, Decimal) else value) for key, value in rule.items()},
+                             "to_round_id": to_round.id, "tied": [list(tie.team_ids) for tie in outcome.ties]}
+    db.session.flush()
+    audit.record(actor=actor, action="results.advance", object_type="round", object_id=round_.id, now=now,
+                 after={"to_round_id": to_round.id, "advanced": len(advancing), "rule": snapshot.advance_rule})
+    return outcome
+
+
+# Awards ------------------------------------------------------------------------------------------
+
+def _tier_from(data: Mapping[str, Any]) -> Tier:
+    share = data.get("share")
+    return Tier(key=data["key"], count=data.get("count"), share=None if share is None else Decimal(str(share)))
+
+
+def _tier_problems(tiers: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for index, tier in enumerate(tiers):
+        key = (tier.get("key") or "").strip()
+        if not key or key in seen:
+            fields[f"tiers.{index}.key"] = [_("Give each tier its own key.")]
+        seen.add(key)
+        count, share = tier.get("count"), tier.get("share")
+        if (count is None) == (share is None):
+            fields[f"tiers.{index}.count"] = [_("Give a number of teams or a share, not both.")]
+        elif count is not None and count < 0:
+            fields[f"tiers.{index}.count"] = [_("Give a number of teams of 0 or more.")]
+        elif share is not None and not 0 <= Decimal(str(share)) <= 1:
+            fields[f"tiers.{index}.share"] = [_("Give a share from 0 to 1 (0.05 means 5 percent).")]
+    if not tiers:
+        fields["tiers"] = [_("Give at least one tier.")]
+    if not fields and "shares_over_100" in check_tiers([_tier_from(tier) for tier in tiers]):
+        fields["tiers"] = [_("The tiers' shares add up to more than 100%.")]
+    return fields
+
+
+def _overrides_input(round_: Round, overrides: Sequence[Mapping[str, Any]], tier_keys: set[str]) -> list[dict[str, Any]]:
+    fields: dict[str, list[str]] = {}
+    ranked = set(db.session.scalars(select(Result.team_id).where(Result.round_id == round_.id)))
+    clean = []
+    for index, override in enumerate(overrides):
+        team_id, tier = override.get("team_id"), override.get("tier") or None
+        reason = " ".join((override.get("reason") or "").split())
+        if team_id not in ranked:
+            fields[f"overrides.{index}.team_id"] = [_("This team has no result in the round.")]
+        if tier is not None and tier not in tier_keys:
+            fields[f"overrides.{index}.tier"] = [_("Choose one of the round's tiers, or none.")]
+        if not reason:
+            fields[f"overrides.{index}.reason"] = [_("Give the reason for this decision.")]
+        clean.append({"team_id": team_id, "tier": tier, "reason": reason})
+    if fields:
+        raise InvalidDataError(_("Some decisions are incomplete; check the marked fields."), fields=fields)
+    return clean
+
+
+def _plan(round_: Round, award_rule: Mapping[str, Any]) -> AwardOutcome:
+    overrides = {override["team_id"]: override["tier"] for override in award_rule.get("overrides", [])}
+    return assign_tiers(team_results(round_), [_tier_from(tier) for tier in award_rule["tiers"]], ties=award_rule["ties"],
+                        overrides=overrides)
+
+
+def award_rule_input(round_: Round, tiers: Sequence[Mapping[str, Any]], ties: str = "flag",
+                     overrides: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """Check a prize rule and return it as stored: tiers with their printed names, the tie policy, and
+    the manual decisions with their reasons.
+
+    Refused (422): a tier without a key, a count and a share together or neither, shares that add up to
+    more than 100%, an unknown tie policy, and manual decisions without a reason or for a team without
+    a result.
+    """
+    _require_snapshot(round_)
+    fields = _tier_problems(tiers)
+    if ties not in TIE_POLICIES:
+        fields["ties"] = [_("Choose flag or include.")]
+    if fields:
+        raise InvalidDataError(_("The prize tiers are incomplete; check the marked fields."), fields=fields)
+    clean = _overrides_input(round_, overrides, {tier["key"] for tier in tiers})
+    stored_tiers = [{"key": tier["key"].strip(), "name": tier.get("name") or TIER_NAMES.get(tier["key"], tier["key"]),
+                     "count": tier.get("count"), "share": None if tier.get("share") is None else str(tier["share"])}
+                    for tier in tiers]
+    return {"tiers": stored_tiers, "ties": ties, "overrides": clean}
+
+
+def plan_awards(round_: Round, award_rule: Mapping[str, Any]) -> AwardOutcome:
+    """The prize tiers a checked rule (`award_rule_input`) gives, with the tied groups at each boundary,
+    without saving anything."""
+    return _plan(round_, award_rule)
+
+
+def assign_awards(round_: Round, award_rule: Mapping[str, Any], *, actor: User | None, now: datetime) -> AwardOutcome:
+    """Give the round's prize tiers by a checked rule and store them, replacing earlier awards.
+
+    Only before publication (409 after: reopen first). Manual decisions are kept with their reasons,
+    and each one is in the audit trail.
+    """
+    if round_.status == PUBLISHED:
+        raise StateConflictError(_("The round is published; reopen it, with a reason, before changing awards."),
+                                 code="round_published")
+    snapshot = _require_snapshot(round_)
+    outcome = _plan(round_, award_rule)
+    snapshot.award_rule = {**award_rule, "tied": []}
+    _store_awards(round_, snapshot, [_tier_from(tier) for tier in award_rule["tiers"]], award_rule["ties"],
+                  award_rule["overrides"], plan=outcome, actor=actor, now=now)
+    for override in award_rule["overrides"]:
+        audit.record(actor=actor, action="award.manual", object_type="round", object_id=round_.id, now=now,
+                     after={"team_id": override["team_id"], "tier": override["tier"]}, reason=override["reason"])
+    return outcome
+
+
+def _store_awards(round_: Round, snapshot: ResultSnapshot, tiers: Sequence[Tier], ties: str, overrides: Sequence[Mapping[str, Any]],
+                  *, plan: AwardOutcome, actor: User | None, now: datetime) -> None:
+    reasons = {override["team_id"]: override["reason"] for override in overrides}
+    db.session.execute(delete(Award).where(Award.round_id == round_.id))
+    if plan.awards:
+        db.session.execute(insert(Award), [
+            {"round_id": round_.id, "team_id": team_id, "tier": tier, "manual": team_id in reasons,
+             "reason": reasons.get(team_id, ""), "created_at": now}
+            for team_id, tier in plan.awards.items()
+        ])
+    if snapshot.award_rule is not None:
+        snapshot.award_rule = {**snapshot.award_rule, "tied": [list(tie.team_ids) for tie in plan.ties]}
+    db.session.flush()
+    counts: dict[str, int] = defaultdict(int)
+    for tier in plan.awards.values():
+        counts[tier] += 1
+    audit.record(actor=actor, action="awards.assign", object_type="round", object_id=round_.id, now=now,
+                 after={"tiers": [tier.key for tier in tiers], "ties": ties, "given": dict(counts), "tied_groups": len(plan.ties)})
+
+
+def tied_at_cut(snapshot: ResultSnapshot | None) -> set[int]:
+    """Teams in a tied group at the advancement cut or at a tier boundary (flag `tie_at_cut`)."""
+    if snapshot is None:
+        return set()
+    groups = [*((snapshot.advance_rule or {}).get("tied", [])), *((snapshot.award_rule or {}).get("tied", []))]
+    return {team_id for group in groups for team_id in group}
+
+
+def flags_of(result: Result, tied: set[int]) -> list[str]:
+    return sorted({*result.flags, *([TIE_AT_CUT] if result.team_id in tied else [])})
+
+
+# Publish -----------------------------------------------------------------------------------------
+
+def publish_round(round_: Round, *, show_scores: bool, actor: User | None, now: datetime) -> Round:
+    """Publish the closed round's results (公示): they become public, and the sheets freeze.
+
+    Refused (409) before the results are computed, and when the sheets changed since they were
+    (the round was reopened and closed again): compute again first.
+    """
+    if round_.status != CLOSED:
+        raise StateConflictError(_("Only a closed round with computed results can be published."), code="round_not_closed")
+    snapshot = _require_snapshot(round_)
+    if round_.closed_at and snapshot.computed_at < round_.closed_at:
+        raise StateConflictError(_("The round was reopened since its results were computed; compute them again first."),
+                                 code="results_stale")
+    round_.status = PUBLISHED
+    snapshot.published_at, snapshot.show_scores = now, show_scores
+    db.session.flush()
+    audit.record(actor=actor, action="round.published", object_type="round", object_id=round_.id, now=now,
+                 before={"status": CLOSED}, after={"status": PUBLISHED, "show_scores": show_scores})
+    return round_
+
+
+def judge_stats(round_: Round) -> list[JudgeStats]:
+    """Each judge's count, mean, spread, severity and correlation, from the stored snapshot: the
+    judges' totals it kept and its consensus scores, so that the statistics match the results shown."""
+    _require_snapshot(round_)
+    teams, consensus = [], {}
+    for team_id, score, judge_totals in db.session.execute(
+        select(Result.team_id, Result.score, Result.judge_totals).where(Result.round_id == round_.id)
+    ):
+        consensus[team_id] = None if score is None else Fraction(score)
+        teams.append(TeamSheets(team_id=team_id, assigned=len(judge_totals), sheets=tuple(
+            Sheet(judge_id=judge_id, total=Decimal(total), items={}) for judge_id, total in judge_totals)))
+    return judge_statistics(teams, consensus)
+
+
+
+def award_ties(round_: Round) -> tuple:
+    """The tied groups the stored award rule left for the organizer to settle."""
+    snapshot = snapshot_of(round_)
+    if snapshot is None or not snapshot.award_rule:
+        return ()
+    return _plan(round_, snapshot.award_rule).ties

@@ -1,0 +1,118 @@
+"""Exports at national scale: the results workbook of a round of 10,000 teams, 50,000 sheets and six
+items, and the registrations workbook of 10,000 teams, each against openpyxl writing the same cells raw.
+
+    python -m bench export [--teams 10000] [--judges 300] [--k 5]
+
+1. The judging bench's setup and fill (every sheet submitted through `save_sheet`), the round closed,
+   its results computed and 8/12/20 prizes given, through the results services.
+2. The results workbook written in this process (`round_workbook` then `write_workbook`, queries
+   included), then the floor: the same cells, already in memory as plain lists, written by openpyxl's
+   write-only mode with nothing of Laurel's (`bench.transfer.raw_write`). Target: at most 1.3 × the floor.
+3. The same workbook from the command line (`flask results export`) in a child process, whose peak
+   memory is the figure for the 250 MB target.
+4. The registrations workbook of the same 10,000 teams against its own floor (the same 1.3 ×).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.judging.services import transition_round
+from app.models import Contest, Round, User, utcnow
+from app.registration.exports import registrations_workbook
+from app.registration.queries import TeamFilters
+from app.results import services
+from app.results.exports import round_workbook
+from app.spreadsheets import write_workbook
+from bench.common import ROOT, fresh_app, load_average, peak_memory_mb, report
+from bench.judging import FAST_HASH, Scorer, fill, setup
+from bench.populate import ORGANIZER_EMAIL
+from bench.transfer import raw_write
+
+TARGET_RATIO = 1.3
+TARGET_MEMORY_MB = 250.0
+TIERS = [{"key": "special", "count": 8}, {"key": "first", "count": 12}, {"key": "second", "count": 20}]
+
+
+def _against_floor(folder: Path, name: str, make_sheets) -> dict:
+    """Write the workbook from `make_sheets()` and time it, then the floor on the same cells."""
+    out = folder / f"{name}.xlsx"
+    started = time.perf_counter()
+    write_workbook(out, make_sheets())
+    export_s = time.perf_counter() - started
+    cells = [[list(row) for row in sheet.rows] for sheet in make_sheets()]
+    started = time.perf_counter()
+    raw_write(folder / f"{name}-raw.xlsx", cells)
+    raw_s = time.perf_counter() - started
+    return {"seconds": round(export_s, 2), "raw_openpyxl_s": round(raw_s, 2), "ratio_to_raw": round(export_s / raw_s, 2),
+            "rows": sum(len(rows) for rows in cells), "cells": sum(len(row) for rows in cells for row in rows),
+            "non_empty_cells": sum(1 for rows in cells for row in rows for value in row if value not in (None, "")),
+            "mb": round(out.stat().st_size / 1e6, 2), "met": export_s / raw_s <= TARGET_RATIO}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench export")
+    parser.add_argument("--teams", type=int, default=10_000)
+    parser.add_argument("--judges", type=int, default=300)
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    folder = Path(tempfile.mkdtemp(prefix="laurel-bench-export-"))
+    url = f"sqlite:///{folder / 'export.db'}"
+    figures: dict = {"database": "sqlite", "teams": args.teams, "judges": args.judges, "k": args.k, "criteria": 6,
+                     "load_average_at_start": load_average()}
+    app = fresh_app(url, PASSWORD_HASH_METHOD=FAST_HASH)
+    try:
+        setup_figures, plan = setup(app, argparse.Namespace(teams=args.teams, judges=args.judges, k=args.k, clients=0,
+                                                            dashboard_load=0, seed=args.seed))
+        figures["setup_s"] = setup_figures["total_s"]
+        figures["fill_sheets"] = fill(app, plan, Scorer(args.seed), 900.0, skip_http_judges=False)["sheets_saved"]
+        with app.app_context():
+            round_ = db.session.get(Round, plan["round_id"])
+            transition_round(round_, "closed", actor=None, now=utcnow())
+            services.compute_round_results(round_, confirm=True, actor=None, now=utcnow())
+            services.assign_awards(round_, services.award_rule_input(round_, TIERS), actor=None, now=utcnow())
+            db.session.commit()
+            if db.engine.dialect.name == "sqlite":  # fold the write-ahead log in before the child process opens the file
+                with db.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            round_ = db.session.get(Round, plan["round_id"])
+            figures["results_workbook"] = _against_floor(folder, "results", lambda: round_workbook(
+                round_, generated_by="bench", now=utcnow()))
+            contest = db.session.get(Contest, plan["contest_id"])
+            organizer = db.session.scalar(select(User).where(User.email == ORGANIZER_EMAIL))
+            figures["registrations_workbook"] = _against_floor(folder, "registrations", lambda: registrations_workbook(
+                contest, TeamFilters(), viewer=organizer))
+            db.session.remove()
+            db.engine.dispose()
+        instance = folder / "cli-instance"
+        environment = dict(os.environ, LAUREL_DATABASE_URL=url, LAUREL_INSTANCE_PATH=str(instance))
+        begun = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "results", "export", str(plan["round_id"]),
+                               str(folder / "cli.xlsx")], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600)
+        child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        figures["cli_export"] = {"exit": done.returncode, "wall_s": round(time.perf_counter() - begun, 2),
+                                 "said": done.stdout.strip()[-200:] or done.stderr.strip()[-300:],
+                                 "peak_memory_mb": round(child_peak, 1), "target_mb": TARGET_MEMORY_MB,
+                                 "met": done.returncode == 0 and child_peak < TARGET_MEMORY_MB}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(app.instance_path, ignore_errors=True)
+    figures["targets"] = {"ratio_at_most": TARGET_RATIO, "results_met": figures["results_workbook"]["met"],
+                          "registrations_met": figures["registrations_workbook"]["met"], "memory_met": figures["cli_export"]["met"]}
+    figures["total_s"] = round(time.perf_counter() - started, 1)
+    figures["peak_memory_mb_this_process"] = peak_memory_mb()
+    report("export", figures)
+    return 0

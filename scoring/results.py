@@ -1,0 +1,258 @@
+"""A round's results: every team's exact score, its rank with ties, its judges' totals and its flags.
+
+The rules, in order:
+
+1. Score: the round's aggregation method (`scoring.aggregate.METHODS`) over the team's submitted sheets,
+   an exact `Fraction`. A team without a submitted sheet has no score (None).
+2. Order: score, higher first; teams without a score come last, all tied. Then each of the rule's
+   tie-breaks, higher first: ``raw_sum`` (the sum of the team's totals) and ``criterion:<key>`` (the mean
+   of that item over the team's sheets that carry it; a team with no value for it counts lowest). Teams
+   still equal share the rank (competition ranking, 1, 1, 3) and are ``tied``: the panel decides, never
+   this code. Nothing is rounded before ranking.
+3. Flags: ``missing_sheets`` when fewer sheets were submitted than judges were assigned; ``few_judges``
+   when fewer than the rule's ``judges_per_team`` were submitted, or when ``trimmed_mean`` fell back to the
+   plain mean (fewer than ``min_judges`` sheets, or too few to trim); ``disagreement`` when the population standard deviation of the
+   team's totals exceeds ``disagreement × scale_max`` (decided exactly, on the variance).
+   ``tie_at_cut`` is set later, by the caller, for teams in a tie that `scoring.advance` or
+   `scoring.awards` could not split (see `mark_flag`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from scoring import aggregate, stats
+from scoring.rank import competition_ranks, fraction_keys
+
+DISAGREEMENT, FEW_JUDGES, MISSING_SHEETS, TIE_AT_CUT = "disagreement", "few_judges", "missing_sheets", "tie_at_cut"
+
+RAW_SUM = "raw_sum"
+CRITERION_PREFIX = "criterion:"
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One submitted sheet: the judge, their weighted total (`scoring.sheets.sheet_total`) and the values
+    by criterion key (for ``criterion:<key>`` tie-breaks)."""
+
+    judge_id: int
+    total: Decimal
+    items: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSheets:
+    """A team's submitted sheets in a round, how many judges were assigned to it, and its group (college id
+    or province; "" for none), which `scoring.advance` uses and the results carry through."""
+
+    team_id: int
+    assigned: int
+    sheets: tuple[Sheet, ...]
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a round turns sheets into results (see the module's docstring; `check_rule` says what is refused).
+
+    `method` is a key of `scoring.aggregate.METHODS`; `trim` and `min_judges` apply to ``trimmed_mean``
+    (drop `trim` highest and lowest, only with at least `min_judges` sheets); `judges_per_team` is the number
+    of sheets below which a team is flagged ``few_judges`` (0: none); ``disagreement`` is flagged when the
+    spread of a team's totals exceeds `disagreement` × `scale_max`; `tie_breaks` are applied in order after
+    the exact score, each ``"raw_sum"`` or ``"criterion:<key>"``."""
+
+    method: str = "mean"
+    trim: int = 1
+    min_judges: int = 5
+    judges_per_team: int = 0
+    scale_max: Decimal = Decimal(100)
+    disagreement: Decimal = Decimal("0.15")
+    tie_breaks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TeamResult:
+    """A team's result. `score` is exact (None without a sheet); `judges` maps judge_id to that judge's
+    total; `spread` is the population standard deviation of the totals (40 significant digits, 0 with fewer
+    than two sheets); `raw_sum` their sum; `flags` a sorted tuple of flag names."""
+
+    team_id: int
+    group: str
+    score: Fraction | None
+    rank: int
+    tied: bool
+    judges: dict[int, Decimal]
+    spread: Decimal
+    raw_sum: Decimal
+    flags: tuple[str, ...]
+
+
+def check_rule(rule: Rule) -> None:
+    """Raise ValueError when `rule` cannot be applied: an unknown method or tie-break, a negative trim,
+    min_judges or judges_per_team, a scale_max that is not positive, or a negative disagreement share.
+
+    >>> check_rule(Rule(tie_breaks=("raw_sum", "criterion:innovation")))
+    >>> check_rule(Rule(tie_breaks=("coin_toss",)))
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown tie-break 'coin_toss'; use 'raw_sum' or 'criterion:<key>'
+    """
+    aggregate.method(rule.method)
+    for tie_break in rule.tie_breaks:
+        if tie_break != RAW_SUM and not (tie_break.startswith(CRITERION_PREFIX) and len(tie_break) > len(CRITERION_PREFIX)):
+            raise ValueError(f"unknown tie-break {tie_break!r}; use 'raw_sum' or 'criterion:<key>'")
+    for name in ("trim", "min_judges", "judges_per_team"):
+        if getattr(rule, name) < 0:
+            raise ValueError(f"{name} must not be negative, not {getattr(rule, name)}")
+    if rule.scale_max <= 0:
+        raise ValueError(f"scale_max must be positive, not {rule.scale_max}")
+    if rule.disagreement < 0:
+        raise ValueError(f"disagreement must not be negative, not {rule.disagreement}")
+
+
+def compute_results(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]:
+    """Every team's result under `rule`, sorted by rank, then team_id (see the module's docstring).
+
+    Raises ValueError for an unusable rule (`check_rule`), a team listed twice, a judge with two sheets for
+    one team, or a negative `assigned`.
+
+    >>> totals = {1: [81, 85, 88, 90, 97], 2: [88, 88], 3: []}
+    >>> teams = [TeamSheets(t, 5, tuple(Sheet(j, Decimal(v)) for j, v in enumerate(vs))) for t, vs in totals.items()]
+    >>> [(r.team_id, r.score, r.rank, r.flags) for r in compute_results(teams, Rule(method="trimmed_mean"))]
+    [(2, Fraction(88, 1), 1, ('few_judges', 'missing_sheets')), (1, Fraction(263, 3), 2, ()), (3, None, 3, ('missing_sheets',))]
+    """
+    check_rule(rule)
+    _check_teams(teams)
+    scores = aggregate.method(rule.method)(teams, rule)
+
+    # Each team's raw sum and spread, and whether the spread exceeds the limit: spread > limit exactly when
+    # spread² > limit², compared as integer cross-products. Many teams share a variance: one root each.
+    limit = Fraction(rule.disagreement) * Fraction(rule.scale_max)
+    limit_numerator, limit_denominator = (limit * limit).numerator, (limit * limit).denominator
+    raw_sums, spreads, disagreeing = [], [], []
+    roots: dict[tuple[int, int], Decimal] = {}
+    for team in teams:
+        raw_sum, squared = stats.total_and_variance([sheet.total for sheet in team.sheets])
+        raw_sums.append(raw_sum)
+        disagreeing.append(squared.numerator * limit_denominator > limit_numerator * squared.denominator)
+        root_key = (squared.numerator, squared.denominator)
+        spread = roots.get(root_key)
+        if spread is None:
+            spread = roots[root_key] = stats.sqrt(squared)
+        spreads.append(spread)
+
+    ranks = competition_ranks(_rank_keys(teams, scores, raw_sums, rule.tie_breaks))
+
+    results = []
+    for position, team in enumerate(teams):
+        team_score = scores.get(team.team_id)
+        count = len(team.sheets)
+        flags = []
+        if disagreeing[position]:
+            flags.append(DISAGREEMENT)
+        if count < rule.judges_per_team or (team_score is not None and team_score.fell_back):
+            flags.append(FEW_JUDGES)
+        if count < team.assigned:
+            flags.append(MISSING_SHEETS)
+        rank, tied = ranks[position]
+        results.append(TeamResult(
+            team_id=team.team_id,
+            group=team.group,
+            score=None if team_score is None else team_score.score,
+            rank=rank,
+            tied=tied,
+            judges={sheet.judge_id: sheet.total for sheet in sorted(team.sheets, key=_judge_id)},
+            spread=spreads[position],
+            raw_sum=raw_sums[position],
+            flags=tuple(flags),  # appended in alphabetical order
+        ))
+    results.sort(key=lambda result: (result.rank, result.team_id))
+    return results
+
+
+def mark_flag(results: Sequence[TeamResult], team_ids: Sequence[int], flag: str = TIE_AT_CUT) -> list[TeamResult]:
+    """The results again, with `flag` added (flags kept sorted, no repeats) to the teams in `team_ids`;
+    for the caller to mark ``tie_at_cut`` from `scoring.advance` or `scoring.awards` ties.
+
+    >>> result = TeamResult(7, "", Fraction(90), 1, True, {}, Decimal(0), Decimal(90), ("missing_sheets",))
+    >>> mark_flag([result], [7])[0].flags
+    ('missing_sheets', 'tie_at_cut')
+    """
+    marked = set(team_ids)
+    return [
+        dataclasses.replace(result, flags=tuple(sorted({*result.flags, flag}))) if result.team_id in marked else result
+        for result in results
+    ]
+
+
+def _judge_id(sheet: Sheet) -> int:
+    return sheet.judge_id
+
+
+def _rank_keys(teams: Sequence[TeamSheets], scores: Mapping[int, aggregate.TeamScore], raw_sums: Sequence[Decimal],
+               tie_breaks: Sequence[str]) -> list:
+    """Exact sort keys, larger is better, one per team in input order: the score, then (only among equal
+    scores, where they matter) each tie-break; teams without a score get one key below all others."""
+    ranked = [position for position, team in enumerate(teams) if team.team_id in scores]
+    exact = [scores[teams[position].team_id].score for position in ranked]
+    score_keys = fraction_keys(exact)
+    keys: list = [None] * len(teams)
+    if tie_breaks:
+        # A fraction equals another exactly when their lowest terms are equal (which hash fast).
+        terms = [(score.numerator, score.denominator) for score in exact]
+        counts = Counter(terms)
+        contested = [position for position, term in zip(ranked, terms, strict=True) if counts[term] > 1]
+        columns = [
+            [raw_sums[position] for position in contested] if tie_break == RAW_SUM
+            else _criterion_keys([teams[position] for position in contested], tie_break)
+            for tie_break in tie_breaks
+        ]
+        for position, key in zip(ranked, score_keys, strict=True):
+            keys[position] = (key,)
+        for index, position in enumerate(contested):
+            keys[position] += tuple(column[index] for column in columns)
+    else:
+        for position, key in zip(ranked, score_keys, strict=True):
+            keys[position] = key
+    if len(ranked) < len(teams):
+        lowest = _below(min(keys[position] for position in ranked)) if ranked else 0
+        keys = [lowest if key is None else key for key in keys]
+    return keys
+
+
+def _below(key):
+    """A key lower than `key`, and so than every key of its shape that is not lower than `key`."""
+    return key - 1 if isinstance(key, int) else (_below(key[0]),)
+
+
+def _criterion_keys(teams: Sequence[TeamSheets], tie_break: str) -> list:
+    """Exact sort keys of a ``criterion:<key>`` tie-break for `teams` (larger is better)."""
+    key = tie_break[len(CRITERION_PREFIX):]
+    means: list[Fraction | None] = []
+    for team in teams:
+        values = [value for value in (sheet.items.get(key) for sheet in team.sheets) if value is not None]
+        means.append(stats.mean(values) if values else None)
+    present = iter(fraction_keys([value for value in means if value is not None]))
+    keyed = [None if value is None else next(present) for value in means]
+    # A team with no value for the item counts lowest: below every key that is there.
+    known = [key for key in keyed if key is not None]
+    lowest = _below(min(known)) if known else 0
+    return [lowest if key is None else key for key in keyed]
+
+
+def _check_teams(teams: Sequence[TeamSheets]) -> None:
+    seen: set[int] = set()
+    for team in teams:
+        if team.team_id in seen:
+            raise ValueError(f"team {team.team_id} appears twice")
+        seen.add(team.team_id)
+        if team.assigned < 0:
+            raise ValueError(f"team {team.team_id} has a negative number of assigned judges")
+        judge_ids = [sheet.judge_id for sheet in team.sheets]
+        if len(set(judge_ids)) != len(judge_ids):
+            raise ValueError(f"team {team.team_id} has two sheets from one judge")

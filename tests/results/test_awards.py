@@ -1,0 +1,78 @@
+"""assignAwards and listAwards: tiers by count or share, ties at a boundary, manual decisions."""
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditEvent
+
+
+@pytest.fixture
+def final(client, scored_round, make_user, token_for):
+    """Six teams scoring 95, 90, 90, 85, 80, 70 (teams 0-5)."""
+    built = scored_round([[95], [90], [90], [85], [80], [70]])
+    organizer = token_for(make_user("organizer"))
+    client.post(f"/api/v1/rounds/{built['round'].id}/results", json={}, headers=organizer)
+    return {**built, "organizer": organizer, "url": f"/api/v1/rounds/{built['round'].id}/awards"}
+
+
+def give(client, final, tiers, **body):
+    return client.post(final["url"], json={"tiers": tiers, **body}, headers=final["organizer"])
+
+
+def tiers_of(final, awards):
+    index = {team.id: i for i, team in enumerate(final["teams"])}
+    return {index[award["team_id"]]: award["tier"] for award in awards}
+
+
+def test_counts_fill_tiers_from_the_top_and_an_empty_special_tier_is_allowed(client, final):
+    response = give(client, final, [{"key": "special", "count": 0}, {"key": "first", "count": 1}, {"key": "second", "count": 3}])
+    assert response.status_code == 200, response.json
+    assert tiers_of(final, response.json["awards"]) == {0: "first", 1: "second", 2: "second", 3: "second"}
+    assert response.json["awards"][0]["tier_name"] == "一等奖"
+
+
+def test_a_tie_across_a_boundary_is_flagged_and_its_places_left_open(client, final):
+    response = give(client, final, [{"key": "first", "count": 2}, {"key": "second", "count": 2}])
+    assert tiers_of(final, response.json["awards"]) == {0: "first", 1: "second", 2: "second"}
+    assert response.json["ties"] == [{"tier": "first", "places_left": 1,
+                                      "team_ids": [final["teams"][1].id, final["teams"][2].id]}]
+    listed = client.get(final["url"], headers=final["organizer"]).json
+    assert listed["ties"] == response.json["ties"]
+
+
+def test_include_gives_the_whole_tied_group_the_tier_and_the_next_shrinks(client, final):
+    response = give(client, final, [{"key": "first", "count": 2}, {"key": "second", "count": 2}], ties="include")
+    assert tiers_of(final, response.json["awards"]) == {0: "first", 1: "first", 2: "first", 3: "second"}
+
+
+def test_the_organizer_settles_a_tie_by_choosing_with_a_reason(client, final):
+    team = final["teams"][1]
+    response = give(client, final, [{"key": "first", "count": 2}, {"key": "second", "count": 2}],
+                    overrides=[{"team_id": team.id, "tier": "first", "reason": "评审组复议 panel decided on the defence"}])
+    assert tiers_of(final, response.json["awards"])[1] == "first"
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "award.manual")).one()
+    assert event.reason == "评审组复议 panel decided on the defence" and event.after == {"team_id": team.id, "tier": "first"}
+
+
+def test_a_manual_decision_needs_a_reason(client, final):
+    response = give(client, final, [{"key": "first", "count": 1}], overrides=[{"team_id": final["teams"][3].id, "tier": "first", "reason": " "}])
+    assert response.status_code == 422 and "overrides.0.reason" in response.json["error"]["fields"]
+
+
+def test_shares_round_down_and_may_not_pass_100_percent(client, final):
+    response = give(client, final, [{"key": "first", "share": 0.2}, {"key": "second", "share": 0.34}])
+    assert tiers_of(final, response.json["awards"]) == {0: "first", 1: "second", 2: "second"}  # 1.2 → 1; 2.04 → 2
+    over = give(client, final, [{"key": "first", "share": 0.6}, {"key": "second", "share": 0.5}])
+    assert over.status_code == 422 and "100%" in over.json["error"]["fields"]["tiers"][0]
+
+
+def test_a_tier_takes_a_count_or_a_share(client, final):
+    response = give(client, final, [{"key": "first", "count": 1, "share": 0.1}])
+    assert response.status_code == 422 and "tiers.0.count" in response.json["error"]["fields"]
+
+
+def test_recomputing_gives_the_awards_again_by_the_same_rule(client, final):
+    give(client, final, [{"key": "first", "count": 1}])
+    client.post(final["url"].replace("/awards", "/results"), json={}, headers=final["organizer"])
+    assert tiers_of(final, client.get(final["url"], headers=final["organizer"]).json["awards"]) == {0: "first"}
