@@ -154,6 +154,7 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
         .outerjoin(Province, Province.id == College.province_id)
         .outerjoin(Award, (Award.round_id == Result.round_id) & (Award.team_id == Result.team_id))
         .where(Result.round_id == round_.id).order_by(Result.rank, Team.number)
+        .execution_options(yield_per=2000)
     )
     decimals = round_.decimals
 
@@ -213,11 +214,13 @@ def scores_sheet(round_: Round, data_hash: DataHash, *, title: str = SCORES_TITL
 
 
 def judges_sheet(round_: Round, data_hash: DataHash, *, with_names: bool = False, title: str = JUDGES_TITLE) -> Sheet:
-    """Each judge's statistics, by code (names only when the organizer asks for them)."""
-    stats = services.judge_stats(round_)
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_([s.judge_id for s in stats]))).all()) if with_names else {}
+    """Each judge's statistics, by code (names only when the organizer asks for them). Computed when the
+    sheet is written, after the larger sheets have let go of their rows."""
 
     def lines() -> Iterator[list]:
+        stats = services.judge_stats(round_)
+        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_([s.judge_id for s in stats]))).all()) \
+            if with_names else {}
         for stat in stats:
             yield [judge_code(stat.judge_id), *([names.get(stat.judge_id, "")] if with_names else []), stat.count, stat.mean, stat.spread,
                    stat.severity, stat.correlation]
