@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: run test setup translations bench clean
+.PHONY: run test setup national translations bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ translations: $(VENV)/.installed
 setup: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --only-if-empty
+
+# The whole national season in a fresh database (LAUREL_DATABASE_URL, or instance/laurel.db before any `make run`).
+national: $(VENV)/.installed translations
+	$(FLASK) db upgrade
+	$(FLASK) demo --scale national
 
 run: setup
 	LAUREL_DEMO_MODE=1 $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app

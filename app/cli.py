@@ -85,19 +85,65 @@ def import_colleges_command(file: Path | None):
 
 @click.command("demo")
 @click.option("--only-if-empty", is_flag=True, help="do nothing when the database already has a contest")
-def demo_command(only_if_empty: bool):
-    """Load the demo: the colleges, a contest open for registration, and an account per role."""
+@click.option("--scale", type=click.Choice(["small", "national"]), default="small", show_default=True,
+              help="national: the whole national season (689 colleges, 9,872 teams, 300 judges, three rounds)")
+@click.option("--seed", type=int, default=1, show_default=True, help="the national season's random seed")
+def demo_command(only_if_empty: bool, scale: str, seed: int):
+    """Load the demo: the colleges, a contest open for registration, and an account per role; with
+    --scale national, also the whole national season through the real services."""
     from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty, load_demo
 
     if only_if_empty and not database_is_empty():
         click.echo("The database already has contests; the demo was not loaded.")
         return
-    contest = load_demo(now=utcnow())
-    db.session.commit()
-    click.echo(f"Demo contest {contest.id}: {contest.name}")
+    if scale == "national":
+        if not database_is_empty():
+            raise click.ClickException("The national season needs a fresh database (this one has contests).")
+        season = _national_season(seed)
+    else:
+        contest = load_demo(now=utcnow())
+        db.session.commit()
+        click.echo(f"Demo contest {contest.id}: {contest.name}")
     click.echo(f"Sign in at http://127.0.0.1:5000/login with the password {DEMO_PASSWORD!r} and:")
     for role, email, _name in DEMO_ACCOUNTS:
         click.echo(f"  {role:<12} {email}")
+    if scale == "national":
+        first, _second, final = season.round_ids
+        click.echo("Then look at (as the organizer):")
+        click.echo(f"  /contests/{season.contest_id}/rounds                     the three rounds")
+        click.echo(f"  /rounds/{final}/results                            the national final's results")
+        click.echo(f"  /rounds/{final}/awards                             the prize list (8 special, 12 first, 20 second)")
+        click.echo(f"  /rounds/{first}/results/judges                     the judges' statistics of the school round")
+        click.echo(f"  /rounds/{final}/results.xlsx                       the results workbook")
+        click.echo(f"  /results/rounds/{final}                            the public results page (no sign-in)")
+
+
+def _national_season(seed: int):
+    from app.demo.national import build_national_season
+
+    started = time.perf_counter()
+    shown: dict[str, int] = {}
+
+    def progress(label: str, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        click.echo(f"\r  {label:<24} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", nl=done >= total)
+        shown[label] = done
+
+    click.echo("Building the national season (689 colleges, 9,872 teams, 300 judges, three rounds):")
+    season = _run_or_fail(lambda: build_national_season(seed=seed, progress=progress))
+    counts = season.counts
+    click.echo(f"Done in {time.perf_counter() - started:.0f} s: {counts['teams']} teams from {counts['colleges']} colleges in "
+               f"{counts['provinces']} provinces, {counts['judges']} judges; sheets {counts['sheets_1']} / {counts['sheets_2']} / "
+               f"{counts['sheets_3']}; {counts['advanced_1']} and {counts['advanced_2']} teams advanced; {counts['awards']} prizes.")
+    return season
+
+
+def _run_or_fail(work):
+    try:
+        return work()
+    except ContestError as error:
+        _fail(error)
 
 
 @click.command("backup")

@@ -8,6 +8,7 @@ BENCHMARKS = {
     "colleges": "bench.colleges",
     "export": "bench.export",
     "judging": "bench.judging",
+    "national": "bench.national",
     "populate": "bench.populate",
     "registration": "bench.registration",
     "scoring": "bench.scoring",

@@ -92,8 +92,10 @@ def wait_until(check, *, timeout: float, interval: float = 0.1) -> bool:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 2, extra_env: dict | None = None, startup_timeout: float = 60.0):
-    """Serve wsgi:app with gunicorn on a free local port; yields (base URL, log file). Always stops it."""
+def gunicorn(database_url: str, *, workers: int = 2, extra_env: dict | None = None, startup_timeout: float = 60.0,
+             app_spec: str = "wsgi:app", chdir: Path | None = None):
+    """Serve `app_spec` (Laurel's wsgi:app by default) with gunicorn on a free local port; yields (base URL,
+    log file). Always stops it."""
     import secrets
     import shutil
     import subprocess
@@ -108,8 +110,8 @@ def gunicorn(database_url: str, *, workers: int = 2, extra_env: dict | None = No
     log_path = instance / "gunicorn.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", app_spec],
+        cwd=chdir or ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

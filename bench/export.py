@@ -38,7 +38,7 @@ from app.results import services
 from app.results.exports import round_workbook
 from app.spreadsheets import write_workbook
 from bench.common import ROOT, fresh_app, load_average, peak_memory_mb, report
-from bench.judging import FAST_HASH, Scorer, fill, setup
+from bench.judging import FAST_HASH, KEYS, Scorer, fill, setup
 from bench.populate import ORGANIZER_EMAIL
 from bench.transfer import raw_write
 
@@ -87,7 +87,7 @@ def main(argv: list[str]) -> int:
         setup_figures, plan = setup(app, argparse.Namespace(teams=args.teams, judges=args.judges, k=args.k, clients=0,
                                                             dashboard_load=0, seed=args.seed))
         figures["setup_s"] = setup_figures["total_s"]
-        figures["fill_sheets"] = fill(app, plan, Scorer(args.seed), 900.0, skip_http_judges=False)["sheets_saved"]
+        figures["fill_sheets"] = fill(app, plan, Scorer(args.seed, KEYS), 900.0, skip_http_judges=False)["sheets_saved"]
         with app.app_context():
             round_ = db.session.get(Round, plan["round_id"])
             transition_round(round_, "closed", actor=None, now=utcnow())

@@ -39,6 +39,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.auth.services import create_user
+from app.demo.people import Scorer
 from app.extensions import db
 from app.judging.assignments import assign_judge, auto_assign
 from app.judging.services import add_entries, add_judges, create_round, transition_round
@@ -81,28 +82,6 @@ ASSIGNMENT_MARKER = b"data-assignment"
 
 
 # Scores ------------------------------------------------------------------------------------------
-
-class Scorer:
-    """Realistic scores: each team has a true quality (and a strength per item), each judge a
-    severity; a judge's value is their sum plus noise, rounded to 0.5 within 0..20."""
-
-    def __init__(self, seed: int):
-        self.random = random.Random(seed)
-        self.quality: dict[int, float] = {}
-        self.item_strength: dict[tuple[int, str], float] = {}
-        self.severity: dict[int, float] = {}
-
-    def scores(self, team_id: int, judge_id: int) -> dict[str, float]:
-        pick = self.random
-        quality = self.quality.setdefault(team_id, pick.gauss(13.5, 2.5))
-        severity = self.severity.setdefault(judge_id, pick.gauss(0.0, 1.2))
-        values = {}
-        for key in KEYS:
-            strength = self.item_strength.setdefault((team_id, key), pick.gauss(0.0, 1.0))
-            raw = quality + strength + severity + pick.gauss(0.0, 1.3)
-            values[key] = min(20.0, max(0.0, round(raw * 2) / 2))
-        return values
-
 
 # 1. Setup ----------------------------------------------------------------------------------------
 
@@ -308,7 +287,7 @@ def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_
     """One judge: for each assignment, draft (two items), draft (all six), submit; versions chained.
     With `think` > 0 the judge pauses between saves, uniformly 0.5–1.5 × `think` seconds, as a person reading and typing."""
     client = HttpClient(base, headers={"Authorization": f"Bearer {token}"})
-    scorer = Scorer(scorer_seed)
+    scorer = Scorer(scorer_seed, KEYS)
     pause = random.Random(scorer_seed)
     draft: list[float] = []
     submit: list[float] = []
@@ -494,7 +473,7 @@ def main(argv: list[str]) -> int:
     try:
         try:
             figures["setup"], plan = setup(app, args)
-            scorer = Scorer(args.seed)
+            scorer = Scorer(args.seed, KEYS)
             figures["fill"] = fill(app, plan, scorer, args.fill_budget)
             with app.app_context():
                 emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(plan["judge_ids"]))).all())

@@ -30,7 +30,7 @@ from app.judging.services import transition_round
 from app.models import Result, Round, ScoreSheet, utcnow
 from app.results import services
 from bench.common import HttpClient, fresh_app, gunicorn, load_average, peak_memory_mb, report, summary_ms
-from bench.judging import FAST_HASH, Scorer, fill, form_login, setup
+from bench.judging import FAST_HASH, KEYS, Scorer, fill, form_login, setup
 from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD
 from scoring.results import compute_results
 
@@ -148,7 +148,7 @@ def main(argv: list[str]) -> int:
         setup_args = argparse.Namespace(teams=args.teams, judges=args.judges, k=args.k, clients=0, dashboard_load=0, seed=args.seed)
         setup_figures, plan = setup(app, setup_args)
         figures["setup_s"] = setup_figures["total_s"]
-        figures["fill"] = {key: value for key, value in fill(app, plan, Scorer(args.seed), 900.0, skip_http_judges=False).items()
+        figures["fill"] = {key: value for key, value in fill(app, plan, Scorer(args.seed, KEYS), 900.0, skip_http_judges=False).items()
                            if key in ("sheets_saved", "seconds", "sheets_per_s", "partial")}
         with app.app_context():
             round_ = db.session.get(Round, plan["round_id"])

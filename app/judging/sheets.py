@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
+from sqlalchemy.orm.util import identity_key
 
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
@@ -31,6 +32,10 @@ from scoring.sheets import (
 )
 
 COMMENT_MAX = 2000
+SHEETS, SCORES = ScoreSheet.__table__, Score.__table__
+#: Compiled once: the statements of a save, with their values passed at execution.
+INSERT_SHEET = SHEETS.insert().returning(SHEETS.c.id)
+INSERT_SCORE = SCORES.insert()
 
 
 def items_of(round_: Round) -> list[Item]:
@@ -78,12 +83,24 @@ def save_sheet(
     before the last save (409 stale, when `version` is given), and any value that is not a number,
     outside 0..max or off the step (422 at scores.<key>). Nothing is saved when anything is refused.
     """
+    # Its reads need nothing pending in the session: audit events of earlier saves in the same
+    # transaction (a batch) are flushed together at the commit, not one by one here.
+    with db.session.no_autoflush:
+        return _save_sheet(assignment, scores, comment=comment, submit=submit, version=version, actor=actor, now=now)
+
+
+def _save_sheet(
+    assignment: Assignment, scores: Mapping[str, Any], *, comment: str | None, submit: bool, version: int | None,
+    actor: User, now: datetime,
+) -> dict[str, Any]:
     round_ = assignment.round
     if round_.status != OPEN:
         raise StateConflictError(_("The round is %(status)s; scores can be entered only while it is open.",
                                    status=status_label(round_.status)),
                                  code="round_not_open")
-    sheet = sheet_of(assignment)
+    # Plain rows, not ORM objects: a save is the hottest write of a contest.
+    sheet = db.session.execute(select(SHEETS.c.id, SHEETS.c.status, SHEETS.c.version)
+                               .where(SHEETS.c.assignment_id == assignment.id)).first()
     if sheet is not None and sheet.status == SHEET_SUBMITTED:
         raise StateConflictError(_("This sheet is submitted and can no longer change; ask the organizer to unlock it."),
                                  code="sheet_submitted")
@@ -116,32 +133,34 @@ def save_sheet(
     if fields:
         raise InvalidDataError(_("Some scores cannot be saved; check the marked items."), fields=fields)
 
-    before = {"status": sheet.status, "scores": {k: str(v) for k, v in sheet.values().items()}} if sheet else None
-    if sheet is None:
-        sheet = ScoreSheet(assignment_id=assignment.id, version=0)
-        db.session.add(sheet)
-        db.session.flush()
-    else:
-        db.session.execute(delete(Score).where(Score.sheet_id == sheet.id))
-    if values:
-        db.session.execute(insert(Score), [
-            {"sheet_id": sheet.id, "criterion_id": criteria[key].id, "criterion_key": key, "value": value}
-            for key, value in values.items()
-        ])
     saved = _view(status=SHEET_SUBMITTED if submit else SHEET_DRAFT, scores=values, comment=comment,
                   total=sheet_total(items, values), version=current_version + 1, submitted_at=now if submit else None)
-    # The version moves with a guarded update, so two saves racing from two tabs cannot both win.
-    updated = db.session.execute(
-        ScoreSheet.__table__.update()
-        .where(ScoreSheet.id == sheet.id, ScoreSheet.version == current_version)
-        .values(version=saved["version"], status=saved["status"], comment=comment, total=saved["total"], updated_at=now,
-                submitted_at=saved["submitted_at"])
-    ).rowcount
-    if updated != 1:
-        raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
-                                 code="stale_sheet")
-    sheet_id = sheet.id
-    db.session.expire(sheet)  # the guarded update wrote around the ORM; read it back when next needed
+    columns = {"status": saved["status"], "comment": comment, "total": saved["total"], "version": saved["version"],
+               "updated_at": now, "submitted_at": saved["submitted_at"]}
+    if sheet is None:
+        # A first save inserts the sheet as saved; two first saves racing meet the unique assignment_id.
+        before = None
+        sheet_id = db.session.execute(INSERT_SHEET, {"assignment_id": assignment.id, **columns}).scalar_one()
+    else:
+        old = db.session.execute(select(SCORES.c.criterion_key, SCORES.c.value).where(SCORES.c.sheet_id == sheet.id)).all()
+        before = {"status": sheet.status, "scores": {key: str(value) for key, value in old}}
+        sheet_id = sheet.id
+        db.session.execute(delete(SCORES).where(SCORES.c.sheet_id == sheet_id))
+        # The version moves with a guarded update, so two saves racing from two tabs cannot both win.
+        updated = db.session.execute(
+            SHEETS.update().where(SHEETS.c.id == sheet_id, SHEETS.c.version == current_version).values(**columns)
+        ).rowcount
+        if updated != 1:
+            raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
+                                     code="stale_sheet")
+        loaded = db.session.identity_map.get(identity_key(ScoreSheet, sheet_id))
+        if loaded is not None:
+            db.session.expire(loaded)  # written around the ORM: read it back when next needed
+    if values:
+        db.session.execute(INSERT_SCORE, [
+            {"sheet_id": sheet_id, "criterion_id": criteria[key].id, "criterion_key": key, "value": value}
+            for key, value in values.items()
+        ])
     after = {"status": saved["status"], "scores": {k: str(v) for k, v in values.items()}}
     audit.record(actor=actor, action="sheet.submit" if submit else "sheet.save", object_type="score_sheet",
                  object_id=sheet_id, now=now, before=before, after=after)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.audit import history_of
 from app.auth import services as accounts
@@ -189,7 +190,9 @@ def team_bulk_approve(contest_id: int):
     if not form.validate_on_submit():
         abort(400)
     ids = [int(value) for value in request.form.getlist("team_ids") if value.isdigit()]
-    teams = db.session.scalars(select(Team).where(Team.contest_id == contest.id, Team.id.in_(ids))).all()
+    # Members come with the teams: each approval mails the captain.
+    teams = db.session.scalars(select(Team).options(selectinload(Team.members))
+                               .where(Team.contest_id == contest.id, Team.id.in_(ids))).all()
     if any(not can_review_team(current_user, team) for team in teams):
         abort(403)
     now = utcnow()

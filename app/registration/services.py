@@ -298,7 +298,6 @@ def review_team(team: Team, decision: str, reason: str | None, *, actor: User | 
     before = {"status": team.status, "review_reason": team.review_reason}
     team.status, team.review_reason = status, reason
     team.reviewed_at, team.reviewed_by_id, team.updated_at = now, actor.id if actor else None, now
-    db.session.flush()
     audit.record(actor=actor, action=f"team.{decision}", object_type="team", object_id=team.id, now=now,
                  before=before, after={"status": status, "review_reason": reason}, reason=reason)
     if status == APPROVED:

@@ -1,0 +1,207 @@
+"""The national season end to end, each step against a floor measured in the same run.
+
+    python -m bench national [--teams 9872] [--colleges 689] [--judges 300] [--http-seconds 10] [--clients 16]
+
+1. The season, through the services (`app.demo.national.build_national_season`, what `flask demo --scale
+   national` runs): register and approve every team, import the judges, and for each of the three rounds
+   assign, score every sheet with `save_sheet`, close, compute, advance (or give the 8/12/20 prizes) and
+   publish; then the school round's results workbook. Timed step by step, with the process's peak memory.
+   Judges' passwords use a fast hash here (`FAST_HASH`), as in every bench: scrypt would add ~20 s of hashing.
+2. Floors, in the same run:
+   - compute: one SQL aggregate over the school round's scores (the sum of each team's item values);
+   - export: openpyxl's write-only mode writing the same cells raw (`bench.export`);
+   - HTTP: a bare Flask endpoint that inserts one row into SQLite (`bench/floor_app.py`), under gunicorn
+     with 2 workers, driven by the same `--clients` back-to-back clients as the sample below.
+3. The HTTP sample: `--clients` judges saving sheets over HTTP against gunicorn (2 workers) on the season's
+   database, back to back (draft, draft, submit, as in `bench judging`), on a fresh sample round.
+Prints a table (each step, its floor and the ratio) and writes the JSON to `--json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from app.demo.national import build_national_season
+from app.extensions import db
+from app.judging import assignments
+from app.judging.services import add_entries, add_judges, create_round, transition_round
+from app.models import Assignment, Contest, Round, Score, ScoreSheet, User, utcnow
+from app.results.exports import round_workbook
+from bench.common import ROOT, HttpClient, fresh_app, gunicorn, load_average, report, run_clients
+from bench.export import _against_floor
+from bench.floor_app import create_table
+from bench.judging import FAST_HASH, round_data, save_phase, token_for
+
+TARGET_SEASON_S = 90.0
+TARGET_MEMORY_MB = 500.0
+TARGET_HTTP_SHARE = 0.5
+TARGET_EXPORT_RATIO = 1.3
+TARGET_COMPUTE_RATIO = 5.0
+
+
+def compute_floor(round_id: int) -> float:
+    """One SQL aggregate over the round's scores: each team's sum of item values."""
+    started = time.perf_counter()
+    db.session.execute(
+        select(Assignment.team_id, func.sum(Score.value)).join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+        .join(Assignment, Assignment.id == ScoreSheet.assignment_id).where(Assignment.round_id == round_id)
+        .group_by(Assignment.team_id)
+    ).all()
+    return time.perf_counter() - started
+
+
+def sample_round(contest_id: int, clients: int) -> tuple[int, dict[int, list[tuple[int, int, int]]], dict[int, str]]:
+    """A fresh round for the HTTP sample: every approved team, two judges each, open."""
+    organizer = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][1]))
+    contest = db.session.get(Contest, contest_id)
+    round_ = create_round(contest, {**round_data(2), "name": "HTTP 抽样 sample"}, actor=organizer, now=utcnow())
+    add_entries(round_, all_approved=True, actor=organizer, now=utcnow())
+    judge_ids = sorted(db.session.scalars(select(User.id).where(User.email.like("judge%@national.demo.laurel"))))
+    add_judges(round_, judge_ids, actor=organizer, now=utcnow())
+    assignments.auto_assign(round_, seed=7, avoid_same_province=False, actor=organizer, now=utcnow())
+    transition_round(round_, "open", actor=organizer, now=utcnow())
+    db.session.commit()
+    chosen = judge_ids[:clients]
+    work = {judge_id: [tuple(row) for row in db.session.execute(
+        select(Assignment.id, Assignment.team_id, Assignment.judge_id)
+        .where(Assignment.round_id == round_.id, Assignment.judge_id == judge_id).order_by(Assignment.id))]
+        for judge_id in chosen}
+    emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(chosen))).all())
+    return round_.id, work, emails
+
+
+def _floor_loop(base: str, index: int, start: threading.Barrier, deadline: list[float], out: dict) -> None:
+    client = HttpClient(base)
+    statuses: Counter[int] = Counter()
+    body = {"scores": {f"item{n}": 12.5 for n in range(6)}, "comment": "材料完整，路演清晰。", "submit": False}
+    try:
+        start.wait(timeout=60)
+        key = index * 1_000_000
+        for _ in range(10_000_000):  # bounded; the deadline ends it
+            if time.perf_counter() >= deadline[0]:
+                break
+            key += 1
+            status, _headers, _data, _seconds = client.request("PUT", f"/rows/{key}", json_body=body)
+            statuses[status] += 1
+    finally:
+        client.close()
+        out.update(statuses=statuses)
+
+
+def http_floor(folder: Path, clients: int, seconds: float) -> dict:
+    path = folder / "floor.db"
+    create_table(str(path))
+    with gunicorn(f"sqlite:///{path}", extra_env={"FLOOR_DATABASE": str(path)}, app_spec="floor_app:app",
+                  chdir=ROOT / "bench") as (base, _log):
+        outputs, wall = run_clients(_floor_loop, [(base, index) for index in range(clients)], seconds)
+    statuses: Counter[int] = sum((out.get("statuses", Counter()) for out in outputs), Counter())
+    ok = statuses.get(200, 0)
+    return {"clients": clients, "requests": sum(statuses.values()), "ok": ok, "per_s": round(ok / wall, 1),
+            "errors": sum(statuses.values()) - ok}
+
+
+def _row(name: str, seconds: float | None, floor: float | None = None, note: str = "") -> dict:
+    return {"step": name, "seconds": None if seconds is None else round(seconds, 2),
+            "floor": None if floor is None else round(floor, 3),
+            "ratio": round(seconds / floor, 2) if seconds and floor else None, "note": note}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench national")
+    parser.add_argument("--teams", type=int, default=9872)
+    parser.add_argument("--colleges", type=int, default=689)
+    parser.add_argument("--judges", type=int, default=300)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--http-seconds", type=float, default=10.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "national.json")
+    args = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="laurel-bench-national-"))
+    url = f"sqlite:///{folder / 'national.db'}"
+    figures: dict = {"database": "sqlite", "load_average_at_start": load_average()}
+    app = fresh_app(url, PASSWORD_HASH_METHOD=FAST_HASH)
+    try:
+        with app.app_context():
+            started = time.perf_counter()
+            season = build_national_season(seed=args.seed, teams=args.teams, colleges=args.colleges, judge_count=args.judges)
+            season_s = time.perf_counter() - started
+            steps = season.steps
+            export_round = db.session.get(Round, season.round_ids[0])
+            export = _against_floor(folder, "results", lambda: round_workbook(export_round, generated_by="bench", now=utcnow()), 1)
+            export_s = export["seconds"][0]
+            memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            floors = {f"compute_{index}": compute_floor(round_id) for index, round_id in enumerate(season.round_ids, start=1)}
+            sample_id, work, emails = sample_round(season.contest_id, args.clients)
+            db.session.remove()
+            if db.engine.dialect.name == "sqlite":
+                with db.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.engine.dispose()
+        with gunicorn(url) as (base, _log):
+            tokens = [token_for(base, emails[judge_id], DEMO_PASSWORD) for judge_id in work]
+            sample = save_phase(base, tokens, list(work.values()), args.http_seconds, args.seed + 1000)
+        floor = http_floor(folder, args.clients, args.http_seconds)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(app.instance_path, ignore_errors=True)
+
+    def total(prefix: str) -> float:
+        return sum(value for key, value in steps.items() if key.startswith(prefix))
+
+    season_with_export = season_s + export_s
+    rows = [
+        _row("register and approve 9,872 teams, import 300 judges", total("register") + total("approve") + total("import_judges")),
+        _row("assign judges, three rounds", total("assign_")),
+        _row(f"score entry through save_sheet, {sum(v for k, v in season.counts.items() if k.startswith('sheets_')):,} sheets",
+             total("score_")),
+        *[_row(f"compute round {index} ({season.counts.get(f'sheets_{index}', 0):,} sheets)", steps[f"compute_{index}"],
+               floors[f"compute_{index}"], "floor: one SQL aggregate over the round's scores") for index in (1, 2, 3)],
+        _row("advance, twice", total("advance_")),
+        _row("awards 8/12/20", steps.get("awards")),
+        _row("export the school round's results workbook", export_s, export["raw_openpyxl_s"][0],
+             "floor: openpyxl writing the same cells raw"),
+        _row("the whole season, export included", season_with_export, note=f"target < {TARGET_SEASON_S:.0f} s"),
+        {"step": f"sheet saves over HTTP, {args.clients} judges back to back", "per_s": sample["puts_per_s"],
+         "floor_per_s": floor["per_s"], "share_of_floor": round(sample["puts_per_s"] / floor["per_s"], 2) if floor["per_s"] else None,
+         "p95_ms": (sample["latency"] or {}).get("p95_ms"), "errors": sample["errors"] + floor["errors"],
+         "note": "floor: a bare Flask endpoint inserting one row, same clients, same gunicorn"},
+    ]
+    figures.update({
+        "teams": season.counts["teams"], "colleges": season.counts["colleges"], "provinces": season.counts["provinces"],
+        "judges": season.counts["judges"], "counts": season.counts, "steps_s": steps, "season_s": round(season_s, 2),
+        "export": export, "season_with_export_s": round(season_with_export, 2), "peak_memory_mb": round(memory_mb, 1),
+        "compute_floors_s": {key: round(value, 3) for key, value in floors.items()}, "http_sample": sample, "http_floor": floor,
+        "table": rows,
+    })
+    figures["targets"] = {
+        "season_s_under": TARGET_SEASON_S, "season_met": season_with_export < TARGET_SEASON_S,
+        "memory_mb_under": TARGET_MEMORY_MB, "memory_met": memory_mb < TARGET_MEMORY_MB,
+        "http_share_at_least": TARGET_HTTP_SHARE, "http_met": bool(floor["per_s"]) and sample["puts_per_s"] / floor["per_s"] >= TARGET_HTTP_SHARE,
+        "export_ratio_at_most": TARGET_EXPORT_RATIO, "export_met": export["ratio_to_raw_best"] <= TARGET_EXPORT_RATIO,
+        "compute_ratio_at_most": TARGET_COMPUTE_RATIO,
+        "compute_met": all(steps[f"compute_{i}"] / floors[f"compute_{i}"] <= TARGET_COMPUTE_RATIO for i in (1, 2, 3)),
+    }
+    print(f"{'step':<58} {'seconds':>8} {'floor':>8} {'ratio':>6}")
+    for row in rows:
+        if "per_s" in row:
+            print(f"{row['step']:<58} {row['per_s']:>7}/s {row['floor_per_s']:>7}/s {row['share_of_floor']:>6}  (share of the floor's rate)")
+        else:
+            print(f"{row['step']:<58} {row['seconds'] if row['seconds'] is not None else '':>8} "
+                  f"{row['floor'] if row['floor'] is not None else '':>8} {row['ratio'] if row['ratio'] is not None else '':>6}")
+    print(f"peak memory {memory_mb:.0f} MB; targets {json.dumps(figures['targets'])}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
+    report("national", {key: figures[key] for key in ("season_s", "season_with_export_s", "peak_memory_mb", "targets")}
+           | {"json": str(args.json)})
+    return 0
