@@ -199,7 +199,7 @@ class RowWriter:
         self.styles: dict[str, Any] = {}
 
     def row(self, values: Sequence[Any]) -> list[Any]:
-        row = list(values)
+        row = values if type(values) is list else list(values)  # a sheet's rows are its own: changed in place
         width = len(row)
         for index in self.text_columns:
             if index >= width:

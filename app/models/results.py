@@ -45,6 +45,9 @@ class ResultSnapshot(db.Model):
     advance_rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     show_scores: Mapped[bool] = mapped_column(default=True)
+    #: Each judge's statistics against this snapshot's consensus, computed with it:
+    #: [{"judge_id", "count", "mean", "spread", "severity", "correlation", "box": [low, q1, median, q3, high]}].
+    judge_stats: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     round: Mapped[Round] = relationship()
     computed_by: Mapped[User | None] = relationship()

@@ -5,12 +5,11 @@ Judges are ordered from the most severe to the most lenient, so that both ends s
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scoring.judges import JudgeStats
+from app.results.services import StoredJudgeStats
 
 LABEL_WIDTH = 140
 PLOT_WIDTH = 560
@@ -44,21 +43,20 @@ class BoxChart:
     ticks: list[tuple[float, str]]
 
 
-def box_plots(stats: Sequence[JudgeStats], names: Mapping[int, str], *, scale_max: Decimal) -> BoxChart:
-    """Quartiles of each judge's totals on the sheet's scale (0 to `scale_max`)."""
+def box_plots(stats: Sequence[StoredJudgeStats], names: Mapping[int, str], *, scale_max: Decimal) -> BoxChart:
+    """Each judge's five-number summary on the sheet's scale (0 to `scale_max`)."""
     scale = float(scale_max) or 100.0
 
     def x(value: float) -> float:
         return round(LABEL_WIDTH + PLOT_WIDTH * min(max(value / scale, 0.0), 1.0), 1)
 
     rows = []
-    ordered = sorted((stat for stat in stats if stat.totals), key=lambda stat: (stat.severity, stat.judge_id))
+    ordered = sorted(stats, key=lambda stat: (stat.severity, stat.judge_id))
     for index, stat in enumerate(ordered):
-        totals = sorted(float(total) for total in stat.totals)
-        q1, median, q3 = statistics.quantiles(totals, n=4, method="inclusive") if len(totals) > 1 else (totals[0],) * 3
+        low, q1, median, q3, high = stat.box
         mark = "severe" if stat.severity <= -MARKED_SEVERITY else "lenient" if stat.severity >= MARKED_SEVERITY else ""
         rows.append(BoxRow(judge_id=stat.judge_id, label=names.get(stat.judge_id, str(stat.judge_id)), y=TOP + index * ROW_HEIGHT,
-                           low=x(totals[0]), q1=x(q1), median=x(median), q3=x(q3), high=x(totals[-1]), mean=x(float(stat.mean)),
+                           low=x(low), q1=x(q1), median=x(median), q3=x(q3), high=x(high), mean=x(float(stat.mean)),
                            mark=mark))
     ticks = [(x(scale * step / 5), f"{scale * step / 5:g}") for step in range(6)]
     return BoxChart(width=LABEL_WIDTH + PLOT_WIDTH + 20, height=TOP + ROW_HEIGHT * max(len(rows), 1) + 10, plot_left=LABEL_WIDTH,

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import DateTime, Float, case, func, select, type_coerce
+from sqlalchemy import DateTime, Float, select, type_coerce
 
 from app.errors import StateConflictError
 from app.extensions import db
@@ -159,17 +159,18 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
     decimals = round_.decimals
 
     empty = [None] * len(judge_ids)
+    first_judge = 7  # the column of the first judge's total
 
     def lines() -> Iterator[list]:
         for team_id, rank, tied, number, name, college, province, score, spread, flags, totals, advanced, tier in rows:
-            judges = empty.copy()
-            for judge_id, total in totals:
-                judges[position[judge_id]] = Decimal(total)
             all_flags = sorted({*flags, *(["tie_at_cut"] if team_id in tied_at_cut else [])})
             head = [rank, "是 yes" if tied else "", number, name, college, province or "", _at(score, decimals)]
             tail = [spread, " ".join(all_flags), "是 yes" if advanced else "", names.get(tier, tier) if tier else ""]
             data_hash.add((head, totals, tail))  # the judges' totals once, not a column per judge of the round
-            yield head + judges + tail
+            row = head + empty + tail
+            for judge_id, total in totals:
+                row[first_judge + position[judge_id]] = float(total)  # at most 4 decimals: a float shows it exactly
+            yield row
 
     score_format = number_format(decimals)
     columns = [Column("排名 Rank", 8, numeric=True), Column("并列 Tied", 8), Column("团队编号 Number", 16), Column("团队名称 Team"),
@@ -182,11 +183,12 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
 def scores_sheet(round_: Round, data_hash: DataHash, *, title: str = SCORES_TITLE) -> Sheet:
     """Every submitted sheet: team, judge code, a column per item, the total and when it was submitted.
 
-    The database turns each sheet's items into columns (one row per sheet, streamed), so that memory
-    stays flat and Python handles 50,000 rows rather than 300,000."""
+    The database puts each sheet's items in columns (a lookup per item by the scores' unique index, one
+    row per sheet, streamed), so that memory stays flat and Python handles 50,000 rows, not 300,000."""
     # Values and totals as floats: they have at most 4 decimals, and a float shows them exactly (85.5), at a
     # fraction of the cost of building a Decimal for each of 300,000 cells.
-    item_columns = [type_coerce(func.max(case((Score.criterion_key == criterion.key, Score.value))), Float())
+    item_columns = [type_coerce(select(Score.value).where(Score.sheet_id == ScoreSheet.id, Score.criterion_id == criterion.id)
+                                .correlate(ScoreSheet).scalar_subquery(), Float())
                     for criterion in round_.criteria]
     rows = db.session.execute(
         # submitted_at as stored (naive UTC), converted below.
@@ -194,9 +196,7 @@ def scores_sheet(round_: Round, data_hash: DataHash, *, title: str = SCORES_TITL
                type_coerce(ScoreSheet.submitted_at, DateTime()),
                *item_columns)
         .join(Assignment, Assignment.id == ScoreSheet.assignment_id).join(Team, Team.id == Assignment.team_id)
-        .outerjoin(Score, Score.sheet_id == ScoreSheet.id)
         .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED)
-        .group_by(ScoreSheet.id, Team.number, Team.name, Assignment.judge_id, ScoreSheet.total, ScoreSheet.submitted_at)
         .order_by(Team.number, Assignment.judge_id)
         .execution_options(yield_per=5000)
     )

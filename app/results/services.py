@@ -7,8 +7,10 @@ is in `scoring/`; this module decides only when each step is allowed and what is
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -148,6 +150,7 @@ def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, n
     teams = gather(round_)
     rule = rule_of(round_)
     results = compute_results(teams, rule)
+    stats = judge_statistics(teams, {result.team_id: result.score for result in results})
     # Teams already sent to the next round stay marked: they are its entries until the organizer advances again.
     advanced = set(db.session.scalars(select(Result.team_id).where(Result.round_id == round_.id, Result.advanced.is_(True))))
     db.session.execute(delete(Result).where(Result.round_id == round_.id))
@@ -165,6 +168,7 @@ def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, n
                      "tie_breaks": list(rule.tie_breaks), "decimals": round_.decimals, "scale_max": str(rule.scale_max),
                      "disagreement": str(rule.disagreement)}
     snapshot.teams, snapshot.sheets, snapshot.missing = len(results), sum(len(team.sheets) for team in teams), len(missing)
+    snapshot.judge_stats = _stored_stats(stats)
     if snapshot.advance_rule:
         snapshot.advance_rule = {**snapshot.advance_rule, "tied": []}  # ties of the old ranking no longer hold
     db.session.add(snapshot)
@@ -433,19 +437,39 @@ def publish_round(round_: Round, *, show_scores: bool, actor: User | None, now: 
     return round_
 
 
-def judge_stats(round_: Round) -> list[JudgeStats]:
-    """Each judge's count, mean, spread, severity and correlation, from the stored snapshot: the
-    judges' totals it kept and its consensus scores, so that the statistics match the results shown."""
-    _require_snapshot(round_)
-    teams, consensus = [], {}
-    for team_id, score, judge_totals in db.session.execute(
-        select(Result.team_id, Result.score, Result.judge_totals).where(Result.round_id == round_.id)
-    ):
-        consensus[team_id] = None if score is None else Fraction(score)
-        teams.append(TeamSheets(team_id=team_id, assigned=len(judge_totals), sheets=tuple(
-            Sheet(judge_id=judge_id, total=Decimal(total), items={}) for judge_id, total in judge_totals)))
-    return judge_statistics(teams, consensus)
+@dataclass(frozen=True)
+class StoredJudgeStats:
+    """A judge's statistics as the snapshot keeps them: `box` is the five-number summary of their totals."""
 
+    judge_id: int
+    count: int
+    mean: Decimal
+    spread: Decimal
+    severity: Decimal
+    correlation: Decimal | None
+    box: tuple[float, float, float, float, float]
+
+
+def _stored_stats(stats: Sequence[JudgeStats]) -> list[dict[str, Any]]:
+    def box(totals: Sequence[Decimal]) -> list[str]:
+        values = sorted(float(total) for total in totals)
+        middle = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else values * 3
+        return [str(values[0]), *map(str, middle), str(values[-1])]
+
+    return [{"judge_id": stat.judge_id, "count": stat.count, "mean": str(stat.mean), "spread": str(stat.spread),
+             "severity": str(stat.severity), "correlation": None if stat.correlation is None else str(stat.correlation),
+             "box": box(stat.totals)} for stat in stats if stat.totals]
+
+
+def judge_stats(round_: Round) -> list[StoredJudgeStats]:
+    """Each judge's count, mean, spread, severity and correlation, as computed with the snapshot (so
+    that they match the results shown), judges with no sheet left out."""
+    snapshot = _require_snapshot(round_)
+    return [StoredJudgeStats(judge_id=item["judge_id"], count=item["count"], mean=Decimal(item["mean"]),
+                             spread=Decimal(item["spread"]), severity=Decimal(item["severity"]),
+                             correlation=None if item["correlation"] is None else Decimal(item["correlation"]),
+                             box=tuple(float(value) for value in item["box"]))  # type: ignore[arg-type]
+            for item in snapshot.judge_stats or []]
 
 
 def award_ties(round_: Round) -> tuple:
