@@ -9,8 +9,9 @@ items, and the registrations workbook of 10,000 teams, each against openpyxl wri
    included), then the floor: the same cells, already in memory as plain lists, written by openpyxl's
    write-only mode with nothing of Laurel's (`bench.transfer.raw_write`); `--repeat` times, alternating,
    and the best of each compared. Target: at most 1.3 × the floor.
-3. The same workbook from the command line (`flask results export`) in a child process, whose peak
-   memory is the figure for the 250 MB target.
+3. The same workbook from the command line (`flask results export`) in a child process started by a small
+   launcher (so that this large process's pages are not counted), whose peak memory is the figure for the
+   250 MB target.
 4. The registrations workbook of the same 10,000 teams against its own floor (the same 1.3 ×).
 """
 
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -44,6 +44,13 @@ from bench.transfer import raw_write
 
 TARGET_RATIO = 1.3
 TARGET_MEMORY_MB = 250.0
+#: Runs the command given in its arguments and prints the command's peak memory (MB) as its last line.
+MEASURED_CHILD = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:])\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+    "sys.exit(done.returncode)\n"
+)
 TIERS = [{"key": "special", "count": 8}, {"key": "first", "count": 12}, {"key": "second", "count": 20}]
 
 
@@ -109,9 +116,12 @@ def main(argv: list[str]) -> int:
         instance = folder / "cli-instance"
         environment = dict(os.environ, LAUREL_DATABASE_URL=url, LAUREL_INSTANCE_PATH=str(instance))
         begun = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "results", "export", str(plan["round_id"]),
-                               str(folder / "cli.xlsx")], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600)
-        child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        # Through a small launcher: a child forked from this large process would count this process's pages
+        # in its peak; the launcher's own child starts small, so its peak is the export's.
+        done = subprocess.run([sys.executable, "-c", MEASURED_CHILD, sys.executable, "-m", "flask", "--app", "wsgi", "results",
+                               "export", str(plan["round_id"]), str(folder / "cli.xlsx")],
+                              cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600)
+        child_peak = float(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else float("nan")
         figures["cli_export"] = {"exit": done.returncode, "wall_s": round(time.perf_counter() - begun, 2),
                                  "said": done.stdout.strip()[-200:] or done.stderr.strip()[-300:],
                                  "peak_memory_mb": round(child_peak, 1), "target_mb": TARGET_MEMORY_MB,
