@@ -30,7 +30,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.extensions import db
-from app.judging.services import transition_round
 from app.models import Contest, Round, User, utcnow
 from app.registration.exports import registrations_workbook
 from app.registration.queries import TeamFilters
@@ -38,7 +37,7 @@ from app.results import services
 from app.results.exports import round_workbook
 from app.spreadsheets import write_workbook
 from bench.common import ROOT, fresh_app, load_average, peak_memory_mb, report
-from bench.judging import FAST_HASH, KEYS, Scorer, fill, setup
+from bench.judging import FAST_HASH, closed_scored_round
 from bench.populate import ORGANIZER_EMAIL
 from bench.transfer import raw_write
 
@@ -91,13 +90,10 @@ def main(argv: list[str]) -> int:
                      "load_average_at_start": load_average()}
     app = fresh_app(url, PASSWORD_HASH_METHOD=FAST_HASH)
     try:
-        setup_figures, plan = setup(app, argparse.Namespace(teams=args.teams, judges=args.judges, k=args.k, clients=0,
-                                                            dashboard_load=0, seed=args.seed))
-        figures["setup_s"] = setup_figures["total_s"]
-        figures["fill_sheets"] = fill(app, plan, Scorer(args.seed, KEYS), 900.0, skip_http_judges=False)["sheets_saved"]
+        setup_figures, fill_figures, plan = closed_scored_round(app, teams=args.teams, judges=args.judges, k=args.k, seed=args.seed)
+        figures["setup_s"], figures["fill_sheets"] = setup_figures["total_s"], fill_figures["sheets_saved"]
         with app.app_context():
             round_ = db.session.get(Round, plan["round_id"])
-            transition_round(round_, "closed", actor=None, now=utcnow())
             services.compute_round_results(round_, confirm=True, actor=None, now=utcnow())
             services.assign_awards(round_, services.award_rule_input(round_, TIERS), actor=None, now=utcnow())
             db.session.commit()

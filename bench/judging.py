@@ -215,6 +215,18 @@ def setup(app, args) -> tuple[dict, dict]:
 
 # 2. Fill -----------------------------------------------------------------------------------------
 
+def closed_scored_round(app, *, teams: int, judges: int, k: int, seed: int) -> tuple[dict, dict, dict]:
+    """A national round as the results benches need it: setup (no HTTP judges, no judge given teams by
+    hand), every sheet saved and submitted, and the round closed. Returns (setup figures, fill figures, plan)."""
+    setup_figures, plan = setup(app, argparse.Namespace(teams=teams, judges=judges, k=k, clients=0, dashboard_load=0, seed=seed))
+    fill_figures = fill(app, plan, Scorer(seed, KEYS), 900.0, skip_http_judges=False)
+    with app.app_context():
+        transition_round(db.session.get(Round, plan["round_id"]), "closed", actor=None, now=utcnow())
+        db.session.commit()
+        db.session.remove()
+    return setup_figures, fill_figures, plan
+
+
 def fill(app, plan: dict, scorer: Scorer, budget: float, *, skip_http_judges: bool = True) -> dict:
     """Save and submit every sheet but the HTTP judges' (left untouched), a commit per 1,000."""
     round_id = plan["round_id"]

@@ -26,11 +26,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.judging.services import transition_round
 from app.models import Result, Round, ScoreSheet, utcnow
 from app.results import services
 from bench.common import HttpClient, fresh_app, gunicorn, load_average, peak_memory_mb, report, summary_ms
-from bench.judging import FAST_HASH, KEYS, Scorer, fill, form_login, setup
+from bench.judging import FAST_HASH, closed_scored_round, form_login
 from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD
 from scoring.results import compute_results
 
@@ -145,15 +144,11 @@ def main(argv: list[str]) -> int:
                      "load_average_at_start": load_average()}
     app = fresh_app(url, PASSWORD_HASH_METHOD=FAST_HASH)
     try:
-        setup_args = argparse.Namespace(teams=args.teams, judges=args.judges, k=args.k, clients=0, dashboard_load=0, seed=args.seed)
-        setup_figures, plan = setup(app, setup_args)
+        setup_figures, fill_figures, plan = closed_scored_round(app, teams=args.teams, judges=args.judges, k=args.k, seed=args.seed)
         figures["setup_s"] = setup_figures["total_s"]
-        figures["fill"] = {key: value for key, value in fill(app, plan, Scorer(args.seed, KEYS), 900.0, skip_http_judges=False).items()
-                           if key in ("sheets_saved", "seconds", "sheets_per_s", "partial")}
+        figures["fill"] = {key: value for key, value in fill_figures.items() if key in ("sheets_saved", "seconds", "sheets_per_s", "partial")}
         with app.app_context():
-            round_ = db.session.get(Round, plan["round_id"])
-            round_.tie_breaks = TIE_BREAKS
-            transition_round(round_, "closed", actor=None, now=utcnow())
+            db.session.get(Round, plan["round_id"]).tie_breaks = TIE_BREAKS
             db.session.commit()
             db.session.remove()
         figures.update(compute_phase(app, plan["round_id"], args.repeat))

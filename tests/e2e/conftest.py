@@ -10,6 +10,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -27,11 +28,19 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _serve(app):
+@contextmanager
+def _served(app) -> Iterator[str]:
+    """`app` over real HTTP on a free port, in a thread; stopped and its engine disposed afterwards."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    return server, thread
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        with app.app_context():
+            db.engine.dispose()
 
 
 def _demo_app(tmp_path):
@@ -50,12 +59,8 @@ def _demo_app(tmp_path):
 @pytest.fixture
 def live_server(tmp_path) -> Iterator[str]:
     app = _demo_app(tmp_path)
-    server, thread = _serve(app)
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        db.engine.dispose()
+    with _served(app) as base:
+        yield base
 
 
 @pytest.fixture
@@ -85,12 +90,8 @@ def judging_server(tmp_path) -> Iterator[tuple[str, list[int]]]:
         assignment_ids = [assign_judge(round_, team.id, judge.id, reason=None, actor=None, now=now).id for team in teams]
         transition_round(round_, "open", actor=None, now=now)
         db.session.commit()
-    server, thread = _serve(app)
-    yield f"http://127.0.0.1:{server.server_port}", assignment_ids
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        db.engine.dispose()
+    with _served(app) as base:
+        yield base, assignment_ids
 
 
 @pytest.fixture
@@ -128,12 +129,8 @@ def final_server(tmp_path) -> Iterator[tuple[str, int]]:
         transition_round(round_, "closed", actor=None, now=now)
         db.session.commit()
         round_id = round_.id
-    server, thread = _serve(app)
-    yield f"http://127.0.0.1:{server.server_port}", round_id
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        db.engine.dispose()
+    with _served(app) as base:
+        yield base, round_id
 
 
 @pytest.fixture
