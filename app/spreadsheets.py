@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -269,7 +269,7 @@ def _write_sheet(workbook, sheet: Sheet) -> None:
     worksheet.append(header)
     writer = RowWriter(worksheet, sheet.columns)
     count = 0
-    for row in [*sample, *rows] if sample else rows:
+    for row in chain(sample, rows):  # the sampled rows, then the rest as they come (never all at once)
         worksheet.append(writer.row(row))
         count += 1
     worksheet.auto_filter.ref = f"A1:{last_column}{count + 1}"

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import DateTime, Float, select, type_coerce
+from sqlalchemy import Float, String, select, type_coerce
 
 from app.errors import StateConflictError
 from app.extensions import db
@@ -61,6 +61,33 @@ def number_format(decimals: int) -> str:
 
 def _at(value: Decimal | None, decimals: int) -> Decimal | None:
     return None if value is None else value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+class LocalTimes:
+    """Stored UTC times (naive, as text or datetime) as local times to the second, in a contest's zone.
+    The zone's offset is looked up once per hour of UTC (zones change offset on the hour), not once per
+    time: 50,000 sheets, a few lookups.
+
+    >>> LocalTimes("Asia/Shanghai").text("2026-11-23 01:02:03.500000")
+    '2026-11-23 09:02:03'
+    >>> clock = LocalTimes("America/New_York")  # summer time starts at 07:00 UTC on 8 March 2026
+    >>> clock.text("2026-03-08 06:59:59"), clock.text("2026-03-08 07:00:00")
+    ('2026-03-08 01:59:59', '2026-03-08 03:00:00')
+    """
+
+    def __init__(self, zone_name: str):
+        self.zone = ZoneInfo(zone_name)
+        self.offsets: dict[datetime, timedelta] = {}
+
+    def text(self, stored: str | datetime | None) -> str:
+        if not stored:
+            return ""
+        moment = datetime.fromisoformat(stored) if isinstance(stored, str) else stored.replace(tzinfo=None)
+        hour = moment.replace(minute=0, second=0, microsecond=0)
+        offset = self.offsets.get(hour)
+        if offset is None:
+            offset = self.offsets[hour] = hour.replace(tzinfo=timezone.utc).astimezone(self.zone).utcoffset()
+        return (moment + offset).isoformat(" ", "seconds")
 
 
 class DataHash:
@@ -147,7 +174,7 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
     names = tier_names(snapshot)
     judge_ids = _judge_ids(round_)
     position = {judge_id: index for index, judge_id in enumerate(judge_ids)}
-    rows = db.session.execute(
+    rows = db.session.connection().execute(  # plain rows through the Core connection: no ORM layer per row
         select(Result.team_id, Result.rank, Result.tied, Team.number, Team.name, College.name, Province.name, Result.score,
                Result.spread, Result.flags, Result.judge_totals, Result.advanced, Award.tier)
         .join(Team, Team.id == Result.team_id).join(College, College.id == Team.college_id)
@@ -190,22 +217,20 @@ def scores_sheet(round_: Round, data_hash: DataHash, *, title: str = SCORES_TITL
     item_columns = [type_coerce(select(Score.value).where(Score.sheet_id == ScoreSheet.id, Score.criterion_id == criterion.id)
                                 .correlate(ScoreSheet).scalar_subquery(), Float())
                     for criterion in round_.criteria]
-    rows = db.session.execute(
-        # submitted_at as stored (naive UTC), converted below.
+    rows = db.session.connection().execute(  # plain rows through the Core connection: no ORM layer per row
+        # submitted_at as stored (naive UTC; text on SQLite), converted below by LocalTimes.
         select(Team.number, Team.name, Assignment.judge_id, type_coerce(ScoreSheet.total, Float()),
-               type_coerce(ScoreSheet.submitted_at, DateTime()),
-               *item_columns)
+               type_coerce(ScoreSheet.submitted_at, String()), *item_columns)
         .join(Assignment, Assignment.id == ScoreSheet.assignment_id).join(Team, Team.id == Assignment.team_id)
         .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED)
         .order_by(Team.number, Assignment.judge_id)
         .execution_options(yield_per=5000)
     )
-    zone = ZoneInfo(round_.contest.timezone)
+    local = LocalTimes(round_.contest.timezone)
 
     def lines() -> Iterator[list]:
         for number, name, judge_id, total, submitted_at, *items in rows:
-            yield [number, name, judge_code(judge_id), *items, total,
-                   submitted_at.replace(tzinfo=timezone.utc).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if submitted_at else ""]
+            yield [number, name, judge_code(judge_id), *items, total, local.text(submitted_at)]
 
     columns = [Column("团队编号 Number", 16), Column("团队名称 Team"), Column("评委 Judge", 8),
                *(Column(f"{criterion.name} {criterion.key}", numeric=True) for criterion in round_.criteria),

@@ -131,3 +131,15 @@ def test_libreoffice_reads_the_workbook(exported, tmp_path):
     done = subprocess.run([soffice, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(source)],
                           capture_output=True, timeout=120)
     assert done.returncode == 0 and (tmp_path / "results.csv").exists(), done.stderr
+
+
+@pytest.mark.parametrize(("zone", "stored", "shown"), [
+    ("Asia/Shanghai", "2026-11-23 01:02:03.500000", "2026-11-23 09:02:03"),
+    ("America/New_York", "2026-03-08 06:59:59", "2026-03-08 01:59:59"),  # summer time starts at 07:00 UTC
+    ("America/New_York", "2026-03-08 07:00:00", "2026-03-08 03:00:00"),
+    ("Asia/Shanghai", None, ""),
+])
+def test_submission_times_show_in_the_contests_zone(zone, stored, shown):
+    from app.results.exports import LocalTimes
+
+    assert LocalTimes(zone).text(stored) == shown
