@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -51,8 +51,10 @@ from scoring.results import TIE_AT_CUT, Rule, Sheet, TeamResult, TeamSheets, com
 #: A team is flagged `disagreement` when the spread of its judges' totals passes this share of the sheet's scale.
 DISAGREEMENT_SHARE = Decimal("0.15")
 #: Stored scores keep this many decimals; ranks are decided on the exact value before storing.
-STORED_DECIMALS = Decimal("1E-10")
+STORED_PLACES = 10
+STORED_SCALE = 10**STORED_PLACES
 SPREAD_PLACES = Decimal("0.0001")
+RESULTS = Result.__table__
 ADVANCE_GROUPS = ("none", "college", "province")
 TIE_POLICIES = ("flag", "include")
 
@@ -84,16 +86,23 @@ def missing_sheets(round_: Round) -> list[dict[str, Any]]:
              "status": row[5] or "untouched"} for row in rows]
 
 
+def _plain_rows(statement):
+    """Rows of a column query through the session's Core connection, in its transaction: at 50,000 rows the
+    ORM layer would cost more than the query. Pending ORM changes are flushed first, so they are seen."""
+    db.session.flush()
+    return db.session.connection().execute(statement)
+
+
 def gather(round_: Round) -> list[TeamSheets]:
     """Every entry of the round with its assigned count and its submitted sheets (drafts do not count).
 
     Item values are loaded only for the items a `criterion:<key>` tie-break names.
     """
-    entries = db.session.execute(select(Entry.team_id, Entry.group_key).where(Entry.round_id == round_.id)).all()
-    assigned = dict(db.session.execute(
+    entries = _plain_rows(select(Entry.team_id, Entry.group_key).where(Entry.round_id == round_.id)).all()
+    assigned = dict(_plain_rows(
         select(Assignment.team_id, func.count(Assignment.id)).where(Assignment.round_id == round_.id).group_by(Assignment.team_id)
     ).all())
-    sheets = db.session.execute(
+    sheets = _plain_rows(
         select(ScoreSheet.id, Assignment.team_id, Assignment.judge_id, ScoreSheet.total)
         .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
         .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED)
@@ -101,7 +110,7 @@ def gather(round_: Round) -> list[TeamSheets]:
     wanted_keys = [tie.removeprefix("criterion:") for tie in round_.tie_breaks or () if tie.startswith("criterion:")]
     items: dict[int, dict[str, Decimal]] = defaultdict(dict)
     if wanted_keys:
-        for sheet_id, key, value in db.session.execute(
+        for sheet_id, key, value in _plain_rows(
             select(Score.sheet_id, Score.criterion_key, Score.value)
             .join(ScoreSheet, ScoreSheet.id == Score.sheet_id).join(Assignment, Assignment.id == ScoreSheet.assignment_id)
             .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED, Score.criterion_key.in_(wanted_keys))
@@ -117,10 +126,15 @@ def gather(round_: Round) -> list[TeamSheets]:
 # Compute -----------------------------------------------------------------------------------------
 
 def _stored(score: Fraction | None) -> Decimal | None:
+    """The exact score at the stored 10 decimals, halves rounded up, in integer arithmetic.
+
+    >>> _stored(Fraction(263, 3)), _stored(Fraction(1, 2)), _stored(None)
+    (Decimal('87.6666666667'), Decimal('0.5000000000'), None)
+    """
     if score is None:
         return None
-    with localcontext(prec=40):
-        return (Decimal(score.numerator) / Decimal(score.denominator)).quantize(STORED_DECIMALS)
+    scaled = score * STORED_SCALE
+    return Decimal((2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)).scaleb(-STORED_PLACES)
 
 
 def snapshot_of(round_: Round) -> ResultSnapshot | None:
@@ -155,7 +169,7 @@ def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, n
     advanced = set(db.session.scalars(select(Result.team_id).where(Result.round_id == round_.id, Result.advanced.is_(True))))
     db.session.execute(delete(Result).where(Result.round_id == round_.id))
     if results:
-        db.session.execute(insert(Result), [
+        db.session.execute(RESULTS.insert(), [  # the table's insert: 10,000 plain rows, no ORM bookkeeping
             {"round_id": round_.id, "team_id": result.team_id, "group_key": result.group, "score": _stored(result.score),
              "rank": result.rank, "tied": result.tied, "spread": result.spread.quantize(SPREAD_PLACES), "raw_sum": result.raw_sum,
              "judge_totals": [[judge_id, str(total)] for judge_id, total in sorted(result.judges.items())],
@@ -191,7 +205,7 @@ def _require_snapshot(round_: Round) -> ResultSnapshot:
 
 def team_results(round_: Round, *, per: str | None = None) -> list[TeamResult]:
     """The stored snapshot as `scoring` results, in rank order; `per` regroups them by college or province."""
-    rows = db.session.execute(
+    rows = _plain_rows(
         select(Result.team_id, Result.group_key, Result.score, Result.rank, Result.tied, Result.spread, Result.raw_sum,
                Result.flags, Team.college_id, Province.name)
         .join(Team, Team.id == Result.team_id).join(College, College.id == Team.college_id)
