@@ -102,23 +102,20 @@ def gather(round_: Round) -> list[TeamSheets]:
     assigned = dict(_plain_rows(
         select(Assignment.team_id, func.count(Assignment.id)).where(Assignment.round_id == round_.id).group_by(Assignment.team_id)
     ).all())
+    # The items a `criterion:<key>` tie-break names come with their sheet, looked up by the scores' unique index.
+    wanted = [criterion for criterion in round_.criteria if f"criterion:{criterion.key}" in (round_.tie_breaks or ())]
+    item_columns = [select(Score.value).where(Score.sheet_id == ScoreSheet.id, Score.criterion_id == criterion.id)
+                    .correlate(ScoreSheet).scalar_subquery() for criterion in wanted]
     sheets = _plain_rows(
-        select(ScoreSheet.id, Assignment.team_id, Assignment.judge_id, ScoreSheet.total)
+        select(Assignment.team_id, Assignment.judge_id, ScoreSheet.total, *item_columns)
         .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
         .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED)
     ).all()
-    wanted_keys = [tie.removeprefix("criterion:") for tie in round_.tie_breaks or () if tie.startswith("criterion:")]
-    items: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    if wanted_keys:
-        for sheet_id, key, value in _plain_rows(
-            select(Score.sheet_id, Score.criterion_key, Score.value)
-            .join(ScoreSheet, ScoreSheet.id == Score.sheet_id).join(Assignment, Assignment.id == ScoreSheet.assignment_id)
-            .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED, Score.criterion_key.in_(wanted_keys))
-        ):
-            items[sheet_id][key] = value
+    keys = [criterion.key for criterion in wanted]
     by_team: dict[int, list[Sheet]] = defaultdict(list)
-    for sheet_id, team_id, judge_id, total in sheets:
-        by_team[team_id].append(Sheet(judge_id=judge_id, total=total, items=items.get(sheet_id, {})))
+    for team_id, judge_id, total, *values in sheets:
+        items = {key: value for key, value in zip(keys, values, strict=True) if value is not None} if keys else {}
+        by_team[team_id].append(Sheet(judge_id=judge_id, total=total, items=items))
     return [TeamSheets(team_id=team_id, assigned=assigned.get(team_id, 0), sheets=tuple(by_team.get(team_id, ())), group=group)
             for team_id, group in entries]
 
