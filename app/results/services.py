@@ -114,7 +114,7 @@ def gather(round_: Round) -> list[TeamSheets]:
     keys = [criterion.key for criterion in wanted]
     by_team: dict[int, list[Sheet]] = defaultdict(list)
     for team_id, judge_id, total, *values in sheets:
-        items = {key: value for key, value in zip(keys, values, strict=True) if value is not None} if keys else {}
+        items = dict(zip(keys, values, strict=True)) if keys else {}  # an item left out reads None: no value
         by_team[team_id].append(Sheet(judge_id=judge_id, total=total, items=items))
     return [TeamSheets(team_id=team_id, assigned=assigned.get(team_id, 0), sheets=tuple(by_team.get(team_id, ())), group=group)
             for team_id, group in entries]
@@ -130,8 +130,8 @@ def _stored(score: Fraction | None) -> Decimal | None:
     """
     if score is None:
         return None
-    scaled = score * STORED_SCALE
-    return Decimal((2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)).scaleb(-STORED_PLACES)
+    numerator, denominator = score.numerator * STORED_SCALE, score.denominator
+    return Decimal((2 * numerator + denominator) // (2 * denominator)).scaleb(-STORED_PLACES)
 
 
 def snapshot_of(round_: Round) -> ResultSnapshot | None:
