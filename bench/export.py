@@ -8,7 +8,9 @@ items, and the registrations workbook of 10,000 teams, each against openpyxl wri
 2. The results workbook written in this process (`round_workbook` then `write_workbook`, queries
    included), then the floor: the same cells, already in memory as plain lists, written by openpyxl's
    write-only mode with nothing of Laurel's (`bench.transfer.raw_write`); `--repeat` times, alternating,
-   and the best of each compared. Target: at most 1.3 × the floor.
+   and the best of each compared. Target: at most 1.3 × the floor. The first export after the
+   computation also computes the judges' statistics (then kept with the snapshot): its time is the
+   first of `seconds`.
 3. The same workbook from the command line (`flask results export`) in a child process started by a small
    launcher (so that this large process's pages are not counted), whose peak memory is the figure for the
    250 MB target.

@@ -125,7 +125,9 @@ def export_round(args, round_id: int):
     """The results workbook: Awards, Ranking, Scores, Judges and About (409 before results exist)."""
     round_ = db.get_or_404(Round, round_id)
     sheets = exports.round_workbook(round_, generated_by=current_user.name, now=utcnow(), judge_names=args["judge_names"])
-    return workbook_response(sheets, f"results-round-{round_.id}.xlsx")
+    response = workbook_response(sheets, f"results-round-{round_.id}.xlsx")
+    db.session.commit()  # the judges' statistics, if this export computed them
+    return response
 
 
 @blp.route("/contests/<int:contest_id>/results/export.xlsx", methods=["GET"])

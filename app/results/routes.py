@@ -71,6 +71,7 @@ def judge_statistics(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     snapshot = services.snapshot_of(round_)
     stats = services.judge_stats(round_) if snapshot else []
+    db.session.commit()  # the statistics are computed once per computation, then kept
     names = queries.judge_names([stat.judge_id for stat in stats])
     return render_template("results/judges.html", round=round_, snapshot=snapshot, stats=stats, names=names,
                            chart=charts.box_plots(stats, names, scale_max=services.scale_max(round_)), judge_code=queries.judge_code)
@@ -160,7 +161,9 @@ def round_export(round_id: int):
     except ContestError as error:
         flash(error.message, "error")
         return redirect(url_for("results.results_table", round_id=round_.id))
-    return workbook_response(sheets, f"results-round-{round_.id}.xlsx")
+    response = workbook_response(sheets, f"results-round-{round_.id}.xlsx")
+    db.session.commit()  # the judges' statistics, if this export computed them
+    return response
 
 
 @bp.route("/contests/<int:contest_id>/results.xlsx")

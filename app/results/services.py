@@ -161,7 +161,6 @@ def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, n
     teams = gather(round_)
     rule = rule_of(round_)
     results = compute_results(teams, rule)
-    stats = judge_statistics(teams, {result.team_id: result.score for result in results})
     # Teams already sent to the next round stay marked: they are its entries until the organizer advances again.
     advanced = set(db.session.scalars(select(Result.team_id).where(Result.round_id == round_.id, Result.advanced.is_(True))))
     db.session.execute(delete(Result).where(Result.round_id == round_.id))
@@ -179,7 +178,7 @@ def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, n
                      "tie_breaks": list(rule.tie_breaks), "decimals": round_.decimals, "scale_max": str(rule.scale_max),
                      "disagreement": str(rule.disagreement)}
     snapshot.teams, snapshot.sheets, snapshot.missing = len(results), sum(len(team.sheets) for team in teams), len(missing)
-    snapshot.judge_stats = _stored_stats(stats)
+    snapshot.judge_stats = None  # the judges' statistics of the last computation no longer hold: see `judge_stats`
     if snapshot.advance_rule:
         snapshot.advance_rule = {**snapshot.advance_rule, "tied": []}  # ties of the old ranking no longer hold
     db.session.add(snapshot)
@@ -473,14 +472,28 @@ def _stored_stats(stats: Sequence[JudgeStats]) -> list[dict[str, Any]]:
 
 
 def judge_stats(round_: Round) -> list[StoredJudgeStats]:
-    """Each judge's count, mean, spread, severity and correlation, as computed with the snapshot (so
-    that they match the results shown), judges with no sheet left out."""
+    """Each judge's count, mean, spread, severity and correlation against the snapshot's consensus scores.
+
+    Computed the first time they are asked for after a computation (from the snapshot's judges' totals,
+    so that they match the results shown) and kept with the snapshot; the caller commits. Judges with no
+    sheet are left out.
+    """
     snapshot = _require_snapshot(round_)
+    if snapshot.judge_stats is None:
+        teams, consensus = [], {}
+        for team_id, score, judge_totals in _plain_rows(
+            select(Result.team_id, Result.score, Result.judge_totals).where(Result.round_id == round_.id)
+        ).all():
+            consensus[team_id] = None if score is None else Fraction(score)
+            teams.append(TeamSheets(team_id=team_id, assigned=len(judge_totals), sheets=tuple(
+                Sheet(judge_id=judge_id, total=Decimal(total)) for judge_id, total in judge_totals)))
+        snapshot.judge_stats = _stored_stats(judge_statistics(teams, consensus))
+        db.session.flush()
     return [StoredJudgeStats(judge_id=item["judge_id"], count=item["count"], mean=Decimal(item["mean"]),
                              spread=Decimal(item["spread"]), severity=Decimal(item["severity"]),
                              correlation=None if item["correlation"] is None else Decimal(item["correlation"]),
                              box=tuple(float(value) for value in item["box"]))  # type: ignore[arg-type]
-            for item in snapshot.judge_stats or []]
+            for item in snapshot.judge_stats]
 
 
 def award_ties(round_: Round) -> tuple:

@@ -113,3 +113,17 @@ def test_an_unpublished_round_is_not_public(client, final):
     client.post("/logout")
     response = client.get(f"/results/rounds/{final['round'].id}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_judge_statistics_are_kept_until_the_next_computation(client, final):
+    from app.results.services import snapshot_of
+
+    compute(client, final)
+    assert snapshot_of(final["round"]).judge_stats is None  # not computed until asked for
+    client.get(f"{final['base']}/results/judges")
+    db.session.expire_all()
+    kept = snapshot_of(final["round"]).judge_stats
+    assert [item["count"] for item in kept] == [5, 5]
+    compute(client, final)
+    db.session.expire_all()
+    assert snapshot_of(final["round"]).judge_stats is None  # a new computation makes them stale
