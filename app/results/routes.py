@@ -118,20 +118,19 @@ def awards(round_id: int):
     tie_ids: list[int] = []
     if form.validate_on_submit():
         try:
-            rule = services.award_rule_input(round_, form.tiers(), form.ties.data)
-            preview = services.plan_awards(round_, rule)
+            # The tied groups depend on the tiers; the form then gets a choice for each team in them.
+            preview = services.plan_awards(round_, services.award_rule_input(round_, form.tiers(), form.ties.data))
             tie_ids = [team_id for tie in preview.ties for team_id in tie.team_ids]
             form = awards_form_class(tie_ids)()
             form.validate()
+            rule = services.award_rule_input(round_, form.tiers(), form.ties.data, form.overrides())
             if form.confirm.data:
-                rule = services.award_rule_input(round_, form.tiers(), form.ties.data, form.overrides())
                 outcome = services.assign_awards(round_, rule, actor=current_user, now=utcnow())
                 db.session.commit()
-                flash(_("Awards given to %(n)s teams.", n=len(outcome.awards)), "success"
-                      if not outcome.ties else "error")
+                flash(_("Awards given to %(n)s teams.", n=len(outcome.awards)), "error" if outcome.ties else "success")
                 return redirect(url_for("results.awards", round_id=round_.id))
-            if tie_ids:
-                preview = services.plan_awards(round_, services.award_rule_input(round_, form.tiers(), form.ties.data, form.overrides()))
+            if rule["overrides"]:
+                preview = services.plan_awards(round_, rule)  # the choices made so far, shown in the preview
         except ContestError as error:
             db.session.rollback()
             show_error_on_form(form, error, renames={f"overrides.{index}.reason": "reason" for index in range(len(tie_ids))})

@@ -188,7 +188,7 @@ def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, n
     if snapshot.award_rule:
         award_rule = snapshot.award_rule
         _store_awards(round_, snapshot, [_tier_from(tier) for tier in award_rule["tiers"]], award_rule["ties"],
-                      award_rule.get("overrides", []), plan=_plan(round_, award_rule), actor=actor, now=now)
+                      award_rule.get("overrides", []), plan=plan_awards(round_, award_rule), actor=actor, now=now)
     return snapshot
 
 
@@ -339,7 +339,9 @@ def _overrides_input(round_: Round, overrides: Sequence[Mapping[str, Any]], tier
     return clean
 
 
-def _plan(round_: Round, award_rule: Mapping[str, Any]) -> AwardOutcome:
+def plan_awards(round_: Round, award_rule: Mapping[str, Any]) -> AwardOutcome:
+    """The prize tiers a checked rule (`award_rule_input`) gives on the stored ranking, with the tied
+    groups at each boundary, without saving anything."""
     overrides = {override["team_id"]: override["tier"] for override in award_rule.get("overrides", [])}
     return assign_tiers(team_results(round_), [_tier_from(tier) for tier in award_rule["tiers"]], ties=award_rule["ties"],
                         overrides=overrides)
@@ -367,12 +369,6 @@ def award_rule_input(round_: Round, tiers: Sequence[Mapping[str, Any]], ties: st
     return {"tiers": stored_tiers, "ties": ties, "overrides": clean}
 
 
-def plan_awards(round_: Round, award_rule: Mapping[str, Any]) -> AwardOutcome:
-    """The prize tiers a checked rule (`award_rule_input`) gives, with the tied groups at each boundary,
-    without saving anything."""
-    return _plan(round_, award_rule)
-
-
 def assign_awards(round_: Round, award_rule: Mapping[str, Any], *, actor: User | None, now: datetime) -> AwardOutcome:
     """Give the round's prize tiers by a checked rule and store them, replacing earlier awards.
 
@@ -383,7 +379,7 @@ def assign_awards(round_: Round, award_rule: Mapping[str, Any], *, actor: User |
         raise StateConflictError(_("The round is published; reopen it, with a reason, before changing awards."),
                                  code="round_published")
     snapshot = _require_snapshot(round_)
-    outcome = _plan(round_, award_rule)
+    outcome = plan_awards(round_, award_rule)
     snapshot.award_rule = {**award_rule, "tied": []}
     _store_awards(round_, snapshot, [_tier_from(tier) for tier in award_rule["tiers"]], award_rule["ties"],
                   award_rule["overrides"], plan=outcome, actor=actor, now=now)
@@ -501,4 +497,4 @@ def award_ties(round_: Round) -> tuple:
     snapshot = snapshot_of(round_)
     if snapshot is None or not snapshot.award_rule:
         return ()
-    return _plan(round_, snapshot.award_rule).ties
+    return plan_awards(round_, snapshot.award_rule).ties
