@@ -4,6 +4,7 @@ landscape pages, and it is refused (409) before there are results."""
 import io
 import shutil
 import subprocess
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -137,9 +138,23 @@ def test_libreoffice_reads_the_workbook(exported, tmp_path):
     ("Asia/Shanghai", "2026-11-23 01:02:03.500000", "2026-11-23 09:02:03"),
     ("America/New_York", "2026-03-08 06:59:59", "2026-03-08 01:59:59"),  # summer time starts at 07:00 UTC
     ("America/New_York", "2026-03-08 07:00:00", "2026-03-08 03:00:00"),
+    ("Asia/Kathmandu", "2026-11-23 23:59:30", "2026-11-24 05:44:30"),  # a quarter-hour zone, past midnight
+    ("Asia/Shanghai", datetime(2026, 11, 23, 16, 0, 5, 250), "2026-11-24 00:00:05"),  # PostgreSQL gives datetimes
     ("Asia/Shanghai", None, ""),
 ])
 def test_submission_times_show_in_the_contests_zone(zone, stored, shown):
     from app.results.exports import LocalTimes
 
     assert LocalTimes(zone).text(stored) == shown
+
+
+def test_a_sheet_longer_than_a_writing_batch_is_written_whole(tmp_path):
+    from app.spreadsheets import WIDTH_SAMPLE_ROWS, WRITE_BATCH_ROWS, Column, Sheet, write_workbook
+
+    count = WIDTH_SAMPLE_ROWS + 2 * WRITE_BATCH_ROWS + 7
+    write_workbook(tmp_path / "long.xlsx", [Sheet("Long", [Column("No."), Column("Name")],
+                                                  ([number, f"=team {number}"] for number in range(1, count + 1)))])
+    sheet = load_workbook(tmp_path / "long.xlsx")["Long"]
+    written = rows(sheet)
+    assert [row[0] for row in written] == list(range(1, count + 1))
+    assert written[-1][1] == f"=team {count}" and sheet.auto_filter.ref == f"A1:B{count + 1}"
