@@ -1,33 +1,53 @@
-"""Every route, as anonymous and as each role: who gets in, who is sent to sign in, who gets 403.
+"""Every route, as anonymous and as each role on its own object and on another's: who gets in, who
+is sent to sign in, who gets 403.
+
+The walk builds one contest with two colleges. The objects in every URL are the *own* ones:
+- a team of college A, registered by `captain`; `other_captain` registered a team of college B;
+- `coordinator` coordinates college A in the contest; `other_coordinator` college B;
+- a round (a draft) whose judges are `judge` and `other_judge`; the assignment in the URL is
+  `judge`'s (the team above), and `other_judge` has one of their own (the other team);
+- `organizer` runs every contest.
 
 A route without a row here fails `test_every_route_has_a_row`, so a new page cannot ship unchecked.
 Statuses: 200/204 in; 302 to the login page (HTML) or 401 (API) for anonymous visitors; 403 for
-roles without the right; 422 when the role is let in and the empty request body is then refused.
+roles without the right; 422 when the role is let in and the empty request body is then refused;
+409 when it is let in and the draft round's state refuses the request.
 """
 
 import pytest
 
 from app.extensions import db
-from app.models import Assignment
+from app.judging.services import add_judges
+from app.models import CAPTAIN, COORDINATOR, JUDGE, Assignment
 from tests.conftest import PASSWORD
 
-ROLES = ("anonymous", "captain", "coordinator", "judge", "organizer")
+ROLES = ("anonymous", "captain", "other_captain", "coordinator", "other_coordinator", "judge", "other_judge", "organizer")
+OWNERS = ("captain", "coordinator", "judge")
+
+
+def row(default, anonymous=None, **roles):
+    """Statuses per role: `default` for every signed-in role not named, `anonymous` for visitors
+    (by default the same as the signed-in default when that is public, else sign in first)."""
+    unknown = set(roles) - set(ROLES)
+    assert not unknown, unknown
+    statuses = {role: roles.get(role, default) for role in ROLES[1:]}
+    return {"anonymous": anonymous if anonymous is not None else default, **statuses}
 
 
 def everyone(status):
-    return dict.fromkeys(ROLES, status)
+    return row(status)
 
 
 def signed_in(status, anonymous=302):
-    return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], status)}
+    return row(status, anonymous=anonymous)
 
 
 def organizers_only(status=200, anonymous=302):
-    return {"anonymous": anonymous, "captain": 403, "coordinator": 403, "judge": 403, "organizer": status}
+    return row(403, anonymous=anonymous, organizer=status)
 
 
 def captains_and_organizers(captain, organizer, anonymous=302):
-    return {"anonymous": anonymous, "captain": captain, "coordinator": 403, "judge": 403, "organizer": organizer}
+    return row(403, anonymous=anonymous, captain=captain, other_captain=captain, organizer=organizer)
 
 
 # endpoint: (method, expected status per role)
@@ -58,53 +78,52 @@ ACCESS = {
     "api_contests.list_contests": ("GET", everyone(200)),
     "api_contests.get_contest": ("GET", everyone(200)),
     "api_contests.update_contest": ("PUT", organizers_only(422, anonymous=401)),
-    # Registration. The walk's coordinator coordinates another contest, and its captain owns
-    # another team: both are outsiders to the contest and the team under test.
+    # Registration: the captain's own team, the coordinator's own college; their others are outsiders.
     "registration.signup": ("GET", everyone(200)),
-    "registration.team_new": ("GET", captains_and_organizers(200, 200)),
-    "registration.team_show": ("GET", organizers_only()),
-    "registration.team_edit": ("GET", organizers_only()),
-    "registration.team_withdraw": ("POST", organizers_only(302)),
-    "registration.team_review": ("POST", organizers_only(302)),
-    "registration.team_list": ("GET", organizers_only()),
-    "registration.team_bulk_approve": ("POST", organizers_only(302)),
+    "registration.team_new": ("GET", row(200, anonymous=302, judge=403, other_judge=403)),
+    "registration.team_show": ("GET", row(403, anonymous=302, captain=200, coordinator=200, organizer=200)),
+    "registration.team_edit": ("GET", row(403, anonymous=302, captain=200, organizer=200)),
+    "registration.team_withdraw": ("POST", row(403, anonymous=302, captain=302, organizer=302)),
+    "registration.team_review": ("POST", row(403, anonymous=302, coordinator=302, organizer=302)),
+    "registration.team_list": ("GET", row(403, anonymous=302, coordinator=200, other_coordinator=200, organizer=200)),
+    "registration.team_bulk_approve": ("POST", row(403, anonymous=302, coordinator=302, other_coordinator=302, organizer=302)),
     "registration.dashboard": ("GET", organizers_only()),
-    "registration.team_export": ("GET", organizers_only()),
+    "registration.team_export": ("GET", row(403, anonymous=302, coordinator=200, other_coordinator=200, organizer=200)),
     "registration.team_template": ("GET", everyone(200)),
-    "registration.team_import": ("GET", organizers_only()),
-    "api_registration.register_team": ("POST", captains_and_organizers(422, 422, anonymous=401)),
-    "api_registration.list_teams": ("GET", organizers_only(anonymous=401)),
-    "api_registration.get_team": ("GET", organizers_only(anonymous=401)),
-    "api_registration.update_team": ("PATCH", organizers_only(200, anonymous=401)),
-    "api_registration.withdraw_team": ("POST", organizers_only(422, anonymous=401)),
-    "api_registration.review_team": ("POST", organizers_only(422, anonymous=401)),
-    "api_registration.import_teams": ("POST", organizers_only(422, anonymous=401)),
-    "api_registration.export_teams": ("GET", organizers_only(anonymous=401)),
+    "registration.team_import": ("GET", row(403, anonymous=302, coordinator=200, other_coordinator=200, organizer=200)),
+    "api_registration.register_team": ("POST", row(422, anonymous=401, judge=403, other_judge=403)),
+    "api_registration.list_teams": ("GET", row(403, anonymous=401, coordinator=200, other_coordinator=200, organizer=200)),  # a coordinator's list holds only their college's (below)
+    "api_registration.get_team": ("GET", row(403, anonymous=401, captain=200, coordinator=200, organizer=200)),
+    "api_registration.update_team": ("PATCH", row(403, anonymous=401, captain=200, organizer=200)),
+    "api_registration.withdraw_team": ("POST", row(403, anonymous=401, captain=422, organizer=422)),
+    "api_registration.review_team": ("POST", row(403, anonymous=401, coordinator=422, organizer=422)),
+    "api_registration.import_teams": ("POST", row(403, anonymous=401, coordinator=422, other_coordinator=422, organizer=422)),
+    "api_registration.export_teams": ("GET", row(403, anonymous=401, coordinator=200, other_coordinator=200, organizer=200)),
     "api_registration.team_template": ("GET", everyone(200)),
-    # Judging. The walk's judge is not among the round's judges.
+    # Judging: both judges judge the round; the assignment (and its sheet) is `judge`'s own.
     "api_judging.create_round": ("POST", organizers_only(422, anonymous=401)),
-    "api_judging.get_round": ("GET", organizers_only(anonymous=401)),
-    "api_judging.update_round": ("PATCH", organizers_only(200, anonymous=401)),
+    "api_judging.get_round": ("GET", row(403, anonymous=401, judge=200, other_judge=200, organizer=200)),
+    "api_judging.update_round": ("PATCH", organizers_only(anonymous=401)),
     "api_judging.transition_round": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.add_entries": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.add_judges": ("POST", organizers_only(422, anonymous=401)),
-    "api_judging.list_assignments": ("GET", organizers_only(anonymous=401)),
-    "api_judging.get_score_sheet": ("GET", organizers_only(anonymous=401)),
-    "api_judging.save_score_sheet": ("PUT", everyone(403) | {"anonymous": 401}),
+    "api_judging.list_assignments": ("GET", row(403, anonymous=401, judge=200, other_judge=200, organizer=200)),  # a judge's list holds only their own (below)
+    "api_judging.get_score_sheet": ("GET", row(403, anonymous=401, judge=200, organizer=200)),
+    "api_judging.save_score_sheet": ("PUT", row(403, anonymous=401, judge=422)),  # only the assigned judge; organizers unlock instead
     "api_judging.unlock_score_sheet": ("POST", organizers_only(422, anonymous=401)),
-    "api_judging.auto_assign": ("POST", organizers_only(200, anonymous=401)),
+    "api_judging.auto_assign": ("POST", organizers_only(anonymous=401)),
     "api_judging.create_assignment": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.delete_assignment": ("DELETE", organizers_only(204, anonymous=401)),
-    "api_judging.declare_conflict": ("POST", organizers_only(422, anonymous=401)),  # the walk's judge is another
-    "judging.dashboard": ("GET", {"anonymous": 302, "captain": 403, "coordinator": 403, "judge": 200, "organizer": 403}),
-    "judging.sheet_edit": ("GET", organizers_only()),
+    "api_judging.declare_conflict": ("POST", row(403, anonymous=401, judge=422, organizer=422)),  # for `judge`: themselves, not `other_judge`
+    "judging.dashboard": ("GET", row(403, anonymous=302, judge=200, other_judge=200)),
+    "judging.sheet_edit": ("GET", row(403, anonymous=302, judge=200, organizer=200)),
     "judging.sheet_history": ("GET", organizers_only()),
     "judging.round_list": ("GET", organizers_only()),
     "judging.round_show": ("GET", organizers_only()),
     "judging.round_progress": ("GET", organizers_only()),
     "judging.judge_list": ("GET", organizers_only()),
     "judging.round_new": ("GET", organizers_only()),
-    "judging.conflicts": ("GET", {"anonymous": 302, "captain": 403, "coordinator": 403, "judge": 200, "organizer": 403}),
+    "judging.conflicts": ("GET", row(403, anonymous=302, judge=200, other_judge=200)),
     "judging.round_edit": ("GET", organizers_only()),
     "api_judging.import_judges": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.list_judges": ("GET", organizers_only(anonymous=401)),
@@ -135,40 +154,90 @@ def test_every_route_has_a_row(app):
     assert routed_endpoints(app) == set(ACCESS)
 
 
-def _url(app, endpoint, contest_id, team_id, round_id, assignment_id, user_id):
+def _url(app, endpoint, **values):
     from flask import url_for
 
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
-    values = {"contest_id": contest_id, "team_id": team_id, "round_id": round_id, "assignment_id": assignment_id,
-              "user_id": user_id,
-              "code": "zh", "filename": "swagger-ui.css"}
+    values = {**values, "code": "zh", "filename": "swagger-ui.css"}
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 
 
-@pytest.mark.parametrize("endpoint", sorted(ACCESS))
-def test_route_answers_each_role_as_the_table_says(app, make_user, make_contest, make_team, make_round, endpoint):
-    method, expected = ACCESS[endpoint]
+@pytest.fixture
+def walk(app, make_user, make_contest, make_college, make_team, make_round):
+    """The contest of the module docstring: its people by role, and the own objects' ids."""
+    from app.models import utcnow
+
     contest = make_contest()
-    team = make_team(contest)
+    own_college, other_college = make_college(), make_college()
+    people = {
+        "captain": make_user(CAPTAIN), "other_captain": make_user(CAPTAIN),
+        "coordinator": make_user(COORDINATOR, college_id=own_college.id, contest_id=contest.id),
+        "other_coordinator": make_user(COORDINATOR, college_id=other_college.id, contest_id=contest.id),
+        "judge": make_user(JUDGE, contest_id=contest.id), "other_judge": make_user(JUDGE, contest_id=contest.id),
+        "organizer": make_user("organizer"),
+    }
+    team = make_team(contest, own_college, owner=people["captain"])
+    other_team = make_team(contest, other_college, owner=people["other_captain"])
     round_ = make_round(contest)
-    assignment = Assignment(round_id=round_.id, team_id=team.id, judge_id=make_user("judge", contest_id=contest.id).id)
-    db.session.add(assignment)
+    add_judges(round_, [people["judge"].id, people["other_judge"].id], actor=None, now=utcnow())
+    assignment = Assignment(round_id=round_.id, team_id=team.id, judge_id=people["judge"].id)
+    db.session.add_all([assignment, Assignment(round_id=round_.id, team_id=other_team.id, judge_id=people["other_judge"].id)])
     db.session.commit()
-    url = _url(app, endpoint, contest.id, team.id, round_.id, assignment.id, assignment.judge_id)
+    ids = {"contest_id": contest.id, "team_id": team.id, "round_id": round_.id, "assignment_id": assignment.id,
+           "user_id": people["judge"].id}
+    return people, ids
+
+
+@pytest.mark.parametrize("endpoint", sorted(ACCESS))
+def test_route_answers_each_role_as_the_table_says(app, walk, endpoint):
+    method, expected = ACCESS[endpoint]
+    people, ids = walk
+    url = _url(app, endpoint, **ids)
+    api = url.startswith("/api/")
     seen = {}
     for role in ROLES:
         client = app.test_client()
         headers = {}
         if role != "anonymous":
-            user = make_user(role)
-            if url.startswith("/api/"):
+            user = people[role]
+            if api:
                 token = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD}).json["token"]
                 headers = {"Authorization": f"Bearer {token}"}
             else:
                 client.post("/login", data={"email": user.email, "password": PASSWORD})
-        response = client.open(url, method=method, headers=headers, json={} if url.startswith("/api/") and method != "GET" else None)
+        response = client.open(url, method=method, headers=headers, json={} if api and method != "GET" else None)
         seen[role] = response.status_code
         if response.status_code == 302 and role == "anonymous" and expected[role] == 302 and endpoint not in {"auth.logout", "auth.set_language"}:
             assert "/login" in response.headers["Location"], endpoint
     assert seen == expected
+
+
+def test_the_table_tells_own_objects_from_others(app):
+    """Every route that lets an owner in is checked against another's object too: the matrix would
+    otherwise pass with a check that asks only for the role."""
+    let_in = {endpoint for endpoint, (_method, statuses) in ACCESS.items()
+              if any(statuses[owner] != statuses[f"other_{owner}"] for owner in OWNERS)}
+    assert {"registration.team_show", "api_registration.get_team", "api_judging.save_score_sheet",
+            "api_judging.get_score_sheet", "judging.sheet_edit", "api_registration.review_team"} <= let_in
+
+
+def test_lists_hold_only_the_viewers_own_objects(app, walk):
+    """Judges list only their own assignments, coordinators only their own college's teams, whatever they ask for."""
+    people, ids = walk
+    client = app.test_client()
+
+    def listed(role, url):
+        token = client.post("/api/v1/tokens", json={"email": people[role].email, "password": PASSWORD}).json["token"]
+        response = client.get(url, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200, response.json
+        return response.json["items"]
+
+    assignments = f"/api/v1/rounds/{ids['round_id']}/assignments"
+    assert [item["id"] for item in listed("judge", assignments)] == [ids["assignment_id"]]
+    other = listed("other_judge", f"{assignments}?judge_id={people['judge'].id}")
+    assert len(other) == 1 and other[0]["id"] != ids["assignment_id"]
+    assert len(listed("organizer", assignments)) == 2
+    teams = f"/api/v1/contests/{ids['contest_id']}/teams"
+    assert [team["id"] for team in listed("coordinator", teams)] == [ids["team_id"]]
+    assert ids["team_id"] not in [team["id"] for team in listed("other_coordinator", teams)]
