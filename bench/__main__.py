@@ -8,12 +8,14 @@ BENCHMARKS = {
     "colleges": "bench.colleges",
     "export": "bench.export",
     "judging": "bench.judging",
+    "load": "bench.load",
     "national": "bench.national",
     "populate": "bench.populate",
     "registration": "bench.registration",
     "scoring": "bench.scoring",
     "results": "bench.results",
     "transfer": "bench.transfer",
+    "upload": "bench.upload",
 }
 
 

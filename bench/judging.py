@@ -209,7 +209,8 @@ def setup(app, args) -> tuple[dict, dict]:
     figures["steps_s"] = steps
     figures["total_s"] = round(sum(steps.values()), 3)
     plan = {"contest_id": contest_id, "round_id": round_id, "judge_ids": judge_ids, "http_judges": http_judges,
-            "baseline_judge": baseline_judge, "dashboard_judge": dashboard_judge, "dashboard_load": loads.get(dashboard_judge, 0)}
+            "baseline_judge": baseline_judge, "dashboard_judge": dashboard_judge, "dashboard_load": loads.get(dashboard_judge, 0),
+            "factory": population.factory}  # more teams of the same contest, students never repeated
     return figures, plan
 
 

@@ -1,0 +1,198 @@
+"""Sixty seconds of a contest's busiest hour against gunicorn: judges saving sheets, captains
+registering teams and an organizer reading pages, all at once.
+
+    python -m bench load [--seconds 60] [--database-url URL] [--judges 50] [--captains 20] [--think 1] [--captain-think 3]
+
+1. A contest of `--teams` imported teams (`bench.populate`), approved, and an open round of five
+   judges per team (`bench.judging.setup`); `--captains` captain accounts. On a fresh SQLite file by
+   default; `--database-url postgresql+psycopg://...` runs it on PostgreSQL (the database is emptied first:
+   give it a scratch database).
+2. gunicorn (`--workers`, sync) serves the app; then, for `--seconds`, at once:
+   - `--judges` judges, each through their own assignments: draft, draft, submit (versions chained, every
+     answer checked), pausing 0.5–1.5 × `--think` seconds between saves. 50 judges saving about once a
+     second is five times a national final's peak (300 judges, each saving a sheet every 30 s or so);
+   - `--captains` captains, each registering new teams (registerTeam, every answer must be 201) for the
+     next season's contest (the judged one closed its registration when its round opened), pausing
+     0.5–1.5 × `--captain-think` seconds between them;
+   - one organizer, signed in through the login form, reading the round's progress, the team list and
+     the registration dashboard in turn, with the same pauses.
+3. Prints throughput, latency (p50/p95/max) and errors per kind of client, and what gunicorn's log says
+   went wrong. Targets: no error at all, and sheet saves at p95 under 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import tempfile
+import threading
+import time
+from argparse import Namespace
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.auth.services import create_user
+from app.contests.services import create_contest, with_defaults
+from app.demo.people import api_payload
+from app.extensions import db
+from app.models import CAPTAIN, Assignment, User, utcnow
+from bench.common import HttpClient, fresh_app, gunicorn, load_average, report, run_clients, summary_ms
+from bench.judging import FAST_HASH, JUDGE_PASSWORD, _judge_loop, form_login, setup, token_for
+from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, TRACKS
+from bench.registration import _server_problems
+
+TARGET_SAVE_P95_MS = 200.0
+CAPTAIN_PASSWORD = "captain-password-1"
+
+
+def _captain_loop(base: str, token: str, path: str, payloads: list[dict], seed: int, think: float,
+                  start: threading.Barrier, deadline: list[float], out: dict) -> None:
+    """One captain registering teams, one after another, pausing between them."""
+    client = HttpClient(base, headers={"Authorization": f"Bearer {token}"})
+    pause = random.Random(seed)
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    errors: list[dict] = []
+    try:
+        start.wait(timeout=120)
+        for payload in payloads:  # bounded by the payloads, and by the deadline
+            time.sleep(pause.uniform(0.5, 1.5) * think)
+            if time.perf_counter() >= deadline[0]:
+                break
+            try:
+                status, _headers, data, seconds = client.request("POST", path, json_body=payload)
+            except OSError as error:
+                statuses[-1] += 1
+                errors.append({"error": repr(error)})
+                client.close()
+                continue
+            statuses[status] += 1
+            if status == 201:
+                latencies.append(seconds)
+            elif len(errors) < 5:
+                errors.append({"status": status, "body": data[:300].decode("utf-8", "replace")})
+    finally:
+        client.close()
+        out.update(latencies=latencies, statuses=statuses, errors=errors, ok_status=201)
+
+
+def _organizer_loop(base: str, paths: list[str], seed: int, think: float, start: threading.Barrier, deadline: list[float],
+                    out: dict) -> None:
+    """The organizer, signed in through the form, reading `paths` in turn."""
+    client = form_login(base, ORGANIZER_EMAIL, ORGANIZER_PASSWORD)
+    pause = random.Random(seed)
+    latencies: dict[str, list[float]] = {path: [] for path in paths}
+    statuses: Counter[int] = Counter()
+    errors: list[dict] = []
+    try:
+        start.wait(timeout=120)
+        for index in range(1_000_000):  # bounded; the deadline ends it
+            time.sleep(pause.uniform(0.5, 1.5) * think)
+            if time.perf_counter() >= deadline[0]:
+                break
+            path = paths[index % len(paths)]
+            status, _headers, data, seconds = client.request("GET", path)
+            statuses[status] += 1
+            if status == 200:
+                latencies[path].append(seconds)
+            elif len(errors) < 5:
+                errors.append({"status": status, "path": path, "body": data[:300].decode("utf-8", "replace")})
+    finally:
+        client.close()
+        out.update(latencies=[value for values in latencies.values() for value in values],
+                   per_page={path: summary_ms(values) for path, values in latencies.items() if values},
+                   statuses=statuses, errors=errors, ok_status=200)
+
+
+def _client(kind: str, *args) -> None:
+    {"judge": _judge_loop, "captain": _captain_loop, "organizer": _organizer_loop}[kind](*args)
+
+
+def _summary(outputs: list[dict], wall: float, *, latencies_of) -> dict:
+    statuses: Counter[int] = sum((out.get("statuses", Counter()) for out in outputs), Counter())
+    ok_status = outputs[0].get("ok_status", 200) if outputs else 200
+    latencies = [value for out in outputs for value in latencies_of(out)]
+    sent = sum(statuses.values())
+    ok = statuses.get(ok_status, 0)
+    return {"clients": len(outputs), "requests": sent, "ok": ok, "errors": sent - ok,
+            "statuses": {str(code): count for code, count in sorted(statuses.items())},
+            "per_s": round(ok / wall, 1) if wall else None, "latency": summary_ms(latencies) if latencies else None,
+            "error_samples": [error for out in outputs for error in out.get("errors", [])][:5]}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench load")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--database-url", help="default: a fresh SQLite file; a PostgreSQL database is emptied first")
+    parser.add_argument("--teams", type=int, default=2000)
+    parser.add_argument("--judges", type=int, default=50)
+    parser.add_argument("--captains", type=int, default=20)
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between a judge's saves (and the organizer's pages), s")
+    parser.add_argument("--captain-think", type=float, default=3.0, help="mean pause between a captain's registrations, s")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    folder = Path(tempfile.mkdtemp(prefix="laurel-bench-load-"))
+    url = args.database_url or f"sqlite:///{folder / 'load.db'}"
+    figures: dict = {"database": url.split(":")[0].split("+")[0], "seconds": args.seconds, "teams": args.teams, "judges": args.judges,
+                     "captains": args.captains, "think_s": args.think, "captain_think_s": args.captain_think, "workers": args.workers, "load_average_at_start": load_average()}
+    app = fresh_app(url, PASSWORD_HASH_METHOD=FAST_HASH)
+    try:
+        setup_figures, plan = setup(app, Namespace(teams=args.teams, judges=args.judges + 2, k=5, clients=args.judges,
+                                                   dashboard_load=0, seed=args.seed))
+        figures["setup_s"] = setup_figures["total_s"]
+        with app.app_context():
+            emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(plan["http_judges"]))).all())
+            work = [[tuple(row) for row in db.session.execute(
+                select(Assignment.id, Assignment.team_id, Assignment.judge_id)
+                .where(Assignment.round_id == plan["round_id"], Assignment.judge_id == judge_id).order_by(Assignment.id))]
+                for judge_id in plan["http_judges"]]
+            # The judged contest's registration closed when its round opened: captains register for the next one.
+            now = utcnow()
+            open_contest = create_contest(with_defaults({
+                "name": "全国大学生电子商务挑战赛 下一届 Next season", "year": now.year + 1, "registration_opens_at": now - timedelta(days=1),
+                "registration_closes_at": now + timedelta(days=60), "tracks": TRACKS}, "Asia/Shanghai"), now=now, actor=None)
+            captains = [create_user(email=f"captain{index:03d}@load.bench.laurel", name=f"队长{index:03d}", password=CAPTAIN_PASSWORD,
+                                    role=CAPTAIN, now=utcnow()).email for index in range(args.captains)]
+            db.session.commit()
+            open_contest_id = open_contest.id
+            db.session.remove()
+            db.engine.dispose()
+        per_captain = int(args.seconds / (args.captain_think * 0.5)) + 1  # more than a captain can send in the time
+        payloads = [[api_payload(plan["factory"].team()) for _ in range(per_captain)] for _ in captains]
+        register_path = f"/api/v1/contests/{open_contest_id}/teams"
+        pages = [f"/rounds/{plan['round_id']}/progress", f"/contests/{plan['contest_id']}/teams",
+                 f"/contests/{plan['contest_id']}/registrations"]
+        with gunicorn(url, workers=args.workers) as (base, log_path):
+            judge_tokens = [token_for(base, emails[judge_id], JUDGE_PASSWORD) for judge_id in plan["http_judges"]]
+            captain_tokens = [token_for(base, email, CAPTAIN_PASSWORD) for email in captains]
+            clients = ([("judge", base, token, mine, args.seed + index, args.think) for index, (token, mine)
+                        in enumerate(zip(judge_tokens, work, strict=True))]
+                       + [("captain", base, token, register_path, mine, args.seed + 500 + index, args.captain_think)
+                          for index, (token, mine) in enumerate(zip(captain_tokens, payloads, strict=True))]
+                       + [("organizer", base, pages, args.seed + 900, args.think)])
+            outputs, wall = run_clients(_client, clients, args.seconds, start_timeout=180)
+            figures["server"] = _server_problems(log_path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(app.instance_path, ignore_errors=True)
+    judges, captains_out, organizer = outputs[:args.judges], outputs[args.judges:args.judges + args.captains], outputs[-1:]
+    figures["wall_s"] = round(wall, 1)
+    figures["sheet_saves"] = _summary(judges, wall, latencies_of=lambda out: out.get("draft", []) + out.get("submit", []))
+    figures["sheet_saves"]["wrong_answers"] = sum(out.get("wrong", 0) for out in judges)
+    figures["sheet_saves"]["sheets_submitted"] = sum(out.get("submitted", 0) for out in judges)
+    figures["registrations"] = _summary(captains_out, wall, latencies_of=lambda out: out.get("latencies", []))
+    figures["organizer_pages"] = _summary(organizer, wall, latencies_of=lambda out: out.get("latencies", []))
+    figures["organizer_pages"]["per_page"] = organizer[0].get("per_page", {}) if organizer else {}
+    errors = sum(figures[kind]["errors"] for kind in ("sheet_saves", "registrations", "organizer_pages"))
+    save_p95 = (figures["sheet_saves"]["latency"] or {}).get("p95_ms")
+    figures["targets"] = {"errors": errors, "no_errors_met": errors == 0 and not figures["server"]["tracebacks"],
+                          "save_p95_ms_under": TARGET_SAVE_P95_MS, "save_p95_met": save_p95 is not None and save_p95 < TARGET_SAVE_P95_MS}
+    figures["total_s"] = round(time.perf_counter() - started, 1)
+    report("load", figures)
+    return 0
