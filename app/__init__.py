@@ -92,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.api import register_api
+    from app.audit_log.routes import bp as audit_log
     from app.auth.routes import bp as auth
     from app.colleges.routes import bp as colleges
     from app.contests.routes import bp as contests
@@ -100,7 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.registration.routes import bp as registration
     from app.results.routes import bp as results
 
-    for blueprint in (public, auth, colleges, contests, registration, judging, results):
+    for blueprint in (public, auth, colleges, contests, registration, judging, results, audit_log):
         app.register_blueprint(blueprint)
     register_api(app)
 

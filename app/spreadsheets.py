@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 import unicodedata
 import zipfile
@@ -145,6 +146,8 @@ def read_table(stream: IO[bytes], filename: str) -> Table:
 
 #: A string starting with one of these is what spreadsheet programs may run as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: What a worksheet cannot hold (openpyxl refuses it): control characters but tab, line feed and return.
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WIDTH_SAMPLE_ROWS = 500
 #: Rows are read a batch at a time, then written: reading and writing in turns row by row costs a tenth more.
 WRITE_BATCH_ROWS = 5000
@@ -208,6 +211,8 @@ class RowWriter:
                 break
             value = row[index]
             if type(value) is str:
+                if not value.isprintable():  # rare, and one fast scan: control characters no worksheet can hold
+                    value = row[index] = ILLEGAL_CHARACTERS.sub("", value)
                 if not value:
                     row[index] = None  # an empty cell, as a spreadsheet program leaves it
                 elif value.startswith(FORMULA_TRIGGERS):

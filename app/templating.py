@@ -28,6 +28,7 @@ NAVIGATION = (
     ("judging.dashboard", _l("My sheets"), (JUDGE,)),
     ("contests.index", _l("Contests"), (ORGANIZER,)),
     ("colleges.index", _l("Colleges"), (ORGANIZER,)),
+    ("audit_log.index", _l("Audit log"), (ORGANIZER,)),
     ("api_docs.page", _l("API"), (ORGANIZER,)),
 )
 

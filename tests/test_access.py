@@ -143,6 +143,9 @@ ACCESS = {
     "results.contest_export": ("GET", organizers_only(302)),
     "api_results.export_round": ("GET", organizers_only(409, anonymous=401)),
     "api_results.export_contest_results": ("GET", organizers_only(409, anonymous=401)),
+    # The audit log covers every contest: organizers of every contest only.
+    "audit_log.index": ("GET", organizers_only()),
+    "audit_log.export": ("GET", organizers_only()),
 }
 
 

@@ -1,0 +1,1 @@
+"""The organizers' audit log: every recorded change, filtered, paged and exported."""
