@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
 from app import audit
@@ -138,9 +139,14 @@ def _save_sheet(
     columns = {"status": saved["status"], "comment": comment, "total": saved["total"], "version": saved["version"],
                "updated_at": now, "submitted_at": saved["submitted_at"]}
     if sheet is None:
-        # A first save inserts the sheet as saved; two first saves racing meet the unique assignment_id.
+        # A first save inserts the sheet as saved; of two first saves racing, the second meets the
+        # unique assignment_id: its page is stale, as when the guarded update below finds a new version.
         before = None
-        sheet_id = db.session.execute(INSERT_SHEET, {"assignment_id": assignment.id, **columns}).scalar_one()
+        try:
+            sheet_id = db.session.execute(INSERT_SHEET, {"assignment_id": assignment.id, **columns}).scalar_one()
+        except IntegrityError as error:
+            raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
+                                     code="stale_sheet") from error
     else:
         old = db.session.execute(select(SCORES.c.criterion_key, SCORES.c.value).where(SCORES.c.sheet_id == sheet.id)).all()
         before = {"status": sheet.status, "scores": {key: str(value) for key, value in old}}

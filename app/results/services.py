@@ -147,6 +147,9 @@ def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, n
     without them (409 `unsubmitted_sheets` otherwise). Awards given before are given again by the same
     rule on the new ranking, manual decisions included; teams already advanced stay marked so.
     """
+    # Computations of one round queue here, on the round's row (PostgreSQL; on SQLite the first write
+    # below takes the writer lock): two at once would otherwise both insert the round's results.
+    db.session.refresh(round_, ["status"], with_for_update=True)
     if round_.status == PUBLISHED:
         raise StateConflictError(_("The round is published; reopen it, with a reason, before computing again."),
                                  code="round_published")
