@@ -92,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.api import register_api
+    from app.api.ids import IdConverter
     from app.audit_log.routes import bp as audit_log
     from app.auth.routes import bp as auth
     from app.colleges.routes import bp as colleges
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.registration.routes import bp as registration
     from app.results.routes import bp as results
 
+    app.url_map.converters["id"] = IdConverter  # before any rule uses it: pages and API alike
     for blueprint in (public, auth, colleges, contests, registration, judging, results, audit_log):
         app.register_blueprint(blueprint)
     register_api(app)

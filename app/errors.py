@@ -107,6 +107,13 @@ class ErrorDetailSchema(ma.Schema):
         metadata={"description": "bare field name (members.2.student_id) -> messages"},
     )
     rows = ma.fields.List(ma.fields.Dict(), metadata={"description": "bad rows of an import: row, column, message"})
+    # The details some 409s carry, by code:
+    missing = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "unsubmitted_sheets: the sheets left out (assignment_id, team_id, team_number, judge_id, judge_name, status)"})
+    conflict = ma.fields.String(metadata={"description": "conflict_of_interest: why the judge may not score the team"})
+    version = ma.fields.Integer(metadata={"description": "stale_sheet: the sheet's saved version"})
+    opens_at = ma.fields.String(metadata={"description": "registration_closed: when registration opens, in the contest's time zone"})
+    closes_at = ma.fields.String(metadata={"description": "registration_closed: when it closes"})
 
 
 class ErrorEnvelopeSchema(ma.Schema):

@@ -244,3 +244,24 @@ def test_lists_hold_only_the_viewers_own_objects(app, walk):
     teams = f"/api/v1/contests/{ids['contest_id']}/teams"
     assert [team["id"] for team in listed("coordinator", teams)] == [ids["team_id"]]
     assert ids["team_id"] not in [team["id"] for team in listed("other_coordinator", teams)]
+
+
+def test_a_number_past_any_id_is_404_on_every_route(app, walk):
+    """Ids in URLs are 1 to 2**31 - 1: a larger number names no row, and is a 404, never the 500 of a
+    database driver that cannot bind it."""
+    from app.api.ids import MAX_ID
+
+    people, ids = walk
+    client = app.test_client()
+    client.post("/login", data={"email": people["organizer"].email, "password": PASSWORD})
+    token = client.post("/api/v1/tokens", json={"email": people["organizer"].email, "password": PASSWORD}).json["token"]
+    checked = 0
+    for endpoint, (method, _statuses) in sorted(ACCESS.items()):
+        rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+        for name in rule.arguments & set(ids):
+            url = _url(app, endpoint, **{**ids, name: MAX_ID + 1})
+            response = client.open(url, method=method, headers={"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {},
+                                   json={} if url.startswith("/api/") and method != "GET" else None)
+            assert response.status_code == 404, (endpoint, url, response.status_code)
+            checked += 1
+    assert checked > 40

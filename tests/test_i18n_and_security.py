@@ -66,6 +66,20 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, make_user):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+def test_behind_https_cookies_are_secure_and_browsers_are_told_to_stay(database_url, tmp_path, make_user):
+    """With LAUREL_SESSION_COOKIE_SECURE=1 and one proxy trusted, the session cookie is sent over HTTPS
+    only, and an HTTPS request gets Strict-Transport-Security."""
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, str(tmp_path / "https-instance"), SESSION_COOKIE_SECURE=True, PROXY_COUNT=1)
+    user = make_user("judge")
+    response = app.test_client().post("/login", data={"email": user.email, "password": PASSWORD},
+                                      headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == 302
+    assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
 @pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda path: str(path.relative_to(TEMPLATES)))
 def test_templates_have_no_inline_script_or_style(template):
     text = template.read_text(encoding="utf-8")

@@ -1,7 +1,10 @@
 """The JSON API under /api/v1: the domain blueprints, the generated spec, and its docs page."""
 
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import marshmallow as ma
 import swagger_ui_bundle
 from flask import Blueprint, Flask, render_template, send_from_directory
 
@@ -23,6 +26,15 @@ def asset(filename: str):
     return send_from_directory(SWAGGER_UI_DIR, filename, max_age=86400)
 
 
+def decimal_bounds_as_numbers(self: Any, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A Decimal field's bounds and default are JSON numbers in the spec ("maximum": 1), not the
+    strings that Decimal values would be serialized to ("maximum": "1"), which break the spec."""
+    if not isinstance(field, ma.fields.Decimal):
+        return {}
+    return {key: int(value) if value == value.to_integral_value() else float(value)
+            for key, value in ret.items() if isinstance(value, Decimal)}
+
+
 def register_api(app: Flask) -> None:
     from app.auth.api import blp as auth_api
     from app.colleges.api import blp as colleges_api
@@ -32,6 +44,7 @@ def register_api(app: Flask) -> None:
     from app.results.api import blp as results_api
 
     api.init_app(app)
+    api.ma_plugin.converter.add_attribute_function(decimal_bounds_as_numbers)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in (auth_api, colleges_api, contests_api, registration_api, judging_api, results_api):
         api.register_blueprint(blueprint)

@@ -3,9 +3,9 @@
 from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import text
 
+from app.api.blueprint import Blueprint
 from app.auth import services
 from app.auth.limits import login_rate_limit, note_failed_login
 from app.auth.schemas import HealthSchema, TokenRequestSchema, TokenSchema, UserCreateSchema, UserSchema
@@ -19,6 +19,7 @@ blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Health,
 
 @blp.route("/health", methods=["GET"])
 @blp.response(200, HealthSchema)
+@blp.alt_response(503, schema=HealthSchema, description="The database does not answer: {status: degraded, database: error}")
 @blp.doc(operationId="getHealth", security=[])
 def get_health():
     try:

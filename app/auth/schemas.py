@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from app.api.ids import Id
 from app.models import ROLES
 
 
@@ -32,8 +33,8 @@ class UserCreateSchema(ma.Schema):
     name = ma.fields.String(required=True)
     password = ma.fields.String(required=True, load_only=True)
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
-    contest_id = ma.fields.Integer(allow_none=True)
-    college_id = ma.fields.Integer(allow_none=True)
+    contest_id = Id(allow_none=True)
+    college_id = Id(allow_none=True)
     province = ma.fields.String(allow_none=True)
 
 

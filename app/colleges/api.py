@@ -2,8 +2,8 @@
 
 from flask import abort
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.colleges import services
 from app.colleges.schemas import CollegeQuerySchema, CollegeSchema, ImportSummarySchema, UploadSchema
 from app.extensions import db

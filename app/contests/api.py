@@ -2,8 +2,8 @@
 
 from flask import abort, current_app
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.contests import services
 from app.contests.schemas import ContestCreateSchema, ContestQuerySchema, ContestSchema, ContestSummarySchema
 from app.extensions import db
@@ -36,14 +36,14 @@ def list_contests(args):
     return page_payload(db.paginate(services.contests_query(), page=args["page"], per_page=args["per_page"], error_out=False))
 
 
-@blp.route("/contests/<int:contest_id>", methods=["GET"])
+@blp.route("/contests/<id:contest_id>", methods=["GET"])
 @blp.response(200, ContestSchema)
 @blp.doc(operationId="getContest", security=[])
 def get_contest(contest_id: int):
     return db.get_or_404(Contest, contest_id)
 
 
-@blp.route("/contests/<int:contest_id>", methods=["PUT"])
+@blp.route("/contests/<id:contest_id>", methods=["PUT"])
 @allowed_on(Contest, "contest_id", can_edit_contest)
 @blp.arguments(ContestCreateSchema)
 @blp.response(200, ContestSchema)

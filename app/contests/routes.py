@@ -69,7 +69,7 @@ def new():
     return render_template("contests/form.html", form=form, contest=None)
 
 
-@bp.route("/<int:contest_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:contest_id>/edit", methods=["GET", "POST"])
 @allowed_on(Contest, "contest_id", can_edit_contest)
 def edit(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)

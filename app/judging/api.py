@@ -1,10 +1,10 @@
 """API: createRound, getRound, updateRound, transitionRound, addEntries, addJudges."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.api.blueprint import Blueprint
 from app.colleges.schemas import UploadSchema
 from app.extensions import db
 from app.judging import assignments, judges, services, sheets
@@ -47,7 +47,7 @@ from app.spreadsheets import read_table
 blp = Blueprint("api_judging", __name__, url_prefix="/api/v1", description="Rounds, score sheets, judges and scores")
 
 
-@blp.route("/contests/<int:contest_id>/rounds", methods=["POST"])
+@blp.route("/contests/<id:contest_id>/rounds", methods=["POST"])
 @allowed_on(Contest, "contest_id", can_edit_contest)
 @blp.arguments(RoundInSchema)
 @blp.response(201, RoundSchema)
@@ -59,7 +59,7 @@ def create_round(data, contest_id: int):
     return round_
 
 
-@blp.route("/rounds/<int:round_id>", methods=["GET"])
+@blp.route("/rounds/<id:round_id>", methods=["GET"])
 @allowed_on(Round, "round_id", can_view_round)
 @blp.response(200, RoundSchema)
 @blp.doc(operationId="getRound")
@@ -67,7 +67,7 @@ def get_round(round_id: int):
     return db.get_or_404(Round, round_id)
 
 
-@blp.route("/rounds/<int:round_id>", methods=["PATCH"])
+@blp.route("/rounds/<id:round_id>", methods=["PATCH"])
 @allowed_on(Round, "round_id", can_manage_round)
 @blp.arguments(RoundPatchSchema)
 @blp.response(200, RoundSchema)
@@ -79,7 +79,7 @@ def update_round(data, round_id: int):
     return round_
 
 
-@blp.route("/rounds/<int:round_id>/status", methods=["POST"])
+@blp.route("/rounds/<id:round_id>/status", methods=["POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 @blp.arguments(TransitionSchema)
 @blp.response(200, RoundSchema)
@@ -91,7 +91,7 @@ def transition_round(data, round_id: int):
     return round_
 
 
-@blp.route("/rounds/<int:round_id>/entries", methods=["POST"])
+@blp.route("/rounds/<id:round_id>/entries", methods=["POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 @blp.arguments(EntriesInSchema)
 @blp.response(200, AddedSchema)
@@ -104,7 +104,7 @@ def add_entries(data, round_id: int):
     return {"added": added}
 
 
-@blp.route("/rounds/<int:round_id>/judges", methods=["POST"])
+@blp.route("/rounds/<id:round_id>/judges", methods=["POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 @blp.arguments(JudgesInSchema)
 @blp.response(200, AddedSchema)
@@ -116,7 +116,7 @@ def add_judges(data, round_id: int):
     return {"added": added}
 
 
-@blp.route("/rounds/<int:round_id>/assignments", methods=["GET"])
+@blp.route("/rounds/<id:round_id>/assignments", methods=["GET"])
 @allowed_on(Round, "round_id", can_view_round)
 @blp.arguments(AssignmentQuerySchema, location="query")
 @blp.response(200, page_schema(AssignmentSchema))
@@ -133,7 +133,7 @@ def list_assignments(args, round_id: int):
     return page_payload(db.paginate(statement, page=args["page"], per_page=args["per_page"], error_out=False))
 
 
-@blp.route("/assignments/<int:assignment_id>/sheet", methods=["GET"])
+@blp.route("/assignments/<id:assignment_id>/sheet", methods=["GET"])
 @allowed_on(Assignment, "assignment_id", can_view_sheet)
 @blp.response(200, SheetSchema)
 @blp.doc(operationId="getScoreSheet")
@@ -141,7 +141,7 @@ def get_score_sheet(assignment_id: int):
     return sheets.sheet_view(db.get_or_404(Assignment, assignment_id))
 
 
-@blp.route("/assignments/<int:assignment_id>/sheet", methods=["PUT"])
+@blp.route("/assignments/<id:assignment_id>/sheet", methods=["PUT"])
 @allowed_on(Assignment, "assignment_id", can_score)
 @blp.arguments(SheetInSchema)
 @blp.response(200, SheetSchema)
@@ -154,7 +154,7 @@ def save_score_sheet(data, assignment_id: int):
     return saved
 
 
-@blp.route("/assignments/<int:assignment_id>/sheet/unlock", methods=["POST"])
+@blp.route("/assignments/<id:assignment_id>/sheet/unlock", methods=["POST"])
 @allowed_on(Assignment, "assignment_id", can_manage_sheet)
 @blp.arguments(ReasonSchema)
 @blp.response(200, SheetSchema)
@@ -166,7 +166,7 @@ def unlock_score_sheet(data, assignment_id: int):
     return sheets.sheet_view(assignment)
 
 
-@blp.route("/rounds/<int:round_id>/assignments/auto", methods=["POST"])
+@blp.route("/rounds/<id:round_id>/assignments/auto", methods=["POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 @blp.arguments(AutoAssignSchema)
 @blp.response(200, AutoAssignResultSchema)
@@ -178,7 +178,7 @@ def auto_assign(data, round_id: int):
     return result
 
 
-@blp.route("/rounds/<int:round_id>/assignments", methods=["POST"])
+@blp.route("/rounds/<id:round_id>/assignments", methods=["POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 @blp.arguments(AssignmentInSchema)
 @blp.response(201, AssignmentSchema)
@@ -191,7 +191,7 @@ def create_assignment(data, round_id: int):
     return assignment
 
 
-@blp.route("/assignments/<int:assignment_id>", methods=["DELETE"])
+@blp.route("/assignments/<id:assignment_id>", methods=["DELETE"])
 @allowed_on(Assignment, "assignment_id", can_manage_sheet)
 @blp.response(204)
 @blp.doc(operationId="deleteAssignment")
@@ -200,7 +200,7 @@ def delete_assignment(assignment_id: int):
     db.session.commit()
 
 
-@blp.route("/judges/<int:user_id>/conflicts", methods=["POST"])
+@blp.route("/judges/<id:user_id>/conflicts", methods=["POST"])
 @allowed_on(User, "user_id", can_declare_conflict)
 @blp.arguments(ConflictInSchema)
 @blp.response(201, ConflictSchema)
@@ -213,7 +213,7 @@ def declare_conflict(data, user_id: int):
     return conflict
 
 
-@blp.route("/contests/<int:contest_id>/judges/import", methods=["POST"])
+@blp.route("/contests/<id:contest_id>/judges/import", methods=["POST"])
 @allowed_on(Contest, "contest_id", can_edit_contest)
 @blp.arguments(UploadSchema, location="files")
 @blp.response(200, JudgeImportSchema)
@@ -226,7 +226,7 @@ def import_judges(files, contest_id: int):
     return result
 
 
-@blp.route("/contests/<int:contest_id>/judges", methods=["GET"])
+@blp.route("/contests/<id:contest_id>/judges", methods=["GET"])
 @allowed_on(Contest, "contest_id", can_edit_contest)
 @blp.response(200, JudgeSchema(many=True))
 @blp.doc(operationId="listJudges")

@@ -180,6 +180,8 @@ def remove_assignment(assignment: Assignment, *, actor: User | None, now: dateti
         raise StateConflictError(_("This judge has already entered scores for this team."), code="assignment_scored")
     audit.record(actor=actor, action="assignment.delete", object_type="assignment", object_id=assignment.id, now=now,
                  before={"team_id": assignment.team_id, "judge_id": assignment.judge_id})
+    if assignment.sheet is not None:  # a sheet without scores (opened, or cleared) goes with its assignment
+        db.session.delete(assignment.sheet)
     db.session.delete(assignment)
     db.session.flush()
 

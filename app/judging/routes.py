@@ -66,7 +66,7 @@ def dashboard():
                            states=queries.SHEET_FILTERS)
 
 
-@bp.route("/assignments/<int:assignment_id>/sheet", methods=["GET", "POST"])
+@bp.route("/assignments/<id:assignment_id>/sheet", methods=["GET", "POST"])
 @allowed_on(Assignment, "assignment_id", can_view_sheet)
 def sheet_edit(assignment_id: int):
     assignment = db.get_or_404(Assignment, assignment_id)
@@ -106,7 +106,7 @@ def sheet_edit(assignment_id: int):
                            show_names=not round_.blind or can_manage_sheet(current_user, assignment))
 
 
-@bp.route("/assignments/<int:assignment_id>/history", methods=["GET", "POST"])
+@bp.route("/assignments/<id:assignment_id>/history", methods=["GET", "POST"])
 @allowed_on(Assignment, "assignment_id", can_manage_sheet)
 def sheet_history(assignment_id: int):
     """Every save, submit and unlock of one sheet; the organizer may unlock a submitted sheet here."""
@@ -139,7 +139,7 @@ def sheet_history(assignment_id: int):
                            history=history_of("score_sheet", sheet.id) if sheet else [])
 
 
-@bp.route("/contests/<int:contest_id>/rounds")
+@bp.route("/contests/<id:contest_id>/rounds")
 @allowed_on(Contest, "contest_id", can_edit_contest)
 def round_list(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
@@ -148,7 +148,7 @@ def round_list(contest_id: int):
                            counts={r.id: services.round_counts(r) for r in rounds})
 
 
-@bp.route("/contests/<int:contest_id>/rounds/new", methods=["GET", "POST"])
+@bp.route("/contests/<id:contest_id>/rounds/new", methods=["GET", "POST"])
 @allowed_on(Contest, "contest_id", can_edit_contest)
 def round_new(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
@@ -167,7 +167,7 @@ def round_new(contest_id: int):
     return render_template("judging/round_form.html", form=form, contest=contest, round=None, locked=False)
 
 
-@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/edit", methods=["GET", "POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 def round_edit(round_id: int):
     """Change a round; its score sheet locks once the first score exists."""
@@ -190,7 +190,7 @@ def round_edit(round_id: int):
     return render_template("judging/round_form.html", form=form, contest=round_.contest, round=round_, locked=locked)
 
 
-@bp.route("/rounds/<int:round_id>", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>", methods=["GET", "POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 def round_show(round_id: int):
     """The round's page: its sheet, counts and the organizer's actions."""
@@ -246,14 +246,14 @@ def round_show(round_id: int):
                            published=round_.status == PUBLISHED)
 
 
-@bp.route("/rounds/<int:round_id>/progress")
+@bp.route("/rounds/<id:round_id>/progress")
 @allowed_on(Round, "round_id", can_manage_round)
 def round_progress(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     return render_template("judging/progress.html", round=round_, progress=queries.round_progress(round_))
 
 
-@bp.route("/contests/<int:contest_id>/judges", methods=["GET", "POST"])
+@bp.route("/contests/<id:contest_id>/judges", methods=["GET", "POST"])
 @allowed_on(Contest, "contest_id", can_edit_contest)
 def judge_list(contest_id: int):
     """The contest's judges with their colleges and provinces, and the Excel import."""

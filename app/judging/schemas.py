@@ -1,17 +1,40 @@
+from decimal import Decimal
+
 import marshmallow as ma
 
+from app.api.ids import Id
 from app.judging.services import AGGREGATION_METHODS
 from app.models import GROUPINGS, ROUND_LEVELS
+from app.pagination import PageArgsSchema
+
+
+def _at_most_decimals(places: int):
+    """At most `places` decimals, as the column keeps them: a finer value would be rounded when saved."""
+
+    def validate(value: Decimal | None) -> None:
+        if value is not None and value.normalize().as_tuple().exponent < -places:
+            raise ma.ValidationError(f"Use at most {places} decimals.")
+
+    return validate
+
+
+def _positive_up_to(limit: int) -> ma.validate.Range:
+    return ma.validate.Range(min=0, max=limit, min_inclusive=False)
 
 
 class CriterionInSchema(ma.Schema):
+    """Bounds as the service checks them, decimals as the columns keep them: a maximum of 1e298 or a
+    step of 1e-30 is refused here, before the service divides one by the other (a 500)."""
+
     key = ma.fields.String(required=True, metadata={"example": "innovation"})
     name = ma.fields.String(required=True, metadata={"example": "创新"})
     name_en = ma.fields.String()
     description = ma.fields.String()
-    max = ma.fields.Decimal(required=True, as_string=False, metadata={"example": 20})
-    weight = ma.fields.Decimal(load_default=1, as_string=False)
-    step = ma.fields.Decimal(allow_none=True, as_string=False, metadata={"description": "default 0.01"})
+    max = ma.fields.Decimal(required=True, as_string=False, validate=[_positive_up_to(1000), _at_most_decimals(2)],
+                           metadata={"example": 20})
+    weight = ma.fields.Decimal(load_default=1, as_string=False, validate=[_positive_up_to(100), _at_most_decimals(4)])
+    step = ma.fields.Decimal(allow_none=True, as_string=False, validate=[_positive_up_to(100), _at_most_decimals(2)],
+                            metadata={"description": "default 0.01"})
 
 
 class AggregationSchema(ma.Schema):
@@ -30,7 +53,7 @@ class RoundInSchema(ma.Schema):
     tie_breaks = ma.fields.List(ma.fields.String(), load_default=list)
     criteria = ma.fields.List(ma.fields.Nested(CriterionInSchema), required=True)
     blind = ma.fields.Boolean(load_default=False)
-    previous_round_id = ma.fields.Integer(allow_none=True)
+    previous_round_id = Id(allow_none=True)
 
 
 class RoundPatchSchema(ma.Schema):
@@ -92,7 +115,7 @@ class TransitionSchema(ma.Schema):
 
 
 class EntriesInSchema(ma.Schema):
-    team_ids = ma.fields.List(ma.fields.Integer())
+    team_ids = ma.fields.List(Id())
     all_approved = ma.fields.Boolean(load_default=False)
 
     @ma.validates_schema
@@ -102,7 +125,7 @@ class EntriesInSchema(ma.Schema):
 
 
 class JudgesInSchema(ma.Schema):
-    user_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=ma.validate.Length(min=1))
+    user_ids = ma.fields.List(Id(), required=True, validate=ma.validate.Length(min=1))
 
 
 class AddedSchema(ma.Schema):
@@ -141,10 +164,8 @@ class AssignmentSchema(ma.Schema):
     manual = ma.fields.Boolean()
 
 
-class AssignmentQuerySchema(ma.Schema):
-    judge_id = ma.fields.Integer()
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
-    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
+class AssignmentQuerySchema(PageArgsSchema):
+    judge_id = Id()
 
 
 class AutoAssignSchema(ma.Schema):
@@ -167,14 +188,14 @@ class AutoAssignResultSchema(ma.Schema):
 
 
 class AssignmentInSchema(ma.Schema):
-    team_id = ma.fields.Integer(required=True)
-    judge_id = ma.fields.Integer(required=True)
+    team_id = Id(required=True)
+    judge_id = Id(required=True)
     reason = ma.fields.String(allow_none=True, metadata={"description": "required for a judge of the team's province"})
 
 
 class ConflictInSchema(ma.Schema):
-    college_id = ma.fields.Integer(allow_none=True)
-    team_id = ma.fields.Integer(allow_none=True)
+    college_id = Id(allow_none=True)
+    team_id = Id(allow_none=True)
     reason = ma.fields.String(allow_none=True)
 
 

@@ -91,7 +91,7 @@ def _check_criteria(rows: Sequence[Mapping[str, Any]], fields: dict[str, list[st
             fields.setdefault(f"{prefix}.weight", []).append(_("The weight is a number above 0 and at most 100."))
         if step is None or not Decimal(0) < step <= 100:
             fields.setdefault(f"{prefix}.step", []).append(_("The step is a number above 0, such as 0.5."))
-        elif maximum is not None and maximum % step != 0:
+        elif maximum is not None and Decimal(0) < maximum <= 1000 and maximum % step != 0:
             fields.setdefault(f"{prefix}.step", []).append(_("The maximum %(max)s is not a multiple of the step %(step)s.", max=maximum, step=step))
         criteria.append({"key": key, "name": name, "name_en": " ".join(str(row.get("name_en") or "").split())[:60],
                          "description": str(row.get("description") or "").strip(), "max": maximum, "weight": weight,

@@ -19,7 +19,7 @@ def index():
     return render_template("public/index.html", contests=contests, now=utcnow())
 
 
-@bp.route("/c/<int:contest_id>")
+@bp.route("/c/<id:contest_id>")
 def contest(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     return render_template("public/contest.html", contest=contest, now=utcnow(),

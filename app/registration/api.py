@@ -1,8 +1,8 @@
 """API: registerTeam, listTeams, getTeam, updateTeam, withdrawTeam, reviewTeam, importTeams, exportTeams."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.colleges.schemas import UploadSchema
 from app.extensions import db
 from app.models import Contest, Team, utcnow
@@ -41,7 +41,7 @@ def _team(team_id: int) -> Team:
     return db.get_or_404(Team, team_id)
 
 
-@blp.route("/contests/<int:contest_id>/teams", methods=["POST"])
+@blp.route("/contests/<id:contest_id>/teams", methods=["POST"])
 @allowed_on(Contest, "contest_id", can_register_team)
 @blp.arguments(TeamInSchema)
 @blp.response(201, TeamCreatedSchema)
@@ -53,7 +53,7 @@ def register_team(data, contest_id: int):
     return team
 
 
-@blp.route("/contests/<int:contest_id>/teams", methods=["GET"])
+@blp.route("/contests/<id:contest_id>/teams", methods=["GET"])
 @allowed_on(Contest, "contest_id", can_list_teams)
 @blp.arguments(TeamQuerySchema, location="query")
 @blp.response(200, page_schema(TeamSummarySchema))
@@ -65,7 +65,7 @@ def list_teams(args, contest_id: int):
     return page_payload(db.paginate(statement, page=page, per_page=per_page, error_out=False))
 
 
-@blp.route("/teams/<int:team_id>", methods=["GET"])
+@blp.route("/teams/<id:team_id>", methods=["GET"])
 @allowed_on(Team, "team_id", can_view_team)
 @blp.response(200, TeamSchema)
 @blp.doc(operationId="getTeam")
@@ -73,7 +73,7 @@ def get_team(team_id: int):
     return _team(team_id)
 
 
-@blp.route("/teams/<int:team_id>", methods=["PATCH"])
+@blp.route("/teams/<id:team_id>", methods=["PATCH"])
 @allowed_on(Team, "team_id", can_edit_team)
 @blp.arguments(TeamPatchSchema)
 @blp.response(200, TeamSchema)
@@ -85,7 +85,7 @@ def update_team(changes, team_id: int):
     return team
 
 
-@blp.route("/teams/<int:team_id>/withdraw", methods=["POST"])
+@blp.route("/teams/<id:team_id>/withdraw", methods=["POST"])
 @allowed_on(Team, "team_id", can_edit_team)
 @blp.arguments(WithdrawSchema)
 @blp.response(200, TeamSchema)
@@ -97,7 +97,7 @@ def withdraw_team(data, team_id: int):
     return team
 
 
-@blp.route("/teams/<int:team_id>/review", methods=["POST"])
+@blp.route("/teams/<id:team_id>/review", methods=["POST"])
 @allowed_on(Team, "team_id", can_review_team)
 @blp.arguments(ReviewSchema)
 @blp.response(200, TeamSchema)
@@ -109,7 +109,7 @@ def review_team(data, team_id: int):
     return team
 
 
-@blp.route("/contests/<int:contest_id>/teams/import", methods=["POST"])
+@blp.route("/contests/<id:contest_id>/teams/import", methods=["POST"])
 @allowed_on(Contest, "contest_id", can_list_teams)
 @blp.arguments(UploadSchema, location="files")
 @blp.response(201, ImportResultSchema)
@@ -122,7 +122,7 @@ def import_teams(files, contest_id: int):
     return {"created": created}
 
 
-@blp.route("/contests/<int:contest_id>/teams/export.xlsx", methods=["GET"])
+@blp.route("/contests/<id:contest_id>/teams/export.xlsx", methods=["GET"])
 @allowed_on(Contest, "contest_id", can_list_teams)
 @blp.arguments(TeamQuerySchema, location="query")
 @blp.doc(operationId="exportTeams", responses=XLSX_RESPONSE_DOC)
@@ -133,7 +133,7 @@ def export_teams(args, contest_id: int):
     return workbook_response(sheets, f"registrations-{contest.year}-{contest.id}.xlsx")
 
 
-@blp.route("/contests/<int:contest_id>/teams/template.xlsx", methods=["GET"])
+@blp.route("/contests/<id:contest_id>/teams/template.xlsx", methods=["GET"])
 @blp.doc(operationId="getTeamTemplate", security=[], responses=XLSX_RESPONSE_DOC)
 def team_template(contest_id: int):
     contest = _contest(contest_id)

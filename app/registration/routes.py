@@ -68,7 +68,7 @@ def _team(team_id: int) -> Team:
     return db.get_or_404(Team, team_id)
 
 
-@bp.route("/contests/<int:contest_id>/register", methods=["GET", "POST"])
+@bp.route("/contests/<id:contest_id>/register", methods=["GET", "POST"])
 @allowed_on(Contest, "contest_id", can_register_team)
 def team_new(contest_id: int):
     contest = _contest(contest_id)
@@ -87,7 +87,7 @@ def team_new(contest_id: int):
                            is_open=contest.registration_is_open(utcnow()))
 
 
-@bp.route("/teams/<int:team_id>")
+@bp.route("/teams/<id:team_id>")
 @allowed_on(Team, "team_id", can_view_team)
 def team_show(team_id: int):
     team = _team(team_id)
@@ -101,7 +101,7 @@ def team_show(team_id: int):
     )
 
 
-@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+@bp.route("/teams/<id:team_id>/edit", methods=["GET", "POST"])
 @allowed_on(Team, "team_id", can_edit_team)
 def team_edit(team_id: int):
     team = _team(team_id)
@@ -123,7 +123,7 @@ def team_edit(team_id: int):
                            is_open=team.contest.registration_is_open(utcnow()))
 
 
-@bp.route("/teams/<int:team_id>/withdraw", methods=["POST"])
+@bp.route("/teams/<id:team_id>/withdraw", methods=["POST"])
 @allowed_on(Team, "team_id", can_edit_team)
 def team_withdraw(team_id: int):
     team = _team(team_id)
@@ -140,7 +140,7 @@ def team_withdraw(team_id: int):
     return redirect(url_for("registration.team_show", team_id=team.id))
 
 
-@bp.route("/teams/<int:team_id>/review", methods=["POST"])
+@bp.route("/teams/<id:team_id>/review", methods=["POST"])
 @allowed_on(Team, "team_id", can_review_team)
 def team_review(team_id: int):
     team = _team(team_id)
@@ -166,7 +166,7 @@ def _filters() -> TeamFilters:
                        track=args.get("track") or None, q=args.get("q") or None, sort=sort, descending=args.get("desc") == "1")
 
 
-@bp.route("/contests/<int:contest_id>/teams")
+@bp.route("/contests/<id:contest_id>/teams")
 @allowed_on(Contest, "contest_id", can_list_teams)
 def team_list(contest_id: int):
     contest = _contest(contest_id)
@@ -181,7 +181,7 @@ def team_list(contest_id: int):
     )
 
 
-@bp.route("/contests/<int:contest_id>/teams/approve", methods=["POST"])
+@bp.route("/contests/<id:contest_id>/teams/approve", methods=["POST"])
 @allowed_on(Contest, "contest_id", can_list_teams)
 def team_bulk_approve(contest_id: int):
     """Approve a selection at once; each team is checked as if approved alone."""
@@ -211,14 +211,14 @@ def team_bulk_approve(contest_id: int):
     return redirect(url_for("registration.team_list", contest_id=contest.id, **request.args))
 
 
-@bp.route("/contests/<int:contest_id>/registrations")
+@bp.route("/contests/<id:contest_id>/registrations")
 @allowed_on(Contest, "contest_id", is_organizer)
 def dashboard(contest_id: int):
     contest = _contest(contest_id)
     return render_template("registration/dashboard.html", contest=contest, counts=registration_counts(contest), statuses=TEAM_STATUSES)
 
 
-@bp.route("/contests/<int:contest_id>/teams/export.xlsx")
+@bp.route("/contests/<id:contest_id>/teams/export.xlsx")
 @allowed_on(Contest, "contest_id", can_list_teams)
 def team_export(contest_id: int):
     contest = _contest(contest_id)
@@ -226,13 +226,13 @@ def team_export(contest_id: int):
     return workbook_response(sheets, f"registrations-{contest.year}-{contest.id}.xlsx")
 
 
-@bp.route("/contests/<int:contest_id>/teams/template.xlsx")
+@bp.route("/contests/<id:contest_id>/teams/template.xlsx")
 def team_template(contest_id: int):
     contest = _contest(contest_id)
     return workbook_response(imports.template_sheets(contest), f"team-import-template-{contest.id}.xlsx")
 
 
-@bp.route("/contests/<int:contest_id>/teams/import", methods=["GET", "POST"])
+@bp.route("/contests/<id:contest_id>/teams/import", methods=["GET", "POST"])
 @allowed_on(Contest, "contest_id", can_list_teams)
 def team_import(contest_id: int):
     contest = _contest(contest_id)

@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from app.api.ids import Id
 from app.models import ADVISOR_KINDS, TEAM_STATUSES
 from app.pagination import PageArgsSchema
 
@@ -7,7 +8,7 @@ from app.pagination import PageArgsSchema
 class MemberInSchema(ma.Schema):
     name = ma.fields.String(required=True)
     student_id = ma.fields.String(required=True)
-    college_id = ma.fields.Integer(allow_none=True, metadata={"description": "default: the team's college"})
+    college_id = Id(allow_none=True, metadata={"description": "default: the team's college"})
     email = ma.fields.String(required=True)
     phone = ma.fields.String(allow_none=True)
     major = ma.fields.String(allow_none=True)
@@ -28,7 +29,7 @@ class TeamInSchema(ma.Schema):
     name = ma.fields.String(required=True)
     project_title = ma.fields.String(required=True)
     track = ma.fields.String(required=True, metadata={"description": "the track's code, as CB"})
-    college_id = ma.fields.Integer(required=True)
+    college_id = Id(required=True)
     members = ma.fields.List(ma.fields.Nested(MemberInSchema), required=True)
     advisors = ma.fields.List(ma.fields.Nested(AdvisorInSchema), load_default=list)
 
@@ -39,7 +40,7 @@ class TeamPatchSchema(ma.Schema):
     name = ma.fields.String()
     project_title = ma.fields.String()
     track = ma.fields.String()
-    college_id = ma.fields.Integer()
+    college_id = Id()
     members = ma.fields.List(ma.fields.Nested(MemberInSchema))
     advisors = ma.fields.List(ma.fields.Nested(AdvisorInSchema))
 
@@ -90,7 +91,7 @@ class TeamSchema(TeamSummarySchema):
 
 class TeamQuerySchema(PageArgsSchema):
     status = ma.fields.String(validate=ma.validate.OneOf(TEAM_STATUSES))
-    college_id = ma.fields.Integer()
+    college_id = Id()
     province = ma.fields.String()
     track = ma.fields.String()
     q = ma.fields.String(metadata={"description": "team name or number, student name or ID, college"})

@@ -3,8 +3,8 @@
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.extensions import db
 from app.judging.schemas import RoundSchema
 from app.models import Contest, Round, utcnow
@@ -49,7 +49,7 @@ def awards_payload(round_: Round, ties: Any = ()) -> dict[str, Any]:
                                        for tie in ties]}
 
 
-@blp.route("/rounds/<int:round_id>/results", methods=["POST"])
+@blp.route("/rounds/<id:round_id>/results", methods=["POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 @blp.arguments(ComputeInSchema)
 @blp.response(200, ResultsSchema)
@@ -61,7 +61,7 @@ def compute_results(data, round_id: int):
     return results_payload(round_)
 
 
-@blp.route("/rounds/<int:round_id>/results", methods=["GET"])
+@blp.route("/rounds/<id:round_id>/results", methods=["GET"])
 @allowed_on(Round, "round_id", can_view_results, anonymous=True)
 @blp.response(200, ResultsSchema)
 @blp.doc(operationId="getResults", security=[{}, {"bearerAuth": []}])
@@ -69,7 +69,7 @@ def get_results(round_id: int):
     return results_payload(db.get_or_404(Round, round_id))
 
 
-@blp.route("/rounds/<int:round_id>/advance", methods=["POST"])
+@blp.route("/rounds/<id:round_id>/advance", methods=["POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 @blp.arguments(AdvanceInSchema)
 @blp.response(200, AdvanceSchema)
@@ -83,7 +83,7 @@ def advance_teams(data, round_id: int):
             "ties": [{"group": tie.group, "places_left": tie.places_left, "team_ids": list(tie.team_ids)} for tie in outcome.ties]}
 
 
-@blp.route("/rounds/<int:round_id>/awards", methods=["POST"])
+@blp.route("/rounds/<id:round_id>/awards", methods=["POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 @blp.arguments(AwardsInSchema)
 @blp.response(200, AwardsSchema)
@@ -96,7 +96,7 @@ def assign_awards(data, round_id: int):
     return awards_payload(round_, outcome.ties)
 
 
-@blp.route("/rounds/<int:round_id>/awards", methods=["GET"])
+@blp.route("/rounds/<id:round_id>/awards", methods=["GET"])
 @allowed_on(Round, "round_id", can_view_results, anonymous=True)
 @blp.response(200, AwardsSchema)
 @blp.doc(operationId="listAwards", security=[{}, {"bearerAuth": []}])
@@ -105,7 +105,7 @@ def list_awards(round_id: int):
     return awards_payload(round_, services.award_ties(round_) if is_organizer(current_user, round_.contest) else ())
 
 
-@blp.route("/rounds/<int:round_id>/publish", methods=["POST"])
+@blp.route("/rounds/<id:round_id>/publish", methods=["POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 @blp.arguments(PublishInSchema)
 @blp.response(200, RoundSchema)
@@ -117,7 +117,7 @@ def publish_round(data, round_id: int):
     return round_
 
 
-@blp.route("/rounds/<int:round_id>/export.xlsx", methods=["GET"])
+@blp.route("/rounds/<id:round_id>/export.xlsx", methods=["GET"])
 @allowed_on(Round, "round_id", can_manage_round)
 @blp.arguments(ExportArgsSchema, location="query")
 @blp.doc(operationId="exportRound", responses=XLSX_RESPONSE_DOC)
@@ -130,7 +130,7 @@ def export_round(args, round_id: int):
     return response
 
 
-@blp.route("/contests/<int:contest_id>/results/export.xlsx", methods=["GET"])
+@blp.route("/contests/<id:contest_id>/results/export.xlsx", methods=["GET"])
 @allowed_on(Contest, "contest_id", can_edit_contest)
 @blp.doc(operationId="exportContestResults", responses=XLSX_RESPONSE_DOC)
 def export_contest_results(contest_id: int):

@@ -23,7 +23,7 @@ from app.spreadsheets import workbook_response
 bp = Blueprint("results", __name__)
 
 
-@bp.route("/rounds/<int:round_id>/results", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/results", methods=["GET", "POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 def results_table(round_id: int):
     """The round's ranking with each judge's total, spread and flags; compute, publish and reopen."""
@@ -64,7 +64,7 @@ def results_table(round_id: int):
                            rounded=lambda value: queries.rounded(value, round_.decimals))
 
 
-@bp.route("/rounds/<int:round_id>/results/judges")
+@bp.route("/rounds/<id:round_id>/results/judges")
 @allowed_on(Round, "round_id", can_manage_round)
 def judge_statistics(round_id: int):
     """Each judge's count, mean, spread, severity and correlation, with a box plot of their totals."""
@@ -77,7 +77,7 @@ def judge_statistics(round_id: int):
                            chart=charts.box_plots(stats, names, scale_max=services.scale_max(round_)), judge_code=queries.judge_code)
 
 
-@bp.route("/rounds/<int:round_id>/advance", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/advance", methods=["GET", "POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 def advance(round_id: int):
     """Choose the rule, preview who advances and the ties at the cut, then confirm."""
@@ -107,7 +107,7 @@ def advance(round_id: int):
                            snapshot=services.snapshot_of(round_), has_targets=bool(others))
 
 
-@bp.route("/rounds/<int:round_id>/awards", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/awards", methods=["GET", "POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 def awards(round_id: int):
     """Choose tiers by count or share, preview, settle each tied group by choosing, then confirm."""
@@ -149,7 +149,7 @@ def awards(round_id: int):
                            rounded=lambda value: queries.rounded(value, round_.decimals))
 
 
-@bp.route("/rounds/<int:round_id>/results.xlsx")
+@bp.route("/rounds/<id:round_id>/results.xlsx")
 @allowed_on(Round, "round_id", can_manage_round)
 def round_export(round_id: int):
     """The round's results workbook, the same as exportRound."""
@@ -165,7 +165,7 @@ def round_export(round_id: int):
     return response
 
 
-@bp.route("/contests/<int:contest_id>/results.xlsx")
+@bp.route("/contests/<id:contest_id>/results.xlsx")
 @allowed_on(Contest, "contest_id", can_edit_contest)
 def contest_export(contest_id: int):
     """Every round's ranking and prize list in one workbook."""
@@ -178,7 +178,7 @@ def contest_export(contest_id: int):
     return workbook_response(sheets, f"results-contest-{contest.id}.xlsx")
 
 
-@bp.route("/results/rounds/<int:round_id>")
+@bp.route("/results/rounds/<id:round_id>")
 @allowed_on(Round, "round_id", can_view_results, anonymous=True)
 def public_results(round_id: int):
     """A published round for everyone: the prize list, then the ranking (scores only if shown)."""

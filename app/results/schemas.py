@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from app.api.ids import Id
 from app.models import TIER_KEYS
 
 
@@ -44,7 +45,7 @@ class ResultsSchema(ma.Schema):
 
 
 class AdvanceInSchema(ma.Schema):
-    to_round_id = ma.fields.Integer(required=True)
+    to_round_id = Id(required=True)
     top = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
     share = ma.fields.Decimal(allow_none=True, as_string=False, validate=ma.validate.Range(min=0, max=1, min_inclusive=False))
     per = ma.fields.String(load_default="none", validate=ma.validate.OneOf(["none", "college", "province"]))
@@ -72,7 +73,7 @@ class TierInSchema(ma.Schema):
 
 
 class OverrideInSchema(ma.Schema):
-    team_id = ma.fields.Integer(required=True)
+    team_id = Id(required=True)
     tier = ma.fields.String(allow_none=True, metadata={"description": "a tier key, or null to give no prize"})
     reason = ma.fields.String(required=True)
 

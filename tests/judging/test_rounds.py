@@ -121,3 +121,17 @@ def test_the_sheet_can_change_until_scored(client, organizer):
 def test_unknown_round_is_404(client, organizer):
     _contest, headers = organizer
     assert client.get("/api/v1/rounds/4242", headers=headers).status_code == 404
+
+
+def test_a_huge_maximum_is_named_at_its_field_not_a_crash(make_contest):
+    """The service's own check (the page's form reaches it without the API's schema): a maximum of 1e298
+    is refused at criteria.0.max, and the step is not tried against it."""
+    from app.errors import InvalidDataError
+    from app.judging.services import create_round
+    from app.models import utcnow
+
+    with pytest.raises(InvalidDataError) as refused:
+        create_round(make_contest(), {"name": "校赛", "level": "school", "grouping": "college", "judges_per_team": 3,
+                                      "criteria": [{"key": "a", "name": "A", "max": "1e298", "step": "0.5"}]},
+                     actor=None, now=utcnow())
+    assert list(refused.value.fields) == ["criteria.0.max"]
