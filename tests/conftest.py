@@ -6,7 +6,9 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +27,25 @@ FAST_HASH = "pbkdf2:sha256:1000"  # tests create many users; production keeps sc
 
 def _backends() -> list[str]:
     return ["sqlite", "postgresql"] if os.environ.get("LAUREL_TEST_DATABASE_URL") else ["sqlite"]
+
+
+@contextmanager
+def served(app: Flask) -> Iterator[str]:
+    """`app` over real HTTP on a free port, one thread per request (werkzeug's threaded server, in this
+    process); stopped, and its engine's connections closed, afterwards. Browser and concurrency tests."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=30)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
 
 
 def make_test_app(database_url: str, instance_path: str, **overrides: Any) -> Flask:

@@ -15,15 +15,12 @@ import json
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.judging.services import add_entries, add_judges, create_round, transition_round
@@ -40,7 +37,7 @@ from app.models import (
     utcnow,
 )
 from app.registration.services import register_team
-from tests.conftest import SHEET_100, team_input
+from tests.conftest import SHEET_100, served, team_input
 
 JUDGES = 16  # one thread each
 ROUNDS = 4  # each judge thread: 4 saves of each of its own sheets (3 drafts, then submit) and 4 races on 2 shared sheets
@@ -73,20 +70,6 @@ class Api:
 
     def close(self) -> None:
         self.connection.close()
-
-
-@contextmanager
-def served(app) -> Iterator[str]:
-    """`app` over real HTTP on a free port, one thread per request; stopped afterwards."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=30)
-        server.server_close()
 
 
 def sheet_values(*seed: int) -> dict[str, int]:

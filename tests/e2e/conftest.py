@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from werkzeug.serving import make_server
 
 from app.extensions import db
-from tests.conftest import make_test_app
+from tests.conftest import make_test_app, served
 
 CHROMIUM_FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -26,21 +23,6 @@ CHROMIUM_FLAGS = [
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@contextmanager
-def _served(app) -> Iterator[str]:
-    """`app` over real HTTP on a free port, in a thread; stopped and its engine disposed afterwards."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        with app.app_context():
-            db.engine.dispose()
 
 
 def _demo_app(tmp_path):
@@ -59,7 +41,7 @@ def _demo_app(tmp_path):
 @pytest.fixture
 def live_server(tmp_path) -> Iterator[str]:
     app = _demo_app(tmp_path)
-    with _served(app) as base:
+    with served(app) as base:
         yield base
 
 
@@ -90,7 +72,7 @@ def judging_server(tmp_path) -> Iterator[tuple[str, list[int]]]:
         assignment_ids = [assign_judge(round_, team.id, judge.id, reason=None, actor=None, now=now).id for team in teams]
         transition_round(round_, "open", actor=None, now=now)
         db.session.commit()
-    with _served(app) as base:
+    with served(app) as base:
         yield base, assignment_ids
 
 
@@ -129,7 +111,7 @@ def final_server(tmp_path) -> Iterator[tuple[str, int]]:
         transition_round(round_, "closed", actor=None, now=now)
         db.session.commit()
         round_id = round_.id
-    with _served(app) as base:
+    with served(app) as base:
         yield base, round_id
 
 
