@@ -96,7 +96,9 @@ def _read_xlsx(data: bytes) -> Table:
     """The first sheet of a workbook, read with calamine (about ten times openpyxl's speed).
 
     Before anything is inflated, the archive's own directory is checked: a workbook that would
-    unpack to more than MAX_XLSX_UNPACKED_MB (a zip bomb) or that carries macros is refused.
+    unpack to more than MAX_XLSX_UNPACKED_MB (a zip bomb) or that carries macros is refused. A
+    directory that understates a part's size does not get further: calamine stops reading a part at
+    its declared size and refuses the file ("larger than its declared uncompressed size").
     """
     from python_calamine import CalamineWorkbook
 

@@ -154,6 +154,37 @@ def test_a_workbook_that_would_unpack_huge_is_refused_unread(client, organizer_h
     assert "unpack" in response.json["error"]["message"]
 
 
+def test_a_workbook_whose_directory_understates_its_sheet_is_refused(client, organizer_headers):
+    """A zip bomb that lies: its directory says the sheet unpacks to 1,000 bytes, so the size check
+    lets it through, and the reader stops at the 1,001st byte instead of inflating the rest."""
+    import re
+    import struct
+    import zipfile
+
+    rows = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>4111010001</t></is></c></row>' % (n, n) for n in range(1, 20_001))
+    sheet = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             b"<sheetData>" + rows + b"</sheetData></worksheet>")
+    workbook = Workbook()
+    workbook.active.append(["code", "name"])
+    honest = io.BytesIO()
+    workbook.save(honest)
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(honest) as source, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, sheet if info.filename == "xl/worksheets/sheet1.xml" else source.read(info))
+    data = bytearray(rebuilt.getvalue())
+    name = b"xl/worksheets/sheet1.xml"
+    # The sheet's local header (its name at +30, its size at +22) and directory entry (name at +46, size at +24).
+    local = next(m.start() for m in re.finditer(b"PK\x03\x04", data) if data[m.start() + 30:].startswith(name))
+    central = next(m.start() for m in re.finditer(b"PK\x01\x02", data) if data[m.start() + 46:].startswith(name))
+    struct.pack_into("<I", data, local + 22, 1000)
+    struct.pack_into("<I", data, central + 24, 1000)
+    response = upload(client, organizer_headers, bytes(data), "colleges.xlsx")
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "unreadable_file"
+    assert "declared" in response.json["error"]["message"]
+
+
 def test_a_workbook_with_macros_is_refused_whatever_its_name(client, organizer_headers):
     import zipfile
 
