@@ -114,6 +114,11 @@ def can_create_users(user: User) -> bool:
     return is_organizer(user)
 
 
+def can_read_audit_log(user: User) -> bool:
+    """The audit log spans every contest: only organizers of every contest read it."""
+    return is_organizer(user)
+
+
 def _coordinates(user: User, contest_id: int, college_id: int | None = None) -> bool:
     return any(
         a.role == COORDINATOR and a.contest_id == contest_id and (college_id is None or a.college_id == college_id)

@@ -40,44 +40,13 @@ from app.contests.services import create_contest, with_defaults
 from app.demo.people import api_payload
 from app.extensions import db
 from app.models import CAPTAIN, Assignment, User, utcnow
-from bench.common import HttpClient, fresh_app, gunicorn, load_average, report, run_clients, summary_ms
+from bench.common import fresh_app, gunicorn, load_average, report, run_clients, summary_ms
 from bench.judging import FAST_HASH, JUDGE_PASSWORD, _judge_loop, form_login, setup, token_for
 from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, TRACKS
-from bench.registration import _server_problems
+from bench.registration import _register_loop, _server_problems
 
 TARGET_SAVE_P95_MS = 200.0
 CAPTAIN_PASSWORD = "captain-password-1"
-
-
-def _captain_loop(base: str, token: str, path: str, payloads: list[dict], seed: int, think: float,
-                  start: threading.Barrier, deadline: list[float], out: dict) -> None:
-    """One captain registering teams, one after another, pausing between them."""
-    client = HttpClient(base, headers={"Authorization": f"Bearer {token}"})
-    pause = random.Random(seed)
-    latencies: list[float] = []
-    statuses: Counter[int] = Counter()
-    errors: list[dict] = []
-    try:
-        start.wait(timeout=120)
-        for payload in payloads:  # bounded by the payloads, and by the deadline
-            time.sleep(pause.uniform(0.5, 1.5) * think)
-            if time.perf_counter() >= deadline[0]:
-                break
-            try:
-                status, _headers, data, seconds = client.request("POST", path, json_body=payload)
-            except OSError as error:
-                statuses[-1] += 1
-                errors.append({"error": repr(error)})
-                client.close()
-                continue
-            statuses[status] += 1
-            if status == 201:
-                latencies.append(seconds)
-            elif len(errors) < 5:
-                errors.append({"status": status, "body": data[:300].decode("utf-8", "replace")})
-    finally:
-        client.close()
-        out.update(latencies=latencies, statuses=statuses, errors=errors, ok_status=201)
 
 
 def _organizer_loop(base: str, paths: list[str], seed: int, think: float, start: threading.Barrier, deadline: list[float],
@@ -105,16 +74,15 @@ def _organizer_loop(base: str, paths: list[str], seed: int, think: float, start:
         client.close()
         out.update(latencies=[value for values in latencies.values() for value in values],
                    per_page={path: summary_ms(values) for path, values in latencies.items() if values},
-                   statuses=statuses, errors=errors, ok_status=200)
+                   statuses=statuses, errors=errors)
 
 
 def _client(kind: str, *args) -> None:
-    {"judge": _judge_loop, "captain": _captain_loop, "organizer": _organizer_loop}[kind](*args)
+    {"judge": _judge_loop, "captain": _register_loop, "organizer": _organizer_loop}[kind](*args)
 
 
-def _summary(outputs: list[dict], wall: float, *, latencies_of) -> dict:
+def _summary(outputs: list[dict], wall: float, *, latencies_of, ok_status: int = 200) -> dict:
     statuses: Counter[int] = sum((out.get("statuses", Counter()) for out in outputs), Counter())
-    ok_status = outputs[0].get("ok_status", 200) if outputs else 200
     latencies = [value for out in outputs for value in latencies_of(out)]
     sent = sum(statuses.values())
     ok = statuses.get(ok_status, 0)
@@ -173,7 +141,7 @@ def main(argv: list[str]) -> int:
             captain_tokens = [token_for(base, email, CAPTAIN_PASSWORD) for email in captains]
             clients = ([("judge", base, token, mine, args.seed + index, args.think) for index, (token, mine)
                         in enumerate(zip(judge_tokens, work, strict=True))]
-                       + [("captain", base, token, register_path, mine, args.seed + 500 + index, args.captain_think)
+                       + [("captain", base, token, register_path, mine, args.captain_think, args.seed + 500 + index)
                           for index, (token, mine) in enumerate(zip(captain_tokens, payloads, strict=True))]
                        + [("organizer", base, pages, args.seed + 900, args.think)])
             outputs, wall = run_clients(_client, clients, args.seconds, start_timeout=180)
@@ -186,7 +154,7 @@ def main(argv: list[str]) -> int:
     figures["sheet_saves"] = _summary(judges, wall, latencies_of=lambda out: out.get("draft", []) + out.get("submit", []))
     figures["sheet_saves"]["wrong_answers"] = sum(out.get("wrong", 0) for out in judges)
     figures["sheet_saves"]["sheets_submitted"] = sum(out.get("submitted", 0) for out in judges)
-    figures["registrations"] = _summary(captains_out, wall, latencies_of=lambda out: out.get("latencies", []))
+    figures["registrations"] = _summary(captains_out, wall, latencies_of=lambda out: out.get("latencies", []), ok_status=201)
     figures["organizer_pages"] = _summary(organizer, wall, latencies_of=lambda out: out.get("latencies", []))
     figures["organizer_pages"]["per_page"] = organizer[0].get("per_page", {}) if organizer else {}
     errors = sum(figures[kind]["errors"] for kind in ("sheet_saves", "registrations", "organizer_pages"))

@@ -12,6 +12,7 @@ filtered page and a search by a student's name, each repeated sequentially.
 from __future__ import annotations
 
 import argparse
+import random
 import re
 import shutil
 import statistics
@@ -43,16 +44,21 @@ def _token(base: str, population: Population) -> str:
     return body["token"]
 
 
-def _register_loop(base: str, token: str, path: str, payloads: list[dict], start: threading.Barrier, deadline: list[float],
-                   out: dict) -> None:
+def _register_loop(base: str, token: str, path: str, payloads: list[dict], think: float, seed: int, start: threading.Barrier,
+                   deadline: list[float], out: dict) -> None:
+    """One client registering `payloads`, one after another; with `think` > 0 it pauses 0.5–1.5 ×
+    `think` seconds before each, as a person filling in the form again (`bench load`)."""
     client = HttpClient(base, headers={"Authorization": f"Bearer {token}"})
+    pause = random.Random(seed)
     latencies: list[float] = []
     failed: list[float] = []
     statuses: Counter[int] = Counter()
     errors: list[dict] = []
     try:
-        start.wait(timeout=60)
+        start.wait(timeout=120)
         for payload in payloads:  # bounded by the payloads given, and by the deadline
+            if think > 0:
+                time.sleep(pause.uniform(0.5, 1.5) * think)
             if time.perf_counter() >= deadline[0]:
                 break
             try:
@@ -78,7 +84,7 @@ def _register_loop(base: str, token: str, path: str, payloads: list[dict], start
 def register_phase(base: str, token: str, contest_id: int, payloads: list[list[dict]], seconds: float) -> dict:
     """`len(payloads)` clients at once, each sending its own teams until they run out or `seconds` pass."""
     path = f"/api/v1/contests/{contest_id}/teams"
-    outputs, wall = run_clients(_register_loop, [(base, token, path, mine) for mine in payloads], seconds)
+    outputs, wall = run_clients(_register_loop, [(base, token, path, mine, 0.0, 0) for mine in payloads], seconds)
     latencies = [value for out in outputs for value in out.get("latencies", [])]
     failed = [value for out in outputs for value in out.get("failed", [])]
     statuses: Counter[int] = sum((out.get("statuses", Counter()) for out in outputs), Counter())

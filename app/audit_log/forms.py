@@ -12,11 +12,9 @@ from wtforms import DateTimeLocalField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from app.api.ids import MAX_ID
 from app.audit_log.display import object_type_label
 from app.audit_log.queries import AuditFilters, minute_range
-
-#: Object ids are database integers: a larger number cannot match and must not reach the database.
-MAX_OBJECT_ID = 2**31 - 1
 
 
 class MinuteField(DateTimeLocalField):
@@ -52,8 +50,8 @@ class AuditFilterForm(FlaskForm):
 
     def validate_object_id(self, field) -> None:
         text = (field.data or "").strip()
-        too_long = len(text) > len(str(MAX_OBJECT_ID))  # checked before int(): Python refuses huge digit strings
-        if text and (not text.isdecimal() or not text.isascii() or too_long or int(text) > MAX_OBJECT_ID):
+        too_long = len(text) > len(str(MAX_ID))  # checked before int(): Python refuses huge digit strings
+        if text and (not text.isdecimal() or not text.isascii() or too_long or int(text) > MAX_ID):
             raise ValidationError(_("Enter the object's number, such as 42."))
 
     def validate_end(self, field) -> None:

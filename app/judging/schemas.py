@@ -1,4 +1,3 @@
-from decimal import Decimal
 
 import marshmallow as ma
 
@@ -8,33 +7,16 @@ from app.models import GROUPINGS, ROUND_LEVELS
 from app.pagination import PageArgsSchema
 
 
-def _at_most_decimals(places: int):
-    """At most `places` decimals, as the column keeps them: a finer value would be rounded when saved."""
-
-    def validate(value: Decimal | None) -> None:
-        if value is not None and value.normalize().as_tuple().exponent < -places:
-            raise ma.ValidationError(f"Use at most {places} decimals.")
-
-    return validate
-
-
-def _positive_up_to(limit: int) -> ma.validate.Range:
-    return ma.validate.Range(min=0, max=limit, min_inclusive=False)
-
-
 class CriterionInSchema(ma.Schema):
-    """Bounds as the service checks them, decimals as the columns keep them: a maximum of 1e298 or a
-    step of 1e-30 is refused here, before the service divides one by the other (a 500)."""
+    """Numbers only here: their bounds and decimals are the service's rule (`_check_criteria`)."""
 
     key = ma.fields.String(required=True, metadata={"example": "innovation"})
     name = ma.fields.String(required=True, metadata={"example": "创新"})
     name_en = ma.fields.String()
     description = ma.fields.String()
-    max = ma.fields.Decimal(required=True, as_string=False, validate=[_positive_up_to(1000), _at_most_decimals(2)],
-                           metadata={"example": 20})
-    weight = ma.fields.Decimal(load_default=1, as_string=False, validate=[_positive_up_to(100), _at_most_decimals(4)])
-    step = ma.fields.Decimal(allow_none=True, as_string=False, validate=[_positive_up_to(100), _at_most_decimals(2)],
-                            metadata={"description": "default 0.01"})
+    max = ma.fields.Decimal(required=True, as_string=False, metadata={"example": 20, "description": "above 0, at most 1000, 2 decimals"})
+    weight = ma.fields.Decimal(load_default=1, as_string=False, metadata={"description": "above 0, at most 100, 4 decimals"})
+    step = ma.fields.Decimal(allow_none=True, as_string=False, metadata={"description": "default 0.01; above 0, at most 100, 2 decimals"})
 
 
 class AggregationSchema(ma.Schema):

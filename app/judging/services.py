@@ -65,8 +65,18 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def _places(number: Decimal) -> int:
+    """Decimals once trailing zeros are dropped: the columns keep 2 (maximum, step) or 4 (weight).
+
+    >>> _places(Decimal("10.50")), _places(Decimal("1E+298")), _places(Decimal("0.0001"))
+    (1, 0, 4)
+    """
+    return max(0, -int(number.normalize().as_tuple().exponent))
+
+
 def _check_criteria(rows: Sequence[Mapping[str, Any]], fields: dict[str, list[str]]) -> list[dict[str, Any]]:
-    """Each item has a key (a-z, digits, _), a name, a maximum, a weight and a step, all positive;
+    """Each item has a key (a-z, digits, _), a name, a maximum (at most 1000), a weight (at most 100)
+    and a step (at most 100), all positive and with no more decimals than their columns keep (2, 4, 2);
     the maximum is a multiple of the step; keys are unique."""
     criteria: list[dict[str, Any]] = []
     if not 1 <= len(rows) <= MAX_CRITERIA:
@@ -85,13 +95,15 @@ def _check_criteria(rows: Sequence[Mapping[str, Any]], fields: dict[str, list[st
             fields.setdefault(f"{prefix}.name", []).append(_("Enter a name of at most 60 characters."))
         maximum, weight = _decimal(row.get("max")), _decimal(row.get("weight", 1))
         step = _decimal(row.get("step") if row.get("step") is not None else "0.01")
-        if maximum is None or not Decimal(0) < maximum <= 1000:
-            fields.setdefault(f"{prefix}.max", []).append(_("The maximum is a number above 0 and at most 1000."))
-        if weight is None or not Decimal(0) < weight <= 100:
-            fields.setdefault(f"{prefix}.weight", []).append(_("The weight is a number above 0 and at most 100."))
-        if step is None or not Decimal(0) < step <= 100:
+        good_maximum = maximum is not None and Decimal(0) < maximum <= 1000 and _places(maximum) <= 2
+        good_step = step is not None and Decimal(0) < step <= 100 and _places(step) <= 2
+        if not good_maximum:
+            fields.setdefault(f"{prefix}.max", []).append(_("The maximum is a number above 0 and at most 1000, with at most 2 decimals."))
+        if weight is None or not Decimal(0) < weight <= 100 or _places(weight) > 4:
+            fields.setdefault(f"{prefix}.weight", []).append(_("The weight is a number above 0 and at most 100, with at most 4 decimals."))
+        if not good_step:
             fields.setdefault(f"{prefix}.step", []).append(_("The step is a number above 0, such as 0.5."))
-        elif maximum is not None and Decimal(0) < maximum <= 1000 and maximum % step != 0:
+        elif good_maximum and maximum % step != 0:  # both in range: the division is exact
             fields.setdefault(f"{prefix}.step", []).append(_("The maximum %(max)s is not a multiple of the step %(step)s.", max=maximum, step=step))
         criteria.append({"key": key, "name": name, "name_en": " ".join(str(row.get("name_en") or "").split())[:60],
                          "description": str(row.get("description") or "").strip(), "max": maximum, "weight": weight,

@@ -123,15 +123,18 @@ def test_unknown_round_is_404(client, organizer):
     assert client.get("/api/v1/rounds/4242", headers=headers).status_code == 404
 
 
-def test_a_huge_maximum_is_named_at_its_field_not_a_crash(make_contest):
-    """The service's own check (the page's form reaches it without the API's schema): a maximum of 1e298
-    is refused at criteria.0.max, and the step is not tried against it."""
+@pytest.mark.parametrize("item, field", [
+    ({"max": "1e298", "step": "0.5"}, "criteria.0.max"), ({"max": "10", "step": "1e-30"}, "criteria.0.step"),
+    ({"max": "10.005"}, "criteria.0.max"), ({"max": "10", "weight": "1.00001"}, "criteria.0.weight"),
+], ids=["huge maximum", "tiny step", "three decimals", "five-decimal weight"])
+def test_numbers_beyond_the_columns_are_named_at_their_field_not_a_crash(make_contest, item, field):
+    """The service's own rule, which the page's form reaches without the API's schema: nothing is tried
+    against a number the columns cannot keep, and nothing is rounded silently."""
     from app.errors import InvalidDataError
     from app.judging.services import create_round
     from app.models import utcnow
 
     with pytest.raises(InvalidDataError) as refused:
         create_round(make_contest(), {"name": "校赛", "level": "school", "grouping": "college", "judges_per_team": 3,
-                                      "criteria": [{"key": "a", "name": "A", "max": "1e298", "step": "0.5"}]},
-                     actor=None, now=utcnow())
-    assert list(refused.value.fields) == ["criteria.0.max"]
+                                      "criteria": [{"key": "a", "name": "A", **item}]}, actor=None, now=utcnow())
+    assert list(refused.value.fields) == [field]
