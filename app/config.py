@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from app.database import ENGINE_OPTIONS
+
 #: Keys that are public knowledge (examples, tutorials) and must never sign a real session.
 KNOWN_SECRET_KEYS = frozenset({"", "dev", "development", "secret", "changeme", "change-me", "laurel"})
 
@@ -20,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": "",
     "DATABASE_URL": "",  # empty: SQLite at <instance>/laurel.db
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "SQLALCHEMY_ENGINE_OPTIONS": ENGINE_OPTIONS,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "LOGIN_RATE_LIMIT": "5 per minute",

@@ -8,7 +8,7 @@
    publish; then the school round's results workbook. Timed step by step, with the process's peak memory.
    Judges' passwords use a fast hash here (`FAST_HASH`), as in every bench: scrypt would add ~20 s of hashing.
 2. Floors, in the same run:
-   - compute: one SQL aggregate over the school round's scores (the sum of each team's item values);
+   - compute: one SQL aggregate over each round's scores (the sum of each team's item values), best of three;
    - export: openpyxl's write-only mode writing the same cells raw (`bench.export`);
    - HTTP: a bare Flask endpoint that inserts one row into SQLite (`bench/floor_app.py`), under gunicorn
      with 2 workers, driven by the same `--clients` back-to-back clients as the sample below.
@@ -141,7 +141,9 @@ def main(argv: list[str]) -> int:
             export = _against_floor(folder, "results", lambda: round_workbook(export_round, generated_by="bench", now=utcnow()), 1)
             export_s = export["seconds"][0]
             memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            floors = {f"compute_{index}": compute_floor(round_id) for index, round_id in enumerate(season.round_ids, start=1)}
+            # The machine's best of three: the season computes each round once, at whatever the machine was doing.
+            floors = {f"compute_{index}": min(compute_floor(round_id) for _ in range(3))
+                      for index, round_id in enumerate(season.round_ids, start=1)}
             sample_id, work, emails = sample_round(season.contest_id, args.clients)
             db.session.remove()
             if db.engine.dialect.name == "sqlite":

@@ -17,9 +17,11 @@ from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, type_coerce, update
+from sqlalchemy.types import NullType
 
 from app import audit
+from app.bulk import collector_paused
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.judging.services import group_key
@@ -93,6 +95,24 @@ def _plain_rows(statement):
     return db.session.connection().execute(statement)
 
 
+class _Decimals(dict):
+    """A numeric column's raw database values, each converted to its `Decimal` once (by the column type's
+    own conversion) and then shared: a round's 50,000 totals take a few hundred distinct values, and
+    converting each row's value costs more than reading it."""
+
+    def __init__(self, column) -> None:
+        super().__init__()
+        self.convert = column.type.result_processor(db.session.get_bind().dialect, None) or Decimal
+
+    def raw(self, column):
+        """`column` as the database gives it, for `self[value]` to convert."""
+        return type_coerce(column, NullType())
+
+    def __missing__(self, raw):
+        value = self[raw] = None if raw is None else self.convert(raw)
+        return value
+
+
 def gather(round_: Round) -> list[TeamSheets]:
     """Every entry of the round with its assigned count and its submitted sheets (drafts do not count).
 
@@ -104,20 +124,20 @@ def gather(round_: Round) -> list[TeamSheets]:
     ).all())
     # The items a `criterion:<key>` tie-break names come with their sheet, looked up by the scores' unique index.
     wanted = [criterion for criterion in round_.criteria if f"criterion:{criterion.key}" in (round_.tie_breaks or ())]
-    item_columns = [select(Score.value).where(Score.sheet_id == ScoreSheet.id, Score.criterion_id == criterion.id)
-                    .correlate(ScoreSheet).scalar_subquery() for criterion in wanted]
+    totals, values = _Decimals(ScoreSheet.total), _Decimals(Score.value)
+    item_columns = [values.raw(select(Score.value).where(Score.sheet_id == ScoreSheet.id, Score.criterion_id == criterion.id)
+                               .correlate(ScoreSheet).scalar_subquery()) for criterion in wanted]
     sheets = _plain_rows(
-        select(Assignment.team_id, Assignment.judge_id, ScoreSheet.total, *item_columns)
+        select(Assignment.team_id, Assignment.judge_id, totals.raw(ScoreSheet.total), *item_columns)
         .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
         .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED)
     ).all()
     keys = [criterion.key for criterion in wanted]
     by_team: dict[int, list[Sheet]] = defaultdict(list)
-    for team_id, judge_id, total, *values in sheets:
-        items = dict(zip(keys, values, strict=True)) if keys else {}  # an item left out reads None: no value
-        by_team[team_id].append(Sheet(judge_id=judge_id, total=total, items=items))
-    return [TeamSheets(team_id=team_id, assigned=assigned.get(team_id, 0), sheets=tuple(by_team.get(team_id, ())), group=group)
-            for team_id, group in entries]
+    for team_id, judge_id, total, *items in sheets:
+        # An item left out reads None: no value.
+        by_team[team_id].append(Sheet(judge_id, totals[total], dict(zip(keys, map(values.__getitem__, items), strict=True)) if keys else {}))
+    return [TeamSheets(team_id, assigned.get(team_id, 0), tuple(by_team.get(team_id, ())), group) for team_id, group in entries]
 
 
 # Compute -----------------------------------------------------------------------------------------
@@ -156,12 +176,19 @@ def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, n
     if round_.status != CLOSED:
         raise StateConflictError(_("Close the round before computing its results: judges can still save."),
                                  code="round_not_closed")
-    missing = missing_sheets(round_)
+    with collector_paused():
+        return _compute_and_store(round_, confirm=confirm, actor=actor, now=now)
+
+
+def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now: datetime) -> ResultSnapshot:
+    teams = gather(round_)
+    # Every assignment is of an entry (they leave the round together): the sheets are all in when each
+    # entry has as many as it has judges, and only then can the list of missing ones be skipped.
+    missing = missing_sheets(round_) if any(len(team.sheets) < team.assigned for team in teams) else []
     if missing and not confirm:
         raise StateConflictError(
             _("%(n)s assigned sheets are not submitted. Wait for them, or confirm to compute without them.", n=len(missing)),
             code="unsubmitted_sheets", details={"missing": missing})
-    teams = gather(round_)
     rule = rule_of(round_)
     results = compute_results(teams, rule)
     # Teams already sent to the next round stay marked: they are its entries until the organizer advances again.
@@ -171,7 +198,7 @@ def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, n
         db.session.execute(RESULTS.insert(), [  # the table's insert: 10,000 plain rows, no ORM bookkeeping
             {"round_id": round_.id, "team_id": result.team_id, "group_key": result.group, "score": _stored(result.score),
              "rank": result.rank, "tied": result.tied, "spread": result.spread.quantize(SPREAD_PLACES), "raw_sum": result.raw_sum,
-             "judge_totals": [[judge_id, str(total)] for judge_id, total in sorted(result.judges.items())],
+             "judge_totals": [[judge_id, str(total)] for judge_id, total in result.judges.items()],  # in judge order
              "flags": list(result.flags), "advanced": result.team_id in advanced}
             for result in results
         ])

@@ -6,6 +6,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring import aggregate, stats
 from scoring.aggregate import METHODS, TeamScore, mean, median, method, trimmed_mean, zscore_scores
@@ -149,3 +151,24 @@ def test_each_registered_method_scores_the_round():
     assert method("median")(teams, rule) == {1: TeamScore(Fraction(88)), 2: TeamScore(Fraction(89))}
     assert method("zscore")(teams, rule) == {team_id: TeamScore(score) for team_id, score in zscore_scores(teams).items()}
     assert aggregate.METHODS["zscore"] is method("zscore")
+
+
+totals_of_mixed_precision = st.lists(st.decimals(min_value=0, max_value=10_000, places=4, allow_nan=False, allow_infinity=False)
+                                     | st.integers(0, 10_000).map(Decimal), max_size=7)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(totals_of_mixed_precision, min_size=1, max_size=6), st.integers(0, 2), st.integers(0, 6))
+def test_a_round_scores_each_team_exactly_as_the_rule_does_alone(rounds_totals, trim, min_judges):
+    """The round-wide methods work in integers over one common denominator; each team's score must be
+    the very fraction the one-team rule gives for its decimals, whatever their number of places."""
+    teams = [team(team_id, *enumerate(totals)) for team_id, totals in enumerate(rounds_totals)]
+    rule = Rule(trim=trim, min_judges=min_judges)
+    alone = {
+        "mean": lambda totals: TeamScore(mean(totals)),
+        "trimmed_mean": lambda totals: TeamScore(*trimmed_mean(totals, trim, min_judges)),
+        "median": lambda totals: TeamScore(median(totals)),
+    }
+    for key, score_alone in alone.items():
+        expected = {team_id: score_alone(totals) for team_id, totals in enumerate(rounds_totals) if totals}
+        assert method(key)(teams, rule) == expected
