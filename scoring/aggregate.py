@@ -14,15 +14,12 @@ import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple
 
 from scoring import stats
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only; results imports this module
     from scoring.results import Rule, TeamSheets
-
-#: A total in any exact form: a `Decimal`, or an integer over a common denominator.
-T = TypeVar("T", Decimal, int)
 
 
 class TeamScore(NamedTuple):
@@ -41,35 +38,24 @@ def mean(totals: Sequence[Decimal]) -> Fraction:
     return stats.mean(totals)
 
 
-def trimmed(totals: Sequence[T], trim: int = 1, min_judges: int = 5) -> tuple[list[T], bool]:
-    """The school rule's choice of totals: drop the `trim` highest and the `trim` lowest.
+def trimmed_mean(totals: Sequence[Decimal], trim: int = 1, min_judges: int = 5) -> tuple[Fraction, bool]:
+    """The school rule: drop the `trim` highest and the `trim` lowest totals, then take the mean.
 
     It trims only with at least `min_judges` totals, and at least 2 × trim + 1 (something must be left);
-    with fewer it keeps every total and says so: the second value, `fell_back`, is then True (the round
+    with fewer it takes the plain mean and says so: the second value, `fell_back`, is then True (the round
     flags the team ``few_judges``).
-
-    >>> trimmed([90, 81, 97, 85, 88])
-    ([85, 88, 90], False)
-    >>> trimmed([81, 85, 97])
-    ([81, 85, 97], True)
-    """
-    if trim < 0:
-        raise ValueError(f"trim must not be negative, not {trim}")
-    if len(totals) < max(min_judges, 2 * trim + 1):
-        return list(totals), True
-    return sorted(totals)[trim : len(totals) - trim], False
-
-
-def trimmed_mean(totals: Sequence[Decimal], trim: int = 1, min_judges: int = 5) -> tuple[Fraction, bool]:
-    """The school rule: the mean of the totals `trimmed` keeps, and whether it fell back to the plain mean.
 
     >>> trimmed_mean([Decimal(81), Decimal(85), Decimal(88), Decimal(90), Decimal(97)])
     (Fraction(263, 3), False)
     >>> trimmed_mean([Decimal(81), Decimal(85), Decimal(97)])
     (Fraction(263, 3), True)
     """
-    kept, fell_back = trimmed(totals, trim, min_judges)
-    return stats.mean(kept), fell_back
+    if trim < 0:
+        raise ValueError(f"trim must not be negative, not {trim}")
+    if len(totals) < max(min_judges, 2 * trim + 1):
+        return stats.mean(totals), True
+    kept = sorted(totals)[trim : len(totals) - trim]
+    return stats.mean(kept), False
 
 
 def median(totals: Sequence[Decimal]) -> Fraction:
@@ -104,10 +90,13 @@ def zscore_scores(teams: Sequence[TeamSheets]) -> dict[int, Fraction]:
     """
     by_judge: dict[int, list[Decimal]] = {}
     every_total: list[Decimal] = []
+    ratios: dict[Decimal, tuple[int, int]] = {}
     for team in teams:
         for sheet in team.sheets:
             by_judge.setdefault(sheet.judge_id, []).append(sheet.total)
             every_total.append(sheet.total)
+            if sheet.total not in ratios:
+                ratios[sheet.total] = sheet.total.as_integer_ratio()
     if not every_total:
         return {}
     round_mean, round_variance = stats.mean_and_variance(every_total)
@@ -115,9 +104,10 @@ def zscore_scores(teams: Sequence[TeamSheets]) -> dict[int, Fraction]:
     if not round_spread:
         return {team.team_id: round_mean for team in teams if team.sheets}
 
-    # Exact integer work, one fraction per team: every total is X / D for one common D, and judge j's z of
-    # X / D is (a_j·X − b_j) / c_j.
-    common, scaled = stats.over_common_denominator(every_total)
+    # Exact integer work, one fraction per team: every total is X / D for one common D (decimals have
+    # denominators 2^a·5^b), and judge j's z of X / D is (a_j·X − b_j) / c_j.
+    common = math.lcm(*(denominator for _numerator, denominator in ratios.values()))
+    scaled = {total: numerator * (common // denominator) for total, (numerator, denominator) in ratios.items()}
     line: dict[int, tuple[int, int, int] | None] = {}
     for judge_id, totals in by_judge.items():
         judge_mean, judge_variance = stats.mean_and_variance(totals)
@@ -155,35 +145,20 @@ def zscore_scores(teams: Sequence[TeamSheets]) -> dict[int, Fraction]:
     return scores
 
 
-def _round_scores(teams: Sequence[TeamSheets], kept: Callable[[list[int]], tuple[list[int], bool]]) -> dict[int, TeamScore]:
-    """Each team's mean of the totals `kept` chooses (and whether it fell back), for teams with a sheet.
-
-    The totals enter as integers over the round's common denominator (`stats.over_common_denominator`):
-    the same exact means as `stats.mean` of the decimals, with integer sums and one fraction per team.
-    """
-    common, scaled = stats.over_common_denominator(sheet.total for team in teams for sheet in team.sheets)
-    scores = {}
-    for team in teams:
-        if team.sheets:
-            chosen, fell_back = kept([scaled[sheet.total] for sheet in team.sheets])
-            scores[team.team_id] = TeamScore(Fraction(sum(chosen), len(chosen) * common), fell_back)
-    return scores
-
-
-def _every_total(totals: list[int]) -> tuple[list[int], bool]:
-    return totals, False
+def _totals(team: TeamSheets) -> list[Decimal]:
+    return [sheet.total for sheet in team.sheets]
 
 
 def _round_mean(teams: Sequence[TeamSheets], rule: Rule) -> dict[int, TeamScore]:
-    return _round_scores(teams, _every_total)
+    return {team.team_id: TeamScore(mean(_totals(team))) for team in teams if team.sheets}
 
 
 def _round_trimmed_mean(teams: Sequence[TeamSheets], rule: Rule) -> dict[int, TeamScore]:
-    return _round_scores(teams, lambda totals: trimmed(totals, rule.trim, rule.min_judges))
+    return {team.team_id: TeamScore(*trimmed_mean(_totals(team), rule.trim, rule.min_judges)) for team in teams if team.sheets}
 
 
 def _round_median(teams: Sequence[TeamSheets], rule: Rule) -> dict[int, TeamScore]:
-    return _round_scores(teams, lambda totals: (stats.middle(totals), False))
+    return {team.team_id: TeamScore(median(_totals(team))) for team in teams if team.sheets}
 
 
 def _round_zscore(teams: Sequence[TeamSheets], rule: Rule) -> dict[int, TeamScore]:

@@ -56,15 +56,3 @@ def fraction_keys(values: Sequence[Fraction]) -> list:
         if common.bit_length() > COMMON_DENOMINATOR_BITS:
             return [((value.numerator << _FLOOR_BITS) // value.denominator, value) for value in values]
     return [value.numerator * (common // value.denominator) for value in values]
-
-
-def mean_keys(groups: Sequence[Sequence[int]]) -> list[int | None]:
-    """Sort keys that order and compare exactly like the groups' means (None for an empty group), in integers:
-    with L the least common multiple of the groups' sizes, a group of n values summing to S has mean S / n,
-    and its key is S × (L / n).
-
-    >>> mean_keys([[3, 4], [5], [], [1, 2, 3]])
-    [21, 30, None, 12]
-    """
-    common = math.lcm(*{len(group) for group in groups if group})
-    return [sum(group) * (common // len(group)) if group else None for group in groups]

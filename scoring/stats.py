@@ -14,10 +14,9 @@ keep no copy of their own.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal, Inexact, Rounded
 from fractions import Fraction
-from typing import TypeVar
 
 #: Significant digits of every square root.
 SQRT_DIGITS = 40
@@ -30,7 +29,6 @@ _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact, Ro
 _ROOT = Context(prec=SQRT_DIGITS, rounding=ROUND_HALF_EVEN, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 Number = Decimal | Fraction | int
-N = TypeVar("N", Decimal, Fraction, int)
 
 
 def exact_sum(values: Sequence[Decimal]) -> Decimal:
@@ -44,19 +42,6 @@ def exact_sum(values: Sequence[Decimal]) -> Decimal:
     for value in values:
         total = add(total, value)
     return total
-
-
-def over_common_denominator(values: Iterable[Decimal]) -> tuple[int, dict[Decimal, int]]:
-    """(D, {value: value × D}) for the distinct decimals among `values`, where D is their least common
-    denominator: every value × D is an integer. Sums, means and variances of a round's many small groups of
-    totals then run exactly in integer arithmetic, with one fraction per group at the end.
-
-    >>> over_common_denominator([Decimal("87.5"), Decimal("0.25"), Decimal(3), Decimal("87.50")])
-    (4, {Decimal('87.5'): 350, Decimal('0.25'): 1, Decimal('3'): 12})
-    """
-    ratios = {value: value.as_integer_ratio() for value in dict.fromkeys(values)}
-    common = math.lcm(*(denominator for _numerator, denominator in ratios.values()))
-    return common, {value: numerator * (common // denominator) for value, (numerator, denominator) in ratios.items()}
 
 
 def mean(values: Sequence[Number]) -> Fraction:
@@ -74,27 +59,19 @@ def mean(values: Sequence[Number]) -> Fraction:
     return Fraction(numerator, denominator * len(values))
 
 
-def middle(values: Sequence[N]) -> list[N]:
-    """The middle value, or the two middle values for an even count (the median is their mean); ValueError
-    for no values.
-
-    >>> middle([90, 81, 88]), middle([90, 81, 88, 85])
-    ([88], [85, 88])
-    """
-    if not values:
-        raise ValueError("the median of no values is undefined")
-    ordered = sorted(values)  # decimals, fractions and ints compare exactly with each other
-    half = len(ordered) // 2
-    return ordered[half : half + 1] if len(ordered) % 2 else ordered[half - 1 : half + 1]
-
-
 def median(values: Sequence[Number]) -> Fraction:
-    """The mean of the `middle` values; ValueError for no values.
+    """The middle value, or the mean of the two middle values for an even count; ValueError for no values.
 
     >>> median([Decimal(90), Decimal(81), Decimal(88)]), median([Decimal(81), Decimal(85), Decimal(88), Decimal(90)])
     (Fraction(88, 1), Fraction(173, 2))
     """
-    return mean(middle(values))
+    if not values:
+        raise ValueError("the median of no values is undefined")
+    ordered = sorted(values)  # decimals, fractions and ints compare exactly with each other
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return Fraction(ordered[middle])
+    return (Fraction(ordered[middle - 1]) + Fraction(ordered[middle])) / 2
 
 
 def variance(values: Sequence[Number]) -> Fraction:
@@ -113,27 +90,23 @@ def variance(values: Sequence[Number]) -> Fraction:
         return sum(((Fraction(value) - center) ** 2 for value in values), Fraction(0)) / count
 
 
-def integer_variance(values: Sequence[int]) -> Fraction:
-    """The exact population variance of integers, (n·Σx² − (Σx)²) / n² (0 for fewer than two values).
+def total_and_variance(values: Sequence[Decimal]) -> tuple[Decimal, Fraction]:
+    """The exact sum (`exact_sum`) and population variance (`variance`) of decimals, in one pass.
 
-    >>> integer_variance([80, 90]), integer_variance([7])
-    (Fraction(25, 1), Fraction(0, 1))
+    >>> total_and_variance([Decimal(80), Decimal(90)]), total_and_variance([])
+    ((Decimal('170'), Fraction(25, 1)), (Decimal('0'), Fraction(0, 1)))
     """
+    add, multiply = _EXACT.add, _EXACT.multiply
+    total = squares = Decimal(0)
+    for value in values:
+        total = add(total, value)
+        squares = add(squares, multiply(value, value))
     count = len(values)
     if count < 2:
-        return Fraction(0)
-    return Fraction(count * sum(value * value for value in values) - sum(values) ** 2, count * count)
-
-
-def total_and_variance(values: Sequence[Decimal]) -> tuple[Decimal, Fraction]:
-    """The exact sum (`exact_sum`) and population variance (`variance`) of decimals: the variance of the
-    integers they are over their common denominator D (`over_common_denominator`), over D².
-
-    >>> total_and_variance([Decimal(80), Decimal(90)]), total_and_variance([Decimal("0.5"), Decimal("0.25")]), total_and_variance([])
-    ((Decimal('170'), Fraction(25, 1)), (Decimal('0.75'), Fraction(1, 64)), (Decimal('0'), Fraction(0, 1)))
-    """
-    common, scaled = over_common_denominator(values)
-    return exact_sum(values), integer_variance([scaled[value] for value in values]) / (common * common)
+        return total, Fraction(0)
+    # n·Σx² − (Σx)², over n²: one subtraction of exact decimals, then one fraction.
+    numerator, denominator = _EXACT.subtract(multiply(squares, count), multiply(total, total)).as_integer_ratio()
+    return total, Fraction(numerator, denominator * count * count)
 
 
 def mean_and_variance(values: Sequence[Decimal]) -> tuple[Fraction, Fraction]:
