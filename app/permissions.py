@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from flask import abort, g
 from flask_login import current_user
+from sqlalchemy import bindparam, inspect, select
 
 from app.errors import is_api_request
 from app.extensions import db, login_manager
@@ -69,13 +70,18 @@ def allowed_on(model: type, key: str, predicate: Callable[[User, Any], bool], *,
     """Load the object named by the URL (404), then ask `predicate(user, object)` (403), before the
     view parses any input; anonymous visitors are sent to sign in (HTML) or get 401 (API), unless
     `anonymous` lets the predicate decide for them too (published results)."""
+    # Built once per view, not on every request.
+    (primary_key,) = inspect(model).primary_key
+    statement = select(model).where(primary_key == bindparam("ident"))
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not anonymous and not current_user.is_authenticated:
                 return _sign_in_first()
-            loaded = db.get_or_404(model, kwargs[key])
+            loaded = db.session.execute(statement, {"ident": kwargs[key]}).scalar_one_or_none()
+            if loaded is None:
+                abort(404)
             if not predicate(current_user, loaded):
                 if not current_user.is_authenticated:
                     return _sign_in_first()
@@ -168,8 +174,6 @@ def can_view_round(user: User, round_: Round) -> bool:
         return False
     if is_organizer(user, round_.contest):
         return True
-    from sqlalchemy import select
-
     from app.models import RoundJudge
 
     return db.session.scalar(

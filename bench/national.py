@@ -9,7 +9,7 @@
    Judges' passwords use a fast hash here (`FAST_HASH`), as in every bench: scrypt would add ~20 s of hashing.
 2. Floors, in the same run:
    - compute: one SQL aggregate over each round's scores (the sum of each team's item values), best of three;
-   - export: openpyxl's write-only mode writing the same cells raw (`bench.export`);
+   - export: openpyxl's write-only mode writing the same cells raw (`bench.export`), best of three, alternating;
    - HTTP: a bare Flask endpoint that inserts one row into SQLite (`bench/floor_app.py`), under gunicorn
      with 2 workers, driven by the same `--clients` back-to-back clients as the sample below.
 3. The HTTP sample: `--clients` judges saving sheets over HTTP against gunicorn (2 workers) on the season's
@@ -138,8 +138,8 @@ def main(argv: list[str]) -> int:
             season_s = time.perf_counter() - started
             steps = season.steps
             export_round = db.session.get(Round, season.round_ids[0])
-            export = _against_floor(folder, "results", lambda: round_workbook(export_round, generated_by="bench", now=utcnow()), 1)
-            export_s = export["seconds"][0]
+            export = _against_floor(folder, "results", lambda: round_workbook(export_round, generated_by="bench", now=utcnow()), 3)
+            export_s = export["seconds"][0]  # the first, as the organizer meets it: it also computes the judges' statistics
             memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             # The machine's best of three: the season computes each round once, at whatever the machine was doing.
             floors = {f"compute_{index}": min(compute_floor(round_id) for _ in range(3))
@@ -171,8 +171,8 @@ def main(argv: list[str]) -> int:
                floors[f"compute_{index}"], "floor: one SQL aggregate over the round's scores") for index in (1, 2, 3)],
         _row("advance, twice", total("advance_")),
         _row("awards 8/12/20", steps.get("awards")),
-        _row("export the school round's results workbook", export_s, export["raw_openpyxl_s"][0],
-             "floor: openpyxl writing the same cells raw"),
+        _row("export the school round's results workbook (best of three)", min(export["seconds"]), min(export["raw_openpyxl_s"]),
+             "floor: openpyxl writing the same cells raw, best of three, alternating"),
         _row("the whole season, export included", season_with_export, note=f"target < {TARGET_SEASON_S:.0f} s"),
         {"step": f"sheet saves over HTTP, {args.clients} judges back to back", "per_s": sample["puts_per_s"],
          "floor_per_s": floor["per_s"], "share_of_floor": round(sample["puts_per_s"] / floor["per_s"], 2) if floor["per_s"] else None,

@@ -48,3 +48,8 @@ class ApiParser(FlaskParser):
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ApiParser()
+
+    def arguments(self, schema: type[ma.Schema] | ma.Schema, **kwargs: Any) -> Any:
+        """flask-smorest's, with a schema class made into its instance once, when the view is declared:
+        given a class, webargs would build a new instance (copying every field) on every request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
@@ -176,14 +176,21 @@ def issue_token(user: User, *, now: datetime) -> str:
     return token
 
 
+#: A token and its user, in one query built once. The user's roles are read when first asked for:
+#: most calls of a judge never ask.
+TOKEN_AND_USER = (select(ApiToken, User).join(ApiToken.user).options(lazyload(User.roles))
+                  .where(ApiToken.token_hash == bindparam("token_hash")))
+
+
 def user_for_token(token: str, *, now: datetime) -> User | None:
-    """The user a bearer token belongs to, when it is neither revoked nor expired."""
-    api_token = db.session.scalar(
-        select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.roles)).where(ApiToken.token_hash == hash_token(token))
-    )
-    if api_token is None or not api_token.is_valid(now):
+    """The user a bearer token belongs to, when it is neither revoked nor expired (and the user active).
+
+    Read from the database on every request, so that a revocation holds from the next one.
+    """
+    row = db.session.execute(TOKEN_AND_USER, {"token_hash": hash_token(token)}).first()
+    if row is None or not row.ApiToken.is_valid(now):
         return None
-    return api_token.user
+    return row.User
 
 
 def revoke_token(token: str, *, now: datetime) -> bool:

@@ -11,12 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
 from app import audit
-from app.errors import InvalidDataError, StateConflictError
+from app.errors import InvalidDataError, NotFoundError, StateConflictError
 from app.extensions import db
 from app.judging.services import status_label
 from app.models import OPEN, PUBLISHED, SHEET_DRAFT, SHEET_SUBMITTED, Assignment, Criterion, Round, Score, ScoreSheet, User
@@ -33,23 +33,40 @@ from scoring.sheets import (
 )
 
 COMMENT_MAX = 2000
+ASSIGNMENTS, ROUNDS, CRITERIA = Assignment.__table__, Round.__table__, Criterion.__table__
 SHEETS, SCORES = ScoreSheet.__table__, Score.__table__
-#: Compiled once: the statements of a save, with their values passed at execution.
+
+# Built once: the statements of a save, with their values passed at execution.
+#: All a save reads, in one query: its round's status, the items of the sheet (one row each, in
+#: their order) with the values saved so far, and the sheet's state (no sheet before the first save).
+SELECT_FOR_SAVE = (
+    select(ROUNDS.c.status.label("round_status"), CRITERIA.c.id.label("criterion_id"), CRITERIA.c.key, CRITERIA.c.max,
+           CRITERIA.c.weight, CRITERIA.c.step, SHEETS.c.id.label("sheet_id"), SHEETS.c.status.label("sheet_status"),
+           SHEETS.c.version.label("sheet_version"), SCORES.c.value.label("saved_value"))
+    .select_from(ASSIGNMENTS.join(ROUNDS, ROUNDS.c.id == ASSIGNMENTS.c.round_id)
+                 .outerjoin(CRITERIA, CRITERIA.c.round_id == ROUNDS.c.id)
+                 .outerjoin(SHEETS, SHEETS.c.assignment_id == ASSIGNMENTS.c.id)
+                 .outerjoin(SCORES, (SCORES.c.sheet_id == SHEETS.c.id) & (SCORES.c.criterion_id == CRITERIA.c.id)))
+    .where(ASSIGNMENTS.c.id == bindparam("assignment"))
+    .order_by(CRITERIA.c.position, CRITERIA.c.id)
+)
 INSERT_SHEET = SHEETS.insert().returning(SHEETS.c.id)
+#: The version moves with a guarded update, so two saves racing from two tabs cannot both win.
+UPDATE_SHEET = SHEETS.update().where(SHEETS.c.id == bindparam("sheet"), SHEETS.c.version == bindparam("version_read"))
+#: A save writes only the items whose value differs from the saved one: it deletes the rows of the
+#: changed and cleared items and inserts those of the changed and new ones. A row is replaced, never
+#: updated in place, so no score loaded in the session keeps an old value.
+DELETE_SCORE = SCORES.delete().where(SCORES.c.sheet_id == bindparam("sheet"), SCORES.c.criterion_id == bindparam("criterion"))
 INSERT_SCORE = SCORES.insert()
 
 
-def items_of(round_: Round) -> list[Item]:
-    return [Item(c.key, c.max, c.weight, c.step) for c in round_.criteria]
-
-
-def _problem_message(problem: str, criterion: Criterion) -> str:
+def _problem_message(problem: str, item: Item) -> str:
     if problem == NOT_A_NUMBER:
         return _("Enter a number.")
     if problem == OUT_OF_RANGE:
-        return _("Enter a score from 0 to %(max)s.", max=plain_number(criterion.max))
+        return _("Enter a score from 0 to %(max)s.", max=plain_number(item.max))
     if problem == OFF_STEP:
-        return _("Scores go in steps of %(step)s.", step=plain_number(criterion.step))
+        return _("Scores go in steps of %(step)s.", step=plain_number(item.step))
     return problem  # pragma: no cover - every problem has a message
 
 
@@ -83,51 +100,49 @@ def save_sheet(
     Refused: a round that is not open (409), a submitted sheet (409), a save from a page opened
     before the last save (409 stale, when `version` is given), and any value that is not a number,
     outside 0..max or off the step (422 at scores.<key>). Nothing is saved when anything is refused.
+    An assignment removed since the caller loaded it is not found (404).
     """
-    # Its reads need nothing pending in the session: audit events of earlier saves in the same
-    # transaction (a batch) are flushed together at the commit, not one by one here.
-    with db.session.no_autoflush:
-        return _save_sheet(assignment, scores, comment=comment, submit=submit, version=version, actor=actor, now=now)
-
-
-def _save_sheet(
-    assignment: Assignment, scores: Mapping[str, Any], *, comment: str | None, submit: bool, version: int | None,
-    actor: User, now: datetime,
-) -> dict[str, Any]:
-    round_ = assignment.round
-    if round_.status != OPEN:
+    # Plain rows through the session's connection, not ORM objects: a save is the hottest write of a
+    # contest. Nothing pending in the session is flushed before its reads (a batch is, at its commit).
+    connection = db.session.connection()
+    rows = connection.execute(SELECT_FOR_SAVE, {"assignment": assignment.id}).all()
+    if not rows:  # removed by an organizer since it was loaded
+        raise NotFoundError(_("Nothing exists at this address."))
+    first = rows[0]
+    if first.round_status != OPEN:
         raise StateConflictError(_("The round is %(status)s; scores can be entered only while it is open.",
-                                   status=status_label(round_.status)),
+                                   status=status_label(first.round_status)),
                                  code="round_not_open")
-    # Plain rows, not ORM objects: a save is the hottest write of a contest.
-    sheet = db.session.execute(select(SHEETS.c.id, SHEETS.c.status, SHEETS.c.version)
-                               .where(SHEETS.c.assignment_id == assignment.id)).first()
-    if sheet is not None and sheet.status == SHEET_SUBMITTED:
+    criteria = [row for row in rows if row.criterion_id is not None]  # the one row of a round without items has none
+    items = [Item(row.key, row.max, row.weight, row.step) for row in criteria]
+    by_key = {item.key: item for item in items}
+    criterion_ids = {row.key: row.criterion_id for row in criteria}
+    saved_values = {row.key: row.saved_value for row in criteria if row.saved_value is not None}
+    sheet_id = first.sheet_id
+    if first.sheet_status == SHEET_SUBMITTED:
         raise StateConflictError(_("This sheet is submitted and can no longer change; ask the organizer to unlock it."),
                                  code="sheet_submitted")
-    current_version = sheet.version if sheet is not None else 0
+    current_version = first.sheet_version if sheet_id is not None else 0
     if version is not None and version != current_version:
         raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
                                  code="stale_sheet", details={"version": current_version})
-    criteria = {criterion.key: criterion for criterion in round_.criteria}
     fields: dict[str, list[str]] = {}
     values: dict[str, Decimal] = {}
     for key, raw in scores.items():
-        if key not in criteria:
+        if key not in by_key:
             fields[f"scores.{key}"] = [_("This sheet has no item %(key)s.", key=key)]
             continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue  # left blank in a draft
         value = parse_value(raw)
-        problem = value_problem(Item(key, criteria[key].max, criteria[key].weight, criteria[key].step), value)
+        problem = value_problem(by_key[key], value)
         if problem:
-            fields[f"scores.{key}"] = [_problem_message(problem, criteria[key])]
+            fields[f"scores.{key}"] = [_problem_message(problem, by_key[key])]
         else:
             values[key] = value  # type: ignore[assignment]
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         fields["comment"] = [_("At most %(n)s characters.", n=COMMENT_MAX)]
-    items = items_of(round_)
     if submit and not fields:
         for key in missing_items(items, values):
             fields[f"scores.{key}"] = [_("Fill in every item before submitting.")]
@@ -138,38 +153,37 @@ def _save_sheet(
                   total=sheet_total(items, values), version=current_version + 1, submitted_at=now if submit else None)
     columns = {"status": saved["status"], "comment": comment, "total": saved["total"], "version": saved["version"],
                "updated_at": now, "submitted_at": saved["submitted_at"]}
-    if sheet is None:
+    if sheet_id is None:
         # A first save inserts the sheet as saved; of two first saves racing, the second meets the
         # unique assignment_id: its page is stale, as when the guarded update below finds a new version.
         before = None
         try:
-            sheet_id = db.session.execute(INSERT_SHEET, {"assignment_id": assignment.id, **columns}).scalar_one()
+            sheet_id = connection.execute(INSERT_SHEET, {"assignment_id": assignment.id, **columns}).scalar_one()
         except IntegrityError as error:
             raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
                                      code="stale_sheet") from error
     else:
-        old = db.session.execute(select(SCORES.c.criterion_key, SCORES.c.value).where(SCORES.c.sheet_id == sheet.id)).all()
-        before = {"status": sheet.status, "scores": {key: str(value) for key, value in old}}
-        sheet_id = sheet.id
-        db.session.execute(delete(SCORES).where(SCORES.c.sheet_id == sheet_id))
-        # The version moves with a guarded update, so two saves racing from two tabs cannot both win.
-        updated = db.session.execute(
-            SHEETS.update().where(SHEETS.c.id == sheet_id, SHEETS.c.version == current_version).values(**columns)
-        ).rowcount
+        # The scores read above are those of `current_version`: when the guarded update succeeds, no
+        # other save came between, and the writes below turn them into this save's.
+        updated = connection.execute(UPDATE_SHEET, {"sheet": sheet_id, "version_read": current_version, **columns}).rowcount
         if updated != 1:
             raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
                                      code="stale_sheet")
+        before = {"status": first.sheet_status, "scores": {key: str(value) for key, value in saved_values.items()}}
         loaded = db.session.identity_map.get(identity_key(ScoreSheet, sheet_id))
         if loaded is not None:
             db.session.expire(loaded)  # written around the ORM: read it back when next needed
-    if values:
-        db.session.execute(INSERT_SCORE, [
-            {"sheet_id": sheet_id, "criterion_id": criteria[key].id, "criterion_key": key, "value": value}
-            for key, value in values.items()
-        ])
+    replaced = [{"sheet": sheet_id, "criterion": criterion_ids[key]}
+                for key, value in saved_values.items() if values.get(key) != value]
+    written = [{"sheet_id": sheet_id, "criterion_id": criterion_ids[key], "criterion_key": key, "value": value}
+               for key, value in values.items() if saved_values.get(key) != value]
+    if replaced:
+        connection.execute(DELETE_SCORE, replaced)
+    if written:
+        connection.execute(INSERT_SCORE, written)
     after = {"status": saved["status"], "scores": {k: str(v) for k, v in values.items()}}
-    audit.record(actor=actor, action="sheet.submit" if submit else "sheet.save", object_type="score_sheet",
-                 object_id=sheet_id, now=now, before=before, after=after)
+    audit.record_immediately(actor=actor, action="sheet.submit" if submit else "sheet.save", object_type="score_sheet",
+                             object_id=sheet_id, now=now, before=before, after=after)
     return saved
 
 

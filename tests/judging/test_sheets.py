@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.judging.services import add_entries, add_judges, transition_round
-from app.models import Assignment, AuditEvent, utcnow
+from app.models import Assignment, AuditEvent, Score, ScoreSheet, utcnow
 from tests.conftest import SHEET_100
 
 FULL = {"practical": 12, "product": 13.5, "market": 14, "marketing": 10, "delivery": 18, "overall": 17.5}
@@ -112,3 +112,21 @@ def test_organizer_unlocks_with_a_reason_and_the_history_keeps_everything(client
     assert [e.action for e in events] == ["sheet.submit", "sheet.unlock", "sheet.submit"]
     assert events[1].reason == "评委录入有误"
     assert events[2].before["scores"]["practical"] == "12.00" and events[2].after["scores"]["practical"] == "14"
+
+
+def test_a_draft_keeps_unchanged_items_replaces_changed_ones_and_drops_cleared_ones(client, judged):
+    """A save writes only what changed; what the judge sees afterwards, and the database holds, is
+    exactly the new sheet: kept values, new values, and nothing of a cleared item."""
+    assignment, headers = judged["assignments"][0], judged["judges"][0]
+    first = client.put(url(assignment), headers=headers, json={"scores": {"practical": 12, "product": 13.5, "market": 14}})
+    second = client.put(url(assignment), headers=headers, json={
+        "scores": {"practical": 12, "product": 10, "market": None, "delivery": 18}, "version": first.json["version"]})
+    assert second.status_code == 200, second.json
+    assert client.get(url(assignment), headers=headers).json["scores"] == {"practical": 12.0, "product": 10.0, "delivery": 18.0}
+    stored = dict(db.session.execute(select(Score.criterion_key, Score.value).join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+                                     .where(ScoreSheet.assignment_id == assignment.id)).all())
+    assert stored == {"practical": 12, "product": 10, "delivery": 18}
+    assert second.json["total"] == 40
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "score_sheet").order_by(AuditEvent.id.desc())).first()
+    assert event.before["scores"] == {"practical": "12.00", "product": "13.50", "market": "14.00"}
+    assert event.after["scores"] == {"practical": "12", "product": "10", "delivery": "18"}
