@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from app.bulk import collector_paused
 from app.extensions import db
 from app.models import Result, Round, ScoreSheet, utcnow
 from app.results import services
@@ -49,19 +50,25 @@ def _timed(work) -> tuple[object, float]:
     return result, time.perf_counter() - started
 
 
+def _paused(function, *args):
+    with collector_paused():
+        return function(*args)
+
+
 def compute_phase(app, round_id: int, repeat: int) -> dict:
     figures: dict = {}
     with app.app_context():
         round_ = db.session.get(Round, round_id)
         sheets = db.session.scalar(select(func.count(ScoreSheet.id)))
-        teams, gather_s = _timed(lambda: services.gather(round_))
+        # The parts, each with the collector paused as `compute_round_results` runs them.
+        teams, gather_s = _timed(lambda: _paused(services.gather, round_))
         figures["input"] = {"teams": len(teams), "sheets": sum(len(team.sheets) for team in teams), "sheet_rows": sheets,
                             "scores_read_for_tie_breaks": sum(len(sheet.items) for team in teams for sheet in team.sheets),
                             "gather_s": round(gather_s, 3)}
         rule = services.rule_of(round_)
         pure = {}
         for method in ("mean", "trimmed_mean", "median", "zscore"):
-            times = [_timed(lambda method=method: compute_results(teams, replace(rule, method=method)))[1] for _ in range(repeat)]
+            times = [_timed(lambda method=method: _paused(compute_results, teams, replace(rule, method=method)))[1] for _ in range(repeat)]
             pure[method] = round(min(times), 3)
         figures["pure_compute_s"] = pure  # best of `repeat`
         teams = None  # the gathered input is not kept alive while the round is computed from the database

@@ -26,6 +26,7 @@ import statistics
 import time
 from decimal import Decimal
 
+from app.bulk import collector_paused
 from bench.common import load_average, peak_memory_mb, report
 from scoring.advance import select_advancing
 from scoring.aggregate import METHODS
@@ -64,14 +65,15 @@ def synthetic_round(*, teams: int, judges_per_team: int, judges: int, criteria: 
 
 
 def timed(function, repeat: int) -> tuple[dict, object]:
-    """The fastest and the median of `repeat` runs, in seconds (garbage collection included, as in a
-    request), and the last run's answer."""
+    """The fastest and the median of `repeat` runs, in seconds, and the last run's answer. Each run pauses
+    the cyclic collector, as the services that call these functions do (`app.bulk.collector_paused`)."""
     times, answer = [], None
     for _ in range(repeat):
         answer = None  # the previous answer is freed before the next run, as between two requests
-        started = time.perf_counter()
-        answer = function()
-        times.append(time.perf_counter() - started)
+        with collector_paused():
+            started = time.perf_counter()
+            answer = function()
+            times.append(time.perf_counter() - started)
     return {"best": round(min(times), 4), "median": round(statistics.median(times), 4)}, answer
 
 

@@ -506,20 +506,26 @@ def judge_stats(round_: Round) -> list[StoredJudgeStats]:
     """
     snapshot = _require_snapshot(round_)
     if snapshot.judge_stats is None:
-        teams, consensus = [], {}
-        for team_id, score, judge_totals in _plain_rows(
-            select(Result.team_id, Result.score, Result.judge_totals).where(Result.round_id == round_.id)
-        ).all():
-            consensus[team_id] = None if score is None else Fraction(score)
-            teams.append(TeamSheets(team_id=team_id, assigned=len(judge_totals), sheets=tuple(
-                Sheet(judge_id=judge_id, total=Decimal(total)) for judge_id, total in judge_totals)))
-        snapshot.judge_stats = _stored_stats(judge_statistics(teams, consensus))
+        with collector_paused():
+            snapshot.judge_stats = _computed_judge_stats(round_)
         db.session.flush()
     return [StoredJudgeStats(judge_id=item["judge_id"], count=item["count"], mean=Decimal(item["mean"]),
                              spread=Decimal(item["spread"]), severity=Decimal(item["severity"]),
                              correlation=None if item["correlation"] is None else Decimal(item["correlation"]),
                              box=tuple(float(value) for value in item["box"]))  # type: ignore[arg-type]
             for item in snapshot.judge_stats]
+
+
+def _computed_judge_stats(round_: Round) -> list[dict[str, Any]]:
+    """The judges' statistics from the snapshot's judges' totals and consensus scores, as stored."""
+    teams, consensus = [], {}
+    for team_id, score, judge_totals in _plain_rows(
+        select(Result.team_id, Result.score, Result.judge_totals).where(Result.round_id == round_.id)
+    ).all():
+        consensus[team_id] = None if score is None else Fraction(score)
+        teams.append(TeamSheets(team_id=team_id, assigned=len(judge_totals), sheets=tuple(
+            Sheet(judge_id=judge_id, total=Decimal(total)) for judge_id, total in judge_totals)))
+    return _stored_stats(judge_statistics(teams, consensus))
 
 
 def award_ties(round_: Round) -> tuple:
