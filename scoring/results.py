@@ -79,7 +79,7 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class TeamResult:
     """A team's result. `score` is exact (None without a sheet); `judges` maps judge_id to that judge's
-    total; `spread` is the population standard deviation of the totals (40 significant digits, 0 with fewer
+    total, in judge_id order; `spread` is the population standard deviation of the totals (40 significant digits, 0 with fewer
     than two sheets); `raw_sum` their sum; `flags` a sorted tuple of flag names."""
 
     team_id: int

@@ -37,3 +37,28 @@ def test_a_write_holds_the_lock_until_the_transaction_ends(app, lock_path, end):
     assert not lock_is_free(lock_path)  # another writer would wait
     getattr(db.session, end)()
     assert lock_is_free(lock_path)
+
+
+# JSON columns -----------------------------------------------------------------------------------
+
+def test_json_columns_read_back_what_was_written(app):
+    """Written with orjson: text unescaped, keys that are not strings turned into strings as json.dumps
+    does, and the value read back equal on SQLite and PostgreSQL."""
+    from app import audit
+    from app.models import AuditEvent, utcnow
+
+    after = {"scores": {"innovation": "17.50"}, "comment": "材料完整，路演清晰。", 7: [[3, "87.5000"]], "flags": []}
+    audit.record_immediately(actor=None, action="test.json", object_type="round", object_id=1, now=utcnow(), after=after)
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "test.json"))
+    assert stored.after == {**{key: value for key, value in after.items() if key != 7}, "7": [[3, "87.5000"]]}
+
+
+def test_what_orjson_refuses_is_written_as_json_dumps_writes_it():
+    import json
+
+    from app.database import json_text
+
+    assert json_text({"name": "\ud800"}) == json.dumps({"name": "\ud800"})  # a lone surrogate
+    assert json.loads(json_text({1: "材料"})) == {"1": "材料"}

@@ -104,13 +104,14 @@ class _Decimals(dict):
         super().__init__()
         self.convert = column.type.result_processor(db.session.get_bind().dialect, None) or Decimal
 
-    def raw(self, column):
-        """`column` as the database gives it, for `self[value]` to convert."""
-        return type_coerce(column, NullType())
-
     def __missing__(self, raw):
         value = self[raw] = None if raw is None else self.convert(raw)
         return value
+
+
+def _unconverted(column):
+    """`column` as the database driver gives it, for `_Decimals` to convert."""
+    return type_coerce(column, NullType())
 
 
 def gather(round_: Round) -> list[TeamSheets]:
@@ -125,10 +126,10 @@ def gather(round_: Round) -> list[TeamSheets]:
     # The items a `criterion:<key>` tie-break names come with their sheet, looked up by the scores' unique index.
     wanted = [criterion for criterion in round_.criteria if f"criterion:{criterion.key}" in (round_.tie_breaks or ())]
     totals, values = _Decimals(ScoreSheet.total), _Decimals(Score.value)
-    item_columns = [values.raw(select(Score.value).where(Score.sheet_id == ScoreSheet.id, Score.criterion_id == criterion.id)
-                               .correlate(ScoreSheet).scalar_subquery()) for criterion in wanted]
+    item_columns = [_unconverted(select(Score.value).where(Score.sheet_id == ScoreSheet.id, Score.criterion_id == criterion.id)
+                                 .correlate(ScoreSheet).scalar_subquery()) for criterion in wanted]
     sheets = _plain_rows(
-        select(Assignment.team_id, Assignment.judge_id, totals.raw(ScoreSheet.total), *item_columns)
+        select(Assignment.team_id, Assignment.judge_id, _unconverted(ScoreSheet.total), *item_columns)
         .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
         .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED)
     ).all()
@@ -198,7 +199,7 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
         db.session.execute(RESULTS.insert(), [  # the table's insert: 10,000 plain rows, no ORM bookkeeping
             {"round_id": round_.id, "team_id": result.team_id, "group_key": result.group, "score": _stored(result.score),
              "rank": result.rank, "tied": result.tied, "spread": result.spread.quantize(SPREAD_PLACES), "raw_sum": result.raw_sum,
-             "judge_totals": [[judge_id, str(total)] for judge_id, total in result.judges.items()],  # in judge order
+             "judge_totals": [[judge_id, str(total)] for judge_id, total in result.judges.items()],  # judge order
              "flags": list(result.flags), "advanced": result.team_id in advanced}
             for result in results
         ])
