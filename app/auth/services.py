@@ -176,10 +176,11 @@ def issue_token(user: User, *, now: datetime) -> str:
     return token
 
 
-#: A token and its user, in one query built once. The user's roles are read when first asked for:
-#: most calls of a judge never ask.
-TOKEN_AND_USER = (select(ApiToken, User).join(ApiToken.user).options(lazyload(User.roles))
-                  .where(ApiToken.token_hash == bindparam("token_hash")))
+#: The user of a usable token, in one query built once; only the user is loaded, the token is checked in
+#: SQL. The user's roles are read when first asked for: most calls of a judge never ask.
+USER_FOR_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id).options(lazyload(User.roles))
+                  .where(ApiToken.token_hash == bindparam("token_hash"),
+                         ApiToken.valid_at(bindparam("now", type_=ApiToken.expires_at.type))))
 
 
 def user_for_token(token: str, *, now: datetime) -> User | None:
@@ -187,10 +188,7 @@ def user_for_token(token: str, *, now: datetime) -> User | None:
 
     Read from the database on every request, so that a revocation holds from the next one.
     """
-    row = db.session.execute(TOKEN_AND_USER, {"token_hash": hash_token(token)}).first()
-    if row is None or not row.ApiToken.is_valid(now):
-        return None
-    return row.User
+    return db.session.execute(USER_FOR_TOKEN, {"token_hash": hash_token(token), "now": now}).scalar_one_or_none()
 
 
 def revoke_token(token: str, *, now: datetime) -> bool:

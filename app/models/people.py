@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -100,5 +100,7 @@ class ApiToken(db.Model):
 
     user: Mapped[User] = relationship()
 
-    def is_valid(self, now: datetime) -> bool:
-        return self.revoked_at is None and self.expires_at > now and self.user.is_active
+    @classmethod
+    def valid_at(cls, now):
+        """The rule of a usable token, as SQL: not revoked, not expired at `now`, its user active."""
+        return and_(cls.revoked_at.is_(None), cls.expires_at > now, User.active.is_(True))

@@ -65,6 +65,17 @@ def test_revoked_and_expired_tokens_stop_working(client, make_user, token_for):
     assert client.get("/api/v1/me", headers=headers).status_code == 401
 
 
+def test_a_deactivated_users_token_stops_working_and_works_again_on_return(client, make_user, token_for):
+    user = make_user("judge")
+    headers = token_for(user)
+    user.active = False
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    user.active = True
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+
+
 def test_browser_session_cookie_does_not_authenticate_the_api(client, login_as):
     login_as("organizer")
     assert client.get("/dashboard").status_code == 200
