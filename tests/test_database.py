@@ -62,3 +62,34 @@ def test_what_orjson_refuses_is_written_as_json_dumps_writes_it():
 
     assert json_text({"name": "\ud800"}) == json.dumps({"name": "\ud800"})  # a lone surrogate
     assert json.loads(json_text({1: "材料"})) == {"1": "材料"}
+
+
+# Many rows at once --------------------------------------------------------------------------------
+
+def test_insert_rows_writes_what_the_tables_own_insert_writes(app):
+    """Each column's values converted by its type (UTC times, JSON, text, none), on SQLite and PostgreSQL."""
+    from datetime import UTC, datetime
+
+    from app import audit
+    from app.bulk import insert_rows
+    from app.models import AuditEvent
+
+    at = datetime(2026, 11, 23, 8, 30, 15, 123456, tzinfo=UTC)
+    rows = [audit.event_row(actor=None, action=f"test.{how}.{n}", object_type="round", object_id=n, now=at,
+                            before=None if n else {"status": "draft"}, after={"scores": {"innovation": "17.50"}, "n": n},
+                            reason="材料完整" if n else None)
+            for how in ("orm", "plain") for n in range(2)]
+    db.session.execute(AuditEvent.__table__.insert(), rows[:2])
+    insert_rows(AuditEvent.__table__, rows[2:])
+    insert_rows(AuditEvent.__table__, [])  # nothing to write is no statement
+    db.session.commit()
+    db.session.expire_all()
+
+    def stored(how: str) -> list[tuple]:
+        events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action.like(f"test.{how}.%")).order_by(AuditEvent.object_id))
+        return [(event.action.removeprefix(f"test.{how}"), event.object_id, event.at, event.before, event.after, event.reason)
+                for event in events]
+
+    assert stored("plain") == stored("orm")
+    assert [event[2] for event in stored("plain")] == [at, at]
+    assert [event[3] for event in stored("plain")] == [{"status": "draft"}, None]

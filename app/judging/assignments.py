@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from app import audit
+from app.bulk import insert_rows
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.judging.services import status_label
@@ -129,11 +130,10 @@ def auto_assign(
         teams=tuple(teams.values()), judges=tuple(judges.values()), judges_per_team=k, max_per_judge=max_per_judge,
         avoid_same_province=avoid_same_province, seed=seed, existing=existing,
     ))
-    if result.pairs:
-        db.session.execute(insert(Assignment), [
-            {"round_id": round_.id, "team_id": team_id, "judge_id": judge_id, "manual": False, "created_at": now}
-            for team_id, judge_id in result.pairs
-        ])
+    insert_rows(Assignment.__table__, [  # a national round's 50,000 plain rows
+        {"round_id": round_.id, "team_id": team_id, "judge_id": judge_id, "manual": False, "reason": None, "created_at": now}
+        for team_id, judge_id in result.pairs
+    ])
     audit.record(actor=actor, action="round.auto_assign", object_type="round", object_id=round_.id, now=now,
                  after={"assigned": len(result.pairs), "uncovered": len(result.uncovered), "judges_per_team": k,
                         "max_per_judge": max_per_judge, "avoid_same_province": avoid_same_province, "seed": seed})

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, insert, select, type_coerce, update
 from sqlalchemy.types import NullType
 
 from app import audit
-from app.bulk import collector_paused
+from app.bulk import collector_paused, insert_rows
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.judging.services import group_key
@@ -195,14 +195,13 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
     # Teams already sent to the next round stay marked: they are its entries until the organizer advances again.
     advanced = set(db.session.scalars(select(Result.team_id).where(Result.round_id == round_.id, Result.advanced.is_(True))))
     db.session.execute(delete(Result).where(Result.round_id == round_.id))
-    if results:
-        db.session.execute(RESULTS.insert(), [  # the table's insert: 10,000 plain rows, no ORM bookkeeping
-            {"round_id": round_.id, "team_id": result.team_id, "group_key": result.group, "score": _stored(result.score),
-             "rank": result.rank, "tied": result.tied, "spread": result.spread.quantize(SPREAD_PLACES), "raw_sum": result.raw_sum,
-             "judge_totals": [[judge_id, str(total)] for judge_id, total in result.judges.items()],  # judge order
-             "flags": list(result.flags), "advanced": result.team_id in advanced}
-            for result in results
-        ])
+    insert_rows(RESULTS, [  # 10,000 plain rows, no ORM bookkeeping
+        {"round_id": round_.id, "team_id": result.team_id, "group_key": result.group, "score": _stored(result.score),
+         "rank": result.rank, "tied": result.tied, "spread": result.spread.quantize(SPREAD_PLACES), "raw_sum": result.raw_sum,
+         "judge_totals": [[judge_id, str(total)] for judge_id, total in result.judges.items()],  # judge order
+         "flags": list(result.flags), "advanced": result.team_id in advanced}
+        for result in results
+    ])
     snapshot = snapshot_of(round_) or ResultSnapshot(round_id=round_.id)
     snapshot.computed_at, snapshot.computed_by_id = now, actor.id if actor else None
     snapshot.rule = {"method": rule.method, "trim": rule.trim, "min_judges": rule.min_judges, "judges_per_team": rule.judges_per_team,
