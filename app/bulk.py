@@ -45,7 +45,7 @@ def _insert_for(table: Table, keys: tuple[str, ...], dialect: Dialect) -> tuple[
     if cached is None:
         compiled = table.insert().compile(dialect=dialect, column_keys=list(keys))
         names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
-        converters = tuple(compiled.binds[name].type._cached_bind_processor(dialect) for name in names)
+        converters = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
         cached = _INSERTS[(table, keys, dialect)] = (compiled.string, names, compiled.positional, converters)
     return cached
 

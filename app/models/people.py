@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint, and_
+from sqlalchemy import ColumnElement, ForeignKey, String, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -101,6 +102,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
     @classmethod
-    def valid_at(cls, now):
-        """The rule of a usable token, as SQL: not revoked, not expired at `now`, its user active."""
+    def valid_at(cls, now: Any) -> ColumnElement[bool]:
+        """The rule of a usable token, as SQL for a query that joins the token's user: not revoked, not
+        expired at `now` (a time or a bound parameter), its user active."""
         return and_(cls.revoked_at.is_(None), cls.expires_at > now, User.active.is_(True))

@@ -76,6 +76,24 @@ def test_a_deactivated_users_token_stops_working_and_works_again_on_return(clien
     assert client.get("/api/v1/me", headers=headers).status_code == 200
 
 
+def test_user_for_token_answers_only_for_a_usable_token_on_its_own(app, make_user):
+    """The service itself, without Flask-Login's own check of the user: revoked, expired at the time
+    asked, or of a deactivated user, a token has no user."""
+    from app.auth.services import issue_token, revoke_token, user_for_token
+
+    user, now = make_user("judge"), utcnow()
+    token = issue_token(user, now=now)
+    assert user_for_token(token, now=now) == user
+    assert user_for_token(token, now=now + timedelta(days=app.config["TOKEN_DAYS"], seconds=1)) is None
+    user.active = False
+    db.session.flush()
+    assert user_for_token(token, now=now) is None
+    user.active = True
+    revoke_token(token, now=now)
+    assert user_for_token(token, now=now) is None
+    assert user_for_token("lrl_unknown", now=now) is None
+
+
 def test_browser_session_cookie_does_not_authenticate_the_api(client, login_as):
     login_as("organizer")
     assert client.get("/dashboard").status_code == 200
