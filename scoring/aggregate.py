@@ -4,13 +4,15 @@ Methods are picked by a string key from `METHODS` (as a round's ``aggregation.me
 an error (`method`). Every method is exact: scores are `Fraction`s, and the only rounded numbers are the
 z-score's standard deviations (40 significant digits, see `scoring.stats.sqrt`).
 
-Each registered method takes the whole round (the teams and the `scoring.results.Rule`) and answers
+Each registered method takes the whole round (the teams, the `scoring.results.Rule`, and the teams' totals
+as integers over one power of ten, `round_totals`, in which sums and sorts are fast and exact) and answers
 {team_id: TeamScore} for the teams with at least one submitted sheet; a team without one has no score.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -50,12 +52,11 @@ def trimmed_mean(totals: Sequence[Decimal], trim: int = 1, min_judges: int = 5) 
     >>> trimmed_mean([Decimal(81), Decimal(85), Decimal(97)])
     (Fraction(263, 3), True)
     """
-    if trim < 0:
-        raise ValueError(f"trim must not be negative, not {trim}")
-    if len(totals) < max(min_judges, 2 * trim + 1):
-        return stats.mean(totals), True
-    kept = sorted(totals)[trim : len(totals) - trim]
-    return stats.mean(kept), False
+    if not totals:
+        raise ValueError("the mean of no values is undefined")
+    places, scaled = stats.fixed_point(totals)
+    kept_sum, kept, fell_back = _trimmed([scaled[total] for total in totals], trim, min_judges)
+    return Fraction(kept_sum, 10**places * kept), fell_back
 
 
 def median(totals: Sequence[Decimal]) -> Fraction:
@@ -65,6 +66,32 @@ def median(totals: Sequence[Decimal]) -> Fraction:
     Fraction(173, 2)
     """
     return stats.median(totals)
+
+
+def _trimmed(totals: list[int], trim: int, min_judges: int) -> tuple[int, int, bool]:
+    """`trimmed_mean`'s rule on integer totals: the sum and the number of the totals kept, and `fell_back`."""
+    if trim < 0:
+        raise ValueError(f"trim must not be negative, not {trim}")
+    count = len(totals)
+    if count < min_judges or count < 2 * trim + 1:
+        return sum(totals), count, True
+    totals = sorted(totals)
+    return sum(totals[trim : count - trim]), count - 2 * trim, False
+
+
+class RoundTotals(NamedTuple):
+    """A round's totals as exact integers (`scoring.stats.fixed_point`): for each team, in the order of the
+    teams, its sheets' totals × 10^`places`, in the order of its sheets."""
+
+    places: int
+    by_team: list[list[int]]
+
+
+def round_totals(teams: Sequence[TeamSheets]) -> RoundTotals:
+    """Every team's totals as integers over one power of ten, for the round's integer work."""
+    places, scaled = stats.fixed_point(sheet.total for team in teams for sheet in team.sheets)
+    integer, total = scaled.__getitem__, operator.attrgetter("total")
+    return RoundTotals(places, [list(map(integer, map(total, team.sheets))) for team in teams])
 
 
 def zscore_scores(teams: Sequence[TeamSheets]) -> dict[int, Fraction]:
@@ -145,30 +172,48 @@ def zscore_scores(teams: Sequence[TeamSheets]) -> dict[int, Fraction]:
     return scores
 
 
-def _totals(team: TeamSheets) -> list[Decimal]:
-    return [sheet.total for sheet in team.sheets]
+def _round_mean(teams: Sequence[TeamSheets], rule: Rule, totals: RoundTotals) -> dict[int, TeamScore]:
+    return _shared_scores(teams, totals, lambda values: (sum(values), len(values), False))
 
 
-def _round_mean(teams: Sequence[TeamSheets], rule: Rule) -> dict[int, TeamScore]:
-    return {team.team_id: TeamScore(mean(_totals(team))) for team in teams if team.sheets}
+def _round_trimmed_mean(teams: Sequence[TeamSheets], rule: Rule, totals: RoundTotals) -> dict[int, TeamScore]:
+    return _shared_scores(teams, totals, lambda values: _trimmed(values, rule.trim, rule.min_judges))
 
 
-def _round_trimmed_mean(teams: Sequence[TeamSheets], rule: Rule) -> dict[int, TeamScore]:
-    return {team.team_id: TeamScore(*trimmed_mean(_totals(team), rule.trim, rule.min_judges)) for team in teams if team.sheets}
+def _shared_scores(teams: Sequence[TeamSheets], totals: RoundTotals,
+                   kept: Callable[[list[int]], tuple[int, int, bool]]) -> dict[int, TeamScore]:
+    """{team_id: TeamScore} of the teams with sheets, from what `kept` answers for their integer totals: the
+    sum and number of the totals the mean is taken over, and whether the rule fell back. Teams with the same
+    answer share one score: a school round's 10,000 teams take a few hundred, and a fraction costs more to
+    build than to look up."""
+    scale = 10**totals.places
+    shared: dict[tuple[int, int, bool], TeamScore] = {}
+    scores = {}
+    for team, values in zip(teams, totals.by_team, strict=True):
+        if values:
+            parts = kept(values)
+            score = shared.get(parts)
+            if score is None:
+                kept_sum, count, fell_back = parts
+                score = shared[parts] = TeamScore(Fraction(kept_sum, scale * count), fell_back)
+            scores[team.team_id] = score
+    return scores
 
 
-def _round_median(teams: Sequence[TeamSheets], rule: Rule) -> dict[int, TeamScore]:
-    return {team.team_id: TeamScore(median(_totals(team))) for team in teams if team.sheets}
+def _round_median(teams: Sequence[TeamSheets], rule: Rule, totals: RoundTotals) -> dict[int, TeamScore]:
+    scale = 10**totals.places
+    return {team.team_id: TeamScore(stats.median(values) / scale)
+            for team, values in zip(teams, totals.by_team, strict=True) if values}
 
 
-def _round_zscore(teams: Sequence[TeamSheets], rule: Rule) -> dict[int, TeamScore]:
+def _round_zscore(teams: Sequence[TeamSheets], rule: Rule, totals: RoundTotals) -> dict[int, TeamScore]:
     return {team_id: TeamScore(score) for team_id, score in zscore_scores(teams).items()}
 
 
-RoundMethod = Callable[[Sequence["TeamSheets"], "Rule"], dict[int, TeamScore]]
+RoundMethod = Callable[[Sequence["TeamSheets"], "Rule", RoundTotals], dict[int, TeamScore]]
 
-#: The aggregation methods by key: each maps the round's teams (and the rule, for trim and min_judges) to
-#: {team_id: TeamScore} for the teams with a submitted sheet.
+#: The aggregation methods by key: each maps the round's teams (with the rule, for trim and min_judges, and
+#: their totals as integers, `round_totals`) to {team_id: TeamScore} for the teams with a submitted sheet.
 METHODS: dict[str, RoundMethod] = {
     "mean": _round_mean,
     "trimmed_mean": _round_trimmed_mean,

@@ -19,7 +19,8 @@ The rules, in order:
 
 from __future__ import annotations
 
-import dataclasses
+import math
+import operator
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -76,11 +77,11 @@ class Rule:
     tie_breaks: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class TeamResult:
+class TeamResult(NamedTuple):
     """A team's result. `score` is exact (None without a sheet); `judges` maps judge_id to that judge's
     total, in judge_id order; `spread` is the population standard deviation of the totals (40 significant digits, 0 with fewer
-    than two sheets); `raw_sum` their sum; `flags` a sorted tuple of flag names."""
+    than two sheets); `raw_sum` their sum; `flags` a sorted tuple of flag names. A named tuple, as `Sheet`:
+    a round builds 10,000 of them, and a frozen dataclass takes five times as long to build."""
 
     team_id: int
     group: str
@@ -129,25 +130,33 @@ def compute_results(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]
     """
     check_rule(rule)
     _check_teams(teams)
-    scores = aggregate.method(rule.method)(teams, rule)
+    totals = aggregate.round_totals(teams)
+    scores = aggregate.method(rule.method)(teams, rule, totals)
 
-    # Each team's raw sum and spread, and whether the spread exceeds the limit: spread > limit exactly when
-    # spread² > limit², compared as integer cross-products. Many teams share a variance: one root each.
+    # Each team's raw sum and spread, and whether the spread exceeds the limit, in integers: with the totals
+    # x × 10^-p of n sheets, n²·10^2p·variance = n·Σx² − (Σx)², and spread > limit exactly when that exceeds
+    # n²·10^2p·limit². Many teams share a variance: one root each.
+    places, scale = totals.places, 10**totals.places
     limit = Fraction(rule.disagreement) * Fraction(rule.scale_max)
     limit_numerator, limit_denominator = (limit * limit).numerator, (limit * limit).denominator
-    raw_sums, spreads, disagreeing = [], [], []
+    sums, raw_sums, spreads, disagreeing = [], [], [], []
     roots: dict[tuple[int, int], Decimal] = {}
-    for team in teams:
-        raw_sum, squared = stats.total_and_variance([sheet.total for sheet in team.sheets])
+    decimals: dict[int, Decimal] = {}
+    for values in totals.by_team:
+        count, total = len(values), sum(values)
+        spread_squared = count * sum(map(operator.mul, values, values)) - total * total  # over count²·scale²
+        sums.append(total)
+        raw_sum = decimals.get(total)
+        if raw_sum is None:
+            raw_sum = decimals[total] = stats.from_fixed_point(total, places)
         raw_sums.append(raw_sum)
-        disagreeing.append(squared.numerator * limit_denominator > limit_numerator * squared.denominator)
-        root_key = (squared.numerator, squared.denominator)
-        spread = roots.get(root_key)
+        disagreeing.append(spread_squared * limit_denominator > limit_numerator * (count * count * scale * scale))
+        spread = roots.get((spread_squared, count))
         if spread is None:
-            spread = roots[root_key] = stats.sqrt(squared)
+            spread = roots[spread_squared, count] = stats.sqrt_of_ratio(spread_squared, count * count * scale * scale) if count else Decimal(0)
         spreads.append(spread)
 
-    ranks = competition_ranks(_rank_keys(teams, scores, raw_sums, rule.tie_breaks))
+    ranks = competition_ranks(_rank_keys(teams, scores, sums, rule.tie_breaks))
 
     results = []
     for position, team in enumerate(teams):
@@ -167,12 +176,13 @@ def compute_results(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]
             score=None if team_score is None else team_score.score,
             rank=rank,
             tied=tied,
-            judges={sheet.judge_id: sheet.total for sheet in sorted(team.sheets, key=_judge_id)},
+            # Sheets sort by judge_id first, and a team's judges differ: their totals are never compared.
+            judges={judge_id: total for judge_id, total, _items in sorted(team.sheets)},
             spread=spreads[position],
             raw_sum=raw_sums[position],
             flags=tuple(flags),  # appended in alphabetical order
         ))
-    results.sort(key=lambda result: (result.rank, result.team_id))
+    results.sort(key=operator.attrgetter("rank", "team_id"))
     return results
 
 
@@ -186,37 +196,32 @@ def mark_flag(results: Sequence[TeamResult], team_ids: Sequence[int], flag: str 
     """
     marked = set(team_ids)
     return [
-        dataclasses.replace(result, flags=tuple(sorted({*result.flags, flag}))) if result.team_id in marked else result
+        result._replace(flags=tuple(sorted({*result.flags, flag}))) if result.team_id in marked else result
         for result in results
     ]
 
 
-def _judge_id(sheet: Sheet) -> int:
-    return sheet.judge_id
-
-
-def _rank_keys(teams: Sequence[TeamSheets], scores: Mapping[int, aggregate.TeamScore], raw_sums: Sequence[Decimal],
+def _rank_keys(teams: Sequence[TeamSheets], scores: Mapping[int, aggregate.TeamScore], sums: Sequence[int],
                tie_breaks: Sequence[str]) -> list:
     """Exact sort keys, larger is better, one per team in input order: the score, then (only among equal
-    scores, where they matter) each tie-break; teams without a score get one key below all others."""
+    scores, where they matter) each tie-break; teams without a score get one key below all others.
+    `sums` are the teams' raw sums, as integers over one scale."""
     ranked = [position for position, team in enumerate(teams) if team.team_id in scores]
-    exact = [scores[teams[position].team_id].score for position in ranked]
-    score_keys = fraction_keys(exact)
+    score_keys = fraction_keys([scores[teams[position].team_id].score for position in ranked])
     keys: list = [None] * len(teams)
     if tie_breaks:
-        # A fraction equals another exactly when their lowest terms are equal (which hash fast).
-        terms = [(score.numerator, score.denominator) for score in exact]
-        counts = Counter(terms)
-        contested = [position for position, term in zip(ranked, terms, strict=True) if counts[term] > 1]
-        columns = [
-            [raw_sums[position] for position in contested] if tie_break == RAW_SUM
-            else _criterion_keys([teams[position] for position in contested], tie_break)
-            for tie_break in tie_breaks
-        ]
         for position, key in zip(ranked, score_keys, strict=True):
             keys[position] = (key,)
-        for index, position in enumerate(contested):
-            keys[position] += tuple(column[index] for column in columns)
+        # Each tie-break is worked out only for the teams still equal on everything before it: a key that
+        # has become unique differs from every other key before its end, so its shorter length never counts.
+        contested = ranked
+        for tie_break in tie_breaks:
+            counts = Counter(keys[position] for position in contested)
+            contested = [position for position in contested if counts[keys[position]] > 1]
+            column = ([sums[position] for position in contested] if tie_break == RAW_SUM
+                      else _criterion_keys([teams[position] for position in contested], tie_break))
+            for position, value in zip(contested, column, strict=True):
+                keys[position] += (value,)
     else:
         for position, key in zip(ranked, score_keys, strict=True):
             keys[position] = key
@@ -231,18 +236,18 @@ def _below(key):
     return key - 1 if isinstance(key, int) else (_below(key[0]),)
 
 
-def _criterion_keys(teams: Sequence[TeamSheets], tie_break: str) -> list:
-    """Exact sort keys of a ``criterion:<key>`` tie-break for `teams` (larger is better)."""
+def _criterion_keys(teams: Sequence[TeamSheets], tie_break: str) -> list[int]:
+    """Exact sort keys of a ``criterion:<key>`` tie-break for `teams` (larger is better): the mean of the
+    item over the sheets that carry it, as the integer sum × (L / count) for L the least common multiple
+    of the counts, which orders exactly as the means do."""
     key = tie_break[len(CRITERION_PREFIX):]
-    means: list[Fraction | None] = []
-    for team in teams:
-        values = [value for value in (sheet.items.get(key) for sheet in team.sheets) if value is not None]
-        means.append(stats.mean(values) if values else None)
-    present = iter(fraction_keys([value for value in means if value is not None]))
-    keyed = [None if value is None else next(present) for value in means]
+    present = [[value for value in (sheet.items.get(key) for sheet in team.sheets) if value is not None] for team in teams]
+    _places, scaled = stats.fixed_point(value for values in present for value in values)
+    common = math.lcm(*{len(values) for values in present if values})
+    keyed = [sum(map(scaled.__getitem__, values)) * (common // len(values)) if values else None for values in present]
     # A team with no value for the item counts lowest: below every key that is there.
     known = [key for key in keyed if key is not None]
-    lowest = _below(min(known)) if known else 0
+    lowest = min(known) - 1 if known else 0
     return [lowest if key is None else key for key in keyed]
 
 
@@ -254,6 +259,5 @@ def _check_teams(teams: Sequence[TeamSheets]) -> None:
         seen.add(team.team_id)
         if team.assigned < 0:
             raise ValueError(f"team {team.team_id} has a negative number of assigned judges")
-        judge_ids = [sheet.judge_id for sheet in team.sheets]
-        if len(set(judge_ids)) != len(judge_ids):
+        if len({sheet.judge_id for sheet in team.sheets}) != len(team.sheets):
             raise ValueError(f"team {team.team_id} has two sheets from one judge")

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import aggregate, stats
-from scoring.aggregate import METHODS, TeamScore, mean, median, method, trimmed_mean, zscore_scores
+from scoring.aggregate import METHODS, TeamScore, mean, median, method, round_totals, trimmed_mean, zscore_scores
 from scoring.results import Rule, Sheet, TeamSheets
 
 
@@ -79,6 +79,13 @@ def test_trimmed_mean_trims_only_with_enough_sheets(totals, trim, min_judges, ex
 def test_a_negative_trim_is_refused():
     with pytest.raises(ValueError, match="trim must not be negative"):
         trimmed_mean(FIVE, -1)
+    with pytest.raises(ValueError, match="trim must not be negative"):
+        method("trimmed_mean")([team(1, (1, 80))], Rule(trim=-1), round_totals([team(1, (1, 80))]))
+
+
+def test_the_trimmed_mean_of_no_totals_is_refused():
+    with pytest.raises(ValueError, match="the mean of no values is undefined"):
+        trimmed_mean([])
 
 
 # The z-score rule ------------------------------------------------------------------------------------------
@@ -145,11 +152,11 @@ def test_the_registry_knows_four_methods_and_refuses_others():
 def test_each_registered_method_scores_the_round():
     teams = [team(1, *enumerate(FIVE)), team(2, (1, 88), (2, 90)), team(3)]
     rule = Rule()
-    assert method("mean")(teams, rule) == {1: TeamScore(Fraction(441, 5)), 2: TeamScore(Fraction(89))}
-    assert method("trimmed_mean")(teams, rule) == {1: TeamScore(Fraction(263, 3)), 2: TeamScore(Fraction(89), True)}
-    assert method("trimmed_mean")(teams, Rule(trim=0, min_judges=2)) == {1: TeamScore(Fraction(441, 5)), 2: TeamScore(Fraction(89))}
-    assert method("median")(teams, rule) == {1: TeamScore(Fraction(88)), 2: TeamScore(Fraction(89))}
-    assert method("zscore")(teams, rule) == {team_id: TeamScore(score) for team_id, score in zscore_scores(teams).items()}
+    assert method("mean")(teams, rule, round_totals(teams)) == {1: TeamScore(Fraction(441, 5)), 2: TeamScore(Fraction(89))}
+    assert method("trimmed_mean")(teams, rule, round_totals(teams)) == {1: TeamScore(Fraction(263, 3)), 2: TeamScore(Fraction(89), True)}
+    assert method("trimmed_mean")(teams, Rule(trim=0, min_judges=2), round_totals(teams)) == {1: TeamScore(Fraction(441, 5)), 2: TeamScore(Fraction(89))}
+    assert method("median")(teams, rule, round_totals(teams)) == {1: TeamScore(Fraction(88)), 2: TeamScore(Fraction(89))}
+    assert method("zscore")(teams, rule, round_totals(teams)) == {team_id: TeamScore(score) for team_id, score in zscore_scores(teams).items()}
     assert aggregate.METHODS["zscore"] is method("zscore")
 
 
@@ -171,4 +178,4 @@ def test_a_round_scores_each_team_exactly_as_the_rule_does_alone(rounds_totals, 
     }
     for key, score_alone in alone.items():
         expected = {team_id: score_alone(totals) for team_id, totals in enumerate(rounds_totals) if totals}
-        assert method(key)(teams, rule) == expected
+        assert method(key)(teams, rule, round_totals(teams)) == expected
