@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Select, Table
 from sqlalchemy.engine import Dialect
 
 from app.extensions import db
@@ -32,39 +32,90 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# Statements as the driver takes them ------------------------------------------------------------
+
+_DriverStatement = tuple[str, tuple[str, ...], bool, tuple]
+_COMPILED: dict[tuple, tuple] = {}  # statement (or table and keys), dialect: as the driver takes it
+
+
+def _for_driver(compiled) -> _DriverStatement:
+    """A compiled statement as the database's driver takes it: its text, the order of its parameters,
+    whether they are positional, and each one's conversion by its type (None where the driver takes the
+    value as it is)."""
+    dialect = compiled.dialect
+    names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
+    converters = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+    return compiled.string, names, compiled.positional, converters
+
+
+def driver_rows(statement: Select, **parameters: Any) -> list[tuple]:
+    """The rows of a SELECT, in the session's transaction, exactly as the database's driver gives them:
+    plain tuples, no column type's conversion (SQLite gives numerics as floats or text, JSON as text).
+
+    For reading tens of thousands of plain values at once: SQLAlchemy's rows would cost more than the
+    query itself. The statement is compiled once per database and kept: build it once (its values that
+    change as `bindparam`s, given here by name) rather than on every call. Pending ORM changes are flushed
+    first, as the session's own execute would.
+    """
+    db.session.flush()
+    connection = db.session.connection()
+    cached = _COMPILED.get((statement, connection.dialect))
+    if cached is None:
+        compiled = statement.compile(dialect=connection.dialect)
+        binds = compiled.binds
+        cached = _COMPILED[(statement, connection.dialect)] = (
+            *_for_driver(compiled), {name: bind.effective_value for name, bind in binds.items() if not bind.required},
+            frozenset(name for name, bind in binds.items() if bind.required))
+    text, names, positional, converters, defaults, required = cached
+    if not required <= parameters.keys():
+        raise TypeError(f"driver_rows needs a value for {', '.join(sorted(required - parameters.keys()))}")
+    given = defaults | parameters
+    values = [given[name] if convert is None else convert(given[name]) for name, convert in zip(names, converters, strict=True)]
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(text, values if positional else dict(zip(names, values, strict=True)))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 # Many rows into one table ------------------------------------------------------------------------
 
-_INSERTS: dict[tuple, tuple[str, tuple[str, ...], bool, tuple]] = {}
-
-
-def _insert_for(table: Table, keys: tuple[str, ...], dialect: Dialect) -> tuple[str, tuple[str, ...], bool, tuple]:
-    """The table's INSERT of `keys` as the database's driver takes it (compiled once per table, keys and
-    dialect): its text, the order of its parameters, whether they are positional, and each one's
-    conversion by its column's type (None where the driver takes the value as it is)."""
-    cached = _INSERTS.get((table, keys, dialect))
+def _insert_for(table: Table, keys: tuple[str, ...], dialect: Dialect) -> _DriverStatement:
+    """The table's INSERT of `keys` as the driver takes it (`_for_driver`), compiled once per table, keys
+    and dialect."""
+    cached = _COMPILED.get((table, keys, dialect))
     if cached is None:
-        compiled = table.insert().compile(dialect=dialect, column_keys=list(keys))
-        names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
-        converters = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
-        cached = _INSERTS[(table, keys, dialect)] = (compiled.string, names, compiled.positional, converters)
+        cached = _COMPILED[(table, keys, dialect)] = _for_driver(table.insert().compile(dialect=dialect, column_keys=list(keys)))
     return cached
 
 
 def insert_rows(table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert plain rows (mappings with the same keys, one per column to fill) into `table`, in the
-    session's transaction, as one executemany of the statement SQLAlchemy compiles for the database.
+    """Insert plain rows (mappings with the same keys, one per column to fill) into `table`: `insert_columns`
+    of their columns."""
+    if rows:
+        insert_columns(table, {name: [row[name] for row in rows] for name in rows[0]})
+
+
+def insert_columns(table: Table, columns: Mapping[str, Sequence[Any]]) -> None:
+    """Insert rows given column by column ({column key: its values, one per row}, all of one length) into
+    `table`, in the session's transaction, as one executemany of the statement SQLAlchemy compiles for the
+    database.
 
     What `session.execute(table.insert(), rows)` writes, for half its cost on 10,000 rows: SQLAlchemy
     would build and convert each row's parameters one at a time; here each column's values go through
     their type's conversion together. Columns left out get no Python-side default: give every column
     that needs a value. Pending ORM changes are flushed first, as the session's own execute would.
     """
-    if not rows:
+    lengths = {name: len(values) for name, values in columns.items()}
+    if len(set(lengths.values())) > 1:
+        raise ValueError(f"columns of different lengths: {lengths}")
+    if not any(lengths.values()):
         return
     db.session.flush()
     connection = db.session.connection()
-    statement, names, positional, converters = _insert_for(table, tuple(rows[0]), connection.dialect)
-    columns = [[row[name] for row in rows] if convert is None else [convert(row[name]) for row in rows]
-               for name, convert in zip(names, converters, strict=True)]
-    values = zip(*columns, strict=True)
+    statement, names, positional, converters = _insert_for(table, tuple(columns), connection.dialect)
+    converted = [columns[name] if convert is None else list(map(convert, columns[name]))
+                 for name, convert in zip(names, converters, strict=True)]
+    values = zip(*converted, strict=True)
     connection.exec_driver_sql(statement, list(values) if positional else [dict(zip(names, row, strict=True)) for row in values])

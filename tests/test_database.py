@@ -93,3 +93,28 @@ def test_insert_rows_writes_what_the_tables_own_insert_writes(app):
     assert stored("plain") == stored("orm")
     assert [event[2] for event in stored("plain")] == [at, at]
     assert [event[3] for event in stored("plain")] == [{"status": "draft"}, None]
+
+
+def test_insert_columns_refuses_columns_of_different_lengths_and_writes_nothing(app):
+    from app.bulk import insert_columns
+
+    with pytest.raises(ValueError, match="different lengths"):
+        insert_columns(Province.__table__, {"name": ["甲省", "乙省"], "country": ["CN"]})
+    assert db.session.scalar(db.select(db.func.count()).select_from(Province).where(Province.name.in_(["甲省", "乙省"]))) == 0
+
+
+def test_driver_rows_reads_the_rows_of_a_statement_with_its_parameters(app):
+    """Given by name, defaults kept, pending changes seen, a missing value named; on SQLite and PostgreSQL."""
+    from sqlalchemy import bindparam
+
+    from app.bulk import driver_rows
+
+    db.session.add_all([Province(name="读取省", country="CN"), Province(name="读取州", country="XX")])
+    statement = (db.select(Province.name).where(Province.country == bindparam("country"),
+                                                Province.name.like(bindparam("pattern", "读取%")))
+                 .order_by(Province.name))
+    assert driver_rows(statement, country="CN") == [("读取省",)]  # flushed first, default pattern kept
+    assert driver_rows(statement, country="XX", pattern="读取州") == [("读取州",)]
+    assert driver_rows(statement, country="XX", pattern="读取省") == []
+    with pytest.raises(TypeError, match="country"):
+        driver_rows(statement)

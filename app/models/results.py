@@ -47,7 +47,8 @@ class ResultSnapshot(db.Model):
     show_scores: Mapped[bool] = mapped_column(default=True)
     #: Each judge's statistics against this snapshot's consensus, computed with it:
     #: [{"judge_id", "count", "mean", "spread", "severity", "correlation", "box": [low, q1, median, q3, high]}].
-    judge_stats: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    #: Loaded only when read: every results page and computation loads the snapshot, few need 300 judges' figures.
+    judge_stats: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, deferred=True)
 
     round: Mapped[Round] = relationship()
     computed_by: Mapped[User | None] = relationship()
