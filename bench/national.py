@@ -8,7 +8,8 @@
    publish; then the school round's results workbook. Timed step by step, with the process's peak memory.
    Judges' passwords use a fast hash here (`FAST_HASH`), as in every bench: scrypt would add ~20 s of hashing.
 2. Floors, in the same run:
-   - compute: one SQL aggregate over each round's scores (the sum of each team's item values), best of three;
+   - compute: one SQL aggregate over each round's scores (the sum of each team's item values), alternating
+     with three more computations of the round through the service (`compute_against_floor`); best of each;
    - export: openpyxl's write-only mode writing the same cells raw (`bench.export`), best of three, alternating;
    - HTTP: a bare Flask endpoint that inserts one row into SQLite (`bench/floor_app.py`), under gunicorn
      with 2 workers, driven by the same `--clients` back-to-back clients as the sample below.
@@ -38,6 +39,7 @@ from app.judging import assignments
 from app.judging.services import add_entries, add_judges, create_round, transition_round
 from app.models import Assignment, Contest, Round, Score, ScoreSheet, User, utcnow
 from app.results.exports import round_workbook
+from app.results.services import compute_round_results
 from bench.common import ROOT, HttpClient, fresh_app, gunicorn, load_average, report, run_clients
 from bench.export import _against_floor
 from bench.floor_app import create_table
@@ -59,6 +61,26 @@ def compute_floor(round_id: int) -> float:
         .group_by(Assignment.team_id)
     ).all()
     return time.perf_counter() - started
+
+
+def compute_against_floor(round_id: int, repeat: int) -> dict:
+    """Compute the (published) round again `repeat` times, through the service as the organizer does (reopen
+    with a reason, close, compute; each computation replaces the round's results and commits), alternating
+    with the floor, so that both see the same machine; the ratio compares the best of each, as the export's.
+    The season's own computation is one run, at whatever the machine was doing then: it is reported beside."""
+    organizer = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][1]))
+    round_ = db.session.get(Round, round_id)
+    transition_round(round_, "closed", actor=organizer, now=utcnow(), reason="bench: compute again")
+    db.session.commit()
+    ours, floor = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        compute_round_results(round_, confirm=False, actor=organizer, now=utcnow())
+        db.session.commit()
+        ours.append(time.perf_counter() - started)
+        floor.append(compute_floor(round_id))
+    return {"seconds": [round(value, 3) for value in ours], "floor_s": [round(value, 3) for value in floor],
+            "best_s": min(ours), "floor_best_s": min(floor)}
 
 
 def sample_round(contest_id: int, clients: int) -> tuple[int, dict[int, list[tuple[int, int, int]]], dict[int, str]]:
@@ -141,9 +163,8 @@ def main(argv: list[str]) -> int:
             export = _against_floor(folder, "results", lambda: round_workbook(export_round, generated_by="bench", now=utcnow()), 3)
             export_s = export["seconds"][0]  # the first, as the organizer meets it: it also computes the judges' statistics
             memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            # The machine's best of three: the season computes each round once, at whatever the machine was doing.
-            floors = {f"compute_{index}": min(compute_floor(round_id) for _ in range(3))
-                      for index, round_id in enumerate(season.round_ids, start=1)}
+            computes = {f"compute_{index}": compute_against_floor(round_id, 3)
+                        for index, round_id in enumerate(season.round_ids, start=1)}
             sample_id, work, emails = sample_round(season.contest_id, args.clients)
             db.session.remove()
             if db.engine.dialect.name == "sqlite":
@@ -167,8 +188,10 @@ def main(argv: list[str]) -> int:
         _row("assign judges, three rounds", total("assign_")),
         _row(f"score entry through save_sheet, {sum(v for k, v in season.counts.items() if k.startswith('sheets_')):,} sheets",
              total("score_")),
-        *[_row(f"compute round {index} ({season.counts.get(f'sheets_{index}', 0):,} sheets)", steps[f"compute_{index}"],
-               floors[f"compute_{index}"], "floor: one SQL aggregate over the round's scores") for index in (1, 2, 3)],
+        *[_row(f"compute round {index} ({season.counts.get(f'sheets_{index}', 0):,} sheets), best of three",
+               computes[f"compute_{index}"]["best_s"], computes[f"compute_{index}"]["floor_best_s"],
+               f"floor: one SQL aggregate over the round's scores, alternating; the season's own run: {steps[f'compute_{index}']:.3f} s")
+          for index in (1, 2, 3)],
         _row("advance, twice", total("advance_")),
         _row("awards 8/12/20", steps.get("awards")),
         _row("export the school round's results workbook (best of three)", min(export["seconds"]), min(export["raw_openpyxl_s"]),
@@ -183,7 +206,7 @@ def main(argv: list[str]) -> int:
         "teams": season.counts["teams"], "colleges": season.counts["colleges"], "provinces": season.counts["provinces"],
         "judges": season.counts["judges"], "counts": season.counts, "steps_s": steps, "season_s": round(season_s, 2),
         "export": export, "season_with_export_s": round(season_with_export, 2), "peak_memory_mb": round(memory_mb, 1),
-        "compute_floors_s": {key: round(value, 3) for key, value in floors.items()}, "http_sample": sample, "http_floor": floor,
+        "computes": computes, "http_sample": sample, "http_floor": floor,
         "table": rows,
     })
     figures["targets"] = {
@@ -192,7 +215,7 @@ def main(argv: list[str]) -> int:
         "http_share_at_least": TARGET_HTTP_SHARE, "http_met": bool(floor["per_s"]) and sample["puts_per_s"] / floor["per_s"] >= TARGET_HTTP_SHARE,
         "export_ratio_at_most": TARGET_EXPORT_RATIO, "export_met": export["ratio_to_raw_best"] <= TARGET_EXPORT_RATIO,
         "compute_ratio_at_most": TARGET_COMPUTE_RATIO,
-        "compute_met": all(steps[f"compute_{i}"] / floors[f"compute_{i}"] <= TARGET_COMPUTE_RATIO for i in (1, 2, 3)),
+        "compute_met": all(compute["best_s"] / compute["floor_best_s"] <= TARGET_COMPUTE_RATIO for compute in computes.values()),
     }
     print(f"{'step':<58} {'seconds':>8} {'floor':>8} {'ratio':>6}")
     for row in rows:
