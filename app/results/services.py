@@ -22,7 +22,7 @@ from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, up
 from sqlalchemy.orm import aliased
 
 from app import audit
-from app.bulk import collector_paused, driver_rows, insert_columns
+from app.bulk import collector_paused, driver_rows, insert_columns, insert_rows
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.judging.services import group_key
@@ -454,12 +454,11 @@ def _store_awards(round_: Round, snapshot: ResultSnapshot, tiers: Sequence[Tier]
                   *, plan: AwardOutcome, actor: User | None, now: datetime) -> None:
     reasons = {override["team_id"]: override["reason"] for override in overrides}
     db.session.execute(delete(Award).where(Award.round_id == round_.id))
-    if plan.awards:
-        db.session.execute(insert(Award), [
-            {"round_id": round_.id, "team_id": team_id, "tier": tier, "manual": team_id in reasons,
-             "reason": reasons.get(team_id, ""), "created_at": now}
-            for team_id, tier in plan.awards.items()
-        ])
+    insert_rows(Award.__table__, [
+        {"round_id": round_.id, "team_id": team_id, "tier": tier, "manual": team_id in reasons,
+         "reason": reasons.get(team_id, ""), "created_at": now}
+        for team_id, tier in plan.awards.items()
+    ])
     if snapshot.award_rule is not None:
         snapshot.award_rule = {**snapshot.award_rule, "tied": [list(tie.team_ids) for tie in plan.ties]}
     db.session.flush()
