@@ -69,7 +69,9 @@ def compute_against_floor(round_id: int, repeat: int) -> dict:
     """Compute the (published) round again `repeat` times, through the service as the organizer does (reopen
     with a reason, close, compute; each computation replaces the round's results and commits), alternating
     with the floor, so that both see the same machine; the ratio compares the best of each, as the export's.
-    The season's own computation is one run, at whatever the machine was doing then: it is reported beside."""
+    The season's own computation is one run, at whatever the machine was doing then: it is reported beside.
+    Each starts from a fresh session, as a request does, not from the season's."""
+    db.session.remove()
     organizer = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][1]))
     round_ = db.session.get(Round, round_id)
     transition_round(round_, "closed", actor=organizer, now=utcnow(), reason="bench: compute again")

@@ -58,6 +58,8 @@ STORED_PLACES = 10
 STORED_SCALE = 10**STORED_PLACES
 SPREAD_PLACES = Decimal("0.0001")
 RESULTS = Result.__table__
+#: For bulk deletes of rows the service replaces: the session's objects are not searched for them.
+_UNSYNCHRONIZED = {"synchronize_session": False}
 ADVANCE_GROUPS = ("none", "college", "province")
 TIE_POLICIES = ("flag", "include")
 
@@ -217,7 +219,9 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
     results = compute_results(teams, rule)
     # Teams already sent to the next round stay marked: they are its entries until the organizer advances again.
     advanced = set(db.session.scalars(select(Result.team_id).where(Result.round_id == round_.id, Result.advanced.is_(True))))
-    db.session.execute(delete(Result).where(Result.round_id == round_.id))
+    # Replaced wholesale, never loaded as objects here: no need to look for them in the session (which, after
+    # a long session's work, scanning every object it holds, cost more than the computation).
+    db.session.execute(delete(Result).where(Result.round_id == round_.id), execution_options=_UNSYNCHRONIZED)
     shown = _Texts()  # a round's 50,000 totals take a few hundred values: each written once
     insert_columns(RESULTS, {  # 10,000 plain rows, no ORM bookkeeping
         "round_id": [round_.id] * len(results),
@@ -453,7 +457,7 @@ def assign_awards(round_: Round, award_rule: Mapping[str, Any], *, actor: User |
 def _store_awards(round_: Round, snapshot: ResultSnapshot, tiers: Sequence[Tier], ties: str, overrides: Sequence[Mapping[str, Any]],
                   *, plan: AwardOutcome, actor: User | None, now: datetime) -> None:
     reasons = {override["team_id"]: override["reason"] for override in overrides}
-    db.session.execute(delete(Award).where(Award.round_id == round_.id))
+    db.session.execute(delete(Award).where(Award.round_id == round_.id), execution_options=_UNSYNCHRONIZED)
     insert_rows(Award.__table__, [
         {"round_id": round_.id, "team_id": team_id, "tier": tier, "manual": team_id in reasons,
          "reason": reasons.get(team_id, ""), "created_at": now}
