@@ -241,7 +241,7 @@ def _criterion_keys(teams: Sequence[TeamSheets], tie_break: str) -> list[int]:
     item over the sheets that carry it, as the integer sum × (L / count) for L the least common multiple
     of the counts, which orders exactly as the means do."""
     key = tie_break[len(CRITERION_PREFIX):]
-    present = [[value for value in (sheet.items.get(key) for sheet in team.sheets) if value is not None] for team in teams]
+    present = [[value for sheet in team.sheets if (value := sheet.items.get(key)) is not None] for team in teams]
     _places, scaled = stats.fixed_point(value for values in present for value in values)
     common = math.lcm(*{len(values) for values in present if values})
     keyed = [sum(map(scaled.__getitem__, values)) * (common // len(values)) if values else None for values in present]
@@ -253,11 +253,12 @@ def _criterion_keys(teams: Sequence[TeamSheets], tie_break: str) -> list[int]:
 
 def _check_teams(teams: Sequence[TeamSheets]) -> None:
     seen: set[int] = set()
+    judge = operator.attrgetter("judge_id")
     for team in teams:
         if team.team_id in seen:
             raise ValueError(f"team {team.team_id} appears twice")
         seen.add(team.team_id)
         if team.assigned < 0:
             raise ValueError(f"team {team.team_id} has a negative number of assigned judges")
-        if len({sheet.judge_id for sheet in team.sheets}) != len(team.sheets):
+        if len(set(map(judge, team.sheets))) != len(team.sheets):
             raise ValueError(f"team {team.team_id} has two sheets from one judge")
