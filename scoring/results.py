@@ -162,28 +162,30 @@ def compute_results(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]
     for position, team in enumerate(teams):
         team_score = scores.get(team.team_id)
         count = len(team.sheets)
-        flags = []
-        if disagreeing[position]:
-            flags.append(DISAGREEMENT)
-        if count < rule.judges_per_team or (team_score is not None and team_score.fell_back):
-            flags.append(FEW_JUDGES)
-        if count < team.assigned:
-            flags.append(MISSING_SHEETS)
         rank, tied = ranks[position]
         results.append(TeamResult(
-            team_id=team.team_id,
-            group=team.group,
-            score=None if team_score is None else team_score.score,
-            rank=rank,
-            tied=tied,
+            team.team_id,
+            team.group,
+            None if team_score is None else team_score.score,
+            rank,
+            tied,
             # Sheets sort by judge_id first, and a team's judges differ: their totals are never compared.
-            judges={judge_id: total for judge_id, total, _items in sorted(team.sheets)},
-            spread=spreads[position],
-            raw_sum=raw_sums[position],
-            flags=tuple(flags),  # appended in alphabetical order
+            {judge_id: total for judge_id, total, _items in sorted(team.sheets)},
+            spreads[position],
+            raw_sums[position],
+            _FLAGS[disagreeing[position],
+                   count < rule.judges_per_team or (team_score is not None and team_score.fell_back),
+                   count < team.assigned],
         ))
     results.sort(key=operator.attrgetter("rank", "team_id"))
     return results
+
+
+#: A result's flags by whether it has each of DISAGREEMENT, FEW_JUDGES and MISSING_SHEETS: sorted tuples,
+#: shared (most teams have none).
+_FLAGS = {(disagreement, few, missing): tuple(flag for flag, present in
+                                               ((DISAGREEMENT, disagreement), (FEW_JUDGES, few), (MISSING_SHEETS, missing)) if present)
+          for disagreement in (False, True) for few in (False, True) for missing in (False, True)}
 
 
 def mark_flag(results: Sequence[TeamResult], team_ids: Sequence[int], flag: str = TIE_AT_CUT) -> list[TeamResult]:
