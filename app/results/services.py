@@ -98,26 +98,24 @@ def _plain_rows(statement):
     return db.session.connection().execute(statement)
 
 
-class _Decimals(dict):
-    """A numeric column's values as the database driver gives them, each converted to its `Decimal` once
-    (by the column type's own conversion) and then shared: a round's 50,000 totals take a few hundred
-    distinct values, and converting each row's value costs more than reading it."""
+class _Once(dict):
+    """`convert` of each distinct value, made once and then shared: a round's 50,000 totals take a few
+    hundred distinct values, and converting each row's value costs more than reading it."""
 
-    def __init__(self, column) -> None:
+    def __init__(self, convert) -> None:
         super().__init__()
-        self.convert = column.type.result_processor(db.session.get_bind().dialect, None) or Decimal
+        self.convert = convert
 
-    def __missing__(self, raw):
-        value = self[raw] = None if raw is None else self.convert(raw)
-        return value
+    def __missing__(self, value):
+        converted = self[value] = self.convert(value)
+        return converted
 
 
-class _Texts(dict):
-    """Each decimal's text, made once."""
-
-    def __missing__(self, number: Decimal) -> str:
-        text = self[number] = str(number)
-        return text
+def _decimals(column) -> _Once:
+    """A numeric column's values as the database driver gives them, each converted to its `Decimal` (by the
+    column type's own conversion; None stays None) once."""
+    convert = column.type.result_processor(db.session.get_bind().dialect, None) or Decimal
+    return _Once(lambda raw: None if raw is None else convert(raw))
 
 
 #: The round's entries, their assigned judges, and their submitted sheets with the items that tie-breaks name
@@ -145,14 +143,14 @@ def gather(round_: Round) -> list[TeamSheets]:
     """Every entry of the round with its assigned count and its submitted sheets (drafts do not count).
 
     Item values are loaded only for the items a `criterion:<key>` tie-break names. Read as the driver gives
-    them (`driver_rows`): every column is an integer or text, except the numerics, which `_Decimals` converts.
+    them (`driver_rows`): every column is an integer or text, except the numerics, which `_decimals` converts.
     """
     entries = driver_rows(_ENTRIES, round_id=round_.id)
     assigned = dict(driver_rows(_ASSIGNED, round_id=round_.id))
     wanted = [criterion for criterion in round_.criteria if f"criterion:{criterion.key}" in (round_.tie_breaks or ())]
     sheets = driver_rows(_submitted_sheets(len(wanted)), round_id=round_.id,
                          **{f"criterion_{index}": criterion.id for index, criterion in enumerate(wanted)})
-    totals, values = _Decimals(ScoreSheet.total), _Decimals(Score.value)
+    totals, values = _decimals(ScoreSheet.total), _decimals(Score.value)
     keys, value = [criterion.key for criterion in wanted], values.__getitem__
     by_team: dict[int, list[Sheet]] = defaultdict(list)
     if len(keys) == 1:  # the usual rule, one criterion tie-break: its own loop, for half the cost of the general one
@@ -222,7 +220,7 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
     # Replaced wholesale, never loaded as objects here: no need to look for them in the session (which, after
     # a long session's work, scanning every object it holds, cost more than the computation).
     db.session.execute(delete(Result).where(Result.round_id == round_.id), execution_options=_UNSYNCHRONIZED)
-    shown = _Texts()  # a round's 50,000 totals take a few hundred values: each written once
+    shown, listed = _Once(str), _Once(list)  # a few hundred totals' texts, a few flag lists: each made once
     insert_columns(RESULTS, {  # 10,000 plain rows, no ORM bookkeeping
         "round_id": [round_.id] * len(results),
         "team_id": [result.team_id for result in results],
@@ -233,7 +231,7 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
         "spread": [result.spread.quantize(SPREAD_PLACES) for result in results],
         "raw_sum": [result.raw_sum for result in results],
         "judge_totals": [[[judge_id, shown[total]] for judge_id, total in result.judges.items()] for result in results],  # judge order
-        "flags": [list(result.flags) for result in results],
+        "flags": [listed[result.flags] for result in results],
         "advanced": [result.team_id in advanced for result in results],
     })
     snapshot = snapshot_of(round_) or ResultSnapshot(round_id=round_.id)
@@ -245,10 +243,9 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
     snapshot.judge_stats = None  # the judges' statistics of the last computation no longer hold: see `judge_stats`
     if snapshot.advance_rule:
         snapshot.advance_rule = {**snapshot.advance_rule, "tied": []}  # ties of the old ranking no longer hold
-    db.session.add(snapshot)
-    db.session.flush()
-    audit.record(actor=actor, action="results.compute", object_type="round", object_id=round_.id, now=now,
-                 after={"teams": snapshot.teams, "sheets": snapshot.sheets, "missing": snapshot.missing, "rule": snapshot.rule})
+    db.session.add(snapshot)  # written at the next flush, with the awards' tied groups if any: one UPDATE
+    audit.record_immediately(actor=actor, action="results.compute", object_type="round", object_id=round_.id, now=now,
+                             after={"teams": snapshot.teams, "sheets": snapshot.sheets, "missing": snapshot.missing, "rule": snapshot.rule})
     if snapshot.award_rule:
         award_rule = snapshot.award_rule
         _store_awards(round_, snapshot, [_tier_from(tier) for tier in award_rule["tiers"]], award_rule["ties"],
@@ -457,15 +454,14 @@ def assign_awards(round_: Round, award_rule: Mapping[str, Any], *, actor: User |
 def _store_awards(round_: Round, snapshot: ResultSnapshot, tiers: Sequence[Tier], ties: str, overrides: Sequence[Mapping[str, Any]],
                   *, plan: AwardOutcome, actor: User | None, now: datetime) -> None:
     reasons = {override["team_id"]: override["reason"] for override in overrides}
+    if snapshot.award_rule is not None:
+        snapshot.award_rule = {**snapshot.award_rule, "tied": [list(tie.team_ids) for tie in plan.ties]}
     db.session.execute(delete(Award).where(Award.round_id == round_.id), execution_options=_UNSYNCHRONIZED)
     insert_rows(Award.__table__, [
         {"round_id": round_.id, "team_id": team_id, "tier": tier, "manual": team_id in reasons,
          "reason": reasons.get(team_id, ""), "created_at": now}
         for team_id, tier in plan.awards.items()
     ])
-    if snapshot.award_rule is not None:
-        snapshot.award_rule = {**snapshot.award_rule, "tied": [list(tie.team_ids) for tie in plan.ties]}
-    db.session.flush()
     counts: dict[str, int] = defaultdict(int)
     for tier in plan.awards.values():
         counts[tier] += 1
