@@ -58,8 +58,7 @@ STORED_PLACES = 10
 STORED_SCALE = 10**STORED_PLACES
 SPREAD_PLACES = Decimal("0.0001")
 RESULTS = Result.__table__
-#: For bulk deletes of rows the service replaces: the session's objects are not searched for them.
-_UNSYNCHRONIZED = {"synchronize_session": False}
+AWARDS = Award.__table__
 ADVANCE_GROUPS = ("none", "college", "province")
 TIE_POLICIES = ("flag", "include")
 
@@ -123,6 +122,9 @@ def _decimals(column) -> _Once:
 _ENTRIES = select(Entry.team_id, Entry.group_key).where(Entry.round_id == bindparam("round_id"))
 _ASSIGNED = (select(Assignment.team_id, func.count(Assignment.id))
              .where(Assignment.round_id == bindparam("round_id")).group_by(Assignment.team_id))
+
+#: The round's teams marked as advanced (`_compute_and_store` keeps them so).
+_ADVANCED = select(Result.team_id).where(Result.round_id == bindparam("round_id"), Result.advanced.is_(True))
 
 
 @functools.cache
@@ -216,10 +218,10 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
     rule = rule_of(round_)
     results = compute_results(teams, rule)
     # Teams already sent to the next round stay marked: they are its entries until the organizer advances again.
-    advanced = set(db.session.scalars(select(Result.team_id).where(Result.round_id == round_.id, Result.advanced.is_(True))))
-    # Replaced wholesale, never loaded as objects here: no need to look for them in the session (which, after
-    # a long session's work, scanning every object it holds, cost more than the computation).
-    db.session.execute(delete(Result).where(Result.round_id == round_.id), execution_options=_UNSYNCHRONIZED)
+    advanced = {team_id for (team_id,) in driver_rows(_ADVANCED, round_id=round_.id)}
+    # Replaced wholesale, as table rows: an ORM delete would look for them among the session's objects (after
+    # a long session's work, scanning every object it holds cost more than the computation).
+    db.session.execute(delete(RESULTS).where(RESULTS.c.round_id == round_.id))
     shown, listed = _Once(str), _Once(list)  # a few hundred totals' texts, a few flag lists: each made once
     insert_columns(RESULTS, {  # 10,000 plain rows, no ORM bookkeeping
         "round_id": [round_.id] * len(results),
@@ -456,8 +458,8 @@ def _store_awards(round_: Round, snapshot: ResultSnapshot, tiers: Sequence[Tier]
     reasons = {override["team_id"]: override["reason"] for override in overrides}
     if snapshot.award_rule is not None:
         snapshot.award_rule = {**snapshot.award_rule, "tied": [list(tie.team_ids) for tie in plan.ties]}
-    db.session.execute(delete(Award).where(Award.round_id == round_.id), execution_options=_UNSYNCHRONIZED)
-    insert_rows(Award.__table__, [
+    db.session.execute(delete(AWARDS).where(AWARDS.c.round_id == round_.id))
+    insert_rows(AWARDS, [
         {"round_id": round_.id, "team_id": team_id, "tier": tier, "manual": team_id in reasons,
          "reason": reasons.get(team_id, ""), "created_at": now}
         for team_id, tier in plan.awards.items()
