@@ -118,3 +118,27 @@ def test_driver_rows_reads_the_rows_of_a_statement_with_its_parameters(app):
     assert driver_rows(statement, country="XX", pattern="读取省") == []
     with pytest.raises(TypeError, match="country"):
         driver_rows(statement)
+
+
+def test_upsert_columns_inserts_new_rows_and_updates_stored_ones_keeping_what_it_is_told(app):
+    """On a stored key the given columns change but `keep`, columns not given stay; on SQLite and PostgreSQL."""
+    from app.bulk import upsert_columns
+    from app.models import College
+
+    province = Province(name="更新省", country="CN")
+    db.session.add(province)
+    db.session.flush()
+    db.session.add(College(code="UPS-1", name="旧名大学", province_id=province.id, city="旧城", level="本科"))
+    db.session.commit()
+    upsert_columns(College.__table__, {"code": ["UPS-1", "UPS-2"], "name": ["新名大学", "新建学院"], "province_id": [province.id] * 2,
+                                       "city": ["新城", "新城"], "level": ["专科", "专科"], "ownership": ["公办", "公办"], "country": ["CN", "CN"]},
+                   key=("code",), keep=("level",))
+    db.session.commit()
+    db.session.expire_all()
+    colleges = db.session.scalars(db.select(College).where(College.code.like("UPS-%")).order_by(College.code)).all()
+    assert [(college.code, college.name, college.city, college.level, college.ownership) for college in colleges] == [
+        ("UPS-1", "新名大学", "新城", "本科", "公办"),  # updated in place, its level kept
+        ("UPS-2", "新建学院", "新城", "专科", "公办"),  # new: every given value
+    ]
+    with pytest.raises(ValueError, match="level"):
+        upsert_columns(College.__table__, {"code": ["UPS-3"], "name": ["缺列学院"]}, key=("code",), keep=("level",))

@@ -22,7 +22,7 @@ from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, up
 from sqlalchemy.orm import aliased
 
 from app import audit
-from app.bulk import collector_paused, driver_rows, insert_columns, insert_rows
+from app.bulk import collector_paused, driver_rows, insert_rows, upsert_columns
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.judging.services import group_key
@@ -123,8 +123,8 @@ _ENTRIES = select(Entry.team_id, Entry.group_key).where(Entry.round_id == bindpa
 _ASSIGNED = (select(Assignment.team_id, func.count(Assignment.id))
              .where(Assignment.round_id == bindparam("round_id")).group_by(Assignment.team_id))
 
-#: The round's teams marked as advanced (`_compute_and_store` keeps them so).
-_ADVANCED = select(Result.team_id).where(Result.round_id == bindparam("round_id"), Result.advanced.is_(True))
+#: The teams with a stored result in the round (`_compute_and_store` removes those no longer in it).
+_RESULT_TEAMS = select(Result.team_id).where(Result.round_id == bindparam("round_id"))
 
 
 @functools.cache
@@ -217,13 +217,14 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
             code="unsubmitted_sheets", details={"missing": missing})
     rule = rule_of(round_)
     results = compute_results(teams, rule)
-    # Teams already sent to the next round stay marked: they are its entries until the organizer advances again.
-    advanced = {team_id for (team_id,) in driver_rows(_ADVANCED, round_id=round_.id)}
-    # Replaced wholesale, as table rows: an ORM delete would look for them among the session's objects (after
-    # a long session's work, scanning every object it holds cost more than the computation).
-    db.session.execute(delete(RESULTS).where(RESULTS.c.round_id == round_.id))
+    # Written over the stored rows (`upsert_columns`: half the cost of deleting and inserting them again);
+    # a team that left the round since the last computation loses its row. Teams already sent to the next
+    # round stay marked (`advanced` is kept): they are its entries until the organizer advances again.
+    gone = {team_id for (team_id,) in driver_rows(_RESULT_TEAMS, round_id=round_.id)}.difference(result.team_id for result in results)
+    if gone:
+        db.session.execute(delete(RESULTS).where(RESULTS.c.round_id == round_.id, RESULTS.c.team_id.in_(gone)))
     shown, listed = _Once(str), _Once(list)  # a few hundred totals' texts, a few flag lists: each made once
-    insert_columns(RESULTS, {  # 10,000 plain rows, no ORM bookkeeping
+    upsert_columns(RESULTS, {  # 10,000 plain rows, no ORM bookkeeping
         "round_id": [round_.id] * len(results),
         "team_id": [result.team_id for result in results],
         "group_key": [result.group for result in results],
@@ -234,8 +235,8 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
         "raw_sum": [result.raw_sum for result in results],
         "judge_totals": [[[judge_id, shown[total]] for judge_id, total in result.judges.items()] for result in results],  # judge order
         "flags": [listed[result.flags] for result in results],
-        "advanced": [result.team_id in advanced for result in results],
-    })
+        "advanced": [False] * len(results),  # for a team new to the results
+    }, key=("round_id", "team_id"), keep=("advanced",))
     snapshot = snapshot_of(round_) or ResultSnapshot(round_id=round_.id)
     snapshot.computed_at, snapshot.computed_by_id = now, actor.id if actor else None
     snapshot.rule = {"method": rule.method, "trim": rule.trim, "min_judges": rule.min_judges, "judges_per_team": rule.judges_per_team,

@@ -98,3 +98,22 @@ def test_recomputing_keeps_the_teams_already_advanced_marked(client, school):
     client.post(school["url"].replace("/advance", "/results"), json={}, headers=school["organizer"])
     items = client.get(school["url"].replace("/advance", "/results"), headers=school["organizer"]).json["items"]
     assert numbers(school, [item["team_id"] for item in items if item["advanced"]]) == [0, 4]
+
+
+def test_recomputing_drops_the_results_of_teams_that_left_the_round(client, school):
+    """The provincial round computed with four teams, then given two by a new advancement: its results are those two."""
+    provincial, organizer = school["next"], school["organizer"]
+    results_url = f"/api/v1/rounds/{provincial.id}/results"
+    assert advance(client, school, top=2, per="college", ties="include").status_code == 200
+    for status in ("open", "closed"):
+        transition_round(provincial, status, actor=None, now=utcnow())
+    db.session.commit()
+    assert client.post(results_url, json={}, headers=organizer).status_code == 200
+    assert numbers(school, [item["team_id"] for item in client.get(results_url, headers=organizer).json["items"]]) == [0, 1, 2, 4, 5]
+    transition_round(provincial, "open", actor=None, now=utcnow(), reason="省赛名单调整")
+    db.session.commit()
+    assert advance(client, school, top=1, per="college").status_code == 200
+    transition_round(provincial, "closed", actor=None, now=utcnow())
+    db.session.commit()
+    assert client.post(results_url, json={}, headers=organizer).status_code == 200
+    assert numbers(school, [item["team_id"] for item in client.get(results_url, headers=organizer).json["items"]]) == [0, 4]
