@@ -20,6 +20,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit
 from app.bulk import collector_paused, driver_rows, insert_rows, upsert_columns
@@ -117,23 +118,24 @@ def _decimals(column) -> _Once:
     return _Once(lambda raw: None if raw is None else convert(raw))
 
 
-#: The round's entries, their assigned judges, and their submitted sheets with the items that tie-breaks name
-#: (`gather`): built once, compiled once per database by `driver_rows`.
+#: The round's entries (`gather`): built once, compiled once per database by `driver_rows`.
 _ENTRIES = select(Entry.team_id, Entry.group_key).where(Entry.round_id == bindparam("round_id"))
-_ASSIGNED = (select(Assignment.team_id, func.count(Assignment.id))
-             .where(Assignment.round_id == bindparam("round_id")).group_by(Assignment.team_id))
+
+#: The round's status, its row locked until the transaction ends (PostgreSQL; SQLite has one writer anyway).
+_STATUS_FOR_UPDATE = select(Round.status).where(Round.id == bindparam("round_id")).with_for_update()
 
 #: The teams with a stored result in the round (`_compute_and_store` removes those no longer in it).
 _RESULT_TEAMS = select(Result.team_id).where(Result.round_id == bindparam("round_id"))
 
 
 @functools.cache
-def _submitted_sheets(items: int) -> Select:
-    """Each submitted sheet of the round: team, judge, total, and the values of `items` criteria (bound as
-    ``criterion_0``, ...), each joined by the scores' unique index (one row or none per sheet and item)."""
+def _assigned_sheets(items: int) -> Select:
+    """Each assignment of the round: team, judge, and its submitted sheet's total and values of `items`
+    criteria (bound as ``criterion_0``, ...), all None when the sheet is not submitted. Sheets and items are
+    joined by their unique indexes: one row per assignment, and so the team's assigned count with its sheets."""
     statement = (select(Assignment.team_id, Assignment.judge_id, ScoreSheet.total)
-                 .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
-                 .where(Assignment.round_id == bindparam("round_id"), ScoreSheet.status == SHEET_SUBMITTED))
+                 .outerjoin(ScoreSheet, and_(ScoreSheet.assignment_id == Assignment.id, ScoreSheet.status == SHEET_SUBMITTED))
+                 .where(Assignment.round_id == bindparam("round_id")))
     for index in range(items):
         item = aliased(Score)
         statement = statement.add_columns(item.value).outerjoin(
@@ -148,22 +150,29 @@ def gather(round_: Round) -> list[TeamSheets]:
     them (`driver_rows`): every column is an integer or text, except the numerics, which `_decimals` converts.
     """
     entries = driver_rows(_ENTRIES, round_id=round_.id)
-    assigned = dict(driver_rows(_ASSIGNED, round_id=round_.id))
     wanted = [criterion for criterion in round_.criteria if f"criterion:{criterion.key}" in (round_.tie_breaks or ())]
-    sheets = driver_rows(_submitted_sheets(len(wanted)), round_id=round_.id,
-                         **{f"criterion_{index}": criterion.id for index, criterion in enumerate(wanted)})
+    rows = driver_rows(_assigned_sheets(len(wanted)), round_id=round_.id,
+                       **{f"criterion_{index}": criterion.id for index, criterion in enumerate(wanted)})
     totals, values = _decimals(ScoreSheet.total), _decimals(Score.value)
     keys, value = [criterion.key for criterion in wanted], values.__getitem__
     by_team: dict[int, list[Sheet]] = defaultdict(list)
+    unsubmitted: dict[int, int] = defaultdict(int)
+    # A submitted sheet always has its total: None is an assignment without one.
     if len(keys) == 1:  # the usual rule, one criterion tie-break: its own loop, for half the cost of the general one
         (key,) = keys
-        for team_id, judge_id, total, item in sheets:
-            by_team[team_id].append(Sheet(judge_id, totals[total], {key: value(item)}))
+        for team_id, judge_id, total, item in rows:
+            if total is None:
+                unsubmitted[team_id] += 1
+            else:
+                by_team[team_id].append(Sheet(judge_id, totals[total], {key: value(item)}))
     else:
-        for team_id, judge_id, total, *items in sheets:
-            # An item left out reads None: no value.
-            by_team[team_id].append(Sheet(judge_id, totals[total], dict(zip(keys, map(value, items), strict=True)) if keys else {}))
-    return [TeamSheets(team_id, assigned.get(team_id, 0), tuple(by_team.get(team_id, ())), group) for team_id, group in entries]
+        for team_id, judge_id, total, *items in rows:
+            if total is None:
+                unsubmitted[team_id] += 1
+            else:  # an item left out reads None: no value
+                by_team[team_id].append(Sheet(judge_id, totals[total], dict(zip(keys, map(value, items), strict=True)) if keys else {}))
+    return [TeamSheets(team_id, len(sheets := by_team.get(team_id, ())) + unsubmitted.get(team_id, 0), tuple(sheets), group)
+            for team_id, group in entries]
 
 
 # Compute -----------------------------------------------------------------------------------------
@@ -195,7 +204,8 @@ def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, n
     """
     # Computations of one round queue here, on the round's row (PostgreSQL; on SQLite the first write
     # below takes the writer lock): two at once would otherwise both insert the round's results.
-    db.session.refresh(round_, ["status"], with_for_update=True)
+    ((status,),) = driver_rows(_STATUS_FOR_UPDATE, round_id=round_.id)
+    set_committed_value(round_, "status", status)  # as stored now, as a refresh would leave it
     if round_.status == PUBLISHED:
         raise StateConflictError(_("The round is published; reopen it, with a reason, before computing again."),
                                  code="round_published")
@@ -468,8 +478,8 @@ def _store_awards(round_: Round, snapshot: ResultSnapshot, tiers: Sequence[Tier]
     counts: dict[str, int] = defaultdict(int)
     for tier in plan.awards.values():
         counts[tier] += 1
-    audit.record(actor=actor, action="awards.assign", object_type="round", object_id=round_.id, now=now,
-                 after={"tiers": [tier.key for tier in tiers], "ties": ties, "given": dict(counts), "tied_groups": len(plan.ties)})
+    audit.record_immediately(actor=actor, action="awards.assign", object_type="round", object_id=round_.id, now=now,
+                             after={"tiers": [tier.key for tier in tiers], "ties": ties, "given": dict(counts), "tied_groups": len(plan.ties)})
 
 
 def tied_at_cut(snapshot: ResultSnapshot | None) -> set[int]:
