@@ -3,7 +3,7 @@
 from flask import current_app, g
 from flask.wrappers import Response
 
-from app.extensions import limiter
+from app.extensions import LIMITED_METHODS, limiter
 
 
 def note_failed_login() -> None:
@@ -21,4 +21,4 @@ def _limit() -> str:
 
 #: Failed sign-ins per client address, counted together for the form and the API.
 #: Successful sign-ins do not count, so a busy computer lab is not locked out by its own users.
-login_rate_limit = limiter.shared_limit(_limit, scope="login", methods=["POST"], deduct_when=_failed)
+login_rate_limit = limiter.shared_limit(_limit, scope="login", methods=LIMITED_METHODS, deduct_when=_failed)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.audit import history_of
 from app.auth import services as accounts
 from app.errors import ContestError
-from app.extensions import db, limiter
+from app.extensions import LIMITED_METHODS, db, limiter
 from app.forms import UploadOutcome, run_upload, show_error_on_form
 from app.models import CAPTAIN, TEAM_STATUSES, Contest, Team, utcnow
 from app.pagination import page_from_request
@@ -40,7 +40,7 @@ def _signup_limit() -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_signup_limit, methods=["POST"])
+@limiter.limit(_signup_limit, methods=LIMITED_METHODS)
 def signup():
     """A captain creates an account, then registers a team."""
     form = SignupForm()
