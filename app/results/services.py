@@ -18,12 +18,12 @@ from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import Select, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit
-from app.bulk import collector_paused, driver_rows, insert_rows, upsert_columns
+from app.bulk import collector_paused, driver_rows, upsert_columns
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.judging.services import group_key
@@ -124,8 +124,8 @@ _ENTRIES = select(Entry.team_id, Entry.group_key).where(Entry.round_id == bindpa
 #: The round's status, its row locked until the transaction ends (PostgreSQL; SQLite has one writer anyway).
 _STATUS_FOR_UPDATE = select(Round.status).where(Round.id == bindparam("round_id")).with_for_update()
 
-#: The teams with a stored result in the round (`_compute_and_store` removes those no longer in it).
-_RESULT_TEAMS = select(Result.team_id).where(Result.round_id == bindparam("round_id"))
+#: The teams with a row in the round, in the tables `_write_round_rows` writes.
+_TEAMS_IN = {table: select(table.c.team_id).where(table.c.round_id == bindparam("round_id")) for table in (RESULTS, AWARDS)}
 
 
 @functools.cache
@@ -227,15 +227,10 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
             code="unsubmitted_sheets", details={"missing": missing})
     rule = rule_of(round_)
     results = compute_results(teams, rule)
-    # Written over the stored rows (`upsert_columns`: half the cost of deleting and inserting them again);
-    # a team that left the round since the last computation loses its row. Teams already sent to the next
-    # round stay marked (`advanced` is kept): they are its entries until the organizer advances again.
-    gone = {team_id for (team_id,) in driver_rows(_RESULT_TEAMS, round_id=round_.id)}.difference(result.team_id for result in results)
-    if gone:
-        db.session.execute(delete(RESULTS).where(RESULTS.c.round_id == round_.id, RESULTS.c.team_id.in_(gone)))
     shown, listed = _Once(str), _Once(list)  # a few hundred totals' texts, a few flag lists: each made once
-    upsert_columns(RESULTS, {  # 10,000 plain rows, no ORM bookkeeping
-        "round_id": [round_.id] * len(results),
+    # Teams already sent to the next round stay marked (`advanced` is kept): they are its entries until the
+    # organizer advances again.
+    _write_round_rows(RESULTS, round_, {  # 10,000 plain rows, no ORM bookkeeping
         "team_id": [result.team_id for result in results],
         "group_key": [result.group for result in results],
         "score": [_stored(result.score) for result in results],
@@ -246,7 +241,7 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
         "judge_totals": [[[judge_id, shown[total]] for judge_id, total in result.judges.items()] for result in results],  # judge order
         "flags": [listed[result.flags] for result in results],
         "advanced": [False] * len(results),  # for a team new to the results
-    }, key=("round_id", "team_id"), keep=("advanced",))
+    }, keep=("advanced",))
     snapshot = snapshot_of(round_) or ResultSnapshot(round_id=round_.id)
     snapshot.computed_at, snapshot.computed_by_id = now, actor.id if actor else None
     snapshot.rule = {"method": rule.method, "trim": rule.trim, "min_judges": rule.min_judges, "judges_per_team": rule.judges_per_team,
@@ -264,6 +259,17 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
         _store_awards(round_, snapshot, [_tier_from(tier) for tier in award_rule["tiers"]], award_rule["ties"],
                       award_rule.get("overrides", []), plan=plan_awards(round_, award_rule, results), actor=actor, now=now)
     return snapshot
+
+
+def _write_round_rows(table: Table, round_: Round, columns: Mapping[str, Sequence[Any]], *, keep: Sequence[str] = ()) -> None:
+    """Make the round's rows of `table` (results or awards, one per team) those of `columns` (by column, with
+    `team_id`): the rows of teams no longer among them are deleted, and the others written over the stored
+    ones, their `keep` columns kept (`upsert_columns`: half the cost of deleting every row and inserting it
+    again, as plain rows, no ORM bookkeeping)."""
+    gone = {team_id for (team_id,) in driver_rows(_TEAMS_IN[table], round_id=round_.id)}.difference(columns["team_id"])
+    if gone:
+        db.session.execute(delete(table).where(table.c.round_id == round_.id, table.c.team_id.in_(gone)))
+    upsert_columns(table, {"round_id": [round_.id] * len(columns["team_id"]), **columns}, key=("round_id", "team_id"), keep=keep)
 
 
 def _require_snapshot(round_: Round) -> ResultSnapshot:
@@ -469,12 +475,10 @@ def _store_awards(round_: Round, snapshot: ResultSnapshot, tiers: Sequence[Tier]
     reasons = {override["team_id"]: override["reason"] for override in overrides}
     if snapshot.award_rule is not None:
         snapshot.award_rule = {**snapshot.award_rule, "tied": [list(tie.team_ids) for tie in plan.ties]}
-    db.session.execute(delete(AWARDS).where(AWARDS.c.round_id == round_.id))
-    insert_rows(AWARDS, [
-        {"round_id": round_.id, "team_id": team_id, "tier": tier, "manual": team_id in reasons,
-         "reason": reasons.get(team_id, ""), "created_at": now}
-        for team_id, tier in plan.awards.items()
-    ])
+    _write_round_rows(AWARDS, round_, {
+        "team_id": list(plan.awards), "tier": list(plan.awards.values()), "manual": [team_id in reasons for team_id in plan.awards],
+        "reason": [reasons.get(team_id, "") for team_id in plan.awards], "created_at": [now] * len(plan.awards),
+    })
     counts: dict[str, int] = defaultdict(int)
     for tier in plan.awards.values():
         counts[tier] += 1

@@ -76,3 +76,29 @@ def test_recomputing_gives_the_awards_again_by_the_same_rule(client, final):
     give(client, final, [{"key": "first", "count": 1}])
     client.post(final["url"].replace("/awards", "/results"), json={}, headers=final["organizer"])
     assert tiers_of(final, client.get(final["url"], headers=final["organizer"]).json["awards"]) == {0: "first"}
+
+
+def test_recomputing_after_corrected_sheets_moves_the_prizes_and_drops_the_old_ones(client, final):
+    """Team 5's sheet corrected from 70 to 99: it takes first and team 0 moves to second. Then team 0's from 95
+    to 60: it has no prize left (90 and 90 tie for second)."""
+    from app.judging.services import transition_round
+    from app.judging.sheets import save_sheet, unlock_sheet
+    from app.models import Assignment, utcnow
+
+    round_, judge = final["round"], final["judges"][0]
+
+    def correct(team: int, total: int) -> dict[int, str]:
+        assignment = db.session.scalar(select(Assignment).where(Assignment.round_id == round_.id,
+                                                                Assignment.team_id == final["teams"][team].id))
+        transition_round(round_, "open", actor=None, now=utcnow(), reason="分数录入有误")
+        unlock_sheet(assignment, "录入有误", actor=judge, now=utcnow())
+        save_sheet(assignment, {"overall": total}, comment=None, submit=True, version=None, actor=judge, now=utcnow())
+        transition_round(round_, "closed", actor=None, now=utcnow())
+        db.session.commit()
+        assert client.post(final["url"].replace("/awards", "/results"), json={}, headers=final["organizer"]).status_code == 200
+        return tiers_of(final, client.get(final["url"], headers=final["organizer"]).json["awards"])
+
+    assert give(client, final, [{"key": "first", "count": 1}, {"key": "second", "count": 1}]).status_code == 200
+    assert tiers_of(final, client.get(final["url"], headers=final["organizer"]).json["awards"]) == {0: "first"}  # 90 and 90 tie for second
+    assert correct(5, 99) == {5: "first", 0: "second"}
+    assert correct(0, 60) == {5: "first"}
