@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.bulk import driver_execute
 from app.extensions import db
 from app.models import AuditEvent, User
 
@@ -48,7 +49,7 @@ def record_immediately(**event: Any) -> None:
     """Insert one audit event (the arguments of `event_row`) now, in the current transaction, without an
     ORM object: for the hottest write (a judge's save), where the unit of work would cost more than the
     insert itself. It commits or rolls back with the change it records."""
-    db.session.connection().execute(INSERT_EVENT, event_row(**event))
+    driver_execute(INSERT_EVENT, event_row(**event))
 
 
 def history_of(object_type: str, object_id: int) -> list[AuditEvent]:

@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy import Select, Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import CursorResult, Dialect
+from sqlalchemy.sql.dml import UpdateBase
 
 from app.extensions import db
 
@@ -78,6 +79,36 @@ def driver_rows(statement: Select, **parameters: Any) -> list[tuple]:
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+def driver_execute(statement: UpdateBase, parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> CursorResult:
+    """Run an INSERT, UPDATE or DELETE built once (values by column key or `bindparam` name; a list of
+    mappings with the same keys runs as one executemany) in the session's transaction, as the driver takes
+    it: compiled once per database and keys, each value converted by its type, sent by `exec_driver_sql`, so
+    that the engine's events (SQLite's writer lock) and its errors (IntegrityError) still apply.
+
+    What `connection.execute(statement, parameters)` does, for half its cost: a judge's save runs five such
+    statements. As there, pending ORM changes are not flushed first. A value the compiled statement needs and
+    the mappings lack (a column default included: give every column) raises TypeError.
+    """
+    rows = [parameters] if isinstance(parameters, Mapping) else list(parameters)
+    if not rows:
+        raise ValueError("driver_execute needs at least one row of values")
+    connection = db.session.connection()
+    keys = tuple(rows[0])
+    cached = _COMPILED.get((statement, keys, connection.dialect))
+    if cached is None:
+        cached = _COMPILED[(statement, keys, connection.dialect)] = _for_driver(
+            statement.compile(dialect=connection.dialect, column_keys=list(keys)))
+    text, names, positional, converters = cached
+    lacking = set(names).difference(keys)
+    if lacking:
+        raise TypeError(f"driver_execute needs a value for {', '.join(sorted(lacking))}")
+    values = [tuple(row[name] if convert is None else convert(row[name]) for name, convert in zip(names, converters, strict=True))
+              for row in rows]
+    if not positional:
+        values = [dict(zip(names, row, strict=True)) for row in values]  # type: ignore[misc]
+    return connection.exec_driver_sql(text, values[0] if isinstance(parameters, Mapping) else values)
 
 
 # Many rows into one table ------------------------------------------------------------------------

@@ -142,3 +142,34 @@ def test_upsert_columns_inserts_new_rows_and_updates_stored_ones_keeping_what_it
     ]
     with pytest.raises(ValueError, match="level"):
         upsert_columns(College.__table__, {"code": ["UPS-3"], "name": ["缺列学院"]}, key=("code",), keep=("level",))
+
+
+def test_driver_execute_writes_updates_and_deletes_as_the_statement_says(app):
+    """One row or many, values converted by type, a rowcount, RETURNING, errors as SQLAlchemy's; SQLite and PostgreSQL."""
+    from sqlalchemy import bindparam
+    from sqlalchemy.exc import IntegrityError
+
+    from app.bulk import driver_execute
+
+    provinces = Province.__table__
+    returned = driver_execute(provinces.insert().returning(provinces.c.name), {"name": "执行省", "country": "CN"}).scalar_one()
+    driver_execute(provinces.insert(), [{"name": "执行州", "country": "XX"}, {"name": "执行县", "country": "XX"}])
+    rename = provinces.update().where(provinces.c.country == bindparam("where_country"))
+    assert driver_execute(rename, {"where_country": "XX", "country": "YY"}).rowcount == 2
+    assert driver_execute(provinces.delete().where(provinces.c.name == bindparam("gone")), [{"gone": "执行县"}]).rowcount == 1
+    stored = db.session.execute(db.select(Province.name, Province.country).where(Province.name.like("执行%")).order_by(Province.name)).all()
+    assert returned == "执行省" and sorted(stored) == sorted([("执行省", "CN"), ("执行州", "YY")])
+    with pytest.raises(TypeError, match="where_country"):
+        driver_execute(rename, {"country": "ZZ"})
+    with pytest.raises(IntegrityError):  # the unique name, reported as the engine reports it
+        driver_execute(provinces.insert(), {"name": "执行省", "country": "CN"})
+
+
+def test_driver_execute_takes_the_writer_lock(app, lock_path):
+    from app.bulk import driver_execute
+
+    assert lock_is_free(lock_path)
+    driver_execute(Province.__table__.insert(), {"name": "锁省", "country": "CN"})
+    assert not lock_is_free(lock_path)
+    db.session.rollback()
+    assert lock_is_free(lock_path)

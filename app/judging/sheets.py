@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
 from app import audit
+from app.bulk import driver_execute
 from app.errors import InvalidDataError, NotFoundError, StateConflictError
 from app.extensions import db
 from app.judging.services import status_label
@@ -158,14 +159,14 @@ def save_sheet(
         # unique assignment_id: its page is stale, as when the guarded update below finds a new version.
         before = None
         try:
-            sheet_id = connection.execute(INSERT_SHEET, {"assignment_id": assignment.id, **columns}).scalar_one()
+            sheet_id = driver_execute(INSERT_SHEET, {"assignment_id": assignment.id, **columns}).scalar_one()
         except IntegrityError as error:
             raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
                                      code="stale_sheet") from error
     else:
         # The scores read above are those of `current_version`: when the guarded update succeeds, no
         # other save came between, and the writes below turn them into this save's.
-        updated = connection.execute(UPDATE_SHEET, {"sheet": sheet_id, "version_read": current_version, **columns}).rowcount
+        updated = driver_execute(UPDATE_SHEET, {"sheet": sheet_id, "version_read": current_version, **columns}).rowcount
         if updated != 1:
             raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
                                      code="stale_sheet")
@@ -178,9 +179,9 @@ def save_sheet(
     written = [{"sheet_id": sheet_id, "criterion_id": criterion_ids[key], "criterion_key": key, "value": value}
                for key, value in values.items() if saved_values.get(key) != value]
     if replaced:
-        connection.execute(DELETE_SCORE, replaced)
+        driver_execute(DELETE_SCORE, replaced)
     if written:
-        connection.execute(INSERT_SCORE, written)
+        driver_execute(INSERT_SCORE, written)
     after = {"status": saved["status"], "scores": {k: str(v) for k, v in values.items()}}
     audit.record_immediately(actor=actor, action="sheet.submit" if submit else "sheet.save", object_type="score_sheet",
                              object_id=sheet_id, now=now, before=before, after=after)
