@@ -87,8 +87,8 @@ def driver_execute(statement: UpdateBase, parameters: Mapping[str, Any] | Sequen
     it: compiled once per database and keys, each value converted by its type, sent by `exec_driver_sql`, so
     that the engine's events (SQLite's writer lock) and its errors (IntegrityError) still apply.
 
-    What `connection.execute(statement, parameters)` does, for half its cost: a judge's save runs five such
-    statements. As there, pending ORM changes are not flushed first. A value the compiled statement needs and
+    What `connection.execute(statement, parameters)` does, for three-fifths of its cost (a sheet's update: 37
+    against 62 µs); a judge's save runs five such statements. As there, pending ORM changes are not flushed first. A value the compiled statement needs and
     the mappings lack (a column default included: give every column) raises TypeError.
     """
     rows = [parameters] if isinstance(parameters, Mapping) else list(parameters)
@@ -159,7 +159,7 @@ def insert_columns(table: Table, columns: Mapping[str, Sequence[Any]]) -> None:
     their type's conversion together. Columns left out get no Python-side default: give every column
     that needs a value. Pending ORM changes are flushed first, as the session's own execute would.
     """
-    _write_columns(table, columns, lambda dialect: _insert_for(table, tuple(columns), dialect))
+    _write_columns(columns, lambda dialect: _insert_for(table, tuple(columns), dialect))
 
 
 def upsert_columns(table: Table, columns: Mapping[str, Sequence[Any]], *, key: Sequence[str], keep: Sequence[str] = ()) -> None:
@@ -174,10 +174,10 @@ def upsert_columns(table: Table, columns: Mapping[str, Sequence[Any]], *, key: S
     missing = [name for name in (*key, *keep) if name not in columns]
     if missing:
         raise ValueError(f"upsert_columns needs the values of {', '.join(missing)}")
-    _write_columns(table, columns, lambda dialect: _upsert_for(table, tuple(columns), tuple(key), tuple(keep), dialect))
+    _write_columns(columns, lambda dialect: _upsert_for(table, tuple(columns), tuple(key), tuple(keep), dialect))
 
 
-def _write_columns(table: Table, columns: Mapping[str, Sequence[Any]], statement_for) -> None:
+def _write_columns(columns: Mapping[str, Sequence[Any]], statement_for) -> None:
     """One executemany of `statement_for(dialect)` (a `_DriverStatement`) over the rows of `columns`, each
     column converted by its type; nothing when there are no rows, ValueError when the columns' lengths differ."""
     lengths = {name: len(values) for name, values in columns.items()}
