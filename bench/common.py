@@ -91,6 +91,29 @@ def wait_until(check, *, timeout: float, interval: float = 0.1) -> bool:
     return False
 
 
+#: Each running `gunicorn` server's master process id, by its base URL (for `server_cpu_seconds`).
+_SERVERS: dict[str, int] = {}
+
+
+def server_cpu_seconds(base: str) -> float | None:
+    """The CPU time (user and system) that the gunicorn serving `base` has used so far, its workers
+    included, read from /proc; None where there is no /proc. The difference over a window, divided by the
+    requests answered in it, is what one request costs the server, whatever else the machine does."""
+    master = _SERVERS.get(base)
+    proc = Path("/proc")
+    if master is None or not (proc / str(master) / "stat").exists():
+        return None
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a process that ended while being read
+            continue
+        if stat.parent.name == str(master) or int(fields[1]) == master:  # the master, or one of its workers
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 @contextmanager
 def gunicorn(database_url: str, *, workers: int = 2, extra_env: dict | None = None, startup_timeout: float = 60.0,
              app_spec: str = "wsgi:app", chdir: Path | None = None):
@@ -114,6 +137,7 @@ def gunicorn(database_url: str, *, workers: int = 2, extra_env: dict | None = No
         cwd=chdir or ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    _SERVERS[base] = process.pid
     try:
         def healthy() -> bool:
             if process.poll() is not None:
@@ -130,6 +154,7 @@ def gunicorn(database_url: str, *, workers: int = 2, extra_env: dict | None = No
     else:
         failed = False
     finally:
+        _SERVERS.pop(base, None)
         if process.poll() is None:
             process.terminate()
             try:

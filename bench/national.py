@@ -17,6 +17,8 @@
    database, back to back (draft, draft, submit, as in `bench judging`), on a fresh sample round whose panel
    is those judges. Both servers run at once (the idle one waits) and the saves and the floor take turns,
    `--http-windows` windows of `--http-seconds` each (`http_against_floor`); best window against best window.
+   Each window also gives the CPU its server spent per request (`bench.common.server_cpu_seconds`, from /proc):
+   what separates the two rates, whatever else the machine was doing.
 Prints a table (each step, its floor and the ratio) and writes the JSON to `--json`.
 """
 
@@ -42,7 +44,7 @@ from app.judging.services import add_entries, add_judges, create_round, transiti
 from app.models import Assignment, Contest, Round, Score, ScoreSheet, User, utcnow
 from app.results.exports import round_workbook
 from app.results.services import compute_round_results
-from bench.common import ROOT, HttpClient, fresh_app, gunicorn, load_average, report, run_clients
+from bench.common import ROOT, HttpClient, fresh_app, gunicorn, load_average, report, run_clients, server_cpu_seconds
 from bench.export import _against_floor
 from bench.floor_app import create_table
 from bench.judging import FAST_HASH, round_data, save_phase, token_for
@@ -136,6 +138,17 @@ def floor_window(base: str, clients: int, seconds: float, window: int) -> dict:
             "errors": sum(statuses.values()) - ok}
 
 
+def _with_server_cpu(base: str, window, *args) -> dict:
+    """`window(*args)`'s figures, with `server_cpu_ms`: the CPU that the server at `base` spent per request
+    answered (the figures' `ok`), or None where it cannot be read."""
+    before = server_cpu_seconds(base)
+    figures = window(*args)
+    after = server_cpu_seconds(base)
+    count = figures.get("ok") or 0
+    cost = None if before is None or after is None or not count else round((after - before) * 1000 / count, 2)
+    return {**figures, "server_cpu_ms": cost}
+
+
 def http_against_floor(url: str, folder: Path, work: dict[int, list[tuple[int, int, int]]], emails: dict[int, str],
                        seconds: float, windows: int, seed: int) -> dict:
     """The judges' saves and the floor, each served by its own gunicorn (2 workers, both started first, the
@@ -151,11 +164,14 @@ def http_against_floor(url: str, folder: Path, work: dict[int, list[tuple[int, i
                                                  app_spec="floor_app:app", chdir=ROOT / "bench") as (floor_base, _floor_log):
         tokens = [token_for(base, emails[judge_id], DEMO_PASSWORD) for judge_id in work]
         for window in range(windows):
-            ours.append(save_phase(base, tokens, [shares[judge_id][window] for judge_id in work], seconds, seed + window))
-            floor.append(floor_window(floor_base, clients, seconds, window))
+            ours.append(_with_server_cpu(base, save_phase, base, tokens, [shares[judge_id][window] for judge_id in work],
+                                         seconds, seed + window))
+            floor.append(_with_server_cpu(floor_base, floor_window, floor_base, clients, seconds, window))
     best, best_floor = max(ours, key=lambda sample: sample["puts_per_s"] or 0), max(floor, key=lambda sample: sample["per_s"])
     return {"windows": windows, "window_s": seconds, "clients": clients,
             "per_s": [sample["puts_per_s"] for sample in ours], "floor_per_s": [sample["per_s"] for sample in floor],
+            "server_cpu_ms": [sample["server_cpu_ms"] for sample in ours],
+            "floor_server_cpu_ms": [sample["server_cpu_ms"] for sample in floor],
             "best": best, "floor_best": best_floor, "errors": sum(sample["errors"] for sample in ours + floor),
             "wrong_answers": sum(sample["wrong_answers"] for sample in ours),
             "share_of_floor": round(best["puts_per_s"] / best_floor["per_s"], 2) if best_floor["per_s"] else None}
@@ -210,7 +226,7 @@ def main(argv: list[str]) -> int:
 
     season_with_export = season_s + export_s
     rows = [
-        _row("register and approve 9,872 teams, import 300 judges", total("register") + total("approve") + total("import_judges")),
+        _row(f"register and approve {season.counts['teams']:,} teams, import {season.counts['judges']:,} judges", total("register") + total("approve") + total("import_judges")),
         _row("assign judges, three rounds", total("assign_")),
         _row(f"score entry through save_sheet, {sum(v for k, v in season.counts.items() if k.startswith('sheets_')):,} sheets",
              total("score_")),
@@ -226,6 +242,7 @@ def main(argv: list[str]) -> int:
         {"step": f"sheet saves over HTTP, {args.clients} judges back to back", "per_s": http["best"]["puts_per_s"],
          "floor_per_s": http["floor_best"]["per_s"], "share_of_floor": http["share_of_floor"],
          "p95_ms": (http["best"]["latency"] or {}).get("p95_ms"), "errors": http["errors"],
+         "server_cpu_ms": http["best"]["server_cpu_ms"], "floor_server_cpu_ms": http["floor_best"]["server_cpu_ms"],
          "note": f"floor: a bare Flask endpoint inserting one row, same clients, same gunicorn; best of {args.http_windows} "
                  f"alternating windows of {args.http_seconds:g} s each"},
     ]
@@ -248,6 +265,7 @@ def main(argv: list[str]) -> int:
     for row in rows:
         if "per_s" in row:
             print(f"{row['step']:<58} {row['per_s']:>7}/s {row['floor_per_s']:>7}/s {row['share_of_floor']:>6}  (share of the floor's rate)")
+            print(f"{'  server CPU per request (ms), best windows':<58} {row['server_cpu_ms']!s:>8} {row['floor_server_cpu_ms']!s:>8}")
         else:
             print(f"{row['step']:<58} {row['seconds'] if row['seconds'] is not None else '':>8} "
                   f"{row['floor'] if row['floor'] is not None else '':>8} {row['ratio'] if row['ratio'] is not None else '':>6}")
