@@ -88,8 +88,9 @@ def driver_execute(statement: UpdateBase, parameters: Mapping[str, Any] | Sequen
     that the engine's events (SQLite's writer lock) and its errors (IntegrityError) still apply.
 
     What `connection.execute(statement, parameters)` does, for three-fifths of its cost (a sheet's update: 37
-    against 62 µs); a judge's save runs five such statements. As there, pending ORM changes are not flushed first. A value the compiled statement needs and
-    the mappings lack (a column default included: give every column) raises TypeError.
+    against 62 µs); a judge's save runs up to four such statements (the sheet, its replaced scores, its new
+    scores, the audit event). As there, pending ORM changes are not flushed first. A value the compiled
+    statement needs and the mappings lack (a column default included: give every column) raises TypeError.
     """
     rows = [parameters] if isinstance(parameters, Mapping) else list(parameters)
     if not rows:

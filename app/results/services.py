@@ -124,8 +124,11 @@ _ENTRIES = select(Entry.team_id, Entry.group_key).where(Entry.round_id == bindpa
 #: The round's status, its row locked until the transaction ends (PostgreSQL; SQLite has one writer anyway).
 _STATUS_FOR_UPDATE = select(Round.status).where(Round.id == bindparam("round_id")).with_for_update()
 
-#: The teams with a row in the round, in the tables `_write_round_rows` writes.
-_TEAMS_IN = {table: select(table.c.team_id).where(table.c.round_id == bindparam("round_id")) for table in (RESULTS, AWARDS)}
+#: The tables `_write_round_rows` writes, with their mapped classes.
+_MODELS = {RESULTS: Result, AWARDS: Award}
+
+#: The teams with a row in the round, in each of those tables.
+_TEAMS_IN = {table: select(table.c.team_id).where(table.c.round_id == bindparam("round_id")) for table in _MODELS}
 
 
 @functools.cache
@@ -270,6 +273,12 @@ def _write_round_rows(table: Table, round_: Round, columns: Mapping[str, Sequenc
     if gone:
         db.session.execute(delete(table).where(table.c.round_id == round_.id, table.c.team_id.in_(gone)))
     upsert_columns(table, {"round_id": [round_.id] * len(columns["team_id"]), **columns}, key=("round_id", "team_id"), keep=keep)
+    # Written around the ORM, and a row written over keeps its identity: the session's objects of the table
+    # (a page's rows loaded before the computation) are read again when next used, not shown as they were.
+    model = _MODELS[table]
+    for (mapped, _identity, _token), held in list(db.session.identity_map.items()):
+        if mapped is model:
+            db.session.expire(held)
 
 
 def _require_snapshot(round_: Round) -> ResultSnapshot:

@@ -88,6 +88,32 @@ def test_recomputing_replaces_the_snapshot_and_is_audited(client, scored_round, 
     assert actions.count("results.compute") == 2
 
 
+def test_results_a_session_holds_show_the_recomputation_not_the_old_scores(scored_round):
+    """Results are written over the stored rows, which keep their identities: rows loaded before in the same
+    session (a page's) show the new score and rank, not the ones they were loaded with."""
+    from app.judging.services import transition_round
+    from app.judging.sheets import save_sheet, unlock_sheet
+    from app.models import Assignment, utcnow
+    from app.results.queries import result_rows
+    from app.results.services import compute_round_results
+
+    built = scored_round([[80], [70]])
+    round_, judge, second = built["round"], built["judges"][0], built["teams"][1].id
+    compute_round_results(round_, confirm=False, actor=None, now=utcnow())
+    held, _count = result_rows(round_)
+    assert {row.result.team_id: (row.result.score, row.result.rank) for row in held}[second] == (70, 2)
+    assignment = db.session.scalar(select(Assignment).where(Assignment.round_id == round_.id, Assignment.team_id == second))
+    transition_round(round_, "open", actor=None, now=utcnow(), reason="分数录入有误")
+    unlock_sheet(assignment, "录入有误", actor=judge, now=utcnow())
+    save_sheet(assignment, {"overall": 95}, comment=None, submit=True, version=None, actor=judge, now=utcnow())
+    transition_round(round_, "closed", actor=None, now=utcnow())
+    compute_round_results(round_, confirm=False, actor=None, now=utcnow())
+    db.session.commit()
+    rows, _count = result_rows(round_)
+    assert {row.result.team_id: (row.result.score, row.result.rank) for row in rows}[second] == (95, 1)
+    assert held[0].result.rank == 2  # a row held from before is read again too
+
+
 def test_a_team_without_any_sheet_is_ranked_last_without_a_score(client, scored_round, organizer):
     built = scored_round([[80], [None]])
     items = by_number(compute(client, built["round"], organizer, confirm=True).json["items"], built["teams"])
