@@ -77,7 +77,7 @@ def _against_floor(folder: Path, name: str, make_sheets, repeat: int) -> dict:
         data = None  # the floor's cells are not kept alive while the next export runs
     ratio = min(ours) / min(floor)
     return {"seconds": [round(value, 2) for value in ours], "raw_openpyxl_s": [round(value, 2) for value in floor],
-            "ratio_to_raw_best": round(ratio, 2), "ratio_to_raw_median": round(statistics.median(ours) / statistics.median(floor), 2),
+            "ratio_to_raw_best": round(ratio, 3), "ratio_to_raw_median": round(statistics.median(ours) / statistics.median(floor), 2),
             "rows": rows, "cells": cells, "non_empty_cells": non_empty,
             "mb": round(out.stat().st_size / 1e6, 2), "met": ratio <= TARGET_RATIO}
 

@@ -45,6 +45,7 @@ from app.models import Assignment, Contest, Round, Score, ScoreSheet, User, utcn
 from app.results.exports import round_workbook
 from app.results.services import compute_round_results
 from bench.common import ROOT, HttpClient, fresh_app, gunicorn, load_average, report, run_clients, server_cpu_seconds
+from bench.export import TARGET_RATIO as TARGET_EXPORT_RATIO
 from bench.export import _against_floor
 from bench.floor_app import create_table
 from bench.judging import FAST_HASH, round_data, save_phase, token_for
@@ -52,7 +53,6 @@ from bench.judging import FAST_HASH, round_data, save_phase, token_for
 TARGET_SEASON_S = 90.0
 TARGET_MEMORY_MB = 500.0
 TARGET_HTTP_SHARE = 0.5
-TARGET_EXPORT_RATIO = 1.3
 TARGET_COMPUTE_RATIO = 5.0
 #: Computations of each round after the season, alternating with its floor: the machine's noise swings single runs by a third.
 COMPUTE_REPEAT = 5
@@ -177,10 +177,13 @@ def http_against_floor(url: str, folder: Path, work: dict[int, list[tuple[int, i
             "share_of_floor": round(best["puts_per_s"] / best_floor["per_s"], 2) if best_floor["per_s"] else None}
 
 
-def _row(name: str, seconds: float | None, floor: float | None = None, note: str = "") -> dict:
+def _row(name: str, seconds: float | None, floor: float | None = None, note: str = "", ratio: float | None = None) -> dict:
+    """A table row; its ratio is `ratio` when the step measured its own (from times not yet rounded)."""
+    if ratio is None and seconds and floor:
+        ratio = seconds / floor
     return {"step": name, "seconds": None if seconds is None else round(seconds, 2),
             "floor": None if floor is None else round(floor, 3),
-            "ratio": round(seconds / floor, 2) if seconds and floor else None, "note": note}
+            "ratio": None if ratio is None else round(ratio, 3), "note": note}
 
 
 def main(argv: list[str]) -> int:
@@ -237,7 +240,7 @@ def main(argv: list[str]) -> int:
         _row("advance, twice", total("advance_")),
         _row("awards 8/12/20", steps.get("awards")),
         _row("export the school round's results workbook (best of three)", min(export["seconds"]), min(export["raw_openpyxl_s"]),
-             "floor: openpyxl writing the same cells raw, best of three, alternating"),
+             "floor: openpyxl writing the same cells raw, best of three, alternating", ratio=export["ratio_to_raw_best"]),
         _row("the whole season, export included", season_with_export, note=f"target < {TARGET_SEASON_S:.0f} s"),
         {"step": f"sheet saves over HTTP, {args.clients} judges back to back", "per_s": http["best"]["puts_per_s"],
          "floor_per_s": http["floor_best"]["per_s"], "share_of_floor": http["share_of_floor"],
@@ -257,7 +260,7 @@ def main(argv: list[str]) -> int:
         "season_s_under": TARGET_SEASON_S, "season_met": season_with_export < TARGET_SEASON_S,
         "memory_mb_under": TARGET_MEMORY_MB, "memory_met": memory_mb < TARGET_MEMORY_MB,
         "http_share_at_least": TARGET_HTTP_SHARE, "http_met": http["share_of_floor"] is not None and http["share_of_floor"] >= TARGET_HTTP_SHARE,
-        "export_ratio_at_most": TARGET_EXPORT_RATIO, "export_met": export["ratio_to_raw_best"] <= TARGET_EXPORT_RATIO,
+        "export_ratio_at_most": TARGET_EXPORT_RATIO, "export_met": export["met"],
         "compute_ratio_at_most": TARGET_COMPUTE_RATIO,
         "compute_met": all(compute["best_s"] / compute["floor_best_s"] <= TARGET_COMPUTE_RATIO for compute in computes.values()),
     }
