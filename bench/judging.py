@@ -295,7 +295,13 @@ def token_for(base: str, email: str, password: str) -> str:
     return body["token"]
 
 
-def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_seed: int, think: float,
+#: Where a judge's client saves a sheet (saveScoreSheet), by assignment id.
+SHEET_PATH = "/api/v1/assignments/{}/sheet"
+#: The same save through `bench/lean_app.py`'s probe view, outside the API's layers (`bench national --lean-probe`).
+LEAN_SHEET_PATH = "/bench/lean/{}"
+
+
+def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_seed: int, think: float, sheet_path: str,
                 start: threading.Barrier, deadline: list[float], out: dict) -> None:
     """One judge: for each assignment, draft (two items), draft (all six), submit; versions chained.
     With `think` > 0 the judge pauses between saves, uniformly 0.5–1.5 × `think` seconds, as a person reading and typing."""
@@ -330,7 +336,7 @@ def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_
                     return
                 try:
                     status, _headers, data, seconds = client.request(
-                        "PUT", f"/api/v1/assignments/{assignment_id}/sheet", json_body={**body, "version": version})
+                        "PUT", sheet_path.format(assignment_id), json_body={**body, "version": version})
                 except OSError as error:
                     statuses[-1] += 1
                     if len(errors) < 5:
@@ -357,8 +363,9 @@ def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_
 
 
 def save_phase(base: str, tokens: list[str], work: list[list[tuple[int, int, int]]], seconds: float, seed: int,
-               think: float = 0.0) -> dict:
-    outputs, wall = run_clients(_judge_loop, [(base, token, mine, seed + index, think)
+               think: float = 0.0, sheet_path: str = SHEET_PATH) -> dict:
+    """`tokens`' judges saving their `work` for `seconds` (each PUT to `sheet_path`), with `think` seconds between saves."""
+    outputs, wall = run_clients(_judge_loop, [(base, token, mine, seed + index, think, sheet_path)
                                               for index, (token, mine) in enumerate(zip(tokens, work, strict=True))],
                                 seconds, start_timeout=120)
     draft = [value for out in outputs for value in out.get("draft", [])]
