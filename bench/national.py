@@ -222,7 +222,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--http-windows", type=int, default=3, help="windows of saves, each followed by one of the floor")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--lean-probe", action="store_true",
-                        help="then the same saves through bench/lean_app.py (save_sheet outside the API's layers), against the floor again")
+                        help="then, on a second sample round, the API's saves taking turns with the same saves through "
+                             "bench/lean_app.py (save_sheet outside the API's layers), and with the floor")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "national.json")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-national-"))
