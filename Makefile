@@ -40,6 +40,7 @@ run: setup
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/ruff check app scoring tests bench
+	$(BIN)/ruff format --check app scoring tests bench
 	@echo "scoring/: its own tests, with 100% branch coverage required"
 	$(BIN)/python -m pytest tests/scoring scoring --cov=scoring --cov-branch --cov-fail-under=100 --cov-report=term-missing:skip-covered
 	$(BIN)/python -m pytest --ignore=tests/scoring --ignore=scoring

@@ -57,8 +57,11 @@ def history_of(object_type: str, object_id: int) -> list[AuditEvent]:
     from sqlalchemy import select
     from sqlalchemy.orm import joinedload
 
-    return list(db.session.scalars(
-        select(AuditEvent).options(joinedload(AuditEvent.actor))
-        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
-        .order_by(AuditEvent.at, AuditEvent.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .options(joinedload(AuditEvent.actor))
+            .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
+    )

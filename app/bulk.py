@@ -66,8 +66,10 @@ def driver_rows(statement: Select, **parameters: Any) -> list[tuple]:
         compiled = statement.compile(dialect=connection.dialect)
         binds = compiled.binds
         cached = _COMPILED[(statement, connection.dialect)] = (
-            *_for_driver(compiled), {name: bind.effective_value for name, bind in binds.items() if not bind.required},
-            frozenset(name for name, bind in binds.items() if bind.required))
+            *_for_driver(compiled),
+            {name: bind.effective_value for name, bind in binds.items() if not bind.required},
+            frozenset(name for name, bind in binds.items() if bind.required),
+        )
     text, names, positional, converters, defaults, required = cached
     if not required <= parameters.keys():
         raise TypeError(f"driver_rows needs a value for {', '.join(sorted(required - parameters.keys()))}")
@@ -100,19 +102,23 @@ def driver_execute(statement: UpdateBase, parameters: Mapping[str, Any] | Sequen
     cached = _COMPILED.get((statement, keys, connection.dialect))
     if cached is None:
         cached = _COMPILED[(statement, keys, connection.dialect)] = _for_driver(
-            statement.compile(dialect=connection.dialect, column_keys=list(keys)))
+            statement.compile(dialect=connection.dialect, column_keys=list(keys))
+        )
     text, names, positional, converters = cached
     lacking = set(names).difference(keys)
     if lacking:
         raise TypeError(f"driver_execute needs a value for {', '.join(sorted(lacking))}")
-    values = [tuple(row[name] if convert is None else convert(row[name]) for name, convert in zip(names, converters, strict=True))
-              for row in rows]
+    values = [
+        tuple(row[name] if convert is None else convert(row[name]) for name, convert in zip(names, converters, strict=True))
+        for row in rows
+    ]
     if not positional:
         values = [dict(zip(names, row, strict=True)) for row in values]  # type: ignore[misc]
     return connection.exec_driver_sql(text, values[0] if isinstance(parameters, Mapping) else values)
 
 
 # Many rows into one table ------------------------------------------------------------------------
+
 
 def _insert_for(table: Table, keys: tuple[str, ...], dialect: Dialect) -> _DriverStatement:
     """The table's INSERT of `keys` as the driver takes it (`_for_driver`), compiled once per table, keys
@@ -127,8 +133,9 @@ def _insert_for(table: Table, keys: tuple[str, ...], dialect: Dialect) -> _Drive
 _UPSERT_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-def _upsert_for(table: Table, keys: tuple[str, ...], key: tuple[str, ...], keep: tuple[str, ...],
-                dialect: Dialect) -> _DriverStatement:
+def _upsert_for(
+    table: Table, keys: tuple[str, ...], key: tuple[str, ...], keep: tuple[str, ...], dialect: Dialect
+) -> _DriverStatement:
     """The table's INSERT of `keys` that updates, on a row with the same `key`, its other columns but
     `keep`, as the driver takes it; compiled once per table, columns and dialect."""
     cached = _COMPILED.get((table, keys, key, keep, dialect))
@@ -138,8 +145,11 @@ def _upsert_for(table: Table, keys: tuple[str, ...], key: tuple[str, ...], keep:
         statement = _UPSERT_INSERTS[dialect.name](table)
         statement = statement.on_conflict_do_update(
             index_elements=[table.c[name] for name in key],
-            set_={name: statement.excluded[name] for name in keys if name not in key and name not in keep})
-        cached = _COMPILED[(table, keys, key, keep, dialect)] = _for_driver(statement.compile(dialect=dialect, column_keys=list(keys)))
+            set_={name: statement.excluded[name] for name in keys if name not in key and name not in keep},
+        )
+        cached = _COMPILED[(table, keys, key, keep, dialect)] = _for_driver(
+            statement.compile(dialect=dialect, column_keys=list(keys))
+        )
     return cached
 
 
@@ -189,7 +199,9 @@ def _write_columns(columns: Mapping[str, Sequence[Any]], statement_for) -> None:
     db.session.flush()
     connection = db.session.connection()
     statement, names, positional, converters = statement_for(connection.dialect)
-    converted = [columns[name] if convert is None else list(map(convert, columns[name]))
-                 for name, convert in zip(names, converters, strict=True)]
+    converted = [
+        columns[name] if convert is None else list(map(convert, columns[name]))
+        for name, convert in zip(names, converters, strict=True)
+    ]
     values = zip(*converted, strict=True)
     connection.exec_driver_sql(statement, list(values) if positional else [dict(zip(names, row, strict=True)) for row in values])

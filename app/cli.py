@@ -54,8 +54,16 @@ def create_user_command(email, name, password, role, contest_id, college_code, p
         if college_id is None:
             raise click.ClickException(f"No college has the code {college_code}; import the colleges list first.")
     try:
-        user = create_user(email=email, name=name, password=password, role=role, now=utcnow(),
-                           contest_id=contest_id, college_id=college_id, province=province)
+        user = create_user(
+            email=email,
+            name=name,
+            password=password,
+            role=role,
+            now=utcnow(),
+            contest_id=contest_id,
+            college_id=college_id,
+            province=province,
+        )
     except ContestError as error:
         _fail(error)
     db.session.commit()
@@ -85,8 +93,13 @@ def import_colleges_command(file: Path | None):
 
 @click.command("demo")
 @click.option("--only-if-empty", is_flag=True, help="do nothing when the database already has a contest")
-@click.option("--scale", type=click.Choice(["small", "national"]), default="small", show_default=True,
-              help="national: the whole national season (689 colleges, 9,872 teams, 300 judges, three rounds)")
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "national"]),
+    default="small",
+    show_default=True,
+    help="national: the whole national season (689 colleges, 9,872 teams, 300 judges, three rounds)",
+)
 @click.option("--seed", type=int, default=1, show_default=True, help="the national season's random seed")
 def demo_command(only_if_empty: bool, scale: str, seed: int):
     """Load the demo: the colleges, a contest open for registration, and an account per role; with
@@ -133,9 +146,11 @@ def _national_season(seed: int):
     click.echo("Building the national season (689 colleges, 9,872 teams, 300 judges, three rounds):")
     season = _run_or_fail(lambda: build_national_season(seed=seed, progress=progress))
     counts = season.counts
-    click.echo(f"Done in {time.perf_counter() - started:.0f} s: {counts['teams']} teams from {counts['colleges']} colleges in "
-               f"{counts['provinces']} provinces, {counts['judges']} judges; sheets {counts['sheets_1']} / {counts['sheets_2']} / "
-               f"{counts['sheets_3']}; {counts['advanced_1']} and {counts['advanced_2']} teams advanced; {counts['awards']} prizes.")
+    click.echo(
+        f"Done in {time.perf_counter() - started:.0f} s: {counts['teams']} teams from {counts['colleges']} colleges in "
+        f"{counts['provinces']} provinces, {counts['judges']} judges; sheets {counts['sheets_1']} / {counts['sheets_2']} / "
+        f"{counts['sheets_3']}; {counts['advanced_1']} and {counts['advanced_2']} teams advanced; {counts['awards']} prizes."
+    )
     return season
 
 
@@ -172,8 +187,19 @@ def backup_command(out: Path):
             if shutil.which("pg_dump") is None:
                 raise click.ClickException("pg_dump is not installed; install the PostgreSQL client tools.")
             environment = dict(os.environ, PGPASSWORD=url.password or "")
-            command = ["pg_dump", "--format=custom", "--file", partial, "--host", url.host or "localhost",
-                       "--port", str(url.port or 5432), "--username", url.username or "postgres", url.database]
+            command = [
+                "pg_dump",
+                "--format=custom",
+                "--file",
+                partial,
+                "--host",
+                url.host or "localhost",
+                "--port",
+                str(url.port or 5432),
+                "--username",
+                url.username or "postgres",
+                url.database,
+            ]
             subprocess.run(command, check=True, env=environment)
         else:
             raise click.ClickException(f"Backups of {url.get_backend_name()} databases are not supported.")

@@ -80,7 +80,11 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "LAUREL_DEMO_MODE": ("DEMO_MODE", _boolean, "1 shows the demo accounts on the login page"),
     "LAUREL_MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", int, "largest upload accepted, in MB, default 10"),
     "LAUREL_TOKEN_DAYS": ("TOKEN_DAYS", int, "days an API token lives, default 30"),
-    "LAUREL_PROXY_COUNT": ("PROXY_COUNT", int, "reverse proxies in front of Laurel whose X-Forwarded-* headers to trust, default 0"),
+    "LAUREL_PROXY_COUNT": (
+        "PROXY_COUNT",
+        int,
+        "reverse proxies in front of Laurel whose X-Forwarded-* headers to trust, default 0",
+    ),
     "LAUREL_SMTP_HOST": ("SMTP_HOST", str, "SMTP server for mail; unset: mail is written to instance/outbox/ as .eml files"),
     "LAUREL_SMTP_PORT": ("SMTP_PORT", int, "SMTP port, default 587"),
     "LAUREL_SMTP_USERNAME": ("SMTP_USERNAME", str, "SMTP login, if the server needs one"),
@@ -88,7 +92,11 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "LAUREL_SMTP_STARTTLS": ("SMTP_STARTTLS", _boolean, "1 (default) to upgrade the SMTP connection with STARTTLS"),
     "LAUREL_MAIL_FROM": ("MAIL_FROM", str, "the From address of Laurel's mail"),
     "LAUREL_SIGNUP_RATE_LIMIT": ("SIGNUP_RATE_LIMIT", str, "captain sign-ups allowed per client address, default 10 per hour"),
-    "LAUREL_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _boolean, "1 when served over HTTPS: cookies are sent only over HTTPS"),
+    "LAUREL_SESSION_COOKIE_SECURE": (
+        "SESSION_COOKIE_SECURE",
+        _boolean,
+        "1 when served over HTTPS: cookies are sent only over HTTPS",
+    ),
 }
 
 

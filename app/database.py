@@ -68,6 +68,7 @@ def _give_back_writer_lock(dbapi_connection, connection_record):
 
 # JSON columns ----------------------------------------------------------------------------------
 
+
 def json_text(value) -> str:
     """A JSON column's value as text: orjson, twenty times faster than the standard library on the small
     lists a round's 10,000 results each carry (their judges' totals, their flags). Keys that are not

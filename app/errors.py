@@ -71,8 +71,11 @@ def problems_message(count: int) -> str:
     """The summary of a refused import."""
     from flask_babel import ngettext
 
-    return ngettext("%(num)d problem in the file; nothing was imported. Fix it and upload the file again.",
-                    "%(num)d problems in the file; nothing was imported. Fix them and upload the file again.", count)
+    return ngettext(
+        "%(num)d problem in the file; nothing was imported. Fix it and upload the file again.",
+        "%(num)d problems in the file; nothing was imported. Fix them and upload the file again.",
+        count,
+    )
 
 
 class StateConflictError(ContestError):
@@ -103,16 +106,23 @@ class ErrorDetailSchema(ma.Schema):
     code = ma.fields.String(required=True, metadata={"description": "snake_case error code"})
     message = ma.fields.String(required=True, metadata={"description": "a sentence a person can act on"})
     fields = ma.fields.Dict(
-        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
         metadata={"description": "bare field name (members.2.student_id) -> messages"},
     )
     rows = ma.fields.List(ma.fields.Dict(), metadata={"description": "bad rows of an import: row, column, message"})
     # The details some 409s carry, by code:
-    missing = ma.fields.List(ma.fields.Dict(), metadata={
-        "description": "unsubmitted_sheets: the sheets left out (assignment_id, team_id, team_number, judge_id, judge_name, status)"})
+    missing = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "unsubmitted_sheets: the sheets left out (assignment_id, team_id, team_number, judge_id, judge_name, status)"
+        },
+    )
     conflict = ma.fields.String(metadata={"description": "conflict_of_interest: why the judge may not score the team"})
     version = ma.fields.Integer(metadata={"description": "stale_sheet: the sheet's saved version"})
-    opens_at = ma.fields.String(metadata={"description": "registration_closed: when registration opens, in the contest's time zone"})
+    opens_at = ma.fields.String(
+        metadata={"description": "registration_closed: when registration opens, in the contest's time zone"}
+    )
     closes_at = ma.fields.String(metadata={"description": "registration_closed: when it closes"})
 
 
@@ -123,9 +133,17 @@ class ErrorEnvelopeSchema(ma.Schema):
 
 
 HTTP_ERROR_CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    409: "conflict", 413: "upload_too_large", 415: "unsupported_media_type", 422: "invalid",
-    429: "rate_limited", 500: "internal_error",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "upload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "internal_error",
 }
 
 

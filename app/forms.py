@@ -15,7 +15,10 @@ from app.spreadsheets import Table, read_table
 
 
 def show_error_on_form(
-    form: FlaskForm, error: ContestError, *, rows: Mapping[str, Sequence[int]] | None = None,
+    form: FlaskForm,
+    error: ContestError,
+    *,
+    rows: Mapping[str, Sequence[int]] | None = None,
     renames: Mapping[str, str] | None = None,
 ) -> None:
     """Attach a service error's messages to the form's fields; the rest becomes a flash message.

@@ -39,8 +39,10 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
 
 def page_payload(pagination: Pagination) -> dict[str, Any]:
     return {
-        "items": pagination.items, "total": pagination.total,
-        "page": pagination.page, "per_page": pagination.per_page,
+        "items": pagination.items,
+        "total": pagination.total,
+        "page": pagination.page,
+        "per_page": pagination.per_page,
     }
 
 

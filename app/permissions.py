@@ -65,8 +65,9 @@ def login_required(view: View) -> View:
     return wrapped  # type: ignore[return-value]
 
 
-def allowed_on(model: type, key: str, predicate: Callable[[User, Any], bool], *,
-               anonymous: bool = False) -> Callable[[View], View]:
+def allowed_on(
+    model: type, key: str, predicate: Callable[[User, Any], bool], *, anonymous: bool = False
+) -> Callable[[View], View]:
     """Load the object named by the URL (404), then ask `predicate(user, object)` (403), before the
     view parses any input; anonymous visitors are sent to sign in (HTML) or get 401 (API), unless
     `anonymous` lets the predicate decide for them too (published results)."""
@@ -176,9 +177,10 @@ def can_view_round(user: User, round_: Round) -> bool:
         return True
     from app.models import RoundJudge
 
-    return db.session.scalar(
-        select(RoundJudge.id).where(RoundJudge.round_id == round_.id, RoundJudge.user_id == user.id)
-    ) is not None
+    return (
+        db.session.scalar(select(RoundJudge.id).where(RoundJudge.round_id == round_.id, RoundJudge.user_id == user.id))
+        is not None
+    )
 
 
 def can_view_results(user: User, round_: Round) -> bool:

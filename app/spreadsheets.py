@@ -110,12 +110,17 @@ def _read_xlsx(data: bytes) -> Table:
         unpacked = sum(entry.file_size for entry in entries)
         if unpacked > MAX_XLSX_UNPACKED_MB * 1024 * 1024:
             raise InvalidDataError(
-                _("The workbook would unpack to %(mb)s MB; at most %(limit)s MB are accepted.",
-                  mb=unpacked // (1024 * 1024), limit=MAX_XLSX_UNPACKED_MB),
+                _(
+                    "The workbook would unpack to %(mb)s MB; at most %(limit)s MB are accepted.",
+                    mb=unpacked // (1024 * 1024),
+                    limit=MAX_XLSX_UNPACKED_MB,
+                ),
                 code="upload_too_large",
             )
         if any(entry.filename.lower().endswith("vbaproject.bin") for entry in entries):
-            raise InvalidDataError(_("Workbooks with macros are not accepted; save it as a plain .xlsx."), code="unsupported_file")
+            raise InvalidDataError(
+                _("Workbooks with macros are not accepted; save it as a plain .xlsx."), code="unsupported_file"
+            )
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
         return _rows_to_table(iter(sheet.to_python(skip_empty_area=False)))
@@ -249,7 +254,9 @@ def _write_sheet(workbook, sheet: Sheet) -> None:
     for index, column in enumerate(sheet.columns, start=1):
         width = column.width
         if width is None:
-            width = max([display_width(column.header)] + [display_width(row[index - 1]) for row in sample if index - 1 < len(row)])
+            width = max(
+                [display_width(column.header)] + [display_width(row[index - 1]) for row in sample if index - 1 < len(row)]
+            )
         worksheet.column_dimensions[get_column_letter(index)].width = min(MAX_COLUMN_WIDTH, width + 2)
     last_column = get_column_letter(max(1, len(sheet.columns)))
     worksheet.freeze_panes = "A2"
@@ -268,7 +275,11 @@ def _write_sheet(workbook, sheet: Sheet) -> None:
 
     header = []
     for column in sheet.columns:
-        cell = _text_cell(worksheet, column.header) if column.header.startswith(FORMULA_TRIGGERS) else WriteOnlyCell(worksheet, value=column.header)
+        cell = (
+            _text_cell(worksheet, column.header)
+            if column.header.startswith(FORMULA_TRIGGERS)
+            else WriteOnlyCell(worksheet, value=column.header)
+        )
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2F2F2")
         cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -322,4 +333,6 @@ def workbook_response(sheets: Sequence[Sheet], filename: str):
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The OpenAPI description of a workbook download.
-XLSX_RESPONSE_DOC = {200: {"description": "the workbook", "content": {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}}
+XLSX_RESPONSE_DOC = {
+    200: {"description": "the workbook", "content": {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}
+}

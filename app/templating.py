@@ -17,10 +17,16 @@ from scoring.sheets import plain_number
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 ROLE_LABELS = {
-    ORGANIZER: _l("Organizer"), COORDINATOR: _l("College coordinator"), JUDGE: _l("Judge"), CAPTAIN: _l("Team captain"),
+    ORGANIZER: _l("Organizer"),
+    COORDINATOR: _l("College coordinator"),
+    JUDGE: _l("Judge"),
+    CAPTAIN: _l("Team captain"),
 }
 TEAM_STATUS_LABELS = {
-    "submitted": _l("Submitted"), "approved": _l("Approved"), "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"),
+    "submitted": _l("Submitted"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
 }
 #: Navigation: (endpoint, label, roles that see it; empty means every signed-in user).
 NAVIGATION = (

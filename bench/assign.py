@@ -43,13 +43,23 @@ def synthetic_request(*, teams: int, judges: int, k: int, seed: int, colleges: i
         declared = rng.randint(0, 3)
         declared_colleges = frozenset(rng.sample(range(colleges), rng.randint(0, declared)))
         declared_teams = frozenset(rng.randint(1, teams) for _ in range(declared - len(declared_colleges)))
-        judge_slots.append(JudgeSlot(
-            judge_id=index + 1, college_ids=frozenset(own), province=college_province[own[0]],
-            advised_team_ids=frozenset(advised), declared_college_ids=declared_colleges, declared_team_ids=declared_teams,
-        ))
+        judge_slots.append(
+            JudgeSlot(
+                judge_id=index + 1,
+                college_ids=frozenset(own),
+                province=college_province[own[0]],
+                advised_team_ids=frozenset(advised),
+                declared_college_ids=declared_colleges,
+                declared_team_ids=declared_teams,
+            )
+        )
     return AssignmentRequest(
-        teams=team_slots, judges=tuple(judge_slots), judges_per_team=k,
-        max_per_judge=math.ceil(teams * k / judges) + slack, avoid_same_province=True, seed=seed,
+        teams=team_slots,
+        judges=tuple(judge_slots),
+        judges_per_team=k,
+        max_per_judge=math.ceil(teams * k / judges) + slack,
+        avoid_same_province=True,
+        seed=seed,
     )
 
 
@@ -84,19 +94,31 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--colleges", type=int, default=700)
     parser.add_argument("--slack", type=int, default=10, help="max_per_judge above the even share")
     args = parser.parse_args(argv)
-    request = synthetic_request(teams=args.teams, judges=args.judges, k=args.k, seed=args.seed, colleges=args.colleges, slack=args.slack)
+    request = synthetic_request(
+        teams=args.teams, judges=args.judges, k=args.k, seed=args.seed, colleges=args.colleges, slack=args.slack
+    )
     started = time.perf_counter()
     result = assign(request)
     seconds = round(time.perf_counter() - started, 3)
     broken = violations(request, result.pairs)
-    report("assign", {
-        "seconds": seconds, "target_s": 10.0,
-        "teams": args.teams, "judges": args.judges, "k": args.k, "seed": args.seed, "colleges": args.colleges,
-        "max_per_judge": request.max_per_judge, "pairs": len(result.pairs),
-        "uncovered": dict(sorted(Counter(item.reason for item in result.uncovered).items())),
-        "violations": dict(broken),
-        "loads": {key: result.stats[key] for key in ("max_load", "min_load", "mean_load")},
-        "overlap": {key: result.stats[key] for key in ("distinct_panels", "judge_components", "cross_group_share")},
-        "load_average": load_average(), "peak_memory_mb": peak_memory_mb(),
-    })
+    report(
+        "assign",
+        {
+            "seconds": seconds,
+            "target_s": 10.0,
+            "teams": args.teams,
+            "judges": args.judges,
+            "k": args.k,
+            "seed": args.seed,
+            "colleges": args.colleges,
+            "max_per_judge": request.max_per_judge,
+            "pairs": len(result.pairs),
+            "uncovered": dict(sorted(Counter(item.reason for item in result.uncovered).items())),
+            "violations": dict(broken),
+            "loads": {key: result.stats[key] for key in ("max_load", "min_load", "mean_load")},
+            "overlap": {key: result.stats[key] for key in ("distinct_panels", "judge_components", "cross_group_share")},
+            "load_average": load_average(),
+            "peak_memory_mb": peak_memory_mb(),
+        },
+    )
     return 1 if broken else 0

@@ -1,6 +1,6 @@
 """Importing the national colleges list (2,919 colleges, 31 provinces): first import and re-import.
 
-    python -m bench colleges [--database-url URL] [--repeat 3]
+python -m bench colleges [--database-url URL] [--repeat 3]
 """
 
 import argparse
@@ -33,11 +33,17 @@ def main(argv: list[str]) -> int:
             figures.update(created=created, reimport_changes=changed.created + changed.updated)
             db.engine.dispose()
         runs.append(figures)
-    report("colleges", {
-        "database": (args.database_url or "sqlite").split(":")[0],
-        "best_first_import_s": min(run["first_import_s"] for run in runs),
-        "best_reimport_s": min(run["reimport_s"] for run in runs),
-        "colleges": runs[0]["created"], "reimport_changes": runs[0]["reimport_changes"],
-        "target_s": 5.0, "peak_memory_mb": peak_memory_mb(), "runs": runs,
-    })
+    report(
+        "colleges",
+        {
+            "database": (args.database_url or "sqlite").split(":")[0],
+            "best_first_import_s": min(run["first_import_s"] for run in runs),
+            "best_reimport_s": min(run["reimport_s"] for run in runs),
+            "colleges": runs[0]["created"],
+            "reimport_changes": runs[0]["reimport_changes"],
+            "target_s": 5.0,
+            "peak_memory_mb": peak_memory_mb(),
+            "runs": runs,
+        },
+    )
     return 0

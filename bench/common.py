@@ -56,8 +56,10 @@ def percentile(values: list[float], share: float) -> float:
 
 def summary_ms(values: list[float]) -> dict:
     return {
-        "count": len(values), "p50_ms": round(statistics.median(values) * 1000, 1),
-        "p95_ms": round(percentile(values, 0.95) * 1000, 1), "max_ms": round(max(values) * 1000, 1),
+        "count": len(values),
+        "p50_ms": round(statistics.median(values) * 1000, 1),
+        "p95_ms": round(percentile(values, 0.95) * 1000, 1),
+        "max_ms": round(max(values) * 1000, 1),
     }
 
 
@@ -115,8 +117,15 @@ def server_cpu_seconds(base: str) -> float | None:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 2, extra_env: dict | None = None, startup_timeout: float = 60.0,
-             app_spec: str = "wsgi:app", chdir: Path | None = None):
+def gunicorn(
+    database_url: str,
+    *,
+    workers: int = 2,
+    extra_env: dict | None = None,
+    startup_timeout: float = 60.0,
+    app_spec: str = "wsgi:app",
+    chdir: Path | None = None,
+):
     """Serve `app_spec` (Laurel's wsgi:app by default) with gunicorn on a free local port; yields (base URL,
     log file). Always stops it."""
     import secrets
@@ -126,19 +135,28 @@ def gunicorn(database_url: str, *, workers: int = 2, extra_env: dict | None = No
     instance = Path(tempfile.mkdtemp(prefix="laurel-bench-serve-"))
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("LAUREL_")}
-    env.update({
-        "LAUREL_DATABASE_URL": database_url, "LAUREL_INSTANCE_PATH": str(instance),
-        "LAUREL_SECRET_KEY": secrets.token_hex(32), "LAUREL_LOGIN_RATE_LIMIT": "1000 per minute", **(extra_env or {}),
-    })
+    env.update(
+        {
+            "LAUREL_DATABASE_URL": database_url,
+            "LAUREL_INSTANCE_PATH": str(instance),
+            "LAUREL_SECRET_KEY": secrets.token_hex(32),
+            "LAUREL_LOGIN_RATE_LIMIT": "1000 per minute",
+            **(extra_env or {}),
+        }
+    )
     log_path = instance / "gunicorn.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", app_spec],
-        cwd=chdir or ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=chdir or ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     _SERVERS[base] = process.pid
     try:
+
         def healthy() -> bool:
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {process.returncode}: {log_path.read_text(errors='replace')[-2000:]}")
@@ -146,7 +164,9 @@ def gunicorn(database_url: str, *, workers: int = 2, extra_env: dict | None = No
             return status == 200
 
         if not wait_until(healthy, timeout=startup_timeout):
-            raise RuntimeError(f"gunicorn did not answer within {startup_timeout} s: {log_path.read_text(errors='replace')[-2000:]}")
+            raise RuntimeError(
+                f"gunicorn did not answer within {startup_timeout} s: {log_path.read_text(errors='replace')[-2000:]}"
+            )
         yield base, log_path
     except BaseException:
         failed = True
@@ -236,8 +256,10 @@ def run_clients(target, client_args: list[tuple], seconds: float, *, start_timeo
     start = threading.Barrier(len(client_args) + 1)
     deadline = [float("inf")]
     outputs: list[dict] = [{} for _ in client_args]
-    threads = [threading.Thread(target=target, args=(*args, start, deadline, out), daemon=True)
-               for args, out in zip(client_args, outputs, strict=True)]
+    threads = [
+        threading.Thread(target=target, args=(*args, start, deadline, out), daemon=True)
+        for args, out in zip(client_args, outputs, strict=True)
+    ]
     for thread in threads:
         thread.start()
     deadline[0] = time.perf_counter() + seconds  # set before the start, read only after it

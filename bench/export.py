@@ -76,10 +76,17 @@ def _against_floor(folder: Path, name: str, make_sheets, repeat: int) -> dict:
         floor.append(time.perf_counter() - started)
         data = None  # the floor's cells are not kept alive while the next export runs
     ratio = min(ours) / min(floor)
-    return {"seconds": [round(value, 2) for value in ours], "raw_openpyxl_s": [round(value, 2) for value in floor],
-            "ratio_to_raw_best": round(ratio, 3), "ratio_to_raw_median": round(statistics.median(ours) / statistics.median(floor), 2),
-            "rows": rows, "cells": cells, "non_empty_cells": non_empty,
-            "mb": round(out.stat().st_size / 1e6, 2), "met": ratio <= TARGET_RATIO}
+    return {
+        "seconds": [round(value, 2) for value in ours],
+        "raw_openpyxl_s": [round(value, 2) for value in floor],
+        "ratio_to_raw_best": round(ratio, 3),
+        "ratio_to_raw_median": round(statistics.median(ours) / statistics.median(floor), 2),
+        "rows": rows,
+        "cells": cells,
+        "non_empty_cells": non_empty,
+        "mb": round(out.stat().st_size / 1e6, 2),
+        "met": ratio <= TARGET_RATIO,
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -93,11 +100,19 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-export-"))
     url = f"sqlite:///{folder / 'export.db'}"
-    figures: dict = {"database": "sqlite", "teams": args.teams, "judges": args.judges, "k": args.k, "criteria": 6,
-                     "load_average_at_start": load_average()}
+    figures: dict = {
+        "database": "sqlite",
+        "teams": args.teams,
+        "judges": args.judges,
+        "k": args.k,
+        "criteria": 6,
+        "load_average_at_start": load_average(),
+    }
     app = fresh_app(url, PASSWORD_HASH_METHOD=FAST_HASH)
     try:
-        setup_figures, fill_figures, plan = closed_scored_round(app, teams=args.teams, judges=args.judges, k=args.k, seed=args.seed)
+        setup_figures, fill_figures, plan = closed_scored_round(
+            app, teams=args.teams, judges=args.judges, k=args.k, seed=args.seed
+        )
         figures["setup_s"], figures["fill_sheets"] = setup_figures["total_s"], fill_figures["sheets_saved"]
         with app.app_context():
             round_ = db.session.get(Round, plan["round_id"])
@@ -108,12 +123,14 @@ def main(argv: list[str]) -> int:
                 with db.engine.connect() as connection:
                     connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             round_ = db.session.get(Round, plan["round_id"])
-            figures["results_workbook"] = _against_floor(folder, "results", lambda: round_workbook(
-                round_, generated_by="bench", now=utcnow()), args.repeat)
+            figures["results_workbook"] = _against_floor(
+                folder, "results", lambda: round_workbook(round_, generated_by="bench", now=utcnow()), args.repeat
+            )
             contest = db.session.get(Contest, plan["contest_id"])
             organizer = db.session.scalar(select(User).where(User.email == ORGANIZER_EMAIL))
-            figures["registrations_workbook"] = _against_floor(folder, "registrations", lambda: registrations_workbook(
-                contest, TeamFilters(), viewer=organizer), args.repeat)
+            figures["registrations_workbook"] = _against_floor(
+                folder, "registrations", lambda: registrations_workbook(contest, TeamFilters(), viewer=organizer), args.repeat
+            )
             db.session.remove()
             db.engine.dispose()
         instance = folder / "cli-instance"
@@ -121,19 +138,45 @@ def main(argv: list[str]) -> int:
         begun = time.perf_counter()
         # Through a small launcher: a child forked from this large process would count this process's pages
         # in its peak; the launcher's own child starts small, so its peak is the export's.
-        done = subprocess.run([sys.executable, "-c", MEASURED_CHILD, sys.executable, "-m", "flask", "--app", "wsgi", "results",
-                               "export", str(plan["round_id"]), str(folder / "cli.xlsx")],
-                              cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                MEASURED_CHILD,
+                sys.executable,
+                "-m",
+                "flask",
+                "--app",
+                "wsgi",
+                "results",
+                "export",
+                str(plan["round_id"]),
+                str(folder / "cli.xlsx"),
+            ],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         child_peak = float(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else float("nan")
-        figures["cli_export"] = {"exit": done.returncode, "wall_s": round(time.perf_counter() - begun, 2),
-                                 "said": done.stdout.strip()[-200:] or done.stderr.strip()[-300:],
-                                 "peak_memory_mb": round(child_peak, 1), "target_mb": TARGET_MEMORY_MB,
-                                 "met": done.returncode == 0 and child_peak < TARGET_MEMORY_MB}
+        figures["cli_export"] = {
+            "exit": done.returncode,
+            "wall_s": round(time.perf_counter() - begun, 2),
+            "said": done.stdout.strip()[-200:] or done.stderr.strip()[-300:],
+            "peak_memory_mb": round(child_peak, 1),
+            "target_mb": TARGET_MEMORY_MB,
+            "met": done.returncode == 0 and child_peak < TARGET_MEMORY_MB,
+        }
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(app.instance_path, ignore_errors=True)
-    figures["targets"] = {"ratio_at_most": TARGET_RATIO, "results_met": figures["results_workbook"]["met"],
-                          "registrations_met": figures["registrations_workbook"]["met"], "memory_met": figures["cli_export"]["met"]}
+    figures["targets"] = {
+        "ratio_at_most": TARGET_RATIO,
+        "results_met": figures["results_workbook"]["met"],
+        "registrations_met": figures["registrations_workbook"]["met"],
+        "memory_met": figures["cli_export"]["met"],
+    }
     figures["total_s"] = round(time.perf_counter() - started, 1)
     figures["peak_memory_mb_this_process"] = peak_memory_mb()
     report("export", figures)

@@ -85,6 +85,7 @@ ASSIGNMENT_MARKER = b"data-assignment"
 
 # 1. Setup ----------------------------------------------------------------------------------------
 
+
 def _organizer() -> User:
     return db.session.scalar(select(User).where(User.email == ORGANIZER_EMAIL))
 
@@ -120,8 +121,15 @@ def create_judges(contest_id: int, count: int, seed: int) -> list[int]:
     ids = []
     for index in range(count):
         college_id, college_name, province = pick.choice(colleges)
-        user = create_user(email=f"judge{index:04d}@bench.laurel", name=f"评委{index:04d} Judge", password=JUDGE_PASSWORD,
-                           role=JUDGE, contest_id=contest_id, now=now, actor=organizer)
+        user = create_user(
+            email=f"judge{index:04d}@bench.laurel",
+            name=f"评委{index:04d} Judge",
+            password=JUDGE_PASSWORD,
+            role=JUDGE,
+            contest_id=contest_id,
+            now=now,
+            actor=organizer,
+        )
         db.session.add(JudgeProfile(user_id=user.id, college_id=college_id, organization=college_name[:80], province=province))
         ids.append(user.id)
     db.session.commit()
@@ -130,7 +138,10 @@ def create_judges(contest_id: int, count: int, seed: int) -> list[int]:
 
 def round_data(k: int) -> dict:
     return {
-        "name": "全国总决赛（基准）", "level": "national", "grouping": "none", "judges_per_team": k,
+        "name": "全国总决赛（基准）",
+        "level": "national",
+        "grouping": "none",
+        "judges_per_team": k,
         "aggregation": {"method": "trimmed_mean", "trim": 1, "decimals": 2},
         "criteria": [{**criterion, "max": 20, "weight": 1, "step": "0.5"} for criterion in CRITERIA],
     }
@@ -139,11 +150,17 @@ def round_data(k: int) -> dict:
 def give_by_hand(round_: Round, judge_id: int, count: int, seed: int) -> dict:
     """Give one judge `count` teams by hand (assign_judge), none of the judge's college or province."""
     profile = db.session.scalar(select(JudgeProfile).where(JudgeProfile.user_id == judge_id))
-    rows = db.session.execute(
-        select(Entry.team_id).join(Team, Team.id == Entry.team_id).join(College, College.id == Team.college_id)
-        .join(Province, Province.id == College.province_id)
-        .where(Entry.round_id == round_.id, Team.college_id != profile.college_id, Province.name != profile.province)
-    ).scalars().all()
+    rows = (
+        db.session.execute(
+            select(Entry.team_id)
+            .join(Team, Team.id == Entry.team_id)
+            .join(College, College.id == Team.college_id)
+            .join(Province, Province.id == College.province_id)
+            .where(Entry.round_id == round_.id, Team.college_id != profile.college_id, Province.name != profile.province)
+        )
+        .scalars()
+        .all()
+    )
     chosen = random.Random(seed).sample(list(rows), min(count, len(rows)))
     organizer = _organizer()
     latencies = []
@@ -165,6 +182,7 @@ def setup(app, args) -> tuple[dict, dict]:
     figures["populate"] = {key: value for key, value in population.figures.items() if key not in ("chunks",)}
     contest_id = population.contest_id
     with app.app_context():
+
         def step(name: str, work):
             begun = time.perf_counter()
             result = work()
@@ -177,44 +195,72 @@ def setup(app, args) -> tuple[dict, dict]:
         organizer = _organizer()
         contest = db.session.get(Contest, contest_id)
         round_id = step("create_round", lambda: create_round(contest, round_data(args.k), actor=organizer, now=utcnow()).id)
-        figures["entries"] = step("add_entries", lambda: add_entries(db.session.get(Round, round_id), all_approved=True,
-                                                                      actor=_organizer(), now=utcnow()))
-        figures["judges_added"] = step("add_judges", lambda: add_judges(db.session.get(Round, round_id), judge_ids,
-                                                                         actor=_organizer(), now=utcnow()))
+        figures["entries"] = step(
+            "add_entries",
+            lambda: add_entries(db.session.get(Round, round_id), all_approved=True, actor=_organizer(), now=utcnow()),
+        )
+        figures["judges_added"] = step(
+            "add_judges", lambda: add_judges(db.session.get(Round, round_id), judge_ids, actor=_organizer(), now=utcnow())
+        )
         dashboard_judge = judge_ids[0]
-        http_judges = judge_ids[1:1 + args.clients]
+        http_judges = judge_ids[1 : 1 + args.clients]
         baseline_judge = judge_ids[1 + args.clients]
         if args.dashboard_load:
-            figures["dashboard_judge_by_hand"] = step("assign_dashboard_judge_by_hand", lambda: give_by_hand(
-                db.session.get(Round, round_id), dashboard_judge, args.dashboard_load, args.seed))
-        result = step("auto_assign", lambda: auto_assign(db.session.get(Round, round_id), seed=1, avoid_same_province=False,
-                                                          actor=_organizer(), now=utcnow()))
-        figures["auto_assign"] = {"assigned": result["assigned"], "unassigned": len(result["unassigned"]),
-                                  "unassigned_reasons": dict(Counter(item["reason"] for item in result["unassigned"])),
-                                  "stats": result["stats"]}
+            figures["dashboard_judge_by_hand"] = step(
+                "assign_dashboard_judge_by_hand",
+                lambda: give_by_hand(db.session.get(Round, round_id), dashboard_judge, args.dashboard_load, args.seed),
+            )
+        result = step(
+            "auto_assign",
+            lambda: auto_assign(
+                db.session.get(Round, round_id), seed=1, avoid_same_province=False, actor=_organizer(), now=utcnow()
+            ),
+        )
+        figures["auto_assign"] = {
+            "assigned": result["assigned"],
+            "unassigned": len(result["unassigned"]),
+            "unassigned_reasons": dict(Counter(item["reason"] for item in result["unassigned"])),
+            "stats": result["stats"],
+        }
         step("open_round", lambda: transition_round(db.session.get(Round, round_id), "open", actor=_organizer(), now=utcnow()))
         round_ = db.session.get(Round, round_id)
-        loads = dict(db.session.execute(
-            select(Assignment.judge_id, func.count(Assignment.id)).where(Assignment.round_id == round_id).group_by(Assignment.judge_id)
-        ).all())
+        loads = dict(
+            db.session.execute(
+                select(Assignment.judge_id, func.count(Assignment.id))
+                .where(Assignment.round_id == round_id)
+                .group_by(Assignment.judge_id)
+            ).all()
+        )
         total = sum(loads.values())
         if not args.dashboard_load:  # the busiest judge, as auto_assign left them
             busy = [judge for judge in judge_ids if judge not in http_judges and judge != baseline_judge]
             dashboard_judge = max(busy, key=lambda judge: loads.get(judge, 0))
         figures["assignments"] = total
         figures["assignments_expected"] = figures["entries"] * args.k
-        figures["judge_load"] = {"min": min(loads.values()), "max": max(loads.values()),
-                                 "mean": round(statistics.fmean(loads.values()), 1), "judges_with_none": args.judges - len(loads)}
+        figures["judge_load"] = {
+            "min": min(loads.values()),
+            "max": max(loads.values()),
+            "mean": round(statistics.fmean(loads.values()), 1),
+            "judges_with_none": args.judges - len(loads),
+        }
         figures["round_status"] = round_.status
     figures["steps_s"] = steps
     figures["total_s"] = round(sum(steps.values()), 3)
-    plan = {"contest_id": contest_id, "round_id": round_id, "judge_ids": judge_ids, "http_judges": http_judges,
-            "baseline_judge": baseline_judge, "dashboard_judge": dashboard_judge, "dashboard_load": loads.get(dashboard_judge, 0),
-            "factory": population.factory}  # more teams of the same contest, students never repeated
+    plan = {
+        "contest_id": contest_id,
+        "round_id": round_id,
+        "judge_ids": judge_ids,
+        "http_judges": http_judges,
+        "baseline_judge": baseline_judge,
+        "dashboard_judge": dashboard_judge,
+        "dashboard_load": loads.get(dashboard_judge, 0),
+        "factory": population.factory,
+    }  # more teams of the same contest, students never repeated
     return figures, plan
 
 
 # 2. Fill -----------------------------------------------------------------------------------------
+
 
 def closed_scored_round(app, *, teams: int, judges: int, k: int, seed: int) -> tuple[dict, dict, dict]:
     """A national round as the results benches need it: setup (no HTTP judges, no judge given teams by
@@ -234,8 +280,9 @@ def fill(app, plan: dict, scorer: Scorer, budget: float, *, skip_http_judges: bo
     skipped = [*plan["http_judges"], plan["baseline_judge"]] if skip_http_judges else []
     with app.app_context():
         judges = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(plan["judge_ids"])))}
-        wanted = db.session.scalar(select(func.count(Assignment.id)).where(
-            Assignment.round_id == round_id, Assignment.judge_id.not_in(skipped)))
+        wanted = db.session.scalar(
+            select(func.count(Assignment.id)).where(Assignment.round_id == round_id, Assignment.judge_id.not_in(skipped))
+        )
         saved, last, save_s, commit_s, partial = 0, 0, 0.0, 0.0, False
         rates: list[float] = []
         started = time.perf_counter()
@@ -244,16 +291,25 @@ def fill(app, plan: dict, scorer: Scorer, budget: float, *, skip_http_judges: bo
                 partial = True
                 break
             batch = db.session.scalars(
-                select(Assignment).where(Assignment.round_id == round_id, Assignment.id > last, Assignment.judge_id.not_in(skipped))
-                .order_by(Assignment.id).limit(BATCH)
+                select(Assignment)
+                .where(Assignment.round_id == round_id, Assignment.id > last, Assignment.judge_id.not_in(skipped))
+                .order_by(Assignment.id)
+                .limit(BATCH)
             ).all()
             if not batch:
                 break
             begun = time.perf_counter()
             now = utcnow()
             for assignment in batch:
-                save_sheet(assignment, scorer.scores(assignment.team_id, assignment.judge_id), comment=None, submit=True,
-                           version=None, actor=judges[assignment.judge_id], now=now)
+                save_sheet(
+                    assignment,
+                    scorer.scores(assignment.team_id, assignment.judge_id),
+                    comment=None,
+                    submit=True,
+                    version=None,
+                    actor=judges[assignment.judge_id],
+                    now=now,
+                )
             middle = time.perf_counter()
             db.session.commit()
             done = time.perf_counter()
@@ -263,26 +319,38 @@ def fill(app, plan: dict, scorer: Scorer, budget: float, *, skip_http_judges: bo
             saved += len(batch)
             last = batch[-1].id
         seconds = time.perf_counter() - started
-        by_status = dict(db.session.execute(
-            select(ScoreSheet.status, func.count(ScoreSheet.id)).join(Assignment).where(Assignment.round_id == round_id)
-            .group_by(ScoreSheet.status)
-        ).all())
+        by_status = dict(
+            db.session.execute(
+                select(ScoreSheet.status, func.count(ScoreSheet.id))
+                .join(Assignment)
+                .where(Assignment.round_id == round_id)
+                .group_by(ScoreSheet.status)
+            ).all()
+        )
         db.session.remove()
         if db.engine.dialect.name == "sqlite":  # fold the write-ahead log in before gunicorn opens the file
             with db.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.engine.dispose()
     return {
-        "sheets_saved": saved, "sheets_wanted": wanted, "partial": partial, "budget_s": budget,
-        "seconds": round(seconds, 3), "sheets_per_s": round(saved / seconds, 1) if seconds else None,
-        "save_s": round(save_s, 3), "commit_s": round(commit_s, 3), "commit_every": BATCH,
+        "sheets_saved": saved,
+        "sheets_wanted": wanted,
+        "partial": partial,
+        "budget_s": budget,
+        "seconds": round(seconds, 3),
+        "sheets_per_s": round(saved / seconds, 1) if seconds else None,
+        "save_s": round(save_s, 3),
+        "commit_s": round(commit_s, 3),
+        "commit_every": BATCH,
         "batch_rate_first_last": [round(rates[0], 1), round(rates[-1], 1)] if rates else None,
         "sheets_by_status": by_status,
-        "skipped_judges": len(skipped), "http_judges_sheets": "untouched (no sheet row) until the HTTP phases" if skipped else None,
+        "skipped_judges": len(skipped),
+        "http_judges_sheets": "untouched (no sheet row) until the HTTP phases" if skipped else None,
     }
 
 
 # 3. Saving sheets over HTTP ----------------------------------------------------------------------
+
 
 def token_for(base: str, email: str, password: str) -> str:
     client = HttpClient(base)
@@ -301,8 +369,17 @@ SHEET_PATH = "/api/v1/assignments/{}/sheet"
 LEAN_SHEET_PATH = "/bench/lean/{}"
 
 
-def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_seed: int, think: float, sheet_path: str,
-                start: threading.Barrier, deadline: list[float], out: dict) -> None:
+def _judge_loop(
+    base: str,
+    token: str,
+    mine: list[tuple[int, int, int]],
+    scorer_seed: int,
+    think: float,
+    sheet_path: str,
+    start: threading.Barrier,
+    deadline: list[float],
+    out: dict,
+) -> None:
     """One judge: for each assignment, draft (two items), draft (all six), submit; versions chained.
     With `think` > 0 the judge pauses between saves, uniformly 0.5–1.5 × `think` seconds, as a person reading and typing."""
     client = HttpClient(base, headers={"Authorization": f"Bearer {token}"})
@@ -336,7 +413,8 @@ def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_
                     return
                 try:
                     status, _headers, data, seconds = client.request(
-                        "PUT", sheet_path.format(assignment_id), json_body={**body, "version": version})
+                        "PUT", sheet_path.format(assignment_id), json_body={**body, "version": version}
+                    )
                 except OSError as error:
                     statuses[-1] += 1
                     if len(errors) < 5:
@@ -346,8 +424,14 @@ def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_
                 statuses[status] += 1
                 if status != 200:
                     if len(errors) < 5:
-                        errors.append({"status": status, "assignment_id": assignment_id, "ms": round(seconds * 1000, 1),
-                                       "body": data[:300].decode("utf-8", "replace")})
+                        errors.append(
+                            {
+                                "status": status,
+                                "assignment_id": assignment_id,
+                                "ms": round(seconds * 1000, 1),
+                                "body": data[:300].decode("utf-8", "replace"),
+                            }
+                        )
                     break  # the next step of this sheet would only fail too
                 answer = json.loads(data)
                 expected_status = "submitted" if body["submit"] else "draft"
@@ -358,16 +442,30 @@ def _judge_loop(base: str, token: str, mine: list[tuple[int, int, int]], scorer_
                 submitted += body["submit"]
     finally:
         client.close()
-        out.update(draft=draft, submit=submit, statuses=statuses, errors=errors, wrong=wrong, submitted=submitted,
-                   stopped_by=stopped_by)
+        out.update(
+            draft=draft, submit=submit, statuses=statuses, errors=errors, wrong=wrong, submitted=submitted, stopped_by=stopped_by
+        )
 
 
-def save_phase(base: str, tokens: list[str], work: list[list[tuple[int, int, int]]], seconds: float, seed: int,
-               think: float = 0.0, sheet_path: str = SHEET_PATH) -> dict:
+def save_phase(
+    base: str,
+    tokens: list[str],
+    work: list[list[tuple[int, int, int]]],
+    seconds: float,
+    seed: int,
+    think: float = 0.0,
+    sheet_path: str = SHEET_PATH,
+) -> dict:
     """`tokens`' judges saving their `work` for `seconds` (each PUT to `sheet_path`), with `think` seconds between saves."""
-    outputs, wall = run_clients(_judge_loop, [(base, token, mine, seed + index, think, sheet_path)
-                                              for index, (token, mine) in enumerate(zip(tokens, work, strict=True))],
-                                seconds, start_timeout=120)
+    outputs, wall = run_clients(
+        _judge_loop,
+        [
+            (base, token, mine, seed + index, think, sheet_path)
+            for index, (token, mine) in enumerate(zip(tokens, work, strict=True))
+        ],
+        seconds,
+        start_timeout=120,
+    )
     draft = [value for out in outputs for value in out.get("draft", [])]
     submit = [value for out in outputs for value in out.get("submit", [])]
     both = draft + submit
@@ -375,12 +473,17 @@ def save_phase(base: str, tokens: list[str], work: list[list[tuple[int, int, int
     sent = sum(statuses.values())
     ok = statuses.get(200, 0)
     return {
-        "clients": len(work), "think_s": think, "requests": sent, "ok": ok, "errors": sent - ok,
+        "clients": len(work),
+        "think_s": think,
+        "requests": sent,
+        "ok": ok,
+        "errors": sent - ok,
         "statuses": {str(code): count for code, count in sorted(statuses.items())},
         "error_samples": [error for out in outputs for error in out.get("errors", [])][:5],
         "wrong_answers": sum(out.get("wrong", 0) for out in outputs),
         "sheets_submitted": sum(out.get("submitted", 0) for out in outputs),
-        "wall_s": round(wall, 3), "puts_per_s": round(ok / wall, 1) if wall else None,
+        "wall_s": round(wall, 3),
+        "puts_per_s": round(ok / wall, 1) if wall else None,
         # Little's law: with every client always waiting on a PUT, the mean latency is clients / throughput.
         "queueing_estimate_ms": round(len(work) / (ok / wall) * 1000, 1) if ok and wall else None,
         "submits_per_s": round(len(submit) / wall, 1) if wall else None,
@@ -395,6 +498,7 @@ def save_phase(base: str, tokens: list[str], work: list[list[tuple[int, int, int
 
 # 4. The judge's dashboard ------------------------------------------------------------------------
 
+
 def repeat_get(client: HttpClient, path: str, repeat: int) -> tuple[dict, bytes, int]:
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
@@ -404,9 +508,11 @@ def repeat_get(client: HttpClient, path: str, repeat: int) -> tuple[dict, bytes,
         statuses[status] += 1
         if status == 200:
             latencies.append(seconds)
-    figures = {**(summary_ms(latencies) if latencies else {"count": 0}),
-               "errors": sum(statuses.values()) - statuses.get(200, 0),
-               "statuses": {str(code): count for code, count in sorted(statuses.items())}}
+    figures = {
+        **(summary_ms(latencies) if latencies else {"count": 0}),
+        "errors": sum(statuses.values()) - statuses.get(200, 0),
+        "statuses": {str(code): count for code, count in sorted(statuses.items())},
+    }
     figures["meets_target"] = bool(latencies) and figures["p95_ms"] < TARGET_DASHBOARD_P95_MS and not figures["errors"]
     return figures, body, status
 
@@ -418,7 +524,9 @@ def form_login(base: str, email: str, password: str) -> HttpClient:
     if status != 200 or not match:
         raise RuntimeError(f"GET /login answered {status} without a csrf_token field")
     csrf = (match.group(1) or match.group(2)).decode()
-    status, headers, body, _seconds = client.request("POST", "/login", form={"email": email, "password": password, "csrf_token": csrf})
+    status, headers, body, _seconds = client.request(
+        "POST", "/login", form={"email": email, "password": password, "csrf_token": csrf}
+    )
     if status != 302:
         raise RuntimeError(f"POST /login answered {status}: {body[:300]!r}")
     return client
@@ -434,8 +542,11 @@ def dashboard(base: str, plan: dict, email: str, repeat: int) -> dict:
         api, body, status = repeat_get(client, path, repeat)
         if status == 200:
             payload = json.loads(body)
-            api.update(total=payload.get("total"), items=len(payload.get("items", [])),
-                       sheet_status=dict(Counter(item.get("sheet_status") for item in payload.get("items", []))))
+            api.update(
+                total=payload.get("total"),
+                items=len(payload.get("items", [])),
+                sheet_status=dict(Counter(item.get("sheet_status") for item in payload.get("items", []))),
+            )
         else:
             api["body"] = body[:300].decode("utf-8", "replace")
         figures["api"] = {"path": path, **api}
@@ -445,11 +556,17 @@ def dashboard(base: str, plan: dict, email: str, repeat: int) -> dict:
     try:
         status, _headers, body, seconds = client.request("GET", "/judge")
         if status == 404:
-            figures["html"] = {"path": "/judge", "status": 404, "exists": False,
-                               "note": "GET /judge answers 404: the judge's dashboard page does not exist; only the API is measured"}
+            figures["html"] = {
+                "path": "/judge",
+                "status": 404,
+                "exists": False,
+                "note": "GET /judge answers 404: the judge's dashboard page does not exist; only the API is measured",
+            }
         else:
             html, body, status = repeat_get(client, "/judge", repeat)
-            html.update(first_status=status, rows=body.count(ASSIGNMENT_MARKER), marker=ASSIGNMENT_MARKER.decode(), bytes=len(body))
+            html.update(
+                first_status=status, rows=body.count(ASSIGNMENT_MARKER), marker=ASSIGNMENT_MARKER.decode(), bytes=len(body)
+            )
             figures["html"] = {"path": "/judge", "exists": True, **html}
         status, _headers, body, _seconds = client.request("GET", "/dashboard")
         figures["dashboard_page_status"] = status  # where the login form sends a judge
@@ -460,6 +577,7 @@ def dashboard(base: str, plan: dict, email: str, repeat: int) -> dict:
 
 # The run -----------------------------------------------------------------------------------------
 
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench judging")
     parser.add_argument("--teams", type=int, default=10_000)
@@ -467,13 +585,22 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--k", type=int, default=5, help="judges per team")
     parser.add_argument("--seconds", type=float, default=10.0, help="longest time of the HTTP saving phase")
     parser.add_argument("--clients", type=int, default=16, help="judges saving at once over HTTP")
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="mean seconds a judge pauses between saves in the paced phase (uniform 0.5–1.5×)")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean seconds a judge pauses between saves in the paced phase (uniform 0.5–1.5×)"
+    )
     parser.add_argument("--paced-seconds", type=float, default=20.0, help="length of the paced saving phase")
-    parser.add_argument("--dashboard-load", type=int, default=200,
-                        help="teams given by hand to the dashboard judge before auto_assign (0: take the busiest judge)")
-    parser.add_argument("--baseline-seconds", type=float, default=3.0,
-                        help="a single judge saving alone first, for the latency without queueing (0: skip)")
+    parser.add_argument(
+        "--dashboard-load",
+        type=int,
+        default=200,
+        help="teams given by hand to the dashboard judge before auto_assign (0: take the busiest judge)",
+    )
+    parser.add_argument(
+        "--baseline-seconds",
+        type=float,
+        default=3.0,
+        help="a single judge saving alone first, for the latency without queueing (0: skip)",
+    )
     parser.add_argument("--repeat", type=int, default=50, help="requests per dashboard measurement")
     parser.add_argument("--fill-budget", type=float, default=300.0, help="seconds the fill may take before it stops early")
     parser.add_argument("--workers", type=int, default=2)
@@ -486,9 +613,17 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-judging-"))
     url = f"sqlite:///{folder / 'judging.db'}"
-    figures: dict = {"database": "sqlite", "teams": args.teams, "judges": args.judges, "k": args.k, "clients": args.clients,
-                     "workers": args.workers, "seed": args.seed, "password_hash_for_judges": FAST_HASH,
-                     "load_average_at_start": load_average()}
+    figures: dict = {
+        "database": "sqlite",
+        "teams": args.teams,
+        "judges": args.judges,
+        "k": args.k,
+        "clients": args.clients,
+        "workers": args.workers,
+        "seed": args.seed,
+        "password_hash_for_judges": FAST_HASH,
+        "load_average_at_start": load_average(),
+    }
     app = fresh_app(url, PASSWORD_HASH_METHOD=FAST_HASH)
     try:
         try:
@@ -497,10 +632,17 @@ def main(argv: list[str]) -> int:
             figures["fill"] = fill(app, plan, scorer, args.fill_budget)
             with app.app_context():
                 emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(plan["judge_ids"]))).all())
-                work = {judge_id: [(row.id, row.team_id, row.judge_id) for row in db.session.execute(
-                    select(Assignment.id, Assignment.team_id, Assignment.judge_id)
-                    .where(Assignment.round_id == plan["round_id"], Assignment.judge_id == judge_id).order_by(Assignment.id)
-                )] for judge_id in [*plan["http_judges"], plan["baseline_judge"]]}
+                work = {
+                    judge_id: [
+                        (row.id, row.team_id, row.judge_id)
+                        for row in db.session.execute(
+                            select(Assignment.id, Assignment.team_id, Assignment.judge_id)
+                            .where(Assignment.round_id == plan["round_id"], Assignment.judge_id == judge_id)
+                            .order_by(Assignment.id)
+                        )
+                    ]
+                    for judge_id in [*plan["http_judges"], plan["baseline_judge"]]
+                }
                 db.session.remove()
                 db.engine.dispose()
         finally:
@@ -509,26 +651,35 @@ def main(argv: list[str]) -> int:
             # Not asked for: one judge alone first (no queueing), the floor the 16 judges' latency sits on.
             if args.baseline_seconds > 0:
                 token = token_for(base, emails[plan["baseline_judge"]], JUDGE_PASSWORD)
-                figures["save_sheet_http_1_client"] = save_phase(base, [token], [work[plan["baseline_judge"]]], args.baseline_seconds,
-                                                                 args.seed + 999)
+                figures["save_sheet_http_1_client"] = save_phase(
+                    base, [token], [work[plan["baseline_judge"]]], args.baseline_seconds, args.seed + 999
+                )
             tokens = [token_for(base, emails[judge_id], JUDGE_PASSWORD) for judge_id in plan["http_judges"]]
             # Each judge's first half of assignments for the back-to-back phase, the second half for the paced one:
             # both start on untouched sheets.
-            halves = [(work[judge_id][: len(work[judge_id]) // 2], work[judge_id][len(work[judge_id]) // 2:])
-                      for judge_id in plan["http_judges"]]
+            halves = [
+                (work[judge_id][: len(work[judge_id]) // 2], work[judge_id][len(work[judge_id]) // 2 :])
+                for judge_id in plan["http_judges"]
+            ]
             # Saturation: every judge sends the next PUT the moment the last one answers (no person works so).
-            figures["save_sheet_http_back_to_back"] = save_phase(base, tokens, [first for first, _second in halves], args.seconds,
-                                                                 args.seed + 1000)
+            figures["save_sheet_http_back_to_back"] = save_phase(
+                base, tokens, [first for first, _second in halves], args.seconds, args.seed + 1000
+            )
             # The target's case: the same judges at once, each pausing as a person does between saves.
-            figures["save_sheet_http"] = save_phase(base, tokens, [second for _first, second in halves], args.paced_seconds,
-                                                    args.seed + 2000, think=args.think)
+            figures["save_sheet_http"] = save_phase(
+                base, tokens, [second for _first, second in halves], args.paced_seconds, args.seed + 2000, think=args.think
+            )
             figures["dashboard"] = dashboard(base, plan, emails[plan["dashboard_judge"]], args.repeat)
             figures["server"] = _server_problems(log_path)
         with app.app_context():
-            figures["sheets_at_end"] = dict(db.session.execute(
-                select(ScoreSheet.status, func.count(ScoreSheet.id)).join(Assignment)
-                .where(Assignment.round_id == plan["round_id"]).group_by(ScoreSheet.status)
-            ).all())
+            figures["sheets_at_end"] = dict(
+                db.session.execute(
+                    select(ScoreSheet.status, func.count(ScoreSheet.id))
+                    .join(Assignment)
+                    .where(Assignment.round_id == plan["round_id"])
+                    .group_by(ScoreSheet.status)
+                ).all()
+            )
             db.session.remove()
             db.engine.dispose()
     finally:
@@ -541,11 +692,14 @@ def main(argv: list[str]) -> int:
     board = figures["dashboard"]
     measured = [board["api"]] + ([board["html"]] if board["html"].get("exists") else [])
     figures["targets"] = {
-        "save_p95_ms_under": TARGET_SAVE_P95_MS, "dashboard_p95_ms_under": TARGET_DASHBOARD_P95_MS,
+        "save_p95_ms_under": TARGET_SAVE_P95_MS,
+        "dashboard_p95_ms_under": TARGET_DASHBOARD_P95_MS,
         "assignments_met": figures["setup"]["assignments"] == figures["setup"]["assignments_expected"],
         "fill_complete": not figures["fill"]["partial"],
         "save_p95_met": bool(save["latency"]) and save["latency"]["p95_ms"] < TARGET_SAVE_P95_MS,
-        "save_no_errors": save["errors"] == 0 and save["wrong_answers"] == 0 and saturated["errors"] == 0
+        "save_no_errors": save["errors"] == 0
+        and save["wrong_answers"] == 0
+        and saturated["errors"] == 0
         and saturated["wrong_answers"] == 0,
         "save_p95_back_to_back_ms": saturated["latency"]["p95_ms"] if saturated["latency"] else None,
         "dashboard_api_met": board["api"]["meets_target"],

@@ -22,9 +22,11 @@ from app.models import utcnow
 from bench.judging import LEAN_SHEET_PATH
 from wsgi import app
 
-USER_FOR_TOKEN = ("SELECT users.id FROM users JOIN api_tokens ON api_tokens.user_id = users.id "
-                  "WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL AND api_tokens.expires_at > ? "
-                  "AND users.active = 1")
+USER_FOR_TOKEN = (
+    "SELECT users.id FROM users JOIN api_tokens ON api_tokens.user_id = users.id "
+    "WHERE api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL AND api_tokens.expires_at > ? "
+    "AND users.active = 1"
+)
 JUDGE_OF = "SELECT judge_id FROM assignments WHERE id = ?"
 
 
@@ -42,11 +44,21 @@ def lean_save(assignment_id: int):
     if judge[0] != user[0]:
         abort(403)
     data = request.get_json()
-    saved = sheets.save_sheet(SimpleNamespace(id=assignment_id), data["scores"], comment=data.get("comment"),
-                              submit=bool(data.get("submit")), version=data.get("version"),
-                              actor=SimpleNamespace(id=user[0], is_authenticated=True), now=utcnow())
+    saved = sheets.save_sheet(
+        SimpleNamespace(id=assignment_id),
+        data["scores"],
+        comment=data.get("comment"),
+        submit=bool(data.get("submit")),
+        version=data.get("version"),
+        actor=SimpleNamespace(id=user[0], is_authenticated=True),
+        now=utcnow(),
+    )
     db.session.commit()
-    return jsonify({**saved, "scores": {key: float(value) for key, value in saved["scores"].items()},
-                    "total": None if saved["total"] is None else float(saved["total"]),
-                    "submitted_at": saved["submitted_at"] and saved["submitted_at"].isoformat()})
-
+    return jsonify(
+        {
+            **saved,
+            "scores": {key: float(value) for key, value in saved["scores"].items()},
+            "total": None if saved["total"] is None else float(saved["total"]),
+            "submitted_at": saved["submitted_at"] and saved["submitted_at"].isoformat(),
+        }
+    )

@@ -49,8 +49,9 @@ TARGET_SAVE_P95_MS = 200.0
 CAPTAIN_PASSWORD = "captain-password-1"
 
 
-def _organizer_loop(base: str, paths: list[str], seed: int, think: float, start: threading.Barrier, deadline: list[float],
-                    out: dict) -> None:
+def _organizer_loop(
+    base: str, paths: list[str], seed: int, think: float, start: threading.Barrier, deadline: list[float], out: dict
+) -> None:
     """The organizer, signed in through the form, reading `paths` in turn."""
     client = form_login(base, ORGANIZER_EMAIL, ORGANIZER_PASSWORD)
     pause = random.Random(seed)
@@ -72,9 +73,12 @@ def _organizer_loop(base: str, paths: list[str], seed: int, think: float, start:
                 errors.append({"status": status, "path": path, "body": data[:300].decode("utf-8", "replace")})
     finally:
         client.close()
-        out.update(latencies=[value for values in latencies.values() for value in values],
-                   per_page={path: summary_ms(values) for path, values in latencies.items() if values},
-                   statuses=statuses, errors=errors)
+        out.update(
+            latencies=[value for values in latencies.values() for value in values],
+            per_page={path: summary_ms(values) for path, values in latencies.items() if values},
+            statuses=statuses,
+            errors=errors,
+        )
 
 
 def _client(kind: str, *args) -> None:
@@ -86,10 +90,16 @@ def _summary(outputs: list[dict], wall: float, *, latencies_of, ok_status: int =
     latencies = [value for out in outputs for value in latencies_of(out)]
     sent = sum(statuses.values())
     ok = statuses.get(ok_status, 0)
-    return {"clients": len(outputs), "requests": sent, "ok": ok, "errors": sent - ok,
-            "statuses": {str(code): count for code, count in sorted(statuses.items())},
-            "per_s": round(ok / wall, 1) if wall else None, "latency": summary_ms(latencies) if latencies else None,
-            "error_samples": [error for out in outputs for error in out.get("errors", [])][:5]}
+    return {
+        "clients": len(outputs),
+        "requests": sent,
+        "ok": ok,
+        "errors": sent - ok,
+        "statuses": {str(code): count for code, count in sorted(statuses.items())},
+        "per_s": round(ok / wall, 1) if wall else None,
+        "latency": summary_ms(latencies) if latencies else None,
+        "error_samples": [error for out in outputs for error in out.get("errors", [])][:5],
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -99,7 +109,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--teams", type=int, default=2000)
     parser.add_argument("--judges", type=int, default=50)
     parser.add_argument("--captains", type=int, default=20)
-    parser.add_argument("--think", type=float, default=1.0, help="mean pause between a judge's saves (and the organizer's pages), s")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean pause between a judge's saves (and the organizer's pages), s"
+    )
     parser.add_argument("--captain-think", type=float, default=3.0, help="mean pause between a captain's registrations, s")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
@@ -107,26 +119,62 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-load-"))
     url = args.database_url or f"sqlite:///{folder / 'load.db'}"
-    figures: dict = {"database": url.split(":")[0].split("+")[0], "seconds": args.seconds, "teams": args.teams, "judges": args.judges,
-                     "captains": args.captains, "think_s": args.think, "captain_think_s": args.captain_think, "workers": args.workers, "load_average_at_start": load_average()}
+    figures: dict = {
+        "database": url.split(":")[0].split("+")[0],
+        "seconds": args.seconds,
+        "teams": args.teams,
+        "judges": args.judges,
+        "captains": args.captains,
+        "think_s": args.think,
+        "captain_think_s": args.captain_think,
+        "workers": args.workers,
+        "load_average_at_start": load_average(),
+    }
     app = fresh_app(url, PASSWORD_HASH_METHOD=FAST_HASH)
     try:
-        setup_figures, plan = setup(app, Namespace(teams=args.teams, judges=args.judges + 2, k=5, clients=args.judges,
-                                                   dashboard_load=0, seed=args.seed))
+        setup_figures, plan = setup(
+            app, Namespace(teams=args.teams, judges=args.judges + 2, k=5, clients=args.judges, dashboard_load=0, seed=args.seed)
+        )
         figures["setup_s"] = setup_figures["total_s"]
         with app.app_context():
             emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(plan["http_judges"]))).all())
-            work = [[tuple(row) for row in db.session.execute(
-                select(Assignment.id, Assignment.team_id, Assignment.judge_id)
-                .where(Assignment.round_id == plan["round_id"], Assignment.judge_id == judge_id).order_by(Assignment.id))]
-                for judge_id in plan["http_judges"]]
+            work = [
+                [
+                    tuple(row)
+                    for row in db.session.execute(
+                        select(Assignment.id, Assignment.team_id, Assignment.judge_id)
+                        .where(Assignment.round_id == plan["round_id"], Assignment.judge_id == judge_id)
+                        .order_by(Assignment.id)
+                    )
+                ]
+                for judge_id in plan["http_judges"]
+            ]
             # The judged contest's registration closed when its round opened: captains register for the next one.
             now = utcnow()
-            open_contest = create_contest(with_defaults({
-                "name": "全国大学生电子商务挑战赛 下一届 Next season", "year": now.year + 1, "registration_opens_at": now - timedelta(days=1),
-                "registration_closes_at": now + timedelta(days=60), "tracks": TRACKS}, "Asia/Shanghai"), now=now, actor=None)
-            captains = [create_user(email=f"captain{index:03d}@load.bench.laurel", name=f"队长{index:03d}", password=CAPTAIN_PASSWORD,
-                                    role=CAPTAIN, now=utcnow()).email for index in range(args.captains)]
+            open_contest = create_contest(
+                with_defaults(
+                    {
+                        "name": "全国大学生电子商务挑战赛 下一届 Next season",
+                        "year": now.year + 1,
+                        "registration_opens_at": now - timedelta(days=1),
+                        "registration_closes_at": now + timedelta(days=60),
+                        "tracks": TRACKS,
+                    },
+                    "Asia/Shanghai",
+                ),
+                now=now,
+                actor=None,
+            )
+            captains = [
+                create_user(
+                    email=f"captain{index:03d}@load.bench.laurel",
+                    name=f"队长{index:03d}",
+                    password=CAPTAIN_PASSWORD,
+                    role=CAPTAIN,
+                    now=utcnow(),
+                ).email
+                for index in range(args.captains)
+            ]
             db.session.commit()
             open_contest_id = open_contest.id
             db.session.remove()
@@ -134,22 +182,31 @@ def main(argv: list[str]) -> int:
         per_captain = int(args.seconds / (args.captain_think * 0.5)) + 1  # more than a captain can send in the time
         payloads = [[api_payload(plan["factory"].team()) for _ in range(per_captain)] for _ in captains]
         register_path = f"/api/v1/contests/{open_contest_id}/teams"
-        pages = [f"/rounds/{plan['round_id']}/progress", f"/contests/{plan['contest_id']}/teams",
-                 f"/contests/{plan['contest_id']}/registrations"]
+        pages = [
+            f"/rounds/{plan['round_id']}/progress",
+            f"/contests/{plan['contest_id']}/teams",
+            f"/contests/{plan['contest_id']}/registrations",
+        ]
         with gunicorn(url, workers=args.workers) as (base, log_path):
             judge_tokens = [token_for(base, emails[judge_id], JUDGE_PASSWORD) for judge_id in plan["http_judges"]]
             captain_tokens = [token_for(base, email, CAPTAIN_PASSWORD) for email in captains]
-            clients = ([("judge", base, token, mine, args.seed + index, args.think) for index, (token, mine)
-                        in enumerate(zip(judge_tokens, work, strict=True))]
-                       + [("captain", base, token, register_path, mine, args.captain_think, args.seed + 500 + index)
-                          for index, (token, mine) in enumerate(zip(captain_tokens, payloads, strict=True))]
-                       + [("organizer", base, pages, args.seed + 900, args.think)])
+            clients = (
+                [
+                    ("judge", base, token, mine, args.seed + index, args.think)
+                    for index, (token, mine) in enumerate(zip(judge_tokens, work, strict=True))
+                ]
+                + [
+                    ("captain", base, token, register_path, mine, args.captain_think, args.seed + 500 + index)
+                    for index, (token, mine) in enumerate(zip(captain_tokens, payloads, strict=True))
+                ]
+                + [("organizer", base, pages, args.seed + 900, args.think)]
+            )
             outputs, wall = run_clients(_client, clients, args.seconds, start_timeout=180)
             figures["server"] = _server_problems(log_path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(app.instance_path, ignore_errors=True)
-    judges, captains_out, organizer = outputs[:args.judges], outputs[args.judges:args.judges + args.captains], outputs[-1:]
+    judges, captains_out, organizer = outputs[: args.judges], outputs[args.judges : args.judges + args.captains], outputs[-1:]
     figures["wall_s"] = round(wall, 1)
     figures["sheet_saves"] = _summary(judges, wall, latencies_of=lambda out: out.get("draft", []) + out.get("submit", []))
     figures["sheet_saves"]["wrong_answers"] = sum(out.get("wrong", 0) for out in judges)
@@ -159,8 +216,12 @@ def main(argv: list[str]) -> int:
     figures["organizer_pages"]["per_page"] = organizer[0].get("per_page", {}) if organizer else {}
     errors = sum(figures[kind]["errors"] for kind in ("sheet_saves", "registrations", "organizer_pages"))
     save_p95 = (figures["sheet_saves"]["latency"] or {}).get("p95_ms")
-    figures["targets"] = {"errors": errors, "no_errors_met": errors == 0 and not figures["server"]["tracebacks"],
-                          "save_p95_ms_under": TARGET_SAVE_P95_MS, "save_p95_met": save_p95 is not None and save_p95 < TARGET_SAVE_P95_MS}
+    figures["targets"] = {
+        "errors": errors,
+        "no_errors_met": errors == 0 and not figures["server"]["tracebacks"],
+        "save_p95_ms_under": TARGET_SAVE_P95_MS,
+        "save_p95_met": save_p95 is not None and save_p95 < TARGET_SAVE_P95_MS,
+    }
     figures["total_s"] = round(time.perf_counter() - started, 1)
     report("load", figures)
     return 0

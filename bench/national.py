@@ -67,8 +67,10 @@ def compute_floor(round_id: int) -> float:
     """One SQL aggregate over the round's scores: each team's sum of item values."""
     started = time.perf_counter()
     db.session.execute(
-        select(Assignment.team_id, func.sum(Score.value)).join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
-        .join(Assignment, Assignment.id == ScoreSheet.assignment_id).where(Assignment.round_id == round_id)
+        select(Assignment.team_id, func.sum(Score.value))
+        .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+        .where(Assignment.round_id == round_id)
         .group_by(Assignment.team_id)
     ).all()
     return time.perf_counter() - started
@@ -92,11 +94,17 @@ def compute_against_floor(round_id: int, repeat: int) -> dict:
         db.session.commit()
         ours.append(time.perf_counter() - started)
         floor.append(compute_floor(round_id))
-    return {"seconds": [round(value, 3) for value in ours], "floor_s": [round(value, 3) for value in floor],
-            "best_s": min(ours), "floor_best_s": min(floor)}
+    return {
+        "seconds": [round(value, 3) for value in ours],
+        "floor_s": [round(value, 3) for value in floor],
+        "best_s": min(ours),
+        "floor_best_s": min(floor),
+    }
 
 
-def sample_round(contest_id: int, clients: int, name: str = "HTTP 抽样 sample") -> tuple[int, dict[int, list[tuple[int, int, int]]], dict[int, str]]:
+def sample_round(
+    contest_id: int, clients: int, name: str = "HTTP 抽样 sample"
+) -> tuple[int, dict[int, list[tuple[int, int, int]]], dict[int, str]]:
     """A fresh round for the HTTP sample, open: every approved team, two judges each, from a panel of the
     `clients` judges who save (so that each has sheets enough for every window: some 1,200 each)."""
     organizer = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][1]))
@@ -108,10 +116,17 @@ def sample_round(contest_id: int, clients: int, name: str = "HTTP 抽样 sample"
     assignments.auto_assign(round_, seed=7, avoid_same_province=False, actor=organizer, now=utcnow())
     transition_round(round_, "open", actor=organizer, now=utcnow())
     db.session.commit()
-    work = {judge_id: [tuple(row) for row in db.session.execute(
-        select(Assignment.id, Assignment.team_id, Assignment.judge_id)
-        .where(Assignment.round_id == round_.id, Assignment.judge_id == judge_id).order_by(Assignment.id))]
-        for judge_id in chosen}
+    work = {
+        judge_id: [
+            tuple(row)
+            for row in db.session.execute(
+                select(Assignment.id, Assignment.team_id, Assignment.judge_id)
+                .where(Assignment.round_id == round_.id, Assignment.judge_id == judge_id)
+                .order_by(Assignment.id)
+            )
+        ]
+        for judge_id in chosen
+    }
     emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(chosen))).all())
     return round_.id, work, emails
 
@@ -139,8 +154,13 @@ def floor_window(base: str, clients: int, seconds: float, window: int) -> dict:
     outputs, wall = run_clients(_floor_loop, [(base, window * 100 + index) for index in range(clients)], seconds)
     statuses: Counter[int] = sum((out.get("statuses", Counter()) for out in outputs), Counter())
     ok = statuses.get(200, 0)
-    return {"clients": clients, "requests": sum(statuses.values()), "ok": ok, "per_s": round(ok / wall, 1),
-            "errors": sum(statuses.values()) - ok}
+    return {
+        "clients": clients,
+        "requests": sum(statuses.values()),
+        "ok": ok,
+        "per_s": round(ok / wall, 1),
+        "errors": sum(statuses.values()) - ok,
+    }
 
 
 def _with_server_cpu(base: str, window, *args) -> dict:
@@ -154,9 +174,18 @@ def _with_server_cpu(base: str, window, *args) -> dict:
     return {**figures, "server_cpu_ms": cost}
 
 
-def http_against_floor(url: str, folder: Path, work: dict[int, list[tuple[int, int, int]]], emails: dict[int, str],
-                       seconds: float, windows: int, seed: int, *, app_spec: str = "wsgi:app",
-                       sheet_paths: Sequence[str] = (SHEET_PATH,)) -> list[dict]:
+def http_against_floor(
+    url: str,
+    folder: Path,
+    work: dict[int, list[tuple[int, int, int]]],
+    emails: dict[int, str],
+    seconds: float,
+    windows: int,
+    seed: int,
+    *,
+    app_spec: str = "wsgi:app",
+    sheet_paths: Sequence[str] = (SHEET_PATH,),
+) -> list[dict]:
     """The judges' saves and the floor, each served by its own gunicorn (2 workers, both started first, the
     idle one waiting), in alternating windows of `seconds`: both see the same machine, as the compute's and
     the export's floors do. Each judge works through their own share of sheets in each window, never
@@ -168,48 +197,81 @@ def http_against_floor(url: str, folder: Path, work: dict[int, list[tuple[int, i
     path = folder / "floor.db"
     create_table(str(path))
     clients, turns = len(work), len(sheet_paths)
-    shares = {judge_id: [mine[share::windows * turns] for share in range(windows * turns)] for judge_id, mine in work.items()}
+    shares = {judge_id: [mine[share :: windows * turns] for share in range(windows * turns)] for judge_id, mine in work.items()}
     ours: list[list[dict]] = [[] for _ in sheet_paths]
     floor: list[dict] = []
-    with gunicorn(url, app_spec=app_spec) as (base, _log), gunicorn(f"sqlite:///{path}", extra_env={"FLOOR_DATABASE": str(path)},
-                                                 app_spec="floor_app:app", chdir=ROOT / "bench") as (floor_base, _floor_log):
+    with (
+        gunicorn(url, app_spec=app_spec) as (base, _log),
+        gunicorn(
+            f"sqlite:///{path}", extra_env={"FLOOR_DATABASE": str(path)}, app_spec="floor_app:app", chdir=ROOT / "bench"
+        ) as (floor_base, _floor_log),
+    ):
         tokens = [token_for(base, emails[judge_id], DEMO_PASSWORD) for judge_id in work]
         for window in range(windows):
             for turn, sheet_path in enumerate(sheet_paths):
-                ours[turn].append(_with_server_cpu(base, save_phase, base, tokens,
-                                                   [shares[judge_id][window * turns + turn] for judge_id in work],
-                                                   seconds, seed + window, 0.0, sheet_path))
+                ours[turn].append(
+                    _with_server_cpu(
+                        base,
+                        save_phase,
+                        base,
+                        tokens,
+                        [shares[judge_id][window * turns + turn] for judge_id in work],
+                        seconds,
+                        seed + window,
+                        0.0,
+                        sheet_path,
+                    )
+                )
             floor.append(_with_server_cpu(floor_base, floor_window, floor_base, clients, seconds, window))
     best_floor = max(floor, key=lambda sample: sample["per_s"])
     summaries = []
     for samples in ours:
         best = max(samples, key=lambda sample: sample["puts_per_s"] or 0)
-        summaries.append({
-            "windows": windows, "window_s": seconds, "clients": clients,
-            "per_s": [sample["puts_per_s"] for sample in samples], "floor_per_s": [sample["per_s"] for sample in floor],
-            "server_cpu_ms": [sample["server_cpu_ms"] for sample in samples],
-            "floor_server_cpu_ms": [sample["server_cpu_ms"] for sample in floor],
-            "best": best, "floor_best": best_floor, "errors": sum(sample["errors"] for sample in samples + floor),
-            "wrong_answers": sum(sample["wrong_answers"] for sample in samples),
-            "share_of_floor": round(best["puts_per_s"] / best_floor["per_s"], 2) if best_floor["per_s"] else None})
+        summaries.append(
+            {
+                "windows": windows,
+                "window_s": seconds,
+                "clients": clients,
+                "per_s": [sample["puts_per_s"] for sample in samples],
+                "floor_per_s": [sample["per_s"] for sample in floor],
+                "server_cpu_ms": [sample["server_cpu_ms"] for sample in samples],
+                "floor_server_cpu_ms": [sample["server_cpu_ms"] for sample in floor],
+                "best": best,
+                "floor_best": best_floor,
+                "errors": sum(sample["errors"] for sample in samples + floor),
+                "wrong_answers": sum(sample["wrong_answers"] for sample in samples),
+                "share_of_floor": round(best["puts_per_s"] / best_floor["per_s"], 2) if best_floor["per_s"] else None,
+            }
+        )
     return summaries
 
 
 def _http_row(name: str, http: dict, note: str) -> dict:
     """A table row of saves over HTTP against the floor (`http_against_floor`'s summary)."""
-    return {"step": name, "per_s": http["best"]["puts_per_s"], "floor_per_s": http["floor_best"]["per_s"],
-            "share_of_floor": http["share_of_floor"], "p95_ms": (http["best"]["latency"] or {}).get("p95_ms"),
-            "errors": http["errors"], "server_cpu_ms": http["best"]["server_cpu_ms"],
-            "floor_server_cpu_ms": http["floor_best"]["server_cpu_ms"], "note": note}
+    return {
+        "step": name,
+        "per_s": http["best"]["puts_per_s"],
+        "floor_per_s": http["floor_best"]["per_s"],
+        "share_of_floor": http["share_of_floor"],
+        "p95_ms": (http["best"]["latency"] or {}).get("p95_ms"),
+        "errors": http["errors"],
+        "server_cpu_ms": http["best"]["server_cpu_ms"],
+        "floor_server_cpu_ms": http["floor_best"]["server_cpu_ms"],
+        "note": note,
+    }
 
 
 def _row(name: str, seconds: float | None, floor: float | None = None, note: str = "", ratio: float | None = None) -> dict:
     """A table row; its ratio is `ratio` when the step measured its own (from times not yet rounded)."""
     if ratio is None and seconds and floor:
         ratio = seconds / floor
-    return {"step": name, "seconds": None if seconds is None else round(seconds, 2),
-            "floor": None if floor is None else round(floor, 3),
-            "ratio": None if ratio is None else round(ratio, 3), "note": note}
+    return {
+        "step": name,
+        "seconds": None if seconds is None else round(seconds, 2),
+        "floor": None if floor is None else round(floor, 3),
+        "ratio": None if ratio is None else round(ratio, 3),
+        "note": note,
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -221,9 +283,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--http-seconds", type=float, default=5.0, help="each window's length")
     parser.add_argument("--http-windows", type=int, default=3, help="windows of saves, each followed by one of the floor")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--lean-probe", action="store_true",
-                        help="then, on a second sample round, the API's saves taking turns with the same saves through "
-                             "bench/lean_app.py (save_sheet outside the API's layers), and with the floor")
+    parser.add_argument(
+        "--lean-probe",
+        action="store_true",
+        help="then, on a second sample round, the API's saves taking turns with the same saves through "
+        "bench/lean_app.py (save_sheet outside the API's layers), and with the floor",
+    )
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "national.json")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-national-"))
@@ -237,11 +302,15 @@ def main(argv: list[str]) -> int:
             season_s = time.perf_counter() - started
             steps = season.steps
             export_round = db.session.get(Round, season.round_ids[0])
-            export = _against_floor(folder, "results", lambda: round_workbook(export_round, generated_by="bench", now=utcnow()), 3)
+            export = _against_floor(
+                folder, "results", lambda: round_workbook(export_round, generated_by="bench", now=utcnow()), 3
+            )
             export_s = export["seconds"][0]  # the first, as the organizer meets it: it also computes the judges' statistics
             memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            computes = {f"compute_{index}": compute_against_floor(round_id, COMPUTE_REPEAT)
-                        for index, round_id in enumerate(season.round_ids, start=1)}
+            computes = {
+                f"compute_{index}": compute_against_floor(round_id, COMPUTE_REPEAT)
+                for index, round_id in enumerate(season.round_ids, start=1)
+            }
             sample_id, work, emails = sample_round(season.contest_id, args.clients)
             probe_work = sample_round(season.contest_id, args.clients, "HTTP 抽样 probe")[1] if args.lean_probe else None
             db.session.remove()
@@ -250,8 +319,21 @@ def main(argv: list[str]) -> int:
                     connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             db.engine.dispose()
         (http,) = http_against_floor(url, folder, work, emails, args.http_seconds, args.http_windows, args.seed + 1000)
-        probe = (http_against_floor(url, folder, probe_work, emails, args.http_seconds, args.http_windows, args.seed + 2000,
-                                    app_spec="bench.lean_app:app", sheet_paths=(SHEET_PATH, LEAN_SHEET_PATH)) if probe_work else None)
+        probe = (
+            http_against_floor(
+                url,
+                folder,
+                probe_work,
+                emails,
+                args.http_seconds,
+                args.http_windows,
+                args.seed + 2000,
+                app_spec="bench.lean_app:app",
+                sheet_paths=(SHEET_PATH, LEAN_SHEET_PATH),
+            )
+            if probe_work
+            else None
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(app.instance_path, ignore_errors=True)
@@ -261,53 +343,100 @@ def main(argv: list[str]) -> int:
 
     season_with_export = season_s + export_s
     rows = [
-        _row(f"register and approve {season.counts['teams']:,} teams, import {season.counts['judges']:,} judges", total("register") + total("approve") + total("import_judges")),
+        _row(
+            f"register and approve {season.counts['teams']:,} teams, import {season.counts['judges']:,} judges",
+            total("register") + total("approve") + total("import_judges"),
+        ),
         _row("assign judges, three rounds", total("assign_")),
-        _row(f"score entry through save_sheet, {sum(v for k, v in season.counts.items() if k.startswith('sheets_')):,} sheets",
-             total("score_")),
-        *[_row(f"compute round {index} ({season.counts.get(f'sheets_{index}', 0):,} sheets), best of {COMPUTE_REPEAT}",
-               computes[f"compute_{index}"]["best_s"], computes[f"compute_{index}"]["floor_best_s"],
-               f"floor: one SQL aggregate over the round's scores, alternating; the season's own run: {steps[f'compute_{index}']:.3f} s")
-          for index in (1, 2, 3)],
+        _row(
+            f"score entry through save_sheet, {sum(v for k, v in season.counts.items() if k.startswith('sheets_')):,} sheets",
+            total("score_"),
+        ),
+        *[
+            _row(
+                f"compute round {index} ({season.counts.get(f'sheets_{index}', 0):,} sheets), best of {COMPUTE_REPEAT}",
+                computes[f"compute_{index}"]["best_s"],
+                computes[f"compute_{index}"]["floor_best_s"],
+                f"floor: one SQL aggregate over the round's scores, alternating; the season's own run: {steps[f'compute_{index}']:.3f} s",
+            )
+            for index in (1, 2, 3)
+        ],
         _row("advance, twice", total("advance_")),
         _row("awards 8/12/20", steps.get("awards")),
-        _row("export the school round's results workbook (best of three)", min(export["seconds"]), min(export["raw_openpyxl_s"]),
-             "floor: openpyxl writing the same cells raw, best of three, alternating", ratio=export["ratio_to_raw_best"]),
+        _row(
+            "export the school round's results workbook (best of three)",
+            min(export["seconds"]),
+            min(export["raw_openpyxl_s"]),
+            "floor: openpyxl writing the same cells raw, best of three, alternating",
+            ratio=export["ratio_to_raw_best"],
+        ),
         _row("the whole season, export included", season_with_export, note=f"target < {TARGET_SEASON_S:.0f} s"),
-        _http_row(f"sheet saves over HTTP, {args.clients} judges back to back", http,
-                  f"floor: a bare Flask endpoint inserting one row, same clients, same gunicorn; best of {args.http_windows} "
-                  f"alternating windows of {args.http_seconds:g} s each"),
+        _http_row(
+            f"sheet saves over HTTP, {args.clients} judges back to back",
+            http,
+            f"floor: a bare Flask endpoint inserting one row, same clients, same gunicorn; best of {args.http_windows} "
+            f"alternating windows of {args.http_seconds:g} s each",
+        ),
     ]
     if probe:
-        rows += [_http_row("probe: the API's saves again, beside the lean view", probe[0], "the probe's server (bench/lean_app.py)"),
-                 _http_row("probe: the same saves outside the API's layers", probe[1],
-                           "not Laurel: save_sheet without ORM objects or schemas (bench/lean_app.py); alternating with the row above")]
-    figures.update({
-        "teams": season.counts["teams"], "colleges": season.counts["colleges"], "provinces": season.counts["provinces"],
-        "judges": season.counts["judges"], "counts": season.counts, "steps_s": steps, "season_s": round(season_s, 2),
-        "export": export, "season_with_export_s": round(season_with_export, 2), "peak_memory_mb": round(memory_mb, 1),
-        "computes": computes, "http": http, "lean_probe": dict(zip(("api", "lean"), probe, strict=True)) if probe else None,
-        "table": rows,
-    })
+        rows += [
+            _http_row("probe: the API's saves again, beside the lean view", probe[0], "the probe's server (bench/lean_app.py)"),
+            _http_row(
+                "probe: the same saves outside the API's layers",
+                probe[1],
+                "not Laurel: save_sheet without ORM objects or schemas (bench/lean_app.py); alternating with the row above",
+            ),
+        ]
+    figures.update(
+        {
+            "teams": season.counts["teams"],
+            "colleges": season.counts["colleges"],
+            "provinces": season.counts["provinces"],
+            "judges": season.counts["judges"],
+            "counts": season.counts,
+            "steps_s": steps,
+            "season_s": round(season_s, 2),
+            "export": export,
+            "season_with_export_s": round(season_with_export, 2),
+            "peak_memory_mb": round(memory_mb, 1),
+            "computes": computes,
+            "http": http,
+            "lean_probe": dict(zip(("api", "lean"), probe, strict=True)) if probe else None,
+            "table": rows,
+        }
+    )
     figures["targets"] = {
-        "season_s_under": TARGET_SEASON_S, "season_met": season_with_export < TARGET_SEASON_S,
-        "memory_mb_under": TARGET_MEMORY_MB, "memory_met": memory_mb < TARGET_MEMORY_MB,
-        "http_share_at_least": TARGET_HTTP_SHARE, "http_met": http["share_of_floor"] is not None and http["share_of_floor"] >= TARGET_HTTP_SHARE,
-        "export_ratio_at_most": TARGET_EXPORT_RATIO, "export_met": export["met"],
+        "season_s_under": TARGET_SEASON_S,
+        "season_met": season_with_export < TARGET_SEASON_S,
+        "memory_mb_under": TARGET_MEMORY_MB,
+        "memory_met": memory_mb < TARGET_MEMORY_MB,
+        "http_share_at_least": TARGET_HTTP_SHARE,
+        "http_met": http["share_of_floor"] is not None and http["share_of_floor"] >= TARGET_HTTP_SHARE,
+        "export_ratio_at_most": TARGET_EXPORT_RATIO,
+        "export_met": export["met"],
         "compute_ratio_at_most": TARGET_COMPUTE_RATIO,
         "compute_met": all(compute["best_s"] / compute["floor_best_s"] <= TARGET_COMPUTE_RATIO for compute in computes.values()),
     }
     print(f"{'step':<58} {'seconds':>8} {'floor':>8} {'ratio':>6}")
     for row in rows:
         if "per_s" in row:
-            print(f"{row['step']:<58} {row['per_s']:>7}/s {row['floor_per_s']:>7}/s {row['share_of_floor']:>6}  (share of the floor's rate)")
-            print(f"{'  server CPU per request (ms), best windows':<58} {row['server_cpu_ms']!s:>8} {row['floor_server_cpu_ms']!s:>8}")
+            print(
+                f"{row['step']:<58} {row['per_s']:>7}/s {row['floor_per_s']:>7}/s {row['share_of_floor']:>6}  (share of the floor's rate)"
+            )
+            print(
+                f"{'  server CPU per request (ms), best windows':<58} {row['server_cpu_ms']!s:>8} {row['floor_server_cpu_ms']!s:>8}"
+            )
         else:
-            print(f"{row['step']:<58} {row['seconds'] if row['seconds'] is not None else '':>8} "
-                  f"{row['floor'] if row['floor'] is not None else '':>8} {row['ratio'] if row['ratio'] is not None else '':>6}")
+            print(
+                f"{row['step']:<58} {row['seconds'] if row['seconds'] is not None else '':>8} "
+                f"{row['floor'] if row['floor'] is not None else '':>8} {row['ratio'] if row['ratio'] is not None else '':>6}"
+            )
     print(f"peak memory {memory_mb:.0f} MB; targets {json.dumps(figures['targets'])}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
-    report("national", {key: figures[key] for key in ("season_s", "season_with_export_s", "peak_memory_mb", "targets")}
-           | {"json": str(args.json)})
+    report(
+        "national",
+        {key: figures[key] for key in ("season_s", "season_with_export_s", "peak_memory_mb", "targets")}
+        | {"json": str(args.json)},
+    )
     return 0

@@ -52,10 +52,20 @@ def setup_contest(now=None) -> tuple[int, Any]:
     now = now or utcnow()
     with NATIONAL_LIST.open("rb") as handle:
         import_colleges(read_table(handle, NATIONAL_LIST.name), now=now)
-    contest = create_contest(with_defaults({
-        "name": CONTEST_NAME, "year": now.year, "registration_opens_at": now - timedelta(days=7),
-        "registration_closes_at": now + timedelta(days=60), "tracks": TRACKS,
-    }, "Asia/Shanghai"), now=now, actor=None)
+    contest = create_contest(
+        with_defaults(
+            {
+                "name": CONTEST_NAME,
+                "year": now.year,
+                "registration_opens_at": now - timedelta(days=7),
+                "registration_closes_at": now + timedelta(days=60),
+                "tracks": TRACKS,
+            },
+            "Asia/Shanghai",
+        ),
+        now=now,
+        actor=None,
+    )
     organizer = create_user(email=ORGANIZER_EMAIL, name="组委会 Bench", password=ORGANIZER_PASSWORD, role=ORGANIZER, now=now)
     db.session.commit()
     return contest.id, organizer
@@ -76,7 +86,7 @@ def populate(app, teams: int = 10_000, seed: int = 1, *, chunk: int = 2000) -> P
         chunks = []
         started = time.perf_counter()
         for start in range(0, len(planned), chunk):
-            part = planned[start:start + chunk]
+            part = planned[start : start + chunk]
             contest = db.session.get(Contest, contest_id)
             table = build_team_rows(part, first_key=start + 1)
             begun = time.perf_counter()
@@ -88,36 +98,61 @@ def populate(app, teams: int = 10_000, seed: int = 1, *, chunk: int = 2000) -> P
                 raise RuntimeError(f"imported {created} teams of {len(part)}")
             import_s += middle - begun
             commit_s += done - middle
-            chunks.append({"teams": created, "rows": len(table.rows), "import_s": round(middle - begun, 3),
-                           "commit_s": round(done - middle, 3)})
+            chunks.append(
+                {
+                    "teams": created,
+                    "rows": len(table.rows),
+                    "import_s": round(middle - begun, 3),
+                    "commit_s": round(done - middle, 3),
+                }
+            )
         seconds = time.perf_counter() - started
         members = db.session.scalar(select(func.count(TeamMember.id)))
         advisors = db.session.scalar(select(func.count(Advisor.id)))
         colleges_used = db.session.scalar(select(func.count(func.distinct(Team.college_id))).where(Team.contest_id == contest_id))
         provinces_used = db.session.scalar(
-            select(func.count(func.distinct(College.province_id))).join(Team, Team.college_id == College.id)
+            select(func.count(func.distinct(College.province_id)))
+            .join(Team, Team.college_id == College.id)
             .where(Team.contest_id == contest_id)
         )
         team_count = db.session.scalar(select(func.count(Team.id)).where(Team.contest_id == contest_id))
-        by_track = dict(db.session.execute(
-            text("SELECT tracks.code, count(*) FROM teams JOIN tracks ON tracks.id = teams.track_id GROUP BY tracks.code")
-        ).all())
+        by_track = dict(
+            db.session.execute(
+                text("SELECT tracks.code, count(*) FROM teams JOIN tracks ON tracks.id = teams.track_id GROUP BY tracks.code")
+            ).all()
+        )
         # Names that exist, for searches: captains of a few teams spread over the list.
         sample = [team["members"][0]["name"] for team in planned[:: max(1, len(planned) // 20)]] if planned else []
-        figures.update({
-            "teams": team_count, "members": members, "advisors": advisors, "colleges_used": colleges_used,
-            "provinces_used": provinces_used, "teams_by_track": by_track, "seconds": round(seconds, 3),
-            "teams_per_second": round(team_count / seconds, 1) if seconds else None,
-            "import_s": round(import_s, 3), "commit_s": round(commit_s, 3), "chunk": chunk, "chunks": chunks,
-        })
+        figures.update(
+            {
+                "teams": team_count,
+                "members": members,
+                "advisors": advisors,
+                "colleges_used": colleges_used,
+                "provinces_used": provinces_used,
+                "teams_by_track": by_track,
+                "seconds": round(seconds, 3),
+                "teams_per_second": round(team_count / seconds, 1) if seconds else None,
+                "import_s": round(import_s, 3),
+                "commit_s": round(commit_s, 3),
+                "chunk": chunk,
+                "chunks": chunks,
+            }
+        )
         db.session.commit()
         db.session.remove()
         if db.engine.dialect.name == "sqlite":  # fold the write-ahead log into the file, for whoever opens it next
             with db.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.engine.dispose()
-    return Population(contest_id=contest_id, organizer_email=ORGANIZER_EMAIL, organizer_password=ORGANIZER_PASSWORD,
-                      factory=factory, figures=figures, sample_student_names=sample)
+    return Population(
+        contest_id=contest_id,
+        organizer_email=ORGANIZER_EMAIL,
+        organizer_password=ORGANIZER_PASSWORD,
+        factory=factory,
+        figures=figures,
+        sample_student_names=sample,
+    )
 
 
 def remove_sqlite(path: Path) -> None:
@@ -148,11 +183,18 @@ def main(argv: list[str]) -> int:
     finally:
         if Path(app.instance_path).is_relative_to(tempfile.gettempdir()):
             shutil.rmtree(app.instance_path, ignore_errors=True)  # the throwaway instance, with one mail per team
-    report("populate", {
-        "database": url if not args.database_url else url.split(":")[0], "seed": args.seed, "load_average_at_start": load_at_start,
-        **population.figures,
-        "total_s": round(time.perf_counter() - started, 3), "contest_id": population.contest_id,
-        "organizer": {"email": population.organizer_email, "password": population.organizer_password},
-        "load_average_at_end": load_average(), "peak_memory_mb": peak_memory_mb(),
-    })
+    report(
+        "populate",
+        {
+            "database": url if not args.database_url else url.split(":")[0],
+            "seed": args.seed,
+            "load_average_at_start": load_at_start,
+            **population.figures,
+            "total_s": round(time.perf_counter() - started, 3),
+            "contest_id": population.contest_id,
+            "organizer": {"email": population.organizer_email, "password": population.organizer_password},
+            "load_average_at_end": load_average(),
+            "peak_memory_mb": peak_memory_mb(),
+        },
+    )
     return 0

@@ -35,8 +35,9 @@ WARMUP_REQUESTS = 6
 def _token(base: str, population: Population) -> str:
     client = HttpClient(base)
     try:
-        status, body, _seconds = client.json("POST", "/api/v1/tokens",
-                                             json_body={"email": population.organizer_email, "password": population.organizer_password})
+        status, body, _seconds = client.json(
+            "POST", "/api/v1/tokens", json_body={"email": population.organizer_email, "password": population.organizer_password}
+        )
     finally:
         client.close()
     if status != 201:
@@ -44,8 +45,17 @@ def _token(base: str, population: Population) -> str:
     return body["token"]
 
 
-def _register_loop(base: str, token: str, path: str, payloads: list[dict], think: float, seed: int, start: threading.Barrier,
-                   deadline: list[float], out: dict) -> None:
+def _register_loop(
+    base: str,
+    token: str,
+    path: str,
+    payloads: list[dict],
+    think: float,
+    seed: int,
+    start: threading.Barrier,
+    deadline: list[float],
+    out: dict,
+) -> None:
     """One client registering `payloads`, one after another; with `think` > 0 it pauses 0.5–1.5 ×
     `think` seconds before each, as a person filling in the form again (`bench load`)."""
     client = HttpClient(base, headers={"Authorization": f"Bearer {token}"})
@@ -91,15 +101,20 @@ def register_phase(base: str, token: str, contest_id: int, payloads: list[list[d
     created = statuses.get(201, 0)
     sent = sum(statuses.values())
     return {
-        "clients": len(payloads), "requests": sent, "created": created, "errors": sent - created,
+        "clients": len(payloads),
+        "requests": sent,
+        "created": created,
+        "errors": sent - created,
         "statuses": {str(code): count for code, count in sorted(statuses.items())},
         "error_samples": [error for out in outputs for error in out.get("errors", [])][:5],
-        "wall_s": round(wall, 3), "registrations_per_s": round(created / wall, 1) if wall else None,
+        "wall_s": round(wall, 3),
+        "registrations_per_s": round(created / wall, 1) if wall else None,
         "latency": summary_ms(latencies) if latencies else None,
         "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
         "failed_latency": summary_ms(failed) if failed else None,
-        "stopped_by": "count" if all(sum(out.get("statuses", Counter()).values()) >= len(mine)
-                                     for out, mine in zip(outputs, payloads, strict=True)) else "time",
+        "stopped_by": "count"
+        if all(sum(out.get("statuses", Counter()).values()) >= len(mine) for out, mine in zip(outputs, payloads, strict=True))
+        else "time",
     }
 
 
@@ -113,9 +128,11 @@ def repeat_get(client: HttpClient, path: str, repeat: int, *, expect: int = 200)
         statuses[status] += 1
         if status == expect:
             latencies.append(seconds)
-    figures = {**(summary_ms(latencies) if latencies else {"count": 0}),
-               "errors": sum(statuses.values()) - statuses.get(expect, 0),
-               "statuses": {str(code): count for code, count in sorted(statuses.items())}}
+    figures = {
+        **(summary_ms(latencies) if latencies else {"count": 0}),
+        "errors": sum(statuses.values()) - statuses.get(expect, 0),
+        "statuses": {str(code): count for code, count in sorted(statuses.items())},
+    }
     figures["meets_target"] = bool(latencies) and figures["p95_ms"] < TARGET_LIST_P95_MS and not figures["errors"]
     return figures, body
 
@@ -162,7 +179,9 @@ def html_login(base: str, population: Population) -> HttpClient:
         raise RuntimeError(f"GET /login answered {status} without a csrf_token field")
     csrf = (match.group(1) or match.group(2)).decode()
     status, headers, body, _seconds = client.request(
-        "POST", "/login", form={"email": population.organizer_email, "password": population.organizer_password, "csrf_token": csrf},
+        "POST",
+        "/login",
+        form={"email": population.organizer_email, "password": population.organizer_password, "csrf_token": csrf},
     )
     if status != 302:
         raise RuntimeError(f"POST /login answered {status}: {body[:300]!r}")
@@ -177,8 +196,9 @@ def html_lists(base: str, population: Population, search_name: str, repeat: int)
             path = f"/contests/{population.contest_id}/teams{query}"
             client.request("GET", path)  # warm
             figures, body = repeat_get(client, path, repeat)
-            figures.update(rows=body.count(b'name="team_ids"'), bytes=len(body),
-                           signed_in=b"No team matches" in body or b"<tbody>" in body)
+            figures.update(
+                rows=body.count(b'name="team_ids"'), bytes=len(body), signed_in=b"No team matches" in body or b"<tbody>" in body
+            )
             results[name] = {"query": query or "(none)", **figures}
     finally:
         client.close()
@@ -195,9 +215,11 @@ def _server_problems(log_path: Path) -> dict:
     requests = Counter(line.split("] ", 1)[-1].split("?")[0] for line in lines if "unhandled error on" in line)
     exceptions = Counter(line[:240] for line in lines if EXCEPTION_LINE.match(line))
     return {
-        "log_lines": len(lines), "tracebacks": sum("Traceback" in line for line in lines),
+        "log_lines": len(lines),
+        "tracebacks": sum("Traceback" in line for line in lines),
         "worker_timeouts": sum("WORKER TIMEOUT" in line for line in lines),
-        "unhandled_errors": dict(requests.most_common(10)), "exceptions": dict(exceptions.most_common(10)),
+        "unhandled_errors": dict(requests.most_common(10)),
+        "exceptions": dict(exceptions.most_common(10)),
     }
 
 
@@ -218,7 +240,12 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-registration-"))
     url = f"sqlite:///{folder / 'national.db'}"
-    figures: dict = {"database": "sqlite", "workers": args.workers, "threads": args.threads, "load_average_at_start": load_average()}
+    figures: dict = {
+        "database": "sqlite",
+        "workers": args.workers,
+        "threads": args.threads,
+        "load_average_at_start": load_average(),
+    }
     app = fresh_app(url)
     try:
         try:
@@ -228,9 +255,13 @@ def main(argv: list[str]) -> int:
         figures["populate"] = {key: value for key, value in population.figures.items() if key != "chunks"}
         factory = population.factory
         warmup = [api_payload(factory.team()) for _ in range(WARMUP_REQUESTS)]
-        planned = {clients: [[api_payload(factory.team()) for _ in range(max(1, args.max_requests // clients))]
-                             for _ in range(clients)] for clients in phases}
-        search_name = next((name for name in population.sample_student_names if len(name) >= 3), population.sample_student_names[0])
+        planned = {
+            clients: [[api_payload(factory.team()) for _ in range(max(1, args.max_requests // clients))] for _ in range(clients)]
+            for clients in phases
+        }
+        search_name = next(
+            (name for name in population.sample_student_names if len(name) >= 3), population.sample_student_names[0]
+        )
         extra_env = {"GUNICORN_CMD_ARGS": f"--threads {args.threads}"} if args.threads > 1 else None
         with gunicorn(url, workers=args.workers, extra_env=extra_env) as (base, log_path):
             token = _token(base, population)
@@ -259,7 +290,8 @@ def main(argv: list[str]) -> int:
     busiest = figures["registration"].get(f"{max(phases)}_clients", {})
     lists = [item for kind in ("list_api", "list_html") for name, item in figures[kind].items() if name != "few_results"]
     figures["targets"] = {
-        "registration_p95_ms_under": TARGET_REGISTRATION_P95_MS, "registrations_per_s_at_least": TARGET_REGISTRATIONS_PER_S,
+        "registration_p95_ms_under": TARGET_REGISTRATION_P95_MS,
+        "registrations_per_s_at_least": TARGET_REGISTRATIONS_PER_S,
         "list_p95_ms_under": TARGET_LIST_P95_MS,
         "registration_p95_met": bool(busiest.get("latency")) and busiest["latency"]["p95_ms"] < TARGET_REGISTRATION_P95_MS,
         "registration_throughput_met": (busiest.get("registrations_per_s") or 0) >= TARGET_REGISTRATIONS_PER_S,

@@ -62,18 +62,26 @@ def compute_phase(app, round_id: int, repeat: int) -> dict:
         sheets = db.session.scalar(select(func.count(ScoreSheet.id)))
         # The parts, each with the collector paused as `compute_round_results` runs them.
         teams, gather_s = _timed(lambda: _paused(services.gather, round_))
-        figures["input"] = {"teams": len(teams), "sheets": sum(len(team.sheets) for team in teams), "sheet_rows": sheets,
-                            "scores_read_for_tie_breaks": sum(len(sheet.items) for team in teams for sheet in team.sheets),
-                            "gather_s": round(gather_s, 3)}
+        figures["input"] = {
+            "teams": len(teams),
+            "sheets": sum(len(team.sheets) for team in teams),
+            "sheet_rows": sheets,
+            "scores_read_for_tie_breaks": sum(len(sheet.items) for team in teams for sheet in team.sheets),
+            "gather_s": round(gather_s, 3),
+        }
         rule = services.rule_of(round_)
         pure = {}
         for method in ("mean", "trimmed_mean", "median", "zscore"):
-            times = [_timed(lambda method=method: _paused(compute_results, teams, replace(rule, method=method)))[1] for _ in range(repeat)]
+            times = [
+                _timed(lambda method=method: _paused(compute_results, teams, replace(rule, method=method)))[1]
+                for _ in range(repeat)
+            ]
             pure[method] = round(min(times), 3)
         figures["pure_compute_s"] = pure  # best of `repeat`
         teams = None  # the gathered input is not kept alive while the round is computed from the database
         runs = []
         for _ in range(repeat):
+
             def work():
                 snapshot = services.compute_round_results(round_, confirm=True, actor=None, now=utcnow())
                 db.session.commit()
@@ -81,23 +89,31 @@ def compute_phase(app, round_id: int, repeat: int) -> dict:
 
             _snapshot, seconds = _timed(work)
             runs.append(seconds)
-        figures["compute_from_database_s"] = {"method": round_.aggregation, "runs": [round(run, 3) for run in runs],
-                                              "best": round(min(runs), 3), "median": round(statistics.median(runs), 3)}
+        figures["compute_from_database_s"] = {
+            "method": round_.aggregation,
+            "runs": [round(run, 3) for run in runs],
+            "best": round(min(runs), 3),
+            "median": round(statistics.median(runs), 3),
+        }
         others = {}
         for method in ("mean", "median", "zscore"):
             round_.aggregation = method
             db.session.commit()
-            _snapshot, seconds = _timed(lambda: (services.compute_round_results(round_, confirm=True, actor=None, now=utcnow()),
-                                                 db.session.commit()))
+            _snapshot, seconds = _timed(
+                lambda: (services.compute_round_results(round_, confirm=True, actor=None, now=utcnow()), db.session.commit())
+            )
             others[method] = round(seconds, 3)
         round_.aggregation = "trimmed_mean"
         db.session.commit()
         services.compute_round_results(round_, confirm=True, actor=None, now=utcnow())
         db.session.commit()
         figures["compute_other_methods_s"] = others
-        rule_input = services.award_rule_input(round_, [{"key": "special", "count": 8}, {"key": "first", "count": 12},
-                                                        {"key": "second", "count": 20}])
-        outcome, seconds = _timed(lambda: (services.assign_awards(round_, rule_input, actor=None, now=utcnow()), db.session.commit())[0])
+        rule_input = services.award_rule_input(
+            round_, [{"key": "special", "count": 8}, {"key": "first", "count": 12}, {"key": "second", "count": 20}]
+        )
+        outcome, seconds = _timed(
+            lambda: (services.assign_awards(round_, rule_input, actor=None, now=utcnow()), db.session.commit())[0]
+        )
         figures["awards_8_12_20"] = {"seconds": round(seconds, 3), "given": len(outcome.awards), "tied_groups": len(outcome.ties)}
         figures["results_rows"] = db.session.scalar(select(func.count(Result.id)).where(Result.round_id == round_id))
         db.session.remove()
@@ -110,21 +126,30 @@ def page_phase(url: str, round_id: int, repeat: int) -> dict:
     with gunicorn(url) as (base, _log):
         client = form_login(base, ORGANIZER_EMAIL, ORGANIZER_PASSWORD)
         try:
-            for name, path in (("results_page", f"/rounds/{round_id}/results"),
-                               ("results_page_filtered", f"/rounds/{round_id}/results?flag=disagreement&sort=spread"),
-                               ("judge_statistics_page", f"/rounds/{round_id}/results/judges")):
+            for name, path in (
+                ("results_page", f"/rounds/{round_id}/results"),
+                ("results_page_filtered", f"/rounds/{round_id}/results?flag=disagreement&sort=spread"),
+                ("judge_statistics_page", f"/rounds/{round_id}/results/judges"),
+            ):
                 client.request("GET", path)  # warm
                 latencies, statuses = [], []
                 for _ in range(repeat if name != "judge_statistics_page" else max(3, repeat // 5)):
                     status, _headers, body, seconds = client.request("GET", path)
                     statuses.append(status)
                     latencies.append(seconds)
-                figures[name] = {"path": path, **summary_ms(latencies), "statuses": sorted(set(statuses)), "bytes": len(body),
-                                 "rows": body.count(b"data-team=")}
+                figures[name] = {
+                    "path": path,
+                    **summary_ms(latencies),
+                    "statuses": sorted(set(statuses)),
+                    "bytes": len(body),
+                    "rows": body.count(b"data-team="),
+                }
         finally:
             client.close()
         token_client = HttpClient(base)
-        status, body, _seconds = token_client.json("POST", "/api/v1/tokens", json_body={"email": ORGANIZER_EMAIL, "password": ORGANIZER_PASSWORD})
+        status, body, _seconds = token_client.json(
+            "POST", "/api/v1/tokens", json_body={"email": ORGANIZER_EMAIL, "password": ORGANIZER_PASSWORD}
+        )
         api = HttpClient(base, headers={"Authorization": f"Bearer {body['token']}"})
         latencies = []
         for _ in range(max(3, repeat // 5)):
@@ -148,13 +173,23 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-results-"))
     url = f"sqlite:///{folder / 'results.db'}"
-    figures: dict = {"database": "sqlite", "teams": args.teams, "judges": args.judges, "k": args.k, "criteria": 6,
-                     "load_average_at_start": load_average()}
+    figures: dict = {
+        "database": "sqlite",
+        "teams": args.teams,
+        "judges": args.judges,
+        "k": args.k,
+        "criteria": 6,
+        "load_average_at_start": load_average(),
+    }
     app = fresh_app(url, PASSWORD_HASH_METHOD=FAST_HASH)
     try:
-        setup_figures, fill_figures, plan = closed_scored_round(app, teams=args.teams, judges=args.judges, k=args.k, seed=args.seed)
+        setup_figures, fill_figures, plan = closed_scored_round(
+            app, teams=args.teams, judges=args.judges, k=args.k, seed=args.seed
+        )
         figures["setup_s"] = setup_figures["total_s"]
-        figures["fill"] = {key: value for key, value in fill_figures.items() if key in ("sheets_saved", "seconds", "sheets_per_s", "partial")}
+        figures["fill"] = {
+            key: value for key, value in fill_figures.items() if key in ("sheets_saved", "seconds", "sheets_per_s", "partial")
+        }
         with app.app_context():
             db.session.get(Round, plan["round_id"]).tie_breaks = TIE_BREAKS
             db.session.commit()
@@ -165,7 +200,9 @@ def main(argv: list[str]) -> int:
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(app.instance_path, ignore_errors=True)
     figures["targets"] = {
-        "compute_s_under": TARGET_COMPUTE_S, "pure_s_under": TARGET_PURE_S, "page_p95_ms_under": TARGET_PAGE_P95_MS,
+        "compute_s_under": TARGET_COMPUTE_S,
+        "pure_s_under": TARGET_PURE_S,
+        "page_p95_ms_under": TARGET_PAGE_P95_MS,
         "compute_met": figures["compute_from_database_s"]["median"] < TARGET_COMPUTE_S,
         "pure_met": max(figures["pure_compute_s"].values()) < TARGET_PURE_S,
         "page_met": figures["results_page"]["p95_ms"] < TARGET_PAGE_P95_MS and figures["results_page"]["statuses"] == [200],

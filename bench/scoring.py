@@ -45,7 +45,9 @@ def half_step(value: float, top: int) -> Decimal:
     return Decimal(round(min(max(value, 0.0), top) * 2)) * HALF
 
 
-def synthetic_round(*, teams: int, judges_per_team: int, judges: int, criteria: int, groups: int, seed: int) -> tuple[list[TeamSheets], Decimal]:
+def synthetic_round(
+    *, teams: int, judges_per_team: int, judges: int, criteria: int, groups: int, seed: int
+) -> tuple[list[TeamSheets], Decimal]:
     """A national-scale round and its sheet's highest total: team quality ~ N(0.72, 0.09) of each item's
     maximum, judge severity ~ N(0, 0.04), noise ~ N(0, 0.05) per item."""
     rng = random.Random(seed)
@@ -57,8 +59,10 @@ def synthetic_round(*, teams: int, judges_per_team: int, judges: int, criteria: 
         quality = rng.gauss(0.72, 0.09)
         sheets = []
         for judge in rng.sample(range(judges), judges_per_team):
-            values = {item.key: half_step(top * (quality + severity[judge] + rng.gauss(0, 0.05)), top)
-                      for item, top in zip(items, maxima, strict=True)}
+            values = {
+                item.key: half_step(top * (quality + severity[judge] + rng.gauss(0, 0.05)), top)
+                for item, top in zip(items, maxima, strict=True)
+            }
             sheets.append(Sheet(judge + 1, sheet_total(items, values), values))
         round_teams.append(TeamSheets(team_id, judges_per_team, tuple(sheets), group=f"G{rng.randrange(groups):02d}"))
     return round_teams, Decimal(sum(maxima))
@@ -78,6 +82,7 @@ def timed(function, repeat: int) -> tuple[dict, object]:
 
 
 # Kendall's tau-b, O(n log n) (Knight's algorithm) --------------------------------------------------------
+
 
 def _tied_pairs(ordered: list) -> int:
     pairs, run = 0, 1
@@ -136,8 +141,9 @@ SCENARIOS = {
 }
 
 
-def simulated_round(*, teams: int, groups: int, seed: int, severity_sd: float, noise_sd: float,
-                    group_strength_sd: float) -> tuple[list[TeamSheets], dict[int, float]]:
+def simulated_round(
+    *, teams: int, groups: int, seed: int, severity_sd: float, noise_sd: float, group_strength_sd: float
+) -> tuple[list[TeamSheets], dict[int, float]]:
     """`teams` teams in `groups` groups with 3 home judges each; a team is scored by 2 of its group's judges
     and 1 of the next group's. A total is 70 + 8 × quality + group strength + judge severity + noise,
     on a 0.5 step. Returns the round and each team's true quality (group strength included)."""
@@ -152,8 +158,10 @@ def simulated_round(*, teams: int, groups: int, seed: int, severity_sd: float, n
         truth[team_id] = true_quality
         home = rng.sample(range(group * panel, group * panel + panel), 2)
         visitor = ((group + 1) % groups) * panel + rng.randrange(panel)
-        sheets = tuple(Sheet(judge + 1, half_step(70 + true_quality + severity[judge] + rng.gauss(0, noise_sd), 100))
-                       for judge in (*home, visitor))
+        sheets = tuple(
+            Sheet(judge + 1, half_step(70 + true_quality + severity[judge] + rng.gauss(0, noise_sd), 100))
+            for judge in (*home, visitor)
+        )
         round_teams.append(TeamSheets(team_id, 3, sheets, group=f"G{group:02d}"))
     return round_teams, truth
 
@@ -171,7 +179,8 @@ def simulate(*, teams: int, groups: int, seeds: list[int]) -> dict:
         mean_tau, zscore_tau = statistics.fmean(taus["mean"]), statistics.fmean(taus["zscore"])
         figures[name] = {
             **scenario,
-            "kendall_tau_mean": round(mean_tau, 4), "kendall_tau_zscore": round(zscore_tau, 4),
+            "kendall_tau_mean": round(mean_tau, 4),
+            "kendall_tau_zscore": round(zscore_tau, 4),
             "per_seed_mean": [round(tau, 4) for tau in taus["mean"]],
             "per_seed_zscore": [round(tau, 4) for tau in taus["zscore"]],
             "zscore_better": zscore_tau > mean_tau,
@@ -194,13 +203,21 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    round_teams, scale_max = synthetic_round(teams=args.teams, judges_per_team=args.judges_per_team, judges=args.judges,
-                                             criteria=args.criteria, groups=args.groups, seed=args.seed)
+    round_teams, scale_max = synthetic_round(
+        teams=args.teams,
+        judges_per_team=args.judges_per_team,
+        judges=args.judges,
+        criteria=args.criteria,
+        groups=args.groups,
+        seed=args.seed,
+    )
     build_s = round(time.perf_counter() - started, 2)
 
     compute_s, tied_teams, results = {}, {}, []
     for method in METHODS:
-        rule = Rule(method=method, judges_per_team=args.judges_per_team, scale_max=scale_max, tie_breaks=("raw_sum", "criterion:c1"))
+        rule = Rule(
+            method=method, judges_per_team=args.judges_per_team, scale_max=scale_max, tie_breaks=("raw_sum", "criterion:c1")
+        )
         compute_s[method], found = timed(lambda rule=rule: compute_results(round_teams, rule), args.repeat)
         tied_teams[method] = sum(result.tied for result in found)
         if method == "mean":
@@ -214,19 +231,41 @@ def main(argv: list[str]) -> int:
 
     sim_started = time.perf_counter()
     simulation = simulate(teams=args.sim_teams, groups=args.groups, seeds=list(range(args.seed, args.seed + args.sim_seeds)))
-    report("scoring", {
-        "teams": args.teams, "judges_per_team": args.judges_per_team, "judges": args.judges, "criteria": args.criteria,
-        "groups": args.groups, "seed": args.seed, "repeat": args.repeat, "build_round_s": build_s,
-        "compute_results_s": compute_s, "target_s": TARGET_S,
-        "within_target": all(seconds["best"] < TARGET_S for seconds in compute_s.values()),
-        "judge_statistics_s": judges_s, "assign_tiers_s": awards_s, "select_advancing_s": advance_s,
-        "tied_teams": tied_teams,
-        "flags": {flag: sum(flag in result.flags for result in results) for flag in ("disagreement", "few_judges", "missing_sheets")},
-        "judges_reported": len(judge_figures),
-        "awards": len(outcome.awards), "tier_ties": len(outcome.ties),
-        "advanced": len(advancement.advanced), "cut_ties": len(advancement.ties),
-        "simulation": {"teams": args.sim_teams, "groups": args.groups, "seeds": args.sim_seeds, **simulation,
-                       "seconds": round(time.perf_counter() - sim_started, 2)},
-        "load_average": load_average(), "peak_memory_mb": peak_memory_mb(),
-    })
+    report(
+        "scoring",
+        {
+            "teams": args.teams,
+            "judges_per_team": args.judges_per_team,
+            "judges": args.judges,
+            "criteria": args.criteria,
+            "groups": args.groups,
+            "seed": args.seed,
+            "repeat": args.repeat,
+            "build_round_s": build_s,
+            "compute_results_s": compute_s,
+            "target_s": TARGET_S,
+            "within_target": all(seconds["best"] < TARGET_S for seconds in compute_s.values()),
+            "judge_statistics_s": judges_s,
+            "assign_tiers_s": awards_s,
+            "select_advancing_s": advance_s,
+            "tied_teams": tied_teams,
+            "flags": {
+                flag: sum(flag in result.flags for result in results) for flag in ("disagreement", "few_judges", "missing_sheets")
+            },
+            "judges_reported": len(judge_figures),
+            "awards": len(outcome.awards),
+            "tier_ties": len(outcome.ties),
+            "advanced": len(advancement.advanced),
+            "cut_ties": len(advancement.ties),
+            "simulation": {
+                "teams": args.sim_teams,
+                "groups": args.groups,
+                "seeds": args.sim_seeds,
+                **simulation,
+                "seconds": round(time.perf_counter() - sim_started, 2),
+            },
+            "load_average": load_average(),
+            "peak_memory_mb": peak_memory_mb(),
+        },
+    )
     return 0

@@ -58,10 +58,21 @@ def main(argv: list[str]) -> int:
         template = folder / "teams.xlsx"
         headers = dict(TEMPLATE_COLUMNS)
         started = time.perf_counter()
-        write_workbook(template, [Sheet("报名团队 Teams", [Column(headers[key], 12) for key in table.columns],
-                                        ([row[key] or None for key in table.columns] for _number, row in table.rows))])
-        figures.update(template_rows=len(table.rows), template_mb=round(template.stat().st_size / 1e6, 2),
-                       template_write_s=round(time.perf_counter() - started, 2))
+        write_workbook(
+            template,
+            [
+                Sheet(
+                    "报名团队 Teams",
+                    [Column(headers[key], 12) for key in table.columns],
+                    ([row[key] or None for key in table.columns] for _number, row in table.rows),
+                )
+            ],
+        )
+        figures.update(
+            template_rows=len(table.rows),
+            template_mb=round(template.stat().st_size / 1e6, 2),
+            template_write_s=round(time.perf_counter() - started, 2),
+        )
 
         started = time.perf_counter()
         with template.open("rb") as handle:
@@ -77,8 +88,12 @@ def main(argv: list[str]) -> int:
         commit_s = time.perf_counter() - started
         import_s = read_s + checked_and_saved_s + commit_s
         figures["import"] = {
-            "teams": created, "read_s": round(read_s, 2), "check_and_save_s": round(checked_and_saved_s, 2),
-            "commit_and_mail_s": round(commit_s, 2), "total_s": round(import_s, 2), "target_s": TARGET_IMPORT_S,
+            "teams": created,
+            "read_s": round(read_s, 2),
+            "check_and_save_s": round(checked_and_saved_s, 2),
+            "commit_and_mail_s": round(commit_s, 2),
+            "total_s": round(import_s, 2),
+            "target_s": TARGET_IMPORT_S,
             "met": import_s < TARGET_IMPORT_S and created == args.teams,
         }
 
@@ -93,10 +108,15 @@ def main(argv: list[str]) -> int:
         raw_write(folder / "raw.xlsx", cells)
         raw_s = time.perf_counter() - started
         figures["export"] = {
-            "teams": db.session.scalar(select(func.count(Team.id))), "rows": sum(len(rows) for rows in cells),
-            "cells": sum(len(row) for rows in cells for row in rows), "seconds": round(export_s, 2),
-            "raw_openpyxl_s": round(raw_s, 2), "ratio_to_raw": round(export_s / raw_s, 2),
-            "mb": round(out.stat().st_size / 1e6, 2), "target_s": TARGET_EXPORT_S, "met": export_s < TARGET_EXPORT_S,
+            "teams": db.session.scalar(select(func.count(Team.id))),
+            "rows": sum(len(rows) for rows in cells),
+            "cells": sum(len(row) for rows in cells for row in rows),
+            "seconds": round(export_s, 2),
+            "raw_openpyxl_s": round(raw_s, 2),
+            "ratio_to_raw": round(export_s / raw_s, 2),
+            "mb": round(out.stat().st_size / 1e6, 2),
+            "target_s": TARGET_EXPORT_S,
+            "met": export_s < TARGET_EXPORT_S,
         }
         db.engine.dispose()
     figures["peak_memory_mb"] = peak_memory_mb()

@@ -25,7 +25,7 @@ from bench.common import ROOT, report
 TARGET_SECONDS = 2.0
 TARGET_MEMORY_MB = 100.0
 #: Runs in a fresh process: an app on a new SQLite file, one organizer, then the upload; prints JSON.
-MEASURED = r'''
+MEASURED = r"""
 import json, resource, sys, time
 from pathlib import Path
 from app import create_app
@@ -56,7 +56,7 @@ print(json.dumps({"status": response.status_code, "code": (response.json or {}).
                   "message": (response.json or {}).get("error", {}).get("message"), "seconds": round(seconds, 3),
                   "rss_before_mb": round(before, 1), "rss_after_mb": round(rss_mb(), 1),
                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
-'''
+"""
 
 
 def zip_bomb(unpacked_mb: int) -> bytes:
@@ -78,15 +78,28 @@ def main(argv: list[str]) -> int:
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-upload-"))
     bomb = zip_bomb(args.unpacked_mb)
     (folder / "bomb.xlsx").write_bytes(bomb)
-    done = subprocess.run([sys.executable, "-c", MEASURED, str(folder), str(folder / "bomb.xlsx")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED, str(folder), str(folder / "bomb.xlsx")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if done.returncode != 0:
         print(done.stderr[-3000:], file=sys.stderr)
         return 1
     measured = json.loads(done.stdout.strip().splitlines()[-1])
-    figures = {"upload_mb": round(len(bomb) / 1e6, 2), "would_unpack_mb": args.unpacked_mb, **measured,
-               "targets": {"seconds_under": TARGET_SECONDS, "memory_mb_under": TARGET_MEMORY_MB,
-                           "refused": measured["status"] == 422 and measured["code"] == "upload_too_large",
-                           "seconds_met": measured["seconds"] < TARGET_SECONDS, "memory_met": measured["peak_rss_mb"] < TARGET_MEMORY_MB}}
+    figures = {
+        "upload_mb": round(len(bomb) / 1e6, 2),
+        "would_unpack_mb": args.unpacked_mb,
+        **measured,
+        "targets": {
+            "seconds_under": TARGET_SECONDS,
+            "memory_mb_under": TARGET_MEMORY_MB,
+            "refused": measured["status"] == 422 and measured["code"] == "upload_too_large",
+            "seconds_met": measured["seconds"] < TARGET_SECONDS,
+            "memory_met": measured["peak_rss_mb"] < TARGET_MEMORY_MB,
+        },
+    }
     report("upload", figures)
     return 0

@@ -180,8 +180,9 @@ def _round_trimmed_mean(teams: Sequence[TeamSheets], rule: Rule, totals: RoundTo
     return _shared_scores(teams, totals, lambda values: _trimmed(values, rule.trim, rule.min_judges))
 
 
-def _shared_scores(teams: Sequence[TeamSheets], totals: RoundTotals,
-                   kept: Callable[[list[int]], tuple[int, int, bool]]) -> dict[int, TeamScore]:
+def _shared_scores(
+    teams: Sequence[TeamSheets], totals: RoundTotals, kept: Callable[[list[int]], tuple[int, int, bool]]
+) -> dict[int, TeamScore]:
     """{team_id: TeamScore} of the teams with sheets, from what `kept` answers for their integer totals: the
     sum and number of the totals the mean is taken over, and whether the rule fell back. Teams with the same
     answer share one score: a school round's 10,000 teams take a few hundred, and a fraction costs more to
@@ -202,8 +203,11 @@ def _shared_scores(teams: Sequence[TeamSheets], totals: RoundTotals,
 
 def _round_median(teams: Sequence[TeamSheets], rule: Rule, totals: RoundTotals) -> dict[int, TeamScore]:
     scale = 10**totals.places
-    return {team.team_id: TeamScore(stats.median(values) / scale)
-            for team, values in zip(teams, totals.by_team, strict=True) if values}
+    return {
+        team.team_id: TeamScore(stats.median(values) / scale)
+        for team, values in zip(teams, totals.by_team, strict=True)
+        if values
+    }
 
 
 def _round_zscore(teams: Sequence[TeamSheets], rule: Rule, totals: RoundTotals) -> dict[int, TeamScore]:

@@ -295,17 +295,23 @@ class _BalancedAssigner:
             self._counts(self.group_of[t])
             available = eligible_count[t] - sum(1 for j in self.panel[t] if self._eligible(t, j))
             if available < need:
-                uncovered.append(Uncovered(
-                    teams[t].team_id, TOO_FEW_ELIGIBLE_JUDGES,
-                    f"only {eligible_count[t]} judges pass the conflict rules for this team "
-                    f"({len(self.panel[t])} already on it); {self.k} are needed",
-                ))
+                uncovered.append(
+                    Uncovered(
+                        teams[t].team_id,
+                        TOO_FEW_ELIGIBLE_JUDGES,
+                        f"only {eligible_count[t]} judges pass the conflict rules for this team "
+                        f"({len(self.panel[t])} already on it); {self.k} are needed",
+                    )
+                )
             elif not self._cover(t, need):
-                uncovered.append(Uncovered(
-                    teams[t].team_id, JUDGES_FULL,
-                    f"{eligible_count[t]} judges pass the conflict rules for this team, but too few have room left "
-                    f"under {self.capacity} teams per judge to seat the {need} it needs",
-                ))
+                uncovered.append(
+                    Uncovered(
+                        teams[t].team_id,
+                        JUDGES_FULL,
+                        f"{eligible_count[t]} judges pass the conflict rules for this team, but too few have room left "
+                        f"under {self.capacity} teams per judge to seat the {need} it needs",
+                    )
+                )
         self._rebalance()
         pairs = sorted(
             (teams[t].team_id, judge.judge_id) for judge, new in zip(self.request.judges, self.new_of, strict=True) for t in new
@@ -322,14 +328,20 @@ class _BalancedAssigner:
         rank, judge_of_rank = self.rank, self.judge_of_rank
         # This team's order among equal keys: r -> ((r ^ mask) * odd + shift) mod 2**bits, a bijection.
         low = (1 << self.rank_bits) - 1
-        mask, odd, shift = self.rng.getrandbits(self.rank_bits), self.rng.getrandbits(self.rank_bits) | 1, self.rng.getrandbits(self.rank_bits)
+        mask, odd, shift = (
+            self.rng.getrandbits(self.rank_bits),
+            self.rng.getrandbits(self.rank_bits) | 1,
+            self.rng.getrandbits(self.rank_bits),
+        )
         undo = pow(odd, -1, low + 1)
         count_shift = self.rank_bits
         load_shift = self.rank_bits + self.count_bits
-        keys = sorted([
-            (load[j] << load_shift) | (counts[j] << count_shift) | (((rank[j] ^ mask) * odd + shift) & low)
-            for j in self.base_lists[self.team_key[t]]
-        ])
+        keys = sorted(
+            [
+                (load[j] << load_shift) | (counts[j] << count_shift) | (((rank[j] ^ mask) * odd + shift) & low)
+                for j in self.base_lists[self.team_key[t]]
+            ]
+        )
         ordered = (judge_of_rank[((((key & low) - shift) * undo) & low) ^ mask] for key in keys)
         seated: list[int] = []
         for j in islice((j for j in ordered if j not in exceptions and j not in panel), need):

@@ -29,7 +29,12 @@ TIE_POLICIES = ("flag", "include")
 
 #: Problems `check_tiers` reports, as message keys.
 COUNT_AND_SHARE, NO_COUNT_OR_SHARE, NEGATIVE, SHARES_OVER_100, DUPLICATE_KEY, EMPTY_KEY = (
-    "count_and_share", "no_count_or_share", "negative", "shares_over_100", "duplicate_key", "empty_key",
+    "count_and_share",
+    "no_count_or_share",
+    "negative",
+    "shares_over_100",
+    "duplicate_key",
+    "empty_key",
 )
 
 

@@ -68,16 +68,25 @@ def judge_statistics(teams: Sequence[TeamSheets], consensus: Mapping[int, Fracti
         totals = [total for total, _score in pairs]
         compared = [(total, score) for total, score in pairs if score is not None]
         # Severity is the mean of (total - consensus): the difference of two exact sums, over the count.
-        difference = stats.exact_sum([stats.exact_sum([total for total, _score in compared]),
-                                      -stats.exact_sum([score for _total, score in compared])]) if compared else None
+        difference = (
+            stats.exact_sum(
+                [stats.exact_sum([total for total, _score in compared]), -stats.exact_sum([score for _total, score in compared])]
+            )
+            if compared
+            else None
+        )
         correlation = stats.correlation([total for total, _score in compared], [score for _total, score in compared])
-        figures.append(JudgeStats(
-            judge_id=judge_id,
-            count=len(totals),
-            mean=stats.to_decimal(stats.mean(totals), PLACES),
-            spread=stats.to_decimal(stats.pstdev(totals), PLACES),
-            severity=stats.to_decimal(Fraction(difference) / len(compared), PLACES) if compared else stats.to_decimal(0, PLACES),
-            correlation=None if correlation is None else stats.to_decimal(correlation, PLACES),
-            totals=tuple(sorted(totals)),
-        ))
+        figures.append(
+            JudgeStats(
+                judge_id=judge_id,
+                count=len(totals),
+                mean=stats.to_decimal(stats.mean(totals), PLACES),
+                spread=stats.to_decimal(stats.pstdev(totals), PLACES),
+                severity=stats.to_decimal(Fraction(difference) / len(compared), PLACES)
+                if compared
+                else stats.to_decimal(0, PLACES),
+                correlation=None if correlation is None else stats.to_decimal(correlation, PLACES),
+                totals=tuple(sorted(totals)),
+            )
+        )
     return figures

@@ -153,7 +153,9 @@ def compute_results(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]
         disagreeing.append(spread_squared * limit_denominator > limit_numerator * (count * count * scale * scale))
         spread = roots.get((spread_squared, count))
         if spread is None:
-            spread = roots[spread_squared, count] = stats.sqrt_of_ratio(spread_squared, count * count * scale * scale) if count else Decimal(0)
+            spread = roots[spread_squared, count] = (
+                stats.sqrt_of_ratio(spread_squared, count * count * scale * scale) if count else Decimal(0)
+            )
         spreads.append(spread)
 
     ranks = competition_ranks(_rank_keys(teams, scores, sums, rule.tie_breaks))
@@ -163,29 +165,38 @@ def compute_results(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]
         team_score = scores.get(team.team_id)
         count = len(team.sheets)
         rank, tied = ranks[position]
-        results.append(TeamResult(
-            team.team_id,
-            team.group,
-            None if team_score is None else team_score.score,
-            rank,
-            tied,
-            # Sheets sort by judge_id first, and a team's judges differ: their totals are never compared.
-            {judge_id: total for judge_id, total, _items in sorted(team.sheets)},
-            spreads[position],
-            raw_sums[position],
-            _FLAGS[disagreeing[position],
-                   count < rule.judges_per_team or (team_score is not None and team_score.fell_back),
-                   count < team.assigned],
-        ))
+        results.append(
+            TeamResult(
+                team.team_id,
+                team.group,
+                None if team_score is None else team_score.score,
+                rank,
+                tied,
+                # Sheets sort by judge_id first, and a team's judges differ: their totals are never compared.
+                {judge_id: total for judge_id, total, _items in sorted(team.sheets)},
+                spreads[position],
+                raw_sums[position],
+                _FLAGS[
+                    disagreeing[position],
+                    count < rule.judges_per_team or (team_score is not None and team_score.fell_back),
+                    count < team.assigned,
+                ],
+            )
+        )
     results.sort(key=operator.attrgetter("rank", "team_id"))
     return results
 
 
 #: A result's flags by whether it has each of DISAGREEMENT, FEW_JUDGES and MISSING_SHEETS: sorted tuples,
 #: shared (most teams have none).
-_FLAGS = {(disagreement, few, missing): tuple(flag for flag, present in
-                                               ((DISAGREEMENT, disagreement), (FEW_JUDGES, few), (MISSING_SHEETS, missing)) if present)
-          for disagreement in (False, True) for few in (False, True) for missing in (False, True)}
+_FLAGS = {
+    (disagreement, few, missing): tuple(
+        flag for flag, present in ((DISAGREEMENT, disagreement), (FEW_JUDGES, few), (MISSING_SHEETS, missing)) if present
+    )
+    for disagreement in (False, True)
+    for few in (False, True)
+    for missing in (False, True)
+}
 
 
 def mark_flag(results: Sequence[TeamResult], team_ids: Sequence[int], flag: str = TIE_AT_CUT) -> list[TeamResult]:
@@ -198,13 +209,13 @@ def mark_flag(results: Sequence[TeamResult], team_ids: Sequence[int], flag: str 
     """
     marked = set(team_ids)
     return [
-        result._replace(flags=tuple(sorted({*result.flags, flag}))) if result.team_id in marked else result
-        for result in results
+        result._replace(flags=tuple(sorted({*result.flags, flag}))) if result.team_id in marked else result for result in results
     ]
 
 
-def _rank_keys(teams: Sequence[TeamSheets], scores: Mapping[int, aggregate.TeamScore], sums: Sequence[int],
-               tie_breaks: Sequence[str]) -> list:
+def _rank_keys(
+    teams: Sequence[TeamSheets], scores: Mapping[int, aggregate.TeamScore], sums: Sequence[int], tie_breaks: Sequence[str]
+) -> list:
     """Exact sort keys, larger is better, one per team in input order: the score, then (only among equal
     scores, where they matter) each tie-break; teams without a score get one key below all others.
     `sums` are the teams' raw sums, as integers over one scale."""
@@ -220,8 +231,11 @@ def _rank_keys(teams: Sequence[TeamSheets], scores: Mapping[int, aggregate.TeamS
         for tie_break in tie_breaks:
             counts = Counter(keys[position] for position in contested)
             contested = [position for position in contested if counts[keys[position]] > 1]
-            column = ([sums[position] for position in contested] if tie_break == RAW_SUM
-                      else _criterion_keys([teams[position] for position in contested], tie_break))
+            column = (
+                [sums[position] for position in contested]
+                if tie_break == RAW_SUM
+                else _criterion_keys([teams[position] for position in contested], tie_break)
+            )
             for position, value in zip(contested, column, strict=True):
                 keys[position] += (value,)
     else:
@@ -242,7 +256,7 @@ def _criterion_keys(teams: Sequence[TeamSheets], tie_break: str) -> list[int]:
     """Exact sort keys of a ``criterion:<key>`` tie-break for `teams` (larger is better): the mean of the
     item over the sheets that carry it, as the integer sum × (L / count) for L the least common multiple
     of the counts, which orders exactly as the means do."""
-    key = tie_break[len(CRITERION_PREFIX):]
+    key = tie_break[len(CRITERION_PREFIX) :]
     present = [[value for sheet in team.sheets if (value := sheet.items.get(key)) is not None] for team in teams]
     _places, scaled = stats.fixed_point(value for values in present for value in values)
     common = math.lcm(*{len(values) for values in present if values})

@@ -66,7 +66,11 @@ def make_test_app(database_url: str, instance_path: str, **overrides: Any) -> Fl
 @pytest.fixture(autouse=True, scope="session")
 def _hermetic_environment():
     """Tests see none of the developer's LAUREL_* settings, except the test database's."""
-    saved = {key: os.environ.pop(key) for key in list(os.environ) if key.startswith("LAUREL_") and not key.startswith(("LAUREL_TEST_", "LAUREL_REQUIRE_"))}
+    saved = {
+        key: os.environ.pop(key)
+        for key in list(os.environ)
+        if key.startswith("LAUREL_") and not key.startswith(("LAUREL_TEST_", "LAUREL_REQUIRE_"))
+    }
     yield
     os.environ.update(saved)
 
@@ -169,8 +173,11 @@ def make_college(app) -> Callable[..., College]:
         number = next(_sequence)
         province = overrides.pop("province", "浙江省")
         college = College(
-            code=overrides.pop("code", f"41{number:08d}"), name=overrides.pop("name", f"测试大学{number}"),
-            province_id=provinces[province].id, city=overrides.pop("city", "杭州市"), level=overrides.pop("level", "本科"),
+            code=overrides.pop("code", f"41{number:08d}"),
+            name=overrides.pop("name", f"测试大学{number}"),
+            province_id=provinces[province].id,
+            city=overrides.pop("city", "杭州市"),
+            level=overrides.pop("level", "本科"),
             **overrides,
         )
         db.session.add(college)
@@ -186,11 +193,19 @@ def make_contest(app) -> Callable[..., Contest]:
         from app.contests.services import create_contest, with_defaults
 
         now = utcnow()
-        data = with_defaults({
-            "name": f"全国大学生电子商务挑战赛 {next(_sequence)}", "year": now.year,
-            "registration_opens_at": now - timedelta(days=1), "registration_closes_at": now + timedelta(days=30),
-            "tracks": [{"code": "CG", "name": "常规赛", "kind": "regular"}, {"code": "CB", "name": "跨境电商实战赛", "kind": "practical"}],
-        }, "Asia/Shanghai")
+        data = with_defaults(
+            {
+                "name": f"全国大学生电子商务挑战赛 {next(_sequence)}",
+                "year": now.year,
+                "registration_opens_at": now - timedelta(days=1),
+                "registration_closes_at": now + timedelta(days=30),
+                "tracks": [
+                    {"code": "CG", "name": "常规赛", "kind": "regular"},
+                    {"code": "CB", "name": "跨境电商实战赛", "kind": "practical"},
+                ],
+            },
+            "Asia/Shanghai",
+        )
         data.update(overrides)
         contest = create_contest(data, now=now, actor=None)
         db.session.commit()
@@ -211,8 +226,12 @@ def make_user(app, make_college, make_contest) -> Callable[..., User]:
             overrides.setdefault("contest_id", make_contest().id)
         number = next(_sequence)
         user = create_user(
-            email=overrides.pop("email", f"{role}{number}@example.edu.cn"), name=overrides.pop("name", f"{role} {number}"),
-            password=overrides.pop("password", PASSWORD), role=role, now=utcnow(), **overrides,
+            email=overrides.pop("email", f"{role}{number}@example.edu.cn"),
+            name=overrides.pop("name", f"{role} {number}"),
+            password=overrides.pop("password", PASSWORD),
+            role=role,
+            now=utcnow(),
+            **overrides,
         )
         db.session.commit()
         return user
@@ -220,14 +239,26 @@ def make_user(app, make_college, make_contest) -> Callable[..., User]:
     return make
 
 
-def team_input(college_id: int, *, track: str = "CB", members: int = 3, prefix: str | None = None, **overrides: Any) -> dict[str, Any]:
+def team_input(
+    college_id: int, *, track: str = "CB", members: int = 3, prefix: str | None = None, **overrides: Any
+) -> dict[str, Any]:
     """A valid registration in the API's shape, with `members` students (the first is the captain)."""
     prefix = prefix or f"S{next(_sequence):05d}"
     data = {
-        "name": f"星火队{prefix[-4:]}", "project_title": "乡村好物直播间", "track": track, "college_id": college_id,
+        "name": f"星火队{prefix[-4:]}",
+        "project_title": "乡村好物直播间",
+        "track": track,
+        "college_id": college_id,
         "members": [
-            {"name": f"学生{i}", "student_id": f"{prefix}{i:02d}", "email": f"{prefix.lower()}{i}@example.edu.cn",
-             "phone": "13800138000", "major": "电子商务", "grade": "2024级", "captain": i == 0}
+            {
+                "name": f"学生{i}",
+                "student_id": f"{prefix}{i:02d}",
+                "email": f"{prefix.lower()}{i}@example.edu.cn",
+                "phone": "13800138000",
+                "major": "电子商务",
+                "grade": "2024级",
+                "captain": i == 0,
+            }
             for i in range(members)
         ],
         "advisors": [{"name": "王老师", "kind": "university", "organization": "浙江大学", "title": "副教授"}],
@@ -255,9 +286,12 @@ def make_team(app, make_contest, make_college) -> Callable[..., Any]:
 
 
 SHEET_100 = [  # the common 100-point sheet of domain.md
-    {"key": "practical", "name": "实用性与创新能力", "max": 15}, {"key": "product", "name": "产品与服务", "max": 15},
-    {"key": "market", "name": "市场分析", "max": 15}, {"key": "marketing", "name": "营销策略", "max": 15},
-    {"key": "delivery", "name": "方案实现", "max": 20}, {"key": "overall", "name": "总体评价", "max": 20},
+    {"key": "practical", "name": "实用性与创新能力", "max": 15},
+    {"key": "product", "name": "产品与服务", "max": 15},
+    {"key": "market", "name": "市场分析", "max": 15},
+    {"key": "marketing", "name": "营销策略", "max": 15},
+    {"key": "delivery", "name": "方案实现", "max": 20},
+    {"key": "overall", "name": "总体评价", "max": 20},
 ]
 
 
@@ -269,8 +303,14 @@ def make_round(app, make_contest) -> Callable[..., Any]:
         from app.judging.services import create_round
 
         contest = contest or make_contest()
-        data = {"name": "校赛 School round", "level": "school", "grouping": "college", "judges_per_team": 3,
-                "aggregation": {"method": "trimmed_mean", "trim": 1, "decimals": 2}, "criteria": SHEET_100}
+        data = {
+            "name": "校赛 School round",
+            "level": "school",
+            "grouping": "college",
+            "judges_per_team": 3,
+            "aggregation": {"method": "trimmed_mean", "trim": 1, "decimals": 2},
+            "criteria": SHEET_100,
+        }
         data.update(overrides)
         round_ = create_round(contest, data, actor=None, now=utcnow())
         db.session.commit()

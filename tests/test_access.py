@@ -92,7 +92,10 @@ ACCESS = {
     "registration.team_template": ("GET", everyone(200)),
     "registration.team_import": ("GET", row(403, anonymous=302, coordinator=200, other_coordinator=200, organizer=200)),
     "api_registration.register_team": ("POST", row(422, anonymous=401, judge=403, other_judge=403)),
-    "api_registration.list_teams": ("GET", row(403, anonymous=401, coordinator=200, other_coordinator=200, organizer=200)),  # a coordinator's list holds only their college's (below)
+    "api_registration.list_teams": (
+        "GET",
+        row(403, anonymous=401, coordinator=200, other_coordinator=200, organizer=200),
+    ),  # a coordinator's list holds only their college's (below)
     "api_registration.get_team": ("GET", row(403, anonymous=401, captain=200, coordinator=200, organizer=200)),
     "api_registration.update_team": ("PATCH", row(403, anonymous=401, captain=200, organizer=200)),
     "api_registration.withdraw_team": ("POST", row(403, anonymous=401, captain=422, organizer=422)),
@@ -107,14 +110,23 @@ ACCESS = {
     "api_judging.transition_round": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.add_entries": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.add_judges": ("POST", organizers_only(422, anonymous=401)),
-    "api_judging.list_assignments": ("GET", row(403, anonymous=401, judge=200, other_judge=200, organizer=200)),  # a judge's list holds only their own (below)
+    "api_judging.list_assignments": (
+        "GET",
+        row(403, anonymous=401, judge=200, other_judge=200, organizer=200),
+    ),  # a judge's list holds only their own (below)
     "api_judging.get_score_sheet": ("GET", row(403, anonymous=401, judge=200, organizer=200)),
-    "api_judging.save_score_sheet": ("PUT", row(403, anonymous=401, judge=422)),  # only the assigned judge; organizers unlock instead
+    "api_judging.save_score_sheet": (
+        "PUT",
+        row(403, anonymous=401, judge=422),
+    ),  # only the assigned judge; organizers unlock instead
     "api_judging.unlock_score_sheet": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.auto_assign": ("POST", organizers_only(anonymous=401)),
     "api_judging.create_assignment": ("POST", organizers_only(422, anonymous=401)),
     "api_judging.delete_assignment": ("DELETE", organizers_only(204, anonymous=401)),
-    "api_judging.declare_conflict": ("POST", row(403, anonymous=401, judge=422, organizer=422)),  # for `judge`: themselves, not `other_judge`
+    "api_judging.declare_conflict": (
+        "POST",
+        row(403, anonymous=401, judge=422, organizer=422),
+    ),  # for `judge`: themselves, not `other_judge`
     "judging.dashboard": ("GET", row(403, anonymous=302, judge=200, other_judge=200)),
     "judging.sheet_edit": ("GET", row(403, anonymous=302, judge=200, organizer=200)),
     "judging.sheet_history": ("GET", organizers_only()),
@@ -174,10 +186,12 @@ def walk(app, make_user, make_contest, make_college, make_team, make_round):
     contest = make_contest()
     own_college, other_college = make_college(), make_college()
     people = {
-        "captain": make_user(CAPTAIN), "other_captain": make_user(CAPTAIN),
+        "captain": make_user(CAPTAIN),
+        "other_captain": make_user(CAPTAIN),
         "coordinator": make_user(COORDINATOR, college_id=own_college.id, contest_id=contest.id),
         "other_coordinator": make_user(COORDINATOR, college_id=other_college.id, contest_id=contest.id),
-        "judge": make_user(JUDGE, contest_id=contest.id), "other_judge": make_user(JUDGE, contest_id=contest.id),
+        "judge": make_user(JUDGE, contest_id=contest.id),
+        "other_judge": make_user(JUDGE, contest_id=contest.id),
         "organizer": make_user("organizer"),
     }
     team = make_team(contest, own_college, owner=people["captain"])
@@ -187,8 +201,13 @@ def walk(app, make_user, make_contest, make_college, make_team, make_round):
     assignment = Assignment(round_id=round_.id, team_id=team.id, judge_id=people["judge"].id)
     db.session.add_all([assignment, Assignment(round_id=round_.id, team_id=other_team.id, judge_id=people["other_judge"].id)])
     db.session.commit()
-    ids = {"contest_id": contest.id, "team_id": team.id, "round_id": round_.id, "assignment_id": assignment.id,
-           "user_id": people["judge"].id}
+    ids = {
+        "contest_id": contest.id,
+        "team_id": team.id,
+        "round_id": round_.id,
+        "assignment_id": assignment.id,
+        "user_id": people["judge"].id,
+    }
     return people, ids
 
 
@@ -211,7 +230,12 @@ def test_route_answers_each_role_as_the_table_says(app, walk, endpoint):
                 client.post("/login", data={"email": user.email, "password": PASSWORD})
         response = client.open(url, method=method, headers=headers, json={} if api and method != "GET" else None)
         seen[role] = response.status_code
-        if response.status_code == 302 and role == "anonymous" and expected[role] == 302 and endpoint not in {"auth.logout", "auth.set_language"}:
+        if (
+            response.status_code == 302
+            and role == "anonymous"
+            and expected[role] == 302
+            and endpoint not in {"auth.logout", "auth.set_language"}
+        ):
             assert "/login" in response.headers["Location"], endpoint
     assert seen == expected
 
@@ -219,10 +243,19 @@ def test_route_answers_each_role_as_the_table_says(app, walk, endpoint):
 def test_the_table_tells_own_objects_from_others(app):
     """Every route that lets an owner in is checked against another's object too: the matrix would
     otherwise pass with a check that asks only for the role."""
-    let_in = {endpoint for endpoint, (_method, statuses) in ACCESS.items()
-              if any(statuses[owner] != statuses[f"other_{owner}"] for owner in OWNERS)}
-    assert {"registration.team_show", "api_registration.get_team", "api_judging.save_score_sheet",
-            "api_judging.get_score_sheet", "judging.sheet_edit", "api_registration.review_team"} <= let_in
+    let_in = {
+        endpoint
+        for endpoint, (_method, statuses) in ACCESS.items()
+        if any(statuses[owner] != statuses[f"other_{owner}"] for owner in OWNERS)
+    }
+    assert {
+        "registration.team_show",
+        "api_registration.get_team",
+        "api_judging.save_score_sheet",
+        "api_judging.get_score_sheet",
+        "judging.sheet_edit",
+        "api_registration.review_team",
+    } <= let_in
 
 
 def test_lists_hold_only_the_viewers_own_objects(app, walk):
@@ -260,8 +293,12 @@ def test_a_number_past_any_id_is_404_on_every_route(app, walk):
         rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
         for name in rule.arguments & set(ids):
             url = _url(app, endpoint, **{**ids, name: MAX_ID + 1})
-            response = client.open(url, method=method, headers={"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {},
-                                   json={} if url.startswith("/api/") and method != "GET" else None)
+            response = client.open(
+                url,
+                method=method,
+                headers={"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {},
+                json={} if url.startswith("/api/") and method != "GET" else None,
+            )
             assert response.status_code == 404, (endpoint, url, response.status_code)
             checked += 1
     assert checked > 40

@@ -55,29 +55,69 @@ from app.results.services import compute_round_results
 #: large examples they warn about are the fuzzer's job here.
 EXAMPLES = 50
 SEED = 20250817
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=list(HealthCheck))
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 #: The columns of the import operations' files (`uploads`), and the kind of value each takes.
 UPLOAD_COLUMNS = {
-    "importColleges": {"code": "college_code", "name": "text", "province": "province", "city": "text", "level": "level",
-                       "ownership": "ownership"},
-    "importTeams": {header: {"team": "team", "track": "track", "college_code": "known_college", "role": "role",
-                             "student_id": "student_id", "member_college_code": "known_college", "email": "email",
-                             "phone": "phone"}.get(key, "text")
-                    for key, header in TEMPLATE_COLUMNS},
-    "importJudges": {"name": "text", "email": "email", "organization": "text", "province": "province", "expertise": "text",
-                     "college_code": "known_college", "password": "text"},
+    "importColleges": {
+        "code": "college_code",
+        "name": "text",
+        "province": "province",
+        "city": "text",
+        "level": "level",
+        "ownership": "ownership",
+    },
+    "importTeams": {
+        header: {
+            "team": "team",
+            "track": "track",
+            "college_code": "known_college",
+            "role": "role",
+            "student_id": "student_id",
+            "member_college_code": "known_college",
+            "email": "email",
+            "phone": "phone",
+        }.get(key, "text")
+        for key, header in TEMPLATE_COLUMNS
+    },
+    "importJudges": {
+        "name": "text",
+        "email": "email",
+        "organization": "text",
+        "province": "province",
+        "expertise": "text",
+        "college_code": "known_college",
+        "password": "text",
+    },
 }
 
 #: Which seeded ids a path parameter, query parameter or body field of this name takes.
 ID_KINDS = {
-    "contest_id": "contests", "college_id": "colleges", "team_id": "teams", "team_ids": "teams", "round_id": "rounds",
-    "to_round_id": "rounds", "previous_round_id": "rounds", "assignment_id": "assignments", "user_id": "judges",
-    "judge_id": "judges", "user_ids": "judges",
+    "contest_id": "contests",
+    "college_id": "colleges",
+    "team_id": "teams",
+    "team_ids": "teams",
+    "round_id": "rounds",
+    "to_round_id": "rounds",
+    "previous_round_id": "rounds",
+    "assignment_id": "assignments",
+    "user_id": "judges",
+    "judge_id": "judges",
+    "user_ids": "judges",
 }
 
 
@@ -104,8 +144,10 @@ class FuzzRun:
             by_class[f"{status // 100}xx"] += count
         classes = ", ".join(f"{name} {count}" for name, count in sorted(by_class.items()))
         failing = f" in {', '.join(sorted(self.failures))}" if self.failures else ""
-        return (f"API fuzz ({backend}): {len(self.requests)} operations, {sum(self.requests.values())} requests "
-                f"({classes}), {sum(self.failures.values())} failing requests{failing}")
+        return (
+            f"API fuzz ({backend}): {len(self.requests)} operations, {sum(self.requests.values())} requests "
+            f"({classes}), {sum(self.failures.values())} failing requests{failing}"
+        )
 
 
 @pytest.fixture
@@ -122,8 +164,14 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
     approved = [team.id for team in teams[:3]]
 
     open_round = make_round(contest)
-    scored_round = make_round(contest, name="省赛 Provincial round", level="provincial", grouping="none", judges_per_team=1,
-                              criteria=[{"key": "overall", "name": "总体评价", "max": 100, "step": 0.5}])
+    scored_round = make_round(
+        contest,
+        name="省赛 Provincial round",
+        level="provincial",
+        grouping="none",
+        judges_per_team=1,
+        criteria=[{"key": "overall", "name": "总体评价", "max": 100, "step": 0.5}],
+    )
     draft_round = make_round(contest, name="国赛 National round", level="national", grouping="none")
     assignments = []
     for round_ in (open_round, scored_round):
@@ -136,16 +184,28 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
             db.session.flush()
             assignments.append(assignment)
     for assignment, total in zip(assignments[3:], (88, 75.5, 91), strict=True):
-        save_sheet(assignment, {"overall": total}, comment=None, submit=True, version=None,
-                   actor=db.session.get(User, assignment.judge_id), now=now)
+        save_sheet(
+            assignment,
+            {"overall": total},
+            comment=None,
+            submit=True,
+            version=None,
+            actor=db.session.get(User, assignment.judge_id),
+            now=now,
+        )
     transition_round(scored_round, "closed", actor=None, now=now)
     compute_round_results(scored_round, confirm=True, actor=None, now=now)
     tokens = {judge.id: issue_token(judge, now=now) for judge in judges}
     db.session.commit()
     return World(
-        ids={"contests": [contest.id], "colleges": [college.id for college in colleges], "teams": [team.id for team in teams],
-             "rounds": [open_round.id, scored_round.id, draft_round.id], "judges": [judge.id for judge in judges],
-             "assignments": [assignment.id for assignment in assignments]},
+        ids={
+            "contests": [contest.id],
+            "colleges": [college.id for college in colleges],
+            "teams": [team.id for team in teams],
+            "rounds": [open_round.id, scored_round.id, draft_round.id],
+            "judges": [judge.id for judge in judges],
+            "assignments": [assignment.id for assignment in assignments],
+        },
         judge_tokens={assignment.id: tokens[assignment.judge_id] for assignment in assignments},
         college_codes=[college.code for college in colleges],
     )
@@ -204,8 +264,12 @@ def api_schema(app, world: World):
         columns = UPLOAD_COLUMNS.get(context.operation.definition.raw.get("operationId"))
         if columns is None or not isinstance(body, dict) or "file" not in body:
             return with_real_ids(body)
-        return st.fixed_dictionaries({**{name: st.just(value) for name, value in body.items()},
-                                      "file": st.one_of(st.just(body["file"]), uploads(columns, world))})
+        return st.fixed_dictionaries(
+            {
+                **{name: st.just(value) for name, value in body.items()},
+                "file": st.one_of(st.just(body["file"]), uploads(columns, world)),
+            }
+        )
 
     schema.hook("flatmap_path_parameters")(lambda context, values: with_real_ids(values))
     schema.hook("flatmap_query")(lambda context, values: with_real_ids(values))
@@ -217,16 +281,23 @@ def uploads(columns: dict[str, str], world: World):
     """A file's bytes: a table with `columns`, as CSV or .xlsx. Three cells in four are of the column's
     kind (a college code the seeded contest knows, a track, an email...), the others anything."""
     kinds = {
-        "text": st.text(min_size=1, max_size=12), "college_code": st.from_regex(r"41\d{8}", fullmatch=True),
-        "known_college": st.sampled_from(world.college_codes), "province": st.sampled_from(["浙江省", "江苏省"]),
-        "level": st.sampled_from(["本科", "专科"]), "ownership": st.sampled_from(["公办", "民办", ""]),
-        "team": st.sampled_from(["1", "2"]), "track": st.sampled_from(["CB", "CG"]), "role": st.sampled_from(ROLE_CHOICES),
-        "student_id": st.from_regex(r"20\d{6}", fullmatch=True), "phone": st.just("13800138000"),
+        "text": st.text(min_size=1, max_size=12),
+        "college_code": st.from_regex(r"41\d{8}", fullmatch=True),
+        "known_college": st.sampled_from(world.college_codes),
+        "province": st.sampled_from(["浙江省", "江苏省"]),
+        "level": st.sampled_from(["本科", "专科"]),
+        "ownership": st.sampled_from(["公办", "民办", ""]),
+        "team": st.sampled_from(["1", "2"]),
+        "track": st.sampled_from(["CB", "CG"]),
+        "role": st.sampled_from(ROLE_CHOICES),
+        "student_id": st.from_regex(r"20\d{6}", fullmatch=True),
+        "phone": st.just("13800138000"),
         "email": st.from_regex(r"[a-z]{1,8}@example\.edu\.cn", fullmatch=True),
     }
     junk = st.text(max_size=12)
-    rows = st.lists(st.tuples(*[st.one_of(kinds[kind], kinds[kind], kinds[kind], junk) for kind in columns.values()]),
-                    min_size=1, max_size=4)
+    rows = st.lists(
+        st.tuples(*[st.one_of(kinds[kind], kinds[kind], kinds[kind], junk) for kind in columns.values()]), min_size=1, max_size=4
+    )
     header = list(columns)
 
     def csv_file(rows: list[list[str]]) -> bytes:
@@ -329,9 +400,15 @@ def test_ids_outside_the_id_range_are_404_in_a_path_and_422_in_a_body(client, wo
     assert response.status_code == 422 and "page" in response.json["error"]["fields"], response.json
 
 
-@pytest.mark.parametrize("criterion, field", [
-    ({"max": 1e298}, "criteria.0.max"), ({"max": 10, "step": "1e-30"}, "criteria.0.step"), ({"max": 10.005}, "criteria.0.max"),
-], ids=["huge maximum", "tiny step", "three decimals"])
+@pytest.mark.parametrize(
+    "criterion, field",
+    [
+        ({"max": 1e298}, "criteria.0.max"),
+        ({"max": 10, "step": "1e-30"}, "criteria.0.step"),
+        ({"max": 10.005}, "criteria.0.max"),
+    ],
+    ids=["huge maximum", "tiny step", "three decimals"],
+)
 def test_criteria_beyond_the_columns_are_422(client, world: World, headers, criterion, field):
     body = {"name": "复赛", "criteria": [{"key": "overall", "name": "总体评价", **criterion}]}
     response = client.post(f"/api/v1/contests/{world.ids['contests'][0]}/rounds", headers=headers, json=body)

@@ -13,11 +13,18 @@ from app.extensions import db
 HEADERS = ("时间 Time", "操作人 User", "操作 Action", "对象 Object", "编号 Id", "原值 Before", "新值 After", "原因 Reason")
 
 
-def event(actor=None, *, action="team.update", object_type="team", object_id=7, at=None, before=None, after=None,
-          reason=None):
+def event(actor=None, *, action="team.update", object_type="team", object_id=7, at=None, before=None, after=None, reason=None):
     """Record one audit event at `at` (UTC) and commit it."""
-    recorded = record(actor=actor, action=action, object_type=object_type, object_id=object_id,
-                      now=at or datetime(2026, 3, 1, 2, 0, tzinfo=UTC), before=before, after=after, reason=reason)
+    recorded = record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        now=at or datetime(2026, 3, 1, 2, 0, tzinfo=UTC),
+        before=before,
+        after=after,
+        reason=reason,
+    )
     db.session.commit()
     return recorded
 
@@ -51,8 +58,14 @@ def test_organizers_see_events_newest_first_with_who_what_and_why(client, login_
     reviewer = make_user("organizer", name="审核员 Wang", email="wang@example.edu.cn")
     event(reviewer, action="team.reject", object_id=41, at=datetime(2026, 3, 1, 1, 0, tzinfo=UTC), reason="材料不全")
     event(None, action="round.published", object_type="round", object_id=42, at=datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
-    event(organizer, action="team.update", object_id=43, at=datetime(2026, 3, 3, 1, 0, tzinfo=UTC),
-          before={"name": "星火队"}, after={"name": "燎原队"})
+    event(
+        organizer,
+        action="team.update",
+        object_id=43,
+        at=datetime(2026, 3, 3, 1, 0, tzinfo=UTC),
+        before={"name": "星火队"},
+        after={"name": "燎原队"},
+    )
 
     page = page_of(client, "?end=2026-03-31T00:00")  # the users' own creation is later
 
@@ -119,15 +132,18 @@ def test_filter_by_time_reads_both_typed_minutes_in_the_display_zone_and_include
     assert actions_listed(page_of(client, "?end=2026-03-01T10:30")) == ["last.minute", "first.minute", "too.early"]
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("?object_id=abc", "Enter the object's number, such as 42."),
-    ("?object_id=99999999999999", "Enter the object's number, such as 42."),
-    ("?object_id=" + "9" * 5000, "Enter the object's number, such as 42."),
-    ("?object_id=４２", "Enter the object's number, such as 42."),
-    ("?start=2026-03-02T10:00&end=2026-03-01T10:00", "“To” is before “From”."),
-    ("?start=yesterday", "Enter a date and time, such as 2026-05-01 09:30."),
-    ("?object_type=no-such-kind", "Not a valid choice."),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?object_id=abc", "Enter the object's number, such as 42."),
+        ("?object_id=99999999999999", "Enter the object's number, such as 42."),
+        ("?object_id=" + "9" * 5000, "Enter the object's number, such as 42."),
+        ("?object_id=４２", "Enter the object's number, such as 42."),
+        ("?start=2026-03-02T10:00&end=2026-03-01T10:00", "“To” is before “From”."),
+        ("?start=yesterday", "Enter a date and time, such as 2026-05-01 09:30."),
+        ("?object_type=no-such-kind", "Not a valid choice."),
+    ],
+)
 def test_bad_filters_are_explained_at_their_field_and_list_nothing(client, login_as, query, message):
     login_as("organizer")
     event(action="team.approve")
@@ -161,8 +177,7 @@ def test_long_values_show_what_changed_with_the_whole_value_one_click_away(clien
 def test_the_log_is_paged(client, login_as):
     login_as("organizer")
     for number in range(25):
-        event(action=f"paged.{number:02d}", object_type="paged", object_id=number,
-              at=datetime(2026, 3, 1, 2, number, tzinfo=UTC))
+        event(action=f"paged.{number:02d}", object_type="paged", object_id=number, at=datetime(2026, 3, 1, 2, number, tzinfo=UTC))
 
     first = page_of(client, "?object_type=paged&per_page=10")
     assert actions_listed(first) == [f"paged.{number:02d}" for number in range(24, 14, -1)]
@@ -175,8 +190,16 @@ def test_the_export_has_the_filtered_rows_and_keeps_formulas_as_text(client, log
     login_as("organizer")
     judge = make_user("organizer", name="陈评委", email="chen@example.edu.cn")
     formula = '=HYPERLINK("http://x","y")'
-    event(judge, action="sheet.unlock", object_type="score_sheet", object_id=9, at=datetime(2026, 3, 1, 2, 0, tzinfo=UTC),
-          before={"status": "submitted"}, after={"status": "draft"}, reason=formula)
+    event(
+        judge,
+        action="sheet.unlock",
+        object_type="score_sheet",
+        object_id=9,
+        at=datetime(2026, 3, 1, 2, 0, tzinfo=UTC),
+        before={"status": "submitted"},
+        after={"status": "draft"},
+        reason=formula,
+    )
     event(None, action="sheet.save", object_type="score_sheet", object_id=9, at=datetime(2026, 3, 1, 3, 0, tzinfo=UTC))
     event(judge, action="sheet.save", object_type="score_sheet", object_id=10)
 
@@ -185,8 +208,16 @@ def test_the_export_has_the_filtered_rows_and_keeps_formulas_as_text(client, log
     assert "attachment" in response.headers["Content-Disposition"]
     assert exported_rows(response) == [
         ("2026-03-01 11:00:00", "系统 system", "sheet.save", "score_sheet", 9, None, None, None),
-        ("2026-03-01 10:00:00", "陈评委 <chen@example.edu.cn>", "sheet.unlock", "score_sheet", 9,
-         '{"status": "submitted"}', '{"status": "draft"}', formula),
+        (
+            "2026-03-01 10:00:00",
+            "陈评委 <chen@example.edu.cn>",
+            "sheet.unlock",
+            "score_sheet",
+            9,
+            '{"status": "submitted"}',
+            '{"status": "draft"}',
+            formula,
+        ),
     ]
 
 

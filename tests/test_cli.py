@@ -11,8 +11,20 @@ from app.models import College, Contest, User
 
 
 def test_users_create(runner):
-    result = runner.invoke(args=["users", "create", "--email", "Chief@Example.CN", "--name", "组委会主任",
-                                 "--password", "long-enough-1", "--role", "organizer"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Chief@Example.CN",
+            "--name",
+            "组委会主任",
+            "--password",
+            "long-enough-1",
+            "--role",
+            "organizer",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Created organizer chief@example.cn" in result.output
     assert db.session.scalar(select(User).where(User.email == "chief@example.cn")).has_role("organizer")
@@ -24,7 +36,9 @@ def test_users_create_explains_what_is_wrong(runner):
     result = runner.invoke(args=args)
     assert result.exit_code == 1
     assert "already exists" in result.output
-    result = runner.invoke(args=["users", "create", "--email", "b@example.cn", "--name", "B", "--password", "short", "--role", "judge"])
+    result = runner.invoke(
+        args=["users", "create", "--email", "b@example.cn", "--name", "B", "--password", "short", "--role", "judge"]
+    )
     assert result.exit_code == 1 and "at least 8 characters" in result.output
 
 

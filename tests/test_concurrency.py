@@ -104,19 +104,42 @@ def contest_day(make_contest, make_college, make_user, token_for):
     open_teams = approved_teams(JUDGES, "OPN")
     closed_teams = approved_teams(CLOSED_TEAMS, "CLS")
     criteria = [{**item, "step": 1} for item in SHEET_100]
-    open_round = create_round(judging, {"name": "校赛 open", "level": "school", "grouping": "none", "judges_per_team": 4,
-                                        "aggregation": {"method": "mean", "decimals": 2}, "criteria": criteria}, actor=None, now=now)
-    closed_round = create_round(judging, {"name": "省赛 closed", "level": "provincial", "grouping": "none", "judges_per_team": 3,
-                                          "aggregation": {"method": "trimmed_mean", "trim": 1, "decimals": 2},
-                                          "criteria": criteria}, actor=None, now=now)
+    open_round = create_round(
+        judging,
+        {
+            "name": "校赛 open",
+            "level": "school",
+            "grouping": "none",
+            "judges_per_team": 4,
+            "aggregation": {"method": "mean", "decimals": 2},
+            "criteria": criteria,
+        },
+        actor=None,
+        now=now,
+    )
+    closed_round = create_round(
+        judging,
+        {
+            "name": "省赛 closed",
+            "level": "provincial",
+            "grouping": "none",
+            "judges_per_team": 3,
+            "aggregation": {"method": "trimmed_mean", "trim": 1, "decimals": 2},
+            "criteria": criteria,
+        },
+        actor=None,
+        now=now,
+    )
     for round_, teams in ((open_round, open_teams), (closed_round, closed_teams)):
         add_entries(round_, team_ids=[team.id for team in teams], actor=None, now=now)
         add_judges(round_, [judge.id for judge in judges], actor=None, now=now)
     # Judge j: a shared sheet on team j, its own sheets on teams j+1..j+3.
     shared, own = {}, {}
     for j, judge in enumerate(judges):
-        sheets = [Assignment(round_id=open_round.id, team_id=open_teams[(j + k) % JUDGES].id, judge_id=judge.id)
-                  for k in range(OWN_SHEETS + 1)]
+        sheets = [
+            Assignment(round_id=open_round.id, team_id=open_teams[(j + k) % JUDGES].id, judge_id=judge.id)
+            for k in range(OWN_SHEETS + 1)
+        ]
         db.session.add_all(sheets)
         db.session.flush()
         shared[j], own[j] = sheets[0].id, [assignment.id for assignment in sheets[1:]]
@@ -131,15 +154,26 @@ def contest_day(make_contest, make_college, make_user, token_for):
             save_sheet(assignment, sheet_values(t, k, 99), comment=None, submit=True, version=None, actor=judge, now=now)
     transition_round(closed_round, "closed", actor=None, now=now)
 
-    registration = make_contest(tracks=[{"code": "CB", "name": "跨境电商实战赛", "kind": "practical"},
-                                        {"code": "CX", "name": "跨境电商实战赛（二）", "kind": "practical"}])
+    registration = make_contest(
+        tracks=[
+            {"code": "CB", "name": "跨境电商实战赛", "kind": "practical"},
+            {"code": "CX", "name": "跨境电商实战赛（二）", "kind": "practical"},
+        ]
+    )
     db.session.commit()
     return {
-        "open_round": open_round.id, "closed_round": closed_round.id, "closed_teams": {team.id for team in closed_teams},
-        "shared": shared, "own": own, "judge_tokens": [token_for(judge)["Authorization"].removeprefix("Bearer ") for judge in judges],
-        "registration": registration.id, "college": colleges[0].id,
+        "open_round": open_round.id,
+        "closed_round": closed_round.id,
+        "closed_teams": {team.id for team in closed_teams},
+        "shared": shared,
+        "own": own,
+        "judge_tokens": [token_for(judge)["Authorization"].removeprefix("Bearer ") for judge in judges],
+        "registration": registration.id,
+        "college": colleges[0].id,
         "captain_tokens": [token_for(make_user("captain"))["Authorization"].removeprefix("Bearer ") for _ in range(CAPTAINS)],
-        "organizer_tokens": [token_for(make_user("organizer"))["Authorization"].removeprefix("Bearer ") for _ in range(ORGANIZERS)],
+        "organizer_tokens": [
+            token_for(make_user("organizer"))["Authorization"].removeprefix("Bearer ") for _ in range(ORGANIZERS)
+        ],
     }
 
 
@@ -150,7 +184,7 @@ def shared_student(index: int) -> str:
 def registration_body(college_id: int, captain: int, attempt: int) -> dict[str, Any]:
     """A three-member team, in either track, whose second member (and every other time its third) is a shared student."""
     body = team_input(college_id, prefix=f"C{captain}R{attempt:02d}", track="CB" if (captain + attempt) % 2 else "CX")
-    shared = [captain + attempt, captain + attempt + 3][:1 + attempt % 2]
+    shared = [captain + attempt, captain + attempt + 3][: 1 + attempt % 2]
     for position, index in enumerate(shared, start=1):
         body["members"][position].update(student_id=shared_student(index), name=f"共享{index % SHARED_STUDENTS}")
     return body
@@ -178,11 +212,15 @@ def test_judges_captains_and_organizers_at_once_lose_nothing_duplicate_nothing_a
                 start.abort()
                 for barrier in pair_barriers.values():
                     barrier.abort()
+
         return run
 
     def save(api: Api, assignment_id: int, values: dict[str, int], version: int, submit: bool) -> tuple[int, Any]:
-        status, body = api.call("PUT", f"/api/v1/assignments/{assignment_id}/sheet",
-                                {"scores": values, "comment": f"v{version + 1}", "submit": submit, "version": version})
+        status, body = api.call(
+            "PUT",
+            f"/api/v1/assignments/{assignment_id}/sheet",
+            {"scores": values, "comment": f"v{version + 1}", "submit": submit, "version": version},
+        )
         if status == 200:
             with lock:
                 acknowledged[assignment_id].append((body["version"], values, submit))
@@ -205,8 +243,13 @@ def test_judges_captains_and_organizers_at_once_lose_nothing_duplicate_nothing_a
                 races[(assignment_id, round_)].append(outcome)
             # Its own sheets, versions chained: every save must succeed.
             for assignment_id in day["own"][j]:
-                status, body = save(mine, assignment_id, sheet_values(j, assignment_id, round_), versions[assignment_id],
-                                    submit=round_ == ROUNDS - 1)
+                status, body = save(
+                    mine,
+                    assignment_id,
+                    sheet_values(j, assignment_id, round_),
+                    versions[assignment_id],
+                    submit=round_ == ROUNDS - 1,
+                )
                 assert status == 200, body
                 versions[assignment_id] = body["version"]
         mine.close()
@@ -256,22 +299,33 @@ def test_judges_captains_and_organizers_at_once_lose_nothing_duplicate_nothing_a
         assert loser["error"]["code"] in codes and loser["error"]["message"], loser
 
     # Every sheet holds its last acknowledged save; versions 1..n, one audit event per save, in order.
-    sheets = {sheet.assignment_id: sheet for sheet in db.session.scalars(
-        select(ScoreSheet).join(Assignment).where(Assignment.round_id == day["open_round"]))}
+    sheets = {
+        sheet.assignment_id: sheet
+        for sheet in db.session.scalars(select(ScoreSheet).join(Assignment).where(Assignment.round_id == day["open_round"]))
+    }
     assert set(sheets) == set(acknowledged) and len(sheets) == JUDGES * (OWN_SHEETS + 1)
     for assignment_id, saves in acknowledged.items():
         saves.sort(key=lambda save: save[0])
         assert [version for version, _, _ in saves] == list(range(1, ROUNDS + 1)), assignment_id
         sheet = sheets[assignment_id]
         last_version, last_values, last_submit = saves[-1]
-        stored = {score.criterion_key: score.value for score in db.session.scalars(select(Score).where(Score.sheet_id == sheet.id))}
+        stored = {
+            score.criterion_key: score.value for score in db.session.scalars(select(Score).where(Score.sheet_id == sheet.id))
+        }
         assert (sheet.version, stored) == (last_version, {key: Decimal(value) for key, value in last_values.items()})
         assert sheet.status == ("submitted" if last_submit else "draft") and sheet.comment == f"v{last_version}"
-        events = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.object_type == "score_sheet", AuditEvent.object_id == sheet.id,
-            AuditEvent.action.in_(["sheet.save", "sheet.submit"])).order_by(AuditEvent.id)).all()
+        events = db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.object_type == "score_sheet",
+                AuditEvent.object_id == sheet.id,
+                AuditEvent.action.in_(["sheet.save", "sheet.submit"]),
+            )
+            .order_by(AuditEvent.id)
+        ).all()
         assert [{key: Decimal(value) for key, value in event.after["scores"].items()} for event in events] == [
-            {key: Decimal(value) for key, value in values.items()} for _, values, _ in saves]
+            {key: Decimal(value) for key, value in values.items()} for _, values, _ in saves
+        ]
 
     # Registrations: each one is saved (201) or refused with a 409 that names the students already taken.
     assert len(registrations) == CAPTAINS * REGISTRATIONS
@@ -281,7 +335,8 @@ def test_judges_captains_and_organizers_at_once_lose_nothing_duplicate_nothing_a
     active = db.session.execute(
         select(TeamMember.college_id, TeamMember.student_id, func.count())
         .where(TeamMember.contest_id == day["registration"], TeamMember.released.is_(False))
-        .group_by(TeamMember.college_id, TeamMember.student_id)).all()
+        .group_by(TeamMember.college_id, TeamMember.student_id)
+    ).all()
     assert [row for row in active if row[2] > 1] == []  # no student in two teams
     teams = db.session.scalars(select(Team).where(Team.contest_id == day["registration"])).all()
     assert sorted(team.id for team in teams) == sorted(response["id"] for _, response in created)
@@ -295,12 +350,15 @@ def test_judges_captains_and_organizers_at_once_lose_nothing_duplicate_nothing_a
     numbers = Counter(team.number.rsplit("-", 1)[0] for team in teams)  # per track: 00001..0000n, no gap, no repeat
     for prefix, count in numbers.items():
         assert sorted(team.number for team in teams if team.number.startswith(prefix + "-")) == [
-            f"{prefix}-{n:05d}" for n in range(1, count + 1)]
+            f"{prefix}-{n:05d}" for n in range(1, count + 1)
+        ]
 
     # Results: every computation answered the same complete ranking; one result per team is stored.
     assert len(computations) == ORGANIZERS * COMPUTES
     assert {status for status, _ in computations} == {200}, [body for status, body in computations if status != 200]
-    rankings = {json.dumps(sorted((item["team_id"], item["rank"], item["score"]) for item in body["items"])) for _, body in computations}
+    rankings = {
+        json.dumps(sorted((item["team_id"], item["rank"], item["score"]) for item in body["items"])) for _, body in computations
+    }
     assert len(rankings) == 1
     ranking = json.loads(rankings.pop())
     assert {team_id for team_id, _, _ in ranking} == day["closed_teams"]
@@ -308,7 +366,19 @@ def test_judges_captains_and_organizers_at_once_lose_nothing_duplicate_nothing_a
     assert by_rank[0][1] == 1 and [score for _, _, score in by_rank] == sorted((score for _, _, score in ranking), reverse=True)
     stored = db.session.execute(select(Result.team_id, Result.rank).where(Result.round_id == day["closed_round"])).all()
     assert sorted(stored) == sorted((team_id, rank) for team_id, rank, _ in ranking)
-    assert db.session.scalar(select(func.count()).select_from(ResultSnapshot).where(ResultSnapshot.round_id == day["closed_round"])) == 1
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "results.compute", AuditEvent.object_type == "round", AuditEvent.object_id == day["closed_round"],
-    )) == ORGANIZERS * COMPUTES
+    assert (
+        db.session.scalar(select(func.count()).select_from(ResultSnapshot).where(ResultSnapshot.round_id == day["closed_round"]))
+        == 1
+    )
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
+                AuditEvent.action == "results.compute",
+                AuditEvent.object_type == "round",
+                AuditEvent.object_id == day["closed_round"],
+            )
+        )
+        == ORGANIZERS * COMPUTES
+    )

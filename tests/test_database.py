@@ -41,6 +41,7 @@ def test_a_write_holds_the_lock_until_the_transaction_ends(app, lock_path, end):
 
 # JSON columns -----------------------------------------------------------------------------------
 
+
 def test_json_columns_read_back_what_was_written(app):
     """Written with orjson: text unescaped, keys that are not strings turned into strings as json.dumps
     does, and the value read back equal on SQLite and PostgreSQL."""
@@ -66,6 +67,7 @@ def test_what_orjson_refuses_is_written_as_json_dumps_writes_it():
 
 # Many rows at once --------------------------------------------------------------------------------
 
+
 def test_insert_rows_writes_what_the_tables_own_insert_writes(app):
     """Each column's values converted by its type (UTC times, JSON, text, none), on SQLite and PostgreSQL."""
     from datetime import UTC, datetime
@@ -75,10 +77,20 @@ def test_insert_rows_writes_what_the_tables_own_insert_writes(app):
     from app.models import AuditEvent
 
     at = datetime(2026, 11, 23, 8, 30, 15, 123456, tzinfo=UTC)
-    rows = [audit.event_row(actor=None, action=f"test.{how}.{n}", object_type="round", object_id=n, now=at,
-                            before=None if n else {"status": "draft"}, after={"scores": {"innovation": "17.50"}, "n": n},
-                            reason="材料完整" if n else None)
-            for how in ("orm", "plain") for n in range(2)]
+    rows = [
+        audit.event_row(
+            actor=None,
+            action=f"test.{how}.{n}",
+            object_type="round",
+            object_id=n,
+            now=at,
+            before=None if n else {"status": "draft"},
+            after={"scores": {"innovation": "17.50"}, "n": n},
+            reason="材料完整" if n else None,
+        )
+        for how in ("orm", "plain")
+        for n in range(2)
+    ]
     db.session.execute(AuditEvent.__table__.insert(), rows[:2])
     insert_rows(AuditEvent.__table__, rows[2:])
     insert_rows(AuditEvent.__table__, [])  # nothing to write is no statement
@@ -86,9 +98,13 @@ def test_insert_rows_writes_what_the_tables_own_insert_writes(app):
     db.session.expire_all()
 
     def stored(how: str) -> list[tuple]:
-        events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action.like(f"test.{how}.%")).order_by(AuditEvent.object_id))
-        return [(event.action.removeprefix(f"test.{how}"), event.object_id, event.at, event.before, event.after, event.reason)
-                for event in events]
+        events = db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.action.like(f"test.{how}.%")).order_by(AuditEvent.object_id)
+        )
+        return [
+            (event.action.removeprefix(f"test.{how}"), event.object_id, event.at, event.before, event.after, event.reason)
+            for event in events
+        ]
 
     assert stored("plain") == stored("orm")
     assert [event[2] for event in stored("plain")] == [at, at]
@@ -110,9 +126,11 @@ def test_driver_rows_reads_the_rows_of_a_statement_with_its_parameters(app):
     from app.bulk import driver_rows
 
     db.session.add_all([Province(name="读取省", country="CN"), Province(name="读取州", country="XX")])
-    statement = (db.select(Province.name).where(Province.country == bindparam("country"),
-                                                Province.name.like(bindparam("pattern", "读取%")))
-                 .order_by(Province.name))
+    statement = (
+        db.select(Province.name)
+        .where(Province.country == bindparam("country"), Province.name.like(bindparam("pattern", "读取%")))
+        .order_by(Province.name)
+    )
     assert driver_rows(statement, country="CN") == [("读取省",)]  # flushed first, default pattern kept
     assert driver_rows(statement, country="XX", pattern="读取州") == [("读取州",)]
     assert driver_rows(statement, country="XX", pattern="读取省") == []
@@ -130,9 +148,20 @@ def test_upsert_columns_inserts_new_rows_and_updates_stored_ones_keeping_what_it
     db.session.flush()
     db.session.add(College(code="UPS-1", name="旧名大学", province_id=province.id, city="旧城", level="本科"))
     db.session.commit()
-    upsert_columns(College.__table__, {"code": ["UPS-1", "UPS-2"], "name": ["新名大学", "新建学院"], "province_id": [province.id] * 2,
-                                       "city": ["新城", "新城"], "level": ["专科", "专科"], "ownership": ["公办", "公办"], "country": ["CN", "CN"]},
-                   key=("code",), keep=("level",))
+    upsert_columns(
+        College.__table__,
+        {
+            "code": ["UPS-1", "UPS-2"],
+            "name": ["新名大学", "新建学院"],
+            "province_id": [province.id] * 2,
+            "city": ["新城", "新城"],
+            "level": ["专科", "专科"],
+            "ownership": ["公办", "公办"],
+            "country": ["CN", "CN"],
+        },
+        key=("code",),
+        keep=("level",),
+    )
     db.session.commit()
     db.session.expire_all()
     colleges = db.session.scalars(db.select(College).where(College.code.like("UPS-%")).order_by(College.code)).all()
@@ -157,7 +186,9 @@ def test_driver_execute_writes_updates_and_deletes_as_the_statement_says(app):
     rename = provinces.update().where(provinces.c.country == bindparam("where_country"))
     assert driver_execute(rename, {"where_country": "XX", "country": "YY"}).rowcount == 2
     assert driver_execute(provinces.delete().where(provinces.c.name == bindparam("gone")), [{"gone": "执行县"}]).rowcount == 1
-    stored = db.session.execute(db.select(Province.name, Province.country).where(Province.name.like("执行%")).order_by(Province.name)).all()
+    stored = db.session.execute(
+        db.select(Province.name, Province.country).where(Province.name.like("执行%")).order_by(Province.name)
+    ).all()
     assert returned == "执行省" and sorted(stored) == sorted([("执行省", "CN"), ("执行州", "YY")])
     with pytest.raises(TypeError, match="where_country"):
         driver_execute(rename, {"country": "ZZ"})

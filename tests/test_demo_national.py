@@ -20,8 +20,11 @@ def test_the_season_runs_three_rounds_to_a_published_prize_list(app):
         advanced = set(db.session.scalars(select(Result.team_id).where(Result.round_id == earlier.id, Result.advanced.is_(True))))
         ranked_later = set(db.session.scalars(select(Result.team_id).where(Result.round_id == later.id)))
         assert advanced == ranked_later and advanced
-    tiers = dict(db.session.execute(select(Award.tier, func.count(Award.id)).where(Award.round_id == rounds[2].id)
-                                    .group_by(Award.tier)).all())
+    tiers = dict(
+        db.session.execute(
+            select(Award.tier, func.count(Award.id)).where(Award.round_id == rounds[2].id).group_by(Award.tier)
+        ).all()
+    )
     assert counts["award_ties"] == 0 and counts["advanced_2"] >= 40  # seed 1 leaves no tie at a boundary
     assert tiers == {"special": 8, "first": 12, "second": 20}
 

@@ -108,7 +108,10 @@ def gunicorn(database_url: str, instance: Path) -> Iterator[tuple[str, subproces
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", base.removeprefix("http://"), "wsgi:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             poll(process, lambda: request(base, "GET", "/api/v1/health", "")[0] == 200, "an answer", log_path)
@@ -155,8 +158,9 @@ def saves_held(database_url: str) -> Iterator[Callable[[list[int]], int | None]]
             holder.execute(text("LOCK TABLE score_sheets IN EXCLUSIVE MODE"))
 
             def both_waiting(workers: list[int]) -> int | None:
-                waiting = monitor.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                               "AND wait_event_type = 'Lock'")).scalar_one()
+                waiting = monitor.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                ).scalar_one()
                 return workers[0] if waiting >= len(workers) else None
 
             try:
@@ -198,14 +202,26 @@ def committed_sheets(database_url: str, assignment_ids: list[int]) -> dict[int, 
             found: dict[int, dict[str, Any]] = {}
             for assignment_id in assignment_ids:
                 sheet_id, version = connection.execute(
-                    text("SELECT id, version FROM score_sheets WHERE assignment_id = :a"), {"a": assignment_id}).one()
-                values = dict(connection.execute(
-                    text("SELECT criterion_key, value FROM scores WHERE sheet_id = :s"), {"s": sheet_id}).all())
-                events = [json.loads(after) if isinstance(after, str) else after for (after,) in connection.execute(
-                    text("SELECT after FROM audit_events WHERE object_type = 'score_sheet' AND object_id = :s "
-                         "AND action IN ('sheet.save', 'sheet.submit') ORDER BY id"), {"s": sheet_id})]
-                found[assignment_id] = {"version": version, "values": {key: Decimal(str(value)) for key, value in values.items()},
-                                        "saves": [{key: Decimal(value) for key, value in event["scores"].items()} for event in events]}
+                    text("SELECT id, version FROM score_sheets WHERE assignment_id = :a"), {"a": assignment_id}
+                ).one()
+                values = dict(
+                    connection.execute(text("SELECT criterion_key, value FROM scores WHERE sheet_id = :s"), {"s": sheet_id}).all()
+                )
+                events = [
+                    json.loads(after) if isinstance(after, str) else after
+                    for (after,) in connection.execute(
+                        text(
+                            "SELECT after FROM audit_events WHERE object_type = 'score_sheet' AND object_id = :s "
+                            "AND action IN ('sheet.save', 'sheet.submit') ORDER BY id"
+                        ),
+                        {"s": sheet_id},
+                    )
+                ]
+                found[assignment_id] = {
+                    "version": version,
+                    "values": {key: Decimal(str(value)) for key, value in values.items()},
+                    "saves": [{key: Decimal(value) for key, value in event["scores"].items()} for event in events],
+                }
             return found
     finally:
         engine.dispose()
@@ -262,8 +278,9 @@ def test_killing_gunicorn_workers_mid_save_loses_no_acknowledged_save(database_u
     with gunicorn(database_url, tmp_path / "served") as (base, master, log):
         poll(master, lambda: len(children_of(master.pid)) == 2, "two workers", log)
         workers = children_of(master.pid)
-        threads = [threading.Thread(target=judge, args=(base, index), name=f"judge-{index}", daemon=True)
-                   for index in range(CLIENTS)]
+        threads = [
+            threading.Thread(target=judge, args=(base, index), name=f"judge-{index}", daemon=True) for index in range(CLIENTS)
+        ]
         for thread in threads:
             thread.start()
         # First kill: once the judges are in full swing, a worker stopped inside a save.
@@ -285,14 +302,23 @@ def test_killing_gunicorn_workers_mid_save_loses_no_acknowledged_save(database_u
             thread.join(timeout=120)
         assert not [thread.name for thread in threads if thread.is_alive()]
         # The app still serves: gunicorn replaced both workers, and a save now succeeds on every sheet.
-        poll(master, lambda: len(children_of(master.pid)) == 2 and not set(children_of(master.pid)) & set(workers),
-             "two new workers", log)
+        poll(
+            master,
+            lambda: len(children_of(master.pid)) == 2 and not set(children_of(master.pid)) & set(workers),
+            "two new workers",
+            log,
+        )
         for index, sheets in open_round["sheets"].items():
             token = open_round["tokens"][index]
             for assignment_id in sheets:
                 values = sheet_values(index, SAVES)
-                status, saved = request(base, "PUT", f"/api/v1/assignments/{assignment_id}/sheet", token,
-                                        {"scores": values, "submit": False, "version": current_version(base, token, assignment_id)})
+                status, saved = request(
+                    base,
+                    "PUT",
+                    f"/api/v1/assignments/{assignment_id}/sheet",
+                    token,
+                    {"scores": values, "submit": False, "version": current_version(base, token, assignment_id)},
+                )
                 assert status == 200, saved
                 acknowledged[assignment_id].append((saved["version"], values))
 
@@ -320,6 +346,7 @@ def test_killing_gunicorn_workers_mid_save_loses_no_acknowledged_save(database_u
 
 
 # Backup and restore ------------------------------------------------------------------------------
+
 
 def workbook(client, round_id: int, headers: dict[str, str]) -> dict[str, list[list[Any]]]:
     """The round's results workbook as exportRound gives it: sheet title -> rows, header included."""
@@ -355,9 +382,23 @@ def restored_database(database_url: str, backup: Path, tmp_path: Path) -> Iterat
         connection.execute(text(f'CREATE DATABASE "{scratch}"'))
     try:
         subprocess.run(
-            ["pg_restore", "--clean", "--if-exists", "--dbname", scratch, "--host", url.host or "localhost",
-             "--port", str(url.port or 5432), "--username", url.username or "postgres", str(backup)],
-            check=True, env=dict(os.environ, PGPASSWORD=url.password or ""), capture_output=True,
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--dbname",
+                scratch,
+                "--host",
+                url.host or "localhost",
+                "--port",
+                str(url.port or 5432),
+                "--username",
+                url.username or "postgres",
+                str(backup),
+            ],
+            check=True,
+            env=dict(os.environ, PGPASSWORD=url.password or ""),
+            capture_output=True,
         )
         yield url.set(database=scratch).render_as_string(hide_password=False)
     finally:
@@ -366,8 +407,9 @@ def restored_database(database_url: str, backup: Path, tmp_path: Path) -> Iterat
         admin.dispose()
 
 
-def test_a_restored_backup_exports_the_same_results_workbook(client, runner, database_url, tmp_path, make_contest,
-                                                              make_team, make_round, make_user, token_for):
+def test_a_restored_backup_exports_the_same_results_workbook(
+    client, runner, database_url, tmp_path, make_contest, make_team, make_round, make_user, token_for
+):
     if database_url.startswith("postgresql") and shutil.which("pg_dump") is None:
         pytest.skip("pg_dump is not installed: the PostgreSQL backup cannot be made")
     contest = make_contest()
@@ -391,8 +433,11 @@ def test_a_restored_backup_exports_the_same_results_workbook(client, runner, dat
     organizer = token_for(make_user("organizer"))
     round_id = round_.id
     assert client.post(f"/api/v1/rounds/{round_id}/results", json={}, headers=organizer).status_code == 200
-    awarded = client.post(f"/api/v1/rounds/{round_id}/awards", headers=organizer,
-                          json={"tiers": [{"key": "first", "count": 1}, {"key": "second", "count": 2}]})
+    awarded = client.post(
+        f"/api/v1/rounds/{round_id}/awards",
+        headers=organizer,
+        json={"tiers": [{"key": "first", "count": 1}, {"key": "second", "count": 2}]},
+    )
     assert awarded.status_code == 200, awarded.json
     before = workbook(client, round_id, organizer)
 

@@ -73,8 +73,9 @@ def test_behind_https_cookies_are_secure_and_browsers_are_told_to_stay(database_
 
     app = make_test_app(database_url, str(tmp_path / "https-instance"), SESSION_COOKIE_SECURE=True, PROXY_COUNT=1)
     user = make_user("judge")
-    response = app.test_client().post("/login", data={"email": user.email, "password": PASSWORD},
-                                      headers={"X-Forwarded-Proto": "https"})
+    response = app.test_client().post(
+        "/login", data={"email": user.email, "password": PASSWORD}, headers={"X-Forwarded-Proto": "https"}
+    )
     assert response.status_code == 302
     assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")

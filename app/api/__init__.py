@@ -31,8 +31,11 @@ def decimal_bounds_as_numbers(self: Any, field: ma.fields.Field, ret: dict[str, 
     strings that Decimal values would be serialized to ("maximum": "1"), which break the spec."""
     if not isinstance(field, ma.fields.Decimal):
         return {}
-    return {key: int(value) if value == value.to_integral_value() else float(value)
-            for key, value in ret.items() if isinstance(value, Decimal)}
+    return {
+        key: int(value) if value == value.to_integral_value() else float(value)
+        for key, value in ret.items()
+        if isinstance(value, Decimal)
+    }
 
 
 def register_api(app: Flask) -> None:

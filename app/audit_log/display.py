@@ -22,8 +22,14 @@ ELLIPSIS = "…"
 
 #: Object kinds as people read them; a kind not listed is shown as it is recorded.
 OBJECT_TYPE_LABELS = {
-    "assignment": _l("Assignment"), "college": _l("College"), "contest": _l("Contest"), "judge": _l("Judge"),
-    "round": _l("Round"), "score_sheet": _l("Score sheet"), "team": _l("Team"), "user": _l("User"),
+    "assignment": _l("Assignment"),
+    "college": _l("College"),
+    "contest": _l("Contest"),
+    "judge": _l("Judge"),
+    "round": _l("Round"),
+    "score_sheet": _l("Score sheet"),
+    "team": _l("Team"),
+    "user": _l("User"),
 }
 #: Object kinds with a page of their own: kind -> (endpoint, its id argument).
 OBJECT_PAGES = {
@@ -73,7 +79,7 @@ def _shown(value: Any, keys: list[str] | None) -> ShownValue | None:
     summary = summary_text({key: value[key] for key in keys if key in value} if keys is not None else value) or "—"
     cut = len(summary) > SUMMARY_CHARS
     if cut:
-        summary = summary[:SUMMARY_CHARS - 1] + ELLIPSIS
+        summary = summary[: SUMMARY_CHARS - 1] + ELLIPSIS
     if keys is None and not cut:
         return ShownValue(summary)
     return ShownValue(summary, json.dumps(value, ensure_ascii=False, indent=2, default=str))
@@ -104,5 +110,10 @@ def event_view(row: Any) -> EventView:
     keys = changed_keys(row.before, row.after)
     page = OBJECT_PAGES.get(row.object_type)
     url = url_for(page[0], **{page[1]: row.object_id}) if page is not None and row.object_id is not None else None
-    return EventView(row=row, before=_shown(row.before, keys), after=_shown(row.after, keys),
-                     object_label=object_type_label(row.object_type), object_url=url)
+    return EventView(
+        row=row,
+        before=_shown(row.before, keys),
+        after=_shown(row.after, keys),
+        object_label=object_type_label(row.object_type),
+        object_url=url,
+    )

@@ -15,8 +15,14 @@ READ_BATCH_ROWS = 2000
 SYSTEM_ACTOR = "系统 system"
 
 AUDIT_COLUMNS = [
-    Column("时间 Time", 20), Column("操作人 User"), Column("操作 Action"), Column("对象 Object", 14),
-    Column("编号 Id", 10, numeric=True), Column("原值 Before", 60), Column("新值 After", 60), Column("原因 Reason", 40),
+    Column("时间 Time", 20),
+    Column("操作人 User"),
+    Column("操作 Action"),
+    Column("对象 Object", 14),
+    Column("编号 Id", 10, numeric=True),
+    Column("原值 Before", 60),
+    Column("新值 After", 60),
+    Column("原因 Reason", 40),
 ]
 
 
@@ -36,8 +42,14 @@ def audit_log_workbook(filters: AuditFilters, zone: ZoneInfo) -> list[Sheet]:
     def rows() -> Iterator[list]:
         for row in result:
             yield [
-                row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), actor_text(row.actor_name, row.actor_email),
-                row.action, row.object_type, row.object_id, cell_text(row.before), cell_text(row.after), row.reason or "",
+                row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+                actor_text(row.actor_name, row.actor_email),
+                row.action,
+                row.object_type,
+                row.object_id,
+                cell_text(row.before),
+                cell_text(row.after),
+                row.reason or "",
             ]
 
     return [Sheet("审计日志 Audit log", AUDIT_COLUMNS, rows())]

@@ -67,7 +67,10 @@ class AuditFilterForm(FlaskForm):
         since, before = minute_range(self.start.data, self.end.data, zone)
         object_id = (self.object_id.data or "").strip()
         return AuditFilters(
-            user=self.user.data or None, object_type=self.object_type.data or None,
-            object_id=int(object_id) if object_id else None, action=self.action.data or None,
-            since=since, before=before,
+            user=self.user.data or None,
+            object_type=self.object_type.data or None,
+            object_id=int(object_id) if object_id else None,
+            action=self.action.data or None,
+            since=since,
+            before=before,
         )

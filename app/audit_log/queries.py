@@ -19,8 +19,15 @@ from app.pagination import PageOf
 
 #: The columns of an audit row, in the order the page and the export read them.
 EVENT_COLUMNS = (
-    AuditEvent.id, AuditEvent.at, User.name.label("actor_name"), User.email.label("actor_email"),
-    AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id, AuditEvent.before, AuditEvent.after,
+    AuditEvent.id,
+    AuditEvent.at,
+    User.name.label("actor_name"),
+    User.email.label("actor_email"),
+    AuditEvent.action,
+    AuditEvent.object_type,
+    AuditEvent.object_id,
+    AuditEvent.before,
+    AuditEvent.after,
     AuditEvent.reason,
 )
 
@@ -43,7 +50,9 @@ class AuditFilters:
 
 
 def minute_range(
-    start: datetime | None, end: datetime | None, zone: ZoneInfo,
+    start: datetime | None,
+    end: datetime | None,
+    zone: ZoneInfo,
 ) -> tuple[datetime | None, datetime | None]:
     """Turn the times people type (naive, to the minute, in `zone`) into the aware (since, before)
     of `AuditFilters`: both typed minutes are included, so `before` is the minute after `end`."""
@@ -75,7 +84,8 @@ def audit_events_query(filters: AuditFilters) -> Select:
     """The events that pass `filters`, newest first (the later id first within one instant),
     with the actor's name and email (None for events the system made)."""
     return (
-        select(*EVENT_COLUMNS).outerjoin(User, User.id == AuditEvent.actor_id)
+        select(*EVENT_COLUMNS)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
         .where(*_conditions(filters))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )

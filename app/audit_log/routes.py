@@ -43,8 +43,13 @@ def index():
         events = PageOf([], 0, 1, per_page)
     else:
         events = events_page(form.to_filters(_display_zone()), page, per_page)
-    return render_template("audit/index.html", form=form, events=events, views=[event_view(row) for row in events.items],
-                           filter_args=form.filled_args(request.args))
+    return render_template(
+        "audit/index.html",
+        form=form,
+        events=events,
+        views=[event_view(row) for row in events.items],
+        filter_args=form.filled_args(request.args),
+    )
 
 
 @bp.route("/export.xlsx")

@@ -14,6 +14,7 @@ class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm_password = PasswordField(
-        _l("New password again"), validators=[DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))]
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))

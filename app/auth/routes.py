@@ -16,6 +16,7 @@ from app.security import safe_next
 
 bp = Blueprint("auth", __name__)
 
+
 @bp.route("/login", methods=["GET", "POST"])
 @login_rate_limit
 def login():
@@ -51,8 +52,10 @@ def account():
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, current_password=form.current_password.data,
-                new_password=form.new_password.data, now=utcnow(),
+                current_user,
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+                now=utcnow(),
             )
         except ContestError as error:
             db.session.rollback()

@@ -63,9 +63,7 @@ def check_password_rule(password: str, field: str = "password") -> None:
         )
 
 
-def _validate_role_scope(
-    role: str, contest_id: int | None, college_id: int | None, province: str | None
-) -> None:
+def _validate_role_scope(role: str, contest_id: int | None, college_id: int | None, province: str | None) -> None:
     """A coordinator belongs to one college in one contest; ids and provinces must exist."""
     fields: dict[str, list[str]] = {}
     if role not in ROLES:
@@ -110,7 +108,8 @@ def create_user(
     if find_user_by_email(email) is not None:
         raise StateConflictError(
             _("A user with the email %(email)s already exists.", email=email),
-            code="email_taken", fields={"email": [_("This email is taken.")]},
+            code="email_taken",
+            fields={"email": [_("This email is taken.")]},
         )
     user = User(email=email, name=name)
     user.set_password(password, _hash_method())
@@ -118,15 +117,25 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     audit.record(
-        actor=actor, action="user.create", object_type="user", object_id=user.id, now=now,
+        actor=actor,
+        action="user.create",
+        object_type="user",
+        object_id=user.id,
+        now=now,
         after={"email": email, "name": name, "role": role, "contest_id": contest_id, "college_id": college_id},
     )
     return user
 
 
 def grant_role(
-    user: User, role: str, *, now: datetime, actor: User | None = None,
-    contest_id: int | None = None, college_id: int | None = None, province: str | None = None,
+    user: User,
+    role: str,
+    *,
+    now: datetime,
+    actor: User | None = None,
+    contest_id: int | None = None,
+    college_id: int | None = None,
+    province: str | None = None,
 ) -> RoleAssignment:
     """Give a user one more role; giving a role they already hold changes nothing."""
     _validate_role_scope(role, contest_id, college_id, province)
@@ -137,7 +146,11 @@ def grant_role(
     user.roles.append(assignment)
     db.session.flush()
     audit.record(
-        actor=actor, action="user.grant_role", object_type="user", object_id=user.id, now=now,
+        actor=actor,
+        action="user.grant_role",
+        object_type="user",
+        object_id=user.id,
+        now=now,
         after={"role": role, "contest_id": contest_id, "college_id": college_id, "province": province},
     )
     return assignment
@@ -152,9 +165,7 @@ def change_password(user: User, *, current_password: str, new_password: str, now
     check_password_rule(new_password, field="new_password")
     user.set_password(new_password, _hash_method())
     user.session_version += 1
-    db.session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
-    )
+    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now))
     db.session.flush()
     audit.record(actor=user, action="user.change_password", object_type="user", object_id=user.id, now=now)
 
@@ -168,7 +179,9 @@ def issue_token(user: User, *, now: datetime) -> str:
     token = "lrl_" + secrets.token_urlsafe(32)
     db.session.add(
         ApiToken(
-            user_id=user.id, token_hash=hash_token(token), created_at=now,
+            user_id=user.id,
+            token_hash=hash_token(token),
+            created_at=now,
             expires_at=now + timedelta(days=current_app.config["TOKEN_DAYS"]),
         )
     )
@@ -178,9 +191,12 @@ def issue_token(user: User, *, now: datetime) -> str:
 
 #: The user of a usable token, in one query built once; only the user is loaded, the token is checked in
 #: SQL. The user's roles are read when first asked for: most calls of a judge never ask.
-USER_FOR_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id).options(lazyload(User.roles))
-                  .where(ApiToken.token_hash == bindparam("token_hash"),
-                         ApiToken.valid_at(bindparam("now", type_=ApiToken.expires_at.type))))
+USER_FOR_TOKEN = (
+    select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .options(lazyload(User.roles))
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.valid_at(bindparam("now", type_=ApiToken.expires_at.type)))
+)
 
 
 def user_for_token(token: str, *, now: datetime) -> User | None:

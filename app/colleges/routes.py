@@ -21,8 +21,12 @@ def index():
     province = request.args.get("province", "").strip()
     colleges = page_from_request(services.colleges_query(q, province))
     return render_template(
-        "colleges/index.html", colleges=colleges, q=q, province=province,
-        provinces=services.province_names(), form=CollegeImportForm(),
+        "colleges/index.html",
+        colleges=colleges,
+        q=q,
+        province=province,
+        provinces=services.province_names(),
+        form=CollegeImportForm(),
     )
 
 
@@ -36,11 +40,22 @@ def import_file():
     if form.validate_on_submit():
         outcome = run_upload(form, lambda table: services.import_colleges(table, now=utcnow(), actor=current_user))
         if outcome.result is not None:
-            flash(_("Imported: %(created)s new colleges, %(updated)s updated.", created=outcome.result.created,
-                    updated=outcome.result.updated), "success")
+            flash(
+                _(
+                    "Imported: %(created)s new colleges, %(updated)s updated.",
+                    created=outcome.result.created,
+                    updated=outcome.result.updated,
+                ),
+                "success",
+            )
             return redirect(url_for("colleges.index"))
     colleges = page_from_request(services.colleges_query())
     return render_template(
-        "colleges/index.html", colleges=colleges, q="", province="", provinces=services.province_names(),
-        form=form, bad_rows=outcome.bad_rows,
+        "colleges/index.html",
+        colleges=colleges,
+        q="",
+        province="",
+        provinces=services.province_names(),
+        form=form,
+        bad_rows=outcome.bad_rows,
     ), outcome.status

@@ -101,10 +101,13 @@ def import_colleges(table: Table, *, now: datetime, actor: User | None = None) -
             bad_rows.append({"row": number, "column": column, "message": message})
         code = row.get("code", "")
         if code and code in first_row_of_code:
-            bad_rows.append({
-                "row": number, "column": "code",
-                "message": _("The code %(code)s is already in row %(first)s.", code=code, first=first_row_of_code[code]),
-            })
+            bad_rows.append(
+                {
+                    "row": number,
+                    "column": "code",
+                    "message": _("The code %(code)s is already in row %(first)s.", code=code, first=first_row_of_code[code]),
+                }
+            )
         first_row_of_code.setdefault(code, number)
     if bad_rows:
         raise InvalidRowsError(problems_message(len(bad_rows)), rows=bad_rows)
@@ -121,8 +124,12 @@ def import_colleges(table: Table, *, now: datetime, actor: User | None = None) -
     updated = 0
     for _number, row in table.rows:
         values = {
-            "code": row["code"], "name": row["name"], "province_id": provinces[row["province"]].id,
-            "city": row.get("city", ""), "level": row.get("level", ""), "ownership": row.get("ownership", ""),
+            "code": row["code"],
+            "name": row["name"],
+            "province_id": provinces[row["province"]].id,
+            "city": row.get("city", ""),
+            "level": row.get("level", ""),
+            "ownership": row.get("ownership", ""),
             "country": (row.get("country") or "CN").upper(),
         }
         college = existing.get(row["code"])
@@ -138,7 +145,11 @@ def import_colleges(table: Table, *, now: datetime, actor: User | None = None) -
     summary = ImportSummary(created=len(new_rows), updated=updated)
     if new_rows or updated:
         audit.record(
-            actor=actor, action="colleges.import", object_type="college", object_id=None, now=now,
+            actor=actor,
+            action="colleges.import",
+            object_type="college",
+            object_id=None,
+            now=now,
             after={"created": summary.created, "updated": summary.updated, "rows": len(table.rows)},
         )
     return summary
@@ -146,12 +157,12 @@ def import_colleges(table: Table, *, now: datetime, actor: User | None = None) -
 
 def colleges_query(q: str | None = None, province: str | None = None) -> Select:
     """Colleges whose name contains `q` or whose code starts with it, in one province if given."""
-    statement = (
-        select(College).join(College.province).options(contains_eager(College.province)).order_by(College.code)
-    )
+    statement = select(College).join(College.province).options(contains_eager(College.province)).order_by(College.code)
     if q and q.strip():
         term = q.strip()
-        statement = statement.where(or_(College.name.contains(term, autoescape=True), College.code.startswith(term, autoescape=True)))
+        statement = statement.where(
+            or_(College.name.contains(term, autoescape=True), College.code.startswith(term, autoescape=True))
+        )
     if province:
         statement = statement.where(Province.name == province)
     return statement

@@ -24,7 +24,9 @@ class ContestCreateSchema(ma.Schema):
     name = ma.fields.String(required=True)
     year = ma.fields.Integer(required=True)
     timezone = ma.fields.String(metadata={"description": "IANA name; default Asia/Shanghai"})
-    registration_opens_at = ma.fields.DateTime(required=True, metadata={"description": "ISO 8601; no offset means the contest's time zone"})
+    registration_opens_at = ma.fields.DateTime(
+        required=True, metadata={"description": "ISO 8601; no offset means the contest's time zone"}
+    )
     registration_closes_at = ma.fields.DateTime(required=True)
     min_members = ma.fields.Integer(allow_none=True)
     max_members = ma.fields.Integer(allow_none=True)

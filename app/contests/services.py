@@ -94,7 +94,9 @@ def _validate(data: Mapping[str, Any]) -> dict[str, list[str]]:
 def contest_snapshot(contest: Contest) -> dict[str, Any]:
     """The contest's settings as plain values, for the audit trail."""
     return {
-        "name": contest.name, "year": contest.year, "timezone": contest.timezone,
+        "name": contest.name,
+        "year": contest.year,
+        "timezone": contest.timezone,
         "registration_opens_at": contest.registration_opens_at.isoformat(),
         "registration_closes_at": contest.registration_closes_at.isoformat(),
         **{key: getattr(contest, key) for key, *_bounds in TEAM_RULES},
@@ -139,8 +141,14 @@ def create_contest(data: Mapping[str, Any], *, now: datetime, actor: User | None
     _apply(contest, data)
     db.session.add(contest)
     db.session.flush()
-    audit.record(actor=actor, action="contest.create", object_type="contest", object_id=contest.id, now=now,
-                 after=contest_snapshot(contest))
+    audit.record(
+        actor=actor,
+        action="contest.create",
+        object_type="contest",
+        object_id=contest.id,
+        now=now,
+        after=contest_snapshot(contest),
+    )
     return contest
 
 
@@ -154,8 +162,9 @@ def update_contest(contest: Contest, data: Mapping[str, Any], *, now: datetime, 
     db.session.flush()
     after = contest_snapshot(contest)
     if after != before:
-        audit.record(actor=actor, action="contest.update", object_type="contest", object_id=contest.id, now=now,
-                     before=before, after=after)
+        audit.record(
+            actor=actor, action="contest.update", object_type="contest", object_id=contest.id, now=now, before=before, after=after
+        )
     return contest
 
 

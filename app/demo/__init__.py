@@ -48,17 +48,21 @@ def load_demo(*, now: datetime) -> Contest:
     if existing is not None:
         return existing
     contest = contests.create_contest(
-        contests.with_defaults({
-            "name": DEMO_CONTEST_NAME,
-            "year": now.year,
-            "registration_opens_at": now - timedelta(days=7),
-            "registration_closes_at": now + timedelta(days=60),
-            "tracks": [
-                {"code": "CG", "name": "常规赛 Regular track", "kind": "regular"},
-                {"code": "CB", "name": "跨境电商实战赛 Cross-border practical track", "kind": "practical"},
-            ],
-        }, "Asia/Shanghai"),
-        now=now, actor=None,
+        contests.with_defaults(
+            {
+                "name": DEMO_CONTEST_NAME,
+                "year": now.year,
+                "registration_opens_at": now - timedelta(days=7),
+                "registration_closes_at": now + timedelta(days=60),
+                "tracks": [
+                    {"code": "CG", "name": "常规赛 Regular track", "kind": "regular"},
+                    {"code": "CB", "name": "跨境电商实战赛 Cross-border practical track", "kind": "practical"},
+                ],
+            },
+            "Asia/Shanghai",
+        ),
+        now=now,
+        actor=None,
     )
     college = db.session.scalar(select(College).where(College.code == DEMO_COORDINATOR_COLLEGE))
     for role, email, name in DEMO_ACCOUNTS:

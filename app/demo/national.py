@@ -65,19 +65,37 @@ def _quiet(_label: str, _done: int, _total: int) -> None:
     return None
 
 
-def build_national_season(*, now: datetime | None = None, seed: int = 1, teams: int = 9872, colleges: int = 689,
-                          judge_count: int = 300, progress: Progress = _quiet) -> Season:
+def build_national_season(
+    *,
+    now: datetime | None = None,
+    seed: int = 1,
+    teams: int = 9872,
+    colleges: int = 689,
+    judge_count: int = 300,
+    progress: Progress = _quiet,
+) -> Season:
     """Build the season in the (fresh) database, committing as it goes; see the module's docstring."""
     now = now or utcnow()
     pick = random.Random(seed)
     load_demo(now=now)
     organizer = accounts.find_user_by_email(DEMO_ACCOUNTS[0][1])
-    contest = contests.create_contest(contests.with_defaults({
-        "name": NATIONAL_CONTEST_NAME, "year": now.year,
-        "registration_opens_at": now - timedelta(days=90), "registration_closes_at": now - timedelta(days=30),
-        "tracks": [{"code": "CG", "name": "常规赛 Regular track", "kind": "regular"},
-                   {"code": "CB", "name": "跨境电商实战赛 Cross-border practical track", "kind": "practical"}],
-    }, "Asia/Shanghai"), now=now, actor=organizer)
+    contest = contests.create_contest(
+        contests.with_defaults(
+            {
+                "name": NATIONAL_CONTEST_NAME,
+                "year": now.year,
+                "registration_opens_at": now - timedelta(days=90),
+                "registration_closes_at": now - timedelta(days=30),
+                "tracks": [
+                    {"code": "CG", "name": "常规赛 Regular track", "kind": "regular"},
+                    {"code": "CB", "name": "跨境电商实战赛 Cross-border practical track", "kind": "practical"},
+                ],
+            },
+            "Asia/Shanghai",
+        ),
+        now=now,
+        actor=organizer,
+    )
     db.session.commit()
     season = Season(contest_id=contest.id)
 
@@ -95,54 +113,122 @@ def build_national_season(*, now: datetime | None = None, seed: int = 1, teams: 
     judge_ids = timed("import_judges", lambda: _judges(contest, factory, judge_count, pick, organizer))
     scorer = Scorer(seed, [item["key"] for item in NATIONAL_SHEET])
     rounds = [
-        {"name": "校赛 School round", "level": "school", "grouping": "college", "judges_per_team": 5,
-         "aggregation": {"method": "trimmed_mean", "trim": 1, "decimals": 2},
-         "advance": {"share": 0.3, "per": "college", "ties": "include"}},
-        {"name": "省赛 Provincial round", "level": "provincial", "grouping": "province", "judges_per_team": 3,
-         "aggregation": {"method": "mean", "decimals": 2}, "advance": {"top": 5, "per": "province", "ties": "include"}},
-        {"name": "全国总决赛 National final", "level": "national", "grouping": "none", "judges_per_team": 5,
-         "aggregation": {"method": "mean", "decimals": 2}},
+        {
+            "name": "校赛 School round",
+            "level": "school",
+            "grouping": "college",
+            "judges_per_team": 5,
+            "aggregation": {"method": "trimmed_mean", "trim": 1, "decimals": 2},
+            "advance": {"share": 0.3, "per": "college", "ties": "include"},
+        },
+        {
+            "name": "省赛 Provincial round",
+            "level": "provincial",
+            "grouping": "province",
+            "judges_per_team": 3,
+            "aggregation": {"method": "mean", "decimals": 2},
+            "advance": {"top": 5, "per": "province", "ties": "include"},
+        },
+        {
+            "name": "全国总决赛 National final",
+            "level": "national",
+            "grouping": "none",
+            "judges_per_team": 5,
+            "aggregation": {"method": "mean", "decimals": 2},
+        },
     ]
-    round_ids = [timed(f"create_round_{index}", lambda spec=spec: judging.create_round(
-        db.session.get(Contest, contest.id), {**{k: v for k, v in spec.items() if k != "advance"}, "criteria": NATIONAL_SHEET,
-                                               "tie_breaks": TIE_BREAKS}, actor=organizer, now=now).id)
-                 for index, spec in enumerate(rounds, start=1)]
+    round_ids = [
+        timed(
+            f"create_round_{index}",
+            lambda spec=spec: judging.create_round(
+                db.session.get(Contest, contest.id),
+                {**{k: v for k, v in spec.items() if k != "advance"}, "criteria": NATIONAL_SHEET, "tie_breaks": TIE_BREAKS},
+                actor=organizer,
+                now=now,
+            ).id,
+        )
+        for index, spec in enumerate(rounds, start=1)
+    ]
     season.round_ids = round_ids
-    timed("entries_1", lambda: judging.add_entries(db.session.get(Round, round_ids[0]), all_approved=True, actor=organizer,
-                                                   now=utcnow()))
+    timed(
+        "entries_1",
+        lambda: judging.add_entries(db.session.get(Round, round_ids[0]), all_approved=True, actor=organizer, now=utcnow()),
+    )
     for index, spec in enumerate(rounds, start=1):
         round_id = round_ids[index - 1]
-        timed(f"judges_{index}", lambda round_id=round_id: judging.add_judges(db.session.get(Round, round_id), judge_ids,
-                                                                              actor=organizer, now=utcnow()))
-        outcome = timed(f"assign_{index}", lambda round_id=round_id, index=index: assignments.auto_assign(
-            db.session.get(Round, round_id), seed=seed, avoid_same_province=index == 2, actor=organizer, now=utcnow()))
+        timed(
+            f"judges_{index}",
+            lambda round_id=round_id: judging.add_judges(
+                db.session.get(Round, round_id), judge_ids, actor=organizer, now=utcnow()
+            ),
+        )
+        outcome = timed(
+            f"assign_{index}",
+            lambda round_id=round_id, index=index: assignments.auto_assign(
+                db.session.get(Round, round_id), seed=seed, avoid_same_province=index == 2, actor=organizer, now=utcnow()
+            ),
+        )
         if outcome["unassigned"]:
             raise RuntimeError(f"round {index}: {len(outcome['unassigned'])} teams could not be covered")
-        timed(f"open_{index}", lambda round_id=round_id: judging.transition_round(db.session.get(Round, round_id), "open",
-                                                                                  actor=organizer, now=utcnow()))
-        season.counts[f"sheets_{index}"] = timed(f"score_{index}", lambda round_id=round_id, index=index: _score(
-            round_id, scorer, progress, f"round {index}: sheets"))
-        timed(f"close_{index}", lambda round_id=round_id: judging.transition_round(db.session.get(Round, round_id), "closed",
-                                                                                   actor=organizer, now=utcnow()))
-        timed(f"compute_{index}", lambda round_id=round_id: results.compute_round_results(
-            db.session.get(Round, round_id), confirm=False, actor=organizer, now=utcnow()))
+        timed(
+            f"open_{index}",
+            lambda round_id=round_id: judging.transition_round(
+                db.session.get(Round, round_id), "open", actor=organizer, now=utcnow()
+            ),
+        )
+        season.counts[f"sheets_{index}"] = timed(
+            f"score_{index}", lambda round_id=round_id, index=index: _score(round_id, scorer, progress, f"round {index}: sheets")
+        )
+        timed(
+            f"close_{index}",
+            lambda round_id=round_id: judging.transition_round(
+                db.session.get(Round, round_id), "closed", actor=organizer, now=utcnow()
+            ),
+        )
+        timed(
+            f"compute_{index}",
+            lambda round_id=round_id: results.compute_round_results(
+                db.session.get(Round, round_id), confirm=False, actor=organizer, now=utcnow()
+            ),
+        )
         if "advance" in spec:
-            advanced = timed(f"advance_{index}", lambda round_id=round_id, spec=spec, index=index: results.advance_teams(
-                db.session.get(Round, round_id), db.session.get(Round, round_ids[index]), spec["advance"], actor=organizer,
-                now=utcnow()))
+            advanced = timed(
+                f"advance_{index}",
+                lambda round_id=round_id, spec=spec, index=index: results.advance_teams(
+                    db.session.get(Round, round_id),
+                    db.session.get(Round, round_ids[index]),
+                    spec["advance"],
+                    actor=organizer,
+                    now=utcnow(),
+                ),
+            )
             season.counts[f"advanced_{index}"] = len(advanced.advanced)
         else:
-            awarded = timed("awards", lambda round_id=round_id: results.assign_awards(
-                db.session.get(Round, round_id), results.award_rule_input(db.session.get(Round, round_id), PRIZES),
-                actor=organizer, now=utcnow()))
+            awarded = timed(
+                "awards",
+                lambda round_id=round_id: results.assign_awards(
+                    db.session.get(Round, round_id),
+                    results.award_rule_input(db.session.get(Round, round_id), PRIZES),
+                    actor=organizer,
+                    now=utcnow(),
+                ),
+            )
             season.counts["awards"] = len(awarded.awards)
             season.counts["award_ties"] = len(awarded.ties)
-        timed(f"publish_{index}", lambda round_id=round_id: results.publish_round(
-            db.session.get(Round, round_id), show_scores=True, actor=organizer, now=utcnow()))
+        timed(
+            f"publish_{index}",
+            lambda round_id=round_id: results.publish_round(
+                db.session.get(Round, round_id), show_scores=True, actor=organizer, now=utcnow()
+            ),
+        )
         progress(f"round {index}: published", 1, 1)
     province_of = {college.id: college.province for chosen, _weights in factory.participants.values() for college in chosen}
-    season.counts.update(teams=len(planned), colleges=len({team["college_id"] for team in planned}),
-                         provinces=len({province_of[team["college_id"]] for team in planned}), judges=len(judge_ids))
+    season.counts.update(
+        teams=len(planned),
+        colleges=len({team["college_id"] for team in planned}),
+        provinces=len({province_of[team["college_id"]] for team in planned}),
+        judges=len(judge_ids),
+    )
     return season
 
 
@@ -150,9 +236,10 @@ def _register(contest_id: int, planned: list[dict], organizer: User, progress: P
     """Every team through the registration import, a batch per transaction."""
     created = 0
     for start in range(0, len(planned), BATCH):
-        part = planned[start:start + BATCH]
-        created += import_teams(db.session.get(Contest, contest_id), build_team_rows(part, first_key=start + 1),
-                                actor=organizer, now=utcnow())
+        part = planned[start : start + BATCH]
+        created += import_teams(
+            db.session.get(Contest, contest_id), build_team_rows(part, first_key=start + 1), actor=organizer, now=utcnow()
+        )
         db.session.commit()
         progress("teams registered", created, len(planned))
     return created
@@ -163,9 +250,13 @@ def _approve(contest_id: int, organizer: User, progress: Progress) -> int:
     total = len(db.session.scalars(select(Team.id).where(Team.contest_id == contest_id, Team.status == SUBMITTED)).all())
     approved, last = 0, 0
     for _ in range(total // BATCH + 2):  # bounded: one batch more than the teams need
-        batch = db.session.scalars(select(Team).options(selectinload(Team.members))  # each approval mails the captain
-                                   .where(Team.contest_id == contest_id, Team.status == SUBMITTED, Team.id > last)
-                                   .order_by(Team.id).limit(BATCH)).all()
+        batch = db.session.scalars(
+            select(Team)
+            .options(selectinload(Team.members))  # each approval mails the captain
+            .where(Team.contest_id == contest_id, Team.status == SUBMITTED, Team.id > last)
+            .order_by(Team.id)
+            .limit(BATCH)
+        ).all()
         if not batch:
             break
         now = utcnow()
@@ -187,32 +278,54 @@ def _judges(contest: Contest, factory: TeamFactory, count: int, pick: random.Ran
         college = pick.choice(participants)
         email = DEMO_ACCOUNTS[2][1] if index == 0 else f"judge{index:03d}@national.demo.laurel"
         name = DEMO_ACCOUNTS[2][2] if index == 0 else factory.person_name()
-        rows.append((index + 2, dict(zip(columns, [name, email, college.code, college.name, college.province,
-                                                   pick.choice(EXPERTISE), DEMO_PASSWORD], strict=True))))
+        rows.append(
+            (
+                index + 2,
+                dict(
+                    zip(
+                        columns,
+                        [name, email, college.code, college.name, college.province, pick.choice(EXPERTISE), DEMO_PASSWORD],
+                        strict=True,
+                    )
+                ),
+            )
+        )
     judges.import_judges(contest, Table(columns=columns, rows=rows), actor=organizer, now=utcnow())
     db.session.flush()
     users = db.session.scalars(select(User).where(User.email.in_([row["email"] for _number, row in rows]))).all()
     for user in users[::3]:
         college = pick.choice(participants)
-        assignments.declare_conflict(user, college_id=college.id, team_id=None, reason="曾在该校任职 worked there",
-                                     actor=organizer, now=utcnow())
+        assignments.declare_conflict(
+            user, college_id=college.id, team_id=None, reason="曾在该校任职 worked there", actor=organizer, now=utcnow()
+        )
     return sorted(user.id for user in users)
 
 
 def _score(round_id: int, scorer: Scorer, progress: Progress, label: str) -> int:
     """Every assignment of the round saved and submitted by its judge through `save_sheet`."""
-    rows = db.session.execute(select(Assignment.id).where(Assignment.round_id == round_id).order_by(Assignment.id)).scalars().all()
+    rows = (
+        db.session.execute(select(Assignment.id).where(Assignment.round_id == round_id).order_by(Assignment.id)).scalars().all()
+    )
     judges_by_id: dict[int, User] = {}
     saved = 0
     for start in range(0, len(rows), BATCH):
-        batch = db.session.scalars(select(Assignment).where(Assignment.id.in_(rows[start:start + BATCH])).order_by(Assignment.id)).all()
+        batch = db.session.scalars(
+            select(Assignment).where(Assignment.id.in_(rows[start : start + BATCH])).order_by(Assignment.id)
+        ).all()
         missing = {assignment.judge_id for assignment in batch} - set(judges_by_id)
         if missing:
             judges_by_id.update({user.id: user for user in db.session.scalars(select(User).where(User.id.in_(missing)))})
         now = utcnow()
         for assignment in batch:
-            save_sheet(assignment, scorer.scores(assignment.team_id, assignment.judge_id), comment=None, submit=True,
-                       version=None, actor=judges_by_id[assignment.judge_id], now=now)
+            save_sheet(
+                assignment,
+                scorer.scores(assignment.team_id, assignment.judge_id),
+                comment=None,
+                submit=True,
+                version=None,
+                actor=judges_by_id[assignment.judge_id],
+                now=now,
+            )
         saved += len(batch)
         db.session.commit()
         progress(label, saved, len(rows))

@@ -24,11 +24,37 @@ TEAM_NAME_MAX, PROJECT_TITLE_MAX = 16, 30
 
 #: Share of a national e-commerce contest's teams by province (relative weights; every province takes part).
 PROVINCE_WEIGHTS = {
-    "广东省": 9.0, "浙江省": 8.5, "江苏省": 8.0, "山东省": 7.0, "河南省": 6.5, "湖北省": 5.0, "湖南省": 4.5,
-    "四川省": 4.5, "福建省": 4.0, "安徽省": 4.0, "河北省": 3.5, "江西省": 3.5, "上海市": 3.0, "北京市": 3.0,
-    "陕西省": 3.0, "辽宁省": 2.5, "广西壮族自治区": 2.5, "重庆市": 2.5, "山西省": 2.0, "云南省": 2.0,
-    "贵州省": 1.8, "黑龙江省": 1.8, "吉林省": 1.5, "天津市": 1.5, "新疆维吾尔自治区": 1.0, "内蒙古自治区": 1.0,
-    "甘肃省": 1.0, "海南省": 0.8, "宁夏回族自治区": 0.5, "青海省": 0.3, "西藏自治区": 0.2,
+    "广东省": 9.0,
+    "浙江省": 8.5,
+    "江苏省": 8.0,
+    "山东省": 7.0,
+    "河南省": 6.5,
+    "湖北省": 5.0,
+    "湖南省": 4.5,
+    "四川省": 4.5,
+    "福建省": 4.0,
+    "安徽省": 4.0,
+    "河北省": 3.5,
+    "江西省": 3.5,
+    "上海市": 3.0,
+    "北京市": 3.0,
+    "陕西省": 3.0,
+    "辽宁省": 2.5,
+    "广西壮族自治区": 2.5,
+    "重庆市": 2.5,
+    "山西省": 2.0,
+    "云南省": 2.0,
+    "贵州省": 1.8,
+    "黑龙江省": 1.8,
+    "吉林省": 1.5,
+    "天津市": 1.5,
+    "新疆维吾尔自治区": 1.0,
+    "内蒙古自治区": 1.0,
+    "甘肃省": 1.0,
+    "海南省": 0.8,
+    "宁夏回族自治区": 0.5,
+    "青海省": 0.3,
+    "西藏自治区": 0.2,
 }
 
 # Common surnames, most frequent first (weighted by rank), and a few two-character ones.
@@ -42,30 +68,142 @@ GIVEN_CHARACTERS = (
     "琪睿泽宸铭航晓婷雪慧颖倩悦彤妍琳璐蕾薇瑞凯旭阳帆鑫斌辉亮健峰毅龙宁安乐心语若依诗梦月星云海志建国家兴德成永春秋"
     "雯楠琦婧岚菲露蓉璇妮佩媛洁莹柯凡坤皓煜烨炜哲锐骏逸翔豪康恒远政立诚朗晟"
 )
-MAJORS = ("电子商务", "电子商务", "跨境电子商务", "国际经济与贸易", "市场营销", "工商管理", "物流管理", "计算机科学与技术",
-          "软件工程", "数字媒体技术", "财务管理", "会计学", "商务英语", "视觉传达设计", "信息管理与信息系统", "数据科学与大数据技术")
-TEAM_NAME_HEADS = ("星火", "追梦", "逐光", "拾光", "青禾", "飞鸿", "新程", "云帆", "致远", "破晓", "启航", "星河", "锦鲤",
-                   "橙光", "墨韵", "麦田", "蓝鲸", "萤火", "乘风", "向阳", "山海", "繁星", "晨曦", "知行", "创客", "Z世代")
+MAJORS = (
+    "电子商务",
+    "电子商务",
+    "跨境电子商务",
+    "国际经济与贸易",
+    "市场营销",
+    "工商管理",
+    "物流管理",
+    "计算机科学与技术",
+    "软件工程",
+    "数字媒体技术",
+    "财务管理",
+    "会计学",
+    "商务英语",
+    "视觉传达设计",
+    "信息管理与信息系统",
+    "数据科学与大数据技术",
+)
+TEAM_NAME_HEADS = (
+    "星火",
+    "追梦",
+    "逐光",
+    "拾光",
+    "青禾",
+    "飞鸿",
+    "新程",
+    "云帆",
+    "致远",
+    "破晓",
+    "启航",
+    "星河",
+    "锦鲤",
+    "橙光",
+    "墨韵",
+    "麦田",
+    "蓝鲸",
+    "萤火",
+    "乘风",
+    "向阳",
+    "山海",
+    "繁星",
+    "晨曦",
+    "知行",
+    "创客",
+    "Z世代",
+)
 TEAM_NAME_TAILS = ("队", "团队", "战队", "工作室", "小组", "电商队", "创业团队", "梦之队", "先锋队")
-PRODUCTS = ("赣南脐橙", "安溪铁观音", "五常大米", "西湖龙井", "景德镇陶瓷", "苏绣", "宣纸", "新疆红枣", "云南普洱", "宁夏枸杞",
-            "阳澄湖大闸蟹", "潍坊风筝", "义乌小商品", "德化白瓷", "柳州螺蛳粉", "广西砂糖橘", "烟台苹果", "四川竹编", "黄山毛峰",
-            "洛川苹果", "赣南茶油", "蒙自石榴", "丽水香菇", "临沂柳编", "信阳毛尖", "盱眙龙虾", "寿光蔬菜", "哈密瓜", "大理扎染")
+PRODUCTS = (
+    "赣南脐橙",
+    "安溪铁观音",
+    "五常大米",
+    "西湖龙井",
+    "景德镇陶瓷",
+    "苏绣",
+    "宣纸",
+    "新疆红枣",
+    "云南普洱",
+    "宁夏枸杞",
+    "阳澄湖大闸蟹",
+    "潍坊风筝",
+    "义乌小商品",
+    "德化白瓷",
+    "柳州螺蛳粉",
+    "广西砂糖橘",
+    "烟台苹果",
+    "四川竹编",
+    "黄山毛峰",
+    "洛川苹果",
+    "赣南茶油",
+    "蒙自石榴",
+    "丽水香菇",
+    "临沂柳编",
+    "信阳毛尖",
+    "盱眙龙虾",
+    "寿光蔬菜",
+    "哈密瓜",
+    "大理扎染",
+)
 METHODS = ("直播电商", "短视频", "人工智能", "大数据", "区块链溯源", "社群团购", "私域流量", "AIGC", "小程序", "数字人")
 TITLE_TEMPLATES = (
-    "基于{method}的{product}助农销售平台", "{product}跨境电商品牌出海计划", "“{brand}”{product}社交电商项目",
-    "{method}赋能{product}乡村振兴", "{product}{method}营销策划", "{brand}：{product}新零售模式探索",
-    "{product}海外独立站运营方案", "{method}驱动的{product}供应链优化",
+    "基于{method}的{product}助农销售平台",
+    "{product}跨境电商品牌出海计划",
+    "“{brand}”{product}社交电商项目",
+    "{method}赋能{product}乡村振兴",
+    "{product}{method}营销策划",
+    "{brand}：{product}新零售模式探索",
+    "{product}海外独立站运营方案",
+    "{method}驱动的{product}供应链优化",
 )
 BRANDS = ("乡味", "山里来", "农家优选", "一亩田", "晨露", "匠心", "拾味", "田园记", "鲜生活", "好物说")
 UNIVERSITY_TITLES = ("教授", "副教授", "副教授", "讲师", "讲师", "高级实验师", "助理研究员")
 ENTERPRISE_TITLES = ("总经理", "运营总监", "产品经理", "高级工程师", "电商主管", "创始人", "市场总监")
 COMPANY_WORDS = ("云商", "优品", "数智", "跨境通", "直播", "网络科技", "供应链", "品牌管理", "数字科技")
 MAIL_DOMAINS = ("qq.com", "qq.com", "qq.com", "163.com", "126.com", "foxmail.com", "sina.com")
-MOBILE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "156",
-                   "157", "158", "159", "166", "173", "176", "177", "180", "181", "182", "183", "185", "186", "187",
-                   "188", "189", "191", "195", "198", "199")
-ROLE_TEXT = {"captain": "队长 captain", "member": "队员 member", "university": "高校指导老师 university",
-             "enterprise": "企业指导老师 enterprise"}
+MOBILE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "166",
+    "173",
+    "176",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "195",
+    "198",
+    "199",
+)
+ROLE_TEXT = {
+    "captain": "队长 captain",
+    "member": "队员 member",
+    "university": "高校指导老师 university",
+    "enterprise": "企业指导老师 enterprise",
+}
 #: College teams per participating college in a province, roughly: sets how many colleges take part.
 TEAMS_PER_COLLEGE = 14
 
@@ -87,8 +225,9 @@ class TeamFactory:
     so teams made later (for the API) never collide with teams made earlier (for the import).
     """
 
-    def __init__(self, colleges: list[CollegeInfo], *, seed: int = 1, expected_teams: int = 10_000,
-                 taking_part: int | None = None):
+    def __init__(
+        self, colleges: list[CollegeInfo], *, seed: int = 1, expected_teams: int = 10_000, taking_part: int | None = None
+    ):
         """`taking_part`: exactly this many colleges send teams (each at least one), spread over the
         provinces by their share; by default about one college per 14 teams."""
         self.random = random.Random(seed)
@@ -106,8 +245,12 @@ class TeamFactory:
         quota = _largest_remainder(self.shares, taking_part) if taking_part else None
         for province, share in self.shares.items():
             pool = self.by_province[province]
-            wanted = min(len(pool), quota[province]) if quota else max(2, min(len(pool), round(share * expected_teams / TEAMS_PER_COLLEGE)))
-            keyed = sorted(pool, key=lambda c: -self.random.random() ** (1 / (2.0 if c.level == "本科" else 1.0)))
+            wanted = (
+                min(len(pool), quota[province])
+                if quota
+                else max(2, min(len(pool), round(share * expected_teams / TEAMS_PER_COLLEGE)))
+            )
+            keyed = sorted(pool, key=lambda c: -(self.random.random() ** (1 / (2.0 if c.level == "本科" else 1.0))))
             chosen = keyed[:wanted]
             # A few colleges send many teams, most send a few (Zipf-like).
             self.participants[province] = (chosen, [1 / (rank + 1) ** 0.8 for rank in range(len(chosen))])
@@ -165,8 +308,9 @@ class TeamFactory:
 
     def project_title(self) -> str:
         template = self.random.choice(TITLE_TEMPLATES)
-        title = template.format(method=self.random.choice(METHODS), product=self.random.choice(PRODUCTS),
-                                brand=self.random.choice(BRANDS))
+        title = template.format(
+            method=self.random.choice(METHODS), product=self.random.choice(PRODUCTS), brand=self.random.choice(BRANDS)
+        )
         return title[:PROJECT_TITLE_MAX]
 
     def team(self, province: str | None = None, college: CollegeInfo | None = None) -> dict[str, Any]:
@@ -179,23 +323,48 @@ class TeamFactory:
         for index in range(pick.choices((3, 4, 5), (3, 4, 3))[0]):
             entry_year = year - pick.choices((1, 2, 3, 4), (2, 4, 3, 1))[0]
             student_id = self.student_id(college, entry_year)
-            members.append({
-                "name": self.person_name(), "student_id": student_id, "email": self.email(student_id),
-                "phone": self.mobile() if index == 0 or pick.random() < 0.8 else "",
-                "major": pick.choice(MAJORS), "grade": f"{entry_year}级", "captain": index == 0,
-            })
+            members.append(
+                {
+                    "name": self.person_name(),
+                    "student_id": student_id,
+                    "email": self.email(student_id),
+                    "phone": self.mobile() if index == 0 or pick.random() < 0.8 else "",
+                    "major": pick.choice(MAJORS),
+                    "grade": f"{entry_year}级",
+                    "captain": index == 0,
+                }
+            )
         advisors = []
         for _ in range(pick.choices((0, 1, 2), (1, 5, 4))[0]):
-            advisors.append({"name": self.person_name(), "kind": "university", "organization": college.name,
-                             "title": pick.choice(UNIVERSITY_TITLES), "email": self.email() if pick.random() < 0.7 else ""})
+            advisors.append(
+                {
+                    "name": self.person_name(),
+                    "kind": "university",
+                    "organization": college.name,
+                    "title": pick.choice(UNIVERSITY_TITLES),
+                    "email": self.email() if pick.random() < 0.7 else "",
+                }
+            )
         for _ in range(pick.choices((0, 1, 2), (5, 4, 1))[0]):
             company = f"{college.city.removesuffix('市')}{pick.choice(COMPANY_WORDS)}有限公司"
-            advisors.append({"name": self.person_name(), "kind": "enterprise", "organization": company,
-                             "title": pick.choice(ENTERPRISE_TITLES), "email": self.email() if pick.random() < 0.5 else ""})
+            advisors.append(
+                {
+                    "name": self.person_name(),
+                    "kind": "enterprise",
+                    "organization": company,
+                    "title": pick.choice(ENTERPRISE_TITLES),
+                    "email": self.email() if pick.random() < 0.5 else "",
+                }
+            )
         self.made += 1
         return {
-            "name": self.team_name(), "project_title": self.project_title(), "track": pick.choices(("CG", "CB"), (7, 3))[0],
-            "college_id": college.id, "college_code": college.code, "members": members, "advisors": advisors,
+            "name": self.team_name(),
+            "project_title": self.project_title(),
+            "track": pick.choices(("CG", "CB"), (7, 3))[0],
+            "college_id": college.id,
+            "college_code": college.code,
+            "members": members,
+            "advisors": advisors,
         }
 
     def teams(self, count: int) -> list[dict[str, Any]]:
@@ -203,7 +372,9 @@ class TeamFactory:
         sends at least one (when `count` allows)."""
         if not self.exact:
             return [self.team(province) for province in self.province_plan(count)]
-        firsts = [self.team(province, college) for province, (chosen, _weights) in self.participants.items() for college in chosen]
+        firsts = [
+            self.team(province, college) for province, (chosen, _weights) in self.participants.items() for college in chosen
+        ]
         made = firsts[:count] + [self.team(province) for province in self.province_plan(max(0, count - len(firsts)))]
         self.random.shuffle(made)
         return made
@@ -240,13 +411,24 @@ def build_team_rows(teams: list[dict[str, Any]], *, first_key: int = 1) -> Table
     number = 2  # the header is row 1
     for offset, team in enumerate(teams):
         key = str(first_key + offset)
-        head = {"team": key, "track": team["track"], "team_name": team["name"], "project_title": team["project_title"],
-                "college_code": team["college_code"]}
+        head = {
+            "team": key,
+            "track": team["track"],
+            "team_name": team["name"],
+            "project_title": team["project_title"],
+            "college_code": team["college_code"],
+        }
         people = [(("captain" if m["captain"] else "member"), m) for m in team["members"]]
         people += [(a["kind"], a) for a in team["advisors"]]
         for index, (role, person) in enumerate(people):
-            row = {**blank, **(head if index == 0 else {"team": key}), "role": ROLE_TEXT[role], "name": person["name"],
-                   "email": person.get("email") or "", "phone": person.get("phone") or ""}
+            row = {
+                **blank,
+                **(head if index == 0 else {"team": key}),
+                "role": ROLE_TEXT[role],
+                "name": person["name"],
+                "email": person.get("email") or "",
+                "phone": person.get("phone") or "",
+            }
             if role in ("captain", "member"):
                 row.update(student_id=person["student_id"], major=person["major"], grade=person["grade"])
             else:
@@ -261,8 +443,6 @@ def load_colleges() -> list[CollegeInfo]:
         select(College.id, College.code, College.name, Province.name, College.city, College.level).join(College.province)
     ).all()
     return [CollegeInfo(*row) for row in rows]
-
-
 
 
 class Scorer:

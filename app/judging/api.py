@@ -98,8 +98,9 @@ def transition_round(data, round_id: int):
 @blp.doc(operationId="addEntries")
 def add_entries(data, round_id: int):
     round_ = db.get_or_404(Round, round_id)
-    added = services.add_entries(round_, team_ids=data.get("team_ids"), all_approved=data["all_approved"],
-                                 actor=current_user, now=utcnow())
+    added = services.add_entries(
+        round_, team_ids=data.get("team_ids"), all_approved=data["all_approved"], actor=current_user, now=utcnow()
+    )
     db.session.commit()
     return {"added": added}
 
@@ -148,8 +149,15 @@ def get_score_sheet(assignment_id: int):
 @blp.doc(operationId="saveScoreSheet")
 def save_score_sheet(data, assignment_id: int):
     assignment = db.get_or_404(Assignment, assignment_id)
-    saved = sheets.save_sheet(assignment, data["scores"], comment=data.get("comment"), submit=data["submit"],
-                              version=data.get("version"), actor=current_user, now=utcnow())
+    saved = sheets.save_sheet(
+        assignment,
+        data["scores"],
+        comment=data.get("comment"),
+        submit=data["submit"],
+        version=data.get("version"),
+        actor=current_user,
+        now=utcnow(),
+    )
     db.session.commit()
     return saved
 
@@ -185,8 +193,9 @@ def auto_assign(data, round_id: int):
 @blp.doc(operationId="createAssignment")
 def create_assignment(data, round_id: int):
     round_ = db.get_or_404(Round, round_id)
-    assignment = assignments.assign_judge(round_, data["team_id"], data["judge_id"], reason=data.get("reason"),
-                                          actor=current_user, now=utcnow())
+    assignment = assignments.assign_judge(
+        round_, data["team_id"], data["judge_id"], reason=data.get("reason"), actor=current_user, now=utcnow()
+    )
     db.session.commit()
     return assignment
 
@@ -206,9 +215,14 @@ def delete_assignment(assignment_id: int):
 @blp.response(201, ConflictSchema)
 @blp.doc(operationId="declareConflict")
 def declare_conflict(data, user_id: int):
-    conflict = assignments.declare_conflict(db.get_or_404(User, user_id), college_id=data.get("college_id"),
-                                            team_id=data.get("team_id"), reason=data.get("reason"),
-                                            actor=current_user, now=utcnow())
+    conflict = assignments.declare_conflict(
+        db.get_or_404(User, user_id),
+        college_id=data.get("college_id"),
+        team_id=data.get("team_id"),
+        reason=data.get("reason"),
+        actor=current_user,
+        now=utcnow(),
+    )
     db.session.commit()
     return conflict
 
@@ -220,8 +234,9 @@ def declare_conflict(data, user_id: int):
 @blp.doc(operationId="importJudges")
 def import_judges(files, contest_id: int):
     upload = files["file"]
-    result = judges.import_judges(db.get_or_404(Contest, contest_id), read_table(upload.stream, upload.filename),
-                                  actor=current_user, now=utcnow())
+    result = judges.import_judges(
+        db.get_or_404(Contest, contest_id), read_table(upload.stream, upload.filename), actor=current_user, now=utcnow()
+    )
     db.session.commit()
     return result
 
@@ -231,7 +246,15 @@ def import_judges(files, contest_id: int):
 @blp.response(200, JudgeSchema(many=True))
 @blp.doc(operationId="listJudges")
 def list_judges(contest_id: int):
-    return [{"id": user.id, "name": user.name, "email": user.email, "college_id": profile.college_id if profile else None,
-             "organization": profile.organization if profile else "", "province": profile.province if profile else "",
-             "expertise": profile.expertise if profile else ""}
-            for user, profile in judges.contest_judges(db.get_or_404(Contest, contest_id))]
+    return [
+        {
+            "id": user.id,
+            "name": user.name,
+            "email": user.email,
+            "college_id": profile.college_id if profile else None,
+            "organization": profile.organization if profile else "",
+            "province": profile.province if profile else "",
+            "expertise": profile.expertise if profile else "",
+        }
+        for user, profile in judges.contest_judges(db.get_or_404(Contest, contest_id))
+    ]

@@ -45,18 +45,23 @@ SOFT_CONFLICTS = ("same_province",)
 
 def _check_open_for_assignment(round_: Round) -> None:
     if round_.status in (CLOSED, PUBLISHED):
-        raise StateConflictError(_("A %(status)s round takes no new assignments.", status=status_label(round_.status)), code="round_closed")
+        raise StateConflictError(
+            _("A %(status)s round takes no new assignments.", status=status_label(round_.status)), code="round_closed"
+        )
 
 
 def team_slots(round_: Round) -> dict[int, TeamSlot]:
     rows = db.session.execute(
         select(Entry.team_id, Team.college_id, College.province_id, Entry.group_key)
-        .join(Team, Team.id == Entry.team_id).join(College, College.id == Team.college_id)
+        .join(Team, Team.id == Entry.team_id)
+        .join(College, College.id == Team.college_id)
         .where(Entry.round_id == round_.id)
     ).all()
     province_names = _province_names()
-    return {team_id: TeamSlot(team_id, college_id, province_names.get(province_id, ""), group)
-            for team_id, college_id, province_id, group in rows}
+    return {
+        team_id: TeamSlot(team_id, college_id, province_names.get(province_id, ""), group)
+        for team_id, college_id, province_id, group in rows
+    }
 
 
 def _province_names() -> dict[int, str]:
@@ -82,7 +87,8 @@ def judge_slots(round_: Round, judge_ids: list[int] | None = None) -> dict[int, 
     by_identity = {(user.name.strip(), user.email): user_id for user_id, user in users.items()}
     emails = [email for _name, email in by_identity]
     for team_id, name, email in db.session.execute(
-        select(Advisor.team_id, Advisor.name, Advisor.email).join(Team, Team.id == Advisor.team_id)
+        select(Advisor.team_id, Advisor.name, Advisor.email)
+        .join(Team, Team.id == Advisor.team_id)
         .where(Team.contest_id == round_.contest_id, func.lower(Advisor.email).in_(emails))
     ):
         judge_id = by_identity.get((name.strip(), email.lower()))
@@ -92,10 +98,16 @@ def judge_slots(round_: Round, judge_ids: list[int] | None = None) -> dict[int, 
     for judge_id in judge_ids:
         profile, roles = profiles.get(judge_id), [a for a in users[judge_id].roles if a.role == JUDGE]
         # A judge's colleges: the profile's and any given with the judge role; the province likewise.
-        colleges = {a.college_id for a in roles if a.college_id} | ({profile.college_id} if profile and profile.college_id else set())
-        province = (profile.province if profile and profile.province else "") or next((a.province for a in roles if a.province), "")
+        colleges = {a.college_id for a in roles if a.college_id} | (
+            {profile.college_id} if profile and profile.college_id else set()
+        )
+        province = (profile.province if profile and profile.province else "") or next(
+            (a.province for a in roles if a.province), ""
+        )
         slots[judge_id] = JudgeSlot(
-            judge_id=judge_id, college_ids=frozenset(colleges), province=province or "",
+            judge_id=judge_id,
+            college_ids=frozenset(colleges),
+            province=province or "",
             advised_team_ids=frozenset(advised[judge_id]),
             declared_college_ids=frozenset(declared_colleges[judge_id]),
             declared_team_ids=frozenset(declared_teams[judge_id]),
@@ -104,8 +116,14 @@ def judge_slots(round_: Round, judge_ids: list[int] | None = None) -> dict[int, 
 
 
 def auto_assign(
-    round_: Round, *, judges_per_team: int | None = None, max_per_judge: int | None = None,
-    avoid_same_province: bool = False, seed: int = 0, actor: User | None, now: datetime,
+    round_: Round,
+    *,
+    judges_per_team: int | None = None,
+    max_per_judge: int | None = None,
+    avoid_same_province: bool = False,
+    seed: int = 0,
+    actor: User | None,
+    now: datetime,
 ) -> dict[str, Any]:
     """Give every team of the round k judges, keeping the assignments it already has.
 
@@ -114,7 +132,9 @@ def auto_assign(
     _check_open_for_assignment(round_)
     k = judges_per_team or round_.judges_per_team
     if not 1 <= k <= 20:
-        raise InvalidDataError(_("Enter a number of judges per team from 1 to 20."), fields={"judges_per_team": [_("From 1 to 20.")]})
+        raise InvalidDataError(
+            _("Enter a number of judges per team from 1 to 20."), fields={"judges_per_team": [_("From 1 to 20.")]}
+        )
     if max_per_judge is not None and max_per_judge < 1:
         raise InvalidDataError(_("A judge takes at least one team."), fields={"max_per_judge": [_("At least 1.")]})
     teams = team_slots(round_)
@@ -122,21 +142,45 @@ def auto_assign(
     # Assignments already made count toward a team's k and a judge's load; those whose team or judge
     # has since left the round are kept as they are but play no part here.
     existing = frozenset(
-        (team_id, judge_id) for team_id, judge_id in db.session.execute(
+        (team_id, judge_id)
+        for team_id, judge_id in db.session.execute(
             select(Assignment.team_id, Assignment.judge_id).where(Assignment.round_id == round_.id)
-        ) if team_id in teams and judge_id in judges
+        )
+        if team_id in teams and judge_id in judges
     )
-    result = assign(AssignmentRequest(
-        teams=tuple(teams.values()), judges=tuple(judges.values()), judges_per_team=k, max_per_judge=max_per_judge,
-        avoid_same_province=avoid_same_province, seed=seed, existing=existing,
-    ))
-    insert_rows(Assignment.__table__, [  # a national round's 50,000 plain rows
-        {"round_id": round_.id, "team_id": team_id, "judge_id": judge_id, "manual": False, "reason": None, "created_at": now}
-        for team_id, judge_id in result.pairs
-    ])
-    audit.record(actor=actor, action="round.auto_assign", object_type="round", object_id=round_.id, now=now,
-                 after={"assigned": len(result.pairs), "uncovered": len(result.uncovered), "judges_per_team": k,
-                        "max_per_judge": max_per_judge, "avoid_same_province": avoid_same_province, "seed": seed})
+    result = assign(
+        AssignmentRequest(
+            teams=tuple(teams.values()),
+            judges=tuple(judges.values()),
+            judges_per_team=k,
+            max_per_judge=max_per_judge,
+            avoid_same_province=avoid_same_province,
+            seed=seed,
+            existing=existing,
+        )
+    )
+    insert_rows(
+        Assignment.__table__,
+        [  # a national round's 50,000 plain rows
+            {"round_id": round_.id, "team_id": team_id, "judge_id": judge_id, "manual": False, "reason": None, "created_at": now}
+            for team_id, judge_id in result.pairs
+        ],
+    )
+    audit.record(
+        actor=actor,
+        action="round.auto_assign",
+        object_type="round",
+        object_id=round_.id,
+        now=now,
+        after={
+            "assigned": len(result.pairs),
+            "uncovered": len(result.uncovered),
+            "judges_per_team": k,
+            "max_per_judge": max_per_judge,
+            "avoid_same_province": avoid_same_province,
+            "seed": seed,
+        },
+    )
     return {
         "assigned": len(result.pairs),
         "unassigned": [{"team_id": u.team_id, "reason": u.reason, "message": u.detail} for u in result.uncovered],
@@ -144,7 +188,9 @@ def auto_assign(
     }
 
 
-def assign_judge(round_: Round, team_id: int, judge_id: int, *, reason: str | None, actor: User | None, now: datetime) -> Assignment:
+def assign_judge(
+    round_: Round, team_id: int, judge_id: int, *, reason: str | None, actor: User | None, now: datetime
+) -> Assignment:
     """Assign one judge to one team by hand. A hard conflict is refused; a soft one (the same
     province) needs a reason, which is kept."""
     _check_open_for_assignment(round_)
@@ -152,24 +198,44 @@ def assign_judge(round_: Round, team_id: int, judge_id: int, *, reason: str | No
     if team_id not in teams:
         raise InvalidDataError(_("Team %(id)s is not in this round.", id=team_id), fields={"team_id": [_("Not in this round.")]})
     if db.session.scalar(select(RoundJudge.id).where(RoundJudge.round_id == round_.id, RoundJudge.user_id == judge_id)) is None:
-        raise InvalidDataError(_("User %(id)s is not a judge of this round.", id=judge_id), fields={"judge_id": [_("Not a judge of this round.")]})
+        raise InvalidDataError(
+            _("User %(id)s is not a judge of this round.", id=judge_id), fields={"judge_id": [_("Not a judge of this round.")]}
+        )
     judge = judge_slots(round_, [judge_id])[judge_id]
     problem = conflict_reason(teams[team_id], judge, avoid_same_province=True)
     reason = " ".join((reason or "").split()) or None
     if problem in HARD_CONFLICTS:
-        raise StateConflictError(_("This judge may not score this team: %(why)s.", why=problem), code="conflict_of_interest",
-                                 details={"conflict": problem})
+        raise StateConflictError(
+            _("This judge may not score this team: %(why)s.", why=problem),
+            code="conflict_of_interest",
+            details={"conflict": problem},
+        )
     if problem in SOFT_CONFLICTS and not reason:
-        raise InvalidDataError(_("The judge is from the team's province; give a reason to assign them anyway."),
-                               fields={"reason": [_("A reason is required for a judge of the same province.")]})
-    if db.session.scalar(select(Assignment.id).where(Assignment.round_id == round_.id, Assignment.team_id == team_id,
-                                                     Assignment.judge_id == judge_id)) is not None:
+        raise InvalidDataError(
+            _("The judge is from the team's province; give a reason to assign them anyway."),
+            fields={"reason": [_("A reason is required for a judge of the same province.")]},
+        )
+    if (
+        db.session.scalar(
+            select(Assignment.id).where(
+                Assignment.round_id == round_.id, Assignment.team_id == team_id, Assignment.judge_id == judge_id
+            )
+        )
+        is not None
+    ):
         raise StateConflictError(_("This judge is already assigned to this team."), code="already_assigned")
     assignment = Assignment(round_id=round_.id, team_id=team_id, judge_id=judge_id, manual=True, reason=reason, created_at=now)
     db.session.add(assignment)
     db.session.flush()
-    audit.record(actor=actor, action="assignment.create", object_type="assignment", object_id=assignment.id, now=now,
-                 after={"team_id": team_id, "judge_id": judge_id, "conflict": problem}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="assignment.create",
+        object_type="assignment",
+        object_id=assignment.id,
+        now=now,
+        after={"team_id": team_id, "judge_id": judge_id, "conflict": problem},
+        reason=reason,
+    )
     return assignment
 
 
@@ -178,19 +244,28 @@ def remove_assignment(assignment: Assignment, *, actor: User | None, now: dateti
     scored = db.session.scalar(select(func.count(Score.id)).join(ScoreSheet).where(ScoreSheet.assignment_id == assignment.id))
     if scored:
         raise StateConflictError(_("This judge has already entered scores for this team."), code="assignment_scored")
-    audit.record(actor=actor, action="assignment.delete", object_type="assignment", object_id=assignment.id, now=now,
-                 before={"team_id": assignment.team_id, "judge_id": assignment.judge_id})
+    audit.record(
+        actor=actor,
+        action="assignment.delete",
+        object_type="assignment",
+        object_id=assignment.id,
+        now=now,
+        before={"team_id": assignment.team_id, "judge_id": assignment.judge_id},
+    )
     if assignment.sheet is not None:  # a sheet without scores (opened, or cleared) goes with its assignment
         db.session.delete(assignment.sheet)
     db.session.delete(assignment)
     db.session.flush()
 
 
-def declare_conflict(judge: User, *, college_id: int | None, team_id: int | None, reason: str | None,
-                     actor: User | None, now: datetime) -> Conflict:
+def declare_conflict(
+    judge: User, *, college_id: int | None, team_id: int | None, reason: str | None, actor: User | None, now: datetime
+) -> Conflict:
     """A judge's declared conflict with a college or a team; it holds for every later assignment."""
     if (college_id is None) == (team_id is None):
-        raise InvalidDataError(_("Name either a college or a team."), fields={"college_id": [_("A college or a team, not both.")]})
+        raise InvalidDataError(
+            _("Name either a college or a team."), fields={"college_id": [_("A college or a team, not both.")]}
+        )
     if college_id is not None and db.session.get(College, college_id) is None:
         raise InvalidDataError(_("No college has id %(id)s.", id=college_id), fields={"college_id": [_("Unknown college.")]})
     if team_id is not None and db.session.get(Team, team_id) is None:
@@ -203,6 +278,13 @@ def declare_conflict(judge: User, *, college_id: int | None, team_id: int | None
     conflict = Conflict(judge_id=judge.id, college_id=college_id, team_id=team_id, reason=(reason or "").strip(), created_at=now)
     db.session.add(conflict)
     db.session.flush()
-    audit.record(actor=actor, action="conflict.declare", object_type="judge", object_id=judge.id, now=now,
-                 after={"college_id": college_id, "team_id": team_id}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="conflict.declare",
+        object_type="judge",
+        object_id=judge.id,
+        now=now,
+        after={"college_id": college_id, "team_id": team_id},
+        reason=reason,
+    )
     return conflict

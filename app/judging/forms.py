@@ -57,15 +57,17 @@ class RoundActionForm(FlaskForm):
 class AutoAssignForm(FlaskForm):
     judges_per_team = IntegerField(_l("Judges per team"), validators=[Optional()])
     max_per_judge = IntegerField(_l("Most teams per judge"), validators=[Optional()])
-    avoid_same_province = SelectField(_l("Judges of the team's province"), choices=[
-        SelectChoice("0", _l("Allowed")), SelectChoice("1", _l("Avoided"))])
+    avoid_same_province = SelectField(
+        _l("Judges of the team's province"), choices=[SelectChoice("0", _l("Allowed")), SelectChoice("1", _l("Avoided"))]
+    )
     seed = IntegerField(_l("Seed"), default=0, validators=[Optional()])
     submit = SubmitField(_l("Assign judges automatically"))
 
 
 class JudgeImportForm(FlaskForm):
-    file = FileField(_l("Judges (.xlsx or .csv): name, email, college_code, organization, province, expertise"),
-                     validators=[FileRequired()])
+    file = FileField(
+        _l("Judges (.xlsx or .csv): name, email, college_code, organization, province, expertise"), validators=[FileRequired()]
+    )
     submit = SubmitField(_l("Import judges"))
 
 
@@ -105,15 +107,26 @@ class RoundForm(FlaskForm):
 
     name = StringField(_l("Name"))
     level = SelectField(_l("Round level"), choices=[SelectChoice(v, v) for v in ROUND_LEVELS], validate_choice=False)
-    grouping = SelectField(_l("Ranked within"), choices=[SelectChoice("none", _l("the whole round")),
-                                                         SelectChoice("college", _l("each college")),
-                                                         SelectChoice("province", _l("each province"))], validate_choice=False)
+    grouping = SelectField(
+        _l("Ranked within"),
+        choices=[
+            SelectChoice("none", _l("the whole round")),
+            SelectChoice("college", _l("each college")),
+            SelectChoice("province", _l("each province")),
+        ],
+        validate_choice=False,
+    )
     judges_per_team = IntegerField(_l("Judges per team"), default=5, validators=[Optional()])
-    method = SelectField(_l("Team score"), choices=[SelectChoice("mean", _l("mean of the judges' totals")),
-                                                    SelectChoice("trimmed_mean", _l("trimmed mean (drop highest and lowest)")),
-                                                    SelectChoice("median", _l("median")),
-                                                    SelectChoice("zscore", _l("z-score normalized (labelled, not an official rule)"))],
-                         validate_choice=False)
+    method = SelectField(
+        _l("Team score"),
+        choices=[
+            SelectChoice("mean", _l("mean of the judges' totals")),
+            SelectChoice("trimmed_mean", _l("trimmed mean (drop highest and lowest)")),
+            SelectChoice("median", _l("median")),
+            SelectChoice("zscore", _l("z-score normalized (labelled, not an official rule)")),
+        ],
+        validate_choice=False,
+    )
     trim = IntegerField(_l("Trim"), default=1, validators=[Optional()])
     decimals = IntegerField(_l("Decimals shown"), default=2, validators=[Optional()])
     tie_breaks = StringField(_l("Tie-breaks, in order (raw_sum, criterion:<key>)"))
@@ -141,14 +154,24 @@ class RoundForm(FlaskForm):
         its criteria are left out rather than read as empty."""
         self._rows = [index for index, entry in enumerate(self.criteria) if not entry.form.is_blank()]
         data = {
-            "name": self.name.data, "level": self.level.data, "grouping": self.grouping.data,
+            "name": self.name.data,
+            "level": self.level.data,
+            "grouping": self.grouping.data,
             "judges_per_team": self.judges_per_team.data,
-            "aggregation": {"method": self.method.data, "trim": self.trim.data if self.trim.data is not None else 1,
-                            "decimals": self.decimals.data if self.decimals.data is not None else 2},
+            "aggregation": {
+                "method": self.method.data,
+                "trim": self.trim.data if self.trim.data is not None else 1,
+                "decimals": self.decimals.data if self.decimals.data is not None else 2,
+            },
             "tie_breaks": [part.strip() for part in (self.tie_breaks.data or "").split(",") if part.strip()],
             "blind": bool(self.blind.data),
-            "criteria": [{name: self.criteria[index].form[name].data for name in
-                          ("key", "name", "name_en", "description", "max", "weight", "step")} for index in self._rows],
+            "criteria": [
+                {
+                    name: self.criteria[index].form[name].data
+                    for name in ("key", "name", "name_en", "description", "max", "weight", "step")
+                }
+                for index in self._rows
+            ],
         }
         if not include_criteria:
             del data["criteria"]

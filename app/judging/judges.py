@@ -57,8 +57,10 @@ def import_judges(contest: Contest, table: Table, *, actor: User | None, now: da
     """
     missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
     if missing:
-        raise InvalidRowsError(_("The file lacks the columns %(columns)s.", columns=", ".join(missing)),
-                               rows=[{"row": 1, "column": c, "message": _("This column is missing.")} for c in missing])
+        raise InvalidRowsError(
+            _("The file lacks the columns %(columns)s.", columns=", ".join(missing)),
+            rows=[{"row": 1, "column": c, "message": _("This column is missing.")} for c in missing],
+        )
     colleges = dict(db.session.execute(select(College.code, College.id)).all())
     bad: list[dict[str, object]] = []
     seen: dict[str, int] = {}
@@ -79,8 +81,15 @@ def import_judges(contest: Contest, table: Table, *, actor: User | None, now: da
         province = clean_text(row.get("province"))
         if user is None:
             password = row.get("password") or secrets.token_urlsafe(9)
-            user = accounts.create_user(email=email, name=clean_text(row["name"]), password=password, role=JUDGE,
-                                        contest_id=contest.id, now=now, actor=actor)
+            user = accounts.create_user(
+                email=email,
+                name=clean_text(row["name"]),
+                password=password,
+                role=JUDGE,
+                contest_id=contest.id,
+                now=now,
+                actor=actor,
+            )
             if not row.get("password"):
                 result.passwords.append({"email": email, "password": password})
             result.created += 1
@@ -100,9 +109,13 @@ def import_judges(contest: Contest, table: Table, *, actor: User | None, now: da
 def contest_judges(contest: Contest) -> list[tuple[User, JudgeProfile | None]]:
     """The contest's judges with their profiles, by name."""
     users = db.session.scalars(
-        select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        select(User)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
         .where(RoleAssignment.role == JUDGE, or_(RoleAssignment.contest_id == contest.id, RoleAssignment.contest_id.is_(None)))
-        .distinct().order_by(User.name)
+        .distinct()
+        .order_by(User.name)
     ).all()
-    profiles = {p.user_id: p for p in db.session.scalars(select(JudgeProfile).where(JudgeProfile.user_id.in_([u.id for u in users])))}
+    profiles = {
+        p.user_id: p for p in db.session.scalars(select(JudgeProfile).where(JudgeProfile.user_id.in_([u.id for u in users])))
+    }
     return [(user, profiles.get(user.id)) for user in users]

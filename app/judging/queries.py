@@ -34,9 +34,20 @@ def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssign
     """
     sheet_state = case((ScoreSheet.id.is_(None), NOT_STARTED), (ScoreSheet.version == 0, NOT_STARTED), else_=ScoreSheet.status)
     statement = (
-        select(Assignment.id, Round.id, Round.name, Round.status, Round.blind, Team.number, Team.name, Team.project_title,
-               sheet_state, ScoreSheet.total)
-        .join(Round, Round.id == Assignment.round_id).join(Team, Team.id == Assignment.team_id)
+        select(
+            Assignment.id,
+            Round.id,
+            Round.name,
+            Round.status,
+            Round.blind,
+            Team.number,
+            Team.name,
+            Team.project_title,
+            sheet_state,
+            ScoreSheet.total,
+        )
+        .join(Round, Round.id == Assignment.round_id)
+        .join(Team, Team.id == Assignment.team_id)
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
         .where(Assignment.judge_id == judge.id, Round.status.in_(("open", "closed")))
         .order_by(Round.id, Team.number)
@@ -44,8 +55,18 @@ def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssign
     if state in SHEET_FILTERS:
         statement = statement.where(sheet_state == state)
     return [
-        JudgeAssignment(id=row[0], round_id=row[1], round_name=row[2], round_open=row[3] == OPEN, blind=row[4],
-                        team_number=row[5], team_name=row[6], project_title=row[7], state=row[8], total=row[9])
+        JudgeAssignment(
+            id=row[0],
+            round_id=row[1],
+            round_name=row[2],
+            round_open=row[3] == OPEN,
+            blind=row[4],
+            team_number=row[5],
+            team_name=row[6],
+            project_title=row[7],
+            state=row[8],
+            total=row[9],
+        )
         for row in db.session.execute(statement)
     ]
 
@@ -65,17 +86,30 @@ def round_progress(round_: Round) -> dict[str, object]:
     drafted = case((ScoreSheet.status == "draft", 1), else_=0)
     per_judge = db.session.execute(
         select(User.id, User.name, User.email, func.count(Assignment.id), func.sum(drafted), func.sum(submitted))
-        .join(Assignment, Assignment.judge_id == User.id).outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Assignment.round_id == round_.id).group_by(User.id, User.name, User.email).order_by(User.name)
+        .join(Assignment, Assignment.judge_id == User.id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(Assignment.round_id == round_.id)
+        .group_by(User.id, User.name, User.email)
+        .order_by(User.name)
     ).all()
-    judges = [{"id": row[0], "name": row[1], "email": row[2], "assigned": row[3], "draft": int(row[4] or 0),
-               "submitted": int(row[5] or 0)} for row in per_judge]
+    judges = [
+        {
+            "id": row[0],
+            "name": row[1],
+            "email": row[2],
+            "assigned": row[3],
+            "draft": int(row[4] or 0),
+            "submitted": int(row[5] or 0),
+        }
+        for row in per_judge
+    ]
     per_team = db.session.execute(
         select(Team.id, Team.number, Team.name, Entry.group_key, func.count(Assignment.id), func.sum(submitted))
         .join(Entry, (Entry.team_id == Team.id) & (Entry.round_id == round_.id))
         .outerjoin(Assignment, (Assignment.team_id == Team.id) & (Assignment.round_id == round_.id))
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .group_by(Team.id, Team.number, Team.name, Entry.group_key).order_by(Team.number)
+        .group_by(Team.id, Team.number, Team.name, Entry.group_key)
+        .order_by(Team.number)
     ).all()
     groups: dict[str, dict[str, int]] = {}
     missing = []
@@ -92,6 +126,9 @@ def round_progress(round_: Round) -> dict[str, object]:
         "remind": [judge for judge in judges if judge["submitted"] < judge["assigned"]],
         "groups": groups,
         "missing": missing,
-        "totals": {"teams": len(per_team), "assigned": sum(j["assigned"] for j in judges),
-                   "submitted": sum(j["submitted"] for j in judges)},
+        "totals": {
+            "teams": len(per_team),
+            "assigned": sum(j["assigned"] for j in judges),
+            "submitted": sum(j["submitted"] for j in judges),
+        },
     }

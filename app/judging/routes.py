@@ -62,8 +62,9 @@ def dashboard():
     state = request.args.get("state")
     every = queries.judge_assignments(current_user)
     items = every if state not in queries.SHEET_FILTERS else [item for item in every if item.state == state]
-    return render_template("judging/dashboard.html", items=items, state=state, progress=queries.judge_progress(every),
-                           states=queries.SHEET_FILTERS)
+    return render_template(
+        "judging/dashboard.html", items=items, state=state, progress=queries.judge_progress(every), states=queries.SHEET_FILTERS
+    )
 
 
 @bp.route("/assignments/<id:assignment_id>/sheet", methods=["GET", "POST"])
@@ -79,9 +80,15 @@ def sheet_edit(assignment_id: int):
             abort(403)
         submit = bool(form.submit_sheet.data)
         try:
-            sheets.save_sheet(assignment, sheet_values(form, round_), comment=form.comment.data, submit=submit,
-                              version=int(form.version.data) if (form.version.data or "").isdigit() else None,
-                              actor=current_user, now=utcnow())
+            sheets.save_sheet(
+                assignment,
+                sheet_values(form, round_),
+                comment=form.comment.data,
+                submit=submit,
+                version=int(form.version.data) if (form.version.data or "").isdigit() else None,
+                actor=current_user,
+                now=utcnow(),
+            )
         except ContestError as error:
             db.session.rollback()
             for name, messages in error.fields.items():
@@ -94,16 +101,26 @@ def sheet_edit(assignment_id: int):
         else:
             db.session.commit()
             flash(_("Scores submitted.") if submit else _("Draft saved."), "success")
-            return redirect(url_for("judging.dashboard") if submit else url_for("judging.sheet_edit", assignment_id=assignment.id))
+            return redirect(
+                url_for("judging.dashboard") if submit else url_for("judging.sheet_edit", assignment_id=assignment.id)
+            )
     elif not form.is_submitted():
         form.version.data = str(view["version"])
         form.comment.data = view["comment"]
         for key, value in view["scores"].items():
             if f"score_{key}" in form._fields:
                 form[f"score_{key}"].data = plain_number(value)
-    return render_template("judging/sheet.html", assignment=assignment, round=round_, team=assignment.team, form=form,
-                           view=view, editable=editable, is_judge=can_score(current_user, assignment),
-                           show_names=not round_.blind or can_manage_sheet(current_user, assignment))
+    return render_template(
+        "judging/sheet.html",
+        assignment=assignment,
+        round=round_,
+        team=assignment.team,
+        form=form,
+        view=view,
+        editable=editable,
+        is_judge=can_score(current_user, assignment),
+        show_names=not round_.blind or can_manage_sheet(current_user, assignment),
+    )
 
 
 @bp.route("/assignments/<id:assignment_id>/history", methods=["GET", "POST"])
@@ -134,9 +151,14 @@ def sheet_history(assignment_id: int):
             flash(_("The sheet is unlocked; the judge can change it again."), "success")
             return redirect(url_for("judging.sheet_history", assignment_id=assignment.id))
     sheet = sheets.sheet_of(assignment)
-    return render_template("judging/history.html", assignment=assignment, view=sheets.sheet_view(assignment), form=form,
-                           remove_form=remove_form,
-                           history=history_of("score_sheet", sheet.id) if sheet else [])
+    return render_template(
+        "judging/history.html",
+        assignment=assignment,
+        view=sheets.sheet_view(assignment),
+        form=form,
+        remove_form=remove_form,
+        history=history_of("score_sheet", sheet.id) if sheet else [],
+    )
 
 
 @bp.route("/contests/<id:contest_id>/rounds")
@@ -144,8 +166,9 @@ def sheet_history(assignment_id: int):
 def round_list(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     rounds = db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.id)).all()
-    return render_template("judging/rounds.html", contest=contest, rounds=rounds,
-                           counts={r.id: services.round_counts(r) for r in rounds})
+    return render_template(
+        "judging/rounds.html", contest=contest, rounds=rounds, counts={r.id: services.round_counts(r) for r in rounds}
+    )
 
 
 @bp.route("/contests/<id:contest_id>/rounds/new", methods=["GET", "POST"])
@@ -197,30 +220,47 @@ def round_show(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     action_form, assign_form = RoundActionForm(), AutoAssignForm(prefix="assign")
     manual_form = ManualAssignmentForm(prefix="manual")
-    round_judges = db.session.scalars(select(User).join(RoundJudge, RoundJudge.user_id == User.id)
-                                      .where(RoundJudge.round_id == round_.id).order_by(User.name)).all()
+    round_judges = db.session.scalars(
+        select(User).join(RoundJudge, RoundJudge.user_id == User.id).where(RoundJudge.round_id == round_.id).order_by(User.name)
+    ).all()
     manual_form.judge_id.choices = [SelectChoice(str(judge.id), f"{judge.name} <{judge.email}>") for judge in round_judges]
     now = utcnow()
     try:
         if manual_form.submit.data and manual_form.validate_on_submit():
-            team = db.session.scalar(select(Team).where(Team.contest_id == round_.contest_id,
-                                                        Team.number == (manual_form.team_number.data or "").strip().upper()))
+            team = db.session.scalar(
+                select(Team).where(
+                    Team.contest_id == round_.contest_id, Team.number == (manual_form.team_number.data or "").strip().upper()
+                )
+            )
             if team is None:
                 manual_form.team_number.errors = [_("No team of this contest has this number.")]
             else:
-                assignments.assign_judge(round_, team.id, int(manual_form.judge_id.data or 0), reason=manual_form.reason.data,
-                                         actor=current_user, now=now)
+                assignments.assign_judge(
+                    round_,
+                    team.id,
+                    int(manual_form.judge_id.data or 0),
+                    reason=manual_form.reason.data,
+                    actor=current_user,
+                    now=now,
+                )
                 db.session.commit()
                 flash(_("Judge assigned to %(number)s.", number=team.number), "success")
                 return redirect(url_for("judging.round_show", round_id=round_.id))
         if assign_form.submit.data and assign_form.validate_on_submit():
             result = assignments.auto_assign(
-                round_, judges_per_team=assign_form.judges_per_team.data, max_per_judge=assign_form.max_per_judge.data,
-                avoid_same_province=assign_form.avoid_same_province.data == "1", seed=assign_form.seed.data or 0,
-                actor=current_user, now=now)
+                round_,
+                judges_per_team=assign_form.judges_per_team.data,
+                max_per_judge=assign_form.max_per_judge.data,
+                avoid_same_province=assign_form.avoid_same_province.data == "1",
+                seed=assign_form.seed.data or 0,
+                actor=current_user,
+                now=now,
+            )
             db.session.commit()
-            flash(_("%(n)s assignments made; %(m)s teams could not be covered.", n=result["assigned"], m=len(result["unassigned"])),
-                  "success" if not result["unassigned"] else "error")
+            flash(
+                _("%(n)s assignments made; %(m)s teams could not be covered.", n=result["assigned"], m=len(result["unassigned"])),
+                "success" if not result["unassigned"] else "error",
+            )
             return redirect(url_for("judging.round_show", round_id=round_.id))
         if action_form.validate_on_submit() and action_form.action.data:
             action = action_form.action.data
@@ -241,9 +281,16 @@ def round_show(round_id: int):
     except ContestError as error:
         db.session.rollback()
         flash(error.message, "error")
-    return render_template("judging/round.html", round=round_, counts=services.round_counts(round_), judges=round_judges,
-                           action_form=action_form, assign_form=assign_form, manual_form=manual_form,
-                           published=round_.status == PUBLISHED)
+    return render_template(
+        "judging/round.html",
+        round=round_,
+        counts=services.round_counts(round_),
+        judges=round_judges,
+        action_form=action_form,
+        assign_form=assign_form,
+        manual_form=manual_form,
+        published=round_.status == PUBLISHED,
+    )
 
 
 @bp.route("/rounds/<id:round_id>/progress")
@@ -263,10 +310,22 @@ def judge_list(contest_id: int):
     if form.validate_on_submit():
         outcome = run_upload(form, lambda table: judges_module.import_judges(contest, table, actor=current_user, now=utcnow()))
         if outcome.result is not None:
-            flash(_("%(created)s judges created, %(updated)s updated.", created=outcome.result.created,
-                    updated=outcome.result.updated), "success")
-    return render_template("judging/judges.html", contest=contest, judges=judges_module.contest_judges(contest), form=form,
-                           result=outcome.result, bad_rows=outcome.bad_rows), outcome.status
+            flash(
+                _(
+                    "%(created)s judges created, %(updated)s updated.",
+                    created=outcome.result.created,
+                    updated=outcome.result.updated,
+                ),
+                "success",
+            )
+    return render_template(
+        "judging/judges.html",
+        contest=contest,
+        judges=judges_module.contest_judges(contest),
+        form=form,
+        result=outcome.result,
+        bad_rows=outcome.bad_rows,
+    ), outcome.status
 
 
 @bp.route("/judge/conflicts", methods=["GET", "POST"])
@@ -284,9 +343,14 @@ def conflicts():
             form.team_number.errors = [_("No team has this number.")]
         else:
             try:
-                assignments.declare_conflict(current_user, college_id=college.id if college else None,
-                                             team_id=team.id if team else None, reason=form.reason.data,
-                                             actor=current_user, now=utcnow())
+                assignments.declare_conflict(
+                    current_user,
+                    college_id=college.id if college else None,
+                    team_id=team.id if team else None,
+                    reason=form.reason.data,
+                    actor=current_user,
+                    now=utcnow(),
+                )
             except ContestError as error:
                 db.session.rollback()
                 show_error_on_form(form, error)
@@ -295,7 +359,10 @@ def conflicts():
                 flash(_("Conflict declared; you will not be assigned there."), "success")
                 return redirect(url_for("judging.conflicts"))
     declared = db.session.execute(
-        select(Conflict, College.name, Team.number).outerjoin(College, College.id == Conflict.college_id)
-        .outerjoin(Team, Team.id == Conflict.team_id).where(Conflict.judge_id == current_user.id).order_by(Conflict.id)
+        select(Conflict, College.name, Team.number)
+        .outerjoin(College, College.id == Conflict.college_id)
+        .outerjoin(Team, Team.id == Conflict.team_id)
+        .where(Conflict.judge_id == current_user.id)
+        .order_by(Conflict.id)
     ).all()
     return render_template("judging/conflicts.html", form=form, declared=declared)

@@ -1,4 +1,3 @@
-
 import marshmallow as ma
 
 from app.api.ids import Id
@@ -14,9 +13,13 @@ class CriterionInSchema(ma.Schema):
     name = ma.fields.String(required=True, metadata={"example": "创新"})
     name_en = ma.fields.String()
     description = ma.fields.String()
-    max = ma.fields.Decimal(required=True, as_string=False, metadata={"example": 20, "description": "above 0, at most 1000, 2 decimals"})
+    max = ma.fields.Decimal(
+        required=True, as_string=False, metadata={"example": 20, "description": "above 0, at most 1000, 2 decimals"}
+    )
     weight = ma.fields.Decimal(load_default=1, as_string=False, metadata={"description": "above 0, at most 100, 4 decimals"})
-    step = ma.fields.Decimal(allow_none=True, as_string=False, metadata={"description": "default 0.01; above 0, at most 100, 2 decimals"})
+    step = ma.fields.Decimal(
+        allow_none=True, as_string=False, metadata={"description": "default 0.01; above 0, at most 100, 2 decimals"}
+    )
 
 
 class AggregationSchema(ma.Schema):
@@ -76,8 +79,10 @@ class RoundSchema(ma.Schema):
     level = ma.fields.String(required=True)
     grouping = ma.fields.String(required=True)
     judges_per_team = ma.fields.Integer(required=True)
-    aggregation = ma.fields.Function(lambda r: {"method": r.aggregation, "trim": r.trim, "decimals": r.decimals,
-                                                "min_judges": r.min_judges_for_trim}, required=True)
+    aggregation = ma.fields.Function(
+        lambda r: {"method": r.aggregation, "trim": r.trim, "decimals": r.decimals, "min_judges": r.min_judges_for_trim},
+        required=True,
+    )
     tie_breaks = ma.fields.List(ma.fields.String(), required=True)
     blind = ma.fields.Boolean(required=True)
     status = ma.fields.String(required=True)
@@ -197,8 +202,11 @@ class GeneratedPasswordSchema(ma.Schema):
 class JudgeImportSchema(ma.Schema):
     created = ma.fields.Integer(required=True)
     updated = ma.fields.Integer(required=True)
-    passwords = ma.fields.List(ma.fields.Nested(GeneratedPasswordSchema), required=True,
-                               metadata={"description": "passwords made up for new accounts; shown this once"})
+    passwords = ma.fields.List(
+        ma.fields.Nested(GeneratedPasswordSchema),
+        required=True,
+        metadata={"description": "passwords made up for new accounts; shown this once"},
+    )
 
 
 class JudgeSchema(ma.Schema):

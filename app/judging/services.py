@@ -98,16 +98,31 @@ def _check_criteria(rows: Sequence[Mapping[str, Any]], fields: dict[str, list[st
         good_maximum = maximum is not None and Decimal(0) < maximum <= 1000 and _places(maximum) <= 2
         good_step = step is not None and Decimal(0) < step <= 100 and _places(step) <= 2
         if not good_maximum:
-            fields.setdefault(f"{prefix}.max", []).append(_("The maximum is a number above 0 and at most 1000, with at most 2 decimals."))
+            fields.setdefault(f"{prefix}.max", []).append(
+                _("The maximum is a number above 0 and at most 1000, with at most 2 decimals.")
+            )
         if weight is None or not Decimal(0) < weight <= 100 or _places(weight) > 4:
-            fields.setdefault(f"{prefix}.weight", []).append(_("The weight is a number above 0 and at most 100, with at most 4 decimals."))
+            fields.setdefault(f"{prefix}.weight", []).append(
+                _("The weight is a number above 0 and at most 100, with at most 4 decimals.")
+            )
         if not good_step:
             fields.setdefault(f"{prefix}.step", []).append(_("The step is a number above 0, such as 0.5."))
         elif good_maximum and maximum % step != 0:  # both in range: the division is exact
-            fields.setdefault(f"{prefix}.step", []).append(_("The maximum %(max)s is not a multiple of the step %(step)s.", max=maximum, step=step))
-        criteria.append({"key": key, "name": name, "name_en": " ".join(str(row.get("name_en") or "").split())[:60],
-                         "description": str(row.get("description") or "").strip(), "max": maximum, "weight": weight,
-                         "step": step, "position": index})
+            fields.setdefault(f"{prefix}.step", []).append(
+                _("The maximum %(max)s is not a multiple of the step %(step)s.", max=maximum, step=step)
+            )
+        criteria.append(
+            {
+                "key": key,
+                "name": name,
+                "name_en": " ".join(str(row.get("name_en") or "").split())[:60],
+                "description": str(row.get("description") or "").strip(),
+                "max": maximum,
+                "weight": weight,
+                "step": step,
+                "position": index,
+            }
+        )
     return criteria
 
 
@@ -140,30 +155,50 @@ def _check_round(contest: Contest, data: Mapping[str, Any]) -> tuple[dict[str, A
     keys = {criterion["key"] for criterion in criteria}
     tie_breaks = list(data.get("tie_breaks") or [])
     for index, tie_break in enumerate(tie_breaks):
-        if tie_break != "raw_sum" and not (isinstance(tie_break, str) and tie_break.startswith("criterion:")
-                                           and tie_break.removeprefix("criterion:") in keys):
+        if tie_break != "raw_sum" and not (
+            isinstance(tie_break, str) and tie_break.startswith("criterion:") and tie_break.removeprefix("criterion:") in keys
+        ):
             fail(f"tie_breaks.{index}", _("Use raw_sum or criterion:<key> with a key of this sheet."))
     previous = data.get("previous_round_id")
-    if previous is not None and db.session.scalar(select(Round.id).where(Round.id == previous, Round.contest_id == contest.id)) is None:
+    if (
+        previous is not None
+        and db.session.scalar(select(Round.id).where(Round.id == previous, Round.contest_id == contest.id)) is None
+    ):
         fail("previous_round_id", _("No round of this contest has id %(id)s.", id=previous))
     if fields:
         raise InvalidDataError(_("The round cannot be saved; check the marked fields."), fields=fields)
     values = {
-        "name": name, "level": data.get("level", "custom"), "grouping": data.get("grouping", "none"),
-        "judges_per_team": judges_per_team, "aggregation": method, "trim": trim, "decimals": decimals,
-        "min_judges_for_trim": aggregation.get("min_judges", 5), "tie_breaks": tie_breaks,
-        "blind": bool(data.get("blind", False)), "previous_round_id": previous,
+        "name": name,
+        "level": data.get("level", "custom"),
+        "grouping": data.get("grouping", "none"),
+        "judges_per_team": judges_per_team,
+        "aggregation": method,
+        "trim": trim,
+        "decimals": decimals,
+        "min_judges_for_trim": aggregation.get("min_judges", 5),
+        "tie_breaks": tie_breaks,
+        "blind": bool(data.get("blind", False)),
+        "previous_round_id": previous,
     }
     return values, criteria
 
 
 def round_snapshot(round_: Round) -> dict[str, Any]:
     return {
-        "name": round_.name, "level": round_.level, "grouping": round_.grouping, "judges_per_team": round_.judges_per_team,
-        "aggregation": round_.aggregation, "trim": round_.trim, "decimals": round_.decimals, "tie_breaks": round_.tie_breaks,
-        "blind": round_.blind, "status": round_.status,
-        "criteria": [{"key": c.key, "name": c.name, "max": str(c.max), "weight": str(c.weight), "step": str(c.step)}
-                     for c in round_.criteria],
+        "name": round_.name,
+        "level": round_.level,
+        "grouping": round_.grouping,
+        "judges_per_team": round_.judges_per_team,
+        "aggregation": round_.aggregation,
+        "trim": round_.trim,
+        "decimals": round_.decimals,
+        "tie_breaks": round_.tie_breaks,
+        "blind": round_.blind,
+        "status": round_.status,
+        "criteria": [
+            {"key": c.key, "name": c.name, "max": str(c.max), "weight": str(c.weight), "step": str(c.step)}
+            for c in round_.criteria
+        ],
     }
 
 
@@ -174,30 +209,42 @@ def create_round(contest: Contest, data: Mapping[str, Any], *, actor: User | Non
     round_.criteria = [Criterion(**criterion) for criterion in criteria]
     db.session.add(round_)
     db.session.flush()
-    audit.record(actor=actor, action="round.create", object_type="round", object_id=round_.id, now=now, after=round_snapshot(round_))
+    audit.record(
+        actor=actor, action="round.create", object_type="round", object_id=round_.id, now=now, after=round_snapshot(round_)
+    )
     return round_
 
 
 def has_scores(round_: Round) -> bool:
-    return db.session.scalar(
-        select(func.count(Score.id)).join(ScoreSheet).join(Assignment).where(Assignment.round_id == round_.id)
-    ) > 0
+    return (
+        db.session.scalar(select(func.count(Score.id)).join(ScoreSheet).join(Assignment).where(Assignment.round_id == round_.id))
+        > 0
+    )
 
 
 def update_round(round_: Round, data: Mapping[str, Any], *, actor: User | None, now: datetime) -> Round:
     """Change a round's settings. The score sheet (its criteria) locks once the first score exists."""
     if round_.status == PUBLISHED:
         raise StateConflictError(_("A published round cannot change."), code="round_published")
-    merged = {**round_snapshot(round_), "aggregation": {"method": round_.aggregation, "trim": round_.trim,
-                                                        "decimals": round_.decimals, "min_judges": round_.min_judges_for_trim},
-              "previous_round_id": round_.previous_round_id}
+    merged = {
+        **round_snapshot(round_),
+        "aggregation": {
+            "method": round_.aggregation,
+            "trim": round_.trim,
+            "decimals": round_.decimals,
+            "min_judges": round_.min_judges_for_trim,
+        },
+        "previous_round_id": round_.previous_round_id,
+    }
     merged.update(data)
     values, criteria = _check_round(round_.contest, merged)
     before = round_snapshot(round_)
     if "criteria" in data and has_scores(round_):
         current = [{k: v for k, v in c.items()} for c in before["criteria"]]
-        wanted = [{"key": c["key"], "name": c["name"], "max": str(c["max"]), "weight": str(c["weight"]), "step": str(c["step"])}
-                  for c in criteria]
+        wanted = [
+            {"key": c["key"], "name": c["name"], "max": str(c["max"]), "weight": str(c["weight"]), "step": str(c["step"])}
+            for c in criteria
+        ]
         if current != wanted:
             raise StateConflictError(_("Scores exist, so the score sheet is locked."), code="criteria_locked")
     for key, value in values.items():
@@ -209,7 +256,9 @@ def update_round(round_: Round, data: Mapping[str, Any], *, actor: User | None, 
     db.session.flush()
     after = round_snapshot(round_)
     if after != before:
-        audit.record(actor=actor, action="round.update", object_type="round", object_id=round_.id, now=now, before=before, after=after)
+        audit.record(
+            actor=actor, action="round.update", object_type="round", object_id=round_.id, now=now, before=before, after=after
+        )
     return round_
 
 
@@ -222,7 +271,11 @@ def transition_round(round_: Round, status: str, *, actor: User | None, now: dat
     """
     if status not in TRANSITIONS.get(round_.status, set()):
         raise StateConflictError(
-            _("A round that is %(current)s cannot become %(wanted)s.", current=status_label(round_.status), wanted=status_label(status)),
+            _(
+                "A round that is %(current)s cannot become %(wanted)s.",
+                current=status_label(round_.status),
+                wanted=status_label(status),
+            ),
             code="invalid_transition",
         )
     reason = " ".join((reason or "").split()) or None
@@ -241,8 +294,16 @@ def transition_round(round_: Round, status: str, *, actor: User | None, now: dat
     before = round_.status
     round_.status = status
     db.session.flush()
-    audit.record(actor=actor, action=f"round.{status}", object_type="round", object_id=round_.id, now=now,
-                 before={"status": before}, after={"status": status}, reason=reason)
+    audit.record(
+        actor=actor,
+        action=f"round.{status}",
+        object_type="round",
+        object_id=round_.id,
+        now=now,
+        before={"status": before},
+        after={"status": status},
+        reason=reason,
+    )
     return round_
 
 
@@ -255,15 +316,18 @@ def group_key(round_: Round, team: Team) -> str:
     return ""
 
 
-def add_entries(round_: Round, *, team_ids: Sequence[int] | None = None, all_approved: bool = False,
-                actor: User | None, now: datetime) -> int:
+def add_entries(
+    round_: Round, *, team_ids: Sequence[int] | None = None, all_approved: bool = False, actor: User | None, now: datetime
+) -> int:
     """Add teams to a round: the contest's approved teams, or a given list of them.
 
     Teams already in the round are skipped; withdrawn, unapproved or other contests' teams are
     refused with their ids. A closed or published round takes no more teams (409).
     """
     if round_.status in (CLOSED, PUBLISHED):
-        raise StateConflictError(_("A %(status)s round takes no more teams.", status=status_label(round_.status)), code="round_closed")
+        raise StateConflictError(
+            _("A %(status)s round takes no more teams.", status=status_label(round_.status)), code="round_closed"
+        )
     statement = select(Team).where(Team.contest_id == round_.contest_id)
     if all_approved:
         statement = statement.where(Team.status == APPROVED)
@@ -285,8 +349,9 @@ def add_entries(round_: Round, *, team_ids: Sequence[int] | None = None, all_app
     ]
     if rows:
         db.session.execute(insert(Entry), rows)
-        audit.record(actor=actor, action="round.add_entries", object_type="round", object_id=round_.id, now=now,
-                     after={"added": len(rows)})
+        audit.record(
+            actor=actor, action="round.add_entries", object_type="round", object_id=round_.id, now=now, after={"added": len(rows)}
+        )
     return len(rows)
 
 
@@ -305,17 +370,22 @@ def add_judges(round_: Round, user_ids: Sequence[int], *, actor: User | None, no
     new = sorted(judges - present)
     if new:
         db.session.execute(insert(RoundJudge), [{"round_id": round_.id, "user_id": user_id} for user_id in new])
-        audit.record(actor=actor, action="round.add_judges", object_type="round", object_id=round_.id, now=now,
-                     after={"added": new})
+        audit.record(
+            actor=actor, action="round.add_judges", object_type="round", object_id=round_.id, now=now, after={"added": new}
+        )
     return len(new)
 
 
 def round_counts(round_: Round) -> dict[str, int]:
     """Entries, judges, assignments and sheets by status, for the round's page and getRound."""
-    sheets = dict(db.session.execute(
-        select(ScoreSheet.status, func.count(ScoreSheet.id)).join(Assignment).where(Assignment.round_id == round_.id)
-        .group_by(ScoreSheet.status)
-    ).all())
+    sheets = dict(
+        db.session.execute(
+            select(ScoreSheet.status, func.count(ScoreSheet.id))
+            .join(Assignment)
+            .where(Assignment.round_id == round_.id)
+            .group_by(ScoreSheet.status)
+        ).all()
+    )
     return {
         "entries": db.session.scalar(select(func.count(Entry.id)).where(Entry.round_id == round_.id)),
         "judges": db.session.scalar(select(func.count(RoundJudge.id)).where(RoundJudge.round_id == round_.id)),

@@ -41,13 +41,24 @@ SHEETS, SCORES = ScoreSheet.__table__, Score.__table__
 #: All a save reads, in one query: its round's status, the items of the sheet (one row each, in
 #: their order) with the values saved so far, and the sheet's state (no sheet before the first save).
 SELECT_FOR_SAVE = (
-    select(ROUNDS.c.status.label("round_status"), CRITERIA.c.id.label("criterion_id"), CRITERIA.c.key, CRITERIA.c.max,
-           CRITERIA.c.weight, CRITERIA.c.step, SHEETS.c.id.label("sheet_id"), SHEETS.c.status.label("sheet_status"),
-           SHEETS.c.version.label("sheet_version"), SCORES.c.value.label("saved_value"))
-    .select_from(ASSIGNMENTS.join(ROUNDS, ROUNDS.c.id == ASSIGNMENTS.c.round_id)
-                 .outerjoin(CRITERIA, CRITERIA.c.round_id == ROUNDS.c.id)
-                 .outerjoin(SHEETS, SHEETS.c.assignment_id == ASSIGNMENTS.c.id)
-                 .outerjoin(SCORES, (SCORES.c.sheet_id == SHEETS.c.id) & (SCORES.c.criterion_id == CRITERIA.c.id)))
+    select(
+        ROUNDS.c.status.label("round_status"),
+        CRITERIA.c.id.label("criterion_id"),
+        CRITERIA.c.key,
+        CRITERIA.c.max,
+        CRITERIA.c.weight,
+        CRITERIA.c.step,
+        SHEETS.c.id.label("sheet_id"),
+        SHEETS.c.status.label("sheet_status"),
+        SHEETS.c.version.label("sheet_version"),
+        SCORES.c.value.label("saved_value"),
+    )
+    .select_from(
+        ASSIGNMENTS.join(ROUNDS, ROUNDS.c.id == ASSIGNMENTS.c.round_id)
+        .outerjoin(CRITERIA, CRITERIA.c.round_id == ROUNDS.c.id)
+        .outerjoin(SHEETS, SHEETS.c.assignment_id == ASSIGNMENTS.c.id)
+        .outerjoin(SCORES, (SCORES.c.sheet_id == SHEETS.c.id) & (SCORES.c.criterion_id == CRITERIA.c.id))
+    )
     .where(ASSIGNMENTS.c.id == bindparam("assignment"))
     .order_by(CRITERIA.c.position, CRITERIA.c.id)
 )
@@ -71,15 +82,21 @@ def _problem_message(problem: str, item: Item) -> str:
     return problem  # pragma: no cover - every problem has a message
 
 
-
 def sheet_of(assignment: Assignment) -> ScoreSheet | None:
     return db.session.scalar(select(ScoreSheet).where(ScoreSheet.assignment_id == assignment.id))
 
 
-def _view(*, status: str, scores: dict[str, Decimal], comment: str, total: Decimal | None, version: int,
-          submitted_at: datetime | None) -> dict[str, Any]:
-    return {"status": status, "scores": scores, "comment": comment, "total": total, "version": version,
-            "submitted_at": submitted_at}
+def _view(
+    *, status: str, scores: dict[str, Decimal], comment: str, total: Decimal | None, version: int, submitted_at: datetime | None
+) -> dict[str, Any]:
+    return {
+        "status": status,
+        "scores": scores,
+        "comment": comment,
+        "total": total,
+        "version": version,
+        "submitted_at": submitted_at,
+    }
 
 
 def sheet_view(assignment: Assignment) -> dict[str, Any]:
@@ -87,13 +104,25 @@ def sheet_view(assignment: Assignment) -> dict[str, Any]:
     sheet = sheet_of(assignment)
     if sheet is None:
         return _view(status=SHEET_DRAFT, scores={}, comment="", total=None, version=0, submitted_at=None)
-    return _view(status=sheet.status, scores=sheet.values(), comment=sheet.comment, total=sheet.total,
-                 version=sheet.version, submitted_at=sheet.submitted_at)
+    return _view(
+        status=sheet.status,
+        scores=sheet.values(),
+        comment=sheet.comment,
+        total=sheet.total,
+        version=sheet.version,
+        submitted_at=sheet.submitted_at,
+    )
 
 
 def save_sheet(
-    assignment: Assignment, scores: Mapping[str, Any], *, comment: str | None, submit: bool, version: int | None,
-    actor: User, now: datetime,
+    assignment: Assignment,
+    scores: Mapping[str, Any],
+    *,
+    comment: str | None,
+    submit: bool,
+    version: int | None,
+    actor: User,
+    now: datetime,
 ) -> dict[str, Any]:
     """Save the judge's values; with `submit`, every item must be filled and the sheet turns read-only.
     Returns the sheet as saved, as `sheet_view` shows it (without reading it back).
@@ -111,9 +140,10 @@ def save_sheet(
         raise NotFoundError(_("Nothing exists at this address."))
     first = rows[0]
     if first.round_status != OPEN:
-        raise StateConflictError(_("The round is %(status)s; scores can be entered only while it is open.",
-                                   status=status_label(first.round_status)),
-                                 code="round_not_open")
+        raise StateConflictError(
+            _("The round is %(status)s; scores can be entered only while it is open.", status=status_label(first.round_status)),
+            code="round_not_open",
+        )
     criteria = [row for row in rows if row.criterion_id is not None]  # the one row of a round without items has none
     items = [Item(row.key, row.max, row.weight, row.step) for row in criteria]
     by_key = {item.key: item for item in items}
@@ -121,12 +151,16 @@ def save_sheet(
     saved_values = {row.key: row.saved_value for row in criteria if row.saved_value is not None}
     sheet_id = first.sheet_id
     if first.sheet_status == SHEET_SUBMITTED:
-        raise StateConflictError(_("This sheet is submitted and can no longer change; ask the organizer to unlock it."),
-                                 code="sheet_submitted")
+        raise StateConflictError(
+            _("This sheet is submitted and can no longer change; ask the organizer to unlock it."), code="sheet_submitted"
+        )
     current_version = first.sheet_version if sheet_id is not None else 0
     if version is not None and version != current_version:
-        raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
-                                 code="stale_sheet", details={"version": current_version})
+        raise StateConflictError(
+            _("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
+            code="stale_sheet",
+            details={"version": current_version},
+        )
     fields: dict[str, list[str]] = {}
     values: dict[str, Decimal] = {}
     for key, raw in scores.items():
@@ -150,10 +184,22 @@ def save_sheet(
     if fields:
         raise InvalidDataError(_("Some scores cannot be saved; check the marked items."), fields=fields)
 
-    saved = _view(status=SHEET_SUBMITTED if submit else SHEET_DRAFT, scores=values, comment=comment,
-                  total=sheet_total(items, values), version=current_version + 1, submitted_at=now if submit else None)
-    columns = {"status": saved["status"], "comment": comment, "total": saved["total"], "version": saved["version"],
-               "updated_at": now, "submitted_at": saved["submitted_at"]}
+    saved = _view(
+        status=SHEET_SUBMITTED if submit else SHEET_DRAFT,
+        scores=values,
+        comment=comment,
+        total=sheet_total(items, values),
+        version=current_version + 1,
+        submitted_at=now if submit else None,
+    )
+    columns = {
+        "status": saved["status"],
+        "comment": comment,
+        "total": saved["total"],
+        "version": saved["version"],
+        "updated_at": now,
+        "submitted_at": saved["submitted_at"],
+    }
     if sheet_id is None:
         # A first save inserts the sheet as saved; of two first saves racing, the second meets the
         # unique assignment_id: its page is stale, as when the guarded update below finds a new version.
@@ -161,30 +207,43 @@ def save_sheet(
         try:
             sheet_id = driver_execute(INSERT_SHEET, {"assignment_id": assignment.id, **columns}).scalar_one()
         except IntegrityError as error:
-            raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
-                                     code="stale_sheet") from error
+            raise StateConflictError(
+                _("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."), code="stale_sheet"
+            ) from error
     else:
         # The scores read above are those of `current_version`: when the guarded update succeeds, no
         # other save came between, and the writes below turn them into this save's.
         updated = driver_execute(UPDATE_SHEET, {"sheet": sheet_id, "version_read": current_version, **columns}).rowcount
         if updated != 1:
-            raise StateConflictError(_("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
-                                     code="stale_sheet")
+            raise StateConflictError(
+                _("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."), code="stale_sheet"
+            )
         before = {"status": first.sheet_status, "scores": {key: str(value) for key, value in saved_values.items()}}
         loaded = db.session.identity_map.get(identity_key(ScoreSheet, sheet_id))
         if loaded is not None:
             db.session.expire(loaded)  # written around the ORM: read it back when next needed
-    replaced = [{"sheet": sheet_id, "criterion": criterion_ids[key]}
-                for key, value in saved_values.items() if values.get(key) != value]
-    written = [{"sheet_id": sheet_id, "criterion_id": criterion_ids[key], "criterion_key": key, "value": value}
-               for key, value in values.items() if saved_values.get(key) != value]
+    replaced = [
+        {"sheet": sheet_id, "criterion": criterion_ids[key]} for key, value in saved_values.items() if values.get(key) != value
+    ]
+    written = [
+        {"sheet_id": sheet_id, "criterion_id": criterion_ids[key], "criterion_key": key, "value": value}
+        for key, value in values.items()
+        if saved_values.get(key) != value
+    ]
     if replaced:
         driver_execute(DELETE_SCORE, replaced)
     if written:
         driver_execute(INSERT_SCORE, written)
     after = {"status": saved["status"], "scores": {k: str(v) for k, v in values.items()}}
-    audit.record_immediately(actor=actor, action="sheet.submit" if submit else "sheet.save", object_type="score_sheet",
-                             object_id=sheet_id, now=now, before=before, after=after)
+    audit.record_immediately(
+        actor=actor,
+        action="sheet.submit" if submit else "sheet.save",
+        object_type="score_sheet",
+        object_id=sheet_id,
+        now=now,
+        before=before,
+        after=after,
+    )
     return saved
 
 
@@ -200,6 +259,14 @@ def unlock_sheet(assignment: Assignment, reason: str | None, *, actor: User, now
         raise StateConflictError(_("Only a submitted sheet can be unlocked."), code="sheet_not_submitted")
     sheet.status, sheet.submitted_at, sheet.version, sheet.updated_at = SHEET_DRAFT, None, sheet.version + 1, now
     db.session.flush()
-    audit.record(actor=actor, action="sheet.unlock", object_type="score_sheet", object_id=sheet.id, now=now,
-                 before={"status": SHEET_SUBMITTED}, after={"status": SHEET_DRAFT}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="sheet.unlock",
+        object_type="score_sheet",
+        object_id=sheet.id,
+        now=now,
+        before={"status": SHEET_SUBMITTED},
+        after={"status": SHEET_DRAFT},
+        reason=reason,
+    )
     return sheet

@@ -79,7 +79,10 @@ class TeamMember(db.Model):
     __table_args__ = (
         Index(
             "uq_team_members_one_team_per_category",
-            "contest_id", "category", "college_id", "student_id",
+            "contest_id",
+            "category",
+            "college_id",
+            "student_id",
             unique=True,
             sqlite_where=text("released = 0"),
             postgresql_where=text("NOT released"),

@@ -22,9 +22,14 @@ def index():
 @bp.route("/c/<id:contest_id>")
 def contest(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
-    return render_template("public/contest.html", contest=contest, now=utcnow(),
-                           can_edit=is_organizer(current_user, contest), can_list=can_list_teams(current_user, contest),
-                           can_register=can_register_team(current_user, contest))
+    return render_template(
+        "public/contest.html",
+        contest=contest,
+        now=utcnow(),
+        can_edit=is_organizer(current_user, contest),
+        can_list=can_list_teams(current_user, contest),
+        can_register=can_register_team(current_user, contest),
+    )
 
 
 @bp.route("/dashboard")
@@ -42,11 +47,16 @@ def dashboard():
     if COORDINATOR in roles:
         panels["coordinator"] = [
             {
-                "college": db.session.get(College, a.college_id), "contest": db.session.get(Contest, a.contest_id),
-                "waiting": db.session.scalar(select(func.count(Team.id)).where(
-                    Team.contest_id == a.contest_id, Team.college_id == a.college_id, Team.status == SUBMITTED)),
+                "college": db.session.get(College, a.college_id),
+                "contest": db.session.get(Contest, a.contest_id),
+                "waiting": db.session.scalar(
+                    select(func.count(Team.id)).where(
+                        Team.contest_id == a.contest_id, Team.college_id == a.college_id, Team.status == SUBMITTED
+                    )
+                ),
             }
-            for a in current_user.roles if a.role == COORDINATOR
+            for a in current_user.roles
+            if a.role == COORDINATOR
         ]
     if CAPTAIN in roles:
         panels["captain"] = {

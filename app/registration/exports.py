@@ -13,20 +13,43 @@ from app.models import UNIVERSITY, Advisor, College, Contest, Province, Team, Te
 from app.registration.queries import TeamFilters, teams_query
 from app.spreadsheets import Column, Sheet
 
-STATUS_LABELS = {"submitted": "已提交 submitted", "approved": "已通过 approved", "rejected": "未通过 rejected", "withdrawn": "已退出 withdrawn"}
+STATUS_LABELS = {
+    "submitted": "已提交 submitted",
+    "approved": "已通过 approved",
+    "rejected": "未通过 rejected",
+    "withdrawn": "已退出 withdrawn",
+}
 SEPARATOR = "、"
 
 TEAM_COLUMNS = [
-    Column("序号 No.", 8), Column("团队编号 Number", 16), Column("赛道 Track"), Column("省份 Province"),
-    Column("学校 College"), Column("团队名称 Team"), Column("作品名称 Project"), Column("状态 Status", 16),
-    Column("队长 Captain"), Column("队长手机 Captain phone", 16), Column("队长邮箱 Captain email"),
-    Column("团队成员 Members"), Column("高校指导老师 University advisors"), Column("企业指导老师 Enterprise advisors"),
+    Column("序号 No.", 8),
+    Column("团队编号 Number", 16),
+    Column("赛道 Track"),
+    Column("省份 Province"),
+    Column("学校 College"),
+    Column("团队名称 Team"),
+    Column("作品名称 Project"),
+    Column("状态 Status", 16),
+    Column("队长 Captain"),
+    Column("队长手机 Captain phone", 16),
+    Column("队长邮箱 Captain email"),
+    Column("团队成员 Members"),
+    Column("高校指导老师 University advisors"),
+    Column("企业指导老师 Enterprise advisors"),
     Column("报名时间 Registered", 18),
 ]
 PEOPLE_COLUMNS = [
-    Column("团队编号 Number", 16), Column("团队名称 Team"), Column("角色 Role", 16), Column("姓名 Name"),
-    Column("学号 Student ID", 16), Column("学校/单位 College or organization"), Column("专业 Major"), Column("年级 Grade", 10),
-    Column("职称 Title"), Column("邮箱 Email"), Column("手机 Phone", 16),
+    Column("团队编号 Number", 16),
+    Column("团队名称 Team"),
+    Column("角色 Role", 16),
+    Column("姓名 Name"),
+    Column("学号 Student ID", 16),
+    Column("学校/单位 College or organization"),
+    Column("专业 Major"),
+    Column("年级 Grade", 10),
+    Column("职称 Title"),
+    Column("邮箱 Email"),
+    Column("手机 Phone", 16),
 ]
 
 
@@ -37,23 +60,44 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
     10,000 teams, building ORM objects would cost more than writing the workbook.
     """
     team_statement = teams_query(contest, filters, viewer=viewer)
-    teams = db.session.execute(team_statement.with_only_columns(
-        Team.id, Team.number, Track.name, Province.name, College.name, Team.name, Team.project_title, Team.status,
-        Team.created_at, maintain_column_froms=False,
-    )).all()
+    teams = db.session.execute(
+        team_statement.with_only_columns(
+            Team.id,
+            Team.number,
+            Track.name,
+            Province.name,
+            College.name,
+            Team.name,
+            Team.project_title,
+            Team.status,
+            Team.created_at,
+            maintain_column_froms=False,
+        )
+    ).all()
     team_ids = select(team_statement.with_only_columns(Team.id).order_by(None).subquery().c.id)
     members: dict[int, list] = defaultdict(list)
     for row in db.session.execute(
-        select(TeamMember.team_id, TeamMember.name, TeamMember.student_id, College.name.label("college"), TeamMember.major, TeamMember.grade,
-               TeamMember.email, TeamMember.phone, TeamMember.is_captain)
+        select(
+            TeamMember.team_id,
+            TeamMember.name,
+            TeamMember.student_id,
+            College.name.label("college"),
+            TeamMember.major,
+            TeamMember.grade,
+            TeamMember.email,
+            TeamMember.phone,
+            TeamMember.is_captain,
+        )
         .join(College, College.id == TeamMember.college_id)
-        .where(TeamMember.team_id.in_(team_ids)).order_by(TeamMember.team_id, TeamMember.position)
+        .where(TeamMember.team_id.in_(team_ids))
+        .order_by(TeamMember.team_id, TeamMember.position)
     ):
         members[row[0]].append(row)
     advisors: dict[int, list] = defaultdict(list)
     for row in db.session.execute(
         select(Advisor.team_id, Advisor.kind, Advisor.name, Advisor.organization, Advisor.title, Advisor.email, Advisor.phone)
-        .where(Advisor.team_id.in_(team_ids)).order_by(Advisor.team_id, Advisor.position)
+        .where(Advisor.team_id.in_(team_ids))
+        .order_by(Advisor.team_id, Advisor.position)
     ):
         advisors[row[0]].append(row)
     zone = ZoneInfo(contest.timezone)
@@ -63,8 +107,17 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
             people = members[team_id]
             captain = next((m for m in people if m.is_captain), None)
             yield [
-                index, number, track, province, college, name, title, STATUS_LABELS.get(status, status),
-                captain.name if captain else "", captain.phone if captain else "", captain.email if captain else "",
+                index,
+                number,
+                track,
+                province,
+                college,
+                name,
+                title,
+                STATUS_LABELS.get(status, status),
+                captain.name if captain else "",
+                captain.phone if captain else "",
+                captain.email if captain else "",
                 SEPARATOR.join(m.name for m in people),
                 SEPARATOR.join(a.name for a in advisors[team_id] if a.kind == UNIVERSITY),
                 SEPARATOR.join(a.name for a in advisors[team_id] if a.kind != UNIVERSITY),
@@ -74,8 +127,19 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
     def people_rows() -> Iterator[list]:
         for team_id, number, _track, _province, _college, name, *_rest in teams:
             for m in members[team_id]:
-                yield [number, name, "队长 captain" if m.is_captain else "队员 member", m.name, m.student_id,
-                       m.college, m.major, m.grade, "", m.email, m.phone]
+                yield [
+                    number,
+                    name,
+                    "队长 captain" if m.is_captain else "队员 member",
+                    m.name,
+                    m.student_id,
+                    m.college,
+                    m.major,
+                    m.grade,
+                    "",
+                    m.email,
+                    m.phone,
+                ]
             for a in advisors[team_id]:
                 role = "高校指导老师 university advisor" if a.kind == UNIVERSITY else "企业指导老师 enterprise advisor"
                 yield [number, name, role, a.name, "", a.organization, "", "", a.title, a.email, a.phone]

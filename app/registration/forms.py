@@ -28,7 +28,10 @@ from app.errors import ContestError
 from app.forms import show_error_on_form
 from app.models import Contest, Team
 
-ADVISOR_KIND_CHOICES = [SelectChoice("university", _l("University advisor")), SelectChoice("enterprise", _l("Enterprise advisor"))]
+ADVISOR_KIND_CHOICES = [
+    SelectChoice("university", _l("University advisor")),
+    SelectChoice("enterprise", _l("Enterprise advisor")),
+]
 
 
 def college_label(college) -> str:
@@ -40,7 +43,9 @@ class SignupForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired()])
     email = EmailField(_l("Email"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
-    confirm_password = PasswordField(_l("Password again"), validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    confirm_password = PasswordField(
+        _l("Password again"), validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))]
+    )
     submit = SubmitField(_l("Create account"))
 
 
@@ -121,22 +126,36 @@ class TeamForm(FlaskForm):
         for index in self._member_rows:
             entry = self.members[index].form
             member_college = find_college(entry.college.data) if (entry.college.data or "").strip() else None
-            members.append({
-                "name": entry.name.data, "student_id": entry.student_id.data, "major": entry.major.data, "grade": entry.grade.data,
-                "email": entry.email.data, "phone": entry.phone.data, "captain": self.captain.data == str(index),
-                "college_id": member_college.id if member_college else (-1 if (entry.college.data or "").strip() else None),
-            })
+            members.append(
+                {
+                    "name": entry.name.data,
+                    "student_id": entry.student_id.data,
+                    "major": entry.major.data,
+                    "grade": entry.grade.data,
+                    "email": entry.email.data,
+                    "phone": entry.phone.data,
+                    "captain": self.captain.data == str(index),
+                    "college_id": member_college.id if member_college else (-1 if (entry.college.data or "").strip() else None),
+                }
+            )
         advisors = [
             {name: self.advisors[index].form[name].data for name in ("kind", "name", "organization", "title", "email", "phone")}
             for index in self._advisor_rows
         ]
-        return {"name": self.name.data, "project_title": self.project_title.data, "track": self.track.data,
-                "college_id": college.id if college else None, "members": members, "advisors": advisors}
+        return {
+            "name": self.name.data,
+            "project_title": self.project_title.data,
+            "track": self.track.data,
+            "college_id": college.id if college else None,
+            "members": members,
+            "advisors": advisors,
+        }
 
     def show_error(self, error: ContestError) -> None:
         """Show a service error at its fields, on the member and advisor rows the person filled."""
-        show_error_on_form(self, error, rows={"members": self._member_rows, "advisors": self._advisor_rows},
-                           renames={"college_id": "college"})
+        show_error_on_form(
+            self, error, rows={"members": self._member_rows, "advisors": self._advisor_rows}, renames={"college_id": "college"}
+        )
 
 
 class ReviewForm(FlaskForm):

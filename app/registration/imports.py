@@ -43,11 +43,21 @@ CAPTAIN, MEMBER, UNIVERSITY_ADVISOR, ENTERPRISE_ADVISOR = "captain", "member", "
 ROLE_CHOICES = ["队长 captain", "队员 member", "高校指导老师 university", "企业指导老师 enterprise"]
 #: Template columns: (key, bilingual header). The key is the header's English word.
 TEMPLATE_COLUMNS = [
-    ("team", "团队序号 team"), ("track", "赛道代码 track"), ("team_name", "团队名称 team_name"),
-    ("project_title", "作品名称 project_title"), ("college_code", "学校代码 college_code"), ("role", "角色 role"),
-    ("name", "姓名 name"), ("student_id", "学号 student_id"), ("member_college_code", "成员学校代码 member_college_code"),
-    ("major", "专业 major"), ("grade", "年级 grade"), ("email", "邮箱 email"), ("phone", "手机 phone"),
-    ("organization", "单位 organization"), ("title", "职称 title"),
+    ("team", "团队序号 team"),
+    ("track", "赛道代码 track"),
+    ("team_name", "团队名称 team_name"),
+    ("project_title", "作品名称 project_title"),
+    ("college_code", "学校代码 college_code"),
+    ("role", "角色 role"),
+    ("name", "姓名 name"),
+    ("student_id", "学号 student_id"),
+    ("member_college_code", "成员学校代码 member_college_code"),
+    ("major", "专业 major"),
+    ("grade", "年级 grade"),
+    ("email", "邮箱 email"),
+    ("phone", "手机 phone"),
+    ("organization", "单位 organization"),
+    ("title", "职称 title"),
 ]
 REQUIRED_COLUMNS = ("team", "track", "team_name", "project_title", "college_code", "role", "name", "email")
 TEAM_FIELDS = {"name": "team_name", "project_title": "project_title", "track": "track", "college_id": "college_code"}
@@ -57,8 +67,12 @@ TEMPLATE_ROWS = 5000
 
 def parse_role(text: str) -> str | None:
     lowered = text.lower()
-    for role, words in ((UNIVERSITY_ADVISOR, ("university", "高校")), (ENTERPRISE_ADVISOR, ("enterprise", "企业")),
-                        (CAPTAIN, ("captain", "队长")), (MEMBER, ("member", "队员"))):
+    for role, words in (
+        (UNIVERSITY_ADVISOR, ("university", "高校")),
+        (ENTERPRISE_ADVISOR, ("enterprise", "企业")),
+        (CAPTAIN, ("captain", "队长")),
+        (MEMBER, ("member", "队员")),
+    ):
         if any(word in lowered for word in words):
             return role
     return None
@@ -69,23 +83,68 @@ def template_sheets(contest: Contest) -> list[Sheet]:
     track_codes = [track.code for track in contest.tracks]
     last_row = TEMPLATE_ROWS + 1
     team_sheet = Sheet(
-        "报名团队 Teams", [Column(header, max(12, len(header) + 2)) for _key, header in TEMPLATE_COLUMNS], [],
+        "报名团队 Teams",
+        [Column(header, max(12, len(header) + 2)) for _key, header in TEMPLATE_COLUMNS],
+        [],
         choices=[(f"B2:B{last_row}", track_codes), (f"F2:F{last_row}", ROLE_CHOICES)],
     )
     instructions = [
-        ["每行一人：学生或指导老师。同一团队的各行填写相同的“团队序号”。", "One row per person, student or advisor. Rows of one team share its team key."],
-        ["团队名称、作品名称、赛道、学校代码写在团队的第一行即可。", "Team name, project title, track and college code are read from the team's first row."],
-        ["每队恰好一名队长；成员学校默认为团队学校。", "Exactly one captain per team; a member's college defaults to the team's."],
+        [
+            "每行一人：学生或指导老师。同一团队的各行填写相同的“团队序号”。",
+            "One row per person, student or advisor. Rows of one team share its team key.",
+        ],
+        [
+            "团队名称、作品名称、赛道、学校代码写在团队的第一行即可。",
+            "Team name, project title, track and college code are read from the team's first row.",
+        ],
+        [
+            "每队恰好一名队长；成员学校默认为团队学校。",
+            "Exactly one captain per team; a member's college defaults to the team's.",
+        ],
         ["学校代码为教育部 10 位学校标识码。", "College codes are the Ministry of Education's 10-digit codes."],
         [f"赛道代码：{'、'.join(f'{t.code} {t.name}' for t in contest.tracks)}", "Track codes, as listed."],
-        ["整个文件先全部检查；任何一行有误则全部不导入，并列出每个错误。", "The whole file is checked first; if any row is wrong, nothing is imported and every error is listed."],
+        [
+            "整个文件先全部检查；任何一行有误则全部不导入，并列出每个错误。",
+            "The whole file is checked first; if any row is wrong, nothing is imported and every error is listed.",
+        ],
     ]
     example = [
-        ["1", track_codes[0] if track_codes else "", "星火队", "乡村好物直播间", "4133010335", "队长 captain", "张三", "20260001", "",
-         "电子商务", "2023级", "zhangsan@example.edu.cn", "13800138000", "", ""],
+        [
+            "1",
+            track_codes[0] if track_codes else "",
+            "星火队",
+            "乡村好物直播间",
+            "4133010335",
+            "队长 captain",
+            "张三",
+            "20260001",
+            "",
+            "电子商务",
+            "2023级",
+            "zhangsan@example.edu.cn",
+            "13800138000",
+            "",
+            "",
+        ],
         ["1", "", "", "", "", "队员 member", "李四", "20260002", "", "国际贸易", "2024级", "lisi@example.edu.cn", "", "", ""],
         ["1", "", "", "", "", "队员 member", "王五", "20260003", "", "市场营销", "2024级", "wangwu@example.edu.cn", "", "", ""],
-        ["1", "", "", "", "", "高校指导老师 university", "王老师", "", "", "", "", "wang@example.edu.cn", "", "浙江大学", "副教授"],
+        [
+            "1",
+            "",
+            "",
+            "",
+            "",
+            "高校指导老师 university",
+            "王老师",
+            "",
+            "",
+            "",
+            "",
+            "wang@example.edu.cn",
+            "",
+            "浙江大学",
+            "副教授",
+        ],
     ]
     return [
         team_sheet,
@@ -128,8 +187,12 @@ def _team_input(group: _Group, college_ids: dict[str, int], errors: _RowErrors) 
             if row.get(column) and row[column] != first.get(column):
                 errors.add(number, column, _("Differs from the team's first row (row %(row)s).", row=first_number))
     raw: dict[str, Any] = {
-        "name": first.get("team_name", ""), "project_title": first.get("project_title", ""), "track": first.get("track", ""),
-        "college_id": college_ids.get(first.get("college_code", "").strip()), "members": [], "advisors": [],
+        "name": first.get("team_name", ""),
+        "project_title": first.get("project_title", ""),
+        "track": first.get("track", ""),
+        "college_id": college_ids.get(first.get("college_code", "").strip()),
+        "members": [],
+        "advisors": [],
     }
     if first.get("college_code") and raw["college_id"] is None:
         errors.add(first_number, "college_code", _("No college has the code %(code)s.", code=first["college_code"]))
@@ -141,17 +204,30 @@ def _team_input(group: _Group, college_ids: dict[str, int], errors: _RowErrors) 
             code = row.get("member_college_code", "").strip()
             if code and code not in college_ids:
                 errors.add(number, "member_college_code", _("No college has the code %(code)s.", code=code))
-            raw["members"].append({
-                "name": row.get("name"), "student_id": row.get("student_id"), "college_id": college_ids.get(code) if code else None,
-                "email": row.get("email"), "phone": row.get("phone"), "major": row.get("major"), "grade": row.get("grade"),
-                "captain": role == CAPTAIN,
-            })
+            raw["members"].append(
+                {
+                    "name": row.get("name"),
+                    "student_id": row.get("student_id"),
+                    "college_id": college_ids.get(code) if code else None,
+                    "email": row.get("email"),
+                    "phone": row.get("phone"),
+                    "major": row.get("major"),
+                    "grade": row.get("grade"),
+                    "captain": role == CAPTAIN,
+                }
+            )
             group.member_rows.append(number)
         else:
-            raw["advisors"].append({
-                "kind": role, "name": row.get("name"), "organization": row.get("organization"), "title": row.get("title"),
-                "email": row.get("email"), "phone": row.get("phone"),
-            })
+            raw["advisors"].append(
+                {
+                    "kind": role,
+                    "name": row.get("name"),
+                    "organization": row.get("organization"),
+                    "title": row.get("title"),
+                    "email": row.get("email"),
+                    "phone": row.get("phone"),
+                }
+            )
             group.advisor_rows.append(number)
     return raw
 
@@ -198,7 +274,11 @@ def check_import(contest: Contest, table: Table, *, actor: User | None) -> list[
         for member, row in zip(data.members, group.member_rows, strict=True):
             key = (data.track.kind, *member.student_key)
             if key in first_seen:
-                errors.add(row, "student_id", _("This student is also in row %(row)s, in another team of the same category.", row=first_seen[key]))
+                errors.add(
+                    row,
+                    "student_id",
+                    _("This student is also in row %(row)s, in another team of the same category.", row=first_seen[key]),
+                )
             first_seen.setdefault(key, row)
         checked.append((group, data))
     _report_taken_students(contest, first_seen, errors)
@@ -207,7 +287,11 @@ def check_import(contest: Contest, table: Table, *, actor: User | None) -> list[
 
 
 def _student_rows(checked: list[tuple[_Group, TeamData]]) -> dict[tuple[str, int, str], int]:
-    return {(data.track.kind, *m.student_key): row for group, data in checked for m, row in zip(data.members, group.member_rows, strict=True)}
+    return {
+        (data.track.kind, *m.student_key): row
+        for group, data in checked
+        for m, row in zip(data.members, group.member_rows, strict=True)
+    }
 
 
 def _report_taken_students(contest: Contest, student_rows: dict[tuple[str, int, str], int], errors: _RowErrors) -> None:
@@ -217,7 +301,9 @@ def _report_taken_students(contest: Contest, student_rows: dict[tuple[str, int, 
         by_category[category].append((college_id, student_id))
     for category, keys in by_category.items():
         for key, number in taken_students(contest.id, category, keys).items():
-            errors.add(student_rows[(category, *key)], "student_id", _("This student is already in team %(number)s.", number=number))
+            errors.add(
+                student_rows[(category, *key)], "student_id", _("This student is already in team %(number)s.", number=number)
+            )
 
 
 def _raise_if_any(errors: _RowErrors) -> None:
@@ -231,7 +317,9 @@ def _take_numbers(contest: Contest, counts: dict[int, int]) -> dict[int, int]:
     first: dict[int, int] = {}
     for track_id, count in sorted(counts.items()):  # always in one order, so imports never deadlock
         last = db.session.execute(
-            update(Track).where(Track.id == track_id).values(last_team_number=Track.last_team_number + count)
+            update(Track)
+            .where(Track.id == track_id)
+            .values(last_team_number=Track.last_team_number + count)
             .returning(Track.last_team_number)
         ).scalar_one()
         first[track_id] = last - count + 1
@@ -256,25 +344,63 @@ def import_teams(contest: Contest, table: Table, *, actor: User | None, now: dat
     for _group, data in checked:
         sequence = next_sequence[data.track.id]
         next_sequence[data.track.id] += 1
-        team_rows.append({
-            "contest_id": contest.id, "track_id": data.track.id, "college_id": data.college_id,
-            "number": format_team_number(contest.year, data.track.code, sequence), "name": data.name,
-            "project_title": data.project_title, "status": SUBMITTED, "created_at": now, "updated_at": now,
-        })
+        team_rows.append(
+            {
+                "contest_id": contest.id,
+                "track_id": data.track.id,
+                "college_id": data.college_id,
+                "number": format_team_number(contest.year, data.track.code, sequence),
+                "name": data.name,
+                "project_title": data.project_title,
+                "status": SUBMITTED,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     team_ids = db.session.scalars(insert(Team).returning(Team.id, sort_by_parameter_order=True), team_rows).all()
     member_rows, advisor_rows, audit_rows = [], [], []
     for team_id, team_row, (_group, data) in zip(team_ids, team_rows, checked, strict=True):
         for position, m in enumerate(data.members):
-            member_rows.append({
-                "team_id": team_id, "contest_id": contest.id, "category": data.track.kind, "college_id": m.college_id,
-                "student_id": m.student_id, "name": clean_text(m.name), "major": m.major, "grade": m.grade, "email": m.email,
-                "phone": m.phone, "is_captain": m.is_captain, "position": position, "released": False,
-            })
+            member_rows.append(
+                {
+                    "team_id": team_id,
+                    "contest_id": contest.id,
+                    "category": data.track.kind,
+                    "college_id": m.college_id,
+                    "student_id": m.student_id,
+                    "name": clean_text(m.name),
+                    "major": m.major,
+                    "grade": m.grade,
+                    "email": m.email,
+                    "phone": m.phone,
+                    "is_captain": m.is_captain,
+                    "position": position,
+                    "released": False,
+                }
+            )
         for position, a in enumerate(data.advisors):
-            advisor_rows.append({"team_id": team_id, "kind": a.kind, "name": a.name, "organization": a.organization,
-                                 "title": a.title, "email": a.email, "phone": a.phone, "position": position})
-        audit_rows.append({"actor_id": actor.id if actor else None, "action": "team.import", "object_type": "team",
-                           "object_id": team_id, "at": now, "after": {"number": team_row["number"], "name": data.name}})
+            advisor_rows.append(
+                {
+                    "team_id": team_id,
+                    "kind": a.kind,
+                    "name": a.name,
+                    "organization": a.organization,
+                    "title": a.title,
+                    "email": a.email,
+                    "phone": a.phone,
+                    "position": position,
+                }
+            )
+        audit_rows.append(
+            {
+                "actor_id": actor.id if actor else None,
+                "action": "team.import",
+                "object_type": "team",
+                "object_id": team_id,
+                "at": now,
+                "after": {"number": team_row["number"], "name": data.name},
+            }
+        )
     db.session.execute(insert(TeamMember), member_rows)
     if advisor_rows:
         db.session.execute(insert(Advisor), advisor_rows)
@@ -282,8 +408,10 @@ def import_teams(contest: Contest, table: Table, *, actor: User | None, now: dat
     db.session.flush()
     for team_row, (_group, data) in zip(team_rows, checked, strict=True):
         captain = next(m for m in data.members if m.is_captain)
-        queue_mail([captain.email], f"【Laurel】{team_row['number']} 报名已提交 Registration submitted",
-                   f"团队「{data.name}」（{team_row['number']}）已由学校导入报名，等待审核。\n"
-                   f"Team {data.name} ({team_row['number']}) was registered by its college and waits for review.\n")
+        queue_mail(
+            [captain.email],
+            f"【Laurel】{team_row['number']} 报名已提交 Registration submitted",
+            f"团队「{data.name}」（{team_row['number']}）已由学校导入报名，等待审核。\n"
+            f"Team {data.name} ({team_row['number']}) was registered by its college and waits for review.\n",
+        )
     return len(team_rows)
-

@@ -42,7 +42,10 @@ def teams_query(contest: Contest, filters: TeamFilters, *, viewer: User) -> Sele
     college's name.
     """
     statement = (
-        select(Team).join(Team.college).join(College.province).join(Team.track)
+        select(Team)
+        .join(Team.college)
+        .join(College.province)
+        .join(Team.track)
         .options(contains_eager(Team.college).contains_eager(College.province), contains_eager(Team.track))
         .where(Team.contest_id == contest.id)
     )
@@ -64,23 +67,32 @@ def teams_query(contest: Contest, filters: TeamFilters, *, viewer: User) -> Sele
             or_(TeamMember.name.contains(term, autoescape=True), TeamMember.student_id == clean_identifier(term)),
         )
         matching_colleges = select(College.id).where(College.name.contains(term, autoescape=True))
-        statement = statement.where(or_(
-            Team.name.contains(term, autoescape=True), Team.number.startswith(term.upper(), autoescape=True),
-            Team.college_id.in_(matching_colleges), Team.id.in_(matching_members),
-        ))
+        statement = statement.where(
+            or_(
+                Team.name.contains(term, autoescape=True),
+                Team.number.startswith(term.upper(), autoescape=True),
+                Team.college_id.in_(matching_colleges),
+                Team.id.in_(matching_members),
+            )
+        )
     columns = SORTS.get(filters.sort, SORTS["number"])
     return statement.order_by(*(column.desc() if filters.descending else column for column in columns))
 
 
 def registration_counts(contest: Contest) -> dict[str, object]:
     """Teams per status and per province (with their statuses), for the organizers' dashboard."""
-    by_status = dict(db.session.execute(
-        select(Team.status, func.count(Team.id)).where(Team.contest_id == contest.id).group_by(Team.status)
-    ).all())
+    by_status = dict(
+        db.session.execute(
+            select(Team.status, func.count(Team.id)).where(Team.contest_id == contest.id).group_by(Team.status)
+        ).all()
+    )
     rows = db.session.execute(
         select(Province.name, Team.status, func.count(Team.id))
-        .join(College, College.province_id == Province.id).join(Team, Team.college_id == College.id)
-        .where(Team.contest_id == contest.id).group_by(Province.name, Team.status).order_by(Province.name)
+        .join(College, College.province_id == Province.id)
+        .join(Team, Team.college_id == College.id)
+        .where(Team.contest_id == contest.id)
+        .group_by(Province.name, Team.status)
+        .order_by(Province.name)
     ).all()
     by_province: dict[str, dict[str, int]] = {}
     for province, status, count in rows:

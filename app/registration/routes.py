@@ -46,8 +46,9 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(email=form.email.data, name=form.name.data, password=form.password.data,
-                                        role=CAPTAIN, now=utcnow())
+            user = accounts.create_user(
+                email=form.email.data, name=form.name.data, password=form.password.data, role=CAPTAIN, now=utcnow()
+            )
         except ContestError as error:
             db.session.rollback()
             show_error_on_form(form, error)
@@ -83,8 +84,9 @@ def team_new(contest_id: int):
             db.session.commit()
             flash(_("Team %(number)s is registered and waits for its college's review.", number=team.number), "success")
             return redirect(url_for("registration.team_show", team_id=team.id))
-    return render_template("registration/team_form.html", form=form, contest=contest, team=None,
-                           is_open=contest.registration_is_open(utcnow()))
+    return render_template(
+        "registration/team_form.html", form=form, contest=contest, team=None, is_open=contest.registration_is_open(utcnow())
+    )
 
 
 @bp.route("/teams/<id:team_id>")
@@ -93,10 +95,14 @@ def team_show(team_id: int):
     team = _team(team_id)
     now = utcnow()
     return render_template(
-        "registration/team_show.html", team=team, now=now,
+        "registration/team_show.html",
+        team=team,
+        now=now,
         can_edit=can_edit_team(current_user, team) and services.still_editable(team, current_user, now),
         can_review=can_review_team(current_user, team) and team.status != "withdrawn",
-        review_form=ReviewForm(), withdraw_form=WithdrawForm(), history=history_of("team", team.id),
+        review_form=ReviewForm(),
+        withdraw_form=WithdrawForm(),
+        history=history_of("team", team.id),
         results=published_results_of(team),
     )
 
@@ -119,8 +125,13 @@ def team_edit(team_id: int):
             db.session.commit()
             flash(_("Team %(number)s is saved.", number=team.number), "success")
             return redirect(url_for("registration.team_show", team_id=team.id))
-    return render_template("registration/team_form.html", form=form, contest=team.contest, team=team,
-                           is_open=team.contest.registration_is_open(utcnow()))
+    return render_template(
+        "registration/team_form.html",
+        form=form,
+        contest=team.contest,
+        team=team,
+        is_open=team.contest.registration_is_open(utcnow()),
+    )
 
 
 @bp.route("/teams/<id:team_id>/withdraw", methods=["POST"])
@@ -162,8 +173,15 @@ def _filters() -> TeamFilters:
     college_id = args.get("college_id", type=int)
     status = args.get("status") if args.get("status") in TEAM_STATUSES else None
     sort = args.get("sort") if args.get("sort") in SORTS else "number"
-    return TeamFilters(status=status, college_id=college_id, province=args.get("province") or None,
-                       track=args.get("track") or None, q=args.get("q") or None, sort=sort, descending=args.get("desc") == "1")
+    return TeamFilters(
+        status=status,
+        college_id=college_id,
+        province=args.get("province") or None,
+        track=args.get("track") or None,
+        q=args.get("q") or None,
+        sort=sort,
+        descending=args.get("desc") == "1",
+    )
 
 
 @bp.route("/contests/<id:contest_id>/teams")
@@ -175,9 +193,15 @@ def team_list(contest_id: int):
     from app.colleges.services import province_names
 
     return render_template(
-        "registration/team_list.html", contest=contest, teams=teams, filters=filters, statuses=TEAM_STATUSES,
-        provinces=province_names(), is_organizer=services.acts_as_organizer(current_user, contest),
-        bulk_form=BulkApproveForm(), sorts=list(SORTS),
+        "registration/team_list.html",
+        contest=contest,
+        teams=teams,
+        filters=filters,
+        statuses=TEAM_STATUSES,
+        provinces=province_names(),
+        is_organizer=services.acts_as_organizer(current_user, contest),
+        bulk_form=BulkApproveForm(),
+        sorts=list(SORTS),
     )
 
 
@@ -191,8 +215,9 @@ def team_bulk_approve(contest_id: int):
         abort(400)
     ids = [int(value) for value in request.form.getlist("team_ids") if value.isdigit()]
     # Members come with the teams: each approval mails the captain.
-    teams = db.session.scalars(select(Team).options(selectinload(Team.members))
-                               .where(Team.contest_id == contest.id, Team.id.in_(ids))).all()
+    teams = db.session.scalars(
+        select(Team).options(selectinload(Team.members)).where(Team.contest_id == contest.id, Team.id.in_(ids))
+    ).all()
     if any(not can_review_team(current_user, team) for team in teams):
         abort(403)
     now = utcnow()
@@ -215,7 +240,9 @@ def team_bulk_approve(contest_id: int):
 @allowed_on(Contest, "contest_id", is_organizer)
 def dashboard(contest_id: int):
     contest = _contest(contest_id)
-    return render_template("registration/dashboard.html", contest=contest, counts=registration_counts(contest), statuses=TEAM_STATUSES)
+    return render_template(
+        "registration/dashboard.html", contest=contest, counts=registration_counts(contest), statuses=TEAM_STATUSES
+    )
 
 
 @bp.route("/contests/<id:contest_id>/teams/export.xlsx")

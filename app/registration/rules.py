@@ -150,15 +150,24 @@ def check_team(contest: Contest, raw: Mapping[str, Any], *, known_college_ids: C
     wanted_colleges = {college_id} | {_as_int(m.get("college_id")) for m in member_rows if m.get("college_id") not in (None, "")}
     wanted_colleges.discard(None)
     if known_college_ids is None:
-        known_college_ids = set(db.session.scalars(select(College.id).where(College.id.in_(wanted_colleges)))) if wanted_colleges else set()
+        known_college_ids = (
+            set(db.session.scalars(select(College.id).where(College.id.in_(wanted_colleges)))) if wanted_colleges else set()
+        )
     if college_id is None or college_id not in known_college_ids:
         problems.add("college_id", _("Choose the team's college from the list."))
 
     members: list[MemberData] = []
     seen: dict[tuple[int, str], int] = {}
     if not contest.min_members <= len(member_rows) <= contest.max_members:
-        problems.add("members", _("A team has %(low)s to %(high)s students; this one has %(n)s.",
-                                  low=contest.min_members, high=contest.max_members, n=len(member_rows)))
+        problems.add(
+            "members",
+            _(
+                "A team has %(low)s to %(high)s students; this one has %(n)s.",
+                low=contest.min_members,
+                high=contest.max_members,
+                n=len(member_rows),
+            ),
+        )
     for index, row in enumerate(member_rows):
         prefix = f"members.{index}"
         member_college = _as_int(row.get("college_id")) if row.get("college_id") not in (None, "") else college_id
@@ -180,7 +189,9 @@ def check_team(contest: Contest, raw: Mapping[str, Any], *, known_college_ids: C
             is_captain=bool(row.get("captain")),
         )
         if student_id and member.student_key in seen:
-            problems.add(f"{prefix}.student_id", _("This student is already member %(n)s of this team.", n=seen[member.student_key] + 1))
+            problems.add(
+                f"{prefix}.student_id", _("This student is already member %(n)s of this team.", n=seen[member.student_key] + 1)
+            )
         seen.setdefault(member.student_key, index)
         members.append(member)
     captains = sum(member.is_captain for member in members)
@@ -194,14 +205,16 @@ def check_team(contest: Contest, raw: Mapping[str, Any], *, known_college_ids: C
         kind = str(row.get("kind") or "")
         if kind not in ADVISOR_KINDS:
             problems.add(f"{prefix}.kind", _("Choose university or enterprise."))
-        advisors.append(AdvisorData(
-            kind=kind,
-            name=problems.text(f"{prefix}.name", clean_text(row.get("name")), PERSON_NAME_MAX),
-            organization=problems.text(f"{prefix}.organization", clean_text(row.get("organization")), ORGANIZATION_MAX),
-            title=problems.text(f"{prefix}.title", clean_text(row.get("title")), TITLE_MAX, required=False),
-            email=problems.email(f"{prefix}.email", row.get("email"), required=False),
-            phone=problems.phone(f"{prefix}.phone", row.get("phone")),
-        ))
+        advisors.append(
+            AdvisorData(
+                kind=kind,
+                name=problems.text(f"{prefix}.name", clean_text(row.get("name")), PERSON_NAME_MAX),
+                organization=problems.text(f"{prefix}.organization", clean_text(row.get("organization")), ORGANIZATION_MAX),
+                title=problems.text(f"{prefix}.title", clean_text(row.get("title")), TITLE_MAX, required=False),
+                email=problems.email(f"{prefix}.email", row.get("email"), required=False),
+                phone=problems.phone(f"{prefix}.phone", row.get("phone")),
+            )
+        )
     for kind, limit in limits.items():
         count = sum(advisor.kind == kind for advisor in advisors)
         if count > limit:
@@ -210,12 +223,22 @@ def check_team(contest: Contest, raw: Mapping[str, Any], *, known_college_ids: C
 
     if problems.fields:
         raise InvalidDataError(_("The team cannot be registered as it is; check the marked fields."), fields=problems.fields)
-    return TeamData(name=name, project_title=project_title, track=track, college_id=college_id,  # type: ignore[arg-type]
-                    members=members, advisors=advisors)
+    return TeamData(
+        name=name,
+        project_title=project_title,
+        track=track,
+        college_id=college_id,  # type: ignore[arg-type]
+        members=members,
+        advisors=advisors,
+    )
 
 
 def taken_students(
-    contest_id: int, category: str, keys: Collection[tuple[int, str]], *, exclude_team_id: int | None = None,
+    contest_id: int,
+    category: str,
+    keys: Collection[tuple[int, str]],
+    *,
+    exclude_team_id: int | None = None,
 ) -> dict[tuple[int, str], str]:
     """Students (college, student ID) already in another active team of this category: key -> team number.
 
@@ -227,13 +250,17 @@ def taken_students(
     taken: dict[tuple[int, str], str] = {}
     ordered = sorted(wanted)
     for start in range(0, len(ordered), 400):
-        chunk = ordered[start:start + 400]
+        chunk = ordered[start : start + 400]
         statement = (
             select(TeamMember.college_id, TeamMember.student_id, Team.number)
             .join(Team, Team.id == TeamMember.team_id)
-            .where(TeamMember.contest_id == contest_id, TeamMember.category == category, TeamMember.released == false(),
-                   TeamMember.college_id.in_({college for college, _ in chunk}),
-                   TeamMember.student_id.in_({student for _, student in chunk}))
+            .where(
+                TeamMember.contest_id == contest_id,
+                TeamMember.category == category,
+                TeamMember.released == false(),
+                TeamMember.college_id.in_({college for college, _ in chunk}),
+                TeamMember.student_id.in_({student for _, student in chunk}),
+            )
         )
         if exclude_team_id is not None:
             statement = statement.where(TeamMember.team_id != exclude_team_id)

@@ -95,7 +95,9 @@ class TeamQuerySchema(PageArgsSchema):
     province = ma.fields.String()
     track = ma.fields.String()
     q = ma.fields.String(metadata={"description": "team name or number, student name or ID, college"})
-    sort = ma.fields.String(load_default="number", validate=ma.validate.OneOf(["number", "name", "college", "province", "status", "created"]))
+    sort = ma.fields.String(
+        load_default="number", validate=ma.validate.OneOf(["number", "name", "college", "province", "status", "created"])
+    )
     descending = ma.fields.Boolean(load_default=False)
 
 

@@ -60,9 +60,14 @@ def check_registration_open(contest: Contest, now: datetime, actor: User | None)
         return
     opens, closes = _local(contest, contest.registration_opens_at), _local(contest, contest.editing_closes_at())
     raise StateConflictError(
-        _("Registration is open from %(opens)s to %(closes)s (%(zone)s); it is not open now.",
-          opens=opens, closes=closes, zone=contest.timezone),
-        code="registration_closed", details={"opens_at": opens, "closes_at": closes},
+        _(
+            "Registration is open from %(opens)s to %(closes)s (%(zone)s); it is not open now.",
+            opens=opens,
+            closes=closes,
+            zone=contest.timezone,
+        ),
+        code="registration_closed",
+        details={"opens_at": opens, "closes_at": closes},
     )
 
 
@@ -78,7 +83,9 @@ def _check_college_scope(contest: Contest, college_id: int, actor: User | None) 
         return
     colleges = coordinated_college_ids(actor, contest)
     if colleges and college_id not in colleges:
-        raise ForbiddenError(_("Coordinators register teams of their own college only."), fields={"college_id": [_("Not your college.")]})
+        raise ForbiddenError(
+            _("Coordinators register teams of their own college only."), fields={"college_id": [_("Not your college.")]}
+        )
 
 
 def _refuse_taken_students(contest: Contest, data: TeamData, exclude_team_id: int | None) -> None:
@@ -95,15 +102,21 @@ def _refuse_taken_students(contest: Contest, data: TeamData, exclude_team_id: in
                 _("%(name)s (%(id)s) is already in team %(number)s.", name=member.name, id=member.student_id, number=number)
             ]
     raise StateConflictError(
-        _("A student may join one team per category; already registered in team %(numbers)s.", numbers=", ".join(sorted(set(numbers)))),
-        code="duplicate_student", fields=fields,
+        _(
+            "A student may join one team per category; already registered in team %(numbers)s.",
+            numbers=", ".join(sorted(set(numbers))),
+        ),
+        code="duplicate_student",
+        fields=fields,
     )
 
 
 def next_team_number(track: Track, year: int) -> str:
     """Take the next number of a track atomically: 2026-CB-00123 (year, track code, sequence)."""
     sequence = db.session.execute(
-        update(Track).where(Track.id == track.id).values(last_team_number=Track.last_team_number + 1)
+        update(Track)
+        .where(Track.id == track.id)
+        .values(last_team_number=Track.last_team_number + 1)
         .returning(Track.last_team_number)
     ).scalar_one()
     return format_team_number(year, track.code, sequence)
@@ -116,11 +129,23 @@ def format_team_number(year: int, track_code: str, sequence: int) -> str:
 def team_snapshot(team: Team) -> dict[str, Any]:
     """The team as plain values, for the audit trail."""
     return {
-        "number": team.number, "name": team.name, "project_title": team.project_title, "track": team.track.code,
-        "college_id": team.college_id, "status": team.status,
+        "number": team.number,
+        "name": team.name,
+        "project_title": team.project_title,
+        "track": team.track.code,
+        "college_id": team.college_id,
+        "status": team.status,
         "members": [
-            {"name": m.name, "student_id": m.student_id, "college_id": m.college_id, "email": m.email, "phone": m.phone,
-             "major": m.major, "grade": m.grade, "captain": m.is_captain}
+            {
+                "name": m.name,
+                "student_id": m.student_id,
+                "college_id": m.college_id,
+                "email": m.email,
+                "phone": m.phone,
+                "major": m.major,
+                "grade": m.grade,
+                "captain": m.is_captain,
+            }
             for m in team.members
         ],
         "advisors": [
@@ -134,8 +159,12 @@ def team_as_input(team: Team) -> dict[str, Any]:
     """The team in the API's input shape, so that a partial change can be checked as a whole."""
     snapshot = team_snapshot(team)
     return {
-        "name": team.name, "project_title": team.project_title, "track": team.track.code, "college_id": team.college_id,
-        "members": snapshot["members"], "advisors": snapshot["advisors"],
+        "name": team.name,
+        "project_title": team.project_title,
+        "track": team.track.code,
+        "college_id": team.college_id,
+        "members": snapshot["members"],
+        "advisors": snapshot["advisors"],
     }
 
 
@@ -145,18 +174,44 @@ def _write_people(team: Team, data: TeamData, *, replace: bool) -> None:
     if replace:
         db.session.execute(delete(TeamMember).where(TeamMember.team_id == team.id))
         db.session.execute(delete(Advisor).where(Advisor.team_id == team.id))
-    db.session.execute(insert(TeamMember), [
-        {"team_id": team.id, "contest_id": team.contest_id, "category": data.track.kind, "college_id": m.college_id,
-         "student_id": m.student_id, "name": m.name, "major": m.major, "grade": m.grade, "email": m.email, "phone": m.phone,
-         "is_captain": m.is_captain, "position": position, "released": False}
-        for position, m in enumerate(data.members)
-    ])
+    db.session.execute(
+        insert(TeamMember),
+        [
+            {
+                "team_id": team.id,
+                "contest_id": team.contest_id,
+                "category": data.track.kind,
+                "college_id": m.college_id,
+                "student_id": m.student_id,
+                "name": m.name,
+                "major": m.major,
+                "grade": m.grade,
+                "email": m.email,
+                "phone": m.phone,
+                "is_captain": m.is_captain,
+                "position": position,
+                "released": False,
+            }
+            for position, m in enumerate(data.members)
+        ],
+    )
     if data.advisors:
-        db.session.execute(insert(Advisor), [
-            {"team_id": team.id, "kind": a.kind, "name": a.name, "organization": a.organization, "title": a.title,
-             "email": a.email, "phone": a.phone, "position": position}
-            for position, a in enumerate(data.advisors)
-        ])
+        db.session.execute(
+            insert(Advisor),
+            [
+                {
+                    "team_id": team.id,
+                    "kind": a.kind,
+                    "name": a.name,
+                    "organization": a.organization,
+                    "title": a.title,
+                    "email": a.email,
+                    "phone": a.phone,
+                    "position": position,
+                }
+                for position, a in enumerate(data.advisors)
+            ],
+        )
     db.session.expire(team, ["members", "advisors"])  # read back from the rows just written
 
 
@@ -198,8 +253,15 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
     _refuse_taken_students(contest, data, None)
     registering_for_others = acts_as_organizer(actor, contest) or bool(coordinated_college_ids(actor, contest))
     team = Team(
-        contest_id=contest.id, track_id=data.track.id, college_id=data.college_id, number=number,
-        name=data.name, project_title=data.project_title, status=SUBMITTED, created_at=now, updated_at=now,
+        contest_id=contest.id,
+        track_id=data.track.id,
+        college_id=data.college_id,
+        number=number,
+        name=data.name,
+        project_title=data.project_title,
+        status=SUBMITTED,
+        created_at=now,
+        updated_at=now,
         owner_id=None if registering_for_others or actor is None else actor.id,
     )
     team.track = data.track
@@ -211,9 +273,13 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
 
     _save_members(contest, data, None, attach)
     audit.record(actor=actor, action="team.register", object_type="team", object_id=team.id, now=now, after=team_snapshot(team))
-    _notify(team, "报名已提交 Registration submitted",
-            f"团队「{team.name}」（{team.number}）的报名已提交，等待学校审核。\n"
-            f"Team {team.name} ({team.number}) is registered and waits for its college's review.\n", owner=actor)
+    _notify(
+        team,
+        "报名已提交 Registration submitted",
+        f"团队「{team.name}」（{team.number}）的报名已提交，等待学校审核。\n"
+        f"Team {team.name} ({team.number}) is registered and waits for its college's review.\n",
+        owner=actor,
+    )
     return team
 
 
@@ -226,13 +292,17 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
     """
     contest = team.contest
     if team.status == WITHDRAWN:
-        raise StateConflictError(_("Team %(number)s is withdrawn and can no longer change.", number=team.number), code="team_withdrawn")
+        raise StateConflictError(
+            _("Team %(number)s is withdrawn and can no longer change.", number=team.number), code="team_withdrawn"
+        )
     check_registration_open(contest, now, actor)
     merged = team_as_input(team)
     merged.update({key: value for key, value in changes.items() if key in merged})
     data = check_team(contest, merged)
     if data.track.kind != team.track.kind and team.status != SUBMITTED and not acts_as_organizer(actor, contest):
-        raise InvalidDataError(_("Only organizers move a reviewed team to another category."), fields={"track": [_("Keep the track.")]})
+        raise InvalidDataError(
+            _("Only organizers move a reviewed team to another category."), fields={"track": [_("Keep the track.")]}
+        )
     _check_college_scope(contest, data.college_id, actor)
     before = team_snapshot(team)
     team.name, team.project_title, team.college_id = data.name, data.project_title, data.college_id
@@ -248,7 +318,9 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
     db.session.flush()
     after = team_snapshot(team)
     if after != before:
-        audit.record(actor=actor, action="team.update", object_type="team", object_id=team.id, now=now, before=before, after=after)
+        audit.record(
+            actor=actor, action="team.update", object_type="team", object_id=team.id, now=now, before=before, after=after
+        )
     return team
 
 
@@ -275,10 +347,22 @@ def withdraw_team(team: Team, reason: str | None, *, actor: User | None, now: da
     for member in team.members:
         member.released = True
     db.session.flush()
-    audit.record(actor=actor, action="team.withdraw", object_type="team", object_id=team.id, now=now,
-                 before=before, after={"status": WITHDRAWN}, reason=reason)
-    _notify(team, "已退出 Withdrawn", f"团队「{team.name}」（{team.number}）已退出比赛。原因：{reason}\n"
-                                      f"Team {team.name} ({team.number}) is withdrawn. Reason: {reason}\n")
+    audit.record(
+        actor=actor,
+        action="team.withdraw",
+        object_type="team",
+        object_id=team.id,
+        now=now,
+        before=before,
+        after={"status": WITHDRAWN},
+        reason=reason,
+    )
+    _notify(
+        team,
+        "已退出 Withdrawn",
+        f"团队「{team.name}」（{team.number}）已退出比赛。原因：{reason}\n"
+        f"Team {team.name} ({team.number}) is withdrawn. Reason: {reason}\n",
+    )
     return team
 
 
@@ -291,20 +375,38 @@ def review_team(team: Team, decision: str, reason: str | None, *, actor: User | 
         raise InvalidDataError(_("Decide approve or reject."), fields={"decision": [_("Choose approve or reject.")]})
     reason = _reason(reason, required=decision == "reject")
     if team.status == WITHDRAWN:
-        raise StateConflictError(_("Team %(number)s is withdrawn and cannot be reviewed.", number=team.number), code="team_withdrawn")
+        raise StateConflictError(
+            _("Team %(number)s is withdrawn and cannot be reviewed.", number=team.number), code="team_withdrawn"
+        )
     status = APPROVED if decision == "approve" else REJECTED
     if team.status == status and team.review_reason == reason:
         return team
     before = {"status": team.status, "review_reason": team.review_reason}
     team.status, team.review_reason = status, reason
     team.reviewed_at, team.reviewed_by_id, team.updated_at = now, actor.id if actor else None, now
-    audit.record(actor=actor, action=f"team.{decision}", object_type="team", object_id=team.id, now=now,
-                 before=before, after={"status": status, "review_reason": reason}, reason=reason)
+    audit.record(
+        actor=actor,
+        action=f"team.{decision}",
+        object_type="team",
+        object_id=team.id,
+        now=now,
+        before=before,
+        after={"status": status, "review_reason": reason},
+        reason=reason,
+    )
     if status == APPROVED:
-        _notify(team, "审核通过 Approved", f"团队「{team.name}」（{team.number}）已通过学校审核。\n"
-                                         f"Team {team.name} ({team.number}) is approved by its college.\n")
+        _notify(
+            team,
+            "审核通过 Approved",
+            f"团队「{team.name}」（{team.number}）已通过学校审核。\n"
+            f"Team {team.name} ({team.number}) is approved by its college.\n",
+        )
     else:
-        _notify(team, "未通过审核 Not approved", f"团队「{team.name}」（{team.number}）未通过审核。原因：{reason}\n"
-                                               f"请修改后重新提交。\nTeam {team.name} ({team.number}) was not approved. "
-                                               f"Reason: {reason}\nPlease edit the team and submit it again.\n")
+        _notify(
+            team,
+            "未通过审核 Not approved",
+            f"团队「{team.name}」（{team.number}）未通过审核。原因：{reason}\n"
+            f"请修改后重新提交。\nTeam {team.name} ({team.number}) was not approved. "
+            f"Reason: {reason}\nPlease edit the team and submit it again.\n",
+        )
     return team

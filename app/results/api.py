@@ -31,9 +31,14 @@ def results_payload(round_: Round) -> dict[str, Any]:
     full = is_organizer(current_user, round_.contest)
     rows, _total = queries.result_rows(round_) if snapshot else ([], 0)
     show_scores = snapshot.show_scores if snapshot else True
-    return {"round_id": round_.id, "status": round_.status, "computed_at": snapshot.computed_at if snapshot else None,
-            "rule": snapshot.rule if snapshot and full else {}, "missing": snapshot.missing if snapshot and full else 0,
-            "items": [queries.result_item(row, round_, full=full, show_scores=show_scores) for row in rows]}
+    return {
+        "round_id": round_.id,
+        "status": round_.status,
+        "computed_at": snapshot.computed_at if snapshot else None,
+        "rule": snapshot.rule if snapshot and full else {},
+        "missing": snapshot.missing if snapshot and full else 0,
+        "items": [queries.result_item(row, round_, full=full, show_scores=show_scores) for row in rows],
+    }
 
 
 def awards_payload(round_: Round, ties: Any = ()) -> dict[str, Any]:
@@ -41,12 +46,28 @@ def awards_payload(round_: Round, ties: Any = ()) -> dict[str, Any]:
     names = queries.tier_names(snapshot)
     full = is_organizer(current_user, round_.contest)
     show_scores = full or (snapshot.show_scores if snapshot else True)
-    awards = [{"team_id": row.result.team_id, "team_number": row.number, "team_name": row.name, "college": row.college,
-               "province": row.province, "tier": row.tier, "tier_name": names.get(row.tier or "", row.tier), "rank": row.result.rank,
-               "score": queries.rounded(row.result.score, round_.decimals) if show_scores else None}
-              for row in queries.award_rows(round_)] if snapshot else []
-    return {"awards": awards, "ties": [{"tier": tie.tier, "places_left": tie.places_left, "team_ids": list(tie.team_ids)}
-                                       for tie in ties]}
+    awards = (
+        [
+            {
+                "team_id": row.result.team_id,
+                "team_number": row.number,
+                "team_name": row.name,
+                "college": row.college,
+                "province": row.province,
+                "tier": row.tier,
+                "tier_name": names.get(row.tier or "", row.tier),
+                "rank": row.result.rank,
+                "score": queries.rounded(row.result.score, round_.decimals) if show_scores else None,
+            }
+            for row in queries.award_rows(round_)
+        ]
+        if snapshot
+        else []
+    )
+    return {
+        "awards": awards,
+        "ties": [{"tier": tie.tier, "places_left": tie.places_left, "team_ids": list(tie.team_ids)} for tie in ties],
+    }
 
 
 @blp.route("/rounds/<id:round_id>/results", methods=["POST"])
@@ -79,8 +100,10 @@ def advance_teams(data, round_id: int):
     to_round = db.get_or_404(Round, data["to_round_id"])
     outcome = services.advance_teams(round_, to_round, data, actor=current_user, now=utcnow())
     db.session.commit()
-    return {"advanced": list(outcome.advanced),
-            "ties": [{"group": tie.group, "places_left": tie.places_left, "team_ids": list(tie.team_ids)} for tie in outcome.ties]}
+    return {
+        "advanced": list(outcome.advanced),
+        "ties": [{"group": tie.group, "places_left": tie.places_left, "team_ids": list(tie.team_ids)} for tie in outcome.ties],
+    }
 
 
 @blp.route("/rounds/<id:round_id>/awards", methods=["POST"])

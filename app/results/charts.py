@@ -55,9 +55,26 @@ def box_plots(stats: Sequence[StoredJudgeStats], names: Mapping[int, str], *, sc
     for index, stat in enumerate(ordered):
         low, q1, median, q3, high = stat.box
         mark = "severe" if stat.severity <= -MARKED_SEVERITY else "lenient" if stat.severity >= MARKED_SEVERITY else ""
-        rows.append(BoxRow(judge_id=stat.judge_id, label=names.get(stat.judge_id, str(stat.judge_id)), y=TOP + index * ROW_HEIGHT,
-                           low=x(low), q1=x(q1), median=x(median), q3=x(q3), high=x(high), mean=x(float(stat.mean)),
-                           mark=mark))
+        rows.append(
+            BoxRow(
+                judge_id=stat.judge_id,
+                label=names.get(stat.judge_id, str(stat.judge_id)),
+                y=TOP + index * ROW_HEIGHT,
+                low=x(low),
+                q1=x(q1),
+                median=x(median),
+                q3=x(q3),
+                high=x(high),
+                mean=x(float(stat.mean)),
+                mark=mark,
+            )
+        )
     ticks = [(x(scale * step / 5), f"{scale * step / 5:g}") for step in range(6)]
-    return BoxChart(width=LABEL_WIDTH + PLOT_WIDTH + 20, height=TOP + ROW_HEIGHT * max(len(rows), 1) + 10, plot_left=LABEL_WIDTH,
-                    plot_right=LABEL_WIDTH + PLOT_WIDTH, rows=rows, ticks=ticks)
+    return BoxChart(
+        width=LABEL_WIDTH + PLOT_WIDTH + 20,
+        height=TOP + ROW_HEIGHT * max(len(rows), 1) + 10,
+        plot_left=LABEL_WIDTH,
+        plot_right=LABEL_WIDTH + PLOT_WIDTH,
+        rows=rows,
+        ticks=ticks,
+    )

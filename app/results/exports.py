@@ -45,13 +45,28 @@ from app.spreadsheets import Column, Sheet
 
 SEPARATOR = "、"
 AWARDS_TITLE, RANKING_TITLE, SCORES_TITLE, JUDGES_TITLE, ABOUT_TITLE = (
-    "获奖名单 Awards", "总排名 Ranking", "评分明细 Scores", "评委统计 Judges", "说明 About")
+    "获奖名单 Awards",
+    "总排名 Ranking",
+    "评分明细 Scores",
+    "评委统计 Judges",
+    "说明 About",
+)
 #: The official prize-list columns (domain.md), bilingual.
 AWARD_COLUMNS = [
-    Column("序号 No.", 8), Column("赛道 Track"), Column("省份 Province"), Column("学校 College"), Column("团队编号 Number", 16),
-    Column("团队名称 Team"), Column("作品名称 Project"), Column("队长 Captain"), Column("团队成员 Members"),
-    Column("高校指导老师 University advisors"), Column("企业指导老师 Enterprise advisors"),
-    Column("最终得分 Score", 12), Column("排名 Rank", 8), Column("奖项 Prize", 12),
+    Column("序号 No.", 8),
+    Column("赛道 Track"),
+    Column("省份 Province"),
+    Column("学校 College"),
+    Column("团队编号 Number", 16),
+    Column("团队名称 Team"),
+    Column("作品名称 Project"),
+    Column("队长 Captain"),
+    Column("团队成员 Members"),
+    Column("高校指导老师 University advisors"),
+    Column("企业指导老师 Enterprise advisors"),
+    Column("最终得分 Score", 12),
+    Column("排名 Rank", 8),
+    Column("奖项 Prize", 12),
 ]
 
 
@@ -117,13 +132,15 @@ class DataHash:
 def _people(team_ids_statement) -> tuple[dict[int, list], dict[int, list]]:
     members: dict[int, list] = defaultdict(list)
     for team_id, name, is_captain in db.session.execute(
-        select(TeamMember.team_id, TeamMember.name, TeamMember.is_captain).where(TeamMember.team_id.in_(team_ids_statement))
+        select(TeamMember.team_id, TeamMember.name, TeamMember.is_captain)
+        .where(TeamMember.team_id.in_(team_ids_statement))
         .order_by(TeamMember.team_id, TeamMember.position)
     ):
         members[team_id].append((name, is_captain))
     advisors: dict[int, list] = defaultdict(list)
     for team_id, kind, name in db.session.execute(
-        select(Advisor.team_id, Advisor.kind, Advisor.name).where(Advisor.team_id.in_(team_ids_statement))
+        select(Advisor.team_id, Advisor.kind, Advisor.name)
+        .where(Advisor.team_id.in_(team_ids_statement))
         .order_by(Advisor.team_id, Advisor.position)
     ):
         advisors[team_id].append((kind, name))
@@ -132,8 +149,9 @@ def _people(team_ids_statement) -> tuple[dict[int, list], dict[int, list]]:
 
 def _require_results(round_: Round) -> None:
     if services.snapshot_of(round_) is None:
-        raise StateConflictError(_("This round has no results yet: close it and compute its results, then export."),
-                                 code="no_results")
+        raise StateConflictError(
+            _("This round has no results yet: close it and compute its results, then export."), code="no_results"
+        )
 
 
 def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITLE) -> Sheet:
@@ -142,11 +160,22 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
     names = tier_names(snapshot)
     order = {key: index for index, key in enumerate(TIER_KEYS)}
     rows = db.session.execute(
-        select(Team.id, Track.name, Province.name, College.name, Team.number, Team.name, Team.project_title, Result.score,
-               Result.rank, Award.tier)
+        select(
+            Team.id,
+            Track.name,
+            Province.name,
+            College.name,
+            Team.number,
+            Team.name,
+            Team.project_title,
+            Result.score,
+            Result.rank,
+            Award.tier,
+        )
         .join(Award, (Award.team_id == Team.id) & (Award.round_id == round_.id))
         .join(Result, (Result.team_id == Team.id) & (Result.round_id == round_.id))
-        .join(Track, Track.id == Team.track_id).join(College, College.id == Team.college_id)
+        .join(Track, Track.id == Team.track_id)
+        .join(College, College.id == Team.college_id)
         .outerjoin(Province, Province.id == College.province_id)
     ).all()
     rows.sort(key=lambda row: (order.get(row[9], len(order)), row[8], row[4]))
@@ -155,20 +184,36 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
     def lines() -> Iterator[list]:
         for index, (team_id, track, province, college, number, name, title_, score, rank, tier) in enumerate(rows, start=1):
             people = members[team_id]
-            yield [index, track, province or "", college, number, name, title_,
-                   next((person for person, is_captain in people if is_captain), ""), SEPARATOR.join(person for person, _c in people),
-                   SEPARATOR.join(person for kind, person in advisors[team_id] if kind == UNIVERSITY),
-                   SEPARATOR.join(person for kind, person in advisors[team_id] if kind != UNIVERSITY),
-                   _at(score, round_.decimals), rank, names.get(tier, tier)]
+            yield [
+                index,
+                track,
+                province or "",
+                college,
+                number,
+                name,
+                title_,
+                next((person for person, is_captain in people if is_captain), ""),
+                SEPARATOR.join(person for person, _c in people),
+                SEPARATOR.join(person for kind, person in advisors[team_id] if kind == UNIVERSITY),
+                SEPARATOR.join(person for kind, person in advisors[team_id] if kind != UNIVERSITY),
+                _at(score, round_.decimals),
+                rank,
+                names.get(tier, tier),
+            ]
 
-    columns = [column if column.header != "最终得分 Score" else Column(column.header, 12, number_format(round_.decimals))
-               for column in AWARD_COLUMNS]
+    columns = [
+        column if column.header != "最终得分 Score" else Column(column.header, 12, number_format(round_.decimals))
+        for column in AWARD_COLUMNS
+    ]
     return Sheet(title, columns, data_hash.through(lines()))
 
 
 def _judge_ids(round_: Round) -> list[int]:
-    return list(db.session.scalars(select(Assignment.judge_id).where(Assignment.round_id == round_.id).distinct()
-                                   .order_by(Assignment.judge_id)))
+    return list(
+        db.session.scalars(
+            select(Assignment.judge_id).where(Assignment.round_id == round_.id).distinct().order_by(Assignment.judge_id)
+        )
+    )
 
 
 def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TITLE) -> Sheet:
@@ -179,12 +224,27 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
     judge_ids = _judge_ids(round_)
     position = {judge_id: index for index, judge_id in enumerate(judge_ids)}
     rows = db.session.connection().execute(  # plain rows through the Core connection: no ORM layer per row
-        select(Result.team_id, Result.rank, Result.tied, Team.number, Team.name, College.name, Province.name, Result.score,
-               Result.spread, Result.flags, Result.judge_totals, Result.advanced, Award.tier)
-        .join(Team, Team.id == Result.team_id).join(College, College.id == Team.college_id)
+        select(
+            Result.team_id,
+            Result.rank,
+            Result.tied,
+            Team.number,
+            Team.name,
+            College.name,
+            Province.name,
+            Result.score,
+            Result.spread,
+            Result.flags,
+            Result.judge_totals,
+            Result.advanced,
+            Award.tier,
+        )
+        .join(Team, Team.id == Result.team_id)
+        .join(College, College.id == Team.college_id)
         .outerjoin(Province, Province.id == College.province_id)
         .outerjoin(Award, (Award.round_id == Result.round_id) & (Award.team_id == Result.team_id))
-        .where(Result.round_id == round_.id).order_by(Result.rank, Team.number)
+        .where(Result.round_id == round_.id)
+        .order_by(Result.rank, Team.number)
         .execution_options(yield_per=2000)
     )
     decimals = round_.decimals
@@ -204,10 +264,20 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
             yield row
 
     score_format = number_format(decimals)
-    columns = [Column("排名 Rank", 8, numeric=True), Column("并列 Tied", 8), Column("团队编号 Number", 16), Column("团队名称 Team"),
-               Column("学校 College"), Column("省份 Province"), Column("得分 Score", 10, score_format),
-               *(Column(judge_code(judge_id), 8, numeric=True) for judge_id in judge_ids),
-               Column("离散度 Spread", 10, "0.00"), Column("标记 Flags"), Column("晋级 Advanced", 10), Column("奖项 Prize", 10)]
+    columns = [
+        Column("排名 Rank", 8, numeric=True),
+        Column("并列 Tied", 8),
+        Column("团队编号 Number", 16),
+        Column("团队名称 Team"),
+        Column("学校 College"),
+        Column("省份 Province"),
+        Column("得分 Score", 10, score_format),
+        *(Column(judge_code(judge_id), 8, numeric=True) for judge_id in judge_ids),
+        Column("离散度 Spread", 10, "0.00"),
+        Column("标记 Flags"),
+        Column("晋级 Advanced", 10),
+        Column("奖项 Prize", 10),
+    ]
     return Sheet(title, columns, lines())
 
 
@@ -218,14 +288,28 @@ def scores_sheet(round_: Round, data_hash: DataHash, *, title: str = SCORES_TITL
     row per sheet, streamed), so that memory stays flat and Python handles 50,000 rows, not 300,000."""
     # Values and totals as floats: they have at most 4 decimals, and a float shows them exactly (85.5), at a
     # fraction of the cost of building a Decimal for each of 300,000 cells.
-    item_columns = [type_coerce(select(Score.value).where(Score.sheet_id == ScoreSheet.id, Score.criterion_id == criterion.id)
-                                .correlate(ScoreSheet).scalar_subquery(), Float())
-                    for criterion in round_.criteria]
+    item_columns = [
+        type_coerce(
+            select(Score.value)
+            .where(Score.sheet_id == ScoreSheet.id, Score.criterion_id == criterion.id)
+            .correlate(ScoreSheet)
+            .scalar_subquery(),
+            Float(),
+        )
+        for criterion in round_.criteria
+    ]
     rows = db.session.connection().execute(  # plain rows through the Core connection: no ORM layer per row
         # submitted_at as stored (naive UTC; text on SQLite), converted below by LocalTimes.
-        select(Team.number, Team.name, Assignment.judge_id, type_coerce(ScoreSheet.total, Float()),
-               type_coerce(ScoreSheet.submitted_at, String()), *item_columns)
-        .join(Assignment, Assignment.id == ScoreSheet.assignment_id).join(Team, Team.id == Assignment.team_id)
+        select(
+            Team.number,
+            Team.name,
+            Assignment.judge_id,
+            type_coerce(ScoreSheet.total, Float()),
+            type_coerce(ScoreSheet.submitted_at, String()),
+            *item_columns,
+        )
+        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+        .join(Team, Team.id == Assignment.team_id)
         .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED)
         .order_by(Team.number, Assignment.judge_id)
         .execution_options(yield_per=5000)
@@ -237,9 +321,14 @@ def scores_sheet(round_: Round, data_hash: DataHash, *, title: str = SCORES_TITL
         for number, name, judge_id, total, submitted_at, *items in rows:
             yield [number, name, codes[judge_id], *items, total, local.text(submitted_at)]
 
-    columns = [Column("团队编号 Number", 16), Column("团队名称 Team"), Column("评委 Judge", 8),
-               *(Column(f"{criterion.name} {criterion.key}", numeric=True) for criterion in round_.criteria),
-               Column("总分 Total", 10, numeric=True), Column("提交时间 Submitted", 20)]
+    columns = [
+        Column("团队编号 Number", 16),
+        Column("团队名称 Team"),
+        Column("评委 Judge", 8),
+        *(Column(f"{criterion.name} {criterion.key}", numeric=True) for criterion in round_.criteria),
+        Column("总分 Total", 10, numeric=True),
+        Column("提交时间 Submitted", 20),
+    ]
     return Sheet(title, columns, data_hash.through(lines()))
 
 
@@ -249,20 +338,43 @@ def judges_sheet(round_: Round, data_hash: DataHash, *, with_names: bool = False
 
     def lines() -> Iterator[list]:
         stats = services.judge_stats(round_)
-        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_([s.judge_id for s in stats]))).all()) \
-            if with_names else {}
+        names = (
+            dict(db.session.execute(select(User.id, User.name).where(User.id.in_([s.judge_id for s in stats]))).all())
+            if with_names
+            else {}
+        )
         for stat in stats:
-            yield [judge_code(stat.judge_id), *([names.get(stat.judge_id, "")] if with_names else []), stat.count, stat.mean, stat.spread,
-                   stat.severity, stat.correlation]
+            yield [
+                judge_code(stat.judge_id),
+                *([names.get(stat.judge_id, "")] if with_names else []),
+                stat.count,
+                stat.mean,
+                stat.spread,
+                stat.severity,
+                stat.correlation,
+            ]
 
-    columns = [Column("评委 Judge", 8), *([Column("姓名 Name")] if with_names else []), Column("评分数 Sheets", 10),
-               Column("平均分 Mean", 10, "0.00"), Column("离散度 Spread", 10, "0.00"), Column("宽严度 Severity", 12, "0.00"),
-               Column("与共识相关 Correlation", 14, "0.000")]
+    columns = [
+        Column("评委 Judge", 8),
+        *([Column("姓名 Name")] if with_names else []),
+        Column("评分数 Sheets", 10),
+        Column("平均分 Mean", 10, "0.00"),
+        Column("离散度 Spread", 10, "0.00"),
+        Column("宽严度 Severity", 12, "0.00"),
+        Column("与共识相关 Correlation", 14, "0.000"),
+    ]
     return Sheet(title, columns, data_hash.through(lines()))
 
 
-def about_sheet(contest: Contest, rounds: Sequence[Round], hashes: Sequence[DataHash], *, generated_by: str, now: datetime,
-                title: str = ABOUT_TITLE) -> Sheet:
+def about_sheet(
+    contest: Contest,
+    rounds: Sequence[Round],
+    hashes: Sequence[DataHash],
+    *,
+    generated_by: str,
+    now: datetime,
+    title: str = ABOUT_TITLE,
+) -> Sheet:
     """What the workbook is: contest, rounds and their rules, when and by whom, counts, and the data hash.
     Its rows are produced after the other sheets are written, so that the hash covers them."""
 
@@ -274,18 +386,30 @@ def about_sheet(contest: Contest, rounds: Sequence[Round], hashes: Sequence[Data
             rule = snapshot.rule if snapshot else {}
             yield ["轮次 Round", round_.name]
             yield ["计分规则 Aggregation", f"{rule.get('method', '')} (trim {rule.get('trim', '')}), {round_.decimals} decimals"]
-            yield ["同分规则 Tie-breaks", "score, " + ", ".join(rule.get("tie_breaks", [])) + (", " if rule.get("tie_breaks") else "")
-                   + "then the panel decides"]
+            yield [
+                "同分规则 Tie-breaks",
+                "score, "
+                + ", ".join(rule.get("tie_breaks", []))
+                + (", " if rule.get("tie_breaks") else "")
+                + "then the panel decides",
+            ]
             yield ["计算时间 Computed", snapshot.computed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if snapshot else ""]
             yield ["团队数 Teams", snapshot.teams if snapshot else 0]
             yield ["评分表数 Sheets", snapshot.sheets if snapshot else 0]
             yield ["缺评分表 Missing sheets", snapshot.missing if snapshot else 0]
-            yield ["公示 Published", snapshot.published_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-                   if snapshot and snapshot.published_at else "否 no"]
+            yield [
+                "公示 Published",
+                snapshot.published_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+                if snapshot and snapshot.published_at
+                else "否 no",
+            ]
         yield ["生成时间 Generated", now.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")]
         yield ["生成人 Generated by", generated_by]
-        combined = hashlib.sha256("".join(data_hash.hexdigest() for data_hash in hashes).encode()).hexdigest() \
-            if len(hashes) > 1 else hashes[0].hexdigest()
+        combined = (
+            hashlib.sha256("".join(data_hash.hexdigest() for data_hash in hashes).encode()).hexdigest()
+            if len(hashes) > 1
+            else hashes[0].hexdigest()
+        )
         yield ["数据行数 Data rows", sum(data_hash.rows for data_hash in hashes)]
         yield ["数据校验 SHA-256 of the data", combined]
 
@@ -296,15 +420,22 @@ def round_workbook(round_: Round, *, generated_by: str, now: datetime, judge_nam
     """The results workbook of a round: Awards, Ranking, Scores, Judges and About (409 before results exist)."""
     _require_results(round_)
     data_hash = DataHash()
-    return [awards_sheet(round_, data_hash), ranking_sheet(round_, data_hash), scores_sheet(round_, data_hash),
-            judges_sheet(round_, data_hash, with_names=judge_names),
-            about_sheet(round_.contest, [round_], [data_hash], generated_by=generated_by, now=now)]
+    return [
+        awards_sheet(round_, data_hash),
+        ranking_sheet(round_, data_hash),
+        scores_sheet(round_, data_hash),
+        judges_sheet(round_, data_hash, with_names=judge_names),
+        about_sheet(round_.contest, [round_], [data_hash], generated_by=generated_by, now=now),
+    ]
 
 
 def contest_workbook(contest: Contest, *, generated_by: str, now: datetime) -> list[Sheet]:
     """Every round with results (its ranking, and its prize list when it gave prizes), and About."""
-    rounds = [round_ for round_ in db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.created_at))
-              if services.snapshot_of(round_) is not None]
+    rounds = [
+        round_
+        for round_ in db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.created_at))
+        if services.snapshot_of(round_) is not None
+    ]
     if not rounds:
         raise StateConflictError(_("No round of this contest has results yet."), code="no_results")
     sheets: list[Sheet] = []
@@ -317,4 +448,3 @@ def contest_workbook(contest: Contest, *, generated_by: str, now: datetime) -> l
         sheets.append(ranking_sheet(round_, data_hash, title=f"{index} 排名 Ranking"))
     sheets.append(about_sheet(contest, rounds, hashes, generated_by=generated_by, now=now))
     return sheets
-

@@ -10,9 +10,17 @@ from wtforms.validators import NumberRange, Optional
 
 from app.models import TIER_KEYS, TIER_NAMES
 
-TIE_CHOICES = [SelectChoice("flag", _l("Flag them for me to decide")), SelectChoice("include", _l("Include the whole tied group"))]
-TIER_LABELS = {"special": _l("Special prize"), "first": _l("First prize"), "second": _l("Second prize"),
-               "third": _l("Third prize"), "honorable": _l("Honorable mention")}
+TIE_CHOICES = [
+    SelectChoice("flag", _l("Flag them for me to decide")),
+    SelectChoice("include", _l("Include the whole tied group")),
+]
+TIER_LABELS = {
+    "special": _l("Special prize"),
+    "first": _l("First prize"),
+    "second": _l("Second prize"),
+    "third": _l("Third prize"),
+    "honorable": _l("Honorable mention"),
+}
 
 
 class ComputeForm(FlaskForm):
@@ -34,15 +42,28 @@ class AdvanceForm(FlaskForm):
     to_round_id = SelectField(_l("Into round"), coerce=int)
     top = IntegerField(_l("Top N teams"), validators=[Optional(), NumberRange(min=0)])
     share = DecimalField(_l("or a share (0.3 = 30%)"), places=None, validators=[Optional()])
-    per = SelectField(_l("Per"), choices=[SelectChoice("none", _l("overall")), SelectChoice("college", _l("college")), SelectChoice("province", _l("province"))])
+    per = SelectField(
+        _l("Per"),
+        choices=[
+            SelectChoice("none", _l("overall")),
+            SelectChoice("college", _l("college")),
+            SelectChoice("province", _l("province")),
+        ],
+    )
     min_score = DecimalField(_l("Minimum score (optional)"), places=None, validators=[Optional()])
     ties = SelectField(_l("Ties at the cut"), choices=TIE_CHOICES, default="flag")
     preview = SubmitField(_l("Preview"))
     confirm = SubmitField(_l("Confirm advancement"))
 
     def rule(self) -> dict:
-        return {"to_round_id": self.to_round_id.data, "top": self.top.data, "share": self.share.data, "per": self.per.data,
-                "min_score": self.min_score.data, "ties": self.ties.data}
+        return {
+            "to_round_id": self.to_round_id.data,
+            "top": self.top.data,
+            "share": self.share.data,
+            "per": self.per.data,
+            "min_score": self.min_score.data,
+            "ties": self.ties.data,
+        }
 
 
 def awards_form_class(tie_team_ids: list[int]) -> type[FlaskForm]:
@@ -74,10 +95,16 @@ def awards_form_class(tie_team_ids: list[int]) -> type[FlaskForm]:
 
     for key in TIER_KEYS:
         setattr(AwardsForm, f"count_{key}", IntegerField(TIER_LABELS[key], validators=[Optional(), NumberRange(min=0)]))
-        setattr(AwardsForm, f"share_{key}", DecimalField(_l("or share"), places=None, validators=[Optional(), NumberRange(min=0, max=1)]))
-    tie_choices = [SelectChoice("", _l("leave as computed")), *[SelectChoice(key, TIER_LABELS[key]) for key in TIER_KEYS],
-                   SelectChoice("none", _l("no prize"))]
+        setattr(
+            AwardsForm,
+            f"share_{key}",
+            DecimalField(_l("or share"), places=None, validators=[Optional(), NumberRange(min=0, max=1)]),
+        )
+    tie_choices = [
+        SelectChoice("", _l("leave as computed")),
+        *[SelectChoice(key, TIER_LABELS[key]) for key in TIER_KEYS],
+        SelectChoice("none", _l("no prize")),
+    ]
     for team_id in tie_team_ids:
         setattr(AwardsForm, f"tie_{team_id}", SelectField(str(team_id), choices=tie_choices, validators=[Optional()]))
     return AwardsForm
-

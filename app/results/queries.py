@@ -57,15 +57,24 @@ def tier_names(snapshot: ResultSnapshot | None) -> dict[str, str]:
 def _base(round_: Round):
     return (
         select(Result, Team.number, Team.name, Team.project_title, College.name, Province.name, Award.tier)
-        .join(Team, Team.id == Result.team_id).join(College, College.id == Team.college_id)
+        .join(Team, Team.id == Result.team_id)
+        .join(College, College.id == Team.college_id)
         .outerjoin(Province, Province.id == College.province_id)
         .outerjoin(Award, (Award.round_id == Result.round_id) & (Award.team_id == Result.team_id))
         .where(Result.round_id == round_.id)
     )
 
 
-def result_rows(round_: Round, *, q: str = "", flag: str = "", province: str = "", sort: str = "rank",
-                page: int | None = None, per_page: int = 50) -> tuple[list[ResultRow], int]:
+def result_rows(
+    round_: Round,
+    *,
+    q: str = "",
+    flag: str = "",
+    province: str = "",
+    sort: str = "rank",
+    page: int | None = None,
+    per_page: int = 50,
+) -> tuple[list[ResultRow], int]:
     """The round's results with team, college, province and tier: filtered by a search (number, name,
     college), a flag, a province; sorted; one page of them (all when `page` is None) and the count."""
     snapshot = snapshot_of(round_)
@@ -86,9 +95,19 @@ def result_rows(round_: Round, *, q: str = "", flag: str = "", province: str = "
     statement = statement.order_by(*SORTS.get(sort, SORTS["rank"]))
     if page is not None:
         statement = statement.limit(per_page).offset((page - 1) * per_page)
-    rows = [ResultRow(result=row[0], number=row[1], name=row[2], title=row[3], college=row[4], province=row[5] or "",
-                      tier=row[6], flags=flags_of(row[0], tied))
-            for row in db.session.execute(statement)]
+    rows = [
+        ResultRow(
+            result=row[0],
+            number=row[1],
+            name=row[2],
+            title=row[3],
+            college=row[4],
+            province=row[5] or "",
+            tier=row[6],
+            flags=flags_of(row[0], tied),
+        )
+        for row in db.session.execute(statement)
+    ]
     return rows, total or 0
 
 
@@ -105,15 +124,25 @@ def result_item(row: ResultRow, round_: Round, *, full: bool, show_scores: bool 
     the public sees the score only when the organizer chose to show it."""
     result = row.result
     return {
-        "team_id": result.team_id, "team_number": row.number, "team_name": row.name, "project_title": row.title,
-        "college": row.college, "province": row.province,
+        "team_id": result.team_id,
+        "team_number": row.number,
+        "team_name": row.name,
+        "project_title": row.title,
+        "college": row.college,
+        "province": row.province,
         "score": rounded(result.score, round_.decimals) if (full or show_scores) else None,
-        "rank": result.rank, "tied": result.tied,
-        "judges": [{"judge": judge_code(judge_id), "judge_id": judge_id, "total": Decimal(total)}
-                   for judge_id, total in result.judge_totals] if full else [],
+        "rank": result.rank,
+        "tied": result.tied,
+        "judges": [
+            {"judge": judge_code(judge_id), "judge_id": judge_id, "total": Decimal(total)}
+            for judge_id, total in result.judge_totals
+        ]
+        if full
+        else [],
         "spread": result.spread if full else None,
         "flags": row.flags if full else [],
-        "advanced": result.advanced, "tier": row.tier,
+        "advanced": result.advanced,
+        "tier": row.tier,
     }
 
 
@@ -161,10 +190,20 @@ def published_results_of(team: Team) -> list[PublishedResult]:
     """What a team's captain sees after publication: each published round's score (if shown), rank and tier."""
     rows = db.session.execute(
         select(Round, Result.score, Result.rank, Result.tied, Award.tier, ResultSnapshot)
-        .join(Result, Result.round_id == Round.id).join(ResultSnapshot, ResultSnapshot.round_id == Round.id)
+        .join(Result, Result.round_id == Round.id)
+        .join(ResultSnapshot, ResultSnapshot.round_id == Round.id)
         .outerjoin(Award, (Award.round_id == Round.id) & (Award.team_id == team.id))
-        .where(Result.team_id == team.id, Round.status == "published").order_by(Round.created_at)
+        .where(Result.team_id == team.id, Round.status == "published")
+        .order_by(Round.created_at)
     ).all()
-    return [PublishedResult(round=round_, score=rounded(score, round_.decimals) if snapshot.show_scores else None, rank=rank,
-                            tied=tied, tier=tier, tier_name=tier_names(snapshot).get(tier) if tier else None)
-            for round_, score, rank, tied, tier, snapshot in rows]
+    return [
+        PublishedResult(
+            round=round_,
+            score=rounded(score, round_.decimals) if snapshot.show_scores else None,
+            rank=rank,
+            tied=tied,
+            tier=tier,
+            tier_name=tier_names(snapshot).get(tier) if tier else None,
+        )
+        for round_, score, rank, tied, tier, snapshot in rows
+    ]

@@ -28,7 +28,11 @@ bp = Blueprint("results", __name__)
 def results_table(round_id: int):
     """The round's ranking with each judge's total, spread and flags; compute, publish and reopen."""
     round_ = db.get_or_404(Round, round_id)
-    compute_form, publish_form, reopen_form = ComputeForm(prefix="compute"), PublishForm(prefix="publish"), ReopenForm(prefix="reopen")
+    compute_form, publish_form, reopen_form = (
+        ComputeForm(prefix="compute"),
+        PublishForm(prefix="publish"),
+        ReopenForm(prefix="reopen"),
+    )
     missing: list[dict] = []
     now = utcnow()
     try:
@@ -52,16 +56,33 @@ def results_table(round_id: int):
         missing = error.details.get("missing", []) if error.details else []
         show_error_on_form(reopen_form if reopen_form.reopen.data else compute_form, error)
     snapshot = services.snapshot_of(round_)
-    args = {"q": request.args.get("q", ""), "flag": request.args.get("flag", ""), "province": request.args.get("province", ""),
-            "sort": request.args.get("sort", "rank")}
+    args = {
+        "q": request.args.get("q", ""),
+        "flag": request.args.get("flag", ""),
+        "province": request.args.get("province", ""),
+        "sort": request.args.get("sort", "rank"),
+    }
     page, per_page = page_numbers()
     rows, total = queries.result_rows(round_, **args, page=page, per_page=per_page) if snapshot else ([], 0)
     judges = sorted({judge_id for row in rows for judge_id, _total in row.result.judge_totals})
-    return render_template("results/table.html", round=round_, snapshot=snapshot, rows=rows, pagination=PageOf(rows, total, page, per_page),
-                           judges=judges, args=args, flags=queries.FLAG_FILTERS, sorts=list(queries.SORTS), missing=missing,
-                           compute_form=compute_form, publish_form=publish_form, reopen_form=reopen_form,
-                           tier_names=queries.tier_names(snapshot), judge_code=queries.judge_code,
-                           rounded=lambda value: queries.rounded(value, round_.decimals))
+    return render_template(
+        "results/table.html",
+        round=round_,
+        snapshot=snapshot,
+        rows=rows,
+        pagination=PageOf(rows, total, page, per_page),
+        judges=judges,
+        args=args,
+        flags=queries.FLAG_FILTERS,
+        sorts=list(queries.SORTS),
+        missing=missing,
+        compute_form=compute_form,
+        publish_form=publish_form,
+        reopen_form=reopen_form,
+        tier_names=queries.tier_names(snapshot),
+        judge_code=queries.judge_code,
+        rounded=lambda value: queries.rounded(value, round_.decimals),
+    )
 
 
 @bp.route("/rounds/<id:round_id>/results/judges")
@@ -73,8 +94,15 @@ def judge_statistics(round_id: int):
     stats = services.judge_stats(round_) if snapshot else []
     db.session.commit()  # the statistics are computed once per computation, then kept
     names = queries.judge_names([stat.judge_id for stat in stats])
-    return render_template("results/judges.html", round=round_, snapshot=snapshot, stats=stats, names=names,
-                           chart=charts.box_plots(stats, names, scale_max=services.scale_max(round_)), judge_code=queries.judge_code)
+    return render_template(
+        "results/judges.html",
+        round=round_,
+        snapshot=snapshot,
+        stats=stats,
+        names=names,
+        chart=charts.box_plots(stats, names, scale_max=services.scale_max(round_)),
+        judge_code=queries.judge_code,
+    )
 
 
 @bp.route("/rounds/<id:round_id>/advance", methods=["GET", "POST"])
@@ -83,8 +111,9 @@ def advance(round_id: int):
     """Choose the rule, preview who advances and the ties at the cut, then confirm."""
     round_ = db.get_or_404(Round, round_id)
     form = AdvanceForm()
-    others = db.session.scalars(select(Round).where(Round.contest_id == round_.contest_id, Round.id != round_.id)
-                                .order_by(Round.created_at)).all()
+    others = db.session.scalars(
+        select(Round).where(Round.contest_id == round_.contest_id, Round.id != round_.id).order_by(Round.created_at)
+    ).all()
     form.to_round_id.choices = [SelectChoice(other.id, other.name) for other in others]
     preview = None
     if form.validate_on_submit():
@@ -94,17 +123,31 @@ def advance(round_id: int):
                 outcome = services.advance_teams(round_, to_round, form.rule(), actor=current_user, now=utcnow())
                 db.session.commit()
                 flash(_("%(n)s teams advance to %(round)s.", n=len(outcome.advanced), round=to_round.name), "success")
-                return redirect(url_for("results.results_table", round_id=round_.id, flag="" if not outcome.ties else "tie_at_cut"))
+                return redirect(
+                    url_for("results.results_table", round_id=round_.id, flag="" if not outcome.ties else "tie_at_cut")
+                )
             preview = services.plan_advancement(round_, form.rule())
         except ContestError as error:
             db.session.rollback()
             show_error_on_form(form, error)
     elif not form.is_submitted():
         form.per.data = {"college": "college", "province": "province"}.get(round_.grouping, "none")
-    teams = queries.team_labels(round_, [*(preview.advanced if preview else ()),
-                                         *(team_id for tie in (preview.ties if preview else ()) for team_id in tie.team_ids)])
-    return render_template("results/advance.html", round=round_, form=form, preview=preview, teams=teams,
-                           snapshot=services.snapshot_of(round_), has_targets=bool(others))
+    teams = queries.team_labels(
+        round_,
+        [
+            *(preview.advanced if preview else ()),
+            *(team_id for tie in (preview.ties if preview else ()) for team_id in tie.team_ids),
+        ],
+    )
+    return render_template(
+        "results/advance.html",
+        round=round_,
+        form=form,
+        preview=preview,
+        teams=teams,
+        snapshot=services.snapshot_of(round_),
+        has_targets=bool(others),
+    )
 
 
 @bp.route("/rounds/<id:round_id>/awards", methods=["GET", "POST"])
@@ -142,11 +185,21 @@ def awards(round_id: int):
                 form[f"share_{tier['key']}"].data = tier.get("share")
     shown = preview.awards if preview else {}
     teams = queries.team_labels(round_, [*shown, *tie_ids])
-    return render_template("results/awards.html", round=round_, snapshot=snapshot, form=form, preview=preview, teams=teams,
-                           tie_ids=tie_ids, current=queries.award_rows(round_) if snapshot else [], tier_keys=TIER_KEYS,
-                           tier_names=queries.tier_names(snapshot), stored_ties=services.award_ties(round_) if not preview else (),
-                           published=round_.status == PUBLISHED,
-                           rounded=lambda value: queries.rounded(value, round_.decimals))
+    return render_template(
+        "results/awards.html",
+        round=round_,
+        snapshot=snapshot,
+        form=form,
+        preview=preview,
+        teams=teams,
+        tie_ids=tie_ids,
+        current=queries.award_rows(round_) if snapshot else [],
+        tier_keys=TIER_KEYS,
+        tier_names=queries.tier_names(snapshot),
+        stored_ties=services.award_ties(round_) if not preview else (),
+        published=round_.status == PUBLISHED,
+        rounded=lambda value: queries.rounded(value, round_.decimals),
+    )
 
 
 @bp.route("/rounds/<id:round_id>/results.xlsx")
@@ -155,8 +208,9 @@ def round_export(round_id: int):
     """The round's results workbook, the same as exportRound."""
     round_ = db.get_or_404(Round, round_id)
     try:
-        sheets = exports.round_workbook(round_, generated_by=current_user.name, now=utcnow(),
-                                        judge_names=request.args.get("judge_names") == "1")
+        sheets = exports.round_workbook(
+            round_, generated_by=current_user.name, now=utcnow(), judge_names=request.args.get("judge_names") == "1"
+        )
     except ContestError as error:
         flash(error.message, "error")
         return redirect(url_for("results.results_table", round_id=round_.id))
@@ -186,7 +240,15 @@ def public_results(round_id: int):
     snapshot = services.snapshot_of(round_)
     page, per_page = page_numbers(100)
     rows, total = queries.result_rows(round_, q=request.args.get("q", ""), page=page, per_page=per_page) if snapshot else ([], 0)
-    return render_template("results/public.html", round=round_, snapshot=snapshot, awards=queries.award_rows(round_) if snapshot else [],
-                           rows=rows, pagination=PageOf(rows, total, page, per_page), tier_names=queries.tier_names(snapshot),
-                           show_scores=bool(snapshot and snapshot.show_scores), q=request.args.get("q", ""),
-                           rounded=lambda value: queries.rounded(value, round_.decimals))
+    return render_template(
+        "results/public.html",
+        round=round_,
+        snapshot=snapshot,
+        awards=queries.award_rows(round_) if snapshot else [],
+        rows=rows,
+        pagination=PageOf(rows, total, page, per_page),
+        tier_names=queries.tier_names(snapshot),
+        show_scores=bool(snapshot and snapshot.show_scores),
+        q=request.args.get("q", ""),
+        rounded=lambda value: queries.rounded(value, round_.decimals),
+    )

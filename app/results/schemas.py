@@ -7,8 +7,12 @@ from app.models import TIER_KEYS
 
 
 class ComputeInSchema(ma.Schema):
-    confirm = ma.fields.Boolean(load_default=False, metadata={
-        "description": "compute even though some assigned sheets are not submitted (they are listed in the 409 otherwise)"})
+    confirm = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "compute even though some assigned sheets are not submitted (they are listed in the 409 otherwise)"
+        },
+    )
 
 
 class JudgeTotalSchema(ma.Schema):
@@ -24,13 +28,16 @@ class ResultItemSchema(ma.Schema):
     project_title = ma.fields.String()
     college = ma.fields.String()
     province = ma.fields.String()
-    score = ma.fields.Float(allow_none=True, metadata={"description": "at the round's decimals; null when hidden or without sheets"})
+    score = ma.fields.Float(
+        allow_none=True, metadata={"description": "at the round's decimals; null when hidden or without sheets"}
+    )
     rank = ma.fields.Integer()
     tied = ma.fields.Boolean()
     judges = ma.fields.List(ma.fields.Nested(JudgeTotalSchema))
     spread = ma.fields.Float(allow_none=True)
-    flags = ma.fields.List(ma.fields.String(), metadata={
-        "description": "from disagreement, few_judges, missing_sheets, tie_at_cut"})
+    flags = ma.fields.List(
+        ma.fields.String(), metadata={"description": "from disagreement, few_judges, missing_sheets, tie_at_cut"}
+    )
     advanced = ma.fields.Boolean()
     tier = ma.fields.String(allow_none=True)
 
@@ -65,8 +72,11 @@ class AdvanceSchema(ma.Schema):
 
 
 class TierInSchema(ma.Schema):
-    key = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=20),
-                           metadata={"description": f"usually one of {', '.join(TIER_KEYS)}"})
+    key = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=20),
+        metadata={"description": f"usually one of {', '.join(TIER_KEYS)}"},
+    )
     name = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40))
     count = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
     share = ma.fields.Decimal(allow_none=True, as_string=False, validate=ma.validate.Range(min=0, max=1))
@@ -112,4 +122,6 @@ class PublishInSchema(ma.Schema):
 
 
 class ExportArgsSchema(ma.Schema):
-    judge_names = ma.fields.Boolean(load_default=False, metadata={"description": "name the judges in the Judges sheet (codes by default)"})
+    judge_names = ma.fields.Boolean(
+        load_default=False, metadata={"description": "name the judges in the Judges sheet (codes by default)"}
+    )

@@ -66,6 +66,7 @@ TIE_POLICIES = ("flag", "include")
 
 # Gather ------------------------------------------------------------------------------------------
 
+
 def scale_max(round_: Round) -> Decimal:
     """The highest total a sheet can reach: the sum of max × weight over the items."""
     return sum((criterion.max * criterion.weight for criterion in round_.criteria), Decimal(0))
@@ -73,22 +74,38 @@ def scale_max(round_: Round) -> Decimal:
 
 def rule_of(round_: Round) -> Rule:
     """The round's aggregation rule, as `scoring.results` applies it."""
-    return Rule(method=round_.aggregation, trim=round_.trim, min_judges=round_.min_judges_for_trim,
-                judges_per_team=round_.judges_per_team, scale_max=scale_max(round_) or Decimal(100),
-                disagreement=DISAGREEMENT_SHARE, tie_breaks=tuple(round_.tie_breaks or ()))
+    return Rule(
+        method=round_.aggregation,
+        trim=round_.trim,
+        min_judges=round_.min_judges_for_trim,
+        judges_per_team=round_.judges_per_team,
+        scale_max=scale_max(round_) or Decimal(100),
+        disagreement=DISAGREEMENT_SHARE,
+        tie_breaks=tuple(round_.tie_breaks or ()),
+    )
 
 
 def missing_sheets(round_: Round) -> list[dict[str, Any]]:
     """Assignments whose sheet is not submitted: untouched or still a draft, with team number and judge."""
     rows = db.session.execute(
         select(Assignment.id, Assignment.team_id, Team.number, Assignment.judge_id, User.name, ScoreSheet.status)
-        .join(Team, Team.id == Assignment.team_id).join(User, User.id == Assignment.judge_id)
+        .join(Team, Team.id == Assignment.team_id)
+        .join(User, User.id == Assignment.judge_id)
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
         .where(Assignment.round_id == round_.id, (ScoreSheet.id.is_(None)) | (ScoreSheet.status != SHEET_SUBMITTED))
         .order_by(Team.number, User.name)
     ).all()
-    return [{"assignment_id": row[0], "team_id": row[1], "team_number": row[2], "judge_id": row[3], "judge_name": row[4],
-             "status": row[5] or "untouched"} for row in rows]
+    return [
+        {
+            "assignment_id": row[0],
+            "team_id": row[1],
+            "team_number": row[2],
+            "judge_id": row[3],
+            "judge_name": row[4],
+            "status": row[5] or "untouched",
+        }
+        for row in rows
+    ]
 
 
 def _plain_rows(statement):
@@ -136,13 +153,16 @@ def _assigned_sheets(items: int) -> Select:
     """Each assignment of the round: team, judge, and its submitted sheet's total and values of `items`
     criteria (bound as ``criterion_0``, ...), all None when the sheet is not submitted. Sheets and items are
     joined by their unique indexes: one row per assignment, and so the team's assigned count with its sheets."""
-    statement = (select(Assignment.team_id, Assignment.judge_id, ScoreSheet.total)
-                 .outerjoin(ScoreSheet, and_(ScoreSheet.assignment_id == Assignment.id, ScoreSheet.status == SHEET_SUBMITTED))
-                 .where(Assignment.round_id == bindparam("round_id")))
+    statement = (
+        select(Assignment.team_id, Assignment.judge_id, ScoreSheet.total)
+        .outerjoin(ScoreSheet, and_(ScoreSheet.assignment_id == Assignment.id, ScoreSheet.status == SHEET_SUBMITTED))
+        .where(Assignment.round_id == bindparam("round_id"))
+    )
     for index in range(items):
         item = aliased(Score)
         statement = statement.add_columns(item.value).outerjoin(
-            item, and_(item.sheet_id == ScoreSheet.id, item.criterion_id == bindparam(f"criterion_{index}")))
+            item, and_(item.sheet_id == ScoreSheet.id, item.criterion_id == bindparam(f"criterion_{index}"))
+        )
     return statement
 
 
@@ -154,8 +174,11 @@ def gather(round_: Round) -> list[TeamSheets]:
     """
     entries = driver_rows(_ENTRIES, round_id=round_.id)
     wanted = [criterion for criterion in round_.criteria if f"criterion:{criterion.key}" in (round_.tie_breaks or ())]
-    rows = driver_rows(_assigned_sheets(len(wanted)), round_id=round_.id,
-                       **{f"criterion_{index}": criterion.id for index, criterion in enumerate(wanted)})
+    rows = driver_rows(
+        _assigned_sheets(len(wanted)),
+        round_id=round_.id,
+        **{f"criterion_{index}": criterion.id for index, criterion in enumerate(wanted)},
+    )
     totals, values = _decimals(ScoreSheet.total), _decimals(Score.value)
     keys, value = [criterion.key for criterion in wanted], values.__getitem__
     by_team: dict[int, list[Sheet]] = defaultdict(list)
@@ -173,12 +196,17 @@ def gather(round_: Round) -> list[TeamSheets]:
             if total is None:
                 unsubmitted[team_id] += 1
             else:  # an item left out reads None: no value
-                by_team[team_id].append(Sheet(judge_id, totals[total], dict(zip(keys, map(value, items), strict=True)) if keys else {}))
-    return [TeamSheets(team_id, len(sheets := by_team.get(team_id, ())) + unsubmitted.get(team_id, 0), tuple(sheets), group)
-            for team_id, group in entries]
+                by_team[team_id].append(
+                    Sheet(judge_id, totals[total], dict(zip(keys, map(value, items), strict=True)) if keys else {})
+                )
+    return [
+        TeamSheets(team_id, len(sheets := by_team.get(team_id, ())) + unsubmitted.get(team_id, 0), tuple(sheets), group)
+        for team_id, group in entries
+    ]
 
 
 # Compute -----------------------------------------------------------------------------------------
+
 
 def _stored(score: Fraction | None) -> Decimal | None:
     """The exact score at the stored 10 decimals, halves rounded up, in integer arithmetic.
@@ -210,11 +238,13 @@ def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, n
     ((status,),) = driver_rows(_STATUS_FOR_UPDATE, round_id=round_.id)
     set_committed_value(round_, "status", status)  # as stored now, as a refresh would leave it
     if round_.status == PUBLISHED:
-        raise StateConflictError(_("The round is published; reopen it, with a reason, before computing again."),
-                                 code="round_published")
+        raise StateConflictError(
+            _("The round is published; reopen it, with a reason, before computing again."), code="round_published"
+        )
     if round_.status != CLOSED:
-        raise StateConflictError(_("Close the round before computing its results: judges can still save."),
-                                 code="round_not_closed")
+        raise StateConflictError(
+            _("Close the round before computing its results: judges can still save."), code="round_not_closed"
+        )
     with collector_paused():
         return _compute_and_store(round_, confirm=confirm, actor=actor, now=now)
 
@@ -227,40 +257,70 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
     if missing and not confirm:
         raise StateConflictError(
             _("%(n)s assigned sheets are not submitted. Wait for them, or confirm to compute without them.", n=len(missing)),
-            code="unsubmitted_sheets", details={"missing": missing})
+            code="unsubmitted_sheets",
+            details={"missing": missing},
+        )
     rule = rule_of(round_)
     results = compute_results(teams, rule)
     shown, listed = _Once(str), _Once(list)  # a few hundred totals' texts, a few flag lists: each made once
     # Teams already sent to the next round stay marked (`advanced` is kept): they are its entries until the
     # organizer advances again.
-    _write_round_rows(RESULTS, round_, {  # 10,000 plain rows, no ORM bookkeeping
-        "team_id": [result.team_id for result in results],
-        "group_key": [result.group for result in results],
-        "score": [_stored(result.score) for result in results],
-        "rank": [result.rank for result in results],
-        "tied": [result.tied for result in results],
-        "spread": [result.spread.quantize(SPREAD_PLACES) for result in results],
-        "raw_sum": [result.raw_sum for result in results],
-        "judge_totals": [[[judge_id, shown[total]] for judge_id, total in result.judges.items()] for result in results],  # judge order
-        "flags": [listed[result.flags] for result in results],
-        "advanced": [False] * len(results),  # for a team new to the results
-    }, keep=("advanced",))
+    _write_round_rows(
+        RESULTS,
+        round_,
+        {  # 10,000 plain rows, no ORM bookkeeping
+            "team_id": [result.team_id for result in results],
+            "group_key": [result.group for result in results],
+            "score": [_stored(result.score) for result in results],
+            "rank": [result.rank for result in results],
+            "tied": [result.tied for result in results],
+            "spread": [result.spread.quantize(SPREAD_PLACES) for result in results],
+            "raw_sum": [result.raw_sum for result in results],
+            "judge_totals": [
+                [[judge_id, shown[total]] for judge_id, total in result.judges.items()] for result in results
+            ],  # judge order
+            "flags": [listed[result.flags] for result in results],
+            "advanced": [False] * len(results),  # for a team new to the results
+        },
+        keep=("advanced",),
+    )
     snapshot = snapshot_of(round_) or ResultSnapshot(round_id=round_.id)
     snapshot.computed_at, snapshot.computed_by_id = now, actor.id if actor else None
-    snapshot.rule = {"method": rule.method, "trim": rule.trim, "min_judges": rule.min_judges, "judges_per_team": rule.judges_per_team,
-                     "tie_breaks": list(rule.tie_breaks), "decimals": round_.decimals, "scale_max": str(rule.scale_max),
-                     "disagreement": str(rule.disagreement)}
+    snapshot.rule = {
+        "method": rule.method,
+        "trim": rule.trim,
+        "min_judges": rule.min_judges,
+        "judges_per_team": rule.judges_per_team,
+        "tie_breaks": list(rule.tie_breaks),
+        "decimals": round_.decimals,
+        "scale_max": str(rule.scale_max),
+        "disagreement": str(rule.disagreement),
+    }
     snapshot.teams, snapshot.sheets, snapshot.missing = len(results), sum(len(team.sheets) for team in teams), len(missing)
     snapshot.judge_stats = None  # the judges' statistics of the last computation no longer hold: see `judge_stats`
     if snapshot.advance_rule:
         snapshot.advance_rule = {**snapshot.advance_rule, "tied": []}  # ties of the old ranking no longer hold
     db.session.add(snapshot)  # written at the next flush, with the awards' tied groups if any: one UPDATE
-    audit.record_immediately(actor=actor, action="results.compute", object_type="round", object_id=round_.id, now=now,
-                             after={"teams": snapshot.teams, "sheets": snapshot.sheets, "missing": snapshot.missing, "rule": snapshot.rule})
+    audit.record_immediately(
+        actor=actor,
+        action="results.compute",
+        object_type="round",
+        object_id=round_.id,
+        now=now,
+        after={"teams": snapshot.teams, "sheets": snapshot.sheets, "missing": snapshot.missing, "rule": snapshot.rule},
+    )
     if snapshot.award_rule:
         award_rule = snapshot.award_rule
-        _store_awards(round_, snapshot, [_tier_from(tier) for tier in award_rule["tiers"]], award_rule["ties"],
-                      award_rule.get("overrides", []), plan=plan_awards(round_, award_rule, results), actor=actor, now=now)
+        _store_awards(
+            round_,
+            snapshot,
+            [_tier_from(tier) for tier in award_rule["tiers"]],
+            award_rule["ties"],
+            award_rule.get("overrides", []),
+            plan=plan_awards(round_, award_rule, results),
+            actor=actor,
+            now=now,
+        )
     return snapshot
 
 
@@ -291,20 +351,43 @@ def _require_snapshot(round_: Round) -> ResultSnapshot:
 def team_results(round_: Round, *, per: str | None = None) -> list[TeamResult]:
     """The stored snapshot as `scoring` results, in rank order; `per` regroups them by college or province."""
     rows = _plain_rows(
-        select(Result.team_id, Result.group_key, Result.score, Result.rank, Result.tied, Result.spread, Result.raw_sum,
-               Result.flags, Team.college_id, Province.name)
-        .join(Team, Team.id == Result.team_id).join(College, College.id == Team.college_id)
+        select(
+            Result.team_id,
+            Result.group_key,
+            Result.score,
+            Result.rank,
+            Result.tied,
+            Result.spread,
+            Result.raw_sum,
+            Result.flags,
+            Team.college_id,
+            Province.name,
+        )
+        .join(Team, Team.id == Result.team_id)
+        .join(College, College.id == Team.college_id)
         .outerjoin(Province, Province.id == College.province_id)
-        .where(Result.round_id == round_.id).order_by(Result.rank, Result.team_id)
+        .where(Result.round_id == round_.id)
+        .order_by(Result.rank, Result.team_id)
     ).all()
     regroup = {"college": lambda row: str(row.college_id), "province": lambda row: row.name or "", "none": lambda row: ""}
-    return [TeamResult(team_id=row.team_id, group=regroup[per](row) if per else row.group_key,
-                       score=None if row.score is None else Fraction(row.score), rank=row.rank, tied=row.tied, judges={},
-                       spread=row.spread, raw_sum=row.raw_sum, flags=tuple(row.flags or ()))
-            for row in rows]
+    return [
+        TeamResult(
+            team_id=row.team_id,
+            group=regroup[per](row) if per else row.group_key,
+            score=None if row.score is None else Fraction(row.score),
+            rank=row.rank,
+            tied=row.tied,
+            judges={},
+            spread=row.spread,
+            raw_sum=row.raw_sum,
+            flags=tuple(row.flags or ()),
+        )
+        for row in rows
+    ]
 
 
 # Advance -----------------------------------------------------------------------------------------
+
 
 def _advancement_input(data: Mapping[str, Any]) -> dict[str, Any]:
     """Check an advancement rule's shape: exactly one of top and share, a known grouping and tie policy."""
@@ -325,16 +408,27 @@ def _advancement_input(data: Mapping[str, Any]) -> dict[str, Any]:
     if fields:
         raise InvalidDataError(_("The advancement rule is incomplete; check the marked fields."), fields=fields)
     min_score = data.get("min_score")
-    return {"top": top, "share": None if share is None else Decimal(str(share)), "per": per,
-            "min_score": None if min_score is None else Decimal(str(min_score)), "ties": ties}
+    return {
+        "top": top,
+        "share": None if share is None else Decimal(str(share)),
+        "per": per,
+        "min_score": None if min_score is None else Decimal(str(min_score)),
+        "ties": ties,
+    }
 
 
 def plan_advancement(round_: Round, data: Mapping[str, Any]) -> Advancement:
     """Who would advance by this rule, and the tied groups at the cut, without saving anything."""
     _require_snapshot(round_)
     rule = _advancement_input(data)
-    return select_advancing(team_results(round_, per=rule["per"]), top=rule["top"], share=rule["share"],
-                            per_group=rule["per"] != "none", min_score=rule["min_score"], ties=rule["ties"])
+    return select_advancing(
+        team_results(round_, per=rule["per"]),
+        top=rule["top"],
+        share=rule["share"],
+        per_group=rule["per"] != "none",
+        min_score=rule["min_score"],
+        ties=rule["ties"],
+    )
 
 
 def advance_teams(round_: Round, to_round: Round, data: Mapping[str, Any], *, actor: User | None, now: datetime) -> Advancement:
@@ -344,22 +438,33 @@ def advance_teams(round_: Round, to_round: Round, data: Mapping[str, Any], *, ac
     or open. Teams that were in it and no longer advance leave it with their (empty) assignments.
     """
     if to_round.id == round_.id or to_round.contest_id != round_.contest_id:
-        raise InvalidDataError(_("Choose another round of the same contest."), fields={"to_round_id": [_("Not a later round of this contest.")]})
+        raise InvalidDataError(
+            _("Choose another round of the same contest."), fields={"to_round_id": [_("Not a later round of this contest.")]}
+        )
     if round_.status not in (CLOSED, PUBLISHED):
         raise StateConflictError(_("Close the round and compute its results before advancing teams."), code="round_not_closed")
     if to_round.status not in (DRAFT, OPEN):
-        raise StateConflictError(_("The round %(name)s is closed; it takes no more teams.", name=to_round.name), code="round_closed")
-    scored = db.session.scalar(select(func.count(ScoreSheet.id)).join(Assignment, Assignment.id == ScoreSheet.assignment_id)
-                               .where(Assignment.round_id == to_round.id))
+        raise StateConflictError(
+            _("The round %(name)s is closed; it takes no more teams.", name=to_round.name), code="round_closed"
+        )
+    scored = db.session.scalar(
+        select(func.count(ScoreSheet.id))
+        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+        .where(Assignment.round_id == to_round.id)
+    )
     if scored:
-        raise StateConflictError(_("The round %(name)s already has scores; its teams can no longer change.", name=to_round.name),
-                                 code="round_has_scores")
+        raise StateConflictError(
+            _("The round %(name)s already has scores; its teams can no longer change.", name=to_round.name),
+            code="round_has_scores",
+        )
     outcome = plan_advancement(round_, data)
     rule = _advancement_input(data)
     advancing = set(outcome.advanced)
     db.session.execute(update(Result).where(Result.round_id == round_.id).values(advanced=False))
     if advancing:
-        db.session.execute(update(Result).where(Result.round_id == round_.id, Result.team_id.in_(advancing)).values(advanced=True))
+        db.session.execute(
+            update(Result).where(Result.round_id == round_.id, Result.team_id.in_(advancing)).values(advanced=True)
+        )
     present = set(db.session.scalars(select(Entry.team_id).where(Entry.round_id == to_round.id)))
     leaving = present - advancing
     if leaving:
@@ -368,19 +473,34 @@ def advance_teams(round_: Round, to_round: Round, data: Mapping[str, Any], *, ac
     arriving = advancing - present
     if arriving:
         teams = db.session.scalars(select(Team).where(Team.id.in_(arriving))).all()
-        db.session.execute(insert(Entry), [{"round_id": to_round.id, "team_id": team.id, "group_key": group_key(to_round, team),
-                                            "created_at": now} for team in teams])
+        db.session.execute(
+            insert(Entry),
+            [
+                {"round_id": to_round.id, "team_id": team.id, "group_key": group_key(to_round, team), "created_at": now}
+                for team in teams
+            ],
+        )
     to_round.previous_round_id = round_.id
     snapshot = _require_snapshot(round_)
-    snapshot.advance_rule = {**{key: (str(value) if isinstance(value, Decimal) else value) for key, value in rule.items()},
-                             "to_round_id": to_round.id, "tied": [list(tie.team_ids) for tie in outcome.ties]}
+    snapshot.advance_rule = {
+        **{key: (str(value) if isinstance(value, Decimal) else value) for key, value in rule.items()},
+        "to_round_id": to_round.id,
+        "tied": [list(tie.team_ids) for tie in outcome.ties],
+    }
     db.session.flush()
-    audit.record(actor=actor, action="results.advance", object_type="round", object_id=round_.id, now=now,
-                 after={"to_round_id": to_round.id, "advanced": len(advancing), "rule": snapshot.advance_rule})
+    audit.record(
+        actor=actor,
+        action="results.advance",
+        object_type="round",
+        object_id=round_.id,
+        now=now,
+        after={"to_round_id": to_round.id, "advanced": len(advancing), "rule": snapshot.advance_rule},
+    )
     return outcome
 
 
 # Awards ------------------------------------------------------------------------------------------
+
 
 def _tier_from(data: Mapping[str, Any]) -> Tier:
     share = data.get("share")
@@ -433,12 +553,17 @@ def plan_awards(round_: Round, award_rule: Mapping[str, Any], results: Sequence[
     ranking just computed and stored, in rank order), with the tied groups at each boundary, without saving
     anything."""
     overrides = {override["team_id"]: override["tier"] for override in award_rule.get("overrides", [])}
-    return assign_tiers(team_results(round_) if results is None else results, [_tier_from(tier) for tier in award_rule["tiers"]],
-                        ties=award_rule["ties"], overrides=overrides)
+    return assign_tiers(
+        team_results(round_) if results is None else results,
+        [_tier_from(tier) for tier in award_rule["tiers"]],
+        ties=award_rule["ties"],
+        overrides=overrides,
+    )
 
 
-def award_rule_input(round_: Round, tiers: Sequence[Mapping[str, Any]], ties: str = "flag",
-                     overrides: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+def award_rule_input(
+    round_: Round, tiers: Sequence[Mapping[str, Any]], ties: str = "flag", overrides: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, Any]:
     """Check a prize rule and return it as stored: tiers with their printed names, the tie policy, and
     the manual decisions with their reasons.
 
@@ -453,9 +578,15 @@ def award_rule_input(round_: Round, tiers: Sequence[Mapping[str, Any]], ties: st
     if fields:
         raise InvalidDataError(_("The prize tiers are incomplete; check the marked fields."), fields=fields)
     clean = _overrides_input(round_, overrides, {tier["key"] for tier in tiers})
-    stored_tiers = [{"key": tier["key"].strip(), "name": tier.get("name") or TIER_NAMES.get(tier["key"], tier["key"]),
-                     "count": tier.get("count"), "share": None if tier.get("share") is None else str(tier["share"])}
-                    for tier in tiers]
+    stored_tiers = [
+        {
+            "key": tier["key"].strip(),
+            "name": tier.get("name") or TIER_NAMES.get(tier["key"], tier["key"]),
+            "count": tier.get("count"),
+            "share": None if tier.get("share") is None else str(tier["share"]),
+        }
+        for tier in tiers
+    ]
     return {"tiers": stored_tiers, "ties": ties, "overrides": clean}
 
 
@@ -466,33 +597,71 @@ def assign_awards(round_: Round, award_rule: Mapping[str, Any], *, actor: User |
     and each one is in the audit trail.
     """
     if round_.status == PUBLISHED:
-        raise StateConflictError(_("The round is published; reopen it, with a reason, before changing awards."),
-                                 code="round_published")
+        raise StateConflictError(
+            _("The round is published; reopen it, with a reason, before changing awards."), code="round_published"
+        )
     snapshot = _require_snapshot(round_)
     outcome = plan_awards(round_, award_rule)
     snapshot.award_rule = {**award_rule, "tied": []}
-    _store_awards(round_, snapshot, [_tier_from(tier) for tier in award_rule["tiers"]], award_rule["ties"],
-                  award_rule["overrides"], plan=outcome, actor=actor, now=now)
+    _store_awards(
+        round_,
+        snapshot,
+        [_tier_from(tier) for tier in award_rule["tiers"]],
+        award_rule["ties"],
+        award_rule["overrides"],
+        plan=outcome,
+        actor=actor,
+        now=now,
+    )
     for override in award_rule["overrides"]:
-        audit.record(actor=actor, action="award.manual", object_type="round", object_id=round_.id, now=now,
-                     after={"team_id": override["team_id"], "tier": override["tier"]}, reason=override["reason"])
+        audit.record(
+            actor=actor,
+            action="award.manual",
+            object_type="round",
+            object_id=round_.id,
+            now=now,
+            after={"team_id": override["team_id"], "tier": override["tier"]},
+            reason=override["reason"],
+        )
     return outcome
 
 
-def _store_awards(round_: Round, snapshot: ResultSnapshot, tiers: Sequence[Tier], ties: str, overrides: Sequence[Mapping[str, Any]],
-                  *, plan: AwardOutcome, actor: User | None, now: datetime) -> None:
+def _store_awards(
+    round_: Round,
+    snapshot: ResultSnapshot,
+    tiers: Sequence[Tier],
+    ties: str,
+    overrides: Sequence[Mapping[str, Any]],
+    *,
+    plan: AwardOutcome,
+    actor: User | None,
+    now: datetime,
+) -> None:
     reasons = {override["team_id"]: override["reason"] for override in overrides}
     if snapshot.award_rule is not None:
         snapshot.award_rule = {**snapshot.award_rule, "tied": [list(tie.team_ids) for tie in plan.ties]}
-    _write_round_rows(AWARDS, round_, {
-        "team_id": list(plan.awards), "tier": list(plan.awards.values()), "manual": [team_id in reasons for team_id in plan.awards],
-        "reason": [reasons.get(team_id, "") for team_id in plan.awards], "created_at": [now] * len(plan.awards),
-    })
+    _write_round_rows(
+        AWARDS,
+        round_,
+        {
+            "team_id": list(plan.awards),
+            "tier": list(plan.awards.values()),
+            "manual": [team_id in reasons for team_id in plan.awards],
+            "reason": [reasons.get(team_id, "") for team_id in plan.awards],
+            "created_at": [now] * len(plan.awards),
+        },
+    )
     counts: dict[str, int] = defaultdict(int)
     for tier in plan.awards.values():
         counts[tier] += 1
-    audit.record_immediately(actor=actor, action="awards.assign", object_type="round", object_id=round_.id, now=now,
-                             after={"tiers": [tier.key for tier in tiers], "ties": ties, "given": dict(counts), "tied_groups": len(plan.ties)})
+    audit.record_immediately(
+        actor=actor,
+        action="awards.assign",
+        object_type="round",
+        object_id=round_.id,
+        now=now,
+        after={"tiers": [tier.key for tier in tiers], "ties": ties, "given": dict(counts), "tied_groups": len(plan.ties)},
+    )
 
 
 def tied_at_cut(snapshot: ResultSnapshot | None) -> set[int]:
@@ -509,6 +678,7 @@ def flags_of(result: Result, tied: set[int]) -> list[str]:
 
 # Publish -----------------------------------------------------------------------------------------
 
+
 def publish_round(round_: Round, *, show_scores: bool, actor: User | None, now: datetime) -> Round:
     """Publish the closed round's results (公示): they become public, and the sheets freeze.
 
@@ -519,13 +689,21 @@ def publish_round(round_: Round, *, show_scores: bool, actor: User | None, now: 
         raise StateConflictError(_("Only a closed round with computed results can be published."), code="round_not_closed")
     snapshot = _require_snapshot(round_)
     if round_.closed_at and snapshot.computed_at < round_.closed_at:
-        raise StateConflictError(_("The round was reopened since its results were computed; compute them again first."),
-                                 code="results_stale")
+        raise StateConflictError(
+            _("The round was reopened since its results were computed; compute them again first."), code="results_stale"
+        )
     round_.status = PUBLISHED
     snapshot.published_at, snapshot.show_scores = now, show_scores
     db.session.flush()
-    audit.record(actor=actor, action="round.published", object_type="round", object_id=round_.id, now=now,
-                 before={"status": CLOSED}, after={"status": PUBLISHED, "show_scores": show_scores})
+    audit.record(
+        actor=actor,
+        action="round.published",
+        object_type="round",
+        object_id=round_.id,
+        now=now,
+        before={"status": CLOSED},
+        after={"status": PUBLISHED, "show_scores": show_scores},
+    )
     return round_
 
 
@@ -548,9 +726,19 @@ def _stored_stats(stats: Sequence[JudgeStats]) -> list[dict[str, Any]]:
         middle = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else values * 3
         return [str(values[0]), *map(str, middle), str(values[-1])]
 
-    return [{"judge_id": stat.judge_id, "count": stat.count, "mean": str(stat.mean), "spread": str(stat.spread),
-             "severity": str(stat.severity), "correlation": None if stat.correlation is None else str(stat.correlation),
-             "box": box(stat.totals)} for stat in stats if stat.totals]
+    return [
+        {
+            "judge_id": stat.judge_id,
+            "count": stat.count,
+            "mean": str(stat.mean),
+            "spread": str(stat.spread),
+            "severity": str(stat.severity),
+            "correlation": None if stat.correlation is None else str(stat.correlation),
+            "box": box(stat.totals),
+        }
+        for stat in stats
+        if stat.totals
+    ]
 
 
 def judge_stats(round_: Round) -> list[StoredJudgeStats]:
@@ -565,11 +753,18 @@ def judge_stats(round_: Round) -> list[StoredJudgeStats]:
         with collector_paused():
             snapshot.judge_stats = _computed_judge_stats(round_)
         db.session.flush()
-    return [StoredJudgeStats(judge_id=item["judge_id"], count=item["count"], mean=Decimal(item["mean"]),
-                             spread=Decimal(item["spread"]), severity=Decimal(item["severity"]),
-                             correlation=None if item["correlation"] is None else Decimal(item["correlation"]),
-                             box=tuple(float(value) for value in item["box"]))  # type: ignore[arg-type]
-            for item in snapshot.judge_stats]
+    return [
+        StoredJudgeStats(
+            judge_id=item["judge_id"],
+            count=item["count"],
+            mean=Decimal(item["mean"]),
+            spread=Decimal(item["spread"]),
+            severity=Decimal(item["severity"]),
+            correlation=None if item["correlation"] is None else Decimal(item["correlation"]),
+            box=tuple(float(value) for value in item["box"]),
+        )  # type: ignore[arg-type]
+        for item in snapshot.judge_stats
+    ]
 
 
 def _computed_judge_stats(round_: Round) -> list[dict[str, Any]]:
@@ -579,8 +774,13 @@ def _computed_judge_stats(round_: Round) -> list[dict[str, Any]]:
         select(Result.team_id, Result.score, Result.judge_totals).where(Result.round_id == round_.id)
     ).all():
         consensus[team_id] = None if score is None else Fraction(score)
-        teams.append(TeamSheets(team_id=team_id, assigned=len(judge_totals), sheets=tuple(
-            Sheet(judge_id=judge_id, total=Decimal(total)) for judge_id, total in judge_totals)))
+        teams.append(
+            TeamSheets(
+                team_id=team_id,
+                assigned=len(judge_totals),
+                sheets=tuple(Sheet(judge_id=judge_id, total=Decimal(total)) for judge_id, total in judge_totals),
+            )
+        )
     return _stored_stats(judge_statistics(teams, consensus))
 
 

@@ -117,9 +117,17 @@ def test_missing_field_gets_422_naming_the_field(client, make_user, token_for):
 
 def test_organizer_creates_a_user_and_it_is_audited(client, make_user, token_for):
     organizer = make_user("organizer")
-    response = client.post("/api/v1/users", headers=token_for(organizer), json={
-        "email": "New.Judge@Example.CN", "name": "李评委", "password": "long-enough-1", "role": "judge", "province": "浙江省",
-    })
+    response = client.post(
+        "/api/v1/users",
+        headers=token_for(organizer),
+        json={
+            "email": "New.Judge@Example.CN",
+            "name": "李评委",
+            "password": "long-enough-1",
+            "role": "judge",
+            "province": "浙江省",
+        },
+    )
     assert response.status_code == 201
     assert response.json["email"] == "new.judge@example.cn"
     assert response.json["roles"] == [{"role": "judge", "contest_id": None, "college_id": None, "province": "浙江省"}]
@@ -129,16 +137,19 @@ def test_organizer_creates_a_user_and_it_is_audited(client, make_user, token_for
     assert token.status_code == 201
 
 
-@pytest.mark.parametrize("body, status, field", [
-    ({"role": "judge", "email": "dup@example.cn"}, 409, "email"),
-    ({"role": "judge", "email": "DUP@example.cn"}, 409, "email"),
-    ({"role": "coordinator"}, 422, "college_id"),
-    ({"role": "judge", "password": "short"}, 422, "password"),
-    ({"role": "judge", "province": "浙江"}, 422, "province"),
-    ({"role": "judge", "contest_id": 9999}, 422, "contest_id"),
-    ({"role": "emperor"}, 422, "role"),
-    ({"role": "judge", "email": "not-an-email"}, 422, "email"),
-])
+@pytest.mark.parametrize(
+    "body, status, field",
+    [
+        ({"role": "judge", "email": "dup@example.cn"}, 409, "email"),
+        ({"role": "judge", "email": "DUP@example.cn"}, 409, "email"),
+        ({"role": "coordinator"}, 422, "college_id"),
+        ({"role": "judge", "password": "short"}, 422, "password"),
+        ({"role": "judge", "province": "浙江"}, 422, "province"),
+        ({"role": "judge", "contest_id": 9999}, 422, "contest_id"),
+        ({"role": "emperor"}, 422, "role"),
+        ({"role": "judge", "email": "not-an-email"}, 422, "email"),
+    ],
+)
 def test_create_user_rules(client, make_user, token_for, body, status, field):
     make_user("judge", email="dup@example.cn")
     payload = {"email": "fresh@example.cn", "name": "某某", "password": "long-enough-1", **body}
@@ -149,9 +160,16 @@ def test_create_user_rules(client, make_user, token_for, body, status, field):
 
 @pytest.mark.parametrize("role", ["coordinator", "judge", "captain"])
 def test_only_organizers_create_users(client, make_user, token_for, role):
-    response = client.post("/api/v1/users", headers=token_for(make_user(role)), json={
-        "email": "x@example.cn", "name": "X", "password": "long-enough-1", "role": "organizer",
-    })
+    response = client.post(
+        "/api/v1/users",
+        headers=token_for(make_user(role)),
+        json={
+            "email": "x@example.cn",
+            "name": "X",
+            "password": "long-enough-1",
+            "role": "organizer",
+        },
+    )
     assert response.status_code == 403
     assert response.json["error"]["code"] == "forbidden"
 
@@ -166,14 +184,19 @@ def test_openapi_lists_the_contract_operations(client):
     spec = client.get("/api/v1/openapi.json").json
     operations = {
         operation["operationId"]: (method.upper(), path)
-        for path, item in spec["paths"].items() for method, operation in item.items()
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
         if method in {"get", "post", "put", "patch", "delete"}
     }
     expected = {
-        "getHealth": ("GET", "/api/v1/health"), "createToken": ("POST", "/api/v1/tokens"),
-        "getMe": ("GET", "/api/v1/me"), "createUser": ("POST", "/api/v1/users"),
-        "listColleges": ("GET", "/api/v1/colleges"), "importColleges": ("POST", "/api/v1/colleges/import"),
-        "createContest": ("POST", "/api/v1/contests"), "listContests": ("GET", "/api/v1/contests"),
+        "getHealth": ("GET", "/api/v1/health"),
+        "createToken": ("POST", "/api/v1/tokens"),
+        "getMe": ("GET", "/api/v1/me"),
+        "createUser": ("POST", "/api/v1/users"),
+        "listColleges": ("GET", "/api/v1/colleges"),
+        "importColleges": ("POST", "/api/v1/colleges/import"),
+        "createContest": ("POST", "/api/v1/contests"),
+        "listContests": ("GET", "/api/v1/contests"),
         "getContest": ("GET", "/api/v1/contests/{contest_id}"),
     }
     for operation_id, where in expected.items():

@@ -82,9 +82,15 @@ def test_password_change_ends_other_sessions_and_revokes_tokens(app, client, mak
     other_browser.post("/login", data={"email": user.email, "password": PASSWORD})
     client.post("/login", data={"email": user.email, "password": PASSWORD})
 
-    response = client.post("/account", data={
-        "current_password": PASSWORD, "new_password": "a-new-long-password", "confirm_password": "a-new-long-password",
-    }, follow_redirects=True)
+    response = client.post(
+        "/account",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a-new-long-password",
+            "confirm_password": "a-new-long-password",
+        },
+        follow_redirects=True,
+    )
     assert "Your password is changed" in response.get_data(as_text=True)
 
     assert client.get("/dashboard").status_code == 200  # this session goes on
@@ -94,11 +100,14 @@ def test_password_change_ends_other_sessions_and_revokes_tokens(app, client, mak
     assert client.post("/login", data={"email": user.email, "password": "a-new-long-password"}).status_code == 302
 
 
-@pytest.mark.parametrize("current, new, confirm, message", [
-    ("not-my-password", "a-new-long-password", "a-new-long-password", "This is not your current password."),
-    (PASSWORD, "short", "short", "Use at least 8 characters."),
-    (PASSWORD, "a-new-long-password", "something-else", "The two new passwords differ."),
-])
+@pytest.mark.parametrize(
+    "current, new, confirm, message",
+    [
+        ("not-my-password", "a-new-long-password", "a-new-long-password", "This is not your current password."),
+        (PASSWORD, "short", "short", "Use at least 8 characters."),
+        (PASSWORD, "a-new-long-password", "something-else", "The two new passwords differ."),
+    ],
+)
 def test_password_change_mistakes_are_shown_at_their_field(client, login_as, current, new, confirm, message):
     login_as("judge")
     response = client.post("/account", data={"current_password": current, "new_password": new, "confirm_password": confirm})

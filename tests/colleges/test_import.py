@@ -18,8 +18,12 @@ def college_count() -> int:
 
 
 def upload(client, headers, content: bytes, filename: str = "colleges.csv"):
-    return client.post("/api/v1/colleges/import", headers=headers,
-                       data={"file": (io.BytesIO(content), filename)}, content_type="multipart/form-data")
+    return client.post(
+        "/api/v1/colleges/import",
+        headers=headers,
+        data={"file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 @pytest.fixture
@@ -33,9 +37,13 @@ def test_the_national_list_imports_whole_and_again_changes_nothing(client, organ
     assert first.status_code == 200
     assert first.json == {"created": 2919, "updated": 0}
     assert db.session.scalar(select(func.count(Province.id))) == 31
-    by_province = dict(db.session.execute(
-        select(Province.name, func.count(College.id)).join(College, College.province_id == Province.id).group_by(Province.name)
-    ).all())
+    by_province = dict(
+        db.session.execute(
+            select(Province.name, func.count(College.id))
+            .join(College, College.province_id == Province.id)
+            .group_by(Province.name)
+        ).all()
+    )
     assert by_province["北京市"] == 92 and by_province["西藏自治区"] == 8 and by_province["江苏省"] == 175
     hebei_tech = db.session.scalar(select(College).where(College.name == "河北工业大学"))
     assert hebei_tech.province.name == "河北省" and hebei_tech.city == "天津市"
@@ -52,13 +60,16 @@ def test_a_changed_row_updates_by_code(client, organizer_headers):
 
 
 def test_every_bad_row_is_reported_and_nothing_is_saved(client, organizer_headers):
-    content = (HEADER
-               + "4133010335,浙江大学,浙江省,杭州市,本科\n"      # row 2: fine
-               + ",无代码学院,浙江省,杭州市,本科\n"              # row 3: missing code
-               + "4133010335,重复代码大学,浙江省,杭州市,本科\n"  # row 4: duplicate code
-               + "4133010999,某某大学,火星省,某市,本科\n"        # row 5: unknown province
-               + "4133010998," + "长" * 81 + ",浙江省,杭州市,本科\n"  # row 6: overlong name
-               ).encode()
+    content = (
+        HEADER
+        + "4133010335,浙江大学,浙江省,杭州市,本科\n"  # row 2: fine
+        + ",无代码学院,浙江省,杭州市,本科\n"  # row 3: missing code
+        + "4133010335,重复代码大学,浙江省,杭州市,本科\n"  # row 4: duplicate code
+        + "4133010999,某某大学,火星省,某市,本科\n"  # row 5: unknown province
+        + "4133010998,"
+        + "长" * 81
+        + ",浙江省,杭州市,本科\n"  # row 6: overlong name
+    ).encode()
     response = upload(client, organizer_headers, content)
     assert response.status_code == 422
     error = response.json["error"]
@@ -95,13 +106,16 @@ def test_gbk_csv_from_excel_is_read(client, organizer_headers):
     assert upload(client, organizer_headers, content).json == {"created": 1, "updated": 0}
 
 
-@pytest.mark.parametrize("filename, content, code", [
-    ("colleges.xls", b"\xd0\xcf\x11\xe0old excel", "unsupported_file"),
-    ("colleges.xlsm", b"PK\x03\x04", "unsupported_file"),
-    ("colleges.xlsx", b"this is not a zip", "unreadable_file"),
-    ("colleges.txt", b"code,name", "unsupported_file"),
-    ("colleges.csv", b"", "empty_file"),
-])
+@pytest.mark.parametrize(
+    "filename, content, code",
+    [
+        ("colleges.xls", b"\xd0\xcf\x11\xe0old excel", "unsupported_file"),
+        ("colleges.xlsm", b"PK\x03\x04", "unsupported_file"),
+        ("colleges.xlsx", b"this is not a zip", "unreadable_file"),
+        ("colleges.txt", b"code,name", "unsupported_file"),
+        ("colleges.csv", b"", "empty_file"),
+    ],
+)
 def test_wrong_files_are_refused_with_a_message(client, organizer_headers, filename, content, code):
     response = upload(client, organizer_headers, content, filename)
     assert response.status_code == 422
@@ -131,7 +145,9 @@ def test_import_page_lists_bad_rows_and_saves_nothing(client, login_as):
     assert "Unknown province 火星省" in page
     assert college_count() == 0
     good = (HEADER + "4111010001,北京大学,北京市,北京市,本科\n").encode()
-    response = client.post("/colleges/import", data={"file": (io.BytesIO(good), "c.csv")}, content_type="multipart/form-data", follow_redirects=True)
+    response = client.post(
+        "/colleges/import", data={"file": (io.BytesIO(good), "c.csv")}, content_type="multipart/form-data", follow_redirects=True
+    )
     assert "1 new colleges" in response.get_data(as_text=True)
 
 
@@ -161,9 +177,13 @@ def test_a_workbook_whose_directory_understates_its_sheet_is_refused(client, org
     import struct
     import zipfile
 
-    rows = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>4111010001</t></is></c></row>' % (n, n) for n in range(1, 20_001))
-    sheet = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             b"<sheetData>" + rows + b"</sheetData></worksheet>")
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>4111010001</t></is></c></row>' % (n, n) for n in range(1, 20_001)
+    )
+    sheet = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>" + rows + b"</sheetData></worksheet>"
+    )
     workbook = Workbook()
     workbook.active.append(["code", "name"])
     honest = io.BytesIO()
@@ -175,8 +195,8 @@ def test_a_workbook_whose_directory_understates_its_sheet_is_refused(client, org
     data = bytearray(rebuilt.getvalue())
     name = b"xl/worksheets/sheet1.xml"
     # The sheet's local header (its name at +30, its size at +22) and directory entry (name at +46, size at +24).
-    local = next(m.start() for m in re.finditer(b"PK\x03\x04", data) if data[m.start() + 30:].startswith(name))
-    central = next(m.start() for m in re.finditer(b"PK\x01\x02", data) if data[m.start() + 46:].startswith(name))
+    local = next(m.start() for m in re.finditer(b"PK\x03\x04", data) if data[m.start() + 30 :].startswith(name))
+    central = next(m.start() for m in re.finditer(b"PK\x01\x02", data) if data[m.start() + 46 :].startswith(name))
     struct.pack_into("<I", data, local + 22, 1000)
     struct.pack_into("<I", data, central + 24, 1000)
     response = upload(client, organizer_headers, bytes(data), "colleges.xlsx")

@@ -9,9 +9,14 @@ from app.extensions import db
 from app.models import AuditEvent, Contest
 
 BODY = {
-    "name": "第十六届全国大学生电子商务“三创赛”", "year": 2026,
-    "registration_opens_at": "2026-03-01T09:00:00", "registration_closes_at": "2026-04-30T17:00:00+08:00",
-    "tracks": [{"code": "cg", "name": "常规赛", "kind": "regular"}, {"code": "CB", "name": "跨境电商实战赛", "kind": "practical"}],
+    "name": "第十六届全国大学生电子商务“三创赛”",
+    "year": 2026,
+    "registration_opens_at": "2026-03-01T09:00:00",
+    "registration_closes_at": "2026-04-30T17:00:00+08:00",
+    "tracks": [
+        {"code": "cg", "name": "常规赛", "kind": "regular"},
+        {"code": "CB", "name": "跨境电商实战赛", "kind": "practical"},
+    ],
 }
 
 
@@ -39,19 +44,25 @@ def test_times_without_an_offset_are_in_the_contest_time_zone(client, organizer_
     assert stored.registration_opens_at == datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"registration_closes_at": "2026-02-01T00:00:00+08:00"}, "registration_closes_at"),
-    ({"min_members": 6}, "max_members"),
-    ({"max_members": 11}, "max_members"),
-    ({"team_name_max": 0}, "team_name_max"),
-    ({"year": 1999}, "year"),
-    ({"name": "  "}, "name"),
-    ({"timezone": "Mars/Olympus"}, "timezone"),
-    ({"tracks": []}, "tracks"),
-    ({"tracks": [{"code": "CB", "name": "A", "kind": "regular"}, {"code": "cb", "name": "B", "kind": "regular"}]}, "tracks.1.code"),
-    ({"tracks": [{"code": "C-B", "name": "A", "kind": "regular"}]}, "tracks.0.code"),
-    ({"tracks": [{"code": "CB", "name": "A", "kind": "online"}]}, "tracks.0.kind"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"registration_closes_at": "2026-02-01T00:00:00+08:00"}, "registration_closes_at"),
+        ({"min_members": 6}, "max_members"),
+        ({"max_members": 11}, "max_members"),
+        ({"team_name_max": 0}, "team_name_max"),
+        ({"year": 1999}, "year"),
+        ({"name": "  "}, "name"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"tracks": []}, "tracks"),
+        (
+            {"tracks": [{"code": "CB", "name": "A", "kind": "regular"}, {"code": "cb", "name": "B", "kind": "regular"}]},
+            "tracks.1.code",
+        ),
+        ({"tracks": [{"code": "C-B", "name": "A", "kind": "regular"}]}, "tracks.0.code"),
+        ({"tracks": [{"code": "CB", "name": "A", "kind": "online"}]}, "tracks.0.kind"),
+    ],
+)
 def test_contest_rules_name_the_field(client, organizer_headers, change, field):
     response = client.post("/api/v1/contests", headers=organizer_headers, json={**BODY, **change})
     assert response.status_code == 422
@@ -79,13 +90,26 @@ def test_only_organizers_create_contests(client, make_user, token_for, role):
 
 def form_data(**overrides):
     data = {
-        "name": "校赛 2026", "year": "2026", "timezone": "Asia/Shanghai",
-        "registration_opens_at": "2026-03-01T09:00", "registration_closes_at": "2026-04-30T17:00",
-        "min_members": "3", "max_members": "5", "max_university_advisors": "2", "max_enterprise_advisors": "2",
-        "team_name_max": "16", "project_title_max": "30",
-        "tracks-0-code": "CG", "tracks-0-name": "常规赛", "tracks-0-kind": "regular",
-        "tracks-1-code": "", "tracks-1-name": "", "tracks-1-kind": "regular",
-        "tracks-2-code": "CB", "tracks-2-name": "实战赛", "tracks-2-kind": "practical",
+        "name": "校赛 2026",
+        "year": "2026",
+        "timezone": "Asia/Shanghai",
+        "registration_opens_at": "2026-03-01T09:00",
+        "registration_closes_at": "2026-04-30T17:00",
+        "min_members": "3",
+        "max_members": "5",
+        "max_university_advisors": "2",
+        "max_enterprise_advisors": "2",
+        "team_name_max": "16",
+        "project_title_max": "30",
+        "tracks-0-code": "CG",
+        "tracks-0-name": "常规赛",
+        "tracks-0-kind": "regular",
+        "tracks-1-code": "",
+        "tracks-1-name": "",
+        "tracks-1-kind": "regular",
+        "tracks-2-code": "CB",
+        "tracks-2-name": "实战赛",
+        "tracks-2-kind": "practical",
     }
     data.update(overrides)
     return data

@@ -16,8 +16,14 @@ from app.extensions import db
 from tests.conftest import make_test_app, served
 
 CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -64,8 +70,12 @@ def judging_server(tmp_path) -> Iterator[tuple[str, list[int]]]:
         teams = [register_team(contest, team_input(college.id, prefix=f"E{i}"), actor=None, now=now) for i in range(2)]
         for team in teams:
             review_team(team, "approve", None, actor=None, now=now)
-        round_ = create_round(contest, {"name": "校赛", "level": "school", "judges_per_team": 1,
-                                        "criteria": [{**item, "step": 0.5} for item in SHEET_100]}, actor=None, now=now)
+        round_ = create_round(
+            contest,
+            {"name": "校赛", "level": "school", "judges_per_team": 1, "criteria": [{**item, "step": 0.5} for item in SHEET_100]},
+            actor=None,
+            now=now,
+        )
         judge = db.session.scalar(select(User).where(User.email == "judge@demo.laurel"))
         add_entries(round_, all_approved=True, actor=None, now=now)
         add_judges(round_, [judge.id], actor=None, now=now)
@@ -97,10 +107,18 @@ def final_server(tmp_path) -> Iterator[tuple[str, int]]:
         teams = [register_team(contest, team_input(college.id, prefix=f"F{i:02d}"), actor=None, now=now) for i in range(45)]
         for team in teams:
             review_team(team, "approve", None, actor=None, now=now)
-        round_ = create_round(contest, {"name": "全国总决赛 National final", "level": "national", "judges_per_team": 1,
-                                        "aggregation": {"method": "mean", "decimals": 2},
-                                        "criteria": [{"key": "overall", "name": "总体评价", "max": 100, "step": 0.5}]},
-                              actor=None, now=now)
+        round_ = create_round(
+            contest,
+            {
+                "name": "全国总决赛 National final",
+                "level": "national",
+                "judges_per_team": 1,
+                "aggregation": {"method": "mean", "decimals": 2},
+                "criteria": [{"key": "overall", "name": "总体评价", "max": 100, "step": 0.5}],
+            },
+            actor=None,
+            now=now,
+        )
         judge = db.session.scalar(select(User).where(User.email == "judge@demo.laurel"))
         add_entries(round_, team_ids=[team.id for team in teams], actor=None, now=now)
         add_judges(round_, [judge.id], actor=None, now=now)

@@ -26,8 +26,14 @@ def national(client, make_contest, make_college, make_team, make_round, make_use
     add_entries(round_, all_approved=True, actor=None, now=utcnow())
     add_judges(round_, [j.id for j in judges], actor=None, now=utcnow())
     db.session.commit()
-    return {"contest": contest, "round": round_, "teams": teams, "judges": judges, "colleges": (zju, zjut, pku),
-            "organizer": token_for(make_user("organizer"))}
+    return {
+        "contest": contest,
+        "round": round_,
+        "teams": teams,
+        "judges": judges,
+        "colleges": (zju, zjut, pku),
+        "organizer": token_for(make_user("organizer")),
+    }
 
 
 def pairs():
@@ -35,7 +41,9 @@ def pairs():
 
 
 def test_auto_assign_gives_every_team_k_judges_outside_its_college(client, national):
-    response = client.post(f"/api/v1/rounds/{national['round'].id}/assignments/auto", headers=national["organizer"], json={"seed": 7})
+    response = client.post(
+        f"/api/v1/rounds/{national['round'].id}/assignments/auto", headers=national["organizer"], json={"seed": 7}
+    )
     assert response.status_code == 200, response.json
     assert response.json["assigned"] == 18 and response.json["unassigned"] == []
     college_of_judge = {j.id: c.id for j, c in zip(national["judges"][:3], national["colleges"], strict=True)}
@@ -50,7 +58,9 @@ def test_auto_assign_gives_every_team_k_judges_outside_its_college(client, natio
 
 
 def test_the_same_seed_gives_the_same_assignment(client, national, make_round):
-    first = client.post(f"/api/v1/rounds/{national['round'].id}/assignments/auto", headers=national["organizer"], json={"seed": 3})
+    first = client.post(
+        f"/api/v1/rounds/{national['round'].id}/assignments/auto", headers=national["organizer"], json={"seed": 3}
+    )
     assert first.status_code == 200
     kept = pairs()
     db.session.query(Assignment).delete()
@@ -60,8 +70,11 @@ def test_the_same_seed_gives_the_same_assignment(client, national, make_round):
 
 
 def test_too_few_eligible_judges_lists_teams_and_assigns_them_nothing(client, national):
-    response = client.post(f"/api/v1/rounds/{national['round'].id}/assignments/auto", headers=national["organizer"],
-                           json={"judges_per_team": 6, "seed": 1})
+    response = client.post(
+        f"/api/v1/rounds/{national['round'].id}/assignments/auto",
+        headers=national["organizer"],
+        json={"judges_per_team": 6, "seed": 1},
+    )
     assert response.status_code == 200
     assert {u["team_id"] for u in response.json["unassigned"]} == {t.id for t in national["teams"]}
     assert {u["reason"] for u in response.json["unassigned"]} == {"too_few_eligible_judges"}
@@ -76,8 +89,11 @@ def test_an_advisor_judge_never_scores_the_team_they_advise(client, national):
     db.session.commit()
     client.post(f"/api/v1/rounds/{national['round'].id}/assignments/auto", headers=national["organizer"], json={"seed": 2})
     assert (team.id, judge.id) not in pairs()
-    manual = client.post(f"/api/v1/rounds/{national['round'].id}/assignments", headers=national["organizer"],
-                         json={"team_id": team.id, "judge_id": judge.id, "reason": "人手不够"})
+    manual = client.post(
+        f"/api/v1/rounds/{national['round'].id}/assignments",
+        headers=national["organizer"],
+        json={"team_id": team.id, "judge_id": judge.id, "reason": "人手不够"},
+    )
     assert manual.status_code == 409 and manual.json["error"]["conflict"] == "advisor"
 
 
@@ -88,24 +104,36 @@ def test_manual_assignment_hard_and_soft_conflicts(client, national):
     assert own.status_code == 409 and own.json["error"]["conflict"] == "own_college"
     soft = client.post(url, headers=national["organizer"], json={"team_id": zju_team.id, "judge_id": zjut_judge.id})
     assert soft.status_code == 422 and "reason" in soft.json["error"]["fields"]
-    kept = client.post(url, headers=national["organizer"], json={"team_id": zju_team.id, "judge_id": zjut_judge.id,
-                                                                 "reason": "同省但不同校，专家领域对口"})
+    kept = client.post(
+        url,
+        headers=national["organizer"],
+        json={"team_id": zju_team.id, "judge_id": zjut_judge.id, "reason": "同省但不同校，专家领域对口"},
+    )
     assert kept.status_code == 201 and kept.json["manual"] is True
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "assignment.create")).one()
     assert event.reason == "同省但不同校，专家领域对口" and event.after["conflict"] == "same_province"
-    again = client.post(url, headers=national["organizer"], json={"team_id": zju_team.id, "judge_id": zjut_judge.id, "reason": "x"})
+    again = client.post(
+        url, headers=national["organizer"], json={"team_id": zju_team.id, "judge_id": zjut_judge.id, "reason": "x"}
+    )
     assert again.status_code == 409 and again.json["error"]["code"] == "already_assigned"
 
 
 def test_a_declared_conflict_keeps_the_judge_away(client, national):
     judge, team = national["judges"][5], national["teams"][4]
     token = client.post("/api/v1/tokens", json={"email": judge.email, "password": PASSWORD}).json["token"]
-    response = client.post(f"/api/v1/judges/{judge.id}/conflicts", headers={"Authorization": f"Bearer {token}"},
-                           json={"team_id": team.id, "reason": "指导过该团队的比赛"})
+    response = client.post(
+        f"/api/v1/judges/{judge.id}/conflicts",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"team_id": team.id, "reason": "指导过该团队的比赛"},
+    )
     assert response.status_code == 201
     other = national["judges"][4]
-    assert client.post(f"/api/v1/judges/{other.id}/conflicts", headers={"Authorization": f"Bearer {token}"},
-                       json={"team_id": team.id}).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/judges/{other.id}/conflicts", headers={"Authorization": f"Bearer {token}"}, json={"team_id": team.id}
+        ).status_code
+        == 403
+    )
     client.post(f"/api/v1/rounds/{national['round'].id}/assignments/auto", headers=national["organizer"], json={"seed": 5})
     assert (team.id, judge.id) not in pairs()
 
@@ -119,7 +147,10 @@ def test_an_assignment_with_scores_cannot_be_removed(client, national):
     assignment = db.session.scalars(select(Assignment)).first()
     judge = db.session.get(type(national["judges"][0]), assignment.judge_id)
     token = client.post("/api/v1/tokens", json={"email": judge.email, "password": PASSWORD}).json["token"]
-    client.put(f"/api/v1/assignments/{assignment.id}/sheet", headers={"Authorization": f"Bearer {token}"},
-               json={"scores": {"practical": 10}})
+    client.put(
+        f"/api/v1/assignments/{assignment.id}/sheet",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"scores": {"practical": 10}},
+    )
     response = client.delete(f"/api/v1/assignments/{assignment.id}", headers=national["organizer"])
     assert response.status_code == 409 and response.json["error"]["code"] == "assignment_scored"

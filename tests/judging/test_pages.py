@@ -56,7 +56,9 @@ def test_a_blind_round_hides_the_team_name_from_the_judge(client, login_as, scor
 def test_mistakes_show_at_their_item_and_nothing_is_saved(client, login_as, scoring):
     login_as(user=scoring["judge"])
     url = f"/assignments/{scoring['assignments'][0].id}/sheet"
-    page = client.post(url, data={**form("0", **{**FULL, "market": "16", "delivery": "x"}), "save": "Save draft"}).get_data(as_text=True)
+    page = client.post(url, data={**form("0", **{**FULL, "market": "16", "delivery": "x"}), "save": "Save draft"}).get_data(
+        as_text=True
+    )
     assert "Enter a score from 0 to 15." in page and "Enter a number." in page
     assert 'value="16"' in page  # what was typed stays
     page = client.post(url, data={**form("0", practical="12"), "submit_sheet": "Submit scores"}).get_data(as_text=True)
@@ -77,8 +79,9 @@ def test_another_judge_gets_403_on_the_sheet(client, login_as, make_user, scorin
     assert client.get(f"/assignments/{scoring['assignments'][0].id}/sheet").status_code == 403
 
 
-def test_round_page_adds_teams_and_judges_assigns_and_closes(client, login_as, make_contest, make_college, make_team,
-                                                             make_round, make_user):
+def test_round_page_adds_teams_and_judges_assigns_and_closes(
+    client, login_as, make_contest, make_college, make_team, make_round, make_user
+):
     contest = make_contest()
     for _ in range(4):
         make_team(contest, make_college()).status = "approved"
@@ -90,8 +93,9 @@ def test_round_page_adds_teams_and_judges_assigns_and_closes(client, login_as, m
     url = f"/rounds/{round_.id}"
     assert "4 approved teams added." in client.post(url, data={"action": "entries"}, follow_redirects=True).get_data(as_text=True)
     assert "3 judges added." in client.post(url, data={"action": "judges"}, follow_redirects=True).get_data(as_text=True)
-    page = client.post(url, data={"assign-seed": "1", "assign-avoid_same_province": "0", "assign-submit": "go"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        url, data={"assign-seed": "1", "assign-avoid_same_province": "0", "assign-submit": "go"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "8 assignments made; 0 teams could not be covered." in page
     assert db.session.scalar(select(func.count(Assignment.id))) == 8
     assert "is now open" in client.post(url, data={"action": "open"}, follow_redirects=True).get_data(as_text=True)
@@ -103,26 +107,46 @@ def test_round_page_adds_teams_and_judges_assigns_and_closes(client, login_as, m
 def criteria_rows(*rows):
     data = {}
     for index, (key, name, maximum) in enumerate(rows):
-        data.update({f"criteria-{index}-key": key, f"criteria-{index}-name": name, f"criteria-{index}-max": maximum,
-                     f"criteria-{index}-weight": "1", f"criteria-{index}-step": "0.5"})
+        data.update(
+            {
+                f"criteria-{index}-key": key,
+                f"criteria-{index}-name": name,
+                f"criteria-{index}-max": maximum,
+                f"criteria-{index}-weight": "1",
+                f"criteria-{index}-step": "0.5",
+            }
+        )
     return data
 
 
 def test_the_criteria_editor_creates_and_edits_a_round(client, login_as, make_contest):
     contest = make_contest()
     login_as("organizer")
-    data = {"name": "全国总决赛", "level": "national", "grouping": "none", "judges_per_team": "5", "method": "mean",
-            "trim": "1", "decimals": "2", "tie_breaks": "raw_sum, criterion:innovation",
-            **criteria_rows(("innovation", "创新", "20"), ("idea", "创意", "20")),
-            "criteria-2-key": "", "criteria-2-name": "", "criteria-2-max": "",  # an empty row between
-            **{k.replace("criteria-0", "criteria-3"): v for k, v in criteria_rows(("pitch", "演讲", "20")).items()}}
+    data = {
+        "name": "全国总决赛",
+        "level": "national",
+        "grouping": "none",
+        "judges_per_team": "5",
+        "method": "mean",
+        "trim": "1",
+        "decimals": "2",
+        "tie_breaks": "raw_sum, criterion:innovation",
+        **criteria_rows(("innovation", "创新", "20"), ("idea", "创意", "20")),
+        "criteria-2-key": "",
+        "criteria-2-name": "",
+        "criteria-2-max": "",  # an empty row between
+        **{k.replace("criteria-0", "criteria-3"): v for k, v in criteria_rows(("pitch", "演讲", "20")).items()},
+    }
     response = client.post(f"/contests/{contest.id}/rounds/new", data=data, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "The round 全国总决赛 is created." in page and "pitch" in page
     from app.models import Round
 
     round_ = db.session.scalars(select(Round)).one()
-    assert [c.key for c in round_.criteria] == ["innovation", "idea", "pitch"] and round_.tie_breaks == ["raw_sum", "criterion:innovation"]
+    assert [c.key for c in round_.criteria] == ["innovation", "idea", "pitch"] and round_.tie_breaks == [
+        "raw_sum",
+        "criterion:innovation",
+    ]
     bad = dict(data, **{"criteria-3-max": "19.7"})
     page = client.post(f"/rounds/{round_.id}/edit", data=bad).get_data(as_text=True)
     assert "is not a multiple of the step" in page
@@ -137,9 +161,19 @@ def test_a_scored_round_keeps_its_sheet_but_other_settings_change(client, login_
     round_ = scoring["round"]
     edit = client.get(f"/rounds/{round_.id}/edit").get_data(as_text=True)
     assert "the score sheet is locked" in edit and "disabled" in edit
-    response = client.post(f"/rounds/{round_.id}/edit", data={"name": "校赛（复评）", "level": "school", "grouping": "college",
-                                                              "judges_per_team": "1", "method": "median", "trim": "1", "decimals": "1"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/rounds/{round_.id}/edit",
+        data={
+            "name": "校赛（复评）",
+            "level": "school",
+            "grouping": "college",
+            "judges_per_team": "1",
+            "method": "median",
+            "trim": "1",
+            "decimals": "1",
+        },
+        follow_redirects=True,
+    )
     assert "is saved" in response.get_data(as_text=True)
     db.session.refresh(round_)
     assert round_.name == "校赛（复评）" and round_.aggregation == "median" and len(round_.criteria) == 6
@@ -152,8 +186,11 @@ def test_organizer_assigns_by_hand_and_removes_an_unscored_assignment(client, lo
     db.session.commit()
     login_as("organizer")
     team = scoring["teams"][0]
-    page = client.post(f"/rounds/{round_.id}", data={"manual-team_number": team.number.lower(), "manual-judge_id": str(other.id),
-                                                     "manual-submit": "Assign"}, follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/rounds/{round_.id}",
+        data={"manual-team_number": team.number.lower(), "manual-judge_id": str(other.id), "manual-submit": "Assign"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert f"Judge assigned to {team.number}." in page
     added_id = db.session.scalar(select(Assignment.id).where(Assignment.judge_id == other.id))
     response = client.post(f"/assignments/{added_id}/history", data={"remove-submit": "x"}, follow_redirects=True)
@@ -164,8 +201,9 @@ def test_organizer_assigns_by_hand_and_removes_an_unscored_assignment(client, lo
 def test_a_judge_declares_a_conflict_with_a_college(client, login_as, make_college, scoring):
     college = make_college(code="4133010999", name="回避学院")
     login_as(user=scoring["judge"])
-    page = client.post("/judge/conflicts", data={"college": "回避学院 4133010999", "reason": "曾在该校任教"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        "/judge/conflicts", data={"college": "回避学院 4133010999", "reason": "曾在该校任教"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Conflict declared" in page and "回避学院" in page and "曾在该校任教" in page
     page = client.post("/judge/conflicts", data={"team_number": "2099-XX-00001"}).get_data(as_text=True)
     assert "No team has this number." in page

@@ -15,11 +15,21 @@ def organizer(make_contest, make_user, token_for):
 
 
 def round_body(**overrides):
-    body = {"name": "全国总决赛", "level": "national", "grouping": "none", "judges_per_team": 5,
-            "aggregation": {"method": "mean", "decimals": 2}, "tie_breaks": ["raw_sum", "criterion:innovation"],
-            "criteria": [{"key": "innovation", "name": "创新", "name_en": "Innovation", "max": 20, "weight": 1, "step": 0.5},
-                         {"key": "idea", "name": "创意", "max": 20}, {"key": "venture", "name": "创业", "max": 20},
-                         {"key": "pitch", "name": "演讲", "max": 20}, {"key": "writing", "name": "文案", "max": 20}]}
+    body = {
+        "name": "全国总决赛",
+        "level": "national",
+        "grouping": "none",
+        "judges_per_team": 5,
+        "aggregation": {"method": "mean", "decimals": 2},
+        "tie_breaks": ["raw_sum", "criterion:innovation"],
+        "criteria": [
+            {"key": "innovation", "name": "创新", "name_en": "Innovation", "max": 20, "weight": 1, "step": 0.5},
+            {"key": "idea", "name": "创意", "max": 20},
+            {"key": "venture", "name": "创业", "max": 20},
+            {"key": "pitch", "name": "演讲", "max": 20},
+            {"key": "writing", "name": "文案", "max": 20},
+        ],
+    }
     body.update(overrides)
     return body
 
@@ -34,7 +44,8 @@ def test_create_round_with_its_sheet(client, organizer):
     assert created["criteria"][0]["step"] == 0.5 and created["criteria"][1]["step"] == 0.01
     assert created["aggregation"] == {"method": "mean", "trim": 1, "decimals": 2, "min_judges": 5}
     assert client.get(f"/api/v1/contests/{contest.id}").json["rounds"] == [
-        {"id": created["id"], "name": "全国总决赛", "level": "national", "status": "draft"}]
+        {"id": created["id"], "name": "全国总决赛", "level": "national", "status": "draft"}
+    ]
 
 
 ROUND_RULES = [
@@ -88,12 +99,17 @@ def test_entries_take_approved_teams_only_and_group_them(client, organizer, make
     zju, pku = make_college(name="浙江大学"), make_college(name="北京大学", province="北京市")
     approved, waiting = make_team(contest, zju), make_team(contest, pku)
     client.post(f"/api/v1/teams/{approved.id}/review", headers=headers, json={"decision": "approve"})
-    round_id = client.post(f"/api/v1/contests/{contest.id}/rounds", headers=headers,
-                           json=round_body(grouping="province")).json["id"]
+    round_id = client.post(f"/api/v1/contests/{contest.id}/rounds", headers=headers, json=round_body(grouping="province")).json[
+        "id"
+    ]
     refused = client.post(f"/api/v1/rounds/{round_id}/entries", headers=headers, json={"team_ids": [approved.id, waiting.id]})
     assert refused.status_code == 422 and str(waiting.id) in refused.json["error"]["message"]
-    assert client.post(f"/api/v1/rounds/{round_id}/entries", headers=headers, json={"team_ids": [approved.id]}).json == {"added": 1}
-    assert client.post(f"/api/v1/rounds/{round_id}/entries", headers=headers, json={"team_ids": [approved.id]}).json == {"added": 0}
+    assert client.post(f"/api/v1/rounds/{round_id}/entries", headers=headers, json={"team_ids": [approved.id]}).json == {
+        "added": 1
+    }
+    assert client.post(f"/api/v1/rounds/{round_id}/entries", headers=headers, json={"team_ids": [approved.id]}).json == {
+        "added": 0
+    }
     assert db.session.scalar(select(Entry.group_key)) == "浙江省"
     assert client.post(f"/api/v1/rounds/{round_id}/entries", headers=headers, json={}).status_code == 422
 
@@ -123,10 +139,16 @@ def test_unknown_round_is_404(client, organizer):
     assert client.get("/api/v1/rounds/4242", headers=headers).status_code == 404
 
 
-@pytest.mark.parametrize("item, field", [
-    ({"max": "1e298", "step": "0.5"}, "criteria.0.max"), ({"max": "10", "step": "1e-30"}, "criteria.0.step"),
-    ({"max": "10.005"}, "criteria.0.max"), ({"max": "10", "weight": "1.00001"}, "criteria.0.weight"),
-], ids=["huge maximum", "tiny step", "three decimals", "five-decimal weight"])
+@pytest.mark.parametrize(
+    "item, field",
+    [
+        ({"max": "1e298", "step": "0.5"}, "criteria.0.max"),
+        ({"max": "10", "step": "1e-30"}, "criteria.0.step"),
+        ({"max": "10.005"}, "criteria.0.max"),
+        ({"max": "10", "weight": "1.00001"}, "criteria.0.weight"),
+    ],
+    ids=["huge maximum", "tiny step", "three decimals", "five-decimal weight"],
+)
 def test_numbers_beyond_the_columns_are_named_at_their_field_not_a_crash(make_contest, item, field):
     """The service's own rule, which the page's form reaches without the API's schema: nothing is tried
     against a number the columns cannot keep, and nothing is rounded silently."""
@@ -135,6 +157,16 @@ def test_numbers_beyond_the_columns_are_named_at_their_field_not_a_crash(make_co
     from app.models import utcnow
 
     with pytest.raises(InvalidDataError) as refused:
-        create_round(make_contest(), {"name": "校赛", "level": "school", "grouping": "college", "judges_per_team": 3,
-                                      "criteria": [{"key": "a", "name": "A", **item}]}, actor=None, now=utcnow())
+        create_round(
+            make_contest(),
+            {
+                "name": "校赛",
+                "level": "school",
+                "grouping": "college",
+                "judges_per_team": 3,
+                "criteria": [{"key": "a", "name": "A", **item}],
+            },
+            actor=None,
+            now=utcnow(),
+        )
     assert list(refused.value.fields) == [field]

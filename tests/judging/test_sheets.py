@@ -26,8 +26,12 @@ def judged(client, make_contest, make_team, make_round, make_user, token_for):
     assignments = [Assignment(round_id=round_.id, team_id=team.id, judge_id=j.id) for j in judges]
     db.session.add_all(assignments)
     db.session.commit()
-    return {"round": round_, "assignments": assignments, "judges": [token_for(j) for j in judges],
-            "organizer": token_for(make_user("organizer"))}
+    return {
+        "round": round_,
+        "assignments": assignments,
+        "judges": [token_for(j) for j in judges],
+        "organizer": token_for(make_user("organizer")),
+    }
 
 
 def url(assignment, suffix=""):
@@ -37,7 +41,13 @@ def url(assignment, suffix=""):
 def test_draft_then_submit_then_read_only(client, judged):
     sheet_url, headers = url(judged["assignments"][0]), judged["judges"][0]
     assert client.get(sheet_url, headers=headers).json == {
-        "status": "draft", "scores": {}, "comment": "", "total": None, "version": 0, "submitted_at": None}
+        "status": "draft",
+        "scores": {},
+        "comment": "",
+        "total": None,
+        "version": 0,
+        "submitted_at": None,
+    }
     draft = client.put(sheet_url, headers=headers, json={"scores": {"practical": 12, "market": "14"}, "version": 0})
     assert draft.status_code == 200, draft.json
     assert draft.json["total"] == 26 and draft.json["status"] == "draft" and draft.json["version"] == 1
@@ -77,7 +87,9 @@ def test_a_stale_save_is_refused_and_the_saved_scores_stay(client, judged):
     sheet_url, headers = url(judged["assignments"][0]), judged["judges"][0]
     client.put(sheet_url, headers=headers, json={"scores": {"practical": 12}, "version": 0})  # tab one
     stale = client.put(sheet_url, headers=headers, json={"scores": {"practical": 3}, "version": 0})  # tab two
-    assert stale.status_code == 409 and stale.json["error"]["code"] == "stale_sheet" and "Reload" in stale.json["error"]["message"]
+    assert (
+        stale.status_code == 409 and stale.json["error"]["code"] == "stale_sheet" and "Reload" in stale.json["error"]["message"]
+    )
     assert client.get(sheet_url, headers=headers).json["scores"] == {"practical": 12.0}
 
 
@@ -119,14 +131,24 @@ def test_a_draft_keeps_unchanged_items_replaces_changed_ones_and_drops_cleared_o
     exactly the new sheet: kept values, new values, and nothing of a cleared item."""
     assignment, headers = judged["assignments"][0], judged["judges"][0]
     first = client.put(url(assignment), headers=headers, json={"scores": {"practical": 12, "product": 13.5, "market": 14}})
-    second = client.put(url(assignment), headers=headers, json={
-        "scores": {"practical": 12, "product": 10, "market": None, "delivery": 18}, "version": first.json["version"]})
+    second = client.put(
+        url(assignment),
+        headers=headers,
+        json={"scores": {"practical": 12, "product": 10, "market": None, "delivery": 18}, "version": first.json["version"]},
+    )
     assert second.status_code == 200, second.json
     assert client.get(url(assignment), headers=headers).json["scores"] == {"practical": 12.0, "product": 10.0, "delivery": 18.0}
-    stored = dict(db.session.execute(select(Score.criterion_key, Score.value).join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
-                                     .where(ScoreSheet.assignment_id == assignment.id)).all())
+    stored = dict(
+        db.session.execute(
+            select(Score.criterion_key, Score.value)
+            .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+            .where(ScoreSheet.assignment_id == assignment.id)
+        ).all()
+    )
     assert stored == {"practical": 12, "product": 10, "delivery": 18}
     assert second.json["total"] == 40
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "score_sheet").order_by(AuditEvent.id.desc())).first()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "score_sheet").order_by(AuditEvent.id.desc())
+    ).first()
     assert event.before["scores"] == {"practical": "12.00", "product": "13.50", "market": "14.00"}
     assert event.after["scores"] == {"practical": "12", "product": "10", "delivery": "18"}

@@ -22,11 +22,17 @@ def registered(client, make_contest, make_college, make_user, token_for):
     college = make_college(code="4133010335", name="浙江大学")
     captain = make_user("captain")
     headers = token_for(captain)
-    team_id = client.post(f"/api/v1/contests/{contest.id}/teams", headers=headers, json=team_input(college.id, prefix="A")).json["id"]
+    team_id = client.post(f"/api/v1/contests/{contest.id}/teams", headers=headers, json=team_input(college.id, prefix="A")).json[
+        "id"
+    ]
     coordinator = make_user("coordinator", contest_id=contest.id, college_id=college.id)
     return {
-        "contest": contest, "college": college, "team_id": team_id, "captain": headers,
-        "coordinator": token_for(coordinator), "organizer": token_for(make_user("organizer")),
+        "contest": contest,
+        "college": college,
+        "team_id": team_id,
+        "captain": headers,
+        "coordinator": token_for(coordinator),
+        "organizer": token_for(make_user("organizer")),
     }
 
 
@@ -87,11 +93,18 @@ def test_withdraw_is_final_and_frees_the_students(client, registered, make_user,
     assert client.post(url, headers=registered["captain"], json={"reason": ""}).status_code == 422
     response = client.post(url, headers=registered["captain"], json={"reason": "队员时间冲突"})
     assert response.status_code == 200 and response.json["status"] == "withdrawn"
-    again = client.post(f"/api/v1/teams/{registered['team_id']}/review", headers=registered["coordinator"], json={"decision": "approve"})
+    again = client.post(
+        f"/api/v1/teams/{registered['team_id']}/review", headers=registered["coordinator"], json={"decision": "approve"}
+    )
     assert again.status_code == 409
-    assert client.patch(f"/api/v1/teams/{registered['team_id']}", headers=registered["organizer"], json={"name": "x"}).status_code == 409
+    assert (
+        client.patch(f"/api/v1/teams/{registered['team_id']}", headers=registered["organizer"], json={"name": "x"}).status_code
+        == 409
+    )
     same_students = team_input(registered["college"].id, prefix="A")
-    response = client.post(f"/api/v1/contests/{registered['contest'].id}/teams", headers=token_for(make_user("captain")), json=same_students)
+    response = client.post(
+        f"/api/v1/contests/{registered['contest'].id}/teams", headers=token_for(make_user("captain")), json=same_students
+    )
     assert response.status_code == 201
 
 
@@ -113,8 +126,10 @@ def test_another_captain_gets_403_and_unknown_teams_404(client, registered, make
 
 def outbox(app) -> list:
     """The mail Laurel wrote to instance/outbox/, oldest first, parsed."""
-    return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            for path in sorted((Path(app.instance_path) / "outbox").glob("*.eml"))]
+    return [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for path in sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
+    ]
 
 
 def test_mail_goes_out_after_commit_on_submit_approve_and_reject(app, client, registered):
@@ -137,7 +152,9 @@ def test_mail_is_not_sent_when_the_request_fails(app, client, registered):
 def test_a_broken_mail_server_never_fails_the_registration(app, client, make_contest, make_college, make_user, token_for):
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=9)  # nothing listens there
     contest, college = make_contest(), make_college()
-    response = client.post(f"/api/v1/contests/{contest.id}/teams", headers=token_for(make_user("captain")), json=team_input(college.id))
+    response = client.post(
+        f"/api/v1/contests/{contest.id}/teams", headers=token_for(make_user("captain")), json=team_input(college.id)
+    )
     assert response.status_code == 201
     assert db.session.get(Team, response.json["id"]) is not None
 
@@ -147,8 +164,17 @@ def test_the_database_refuses_a_student_in_two_active_teams(app, make_team, make
     first = make_team(contest, college, prefix="Z")
     second = make_team(contest, college)
     member = first.members[0]
-    db.session.add(TeamMember(team_id=second.id, contest_id=contest.id, category=member.category, college_id=member.college_id,
-                              student_id=member.student_id, name="重复", email="dup@example.cn"))
+    db.session.add(
+        TeamMember(
+            team_id=second.id,
+            contest_id=contest.id,
+            category=member.category,
+            college_id=member.college_id,
+            student_id=member.student_id,
+            name="重复",
+            email="dup@example.cn",
+        )
+    )
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
@@ -160,8 +186,12 @@ def test_racing_registrations_with_the_same_student_one_wins(app, make_contest, 
 
     With two practical tracks the registrations do not queue on one track's counter, so on
     PostgreSQL the database's unique index is what refuses the losers."""
-    contest = make_contest(tracks=[{"code": "CB", "name": "跨境电商实战赛", "kind": "practical"},
-                                   {"code": "CX", "name": "跨境电商实战赛（二）", "kind": "practical"}])
+    contest = make_contest(
+        tracks=[
+            {"code": "CB", "name": "跨境电商实战赛", "kind": "practical"},
+            {"code": "CX", "name": "跨境电商实战赛（二）", "kind": "practical"},
+        ]
+    )
     college = make_college()
     emails = [make_user("captain").email for _ in range(8)]
     contest_id, college_id = contest.id, college.id

@@ -13,10 +13,22 @@ def team_form(college="浙江大学 4133010335", captain="0", **overrides):
     data = {"name": "星火队", "project_title": "乡村好物直播间", "track": "CB", "college": college, "captain": captain}
     students = [("张三", "20260001"), ("李四", "20260002"), ("王五", "20260003"), ("赵六", "20260004")]
     for index, (name, student_id) in enumerate(students):
-        data.update({f"members-{index}-name": name, f"members-{index}-student_id": student_id,
-                     f"members-{index}-email": f"s{index}@example.edu.cn", f"members-{index}-phone": "13800138000"})
-    data.update({"advisors-0-kind": "university", "advisors-0-name": "王老师", "advisors-0-organization": "浙江大学",
-                 "advisors-0-title": "副教授"})
+        data.update(
+            {
+                f"members-{index}-name": name,
+                f"members-{index}-student_id": student_id,
+                f"members-{index}-email": f"s{index}@example.edu.cn",
+                f"members-{index}-phone": "13800138000",
+            }
+        )
+    data.update(
+        {
+            "advisors-0-kind": "university",
+            "advisors-0-name": "王老师",
+            "advisors-0-organization": "浙江大学",
+            "advisors-0-title": "副教授",
+        }
+    )
     data.update(overrides)
     return data
 
@@ -27,8 +39,11 @@ def zju(make_college):
 
 
 def test_signup_creates_a_captain_and_signs_in(client):
-    response = client.post("/signup", data={"name": "队长甲", "email": "Captain@Example.cn", "password": "long-enough-1",
-                                            "confirm_password": "long-enough-1"}, follow_redirects=True)
+    response = client.post(
+        "/signup",
+        data={"name": "队长甲", "email": "Captain@Example.cn", "password": "long-enough-1", "confirm_password": "long-enough-1"},
+        follow_redirects=True,
+    )
     assert "Welcome, 队长甲" in response.get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.email == "captain@example.cn"))
     assert user.has_role("captain")
@@ -36,8 +51,10 @@ def test_signup_creates_a_captain_and_signs_in(client):
 
 def test_signup_with_a_taken_email_says_so_at_the_field(client, make_user):
     make_user("judge", email="taken@example.cn")
-    page = client.post("/signup", data={"name": "X", "email": "taken@example.cn", "password": "long-enough-1",
-                                        "confirm_password": "long-enough-1"}).get_data(as_text=True)
+    page = client.post(
+        "/signup",
+        data={"name": "X", "email": "taken@example.cn", "password": "long-enough-1", "confirm_password": "long-enough-1"},
+    ).get_data(as_text=True)
     assert "This email is taken." in page
 
 
@@ -70,8 +87,15 @@ def test_errors_show_at_their_row_and_keep_what_was_typed(client, login_as, make
 def test_blank_rows_between_filled_ones_are_skipped_and_errors_map_back(client, login_as, make_contest, zju):
     contest = make_contest()
     login_as("captain")
-    data = team_form(**{"members-1-name": "", "members-1-student_id": "", "members-1-email": "", "members-1-phone": "",
-                        "members-3-email": "bad"})
+    data = team_form(
+        **{
+            "members-1-name": "",
+            "members-1-student_id": "",
+            "members-1-email": "",
+            "members-1-phone": "",
+            "members-3-email": "bad",
+        }
+    )
     page = client.post(f"/contests/{contest.id}/register", data=data).get_data(as_text=True)
     # members.2 of the service is the fourth row on the page
     assert page.index("Enter an email address") > page.index('name="members-3-email"')
@@ -117,14 +141,18 @@ def test_withdraw_from_the_team_page(client, login_as, make_contest, zju):
     assert "is withdrawn" in page and "Withdrawn: 队员退出" in page
 
 
-def test_coordinator_lists_their_college_filters_and_approves_a_selection(client, login_as, make_contest, make_college, make_team, zju):
+def test_coordinator_lists_their_college_filters_and_approves_a_selection(
+    client, login_as, make_contest, make_college, make_team, zju
+):
     contest = make_contest()
     mine = [make_team(contest, zju) for _ in range(3)]
     other = make_team(contest, make_college(name="别的大学"))
     login_as("coordinator", contest_id=contest.id, college_id=zju.id)
     page = client.get(f"/contests/{contest.id}/teams").get_data(as_text=True)
     assert all(team.number in page for team in mine) and other.number not in page
-    response = client.post(f"/contests/{contest.id}/teams/approve", data={"team_ids": [mine[0].id, mine[1].id]}, follow_redirects=True)
+    response = client.post(
+        f"/contests/{contest.id}/teams/approve", data={"team_ids": [mine[0].id, mine[1].id]}, follow_redirects=True
+    )
     assert "2 teams approved." in response.get_data(as_text=True)
     waiting = client.get(f"/contests/{contest.id}/teams?status=submitted").get_data(as_text=True)
     assert mine[2].number in waiting and mine[0].number not in waiting
@@ -137,7 +165,9 @@ def test_organizer_searches_sorts_and_counts(client, login_as, make_contest, mak
     first = make_team(contest, zju, prefix="ZJU")
     second = make_team(contest, pku, prefix="PKU", name="北大队")
     login_as("organizer")
-    by_student = client.get(f"/contests/{contest.id}/teams", query_string={"q": first.members[1].student_id}).get_data(as_text=True)
+    by_student = client.get(f"/contests/{contest.id}/teams", query_string={"q": first.members[1].student_id}).get_data(
+        as_text=True
+    )
     assert first.number in by_student and second.number not in by_student
     by_province = client.get(f"/contests/{contest.id}/teams", query_string={"province": "北京市"}).get_data(as_text=True)
     assert second.number in by_province and first.number not in by_province
@@ -152,9 +182,14 @@ def test_organizer_searches_sorts_and_counts(client, login_as, make_contest, mak
 def test_import_page_lists_the_rows_to_fix(client, login_as, make_contest, zju):
     contest = make_contest()
     login_as("organizer")
-    content = "team,track,team_name,project_title,college_code,role,name,student_id,email\n1,CB,队,作品,4133010335,队长,张三,1,bad\n"
-    response = client.post(f"/contests/{contest.id}/teams/import", data={"file": (io.BytesIO(content.encode()), "t.csv")},
-                           content_type="multipart/form-data")
+    content = (
+        "team,track,team_name,project_title,college_code,role,name,student_id,email\n1,CB,队,作品,4133010335,队长,张三,1,bad\n"
+    )
+    response = client.post(
+        f"/contests/{contest.id}/teams/import",
+        data={"file": (io.BytesIO(content.encode()), "t.csv")},
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Rows to fix" in page and "A team has 3 to 5 students" in page

@@ -28,7 +28,9 @@ def set_field(**changes):
 
 
 def advisors(*kinds, **changes):
-    return lambda data: data.update(advisors=[{"name": "王老师", "kind": kind, "organization": "浙江大学", **changes} for kind in kinds])
+    return lambda data: data.update(
+        advisors=[{"name": "王老师", "kind": kind, "organization": "浙江大学", **changes} for kind in kinds]
+    )
 
 
 RULES = [
@@ -87,11 +89,27 @@ def test_each_rule_names_its_field_and_saves_nothing(client, setting, case, chan
 ACCEPTED = [
     ("16 Chinese characters fit a team name", set_field(name="星" * 16), lambda team: team["name"] == "星" * 16),
     ("white space is trimmed", set_field(name="  星火 队  "), lambda team: team["name"] == "星火 队"),
-    ("full-width student IDs are made half-width", set_member(1, student_id="ａｂ２０２６"), lambda team: team["members"][1]["student_id"] == "AB2026"),
-    ("emails are lowercased", set_member(0, email="Zhang.San@Example.EDU.cn"), lambda team: team["members"][0]["email"] == "zhang.san@example.edu.cn"),
-    ("phones lose spaces and dashes", set_member(0, phone="138 0013-8000"), lambda team: team["members"][0]["phone"] == "13800138000"),
+    (
+        "full-width student IDs are made half-width",
+        set_member(1, student_id="ａｂ２０２６"),
+        lambda team: team["members"][1]["student_id"] == "AB2026",
+    ),
+    (
+        "emails are lowercased",
+        set_member(0, email="Zhang.San@Example.EDU.cn"),
+        lambda team: team["members"][0]["email"] == "zhang.san@example.edu.cn",
+    ),
+    (
+        "phones lose spaces and dashes",
+        set_member(0, phone="138 0013-8000"),
+        lambda team: team["members"][0]["phone"] == "13800138000",
+    ),
     ("international phones", set_member(0, phone="+852 9123 4567"), lambda team: team["members"][0]["phone"] == "+85291234567"),
-    ("a member's college defaults to the team's", set_member(1, college_id=None), lambda team: team["members"][1]["college"] == "浙江大学"),
+    (
+        "a member's college defaults to the team's",
+        set_member(1, college_id=None),
+        lambda team: team["members"][1]["college"] == "浙江大学",
+    ),
     ("five students", with_members(*[member(i) for i in range(5)]), lambda team: len(team["members"]) == 5),
     ("two advisors of each kind", advisors("university", "university"), lambda team: len(team["advisors"]) == 2),
     ("no advisors", set_field(advisors=[]), lambda team: team["advisors"] == []),
@@ -112,7 +130,9 @@ def test_closed_window_gets_409_with_the_dates(client, make_contest, make_colleg
     now = utcnow()
     contest = make_contest(registration_opens_at=now - timedelta(days=30), registration_closes_at=now - timedelta(days=1))
     college = make_college()
-    response = client.post(f"/api/v1/contests/{contest.id}/teams", headers=token_for(make_user("captain")), json=valid(college.id))
+    response = client.post(
+        f"/api/v1/contests/{contest.id}/teams", headers=token_for(make_user("captain")), json=valid(college.id)
+    )
     assert response.status_code == 409
     error = response.json["error"]
     assert error["code"] == "registration_closed"
@@ -124,7 +144,9 @@ def test_closed_window_gets_409_with_the_dates(client, make_contest, make_colleg
 def test_not_yet_open_window_gets_409(client, make_contest, make_college, make_user, token_for):
     now = utcnow()
     contest = make_contest(registration_opens_at=now + timedelta(days=1), registration_closes_at=now + timedelta(days=9))
-    response = client.post(f"/api/v1/contests/{contest.id}/teams", headers=token_for(make_user("captain")), json=valid(make_college().id))
+    response = client.post(
+        f"/api/v1/contests/{contest.id}/teams", headers=token_for(make_user("captain")), json=valid(make_college().id)
+    )
     assert response.status_code == 409 and response.json["error"]["code"] == "registration_closed"
 
 
@@ -146,7 +168,10 @@ def test_the_same_student_may_join_one_team_in_each_category(client, setting, ma
     contest, college, headers = setting
     assert client.post(f"/api/v1/contests/{contest.id}/teams", headers=headers, json=valid(college.id)).status_code == 201
     regular = {**valid(college.id), "track": "CG"}
-    assert client.post(f"/api/v1/contests/{contest.id}/teams", headers=token_for(make_user("captain")), json=regular).status_code == 201
+    assert (
+        client.post(f"/api/v1/contests/{contest.id}/teams", headers=token_for(make_user("captain")), json=regular).status_code
+        == 201
+    )
 
 
 def test_a_student_of_another_college_with_the_same_id_is_another_student(client, setting, make_college, make_user, token_for):
@@ -175,7 +200,9 @@ def test_team_numbers_count_per_track(client, setting, make_user, token_for):
         data["track"] = track
         for i, m in enumerate(data["members"]):
             m["student_id"] = f"{index}{i}"
-        numbers.append(client.post(f"/api/v1/contests/{contest.id}/teams", headers=token_for(make_user("captain")), json=data).json["number"])
+        numbers.append(
+            client.post(f"/api/v1/contests/{contest.id}/teams", headers=token_for(make_user("captain")), json=data).json["number"]
+        )
     year = contest.year
     assert numbers == [f"{year}-CB-00001", f"{year}-CB-00002", f"{year}-CG-00001"]
 

@@ -24,16 +24,39 @@ def workbook_bytes(rows, headers=HEADERS):
     return buffer.getvalue()
 
 
-def person(team, role, name, student_id="", email="", track="", team_name="", title="", college="", member_college="", organization=""):
+def person(
+    team, role, name, student_id="", email="", track="", team_name="", title="", college="", member_college="", organization=""
+):
     row = dict.fromkeys(key for key, _header in TEMPLATE_COLUMNS)
-    row.update(team=team, track=track, team_name=team_name, project_title=title, college_code=college, role=role, name=name,
-               student_id=student_id, member_college_code=member_college, email=email, organization=organization)
+    row.update(
+        team=team,
+        track=track,
+        team_name=team_name,
+        project_title=title,
+        college_code=college,
+        role=role,
+        name=name,
+        student_id=student_id,
+        member_college_code=member_college,
+        email=email,
+        organization=organization,
+    )
     return [row[key] for key, _header in TEMPLATE_COLUMNS]
 
 
 def good_team(key, college="4133010335", prefix="T"):
     return [
-        person(key, "队长 captain", "张三", f"{prefix}{key}1", f"{prefix.lower()}{key}1@x.cn", "CB", f"星火队{key}", "乡村好物", college),
+        person(
+            key,
+            "队长 captain",
+            "张三",
+            f"{prefix}{key}1",
+            f"{prefix.lower()}{key}1@x.cn",
+            "CB",
+            f"星火队{key}",
+            "乡村好物",
+            college,
+        ),
         person(key, "队员 member", "李四", f"{prefix}{key}2", f"{prefix.lower()}{key}2@x.cn"),
         person(key, "队员 member", "王五", f"{prefix}{key}3", f"{prefix.lower()}{key}3@x.cn"),
         person(key, "高校指导老师 university", "赵老师", email="zhao@x.cn", organization="浙江大学"),
@@ -49,8 +72,12 @@ def contest_and_headers(make_contest, make_college, make_user, token_for):
 
 
 def upload(client, contest, headers, content, filename="teams.xlsx"):
-    return client.post(f"/api/v1/contests/{contest.id}/teams/import", headers=headers,
-                       data={"file": (io.BytesIO(content), filename)}, content_type="multipart/form-data")
+    return client.post(
+        f"/api/v1/contests/{contest.id}/teams/import",
+        headers=headers,
+        data={"file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_import_creates_every_team_with_members_and_advisors(client, contest_and_headers):
@@ -69,9 +96,9 @@ def test_every_bad_row_is_reported_with_its_column_and_nothing_is_saved(client, 
     contest, headers = contest_and_headers
     make_team(contest, prefix="OLD")
     rows = good_team("1") + good_team("2") + good_team("3") + good_team("4")
-    rows[5][HEADERS.index("学号 student_id")] = "T11"        # row 7: the same student as row 2, in another team
-    rows[9][HEADERS.index("邮箱 email")] = "bad-email"       # row 11: malformed email
-    rows[15][HEADERS.index("角色 role")] = "啦啦队"           # row 17: unknown role
+    rows[5][HEADERS.index("学号 student_id")] = "T11"  # row 7: the same student as row 2, in another team
+    rows[9][HEADERS.index("邮箱 email")] = "bad-email"  # row 11: malformed email
+    rows[15][HEADERS.index("角色 role")] = "啦啦队"  # row 17: unknown role
     rows.append(person("5", "队长 captain", "孙七", "T51", "s@x.cn", "CB", "新队", "作品", "9999999999"))  # row 18
     response = upload(client, contest, headers, workbook_bytes(rows))
     assert response.status_code == 422
@@ -177,7 +204,12 @@ def test_exported_formula_looking_cells_are_text(client, contest_and_headers, ma
     make_team(contest, prefix="F", name="+SUM(1,2)", project_title="@cmd")
     data = client.get(f"/api/v1/contests/{contest.id}/teams/export.xlsx", headers=headers).data
     book = load_workbook(io.BytesIO(data))
-    cells = {cell.value: cell.data_type for row in book["报名团队 Teams"].iter_rows(min_row=2) for cell in row if isinstance(cell.value, str)}
+    cells = {
+        cell.value: cell.data_type
+        for row in book["报名团队 Teams"].iter_rows(min_row=2)
+        for cell in row
+        if isinstance(cell.value, str)
+    }
     assert cells["+SUM(1,2)"] == "s" and cells["@cmd"] == "s"
 
 

@@ -22,8 +22,16 @@ def scored_round(make_contest, make_team, make_round, make_user, make_college) -
     Every team has its own college unless `colleges` maps team index → college index. The round is
     closed unless `close=False`."""
 
-    def build(totals: Sequence[Sequence[float | None]], *, close: bool = True, colleges: Sequence[int] | None = None,
-              criteria=None, values=None, contest=None, **round_overrides: Any) -> dict[str, Any]:
+    def build(
+        totals: Sequence[Sequence[float | None]],
+        *,
+        close: bool = True,
+        colleges: Sequence[int] | None = None,
+        criteria=None,
+        values=None,
+        contest=None,
+        **round_overrides: Any,
+    ) -> dict[str, Any]:
         contest = contest or make_contest()
         college_pool = [make_college() for _ in range(max(colleges) + 1)] if colleges else []
         teams = []
@@ -31,8 +39,13 @@ def scored_round(make_contest, make_team, make_round, make_user, make_college) -
             team = make_team(contest, college=college_pool[colleges[index]] if colleges else None)
             team.status = "approved"
             teams.append(team)
-        round_data = {"aggregation": {"method": "mean", "trim": 1, "decimals": 2}, "judges_per_team": 1, "grouping": "none",
-                      "criteria": criteria or ONE_ITEM, **round_overrides}
+        round_data = {
+            "aggregation": {"method": "mean", "trim": 1, "decimals": 2},
+            "judges_per_team": 1,
+            "grouping": "none",
+            "criteria": criteria or ONE_ITEM,
+            **round_overrides,
+        }
         round_ = make_round(contest, **round_data)
         judge_count = max(len(row) for row in totals)
         judges = [make_user("judge", contest_id=contest.id) for _ in range(judge_count)]

@@ -15,8 +15,13 @@ def school(client, scored_round, make_round, make_user, token_for):
     built = scored_round([[90], [80], [80], [70], [85], [60]], colleges=[0, 0, 0, 0, 1, 1], grouping="college")
     organizer = token_for(make_user("organizer"))
     client.post(f"/api/v1/rounds/{built['round'].id}/results", json={}, headers=organizer)
-    provincial = make_round(built["contest"], name="省赛 Provincial", level="provincial", grouping="province",
-                            aggregation={"method": "mean", "trim": 1, "decimals": 2})
+    provincial = make_round(
+        built["contest"],
+        name="省赛 Provincial",
+        level="provincial",
+        grouping="province",
+        aggregation={"method": "mean", "trim": 1, "decimals": 2},
+    )
     return {**built, "organizer": organizer, "next": provincial, "url": f"/api/v1/rounds/{built['round'].id}/advance"}
 
 
@@ -43,7 +48,10 @@ def test_a_tie_at_the_cut_is_flagged_and_kept_out_or_included(client, school):
     assert [numbers(school, tie["team_ids"]) for tie in flagged.json["ties"]] == [[1, 2]]
     assert flagged.json["ties"][0]["places_left"] == 1
     results = client.get(school["url"].replace("/advance", "/results"), headers=school["organizer"]).json["items"]
-    assert sorted(i for i, item in enumerate(sorted(results, key=lambda r: r["team_id"])) if "tie_at_cut" in item["flags"]) == [1, 2]
+    assert sorted(i for i, item in enumerate(sorted(results, key=lambda r: r["team_id"])) if "tie_at_cut" in item["flags"]) == [
+        1,
+        2,
+    ]
     included = advance(client, school, top=2, per="college", ties="include")
     assert numbers(school, included.json["advanced"]) == [0, 1, 2, 4, 5]
 
@@ -88,8 +96,11 @@ def test_the_rule_needs_top_or_share(client, school):
 def test_no_advancing_before_results(client, scored_round, make_round, make_user, token_for):
     built = scored_round([[80]])
     target = make_round(built["contest"])
-    response = client.post(f"/api/v1/rounds/{built['round'].id}/advance", json={"to_round_id": target.id, "top": 1},
-                           headers=token_for(make_user("organizer")))
+    response = client.post(
+        f"/api/v1/rounds/{built['round'].id}/advance",
+        json={"to_round_id": target.id, "top": 1},
+        headers=token_for(make_user("organizer")),
+    )
     assert response.status_code == 409 and response.json["error"]["code"] == "no_results"
 
 
@@ -109,7 +120,13 @@ def test_recomputing_drops_the_results_of_teams_that_left_the_round(client, scho
         transition_round(provincial, status, actor=None, now=utcnow())
     db.session.commit()
     assert client.post(results_url, json={}, headers=organizer).status_code == 200
-    assert numbers(school, [item["team_id"] for item in client.get(results_url, headers=organizer).json["items"]]) == [0, 1, 2, 4, 5]
+    assert numbers(school, [item["team_id"] for item in client.get(results_url, headers=organizer).json["items"]]) == [
+        0,
+        1,
+        2,
+        4,
+        5,
+    ]
     transition_round(provincial, "open", actor=None, now=utcnow(), reason="省赛名单调整")
     db.session.commit()
     assert advance(client, school, top=1, per="college").status_code == 200

@@ -35,8 +35,9 @@ def test_counts_fill_tiers_from_the_top_and_an_empty_special_tier_is_allowed(cli
 def test_a_tie_across_a_boundary_is_flagged_and_its_places_left_open(client, final):
     response = give(client, final, [{"key": "first", "count": 2}, {"key": "second", "count": 2}])
     assert tiers_of(final, response.json["awards"]) == {0: "first", 1: "second", 2: "second"}
-    assert response.json["ties"] == [{"tier": "first", "places_left": 1,
-                                      "team_ids": [final["teams"][1].id, final["teams"][2].id]}]
+    assert response.json["ties"] == [
+        {"tier": "first", "places_left": 1, "team_ids": [final["teams"][1].id, final["teams"][2].id]}
+    ]
     listed = client.get(final["url"], headers=final["organizer"]).json
     assert listed["ties"] == response.json["ties"]
 
@@ -48,15 +49,24 @@ def test_include_gives_the_whole_tied_group_the_tier_and_the_next_shrinks(client
 
 def test_the_organizer_settles_a_tie_by_choosing_with_a_reason(client, final):
     team = final["teams"][1]
-    response = give(client, final, [{"key": "first", "count": 2}, {"key": "second", "count": 2}],
-                    overrides=[{"team_id": team.id, "tier": "first", "reason": "评审组复议 panel decided on the defence"}])
+    response = give(
+        client,
+        final,
+        [{"key": "first", "count": 2}, {"key": "second", "count": 2}],
+        overrides=[{"team_id": team.id, "tier": "first", "reason": "评审组复议 panel decided on the defence"}],
+    )
     assert tiers_of(final, response.json["awards"])[1] == "first"
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "award.manual")).one()
     assert event.reason == "评审组复议 panel decided on the defence" and event.after == {"team_id": team.id, "tier": "first"}
 
 
 def test_a_manual_decision_needs_a_reason(client, final):
-    response = give(client, final, [{"key": "first", "count": 1}], overrides=[{"team_id": final["teams"][3].id, "tier": "first", "reason": " "}])
+    response = give(
+        client,
+        final,
+        [{"key": "first", "count": 1}],
+        overrides=[{"team_id": final["teams"][3].id, "tier": "first", "reason": " "}],
+    )
     assert response.status_code == 422 and "overrides.0.reason" in response.json["error"]["fields"]
 
 
@@ -88,8 +98,9 @@ def test_recomputing_after_corrected_sheets_moves_the_prizes_and_drops_the_old_o
     round_, judge = final["round"], final["judges"][0]
 
     def correct(team: int, total: int) -> dict[int, str]:
-        assignment = db.session.scalar(select(Assignment).where(Assignment.round_id == round_.id,
-                                                                Assignment.team_id == final["teams"][team].id))
+        assignment = db.session.scalar(
+            select(Assignment).where(Assignment.round_id == round_.id, Assignment.team_id == final["teams"][team].id)
+        )
         transition_round(round_, "open", actor=None, now=utcnow(), reason="分数录入有误")
         unlock_sheet(assignment, "录入有误", actor=judge, now=utcnow())
         save_sheet(assignment, {"overall": total}, comment=None, submit=True, version=None, actor=judge, now=utcnow())
@@ -99,6 +110,8 @@ def test_recomputing_after_corrected_sheets_moves_the_prizes_and_drops_the_old_o
         return tiers_of(final, client.get(final["url"], headers=final["organizer"]).json["awards"])
 
     assert give(client, final, [{"key": "first", "count": 1}, {"key": "second", "count": 1}]).status_code == 200
-    assert tiers_of(final, client.get(final["url"], headers=final["organizer"]).json["awards"]) == {0: "first"}  # 90 and 90 tie for second
+    assert tiers_of(final, client.get(final["url"], headers=final["organizer"]).json["awards"]) == {
+        0: "first"
+    }  # 90 and 90 tie for second
     assert correct(5, 99) == {5: "first", 0: "second"}
     assert correct(0, 60) == {5: "first"}

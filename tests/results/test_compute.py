@@ -27,7 +27,11 @@ def test_mean_ranks_with_ties_shared_and_scores_at_the_rounds_decimals(client, s
     assert response.status_code == 200, response.json
     items = by_number(response.json["items"], built["teams"])
     assert [(items[i]["rank"], items[i]["tied"], items[i]["score"]) for i in range(4)] == [
-        (1, True, 85.0), (1, True, 85.0), (4, False, 70.5), (1, True, 85.0)]
+        (1, True, 85.0),
+        (1, True, 85.0),
+        (4, False, 70.5),
+        (1, True, 85.0),
+    ]
     assert sorted(judge["total"] for judge in items[2]["judges"]) == [70, 71]
     assert items[2]["judges"][0]["judge"].startswith("J")
     assert response.json["rule"]["method"] == "mean"
@@ -36,14 +40,20 @@ def test_mean_ranks_with_ties_shared_and_scores_at_the_rounds_decimals(client, s
 def test_raw_sum_and_item_tie_breaks_separate_what_the_score_cannot(client, scored_round, organizer):
     criteria = [{"key": "innovation", "name": "创新", "max": 50}, {"key": "pitch", "name": "演讲", "max": 50}]
     split = {0: (40, 40), 1: (45, 35)}  # equal totals, different innovation
-    built = scored_round([[80], [80]], criteria=criteria, tie_breaks=["criterion:innovation"],
-                         values=lambda team, total: dict(zip(("innovation", "pitch"), split[team], strict=True)))
+    built = scored_round(
+        [[80], [80]],
+        criteria=criteria,
+        tie_breaks=["criterion:innovation"],
+        values=lambda team, total: dict(zip(("innovation", "pitch"), split[team], strict=True)),
+    )
     items = by_number(compute(client, built["round"], organizer).json["items"], built["teams"])
     assert (items[1]["rank"], items[1]["tied"], items[0]["rank"], items[0]["tied"]) == (1, False, 2, False)
 
 
 def test_the_hand_worked_trimmed_mean(client, scored_round, organizer):
-    built = scored_round([[81, 85, 88, 90, 97]], aggregation={"method": "trimmed_mean", "trim": 1, "decimals": 2}, judges_per_team=5)
+    built = scored_round(
+        [[81, 85, 88, 90, 97]], aggregation={"method": "trimmed_mean", "trim": 1, "decimals": 2}, judges_per_team=5
+    )
     item = compute(client, built["round"], organizer).json["items"][0]
     assert item["score"] == 87.67 and item["flags"] == []
 
@@ -83,8 +93,9 @@ def test_recomputing_replaces_the_snapshot_and_is_audited(client, scored_round, 
     compute(client, built["round"], organizer)
     again = compute(client, built["round"], organizer)
     assert len(again.json["items"]) == 2
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == built["round"].id,
-                                                                 AuditEvent.object_type == "round")).all()
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.object_id == built["round"].id, AuditEvent.object_type == "round")
+    ).all()
     assert actions.count("results.compute") == 2
 
 

@@ -19,8 +19,9 @@ FORMULA_NAME = '=HYPERLINK("http://x","y")'
 def exported(client, scored_round, make_contest, make_user, token_for):
     """Four teams (one named like a formula), two judges, prizes given, results exported by the API."""
     contest = make_contest(team_name_max=30)
-    built = scored_round([[90, 80], [85.5, 70], [60, 61], [85.5, 70]], contest=contest, decimals=2,
-                         aggregation={"method": "mean", "decimals": 2})
+    built = scored_round(
+        [[90, 80], [85.5, 70], [60, 61], [85.5, 70]], contest=contest, decimals=2, aggregation={"method": "mean", "decimals": 2}
+    )
     built["teams"][2].name = FORMULA_NAME
     db.session.commit()
     organizer = token_for(make_user("organizer"))
@@ -129,19 +130,23 @@ def test_libreoffice_reads_the_workbook(exported, tmp_path):
         pytest.skip("LibreOffice (soffice) is not installed, so the conversion check cannot run")
     source = tmp_path / "results.xlsx"
     source.write_bytes(exported["bytes"])
-    done = subprocess.run([soffice, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(source)],
-                          capture_output=True, timeout=120)
+    done = subprocess.run(
+        [soffice, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(source)], capture_output=True, timeout=120
+    )
     assert done.returncode == 0 and (tmp_path / "results.csv").exists(), done.stderr
 
 
-@pytest.mark.parametrize(("zone", "stored", "shown"), [
-    ("Asia/Shanghai", "2026-11-23 01:02:03.500000", "2026-11-23 09:02:03"),
-    ("America/New_York", "2026-03-08 06:59:59", "2026-03-08 01:59:59"),  # summer time starts at 07:00 UTC
-    ("America/New_York", "2026-03-08 07:00:00", "2026-03-08 03:00:00"),
-    ("Asia/Kathmandu", "2026-11-23 23:59:30", "2026-11-24 05:44:30"),  # a quarter-hour zone, past midnight
-    ("Asia/Shanghai", datetime(2026, 11, 23, 16, 0, 5, 250), "2026-11-24 00:00:05"),  # PostgreSQL gives datetimes
-    ("Asia/Shanghai", None, ""),
-])
+@pytest.mark.parametrize(
+    ("zone", "stored", "shown"),
+    [
+        ("Asia/Shanghai", "2026-11-23 01:02:03.500000", "2026-11-23 09:02:03"),
+        ("America/New_York", "2026-03-08 06:59:59", "2026-03-08 01:59:59"),  # summer time starts at 07:00 UTC
+        ("America/New_York", "2026-03-08 07:00:00", "2026-03-08 03:00:00"),
+        ("Asia/Kathmandu", "2026-11-23 23:59:30", "2026-11-24 05:44:30"),  # a quarter-hour zone, past midnight
+        ("Asia/Shanghai", datetime(2026, 11, 23, 16, 0, 5, 250), "2026-11-24 00:00:05"),  # PostgreSQL gives datetimes
+        ("Asia/Shanghai", None, ""),
+    ],
+)
 def test_submission_times_show_in_the_contests_zone(zone, stored, shown):
     from app.results.exports import LocalTimes
 
@@ -152,8 +157,10 @@ def test_a_sheet_longer_than_a_writing_batch_is_written_whole(tmp_path):
     from app.spreadsheets import WIDTH_SAMPLE_ROWS, WRITE_BATCH_ROWS, Column, Sheet, write_workbook
 
     count = WIDTH_SAMPLE_ROWS + 2 * WRITE_BATCH_ROWS + 7
-    write_workbook(tmp_path / "long.xlsx", [Sheet("Long", [Column("No."), Column("Name")],
-                                                  ([number, f"=team {number}"] for number in range(1, count + 1)))])
+    write_workbook(
+        tmp_path / "long.xlsx",
+        [Sheet("Long", [Column("No."), Column("Name")], ([number, f"=team {number}"] for number in range(1, count + 1)))],
+    )
     sheet = load_workbook(tmp_path / "long.xlsx")["Long"]
     written = rows(sheet)
     assert [row[0] for row in written] == list(range(1, count + 1))

@@ -83,7 +83,9 @@ def test_awards_preview_settle_the_tie_and_confirm(client, final):
     missing_reason = text(client.post(f"{final['base']}/awards", data={**tiers, f"tie_{chosen.id}": "first", "confirm": "1"}))
     assert "Give the reason for this decision." in missing_reason
     assert f'name="tie_{chosen.id}"' in missing_reason  # the tied teams' choices stay on the page
-    done = client.post(f"{final['base']}/awards", data={**tiers, f"tie_{chosen.id}": "first", "reason": "答辩表现更好", "confirm": "1"})
+    done = client.post(
+        f"{final['base']}/awards", data={**tiers, f"tie_{chosen.id}": "first", "reason": "答辩表现更好", "confirm": "1"}
+    )
     assert done.status_code == 302
     page = text(client.get(f"{final['base']}/awards"))
     assert re.findall(r'<tr data-tier="(\w+)">', page) == ["first", "first", "second"]  # overrides come last

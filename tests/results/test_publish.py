@@ -54,9 +54,11 @@ def test_reopening_needs_a_reason_which_is_kept(client, computed):
     reopened = client.post(f"{url}/status", json={"status": "closed", "reason": "申诉复核 appeal upheld"}, headers=organizer)
     assert reopened.status_code == 200 and reopened.json["status"] == "closed"
     assert client.get(f"{url}/results").status_code == 401  # private again
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "round.closed",
-                                                        AuditEvent.object_id == computed["round"].id)
-                               .order_by(AuditEvent.id.desc())).first()
+    event = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == "round.closed", AuditEvent.object_id == computed["round"].id)
+        .order_by(AuditEvent.id.desc())
+    ).first()
     assert event.reason == "申诉复核 appeal upheld"
     assert client.post(f"{url}/results", json={}, headers=organizer).status_code == 200
 

@@ -15,10 +15,13 @@ from scoring.results import Rule, Sheet, TeamResult, TeamSheets, compute_results
 
 def results_of(*teams: tuple) -> list[TeamResult]:
     """Results of a round where each team has one total (or None: no sheet); teams are (score, group), numbered 1, 2, …"""
-    return compute_results([
-        TeamSheets(team_id, 1, () if score is None else (Sheet(1, Decimal(str(score))),), group)
-        for team_id, (score, group) in enumerate(teams, start=1)
-    ], Rule())
+    return compute_results(
+        [
+            TeamSheets(team_id, 1, () if score is None else (Sheet(1, Decimal(str(score))),), group)
+            for team_id, (score, group) in enumerate(teams, start=1)
+        ],
+        Rule(),
+    )
 
 
 def overall(*scores) -> list[TeamResult]:
@@ -34,8 +37,13 @@ CASES = [
     ("a tie for first with one place", overall(90, 90, 80), {"top": 1}, (), (CutTie("", 1, (1, 2)),)),
     ("a tie for first with one place, included", overall(90, 90, 80), {"top": 1, "ties": "include"}, (1, 2), ()),
     ("a tie just below the cut is no tie at the cut", overall(90, 80, 70, 70), {"top": 2}, (1, 2), ()),
-    ("the open place stays open: no lower team jumps a flagged tie", overall(90, 80, 80, 80, 70), {"top": 3},
-     (1,), (CutTie("", 2, (2, 3, 4)),)),
+    (
+        "the open place stays open: no lower team jumps a flagged tie",
+        overall(90, 80, 80, 80, 70),
+        {"top": 3},
+        (1,),
+        (CutTie("", 2, (2, 3, 4)),),
+    ),
     ("no places", overall(90, 80), {"top": 0}, (), ()),
     ("more places than teams", overall(90, 80), {"top": 5}, (1, 2), ()),
     ("a share rounds down: 5% of 39 teams is 1", overall(*range(100, 61, -1)), {"share": Decimal("0.05")}, (1,), ()),
@@ -47,21 +55,48 @@ CASES = [
     ("below the minimum score", overall(90, 85, "79.5", 70), {"top": 3, "min_score": Decimal(80)}, (1, 2), ()),
     ("exactly the minimum score", overall(90, 80, 80), {"top": 3, "min_score": Decimal(80)}, (1, 2, 3), ()),
     ("a tie below the minimum is no tie at the cut", overall(90, 70, 70), {"top": 2, "min_score": Decimal(80)}, (1,), ()),
-    ("top 1 per group, in overall order", results_of((70, "b"), (90, "a"), (60, "b"), (85, "a")), {"top": 1, "per_group": True},
-     (2, 1), ()),
-    ("a share per group", results_of((90, "a"), (85, "a"), (80, "a"), (70, "b"), (60, "b")),
-     {"share": Decimal("0.5"), "per_group": True}, (1, 4), ()),
-    ("a group's rank counts only its own members", results_of((99, "a"), (98, "a"), (50, "b"), (40, "b")),
-     {"top": 1, "per_group": True}, (1, 3), ()),
-    ("a tie in one group leaves the others alone", results_of((90, "a"), (90, "a"), (80, "b"), (70, "b")),
-     {"top": 1, "per_group": True}, (3,), (CutTie("a", 1, (1, 2)),)),
-    ("ties listed by group", results_of((90, "b"), (90, "b"), (80, "a"), (80, "a")), {"top": 1, "per_group": True},
-     (), (CutTie("a", 1, (3, 4)), CutTie("b", 1, (1, 2)))),
+    (
+        "top 1 per group, in overall order",
+        results_of((70, "b"), (90, "a"), (60, "b"), (85, "a")),
+        {"top": 1, "per_group": True},
+        (2, 1),
+        (),
+    ),
+    (
+        "a share per group",
+        results_of((90, "a"), (85, "a"), (80, "a"), (70, "b"), (60, "b")),
+        {"share": Decimal("0.5"), "per_group": True},
+        (1, 4),
+        (),
+    ),
+    (
+        "a group's rank counts only its own members",
+        results_of((99, "a"), (98, "a"), (50, "b"), (40, "b")),
+        {"top": 1, "per_group": True},
+        (1, 3),
+        (),
+    ),
+    (
+        "a tie in one group leaves the others alone",
+        results_of((90, "a"), (90, "a"), (80, "b"), (70, "b")),
+        {"top": 1, "per_group": True},
+        (3,),
+        (CutTie("a", 1, (1, 2)),),
+    ),
+    (
+        "ties listed by group",
+        results_of((90, "b"), (90, "b"), (80, "a"), (80, "a")),
+        {"top": 1, "per_group": True},
+        (),
+        (CutTie("a", 1, (3, 4)), CutTie("b", 1, (1, 2))),
+    ),
     ("groups are ignored overall", results_of((90, "a"), (85, "a"), (80, "b")), {"top": 2}, (1, 2), ()),
 ]
 
 
-@pytest.mark.parametrize(("results", "options", "advanced", "ties"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+@pytest.mark.parametrize(
+    ("results", "options", "advanced", "ties"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
 def test_select_advancing(results, options, advanced, ties):
     assert select_advancing(results, **options) == Advancement(advanced, ties)
 

@@ -21,7 +21,8 @@ def decimals(*values) -> list[Decimal]:
 def team(team_id: int, *sheets: tuple[int, object], **overrides) -> TeamSheets:
     """A team with (judge_id, total) sheets, as many judges assigned as sheets unless told."""
     values = {
-        "team_id": team_id, "assigned": len(sheets),
+        "team_id": team_id,
+        "assigned": len(sheets),
         "sheets": tuple(Sheet(judge_id, Decimal(str(total))) for judge_id, total in sheets),
     }
     return TeamSheets(**{**values, **overrides})
@@ -45,8 +46,11 @@ METHOD_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("totals", "expected_mean", "expected_trimmed", "expected_median"),
-                         [case[1:] for case in METHOD_CASES], ids=[case[0] for case in METHOD_CASES])
+@pytest.mark.parametrize(
+    ("totals", "expected_mean", "expected_trimmed", "expected_median"),
+    [case[1:] for case in METHOD_CASES],
+    ids=[case[0] for case in METHOD_CASES],
+)
 def test_each_method_by_hand(totals, expected_mean, expected_trimmed, expected_median):
     assert mean(totals) == expected_mean
     assert trimmed_mean(totals) == expected_trimmed
@@ -71,7 +75,9 @@ TRIMS = [
 ]
 
 
-@pytest.mark.parametrize(("totals", "trim", "min_judges", "expected"), [case[1:] for case in TRIMS], ids=[case[0] for case in TRIMS])
+@pytest.mark.parametrize(
+    ("totals", "trim", "min_judges", "expected"), [case[1:] for case in TRIMS], ids=[case[0] for case in TRIMS]
+)
 def test_trimmed_mean_trims_only_with_enough_sheets(totals, trim, min_judges, expected):
     assert trimmed_mean(totals, trim, min_judges) == expected
 
@@ -89,6 +95,7 @@ def test_the_trimmed_mean_of_no_totals_is_refused():
 
 
 # The z-score rule ------------------------------------------------------------------------------------------
+
 
 def paper_round() -> list[TeamSheets]:
     """Judge A is lenient, B severe, C sees everyone. Two sheets per team:
@@ -143,6 +150,7 @@ def test_zscore_takes_out_a_constant_severity():
 
 # The registry ----------------------------------------------------------------------------------------------
 
+
 def test_the_registry_knows_four_methods_and_refuses_others():
     assert sorted(METHODS) == ["mean", "median", "trimmed_mean", "zscore"]
     with pytest.raises(ValueError, match="unknown aggregation method 'mode'; known: mean, median, trimmed_mean, zscore"):
@@ -153,15 +161,26 @@ def test_each_registered_method_scores_the_round():
     teams = [team(1, *enumerate(FIVE)), team(2, (1, 88), (2, 90)), team(3)]
     rule = Rule()
     assert method("mean")(teams, rule, round_totals(teams)) == {1: TeamScore(Fraction(441, 5)), 2: TeamScore(Fraction(89))}
-    assert method("trimmed_mean")(teams, rule, round_totals(teams)) == {1: TeamScore(Fraction(263, 3)), 2: TeamScore(Fraction(89), True)}
-    assert method("trimmed_mean")(teams, Rule(trim=0, min_judges=2), round_totals(teams)) == {1: TeamScore(Fraction(441, 5)), 2: TeamScore(Fraction(89))}
+    assert method("trimmed_mean")(teams, rule, round_totals(teams)) == {
+        1: TeamScore(Fraction(263, 3)),
+        2: TeamScore(Fraction(89), True),
+    }
+    assert method("trimmed_mean")(teams, Rule(trim=0, min_judges=2), round_totals(teams)) == {
+        1: TeamScore(Fraction(441, 5)),
+        2: TeamScore(Fraction(89)),
+    }
     assert method("median")(teams, rule, round_totals(teams)) == {1: TeamScore(Fraction(88)), 2: TeamScore(Fraction(89))}
-    assert method("zscore")(teams, rule, round_totals(teams)) == {team_id: TeamScore(score) for team_id, score in zscore_scores(teams).items()}
+    assert method("zscore")(teams, rule, round_totals(teams)) == {
+        team_id: TeamScore(score) for team_id, score in zscore_scores(teams).items()
+    }
     assert aggregate.METHODS["zscore"] is method("zscore")
 
 
-totals_of_mixed_precision = st.lists(st.decimals(min_value=0, max_value=10_000, places=4, allow_nan=False, allow_infinity=False)
-                                     | st.integers(0, 10_000).map(Decimal), max_size=7)
+totals_of_mixed_precision = st.lists(
+    st.decimals(min_value=0, max_value=10_000, places=4, allow_nan=False, allow_infinity=False)
+    | st.integers(0, 10_000).map(Decimal),
+    max_size=7,
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -35,9 +35,13 @@ def team(team_id: int, **overrides) -> TeamSlot:
 def judge(judge_id: int, *, colleges=(), province="PJ", advised=(), declared_colleges=(), declared_teams=(), load=0) -> JudgeSlot:
     """A judge from college 500 + id (unless `colleges`), with no conflict unless told."""
     return JudgeSlot(
-        judge_id=judge_id, college_ids=frozenset(colleges or (500 + judge_id,)), province=province,
-        advised_team_ids=frozenset(advised), declared_college_ids=frozenset(declared_colleges),
-        declared_team_ids=frozenset(declared_teams), current_load=load,
+        judge_id=judge_id,
+        college_ids=frozenset(colleges or (500 + judge_id,)),
+        province=province,
+        advised_team_ids=frozenset(advised),
+        declared_college_ids=frozenset(declared_colleges),
+        declared_team_ids=frozenset(declared_teams),
+        current_load=load,
     )
 
 
@@ -72,7 +76,9 @@ CONFLICTS = [
 ]
 
 
-@pytest.mark.parametrize(("panel_judge", "avoid", "expected"), [case[1:] for case in CONFLICTS], ids=[case[0] for case in CONFLICTS])
+@pytest.mark.parametrize(
+    ("panel_judge", "avoid", "expected"), [case[1:] for case in CONFLICTS], ids=[case[0] for case in CONFLICTS]
+)
 def test_conflict_reason_names_the_first_rule_that_blocks(panel_judge, avoid, expected):
     assert conflict_reason(TEAM, panel_judge, avoid) == expected
     assert is_eligible(TEAM, panel_judge, avoid) is (expected is None)
@@ -114,6 +120,7 @@ def test_a_judge_sits_once_on_a_panel():
 
 
 # Panels: all or nothing, capacity, existing pairs ---------------------------------------------------
+
 
 def test_too_few_eligible_judges_leaves_the_team_untouched_and_says_how_many():
     teams = [team(1), team(2, college_id=50), team(3)]
@@ -192,6 +199,7 @@ def test_a_judge_over_capacity_gets_nothing_more():
 
 # Repair, balance and the hand-worked cases -----------------------------------------------------------
 
+
 def test_three_colleges_three_judges_worked_by_hand():
     # Each team has exactly the two judges from the other colleges: there is one answer.
     teams = [team(1, college_id=1, group="a"), team(2, college_id=2, group="b"), team(3, college_id=3, group="c")]
@@ -200,8 +208,14 @@ def test_three_colleges_three_judges_worked_by_hand():
     assert result.pairs == ((1, 20), (1, 30), (2, 10), (2, 30), (3, 10), (3, 20))
     assert result.uncovered == ()
     assert result.stats == {
-        "max_load": 2, "min_load": 2, "mean_load": 2.0, "new_pairs": 6, "covered_teams": 3,
-        "distinct_panels": 3, "judge_components": 1, "cross_group_share": 1.0,
+        "max_load": 2,
+        "min_load": 2,
+        "mean_load": 2.0,
+        "new_pairs": 6,
+        "covered_teams": 3,
+        "distinct_panels": 3,
+        "judge_components": 1,
+        "cross_group_share": 1.0,
     }
 
 
@@ -233,8 +247,13 @@ def test_a_chain_of_two_moves_frees_a_judge():
     y = judge(2, colleges={2}, declared_colleges={30}, load=1)
     z = judge(3, colleges={10}, declared_colleges={30}, load=1)
     full = [judge(j, colleges={10}, declared_colleges={20}, load=3) for j in (4, 5)]
-    teams = [team(1, college_id=10, group="a"), team(2, college_id=20, group="b"), team(3, college_id=30, group="c"),
-             team(4, college_id=40, group="a"), team(5, college_id=50, group="b")]
+    teams = [
+        team(1, college_id=10, group="a"),
+        team(2, college_id=20, group="b"),
+        team(3, college_id=30, group="c"),
+        team(4, college_id=40, group="a"),
+        team(5, college_id=50, group="b"),
+    ]
     for seed in range(4):
         result = assign(request(teams, [x, y, z, *full], max_per_judge=3, existing=frozenset({(4, 2), (5, 3)}), seed=seed))
         assert result.pairs == ((1, 2), (2, 3), (3, 1))
@@ -280,13 +299,24 @@ def test_panels_spread_over_judges_and_groups():
 def test_one_group_has_no_cross_group_share_and_nothing_to_do_is_fine():
     assert assign(request([team(1)], [judge(1)])).stats["cross_group_share"] is None
     empty = assign(request([], []))
-    assert empty == AssignmentResult((), (), {
-        "max_load": 0, "min_load": 0, "mean_load": 0.0, "new_pairs": 0, "covered_teams": 0,
-        "distinct_panels": 0, "judge_components": 0, "cross_group_share": None,
-    })
+    assert empty == AssignmentResult(
+        (),
+        (),
+        {
+            "max_load": 0,
+            "min_load": 0,
+            "mean_load": 0.0,
+            "new_pairs": 0,
+            "covered_teams": 0,
+            "distinct_panels": 0,
+            "judge_components": 0,
+            "cross_group_share": None,
+        },
+    )
 
 
 # Determinism, the registry and malformed requests -----------------------------------------------------
+
 
 def busy_request(seed: int) -> AssignmentRequest:
     teams = [team(i, college_id=i % 5, province=f"P{i % 3}", group=f"g{i % 4}") for i in range(30)]
@@ -348,23 +378,30 @@ def instances(draw, *, all_eligible: bool = False, capped: bool | None = None) -
     cap = draw(st.integers(0, 8)) if capped else None
     avoid = False if all_eligible else draw(st.booleans())
     rng = random.Random(draw(st.integers(0, 2**32)))
-    teams = tuple(
-        TeamSlot(i, rng.randint(1, colleges), rng.choice(PROVINCES), rng.choice(GROUPS)) for i in range(team_count)
-    )
+    teams = tuple(TeamSlot(i, rng.randint(1, colleges), rng.choice(PROVINCES), rng.choice(GROUPS)) for i in range(team_count))
 
     def some_teams() -> frozenset[int]:
         return frozenset(rng.sample(range(team_count), min(team_count, rng.randint(0, conflicts))))
 
     judges = tuple(
-        JudgeSlot(j, frozenset({100 + j}), "Z", frozenset(), frozenset(), frozenset()) if all_eligible else JudgeSlot(
-            judge_id=j, college_ids=frozenset(rng.sample(range(1, 9), rng.randint(1, 2))), province=rng.choice(PROVINCES),
-            advised_team_ids=some_teams(), declared_college_ids=frozenset(rng.sample(range(1, 9), rng.randint(0, 1))),
-            declared_team_ids=some_teams(), current_load=rng.choice((0, 0, 0, 1, 2)),
+        JudgeSlot(j, frozenset({100 + j}), "Z", frozenset(), frozenset(), frozenset())
+        if all_eligible
+        else JudgeSlot(
+            judge_id=j,
+            college_ids=frozenset(rng.sample(range(1, 9), rng.randint(1, 2))),
+            province=rng.choice(PROVINCES),
+            advised_team_ids=some_teams(),
+            declared_college_ids=frozenset(rng.sample(range(1, 9), rng.randint(0, 1))),
+            declared_team_ids=some_teams(),
+            current_load=rng.choice((0, 0, 0, 1, 2)),
         )
         for j in range(judge_count)
     )
-    existing = frozenset() if all_eligible or not team_count else frozenset(
-        (rng.randrange(team_count), rng.randrange(judge_count)) for _ in range(rng.randint(0, 2 * conflicts)))
+    existing = (
+        frozenset()
+        if all_eligible or not team_count
+        else frozenset((rng.randrange(team_count), rng.randrange(judge_count)) for _ in range(rng.randint(0, 2 * conflicts)))
+    )
     return AssignmentRequest(teams, judges, k, cap, avoid, draw(st.integers(0, 2**16)), existing)
 
 
@@ -372,7 +409,9 @@ def facts(req: AssignmentRequest):
     """Per team: the judges already on it, the eligible judges not on it, and the new seats it needs."""
     on = {t.team_id: {j for team_id, j in req.existing if team_id == t.team_id} for t in req.teams}
     free = {
-        t.team_id: [j.judge_id for j in req.judges if j.judge_id not in on[t.team_id] and is_eligible(t, j, req.avoid_same_province)]
+        t.team_id: [
+            j.judge_id for j in req.judges if j.judge_id not in on[t.team_id] and is_eligible(t, j, req.avoid_same_province)
+        ]
         for t in req.teams
     }
     need = {t.team_id: max(0, req.judges_per_team - len(on[t.team_id])) for t in req.teams}

@@ -16,10 +16,13 @@ from scoring.results import Rule, Sheet, TeamResult, TeamSheets, compute_results
 
 def ranked(*scores) -> list[TeamResult]:
     """Results of a round where team n (from 1) has the n-th score as its one total (None: no sheet)."""
-    return compute_results([
-        TeamSheets(team_id, 1, () if score is None else (Sheet(1, Decimal(str(score))),))
-        for team_id, score in enumerate(scores, start=1)
-    ], Rule())
+    return compute_results(
+        [
+            TeamSheets(team_id, 1, () if score is None else (Sheet(1, Decimal(str(score))),))
+            for team_id, score in enumerate(scores, start=1)
+        ],
+        Rule(),
+    )
 
 
 def tiers(*counts: int) -> list[Tier]:
@@ -37,42 +40,121 @@ def awarded(outcome: AwardOutcome) -> dict[str, list[int]]:
 
 CASES = [
     # (name, results, tiers, ties policy, tier → teams, ties)
-    ("filled from the best rank", ranked(99, 95, 90, 85, 80, 75, 70), tiers(1, 2, 3), "flag",
-     {"special": [1], "first": [2, 3], "second": [4, 5, 6]}, ()),
+    (
+        "filled from the best rank",
+        ranked(99, 95, 90, 85, 80, 75, 70),
+        tiers(1, 2, 3),
+        "flag",
+        {"special": [1], "first": [2, 3], "second": [4, 5, 6]},
+        (),
+    ),
     ("an empty special tier", ranked(99, 95, 90), tiers(0, 2), "flag", {"first": [1, 2]}, ()),
     ("every tier empty", ranked(99, 95), tiers(0, 0), "flag", {}, ()),
-    ("a tie at the special boundary, flagged: the group competes for first", ranked(90, 90, 80, 70), tiers(1, 2, 2), "flag",
-     {"first": [1, 2], "second": [3, 4]}, (TierTie("special", 1, (1, 2)),)),
-    ("a tie at the special boundary, included: first shrinks by one", ranked(90, 90, 80, 70), tiers(1, 2, 2), "include",
-     {"special": [1, 2], "first": [3], "second": [4]}, ()),
-    ("a tie at the first boundary, flagged: special stays, the group goes to second", ranked(95, 90, 85, 85, 80), tiers(1, 2, 3), "flag",
-     {"special": [1], "first": [2], "second": [3, 4, 5]}, (TierTie("first", 1, (3, 4)),)),
-    ("a tie at the first boundary, included", ranked(95, 90, 85, 85, 80), tiers(1, 2, 3), "include",
-     {"special": [1], "first": [2, 3, 4], "second": [5]}, ()),
-    ("a tie at the last boundary, flagged: no tier left", ranked(95, 90, 90), tiers(1, 1), "flag",
-     {"special": [1]}, (TierTie("first", 1, (2, 3)),)),
-    ("a tie at the last boundary, included", ranked(95, 90, 90, 80), tiers(1, 1), "include",
-     {"special": [1], "first": [2, 3]}, ()),
-    ("flagged at two boundaries in a row", ranked(90, 90, 90, 80), tiers(1, 1, 5), "flag",
-     {"second": [1, 2, 3, 4]}, (TierTie("special", 1, (1, 2, 3)), TierTie("first", 1, (1, 2, 3)))),
-    ("an overflow shrinks several tiers", ranked(90, 90, 90, 90, 80, 70), tiers(1, 1, 2, 5), "include",
-     {"special": [1, 2, 3, 4], "third": [5, 6]}, ()),
-    ("an overflow never makes a tier negative", ranked(90, 90, 90, 80, 70), tiers(1, 0, 5), "include",
-     {"special": [1, 2, 3], "second": [4, 5]}, ()),
-    ("a flagged group that fits the next tier's open places", ranked(95, 90, 90, 85, 80), tiers(2, 3), "flag",
-     {"special": [1], "first": [2, 3, 4]}, (TierTie("special", 1, (2, 3)),)),
+    (
+        "a tie at the special boundary, flagged: the group competes for first",
+        ranked(90, 90, 80, 70),
+        tiers(1, 2, 2),
+        "flag",
+        {"first": [1, 2], "second": [3, 4]},
+        (TierTie("special", 1, (1, 2)),),
+    ),
+    (
+        "a tie at the special boundary, included: first shrinks by one",
+        ranked(90, 90, 80, 70),
+        tiers(1, 2, 2),
+        "include",
+        {"special": [1, 2], "first": [3], "second": [4]},
+        (),
+    ),
+    (
+        "a tie at the first boundary, flagged: special stays, the group goes to second",
+        ranked(95, 90, 85, 85, 80),
+        tiers(1, 2, 3),
+        "flag",
+        {"special": [1], "first": [2], "second": [3, 4, 5]},
+        (TierTie("first", 1, (3, 4)),),
+    ),
+    (
+        "a tie at the first boundary, included",
+        ranked(95, 90, 85, 85, 80),
+        tiers(1, 2, 3),
+        "include",
+        {"special": [1], "first": [2, 3, 4], "second": [5]},
+        (),
+    ),
+    (
+        "a tie at the last boundary, flagged: no tier left",
+        ranked(95, 90, 90),
+        tiers(1, 1),
+        "flag",
+        {"special": [1]},
+        (TierTie("first", 1, (2, 3)),),
+    ),
+    (
+        "a tie at the last boundary, included",
+        ranked(95, 90, 90, 80),
+        tiers(1, 1),
+        "include",
+        {"special": [1], "first": [2, 3]},
+        (),
+    ),
+    (
+        "flagged at two boundaries in a row",
+        ranked(90, 90, 90, 80),
+        tiers(1, 1, 5),
+        "flag",
+        {"second": [1, 2, 3, 4]},
+        (TierTie("special", 1, (1, 2, 3)), TierTie("first", 1, (1, 2, 3))),
+    ),
+    (
+        "an overflow shrinks several tiers",
+        ranked(90, 90, 90, 90, 80, 70),
+        tiers(1, 1, 2, 5),
+        "include",
+        {"special": [1, 2, 3, 4], "third": [5, 6]},
+        (),
+    ),
+    (
+        "an overflow never makes a tier negative",
+        ranked(90, 90, 90, 80, 70),
+        tiers(1, 0, 5),
+        "include",
+        {"special": [1, 2, 3], "second": [4, 5]},
+        (),
+    ),
+    (
+        "a flagged group that fits the next tier's open places",
+        ranked(95, 90, 90, 85, 80),
+        tiers(2, 3),
+        "flag",
+        {"special": [1], "first": [2, 3, 4]},
+        (TierTie("special", 1, (2, 3)),),
+    ),
     ("a tie that fits exactly", ranked(90, 90, 80), tiers(2, 1), "flag", {"special": [1, 2], "first": [3]}, ()),
-    ("a tie after the tiers are full is no tie at a boundary", ranked(95, 90, 80, 80), tiers(1, 1), "flag",
-     {"special": [1], "first": [2]}, ()),
-    ("teams without a score are never awarded", ranked(None, 90, None, 80), tiers(1, 5), "flag",
-     {"special": [2], "first": [4]}, ()),
+    (
+        "a tie after the tiers are full is no tie at a boundary",
+        ranked(95, 90, 80, 80),
+        tiers(1, 1),
+        "flag",
+        {"special": [1], "first": [2]},
+        (),
+    ),
+    (
+        "teams without a score are never awarded",
+        ranked(None, 90, None, 80),
+        tiers(1, 5),
+        "flag",
+        {"special": [2], "first": [4]},
+        (),
+    ),
     ("no tiers", ranked(90, 80), [], "flag", {}, ()),
     ("no teams", ranked(), tiers(1, 2), "include", {}, ()),
 ]
 
 
-@pytest.mark.parametrize(("results", "tier_list", "ties", "expected", "expected_ties"), [case[1:] for case in CASES],
-                         ids=[case[0] for case in CASES])
+@pytest.mark.parametrize(
+    ("results", "tier_list", "ties", "expected", "expected_ties"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
 def test_assign_tiers(results, tier_list, ties, expected, expected_ties):
     outcome = assign_tiers(results, tier_list, ties=ties)
     assert awarded(outcome) == expected
@@ -121,13 +203,19 @@ PROBLEMS = [
     ("neither", [Tier("special")], ["no_count_or_share"]),
     ("negative count", [Tier("special", count=-1)], ["negative"]),
     ("negative share", [Tier("special", share=Decimal("-0.1"))], ["negative"]),
-    ("shares over 100%", [Tier("first", share=Decimal("0.6")), Tier("second", share=Fraction(2, 5) + Fraction(1, 1000))],
-     ["shares_over_100"]),
+    (
+        "shares over 100%",
+        [Tier("first", share=Decimal("0.6")), Tier("second", share=Fraction(2, 5) + Fraction(1, 1000))],
+        ["shares_over_100"],
+    ),
     ("one share over 100%", [Tier("first", share=Decimal("1.01"))], ["shares_over_100"]),
     ("a key twice", [Tier("first", count=1), Tier("first", count=2)], ["duplicate_key"]),
     ("an empty key", [Tier("", count=1)], ["empty_key"]),
-    ("each problem once, in the order found", [Tier("a"), Tier("b"), Tier("a", count=-1, share=Decimal(2))],
-     ["no_count_or_share", "duplicate_key", "count_and_share", "negative", "shares_over_100"]),
+    (
+        "each problem once, in the order found",
+        [Tier("a"), Tier("b"), Tier("a", count=-1, share=Decimal(2))],
+        ["no_count_or_share", "duplicate_key", "count_and_share", "negative", "shares_over_100"],
+    ),
 ]
 
 
@@ -145,8 +233,10 @@ def test_tiers_with_problems_are_refused():
 
 scores = st.lists(st.one_of(st.none(), st.sampled_from([60, 70, 75, 80, 90])), max_size=20)
 tier_lists = st.lists(st.one_of(st.integers(0, 4), st.sampled_from([Decimal("0.1"), Decimal("0.25")])), max_size=4).map(
-    lambda specs: [Tier(f"t{index}", count=spec) if isinstance(spec, int) else Tier(f"t{index}", share=spec)
-                   for index, spec in enumerate(specs)]
+    lambda specs: [
+        Tier(f"t{index}", count=spec) if isinstance(spec, int) else Tier(f"t{index}", share=spec)
+        for index, spec in enumerate(specs)
+    ]
 )
 
 
@@ -173,6 +263,7 @@ def test_places_ties_and_order(values, tier_list, ties):
     assert all(result.score is not None for result in results if result.team_id in outcome.awards)
     # better ranks get the same or an earlier tier; the awarded teams come first
     order = [tier.key for tier in tier_list]
-    tier_index = [order.index(outcome.awards[team_id]) if team_id in outcome.awards else len(order)
-                  for group in groups for team_id in group]
+    tier_index = [
+        order.index(outcome.awards[team_id]) if team_id in outcome.awards else len(order) for group in groups for team_id in group
+    ]
     assert tier_index == sorted(tier_index)

@@ -25,10 +25,20 @@ def test_a_severe_and_a_lenient_judge_worked_by_hand():
     teams = [team(1, (1, 80), (2, 88)), team(2, (1, 70), (2, 78)), team(3, (2, 68), (1, 60))]
     severe, lenient = judge_statistics(teams, consensus_of(teams))
     assert severe == JudgeStats(
-        judge_id=1, count=3, mean=Decimal("70.0000"), spread=Decimal("8.1650"), severity=Decimal("-4.0000"),
-        correlation=Decimal("1.0000"), totals=(Decimal(60), Decimal(70), Decimal(80)),
+        judge_id=1,
+        count=3,
+        mean=Decimal("70.0000"),
+        spread=Decimal("8.1650"),
+        severity=Decimal("-4.0000"),
+        correlation=Decimal("1.0000"),
+        totals=(Decimal(60), Decimal(70), Decimal(80)),
     )
-    assert (lenient.judge_id, lenient.mean, lenient.severity, lenient.correlation) == (2, Decimal("78.0000"), Decimal("4.0000"), Decimal(1))
+    assert (lenient.judge_id, lenient.mean, lenient.severity, lenient.correlation) == (
+        2,
+        Decimal("78.0000"),
+        Decimal("4.0000"),
+        Decimal(1),
+    )
 
 
 def test_a_judge_who_reverses_the_order():

@@ -47,36 +47,73 @@ def standing(results: list[TeamResult]) -> list[tuple[int, int, bool]]:
 
 RANKINGS = [
     # (name, rule, teams, [(team_id, rank, tied)] in the order returned)
-    ("higher mean first", Rule(), [team(1, 80, 90), team(2, 90, 90), team(3, 70)],
-     [(2, 1, False), (1, 2, False), (3, 3, False)]),
-    ("equal means share a rank; the next rank skips", Rule(), [team(3, 84), team(2, 85, 85), team(1, 80, 90)],
-     [(1, 1, True), (2, 1, True), (3, 3, False)]),
-    ("raw_sum breaks a tie of means", Rule(tie_breaks=("raw_sum",)), [team(1, 80, 90), team(2, 85, 85, 85)],
-     [(2, 1, False), (1, 2, False)]),
-    ("a criterion breaks what raw_sum leaves", Rule(tie_breaks=("raw_sum", "criterion:innovation")),
-     [team(1, sheet(1, 80, innovation=10), sheet(2, 90, innovation=16)), team(2, sheet(1, 85, innovation=13), sheet(2, 85, innovation=12))],
-     [(1, 1, False), (2, 2, False)]),
-    ("a criterion's mean over the sheets that carry it", Rule(tie_breaks=("criterion:innovation",)),
-     [team(1, sheet(1, 85, innovation=12), sheet(2, 85)), team(2, sheet(1, 85, innovation=11), sheet(2, 85, innovation=12))],
-     [(1, 1, False), (2, 2, False)]),
-    ("a missing criterion counts lowest", Rule(tie_breaks=("criterion:innovation",)),
-     [team(1, sheet(1, 85)), team(2, sheet(1, 85, innovation=0)), team(3, sheet(1, 85))],
-     [(2, 1, False), (1, 2, True), (3, 2, True)]),
-    ("teams equal after every tie-break stay tied", Rule(tie_breaks=("raw_sum", "criterion:pitch")),
-     [team(1, sheet(1, 85, pitch=9)), team(2, sheet(2, 85, pitch=9)), team(3, 99)],
-     [(3, 1, False), (1, 2, True), (2, 2, True)]),
-    ("tie-breaks never reorder different scores", Rule(tie_breaks=("raw_sum",)), [team(1, 90), team(2, 80, 80, 80)],
-     [(1, 1, False), (2, 2, False)]),
-    ("teams without sheets come last, all tied", Rule(), [team(1), team(2, 60), team(3)],
-     [(2, 1, False), (1, 2, True), (3, 2, True)]),
-    ("a single team without sheets is last, not tied", Rule(), [team(1), team(2, 60), team(3, 60)],
-     [(2, 1, True), (3, 1, True), (1, 3, False)]),
+    ("higher mean first", Rule(), [team(1, 80, 90), team(2, 90, 90), team(3, 70)], [(2, 1, False), (1, 2, False), (3, 3, False)]),
+    (
+        "equal means share a rank; the next rank skips",
+        Rule(),
+        [team(3, 84), team(2, 85, 85), team(1, 80, 90)],
+        [(1, 1, True), (2, 1, True), (3, 3, False)],
+    ),
+    (
+        "raw_sum breaks a tie of means",
+        Rule(tie_breaks=("raw_sum",)),
+        [team(1, 80, 90), team(2, 85, 85, 85)],
+        [(2, 1, False), (1, 2, False)],
+    ),
+    (
+        "a criterion breaks what raw_sum leaves",
+        Rule(tie_breaks=("raw_sum", "criterion:innovation")),
+        [
+            team(1, sheet(1, 80, innovation=10), sheet(2, 90, innovation=16)),
+            team(2, sheet(1, 85, innovation=13), sheet(2, 85, innovation=12)),
+        ],
+        [(1, 1, False), (2, 2, False)],
+    ),
+    (
+        "a criterion's mean over the sheets that carry it",
+        Rule(tie_breaks=("criterion:innovation",)),
+        [team(1, sheet(1, 85, innovation=12), sheet(2, 85)), team(2, sheet(1, 85, innovation=11), sheet(2, 85, innovation=12))],
+        [(1, 1, False), (2, 2, False)],
+    ),
+    (
+        "a missing criterion counts lowest",
+        Rule(tie_breaks=("criterion:innovation",)),
+        [team(1, sheet(1, 85)), team(2, sheet(1, 85, innovation=0)), team(3, sheet(1, 85))],
+        [(2, 1, False), (1, 2, True), (3, 2, True)],
+    ),
+    (
+        "teams equal after every tie-break stay tied",
+        Rule(tie_breaks=("raw_sum", "criterion:pitch")),
+        [team(1, sheet(1, 85, pitch=9)), team(2, sheet(2, 85, pitch=9)), team(3, 99)],
+        [(3, 1, False), (1, 2, True), (2, 2, True)],
+    ),
+    (
+        "tie-breaks never reorder different scores",
+        Rule(tie_breaks=("raw_sum",)),
+        [team(1, 90), team(2, 80, 80, 80)],
+        [(1, 1, False), (2, 2, False)],
+    ),
+    (
+        "teams without sheets come last, all tied",
+        Rule(),
+        [team(1), team(2, 60), team(3)],
+        [(2, 1, False), (1, 2, True), (3, 2, True)],
+    ),
+    (
+        "a single team without sheets is last, not tied",
+        Rule(),
+        [team(1), team(2, 60), team(3, 60)],
+        [(2, 1, True), (3, 1, True), (1, 3, False)],
+    ),
     ("no teams", Rule(), [], []),
     # 263/3 = 87.666… (trimmed) and 87.5 + 88 + 87.5 = 263 over 3 sheets (too few to trim): exactly equal.
     # 87.67 shows the same at 2 places but is higher: display rounding never decides.
-    ("exact scores, not displayed ones, decide", Rule(method="trimmed_mean"),
-     [team(1, 81, 85, 88, 90, 97), team(2, "87.5", 88, "87.5"), team(3, "87.67")],
-     [(3, 1, False), (1, 2, True), (2, 2, True)]),
+    (
+        "exact scores, not displayed ones, decide",
+        Rule(method="trimmed_mean"),
+        [team(1, 81, 85, 88, 90, 97), team(2, "87.5", 88, "87.5"), team(3, "87.67")],
+        [(3, 1, False), (1, 2, True), (2, 2, True)],
+    ),
     ("median", Rule(method="median"), [team(1, 60, 90, 91), team(2, 85, 86, 70)], [(1, 1, False), (2, 2, False)]),
 ]
 
@@ -88,8 +125,12 @@ def test_ranking(rule, teams, expected):
 
 def test_zscore_ranking_lifts_the_team_of_a_severe_panel():
     # Worked in tests/scoring/test_aggregate.py: scores 75, 75, 75 + sqrt(75), 75 − sqrt(75).
-    teams = [team(1, sheet(1, 90), sheet(3, 70)), team(2, sheet(1, 80), sheet(3, 80)),
-             team(3, sheet(2, 70), sheet(3, 80)), team(4, sheet(2, 60), sheet(3, 70))]
+    teams = [
+        team(1, sheet(1, 90), sheet(3, 70)),
+        team(2, sheet(1, 80), sheet(3, 80)),
+        team(3, sheet(2, 70), sheet(3, 80)),
+        team(4, sheet(2, 60), sheet(3, 70)),
+    ]
     assert standing(compute_results(teams, Rule(method="mean"))) == [(1, 1, True), (2, 1, True), (3, 3, False), (4, 4, False)]
     results = compute_results(teams, Rule(method="zscore"))
     assert standing(results) == [(3, 1, False), (1, 2, True), (2, 2, True), (4, 4, False)]
@@ -97,8 +138,12 @@ def test_zscore_ranking_lifts_the_team_of_a_severe_panel():
 
 
 def test_zscore_ties_are_broken_exactly_with_large_denominators():
-    teams = [team(1, sheet(1, 90), sheet(3, 70)), team(2, sheet(1, 80, pitch=5), sheet(3, 80)),
-             team(3, sheet(2, 70), sheet(3, 80)), team(4, sheet(2, 60), sheet(3, 70))]
+    teams = [
+        team(1, sheet(1, 90), sheet(3, 70)),
+        team(2, sheet(1, 80, pitch=5), sheet(3, 80)),
+        team(3, sheet(2, 70), sheet(3, 80)),
+        team(4, sheet(2, 60), sheet(3, 70)),
+    ]
     rule = Rule(method="zscore", tie_breaks=("criterion:pitch",))
     # Teams 1 and 2 tie at 75; team 2 has a pitch value, team 1 none.
     assert standing(compute_results(teams, rule))[:3] == [(3, 1, False), (2, 2, False), (1, 3, False)]
@@ -115,11 +160,19 @@ def test_results_under_fallback_keys_are_the_same():
 
 # What a result carries -----------------------------------------------------------------------------------
 
+
 def test_a_result_carries_the_judges_spread_sum_and_group():
     (result,) = compute_results([team(7, sheet(12, 90), sheet(3, 80), assigned=2, group="浙江省")], Rule())
     assert result == TeamResult(
-        team_id=7, group="浙江省", score=Fraction(85), rank=1, tied=False,
-        judges={3: Decimal(80), 12: Decimal(90)}, spread=Decimal(5), raw_sum=Decimal(170), flags=(),
+        team_id=7,
+        group="浙江省",
+        score=Fraction(85),
+        rank=1,
+        tied=False,
+        judges={3: Decimal(80), 12: Decimal(90)},
+        spread=Decimal(5),
+        raw_sum=Decimal(170),
+        flags=(),
     )
     assert list(result.judges) == [3, 12]
 
@@ -143,15 +196,24 @@ FLAGS = [
     # threshold 0.15 × 100 = 15: 70 and 100 are 15 from their mean, not above it
     ("a spread of exactly the threshold", Rule(), team(1, 70, 100), ()),
     ("a spread just above the threshold", Rule(), team(1, "69.5", 100), (DISAGREEMENT,)),
-    ("the threshold follows the scale", Rule(scale_max=Decimal(10), disagreement=Decimal("0.1")), team(1, 8, "10.5"), (DISAGREEMENT,)),
+    (
+        "the threshold follows the scale",
+        Rule(scale_max=Decimal(10), disagreement=Decimal("0.1")),
+        team(1, 8, "10.5"),
+        (DISAGREEMENT,),
+    ),
     ("one judge never disagrees", Rule(disagreement=Decimal(0)), team(1, 50), ()),
     ("fewer sheets than judges_per_team", Rule(judges_per_team=3), team(1, 80, 85), (FEW_JUDGES,)),
     ("enough sheets", Rule(judges_per_team=2), team(1, 80, 85), ()),
     ("trimmed mean falls back", Rule(method="trimmed_mean"), team(1, 80, 85, 90, 95), (FEW_JUDGES,)),
     ("trimmed mean trims", Rule(method="trimmed_mean"), team(1, 80, 85, 90, 95, 99), ()),
     ("a sheet not submitted", Rule(), team(1, 80, 85, assigned=3), (MISSING_SHEETS,)),
-    ("all three, sorted", Rule(method="trimmed_mean", judges_per_team=5), team(1, 50, 100, assigned=5),
-     (DISAGREEMENT, FEW_JUDGES, MISSING_SHEETS)),
+    (
+        "all three, sorted",
+        Rule(method="trimmed_mean", judges_per_team=5),
+        team(1, 50, 100, assigned=5),
+        (DISAGREEMENT, FEW_JUDGES, MISSING_SHEETS),
+    ),
     ("no sheet at all", Rule(), team(1, assigned=2), (MISSING_SHEETS,)),
     ("no sheet, no judge assigned", Rule(method="trimmed_mean"), team(1), ()),
 ]
@@ -228,8 +290,12 @@ def rounds(draw, max_teams: int = 10, judges: int = 5) -> list[TeamSheets]:
 
 
 rules = st.builds(
-    Rule, method=st.sampled_from(["mean", "trimmed_mean", "median", "zscore"]), trim=st.integers(0, 2),
-    min_judges=st.integers(0, 5), judges_per_team=st.integers(0, 4), disagreement=st.sampled_from([Decimal("0.02"), Decimal("0.15")]),
+    Rule,
+    method=st.sampled_from(["mean", "trimmed_mean", "median", "zscore"]),
+    trim=st.integers(0, 2),
+    min_judges=st.integers(0, 5),
+    judges_per_team=st.integers(0, 4),
+    disagreement=st.sampled_from([Decimal("0.02"), Decimal("0.15")]),
     tie_breaks=st.sampled_from(TIE_BREAKS),
 )
 
@@ -266,9 +332,12 @@ def test_raising_a_teams_score_never_lowers_its_rank(teams, tie_breaks, data):
 @given(rounds(), st.integers(1, 5), st.sampled_from([Decimal(-20), Decimal("0.5"), Decimal(13)]))
 def test_a_constant_added_to_one_judges_totals_leaves_zscore_ranks_unchanged(teams, judge_id, constant):
     shifted = [
-        TeamSheets(t.team_id, t.assigned, tuple(
-            Sheet(s.judge_id, s.total + constant if s.judge_id == judge_id else s.total, s.items) for s in t.sheets
-        ), t.group)
+        TeamSheets(
+            t.team_id,
+            t.assigned,
+            tuple(Sheet(s.judge_id, s.total + constant if s.judge_id == judge_id else s.total, s.items) for s in t.sheets),
+            t.group,
+        )
         for t in teams
     ]
     rule = Rule(method="zscore")

@@ -9,9 +9,21 @@ from scoring.sheets import NOT_A_NUMBER, OFF_STEP, OUT_OF_RANGE, Item, missing_i
 PITCH = Item("pitch", Decimal(20), step=Decimal("0.5"))
 
 VALUES = [
-    ("0", None), ("20", None), ("19.5", None), ("20.5", OUT_OF_RANGE), ("-0.5", OUT_OF_RANGE), ("19.3", OFF_STEP),
-    ("abc", NOT_A_NUMBER), ("NaN", NOT_A_NUMBER), ("Infinity", NOT_A_NUMBER), (True, NOT_A_NUMBER), (None, NOT_A_NUMBER),
-    ("１９.５", None), (" 7 ", None), (12, None), (12.5, None),
+    ("0", None),
+    ("20", None),
+    ("19.5", None),
+    ("20.5", OUT_OF_RANGE),
+    ("-0.5", OUT_OF_RANGE),
+    ("19.3", OFF_STEP),
+    ("abc", NOT_A_NUMBER),
+    ("NaN", NOT_A_NUMBER),
+    ("Infinity", NOT_A_NUMBER),
+    (True, NOT_A_NUMBER),
+    (None, NOT_A_NUMBER),
+    ("１９.５", None),
+    (" 7 ", None),
+    (12, None),
+    (12.5, None),
 ]
 
 

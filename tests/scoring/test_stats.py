@@ -79,10 +79,15 @@ def test_exact_sum_never_rounds():
     assert stats.exact_sum([]) == 0
 
 
-
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.decimals(allow_nan=False, allow_infinity=False, places=6) | st.integers(-10**30, 10**30).map(Decimal)
-                | st.sampled_from(decimals("1E+3", "2.50000", "-0.125")), max_size=12))
+@given(
+    st.lists(
+        st.decimals(allow_nan=False, allow_infinity=False, places=6)
+        | st.integers(-(10**30), 10**30).map(Decimal)
+        | st.sampled_from(decimals("1E+3", "2.50000", "-0.125")),
+        max_size=12,
+    )
+)
 def test_fixed_point_turns_decimals_into_integers_exactly(values):
     """Integers over one power of ten: each comes back as its decimal, and sums and order carry over."""
     places, scaled = stats.fixed_point(values)
@@ -94,10 +99,14 @@ def test_fixed_point_turns_decimals_into_integers_exactly(values):
 
 
 def test_fixed_point_of_a_round_and_of_nothing():
-    assert stats.fixed_point(decimals("87.5000", "85", "1E+2")) == (4, {Decimal("87.5"): 875000, Decimal(85): 850000, Decimal(100): 1000000})
+    assert stats.fixed_point(decimals("87.5000", "85", "1E+2")) == (
+        4,
+        {Decimal("87.5"): 875000, Decimal(85): 850000, Decimal(100): 1000000},
+    )
     assert stats.fixed_point([]) == (0, {})
     # 31 significant digits come back whole: the default context (28 digits) would round them.
     assert stats.from_fixed_point(1234567890123456789012345678901, 10) == Decimal("123456789012345678901.2345678901")
+
 
 ROOTS = [
     ("zero", Fraction(0), "0"),
@@ -110,8 +119,11 @@ ROOTS = [
     ("a huge non-square", Fraction(2 * 10**100), "1.414213562373095048801688724209698078570E+50"),
     ("a tiny non-square", Fraction(2, 10**100), "1.414213562373095048801688724209698078570E-50"),
     # 45 digits, exact: the single rounding still applies (…89 01 rounds down at the 40th digit).
-    ("an exact root longer than 40 digits", Fraction(123456789012345678901234567890123456789012345**2),
-     "1.234567890123456789012345678901234567890E+44"),
+    (
+        "an exact root longer than 40 digits",
+        Fraction(123456789012345678901234567890123456789012345**2),
+        "1.234567890123456789012345678901234567890E+44",
+    ),
 ]
 
 
