@@ -16,7 +16,9 @@ from app import config as laurel_config
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, commands, error handlers."""
-    app = Flask(__name__, instance_path=os.environ.get("LAUREL_INSTANCE_PATH") or None, instance_relative_config=True)
+    from app.transactions import LaurelFlask
+
+    app = LaurelFlask(__name__, instance_path=os.environ.get("LAUREL_INSTANCE_PATH") or None, instance_relative_config=True)
     _configure(app, test_config)
     _init_extensions(app)
     _register_blueprints(app)
@@ -29,6 +31,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     register_security_headers(app)
+    from app.demo import demo_logins
+
+    app.jinja_env.globals["demo_accounts"] = demo_logins  # the sign-in page lists them in demo mode
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from app.bulk import driver_execute
+from sqlalchemy import insert, select
+from sqlalchemy.orm import joinedload
+
 from app.extensions import db
 from app.models import AuditEvent, User
-
-#: Built once, for `record_immediately`.
-INSERT_EVENT = AuditEvent.__table__.insert()
 
 
 def event_row(
@@ -38,25 +38,20 @@ def event_row(
     }
 
 
-def record(**event: Any) -> AuditEvent:
-    """Add one audit event (the arguments of `event_row`) to the session, written at its next flush."""
-    added = AuditEvent(**event_row(**event))
-    db.session.add(added)
-    return added
+def record(**event: Any) -> None:
+    """Write one audit event (the arguments of `event_row`) now, in the current transaction: it commits or
+    rolls back with the change it records."""
+    db.session.execute(insert(AuditEvent), [event_row(**event)])
 
 
-def record_immediately(**event: Any) -> None:
-    """Insert one audit event (the arguments of `event_row`) now, in the current transaction, without an
-    ORM object: for the hottest write (a judge's save), where the unit of work would cost more than the
-    insert itself. It commits or rolls back with the change it records."""
-    driver_execute(INSERT_EVENT, event_row(**event))
+def record_many(events: Sequence[Mapping[str, Any]]) -> None:
+    """Write many audit events at once (each the arguments of `event_row`), as `record` writes one."""
+    if events:
+        db.session.execute(insert(AuditEvent), [event_row(**event) for event in events])
 
 
 def history_of(object_type: str, object_id: int) -> list[AuditEvent]:
     """Every recorded change of one object, oldest first, with who made it."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import joinedload
-
     return list(
         db.session.scalars(
             select(AuditEvent)

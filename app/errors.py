@@ -219,9 +219,6 @@ def _html_error(status: int, message: str):
 
 
 def handle_contest_error(error: ContestError):
-    from app.extensions import db
-
-    db.session.rollback()
     if is_api_request():
         response = jsonify(error.payload())
         response.status_code = error.status
@@ -240,12 +237,10 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_unexpected_error(error: Exception):
-    """A bug: roll back, log it with its traceback, and answer a plain 500."""
-    from app.extensions import db
-
+    """A bug: log it with its traceback, and answer a plain 500 (the request's changes are rolled back,
+    `app.transactions`)."""
     if isinstance(error, HTTPException):
         return handle_http_error(error)
-    db.session.rollback()
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     if current_app.config.get("PROPAGATE_EXCEPTIONS"):
         raise error

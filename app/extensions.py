@@ -6,12 +6,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
-
-from app.errors import ErrorEnvelopeSchema
 
 #: Constraint names are stable so that migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -23,19 +20,6 @@ NAMING_CONVENTION = {
 }
 
 
-class LaurelApi(Api):
-    """flask-smorest's Api, with Laurel's error envelope.
-
-    Error handlers are registered by `app.errors` for the whole application (HTML pages and the
-    API alike), so this class registers none of its own; `ERROR_SCHEMA` documents the envelope.
-    """
-
-    ERROR_SCHEMA = ErrorEnvelopeSchema
-
-    def _register_error_handlers(self):
-        pass
-
-
 #: Objects keep their values after the request's one commit, so answering with what was just
 #: saved does not load it again.
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION), session_options={"expire_on_commit": False})
@@ -44,7 +28,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
-api = LaurelApi()
 
 #: The methods that Laurel's rate limits count: sign-in and sign-up, both POSTs. Every limit names its
 #: methods from here (`methods=LIMITED_METHODS`).

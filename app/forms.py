@@ -1,4 +1,8 @@
-"""What every HTML form shares: showing a service's field errors at their fields."""
+"""What every HTML form shares: showing a service's refusal at its fields, and the status to answer with.
+
+Showing a refusal rolls back what the service had begun before it refused, so that the page shows what is
+saved; the page then answers with the error's status (422, 409...), and the request's unit of work
+(`app.transactions`) saves nothing of it."""
 
 from __future__ import annotations
 
@@ -20,14 +24,16 @@ def show_error_on_form(
     *,
     rows: Mapping[str, Sequence[int]] | None = None,
     renames: Mapping[str, str] | None = None,
-) -> None:
-    """Attach a service error's messages to the form's fields; the rest becomes a flash message.
+) -> int:
+    """Attach a service error's messages to the form's fields; the rest becomes a flash message. Returns the
+    error's status, for the page to answer with.
 
     Dotted names (tracks.1.code) reach into FieldLists and FormFields. Forms that leave their empty
     rows out give `rows`: for each list, the form row of each item the service saw, so that item 1
     of the service is put on the row the person filled. `renames` maps a service's field name to
     the form's (college_id -> college).
     """
+    db.session.rollback()
     unplaced: list[str] = []
     for name, messages in error.fields.items():
         parts = name.split(".")
@@ -42,6 +48,14 @@ def show_error_on_form(
             field.errors = list(field.errors) + list(messages)
     if unplaced or not error.fields:
         flash(" ".join([error.message, *unplaced]) if unplaced else error.message, "error")
+    return error.status
+
+
+def flash_error(error: ContestError) -> int:
+    """Show a service's refusal as a message at the top of the page; returns its status to answer with."""
+    db.session.rollback()
+    flash(error.message, "error")
+    return error.status
 
 
 def _find_field(form, dotted_name: str):
@@ -69,18 +83,14 @@ class UploadOutcome:
 
 
 def run_upload(form: FlaskForm, importer: Callable[[Table], Any]) -> UploadOutcome:
-    """Read the form's uploaded file and import it: commit when it succeeds; otherwise roll back,
-    say why, and keep every bad row to show. The one way every import page handles its upload."""
+    """Read the form's uploaded file and import it; when it is refused, say why and keep every bad row to
+    show, with the status the page answers with (so that nothing of it is saved). The one way every import
+    page handles its upload."""
     upload = form.file.data
     try:
         result = importer(read_table(upload.stream, upload.filename))
     except InvalidRowsError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return UploadOutcome(bad_rows=error.rows, status=422)
+        return UploadOutcome(bad_rows=error.rows, status=flash_error(error))
     except ContestError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return UploadOutcome(status=error.status)
-    db.session.commit()
+        return UploadOutcome(status=flash_error(error))
     return UploadOutcome(result=result)

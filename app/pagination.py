@@ -7,6 +7,7 @@ from typing import Any
 import marshmallow as ma
 from flask_sqlalchemy.pagination import Pagination
 
+DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
 #: Far past any list's end, and small enough that the page's offset fits the database's integers.
 MAX_PAGE = 1_000_000
@@ -14,7 +15,7 @@ MAX_PAGE = 1_000_000
 
 class PageArgsSchema(ma.Schema):
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
-    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
+    per_page = ma.fields.Integer(load_default=DEFAULT_PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 _page_schemas: dict[type, type[ma.Schema]] = {}

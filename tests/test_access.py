@@ -145,8 +145,8 @@ ACCESS = {
     "results.advance": ("GET", organizers_only()),
     "results.awards": ("GET", organizers_only()),
     "results.public_results": ("GET", organizers_only()),  # public once the round is published
-    "api_results.compute_results": ("POST", organizers_only(409, anonymous=401)),  # the round is not closed
-    "api_results.get_results": ("GET", organizers_only(anonymous=401)),
+    "api_results.post_round_results": ("POST", organizers_only(409, anonymous=401)),  # the round is not closed
+    "api_results.get_round_results": ("GET", organizers_only(anonymous=401)),
     "api_results.advance_teams": ("POST", organizers_only(422, anonymous=401)),
     "api_results.assign_awards": ("POST", organizers_only(422, anonymous=401)),
     "api_results.list_awards": ("GET", organizers_only(anonymous=401)),

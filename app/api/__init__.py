@@ -7,10 +7,28 @@ from typing import Any
 import marshmallow as ma
 import swagger_ui_bundle
 from flask import Blueprint, Flask, render_template, send_from_directory
+from flask_smorest import Api
 
-from app.extensions import api, csrf
+from app.errors import ErrorEnvelopeSchema
+from app.extensions import csrf
 
 SWAGGER_UI_DIR = Path(swagger_ui_bundle.swagger_ui_path)
+
+
+class LaurelApi(Api):
+    """flask-smorest's Api, with Laurel's error envelope.
+
+    Error handlers are registered by `app.errors` for the whole application (HTML pages and the
+    API alike), so this class registers none of its own; `ERROR_SCHEMA` documents the envelope.
+    """
+
+    ERROR_SCHEMA = ErrorEnvelopeSchema
+
+    def _register_error_handlers(self):
+        pass
+
+
+api = LaurelApi()
 
 docs = Blueprint("api_docs", __name__, url_prefix="/api/v1")
 

@@ -8,7 +8,6 @@ from app.auth import services
 from app.auth.forms import LoginForm, PasswordChangeForm
 from app.auth.limits import login_rate_limit, note_failed_login
 from app.errors import ContestError
-from app.extensions import db
 from app.forms import show_error_on_form
 from app.models import utcnow
 from app.permissions import login_required
@@ -29,12 +28,7 @@ def login():
             return redirect(safe_next(request.args.get("next")) or url_for("public.dashboard"))
         note_failed_login()
         form.password.errors.append(_("Wrong email or password."))
-    demo_logins = None
-    if current_app.config["DEMO_MODE"]:
-        from app.demo import demo_logins as loaded_demo_logins
-
-        demo_logins = loaded_demo_logins()
-    return render_template("auth/login.html", form=form, demo_logins=demo_logins)
+    return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -49,6 +43,7 @@ def logout():
 @login_required
 def account():
     form = PasswordChangeForm()
+    status = 200
     if form.validate_on_submit():
         try:
             services.change_password(
@@ -58,14 +53,12 @@ def account():
                 now=utcnow(),
             )
         except ContestError as error:
-            db.session.rollback()
-            show_error_on_form(form, error)
+            status = show_error_on_form(form, error)
         else:
-            db.session.commit()
             login_user(current_user._get_current_object())  # this session goes on; the others end
             flash(_("Your password is changed. Your other sessions and API tokens have ended."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("auth/account.html", form=form), status
 
 
 @bp.route("/language/<code>")

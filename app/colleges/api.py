@@ -34,5 +34,4 @@ def import_colleges(files):
         abort(403)
     upload = files["file"]
     summary = services.import_colleges(read_table(upload.stream, upload.filename), now=utcnow(), actor=current_user)
-    db.session.commit()
     return summary

@@ -24,7 +24,6 @@ def create_contest(data):
         abort(403)
     data = services.with_defaults(data, current_app.config["TIMEZONE"])
     contest = services.create_contest(data, now=utcnow(), actor=current_user)
-    db.session.commit()
     return contest
 
 
@@ -52,5 +51,4 @@ def update_contest(data, contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     data = services.with_defaults(data, contest.timezone)
     services.update_contest(contest, data, now=utcnow(), actor=current_user)
-    db.session.commit()
     return contest

@@ -48,6 +48,6 @@ class ContestForm(FlaskForm):
         data["tracks"] = [self.tracks[index].data for index in self._track_rows]
         return data
 
-    def show_error(self, error) -> None:
+    def show_error(self, error) -> int:
         """Show a service error at its fields, on the track rows the person filled."""
-        show_error_on_form(self, error, rows={"tracks": self._track_rows})
+        return show_error_on_form(self, error, rows={"tracks": self._track_rows})

@@ -30,19 +30,17 @@ def _local(moment, timezone):
 
 
 def _save(form: ContestForm, contest: Contest | None):
-    """Run the create or update service for a submitted form; None when the form must show errors."""
+    """Run the create or update service for a submitted form: the redirect to the saved contest, or, when
+    the service refuses, the error's status for the form that shows why."""
     try:
         if contest is None:
             contest = services.create_contest(form.to_data(), now=utcnow(), actor=current_user)
         else:
             services.update_contest(contest, form.to_data(), now=utcnow(), actor=current_user)
     except ContestError as error:
-        db.session.rollback()
-        form.show_error(error)
-        return None
-    db.session.commit()
+        return None, form.show_error(error)
     flash(_("The contest %(name)s is saved.", name=contest.name), "success")
-    return redirect(url_for("public.contest", contest_id=contest.id))
+    return redirect(url_for("public.contest", contest_id=contest.id)), None
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -51,10 +49,11 @@ def new():
     if not can_create_contest(current_user):
         abort(403)
     form = ContestForm()
+    status = 200
     if form.validate_on_submit():
-        response = _save(form, None)
-        if response is not None:
-            return response
+        saved, status = _save(form, None)
+        if saved:
+            return saved
     elif not form.is_submitted():
         now = utcnow()
         timezone = current_app.config["TIMEZONE"]
@@ -66,7 +65,7 @@ def new():
             form[key].data = default
         form.tracks[0].form.kind.data = "regular"
     form.add_blank_tracks()
-    return render_template("contests/form.html", form=form, contest=None)
+    return render_template("contests/form.html", form=form, contest=None), status
 
 
 @bp.route("/<id:contest_id>/edit", methods=["GET", "POST"])
@@ -74,12 +73,13 @@ def new():
 def edit(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     form = ContestForm(obj=contest)
+    status = 200
     if form.validate_on_submit():
-        response = _save(form, contest)
-        if response is not None:
-            return response
+        saved, status = _save(form, contest)
+        if saved:
+            return saved
     elif not form.is_submitted():
         form.registration_opens_at.data = _local(contest.registration_opens_at, contest.timezone)
         form.registration_closes_at.data = _local(contest.registration_closes_at, contest.timezone)
     form.add_blank_tracks()
-    return render_template("contests/form.html", form=form, contest=contest)
+    return render_template("contests/form.html", form=form, contest=contest), status

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.auth import services as accounts
@@ -26,8 +27,9 @@ DEMO_COORDINATOR_COLLEGE = "4133010335"  # 浙江大学
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
-    """(role, email, password) of the demo accounts, when the demo is loaded; else none."""
-    if accounts.find_user_by_email(DEMO_ACCOUNTS[0][1]) is None:
+    """(role, email, password) of the demo accounts, in demo mode (LAUREL_DEMO_MODE) when the demo is loaded;
+    else none."""
+    if not current_app.config["DEMO_MODE"] or accounts.find_user_by_email(DEMO_ACCOUNTS[0][1]) is None:
         return []
     return [(role, email, DEMO_PASSWORD) for role, email, _name in DEMO_ACCOUNTS]
 

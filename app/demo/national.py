@@ -31,6 +31,7 @@ from app.judging.sheets import save_sheet
 from app.models import SUBMITTED, Assignment, Contest, Round, Team, User, utcnow
 from app.registration.imports import import_teams
 from app.registration.services import review_team
+from app.results import advancement, awards
 from app.results import services as results
 from app.spreadsheets import Table
 
@@ -194,10 +195,10 @@ def build_national_season(
         if "advance" in spec:
             advanced = timed(
                 f"advance_{index}",
-                lambda round_id=round_id, spec=spec, index=index: results.advance_teams(
+                lambda round_id=round_id, spec=spec, index=index: advancement.advance_teams(
                     db.session.get(Round, round_id),
                     db.session.get(Round, round_ids[index]),
-                    spec["advance"],
+                    advancement.advancement_input(spec["advance"]),
                     actor=organizer,
                     now=utcnow(),
                 ),
@@ -206,9 +207,9 @@ def build_national_season(
         else:
             awarded = timed(
                 "awards",
-                lambda round_id=round_id: results.assign_awards(
+                lambda round_id=round_id: awards.assign_awards(
                     db.session.get(Round, round_id),
-                    results.award_rule_input(db.session.get(Round, round_id), PRIZES),
+                    awards.award_rule_input(db.session.get(Round, round_id), PRIZES),
                     actor=organizer,
                     now=utcnow(),
                 ),

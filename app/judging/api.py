@@ -55,7 +55,6 @@ blp = Blueprint("api_judging", __name__, url_prefix="/api/v1", description="Roun
 def create_round(data, contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     round_ = services.create_round(contest, data, actor=current_user, now=utcnow())
-    db.session.commit()
     return round_
 
 
@@ -75,7 +74,6 @@ def get_round(round_id: int):
 def update_round(data, round_id: int):
     round_ = db.get_or_404(Round, round_id)
     services.update_round(round_, data, actor=current_user, now=utcnow())
-    db.session.commit()
     return round_
 
 
@@ -87,7 +85,6 @@ def update_round(data, round_id: int):
 def transition_round(data, round_id: int):
     round_ = db.get_or_404(Round, round_id)
     services.transition_round(round_, data["status"], actor=current_user, now=utcnow(), reason=data.get("reason"))
-    db.session.commit()
     return round_
 
 
@@ -101,7 +98,6 @@ def add_entries(data, round_id: int):
     added = services.add_entries(
         round_, team_ids=data.get("team_ids"), all_approved=data["all_approved"], actor=current_user, now=utcnow()
     )
-    db.session.commit()
     return {"added": added}
 
 
@@ -113,7 +109,6 @@ def add_entries(data, round_id: int):
 def add_judges(data, round_id: int):
     round_ = db.get_or_404(Round, round_id)
     added = services.add_judges(round_, data["user_ids"], actor=current_user, now=utcnow())
-    db.session.commit()
     return {"added": added}
 
 
@@ -158,7 +153,6 @@ def save_score_sheet(data, assignment_id: int):
         actor=current_user,
         now=utcnow(),
     )
-    db.session.commit()
     return saved
 
 
@@ -170,7 +164,6 @@ def save_score_sheet(data, assignment_id: int):
 def unlock_score_sheet(data, assignment_id: int):
     assignment = db.get_or_404(Assignment, assignment_id)
     sheets.unlock_sheet(assignment, data["reason"], actor=current_user, now=utcnow())
-    db.session.commit()
     return sheets.sheet_view(assignment)
 
 
@@ -182,7 +175,6 @@ def unlock_score_sheet(data, assignment_id: int):
 def auto_assign(data, round_id: int):
     round_ = db.get_or_404(Round, round_id)
     result = assignments.auto_assign(round_, **data, actor=current_user, now=utcnow())
-    db.session.commit()
     return result
 
 
@@ -196,7 +188,6 @@ def create_assignment(data, round_id: int):
     assignment = assignments.assign_judge(
         round_, data["team_id"], data["judge_id"], reason=data.get("reason"), actor=current_user, now=utcnow()
     )
-    db.session.commit()
     return assignment
 
 
@@ -206,7 +197,6 @@ def create_assignment(data, round_id: int):
 @blp.doc(operationId="deleteAssignment")
 def delete_assignment(assignment_id: int):
     assignments.remove_assignment(db.get_or_404(Assignment, assignment_id), actor=current_user, now=utcnow())
-    db.session.commit()
 
 
 @blp.route("/judges/<id:user_id>/conflicts", methods=["POST"])
@@ -223,7 +213,6 @@ def declare_conflict(data, user_id: int):
         actor=current_user,
         now=utcnow(),
     )
-    db.session.commit()
     return conflict
 
 
@@ -237,7 +226,6 @@ def import_judges(files, contest_id: int):
     result = judges.import_judges(
         db.get_or_404(Contest, contest_id), read_table(upload.stream, upload.filename), actor=current_user, now=utcnow()
     )
-    db.session.commit()
     return result
 
 

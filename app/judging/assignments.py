@@ -12,10 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from app import audit
-from app.bulk import insert_rows
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.judging.services import status_label
@@ -159,13 +158,14 @@ def auto_assign(
             existing=existing,
         )
     )
-    insert_rows(
-        Assignment.__table__,
-        [  # a national round's 50,000 plain rows
-            {"round_id": round_.id, "team_id": team_id, "judge_id": judge_id, "manual": False, "reason": None, "created_at": now}
-            for team_id, judge_id in result.pairs
-        ],
-    )
+    if result.pairs:
+        db.session.execute(
+            insert(Assignment),
+            [
+                {"round_id": round_.id, "team_id": team_id, "judge_id": judge_id, "manual": False, "reason": None, "created_at": now}
+                for team_id, judge_id in result.pairs
+            ],
+        )
     audit.record(
         actor=actor,
         action="round.auto_assign",

@@ -177,7 +177,7 @@ class RoundForm(FlaskForm):
             del data["criteria"]
         return data
 
-    def show_error(self, error) -> None:
+    def show_error(self, error) -> int:
         # aggregation.method and aggregation.trim land on the method and trim fields
         error.fields = {name.removeprefix("aggregation."): messages for name, messages in error.fields.items()}
-        show_error_on_form(self, error, rows={"criteria": self._rows})
+        return show_error_on_form(self, error, rows={"criteria": self._rows})

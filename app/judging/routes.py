@@ -12,7 +12,7 @@ from app.audit import history_of
 from app.colleges.services import find_college
 from app.errors import ContestError
 from app.extensions import db
-from app.forms import UploadOutcome, run_upload, show_error_on_form
+from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
 from app.judging import assignments, queries, services, sheets
 from app.judging import judges as judges_module
 from app.judging.forms import (
@@ -75,6 +75,7 @@ def sheet_edit(assignment_id: int):
     view = sheets.sheet_view(assignment)
     form = sheet_form_class(round_)()
     editable = can_score(current_user, assignment) and view["status"] != SHEET_SUBMITTED and round_.status == "open"
+    status = 200
     if form.validate_on_submit():
         if not can_score(current_user, assignment):
             abort(403)
@@ -90,16 +91,14 @@ def sheet_edit(assignment_id: int):
                 now=utcnow(),
             )
         except ContestError as error:
-            db.session.rollback()
+            status = flash_error(error)
             for name, messages in error.fields.items():
                 field = form._fields.get("score_" + name.removeprefix("scores.")) or form._fields.get(name)
                 if field is not None:
                     field.errors = list(messages)
-            flash(error.message, "error")
             if error.code == "stale_sheet":
                 return redirect(url_for("judging.sheet_edit", assignment_id=assignment.id))
         else:
-            db.session.commit()
             flash(_("Scores submitted.") if submit else _("Draft saved."), "success")
             return redirect(
                 url_for("judging.dashboard") if submit else url_for("judging.sheet_edit", assignment_id=assignment.id)
@@ -120,7 +119,7 @@ def sheet_edit(assignment_id: int):
         editable=editable,
         is_judge=can_score(current_user, assignment),
         show_names=not round_.blind or can_manage_sheet(current_user, assignment),
-    )
+    ), status
 
 
 @bp.route("/assignments/<id:assignment_id>/history", methods=["GET", "POST"])
@@ -129,25 +128,22 @@ def sheet_history(assignment_id: int):
     """Every save, submit and unlock of one sheet; the organizer may unlock a submitted sheet here."""
     assignment = db.get_or_404(Assignment, assignment_id)
     form, remove_form = UnlockForm(), RemoveAssignmentForm(prefix="remove")
+    status = 200
     if remove_form.submit.data and remove_form.validate_on_submit():
         round_id = assignment.round_id
         try:
             assignments.remove_assignment(assignment, actor=current_user, now=utcnow())
         except ContestError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            status = flash_error(error)
         else:
-            db.session.commit()
             flash(_("The assignment is removed."), "success")
             return redirect(url_for("judging.round_progress", round_id=round_id))
     elif form.submit.data and form.validate_on_submit():
         try:
             sheets.unlock_sheet(assignment, form.reason.data, actor=current_user, now=utcnow())
         except ContestError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            status = flash_error(error)
         else:
-            db.session.commit()
             flash(_("The sheet is unlocked; the judge can change it again."), "success")
             return redirect(url_for("judging.sheet_history", assignment_id=assignment.id))
     sheet = sheets.sheet_of(assignment)
@@ -158,7 +154,7 @@ def sheet_history(assignment_id: int):
         form=form,
         remove_form=remove_form,
         history=history_of("score_sheet", sheet.id) if sheet else [],
-    )
+    ), status
 
 
 @bp.route("/contests/<id:contest_id>/rounds")
@@ -176,18 +172,17 @@ def round_list(contest_id: int):
 def round_new(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     form = RoundForm()
+    status = 200
     if form.validate_on_submit():
         try:
             round_ = services.create_round(contest, form.to_data(), actor=current_user, now=utcnow())
         except ContestError as error:
-            db.session.rollback()
-            form.show_error(error)
+            status = form.show_error(error)
         else:
-            db.session.commit()
             flash(_("The round %(name)s is created.", name=round_.name), "success")
             return redirect(url_for("judging.round_show", round_id=round_.id))
     form.add_blank_rows(6 if not form.is_submitted() else 2)
-    return render_template("judging/round_form.html", form=form, contest=contest, round=None, locked=False)
+    return render_template("judging/round_form.html", form=form, contest=contest, round=None, locked=False), status
 
 
 @bp.route("/rounds/<id:round_id>/edit", methods=["GET", "POST"])
@@ -197,20 +192,19 @@ def round_edit(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     form = RoundForm()
     locked = services.has_scores(round_)
+    status = 200
     if form.validate_on_submit():
         try:
             services.update_round(round_, form.to_data(include_criteria=not locked), actor=current_user, now=utcnow())
         except ContestError as error:
-            db.session.rollback()
-            form.show_error(error)
+            status = form.show_error(error)
         else:
-            db.session.commit()
             flash(_("The round %(name)s is saved.", name=round_.name), "success")
             return redirect(url_for("judging.round_show", round_id=round_.id))
     elif not form.is_submitted():
         form.fill_from(round_)
     form.add_blank_rows(2)
-    return render_template("judging/round_form.html", form=form, contest=round_.contest, round=round_, locked=locked)
+    return render_template("judging/round_form.html", form=form, contest=round_.contest, round=round_, locked=locked), status
 
 
 @bp.route("/rounds/<id:round_id>", methods=["GET", "POST"])
@@ -225,6 +219,7 @@ def round_show(round_id: int):
     ).all()
     manual_form.judge_id.choices = [SelectChoice(str(judge.id), f"{judge.name} <{judge.email}>") for judge in round_judges]
     now = utcnow()
+    status = 200
     try:
         if manual_form.submit.data and manual_form.validate_on_submit():
             team = db.session.scalar(
@@ -243,7 +238,6 @@ def round_show(round_id: int):
                     actor=current_user,
                     now=now,
                 )
-                db.session.commit()
                 flash(_("Judge assigned to %(number)s.", number=team.number), "success")
                 return redirect(url_for("judging.round_show", round_id=round_.id))
         if assign_form.submit.data and assign_form.validate_on_submit():
@@ -256,7 +250,6 @@ def round_show(round_id: int):
                 actor=current_user,
                 now=now,
             )
-            db.session.commit()
             flash(
                 _("%(n)s assignments made; %(m)s teams could not be covered.", n=result["assigned"], m=len(result["unassigned"])),
                 "success" if not result["unassigned"] else "error",
@@ -276,11 +269,9 @@ def round_show(round_id: int):
                 flash(_("The round is now %(status)s.", status=services.status_label(action)), "success")
             else:
                 abort(400)
-            db.session.commit()
             return redirect(url_for("judging.round_show", round_id=round_.id))
     except ContestError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        status = flash_error(error)
     return render_template(
         "judging/round.html",
         round=round_,
@@ -290,7 +281,7 @@ def round_show(round_id: int):
         assign_form=assign_form,
         manual_form=manual_form,
         published=round_.status == PUBLISHED,
-    )
+    ), status
 
 
 @bp.route("/rounds/<id:round_id>/progress")
@@ -333,6 +324,7 @@ def judge_list(contest_id: int):
 def conflicts():
     """A judge declares the colleges and teams they must not score (回避)."""
     form = ConflictForm()
+    status = 200
     if form.validate_on_submit():
         college = find_college(form.college.data) if (form.college.data or "").strip() else None
         number = (form.team_number.data or "").strip().upper()
@@ -352,10 +344,8 @@ def conflicts():
                     now=utcnow(),
                 )
             except ContestError as error:
-                db.session.rollback()
-                show_error_on_form(form, error)
+                status = show_error_on_form(form, error)
             else:
-                db.session.commit()
                 flash(_("Conflict declared; you will not be assigned there."), "success")
                 return redirect(url_for("judging.conflicts"))
     declared = db.session.execute(
@@ -365,4 +355,4 @@ def conflicts():
         .where(Conflict.judge_id == current_user.id)
         .order_by(Conflict.id)
     ).all()
-    return render_template("judging/conflicts.html", form=form, declared=declared)
+    return render_template("judging/conflicts.html", form=form, declared=declared), status

@@ -35,13 +35,14 @@ from app.models import (
     ScoreSheet,
     Team,
     User,
+    group_key,
 )
+from scoring.aggregate import METHODS
 
-#: Aggregation methods a round may name; `scoring/aggregate.py` implements each under the same key.
-AGGREGATION_METHODS = ("mean", "trimmed_mean", "median", "zscore")
+#: Aggregation methods a round may name: those `scoring.aggregate` implements.
+AGGREGATION_METHODS = tuple(METHODS)
 CRITERION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
 MAX_CRITERIA = 20
-#: Allowed moves of a round's status; publishing is the results' business.
 #: A round's status as people read it, inside sentences too.
 ROUND_STATUS_LABELS = {DRAFT: _l("draft"), OPEN: _l("open"), CLOSED: _l("closed"), PUBLISHED: _l("published")}
 
@@ -307,13 +308,10 @@ def transition_round(round_: Round, status: str, *, actor: User | None, now: dat
     return round_
 
 
-def group_key(round_: Round, team: Team) -> str:
-    """The group a team is ranked in: its college, its province, or one group for all."""
-    if round_.grouping == "college":
-        return str(team.college_id)
-    if round_.grouping == "province":
-        return team.college.province.name
-    return ""
+def entry_group(round_: Round, team: Team) -> str:
+    """The group the team is ranked in, in this round (`group_key` of the round's grouping)."""
+    province = team.college.province
+    return group_key(round_.grouping, college_id=team.college_id, province=province.name if province else None)
 
 
 def add_entries(
@@ -343,7 +341,7 @@ def add_entries(
         statement = statement.where(Team.id.in_(wanted))
     present = set(db.session.scalars(select(Entry.team_id).where(Entry.round_id == round_.id)))
     rows = [
-        {"round_id": round_.id, "team_id": team.id, "group_key": group_key(round_, team), "created_at": now}
+        {"round_id": round_.id, "team_id": team.id, "group_key": entry_group(round_, team), "created_at": now}
         for team in db.session.scalars(statement.join(Team.college).join(College.province))
         if team.id not in present
     ]

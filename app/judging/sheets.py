@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
 from app import audit
-from app.bulk import driver_execute
 from app.errors import InvalidDataError, NotFoundError, StateConflictError
 from app.extensions import db
 from app.judging.services import status_label
@@ -70,6 +69,23 @@ UPDATE_SHEET = SHEETS.update().where(SHEETS.c.id == bindparam("sheet"), SHEETS.c
 #: updated in place, so no score loaded in the session keeps an old value.
 DELETE_SCORE = SCORES.delete().where(SCORES.c.sheet_id == bindparam("sheet"), SCORES.c.criterion_id == bindparam("criterion"))
 INSERT_SCORE = SCORES.insert()
+
+
+def _stale_sheet() -> StateConflictError:
+    return StateConflictError(
+        _("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."), code="stale_sheet"
+    )
+
+
+def _update_sheet(sheet_id: int, version_read: int, columns: Mapping[str, Any]) -> None:
+    """Write a sheet's new `columns` (its next version among them) by the guarded update, the one way a stored
+    sheet changes; `stale_sheet` (409) when another save moved its version since `version_read`. A sheet the
+    session holds is read again when next used."""
+    if db.session.execute(UPDATE_SHEET, {"sheet": sheet_id, "version_read": version_read, **columns}).rowcount != 1:
+        raise _stale_sheet()
+    loaded = db.session.identity_map.get(identity_key(ScoreSheet, sheet_id))
+    if loaded is not None:
+        db.session.expire(loaded)
 
 
 def _problem_message(problem: str, item: Item) -> str:
@@ -132,10 +148,8 @@ def save_sheet(
     outside 0..max or off the step (422 at scores.<key>). Nothing is saved when anything is refused.
     An assignment removed since the caller loaded it is not found (404).
     """
-    # Plain rows through the session's connection, not ORM objects: a save is the hottest write of a
-    # contest. Nothing pending in the session is flushed before its reads (a batch is, at its commit).
-    connection = db.session.connection()
-    rows = connection.execute(SELECT_FOR_SAVE, {"assignment": assignment.id}).all()
+    # Plain rows, not ORM objects: a save is the write a contest makes most, by many judges at once.
+    rows = db.session.execute(SELECT_FOR_SAVE, {"assignment": assignment.id}).all()
     if not rows:  # removed by an organizer since it was loaded
         raise NotFoundError(_("Nothing exists at this address."))
     first = rows[0]
@@ -156,11 +170,7 @@ def save_sheet(
         )
     current_version = first.sheet_version if sheet_id is not None else 0
     if version is not None and version != current_version:
-        raise StateConflictError(
-            _("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."),
-            code="stale_sheet",
-            details={"version": current_version},
-        )
+        raise StateConflictError(_stale_sheet().message, code="stale_sheet", details={"version": current_version})
     fields: dict[str, list[str]] = {}
     values: dict[str, Decimal] = {}
     for key, raw in scores.items():
@@ -202,26 +212,17 @@ def save_sheet(
     }
     if sheet_id is None:
         # A first save inserts the sheet as saved; of two first saves racing, the second meets the
-        # unique assignment_id: its page is stale, as when the guarded update below finds a new version.
+        # unique assignment_id: its page is stale, as when the guarded update finds a new version.
         before = None
         try:
-            sheet_id = driver_execute(INSERT_SHEET, {"assignment_id": assignment.id, **columns}).scalar_one()
+            sheet_id = db.session.execute(INSERT_SHEET, {"assignment_id": assignment.id, **columns}).scalar_one()
         except IntegrityError as error:
-            raise StateConflictError(
-                _("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."), code="stale_sheet"
-            ) from error
+            raise _stale_sheet() from error
     else:
         # The scores read above are those of `current_version`: when the guarded update succeeds, no
         # other save came between, and the writes below turn them into this save's.
-        updated = driver_execute(UPDATE_SHEET, {"sheet": sheet_id, "version_read": current_version, **columns}).rowcount
-        if updated != 1:
-            raise StateConflictError(
-                _("This sheet was saved elsewhere since you opened it. Reload it to see the saved scores."), code="stale_sheet"
-            )
+        _update_sheet(sheet_id, current_version, columns)
         before = {"status": first.sheet_status, "scores": {key: str(value) for key, value in saved_values.items()}}
-        loaded = db.session.identity_map.get(identity_key(ScoreSheet, sheet_id))
-        if loaded is not None:
-            db.session.expire(loaded)  # written around the ORM: read it back when next needed
     replaced = [
         {"sheet": sheet_id, "criterion": criterion_ids[key]} for key, value in saved_values.items() if values.get(key) != value
     ]
@@ -231,11 +232,11 @@ def save_sheet(
         if saved_values.get(key) != value
     ]
     if replaced:
-        driver_execute(DELETE_SCORE, replaced)
+        db.session.execute(DELETE_SCORE, replaced)
     if written:
-        driver_execute(INSERT_SCORE, written)
+        db.session.execute(INSERT_SCORE, written)
     after = {"status": saved["status"], "scores": {k: str(v) for k, v in values.items()}}
-    audit.record_immediately(
+    audit.record(
         actor=actor,
         action="sheet.submit" if submit else "sheet.save",
         object_type="score_sheet",
@@ -257,8 +258,9 @@ def unlock_sheet(assignment: Assignment, reason: str | None, *, actor: User, now
     sheet = sheet_of(assignment)
     if sheet is None or sheet.status != SHEET_SUBMITTED:
         raise StateConflictError(_("Only a submitted sheet can be unlocked."), code="sheet_not_submitted")
-    sheet.status, sheet.submitted_at, sheet.version, sheet.updated_at = SHEET_DRAFT, None, sheet.version + 1, now
-    db.session.flush()
+    _update_sheet(
+        sheet.id, sheet.version, {"status": SHEET_DRAFT, "submitted_at": None, "version": sheet.version + 1, "updated_at": now}
+    )
     audit.record(
         actor=actor,
         action="sheet.unlock",

@@ -23,6 +23,7 @@ from app.models.judging import (
     RoundJudge,
     Score,
     ScoreSheet,
+    group_key,
 )
 from app.models.people import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, ROLES, ApiToken, RoleAssignment, User
 from app.models.results import TIER_KEYS, TIER_NAMES, Award, Result, ResultSnapshot
@@ -89,6 +90,7 @@ __all__ = [
     "RoundJudge",
     "Score",
     "ScoreSheet",
+    "group_key",
     "TIER_KEYS",
     "TIER_NAMES",
     "Award",

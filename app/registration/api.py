@@ -49,7 +49,6 @@ def _team(team_id: int) -> Team:
 def register_team(data, contest_id: int):
     contest = _contest(contest_id)
     team = services.register_team(contest, data, actor=current_user, now=utcnow())
-    db.session.commit()
     return team
 
 
@@ -81,7 +80,6 @@ def get_team(team_id: int):
 def update_team(changes, team_id: int):
     team = _team(team_id)
     services.update_team(team, changes, actor=current_user, now=utcnow())
-    db.session.commit()
     return team
 
 
@@ -93,7 +91,6 @@ def update_team(changes, team_id: int):
 def withdraw_team(data, team_id: int):
     team = _team(team_id)
     services.withdraw_team(team, data["reason"], actor=current_user, now=utcnow())
-    db.session.commit()
     return team
 
 
@@ -105,7 +102,6 @@ def withdraw_team(data, team_id: int):
 def review_team(data, team_id: int):
     team = _team(team_id)
     services.review_team(team, data["decision"], data.get("reason"), actor=current_user, now=utcnow())
-    db.session.commit()
     return team
 
 
@@ -118,7 +114,6 @@ def import_teams(files, contest_id: int):
     contest = _contest(contest_id)
     upload = files["file"]
     created = imports.import_teams(contest, read_table(upload.stream, upload.filename), actor=current_user, now=utcnow())
-    db.session.commit()
     return {"created": created}
 
 

@@ -151,9 +151,9 @@ class TeamForm(FlaskForm):
             "advisors": advisors,
         }
 
-    def show_error(self, error: ContestError) -> None:
+    def show_error(self, error: ContestError) -> int:
         """Show a service error at its fields, on the member and advisor rows the person filled."""
-        show_error_on_form(
+        return show_error_on_form(
             self, error, rows={"members": self._member_rows, "advisors": self._advisor_rows}, renames={"college_id": "college"}
         )
 

@@ -8,26 +8,25 @@ advisors and audit events are inserted in a handful of statements.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
+from app import audit
 from app.errors import ContestError, InvalidDataError, InvalidRowsError, problems_message
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import (
     SUBMITTED,
     Advisor,
-    AuditEvent,
     College,
     Contest,
     Team,
     TeamMember,
-    Track,
     User,
 )
 from app.registration.rules import TeamData, check_team, clean_text, taken_students
@@ -35,7 +34,7 @@ from app.registration.services import (
     acts_as_organizer,
     check_registration_open,
     coordinated_college_ids,
-    format_team_number,
+    take_team_numbers,
 )
 from app.spreadsheets import Column, Sheet, Table
 
@@ -312,44 +311,29 @@ def _raise_if_any(errors: _RowErrors) -> None:
         raise InvalidRowsError(problems_message(len(rows)), rows=rows)
 
 
-def _take_numbers(contest: Contest, counts: dict[int, int]) -> dict[int, int]:
-    """Reserve `count` numbers per track in one atomic step each; returns the first sequence per track."""
-    first: dict[int, int] = {}
-    for track_id, count in sorted(counts.items()):  # always in one order, so imports never deadlock
-        last = db.session.execute(
-            update(Track)
-            .where(Track.id == track_id)
-            .values(last_team_number=Track.last_team_number + count)
-            .returning(Track.last_team_number)
-        ).scalar_one()
-        first[track_id] = last - count + 1
-    return first
-
-
 def import_teams(contest: Contest, table: Table, *, actor: User | None, now: datetime) -> int:
     """Import teams from the template: all of them or, if any row is wrong, none. Returns how many."""
     check_registration_open(contest, now, actor)
     checked = check_import(contest, table, actor=actor)
     if not checked:
         raise ContestError(_("The file has no teams."), code="empty_file")
-    counts: dict[int, int] = defaultdict(int)
-    for _group, data in checked:
-        counts[data.track.id] += 1
-    next_sequence = _take_numbers(contest, counts)
+    tracks = {data.track.id: data.track for _group, data in checked}
+    counts = Counter(data.track.id for _group, data in checked)
+    numbers = {  # each track's numbers, in the order of its teams in the file
+        track_id: iter(take_team_numbers(tracks[track_id], contest.year, counts[track_id])) for track_id in sorted(tracks)
+    }
     # Under the lock the numbers took, check again for students registered since the first check.
     errors = _RowErrors()
     _report_taken_students(contest, _student_rows(checked), errors)
     _raise_if_any(errors)
     team_rows = []
     for _group, data in checked:
-        sequence = next_sequence[data.track.id]
-        next_sequence[data.track.id] += 1
         team_rows.append(
             {
                 "contest_id": contest.id,
                 "track_id": data.track.id,
                 "college_id": data.college_id,
-                "number": format_team_number(contest.year, data.track.code, sequence),
+                "number": next(numbers[data.track.id]),
                 "name": data.name,
                 "project_title": data.project_title,
                 "status": SUBMITTED,
@@ -393,18 +377,18 @@ def import_teams(contest: Contest, table: Table, *, actor: User | None, now: dat
             )
         audit_rows.append(
             {
-                "actor_id": actor.id if actor else None,
+                "actor": actor,
                 "action": "team.import",
                 "object_type": "team",
                 "object_id": team_id,
-                "at": now,
+                "now": now,
                 "after": {"number": team_row["number"], "name": data.name},
             }
         )
     db.session.execute(insert(TeamMember), member_rows)
     if advisor_rows:
         db.session.execute(insert(Advisor), advisor_rows)
-    db.session.execute(insert(AuditEvent), audit_rows)
+    audit.record_many(audit_rows)
     db.session.flush()
     for team_row, (_group, data) in zip(team_rows, checked, strict=True):
         captain = next(m for m in data.members if m.is_captain)

@@ -12,7 +12,7 @@ from app.audit import history_of
 from app.auth import services as accounts
 from app.errors import ContestError
 from app.extensions import LIMITED_METHODS, db, limiter
-from app.forms import UploadOutcome, run_upload, show_error_on_form
+from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
 from app.models import CAPTAIN, TEAM_STATUSES, Contest, Team, utcnow
 from app.pagination import page_from_request
 from app.permissions import (
@@ -44,21 +44,20 @@ def _signup_limit() -> str:
 def signup():
     """A captain creates an account, then registers a team."""
     form = SignupForm()
+    status = 200
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
                 email=form.email.data, name=form.name.data, password=form.password.data, role=CAPTAIN, now=utcnow()
             )
         except ContestError as error:
-            db.session.rollback()
-            show_error_on_form(form, error)
+            status = show_error_on_form(form, error)
         else:
-            db.session.commit()
             session.clear()
             login_user(user)
             flash(_("Welcome, %(name)s. Register your team next.", name=user.name), "success")
             return redirect(url_for("public.dashboard"))
-    return render_template("registration/signup.html", form=form)
+    return render_template("registration/signup.html", form=form), status
 
 
 def _contest(contest_id: int) -> Contest:
@@ -74,19 +73,18 @@ def _team(team_id: int) -> Team:
 def team_new(contest_id: int):
     contest = _contest(contest_id)
     form = TeamForm().prepare(contest)
+    status = 200
     if form.validate_on_submit():
         try:
             team = services.register_team(contest, form.to_input(), actor=current_user, now=utcnow())
         except ContestError as error:
-            db.session.rollback()
-            form.show_error(error)
+            status = form.show_error(error)
         else:
-            db.session.commit()
             flash(_("Team %(number)s is registered and waits for its college's review.", number=team.number), "success")
             return redirect(url_for("registration.team_show", team_id=team.id))
     return render_template(
         "registration/team_form.html", form=form, contest=contest, team=None, is_open=contest.registration_is_open(utcnow())
-    )
+    ), status
 
 
 @bp.route("/teams/<id:team_id>")
@@ -115,14 +113,13 @@ def team_edit(team_id: int):
     if not form.is_submitted():
         form.fill_from(team)
     form.prepare(team.contest)
+    status = 200
     if form.validate_on_submit():
         try:
             services.update_team(team, form.to_input(), actor=current_user, now=utcnow())
         except ContestError as error:
-            db.session.rollback()
-            form.show_error(error)
+            status = form.show_error(error)
         else:
-            db.session.commit()
             flash(_("Team %(number)s is saved.", number=team.number), "success")
             return redirect(url_for("registration.team_show", team_id=team.id))
     return render_template(
@@ -131,7 +128,7 @@ def team_edit(team_id: int):
         contest=team.contest,
         team=team,
         is_open=team.contest.registration_is_open(utcnow()),
-    )
+    ), status
 
 
 @bp.route("/teams/<id:team_id>/withdraw", methods=["POST"])
@@ -143,10 +140,8 @@ def team_withdraw(team_id: int):
         try:
             services.withdraw_team(team, form.reason.data, actor=current_user, now=utcnow())
         except ContestError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            flash_error(error)
         else:
-            db.session.commit()
             flash(_("Team %(number)s is withdrawn.", number=team.number), "success")
     return redirect(url_for("registration.team_show", team_id=team.id))
 
@@ -160,10 +155,8 @@ def team_review(team_id: int):
         try:
             services.review_team(team, form.decision.data, form.reason.data, actor=current_user, now=utcnow())
         except ContestError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+            flash_error(error)
         else:
-            db.session.commit()
             flash(_("Team %(number)s is now %(status)s.", number=team.number, status=TEAM_STATUS_LABELS[team.status]), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("registration.team_show", team_id=team.id))
 
@@ -220,18 +213,11 @@ def team_bulk_approve(contest_id: int):
     ).all()
     if any(not can_review_team(current_user, team) for team in teams):
         abort(403)
-    now = utcnow()
-    approved = 0
     try:
-        for team in teams:
-            if team.status != "approved":
-                services.review_team(team, "approve", None, actor=current_user, now=now)
-                approved += 1
+        approved = services.approve_teams(teams, actor=current_user, now=utcnow())
     except ContestError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_error(error)
     else:
-        db.session.commit()
         flash(_("%(n)s teams approved.", n=approved), "success")
     return redirect(url_for("registration.team_list", contest_id=contest.id, **request.args))
 

@@ -6,7 +6,7 @@ one team per student and category); the pages, the API and the import all come t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -111,19 +111,18 @@ def _refuse_taken_students(contest: Contest, data: TeamData, exclude_team_id: in
     )
 
 
-def next_team_number(track: Track, year: int) -> str:
-    """Take the next number of a track atomically: 2026-CB-00123 (year, track code, sequence)."""
-    sequence = db.session.execute(
+def take_team_numbers(track: Track, year: int, count: int = 1) -> list[str]:
+    """Take the track's next `count` team numbers in one atomic step: 2026-CB-00123 (year, track code,
+    sequence). The track's row stays locked until the transaction ends, so numbers are never given twice;
+    callers taking several tracks' numbers take them in the order of the tracks' ids, so that two never
+    wait for each other."""
+    last = db.session.execute(
         update(Track)
         .where(Track.id == track.id)
-        .values(last_team_number=Track.last_team_number + 1)
+        .values(last_team_number=Track.last_team_number + count)
         .returning(Track.last_team_number)
     ).scalar_one()
-    return format_team_number(year, track.code, sequence)
-
-
-def format_team_number(year: int, track_code: str, sequence: int) -> str:
-    return f"{year}-{track_code}-{sequence:05d}"
+    return [f"{year}-{track.code}-{sequence:05d}" for sequence in range(last - count + 1, last + 1)]
 
 
 def team_snapshot(team: Team) -> dict[str, Any]:
@@ -249,7 +248,7 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
     _check_college_scope(contest, data.college_id, actor)
     # Taking the number first is the write lock (SQLite) or the track's row lock (PostgreSQL),
     # so that no registration of this track can take a student between the check and the insert.
-    number = next_team_number(data.track, contest.year)
+    (number,) = take_team_numbers(data.track, contest.year)
     _refuse_taken_students(contest, data, None)
     registering_for_others = acts_as_organizer(actor, contest) or bool(coordinated_college_ids(actor, contest))
     team = Team(
@@ -410,3 +409,14 @@ def review_team(team: Team, decision: str, reason: str | None, *, actor: User | 
             f"Reason: {reason}\nPlease edit the team and submit it again.\n",
         )
     return team
+
+
+def approve_teams(teams: Sequence[Team], *, actor: User | None, now: datetime) -> int:
+    """Approve a selection at once, each team checked as if approved alone (`review_team`); all or none.
+    Returns how many were not approved before."""
+    approved = 0
+    for team in teams:
+        if team.status != APPROVED:
+            review_team(team, "approve", None, actor=actor, now=now)
+            approved += 1
+    return approved

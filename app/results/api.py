@@ -8,8 +8,9 @@ from app.api.blueprint import Blueprint
 from app.extensions import db
 from app.judging.schemas import RoundSchema
 from app.models import Contest, Round, utcnow
+from app.pagination import DEFAULT_PER_PAGE, PageArgsSchema
 from app.permissions import allowed_on, can_edit_contest, can_manage_round, can_view_results, is_organizer
-from app.results import exports, queries, services
+from app.results import advancement, awards, exports, queries, services, store
 from app.results.schemas import (
     AdvanceInSchema,
     AdvanceSchema,
@@ -25,11 +26,12 @@ from app.spreadsheets import XLSX_RESPONSE_DOC, workbook_response
 blp = Blueprint("api_results", __name__, url_prefix="/api/v1", description="Results, advancement, awards and publication")
 
 
-def results_payload(round_: Round) -> dict[str, Any]:
-    """The round's stored results; organizers get every judge's total, the spread and the flags."""
-    snapshot = services.snapshot_of(round_)
+def results_payload(round_: Round, *, page: int = 1, per_page: int = DEFAULT_PER_PAGE) -> dict[str, Any]:
+    """One page of the round's stored results, in rank order; organizers get every judge's total, the spread
+    and the flags."""
+    snapshot = store.snapshot_of(round_)
     full = is_organizer(current_user, round_.contest)
-    rows, _total = queries.result_rows(round_) if snapshot else ([], 0)
+    rows, total = queries.result_rows(round_, page=page, per_page=per_page) if snapshot else ([], 0)
     show_scores = snapshot.show_scores if snapshot else True
     return {
         "round_id": round_.id,
@@ -38,15 +40,18 @@ def results_payload(round_: Round) -> dict[str, Any]:
         "rule": snapshot.rule if snapshot and full else {},
         "missing": snapshot.missing if snapshot and full else 0,
         "items": [queries.result_item(row, round_, full=full, show_scores=show_scores) for row in rows],
+        "total": total,
+        "page": page,
+        "per_page": per_page,
     }
 
 
 def awards_payload(round_: Round, ties: Any = ()) -> dict[str, Any]:
-    snapshot = services.snapshot_of(round_)
+    snapshot = store.snapshot_of(round_)
     names = queries.tier_names(snapshot)
     full = is_organizer(current_user, round_.contest)
     show_scores = full or (snapshot.show_scores if snapshot else True)
-    awards = (
+    items = (
         [
             {
                 "team_id": row.result.team_id,
@@ -65,7 +70,7 @@ def awards_payload(round_: Round, ties: Any = ()) -> dict[str, Any]:
         else []
     )
     return {
-        "awards": awards,
+        "awards": items,
         "ties": [{"tier": tie.tier, "places_left": tie.places_left, "team_ids": list(tie.team_ids)} for tie in ties],
     }
 
@@ -75,19 +80,20 @@ def awards_payload(round_: Round, ties: Any = ()) -> dict[str, Any]:
 @blp.arguments(ComputeInSchema)
 @blp.response(200, ResultsSchema)
 @blp.doc(operationId="computeResults")
-def compute_results(data, round_id: int):
+def post_round_results(data, round_id: int):
     round_ = db.get_or_404(Round, round_id)
     services.compute_round_results(round_, confirm=data["confirm"], actor=current_user, now=utcnow())
-    db.session.commit()
     return results_payload(round_)
 
 
 @blp.route("/rounds/<id:round_id>/results", methods=["GET"])
 @allowed_on(Round, "round_id", can_view_results, anonymous=True)
+@blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, ResultsSchema)
 @blp.doc(operationId="getResults", security=[{}, {"bearerAuth": []}])
-def get_results(round_id: int):
-    return results_payload(db.get_or_404(Round, round_id))
+def get_round_results(args, round_id: int):
+    """One page of the results, in rank order (`?page=&per_page=`, as every list)."""
+    return results_payload(db.get_or_404(Round, round_id), page=args["page"], per_page=args["per_page"])
 
 
 @blp.route("/rounds/<id:round_id>/advance", methods=["POST"])
@@ -98,8 +104,7 @@ def get_results(round_id: int):
 def advance_teams(data, round_id: int):
     round_ = db.get_or_404(Round, round_id)
     to_round = db.get_or_404(Round, data["to_round_id"])
-    outcome = services.advance_teams(round_, to_round, data, actor=current_user, now=utcnow())
-    db.session.commit()
+    outcome = advancement.advance_teams(round_, to_round, advancement.advancement_input(data), actor=current_user, now=utcnow())
     return {
         "advanced": list(outcome.advanced),
         "ties": [{"group": tie.group, "places_left": tie.places_left, "team_ids": list(tie.team_ids)} for tie in outcome.ties],
@@ -113,9 +118,8 @@ def advance_teams(data, round_id: int):
 @blp.doc(operationId="assignAwards")
 def assign_awards(data, round_id: int):
     round_ = db.get_or_404(Round, round_id)
-    rule = services.award_rule_input(round_, data["tiers"], data["ties"], data["overrides"])
-    outcome = services.assign_awards(round_, rule, actor=current_user, now=utcnow())
-    db.session.commit()
+    rule = awards.award_rule_input(round_, data["tiers"], data["ties"], data["overrides"])
+    outcome = awards.assign_awards(round_, rule, actor=current_user, now=utcnow())
     return awards_payload(round_, outcome.ties)
 
 
@@ -125,7 +129,7 @@ def assign_awards(data, round_id: int):
 @blp.doc(operationId="listAwards", security=[{}, {"bearerAuth": []}])
 def list_awards(round_id: int):
     round_ = db.get_or_404(Round, round_id)
-    return awards_payload(round_, services.award_ties(round_) if is_organizer(current_user, round_.contest) else ())
+    return awards_payload(round_, awards.award_ties(round_) if is_organizer(current_user, round_.contest) else ())
 
 
 @blp.route("/rounds/<id:round_id>/publish", methods=["POST"])
@@ -136,7 +140,6 @@ def list_awards(round_id: int):
 def publish_round(data, round_id: int):
     round_ = db.get_or_404(Round, round_id)
     services.publish_round(round_, show_scores=data["show_scores"], actor=current_user, now=utcnow())
-    db.session.commit()
     return round_
 
 
@@ -148,9 +151,7 @@ def export_round(args, round_id: int):
     """The results workbook: Awards, Ranking, Scores, Judges and About (409 before results exist)."""
     round_ = db.get_or_404(Round, round_id)
     sheets = exports.round_workbook(round_, generated_by=current_user.name, now=utcnow(), judge_names=args["judge_names"])
-    response = workbook_response(sheets, f"results-round-{round_.id}.xlsx")
-    db.session.commit()  # the judges' statistics, if this export computed them
-    return response
+    return workbook_response(sheets, f"results-round-{round_.id}.xlsx")
 
 
 @blp.route("/contests/<id:contest_id>/results/export.xlsx", methods=["GET"])

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.results.services import StoredJudgeStats
+from app.results.store import StoredJudgeStats
 
 LABEL_WIDTH = 140
 PLOT_WIDTH = 560

@@ -39,7 +39,7 @@ from app.models import (
     Track,
     User,
 )
-from app.results import services
+from app.results import services, store
 from app.results.queries import judge_code, tier_names
 from app.spreadsheets import Column, Sheet
 
@@ -148,7 +148,7 @@ def _people(team_ids_statement) -> tuple[dict[int, list], dict[int, list]]:
 
 
 def _require_results(round_: Round) -> None:
-    if services.snapshot_of(round_) is None:
+    if store.snapshot_of(round_) is None:
         raise StateConflictError(
             _("This round has no results yet: close it and compute its results, then export."), code="no_results"
         )
@@ -156,7 +156,7 @@ def _require_results(round_: Round) -> None:
 
 def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITLE) -> Sheet:
     """The official prize list: every awarded team, best tier first, then by rank."""
-    snapshot = services.snapshot_of(round_)
+    snapshot = store.snapshot_of(round_)
     names = tier_names(snapshot)
     order = {key: index for index, key in enumerate(TIER_KEYS)}
     rows = db.session.execute(
@@ -218,7 +218,7 @@ def _judge_ids(round_: Round) -> list[int]:
 
 def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TITLE) -> Sheet:
     """Every team: rank, tied, score at the round's decimals, each judge's total in the judge's column, spread, flags."""
-    snapshot = services.snapshot_of(round_)
+    snapshot = store.snapshot_of(round_)
     tied_at_cut = services.tied_at_cut(snapshot)
     names = tier_names(snapshot)
     judge_ids = _judge_ids(round_)
@@ -337,7 +337,7 @@ def judges_sheet(round_: Round, data_hash: DataHash, *, with_names: bool = False
     sheet is written, after the larger sheets have let go of their rows."""
 
     def lines() -> Iterator[list]:
-        stats = services.judge_stats(round_)
+        stats = store.judge_stats(round_)
         names = (
             dict(db.session.execute(select(User.id, User.name).where(User.id.in_([s.judge_id for s in stats]))).all())
             if with_names
@@ -382,7 +382,7 @@ def about_sheet(
         zone = ZoneInfo(contest.timezone)
         yield ["赛事 Contest", contest.name]
         for round_ in rounds:
-            snapshot = services.snapshot_of(round_)
+            snapshot = store.snapshot_of(round_)
             rule = snapshot.rule if snapshot else {}
             yield ["轮次 Round", round_.name]
             yield ["计分规则 Aggregation", f"{rule.get('method', '')} (trim {rule.get('trim', '')}), {round_.decimals} decimals"]
@@ -434,7 +434,7 @@ def contest_workbook(contest: Contest, *, generated_by: str, now: datetime) -> l
     rounds = [
         round_
         for round_ in db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.created_at))
-        if services.snapshot_of(round_) is not None
+        if store.snapshot_of(round_) is not None
     ]
     if not rounds:
         raise StateConflictError(_("No round of this contest has results yet."), code="no_results")

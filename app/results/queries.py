@@ -10,7 +10,8 @@ from sqlalchemy import String, func, or_, select
 
 from app.extensions import db
 from app.models import TIER_KEYS, TIER_NAMES, Award, College, Province, Result, ResultSnapshot, Round, Team
-from app.results.services import flags_of, snapshot_of, tied_at_cut
+from app.results.services import flags_of, tied_at_cut
+from app.results.store import snapshot_of
 
 SORTS = {
     "rank": (Result.rank, Team.number),

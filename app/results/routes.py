@@ -16,7 +16,8 @@ from app.judging.services import transition_round
 from app.models import CLOSED, PUBLISHED, TIER_KEYS, Contest, Round, utcnow
 from app.pagination import PageOf, page_numbers
 from app.permissions import allowed_on, can_edit_contest, can_manage_round, can_view_results
-from app.results import charts, exports, queries, services
+from app.results import advancement, charts, exports, gather, queries, services, store
+from app.results.awards import assign_awards, award_rule_input, award_ties, plan_awards
 from app.results.forms import AdvanceForm, ComputeForm, PublishForm, ReopenForm, awards_form_class
 from app.spreadsheets import workbook_response
 
@@ -35,27 +36,24 @@ def results_table(round_id: int):
     )
     missing: list[dict] = []
     now = utcnow()
+    status = 200
     try:
         if compute_form.compute.data and compute_form.validate_on_submit():
             snapshot = services.compute_round_results(round_, confirm=compute_form.confirm.data, actor=current_user, now=now)
-            db.session.commit()
             flash(_("Results computed for %(n)s teams.", n=snapshot.teams), "success")
             return redirect(url_for("results.results_table", round_id=round_.id))
         if publish_form.publish.data and publish_form.validate_on_submit():
             services.publish_round(round_, show_scores=publish_form.show_scores.data, actor=current_user, now=now)
-            db.session.commit()
             flash(_("The results are published."), "success")
             return redirect(url_for("results.results_table", round_id=round_.id))
         if reopen_form.reopen.data and reopen_form.validate_on_submit():
             transition_round(round_, CLOSED, actor=current_user, now=now, reason=reopen_form.reason.data)
-            db.session.commit()
             flash(_("The round is reopened (closed): results can be computed again."), "success")
             return redirect(url_for("results.results_table", round_id=round_.id))
     except ContestError as error:
-        db.session.rollback()
         missing = error.details.get("missing", []) if error.details else []
-        show_error_on_form(reopen_form if reopen_form.reopen.data else compute_form, error)
-    snapshot = services.snapshot_of(round_)
+        status = show_error_on_form(reopen_form if reopen_form.reopen.data else compute_form, error)
+    snapshot = store.snapshot_of(round_)
     args = {
         "q": request.args.get("q", ""),
         "flag": request.args.get("flag", ""),
@@ -82,7 +80,7 @@ def results_table(round_id: int):
         tier_names=queries.tier_names(snapshot),
         judge_code=queries.judge_code,
         rounded=lambda value: queries.rounded(value, round_.decimals),
-    )
+    ), status
 
 
 @bp.route("/rounds/<id:round_id>/results/judges")
@@ -90,9 +88,8 @@ def results_table(round_id: int):
 def judge_statistics(round_id: int):
     """Each judge's count, mean, spread, severity and correlation, with a box plot of their totals."""
     round_ = db.get_or_404(Round, round_id)
-    snapshot = services.snapshot_of(round_)
-    stats = services.judge_stats(round_) if snapshot else []
-    db.session.commit()  # the statistics are computed once per computation, then kept
+    snapshot = store.snapshot_of(round_)
+    stats = store.judge_stats(round_) if snapshot else []
     names = queries.judge_names([stat.judge_id for stat in stats])
     return render_template(
         "results/judges.html",
@@ -100,7 +97,7 @@ def judge_statistics(round_id: int):
         snapshot=snapshot,
         stats=stats,
         names=names,
-        chart=charts.box_plots(stats, names, scale_max=services.scale_max(round_)),
+        chart=charts.box_plots(stats, names, scale_max=gather.scale_max(round_)),
         judge_code=queries.judge_code,
     )
 
@@ -116,22 +113,22 @@ def advance(round_id: int):
     ).all()
     form.to_round_id.choices = [SelectChoice(other.id, other.name) for other in others]
     preview = None
+    status = 200
     if form.validate_on_submit():
         try:
+            rule = advancement.advancement_input(form.rule())
             if form.confirm.data:
                 to_round = db.get_or_404(Round, form.to_round_id.data)
-                outcome = services.advance_teams(round_, to_round, form.rule(), actor=current_user, now=utcnow())
-                db.session.commit()
+                outcome = advancement.advance_teams(round_, to_round, rule, actor=current_user, now=utcnow())
                 flash(_("%(n)s teams advance to %(round)s.", n=len(outcome.advanced), round=to_round.name), "success")
                 return redirect(
                     url_for("results.results_table", round_id=round_.id, flag="" if not outcome.ties else "tie_at_cut")
                 )
-            preview = services.plan_advancement(round_, form.rule())
+            preview = advancement.plan_advancement(round_, rule)
         except ContestError as error:
-            db.session.rollback()
-            show_error_on_form(form, error)
+            status = show_error_on_form(form, error)
     elif not form.is_submitted():
-        form.per.data = {"college": "college", "province": "province"}.get(round_.grouping, "none")
+        form.per.data = round_.grouping
     teams = queries.team_labels(
         round_,
         [
@@ -145,9 +142,9 @@ def advance(round_id: int):
         form=form,
         preview=preview,
         teams=teams,
-        snapshot=services.snapshot_of(round_),
+        snapshot=store.snapshot_of(round_),
         has_targets=bool(others),
-    )
+    ), status
 
 
 @bp.route("/rounds/<id:round_id>/awards", methods=["GET", "POST"])
@@ -155,28 +152,29 @@ def advance(round_id: int):
 def awards(round_id: int):
     """Choose tiers by count or share, preview, settle each tied group by choosing, then confirm."""
     round_ = db.get_or_404(Round, round_id)
-    snapshot = services.snapshot_of(round_)
+    snapshot = store.snapshot_of(round_)
     form = awards_form_class([])()
     preview = None
     tie_ids: list[int] = []
+    status = 200
     if form.validate_on_submit():
         try:
             # The tied groups depend on the tiers; the form then gets a choice for each team in them.
-            preview = services.plan_awards(round_, services.award_rule_input(round_, form.tiers(), form.ties.data))
+            preview = plan_awards(round_, award_rule_input(round_, form.tiers(), form.ties.data))
             tie_ids = [team_id for tie in preview.ties for team_id in tie.team_ids]
             form = awards_form_class(tie_ids)()
             form.validate()
-            rule = services.award_rule_input(round_, form.tiers(), form.ties.data, form.overrides())
+            rule = award_rule_input(round_, form.tiers(), form.ties.data, form.overrides())
             if form.confirm.data:
-                outcome = services.assign_awards(round_, rule, actor=current_user, now=utcnow())
-                db.session.commit()
+                outcome = assign_awards(round_, rule, actor=current_user, now=utcnow())
                 flash(_("Awards given to %(n)s teams.", n=len(outcome.awards)), "error" if outcome.ties else "success")
                 return redirect(url_for("results.awards", round_id=round_.id))
             if rule["overrides"]:
-                preview = services.plan_awards(round_, rule)  # the choices made so far, shown in the preview
+                preview = plan_awards(round_, rule)  # the choices made so far, shown in the preview
         except ContestError as error:
-            db.session.rollback()
-            show_error_on_form(form, error, renames={f"overrides.{index}.reason": "reason" for index in range(len(tie_ids))})
+            status = show_error_on_form(
+                form, error, renames={f"overrides.{index}.reason": "reason" for index in range(len(tie_ids))}
+            )
     elif not form.is_submitted() and snapshot and snapshot.award_rule:
         form.ties.data = snapshot.award_rule["ties"]
         for tier in snapshot.award_rule["tiers"]:
@@ -196,10 +194,10 @@ def awards(round_id: int):
         current=queries.award_rows(round_) if snapshot else [],
         tier_keys=TIER_KEYS,
         tier_names=queries.tier_names(snapshot),
-        stored_ties=services.award_ties(round_) if not preview else (),
+        stored_ties=award_ties(round_) if not preview else (),
         published=round_.status == PUBLISHED,
         rounded=lambda value: queries.rounded(value, round_.decimals),
-    )
+    ), status
 
 
 @bp.route("/rounds/<id:round_id>/results.xlsx")
@@ -214,9 +212,7 @@ def round_export(round_id: int):
     except ContestError as error:
         flash(error.message, "error")
         return redirect(url_for("results.results_table", round_id=round_.id))
-    response = workbook_response(sheets, f"results-round-{round_.id}.xlsx")
-    db.session.commit()  # the judges' statistics, if this export computed them
-    return response
+    return workbook_response(sheets, f"results-round-{round_.id}.xlsx")
 
 
 @bp.route("/contests/<id:contest_id>/results.xlsx")
@@ -237,7 +233,7 @@ def contest_export(contest_id: int):
 def public_results(round_id: int):
     """A published round for everyone: the prize list, then the ranking (scores only if shown)."""
     round_ = db.get_or_404(Round, round_id)
-    snapshot = services.snapshot_of(round_)
+    snapshot = store.snapshot_of(round_)
     page, per_page = page_numbers(100)
     rows, total = queries.result_rows(round_, q=request.args.get("q", ""), page=page, per_page=per_page) if snapshot else ([], 0)
     return render_template(

@@ -3,7 +3,8 @@
 import marshmallow as ma
 
 from app.api.ids import Id
-from app.models import TIER_KEYS
+from app.models import GROUPINGS, TIER_KEYS
+from scoring.advance import TIE_POLICIES
 
 
 class ComputeInSchema(ma.Schema):
@@ -48,16 +49,19 @@ class ResultsSchema(ma.Schema):
     computed_at = ma.fields.DateTime(allow_none=True)
     rule = ma.fields.Dict(metadata={"description": "the aggregation rule applied"})
     missing = ma.fields.Integer(metadata={"description": "assigned sheets left out because they were not submitted"})
-    items = ma.fields.List(ma.fields.Nested(ResultItemSchema))
+    items = ma.fields.List(ma.fields.Nested(ResultItemSchema), metadata={"description": "one page of the results, in rank order"})
+    total = ma.fields.Integer(metadata={"description": "the teams with a result"})
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
 
 
 class AdvanceInSchema(ma.Schema):
     to_round_id = Id(required=True)
     top = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
     share = ma.fields.Decimal(allow_none=True, as_string=False, validate=ma.validate.Range(min=0, max=1, min_inclusive=False))
-    per = ma.fields.String(load_default="none", validate=ma.validate.OneOf(["none", "college", "province"]))
+    per = ma.fields.String(load_default="none", validate=ma.validate.OneOf(GROUPINGS))
     min_score = ma.fields.Decimal(allow_none=True, as_string=False)
-    ties = ma.fields.String(load_default="flag", validate=ma.validate.OneOf(["flag", "include"]))
+    ties = ma.fields.String(load_default="flag", validate=ma.validate.OneOf(TIE_POLICIES))
 
 
 class CutTieSchema(ma.Schema):
@@ -90,7 +94,7 @@ class OverrideInSchema(ma.Schema):
 
 class AwardsInSchema(ma.Schema):
     tiers = ma.fields.List(ma.fields.Nested(TierInSchema), required=True, validate=ma.validate.Length(min=1, max=10))
-    ties = ma.fields.String(load_default="flag", validate=ma.validate.OneOf(["flag", "include"]))
+    ties = ma.fields.String(load_default="flag", validate=ma.validate.OneOf(TIE_POLICIES))
     overrides = ma.fields.List(ma.fields.Nested(OverrideInSchema), load_default=list, validate=ma.validate.Length(max=500))
 
 
