@@ -41,7 +41,7 @@ from app.demo.people import api_payload
 from app.extensions import db
 from app.models import CAPTAIN, Assignment, User, utcnow
 from bench.common import fresh_app, gunicorn, load_average, report, run_clients, summary_ms
-from bench.judging import FAST_HASH, JUDGE_PASSWORD, SHEET_PATH, _judge_loop, form_login, setup, token_for
+from bench.judging import FAST_HASH, JUDGE_PASSWORD, _judge_loop, form_login, setup, token_for
 from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, TRACKS
 from bench.registration import _register_loop, _server_problems
 
@@ -192,7 +192,7 @@ def main(argv: list[str]) -> int:
             captain_tokens = [token_for(base, email, CAPTAIN_PASSWORD) for email in captains]
             clients = (
                 [
-                    ("judge", base, token, mine, args.seed + index, args.think, SHEET_PATH)
+                    ("judge", base, token, mine, args.seed + index, args.think)
                     for index, (token, mine) in enumerate(zip(judge_tokens, work, strict=True))
                 ]
                 + [
