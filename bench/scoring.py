@@ -26,8 +26,7 @@ import statistics
 import time
 from decimal import Decimal
 
-from app.bulk import collector_paused
-from bench.common import load_average, peak_memory_mb, report
+from bench.common import collector_paused, load_average, peak_memory_mb, report
 from scoring.advance import select_advancing
 from scoring.aggregate import METHODS
 from scoring.awards import Tier, assign_tiers
@@ -70,7 +69,7 @@ def synthetic_round(
 
 def timed(function, repeat: int) -> tuple[dict, object]:
     """The fastest and the median of `repeat` runs, in seconds, and the last run's answer. Each run pauses
-    the cyclic collector, as the services that call these functions do (`app.bulk.collector_paused`)."""
+    the cyclic collector (`bench.common.collector_paused`), as the results service ran these functions."""
     times, answer = [], None
     for _ in range(repeat):
         answer = None  # the previous answer is freed before the next run, as between two requests
