@@ -4,6 +4,7 @@ python -m bench colleges [--database-url URL] [--repeat 3]
 """
 
 import argparse
+import shutil
 
 from app.colleges.services import NATIONAL_LIST, import_colleges
 from app.extensions import db
@@ -32,6 +33,7 @@ def main(argv: list[str]) -> int:
                 db.session.commit()
             figures.update(created=created, reimport_changes=changed.created + changed.updated)
             db.engine.dispose()
+        shutil.rmtree(app.instance_path, ignore_errors=True)  # the run's instance, with its SQLite file
         runs.append(figures)
     report(
         "colleges",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -76,15 +77,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--unpacked-mb", type=int, default=2048)
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-upload-"))
-    bomb = zip_bomb(args.unpacked_mb)
-    (folder / "bomb.xlsx").write_bytes(bomb)
-    done = subprocess.run(
-        [sys.executable, "-c", MEASURED, str(folder), str(folder / "bomb.xlsx")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    try:
+        bomb = zip_bomb(args.unpacked_mb)
+        (folder / "bomb.xlsx").write_bytes(bomb)
+        done = subprocess.run(
+            [sys.executable, "-c", MEASURED, str(folder), str(folder / "bomb.xlsx")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     if done.returncode != 0:
         print(done.stderr[-3000:], file=sys.stderr)
         return 1
