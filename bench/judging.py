@@ -567,6 +567,14 @@ def dashboard(base: str, plan: dict, email: str, repeat: int) -> dict:
 # The run -----------------------------------------------------------------------------------------
 
 
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+#: Four judges: the dashboard's, two saving at once and one saving alone.
+SMALLEST = (
+    "--teams 30 --judges 4 --k 2 --clients 2 --seconds 1 --paced-seconds 1 --think 0.1 --dashboard-load 5 "
+    "--baseline-seconds 0.5 --repeat 3"
+).split()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench judging")
     parser.add_argument("--teams", type=int, default=10_000)

@@ -103,6 +103,11 @@ def _summary(outputs: list[dict], wall: float, *, latencies_of, ok_status: int =
     }
 
 
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+#: Three judges are the fewest a round of five judges a team allows (with the setup's two).
+SMALLEST = "--teams 30 --judges 3 --captains 1 --seconds 2 --think 0.2 --captain-think 0.5".split()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench load")
     parser.add_argument("--seconds", type=float, default=60.0)

@@ -244,6 +244,10 @@ def _row(name: str, seconds: float | None, floor: float | None = None, note: str
     }
 
 
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+SMALLEST = "--teams 60 --colleges 8 --judges 20 --clients 2 --http-seconds 1 --http-windows 1".split()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench national")
     parser.add_argument("--teams", type=int, default=9872)

@@ -160,6 +160,10 @@ def page_phase(url: str, round_id: int, repeat: int) -> dict:
     return figures
 
 
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+SMALLEST = "--teams 30 --judges 6 --k 3 --repeat 1 --page-repeat 3".split()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench results")
     parser.add_argument("--teams", type=int, default=10_000)

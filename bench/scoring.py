@@ -188,6 +188,10 @@ def simulate(*, teams: int, groups: int, seeds: list[int]) -> dict:
     return figures
 
 
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+SMALLEST = "--teams 60 --judges 12 --groups 4 --repeat 1 --sim-teams 60 --sim-seeds 1".split()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench scoring")
     parser.add_argument("--teams", type=int, default=10000)

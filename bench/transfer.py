@@ -43,6 +43,10 @@ def raw_write(path: Path, sheets: list[list[list]]) -> None:
     workbook.save(path)
 
 
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+SMALLEST = "--teams 20".split()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench transfer")
     parser.add_argument("--teams", type=int, default=10_000)

@@ -21,6 +21,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from app.spreadsheets import MAX_XLSX_UNPACKED_MB
 from bench.common import ROOT, report
 
 TARGET_SECONDS = 2.0
@@ -70,6 +71,11 @@ def zip_bomb(unpacked_mb: int) -> bytes:
             for _ in range(unpacked_mb):
                 entry.write(chunk)
     return buffer.getvalue()
+
+
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+#: A bomb just past the limit: refused as a large one is.
+SMALLEST = f"--unpacked-mb {MAX_XLSX_UNPACKED_MB + 1}".split()
 
 
 def main(argv: list[str]) -> int:
