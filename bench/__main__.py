@@ -1,29 +1,48 @@
-"""`python -m bench NAME [options]`: run one benchmark; each prints its figures as JSON."""
+"""`python -m bench NAME [options]`: run one benchmark (the module bench.NAME); each prints its figures as JSON.
+`python -m bench` alone lists them; `python -m bench NAME --help` gives a benchmark's options."""
 
 import importlib
 import sys
 
+#: Every benchmark, by name, with what it measures (the usage lists them so).
 BENCHMARKS = {
-    "assign": "bench.assign",
-    "colleges": "bench.colleges",
-    "export": "bench.export",
-    "judging": "bench.judging",
-    "load": "bench.load",
-    "national": "bench.national",
-    "populate": "bench.populate",
-    "registration": "bench.registration",
-    "scoring": "bench.scoring",
-    "results": "bench.results",
-    "transfer": "bench.transfer",
-    "upload": "bench.upload",
+    "assign": "auto-assigning 5 judges to each of 10,000 teams from 300, with conflicts (the pure core, no database)",
+    "colleges": "importing the national colleges list into a fresh database, then importing it again",
+    "export": "a 10,000-team round's results workbook and the registrations workbook, each against openpyxl's raw write",
+    "judging": "a national round set up and 50,000 sheets filled, judges saving over HTTP, and a judge's dashboard",
+    "load": "a contest's busiest minute against gunicorn: judges saving, captains registering, an organizer reading pages",
+    "national": "the national season end to end through the services, each step against a floor measured in the same run",
+    "populate": "a national-size database: the colleges list, a contest and 10,000 teams imported",
+    "registration": "registering teams over HTTP, and the organizer's team lists, on a national-size database",
+    "results": "computing a 10,000-team round's results from the database, and the results pages over HTTP",
+    "scoring": "the pure results core at national scale, and when z-scores rank teams better than means",
+    "transfer": "a 10,000-team template imported as one .xlsx, and the registrations workbook exported",
+    "upload": "a zip bomb posted to the import endpoint: how it is refused, and the memory it costs",
 }
 
 
+def usage() -> str:
+    width = max(map(len, BENCHMARKS))
+    return "\n".join(
+        [
+            "usage: python -m bench NAME [options]    (python -m bench NAME --help: the benchmark's options)",
+            "",
+            "benchmarks:",
+            *(f"  {name:<{width}}  {about}" for name, about in BENCHMARKS.items()),
+        ]
+    )
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] in (["-h"], ["--help"]):
+        print(usage())
+        return 0
     if not argv or argv[0] not in BENCHMARKS:
-        print(f"usage: python -m bench {{{'|'.join(BENCHMARKS)}}} [options]", file=sys.stderr)
+        if argv:
+            print(f"python -m bench: no benchmark named {argv[0]!r}", file=sys.stderr)
+        print(usage(), file=sys.stderr)
         return 2
-    module = importlib.import_module(BENCHMARKS[argv[0]])
+    module = importlib.import_module(f"bench.{argv[0]}")
     return module.main(argv[1:]) or 0
 
 

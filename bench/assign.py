@@ -85,6 +85,10 @@ def violations(request: AssignmentRequest, pairs: tuple[tuple[int, int], ...]) -
     return broken
 
 
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+SMALLEST = "--teams 60 --judges 12 --k 3 --colleges 20".split()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench assign")
     parser.add_argument("--teams", type=int, default=10000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import platform
@@ -40,6 +41,22 @@ def fresh_app(database_url: str | None = None, **config):
         db.drop_all()
         db.create_all()
     return app
+
+
+@contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector for the block; it resumes (if it ran before) however the block ends.
+
+    A computation that builds many objects, all alive until it ends, makes the collector scan them again and
+    again, with every older object of the process, to free nothing: the benches that time such a computation
+    pause it, so that the figure is the computation's own. Reference counting still frees as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager
@@ -250,21 +267,38 @@ class HttpClient:
 
 def run_clients(target, client_args: list[tuple], seconds: float, *, start_timeout: float = 60.0) -> tuple[list[dict], float]:
     """Run `target(*args, start, deadline, out)` in one thread per client, released together by the
-    `start` barrier and asked to stop at `deadline[0]`; returns each client's `out` and the wall time."""
+    `start` barrier and asked to stop at `deadline[0]`; returns each client's `out` and the wall time.
+
+    A client that raises fails the run with its error: a silent thread would leave its `out` empty, and
+    the figures would read as a client that sent nothing and met no error."""
     import threading
 
     start = threading.Barrier(len(client_args) + 1)
     deadline = [float("inf")]
     outputs: list[dict] = [{} for _ in client_args]
+    failures: list[BaseException] = []
+
+    def client(args: tuple, out: dict) -> None:
+        try:
+            target(*args, start, deadline, out)
+        except BaseException as error:
+            failures.append(error)
+            start.abort()  # the others, and this thread's caller, stop waiting for it
+
     threads = [
-        threading.Thread(target=target, args=(*args, start, deadline, out), daemon=True)
-        for args, out in zip(client_args, outputs, strict=True)
+        threading.Thread(target=client, args=(args, out), daemon=True) for args, out in zip(client_args, outputs, strict=True)
     ]
     for thread in threads:
         thread.start()
     deadline[0] = time.perf_counter() + seconds  # set before the start, read only after it
-    start.wait(timeout=start_timeout)
+    try:
+        start.wait(timeout=start_timeout)
+    except threading.BrokenBarrierError:
+        if not failures:
+            raise
     began = time.perf_counter()
     for thread in threads:
         thread.join(timeout=seconds + 120)
+    if failures:
+        raise RuntimeError(f"a client failed: {failures[0]!r}") from failures[0]
     return outputs, time.perf_counter() - began

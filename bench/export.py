@@ -89,6 +89,10 @@ def _against_floor(folder: Path, name: str, make_sheets, repeat: int) -> dict:
     }
 
 
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+SMALLEST = "--teams 30 --judges 6 --k 3 --repeat 1".split()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench export")
     parser.add_argument("--teams", type=int, default=10_000)

@@ -363,19 +363,12 @@ def token_for(base: str, email: str, password: str) -> str:
     return body["token"]
 
 
-#: Where a judge's client saves a sheet (saveScoreSheet), by assignment id.
-SHEET_PATH = "/api/v1/assignments/{}/sheet"
-#: The same save through `bench/lean_app.py`'s probe view, outside the API's layers (`bench national --lean-probe`).
-LEAN_SHEET_PATH = "/bench/lean/{}"
-
-
 def _judge_loop(
     base: str,
     token: str,
     mine: list[tuple[int, int, int]],
     scorer_seed: int,
     think: float,
-    sheet_path: str,
     start: threading.Barrier,
     deadline: list[float],
     out: dict,
@@ -413,7 +406,7 @@ def _judge_loop(
                     return
                 try:
                     status, _headers, data, seconds = client.request(
-                        "PUT", sheet_path.format(assignment_id), json_body={**body, "version": version}
+                        "PUT", f"/api/v1/assignments/{assignment_id}/sheet", json_body={**body, "version": version}
                     )
                 except OSError as error:
                     statuses[-1] += 1
@@ -454,15 +447,11 @@ def save_phase(
     seconds: float,
     seed: int,
     think: float = 0.0,
-    sheet_path: str = SHEET_PATH,
 ) -> dict:
-    """`tokens`' judges saving their `work` for `seconds` (each PUT to `sheet_path`), with `think` seconds between saves."""
+    """`tokens`' judges saving their `work` for `seconds`, with `think` seconds between saves."""
     outputs, wall = run_clients(
         _judge_loop,
-        [
-            (base, token, mine, seed + index, think, sheet_path)
-            for index, (token, mine) in enumerate(zip(tokens, work, strict=True))
-        ],
+        [(base, token, mine, seed + index, think) for index, (token, mine) in enumerate(zip(tokens, work, strict=True))],
         seconds,
         start_timeout=120,
     )
@@ -576,6 +565,14 @@ def dashboard(base: str, plan: dict, email: str, repeat: int) -> dict:
 
 
 # The run -----------------------------------------------------------------------------------------
+
+
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+#: Four judges: the dashboard's, two saving at once and one saving alone.
+SMALLEST = (
+    "--teams 30 --judges 4 --k 2 --clients 2 --seconds 1 --paced-seconds 1 --think 0.1 --dashboard-load 5 "
+    "--baseline-seconds 0.5 --repeat 3"
+).split()
 
 
 def main(argv: list[str]) -> int:

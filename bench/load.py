@@ -46,6 +46,7 @@ from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, TRACKS
 from bench.registration import _register_loop, _server_problems
 
 TARGET_SAVE_P95_MS = 200.0
+JUDGES_PER_TEAM = 5
 CAPTAIN_PASSWORD = "captain-password-1"
 
 
@@ -102,6 +103,11 @@ def _summary(outputs: list[dict], wall: float, *, latencies_of, ok_status: int =
     }
 
 
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+#: Three judges are the fewest a round of five judges a team allows (with the setup's two).
+SMALLEST = "--teams 30 --judges 3 --captains 1 --seconds 2 --think 0.2 --captain-think 0.5".split()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench load")
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -116,6 +122,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
+    if args.judges + 2 < JUDGES_PER_TEAM:
+        parser.error(
+            f"--judges must be at least {JUDGES_PER_TEAM - 2}: with the two judges the setup adds, "
+            f"the round needs {JUDGES_PER_TEAM} for each team"
+        )
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-load-"))
     url = args.database_url or f"sqlite:///{folder / 'load.db'}"
@@ -133,7 +144,10 @@ def main(argv: list[str]) -> int:
     app = fresh_app(url, PASSWORD_HASH_METHOD=FAST_HASH)
     try:
         setup_figures, plan = setup(
-            app, Namespace(teams=args.teams, judges=args.judges + 2, k=5, clients=args.judges, dashboard_load=0, seed=args.seed)
+            app,
+            Namespace(
+                teams=args.teams, judges=args.judges + 2, k=JUDGES_PER_TEAM, clients=args.judges, dashboard_load=0, seed=args.seed
+            ),
         )
         figures["setup_s"] = setup_figures["total_s"]
         with app.app_context():

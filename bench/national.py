@@ -19,10 +19,6 @@
    `--http-windows` windows of `--http-seconds` each (`http_against_floor`); best window against best window.
    Each window also gives the CPU its server spent per request (`bench.common.server_cpu_seconds`, from /proc):
    what separates the two rates, whatever else the machine was doing.
-4. With `--lean-probe`, a second sample round served by `bench/lean_app.py` (Laurel with one more view: the
-   same `save_sheet` outside the API's layers, no ORM user or assignment, no schemas); in each window the
-   judges save through the API, then through that view, each on its own sheets, then the floor's turn.
-   Not Laurel: it measures how far a save endpoint built outside those layers would get.
 Prints a table (each step, its floor and the ratio) and writes the JSON to `--json`.
 """
 
@@ -36,7 +32,6 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -53,7 +48,7 @@ from bench.common import ROOT, HttpClient, fresh_app, gunicorn, load_average, re
 from bench.export import TARGET_RATIO as TARGET_EXPORT_RATIO
 from bench.export import _against_floor
 from bench.floor_app import create_table
-from bench.judging import FAST_HASH, LEAN_SHEET_PATH, SHEET_PATH, round_data, save_phase, token_for
+from bench.judging import FAST_HASH, round_data, save_phase, token_for
 
 TARGET_SEASON_S = 90.0
 TARGET_MEMORY_MB = 500.0
@@ -102,14 +97,12 @@ def compute_against_floor(round_id: int, repeat: int) -> dict:
     }
 
 
-def sample_round(
-    contest_id: int, clients: int, name: str = "HTTP 抽样 sample"
-) -> tuple[int, dict[int, list[tuple[int, int, int]]], dict[int, str]]:
+def sample_round(contest_id: int, clients: int) -> tuple[int, dict[int, list[tuple[int, int, int]]], dict[int, str]]:
     """A fresh round for the HTTP sample, open: every approved team, two judges each, from a panel of the
     `clients` judges who save (so that each has sheets enough for every window: some 1,200 each)."""
     organizer = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][1]))
     contest = db.session.get(Contest, contest_id)
-    round_ = create_round(contest, {**round_data(2), "name": name}, actor=organizer, now=utcnow())
+    round_ = create_round(contest, {**round_data(2), "name": "HTTP 抽样 sample"}, actor=organizer, now=utcnow())
     add_entries(round_, all_approved=True, actor=organizer, now=utcnow())
     chosen = sorted(db.session.scalars(select(User.id).where(User.email.like("judge%@national.demo.laurel"))))[:clients]
     add_judges(round_, chosen, actor=organizer, now=utcnow())
@@ -182,68 +175,45 @@ def http_against_floor(
     seconds: float,
     windows: int,
     seed: int,
-    *,
-    app_spec: str = "wsgi:app",
-    sheet_paths: Sequence[str] = (SHEET_PATH,),
-) -> list[dict]:
+) -> dict:
     """The judges' saves and the floor, each served by its own gunicorn (2 workers, both started first, the
     idle one waiting), in alternating windows of `seconds`: both see the same machine, as the compute's and
     the export's floors do. Each judge works through their own share of sheets in each window, never
-    running out before its end. The share compares the best window of each; every window is kept.
-
-    `app_spec` names the app that answers the saves (Laurel's, or the probe's: `bench.lean_app`); in each
-    window the judges save to each of `sheet_paths` in turn, each on its own share, before the floor's turn.
-    One summary per path, each against the same floor windows."""
+    running out before its end. The share compares the best window of each; every window is kept."""
     path = folder / "floor.db"
     create_table(str(path))
-    clients, turns = len(work), len(sheet_paths)
-    shares = {judge_id: [mine[share :: windows * turns] for share in range(windows * turns)] for judge_id, mine in work.items()}
-    ours: list[list[dict]] = [[] for _ in sheet_paths]
-    floor: list[dict] = []
+    clients = len(work)
+    shares = {judge_id: [mine[window::windows] for window in range(windows)] for judge_id, mine in work.items()}
+    ours, floor = [], []
     with (
-        gunicorn(url, app_spec=app_spec) as (base, _log),
+        gunicorn(url) as (base, _log),
         gunicorn(
             f"sqlite:///{path}", extra_env={"FLOOR_DATABASE": str(path)}, app_spec="floor_app:app", chdir=ROOT / "bench"
         ) as (floor_base, _floor_log),
     ):
         tokens = [token_for(base, emails[judge_id], DEMO_PASSWORD) for judge_id in work]
         for window in range(windows):
-            for turn, sheet_path in enumerate(sheet_paths):
-                ours[turn].append(
-                    _with_server_cpu(
-                        base,
-                        save_phase,
-                        base,
-                        tokens,
-                        [shares[judge_id][window * turns + turn] for judge_id in work],
-                        seconds,
-                        seed + window,
-                        0.0,
-                        sheet_path,
-                    )
+            ours.append(
+                _with_server_cpu(
+                    base, save_phase, base, tokens, [shares[judge_id][window] for judge_id in work], seconds, seed + window
                 )
+            )
             floor.append(_with_server_cpu(floor_base, floor_window, floor_base, clients, seconds, window))
-    best_floor = max(floor, key=lambda sample: sample["per_s"])
-    summaries = []
-    for samples in ours:
-        best = max(samples, key=lambda sample: sample["puts_per_s"] or 0)
-        summaries.append(
-            {
-                "windows": windows,
-                "window_s": seconds,
-                "clients": clients,
-                "per_s": [sample["puts_per_s"] for sample in samples],
-                "floor_per_s": [sample["per_s"] for sample in floor],
-                "server_cpu_ms": [sample["server_cpu_ms"] for sample in samples],
-                "floor_server_cpu_ms": [sample["server_cpu_ms"] for sample in floor],
-                "best": best,
-                "floor_best": best_floor,
-                "errors": sum(sample["errors"] for sample in samples + floor),
-                "wrong_answers": sum(sample["wrong_answers"] for sample in samples),
-                "share_of_floor": round(best["puts_per_s"] / best_floor["per_s"], 2) if best_floor["per_s"] else None,
-            }
-        )
-    return summaries
+    best, best_floor = max(ours, key=lambda sample: sample["puts_per_s"] or 0), max(floor, key=lambda sample: sample["per_s"])
+    return {
+        "windows": windows,
+        "window_s": seconds,
+        "clients": clients,
+        "per_s": [sample["puts_per_s"] for sample in ours],
+        "floor_per_s": [sample["per_s"] for sample in floor],
+        "server_cpu_ms": [sample["server_cpu_ms"] for sample in ours],
+        "floor_server_cpu_ms": [sample["server_cpu_ms"] for sample in floor],
+        "best": best,
+        "floor_best": best_floor,
+        "errors": sum(sample["errors"] for sample in ours + floor),
+        "wrong_answers": sum(sample["wrong_answers"] for sample in ours),
+        "share_of_floor": round(best["puts_per_s"] / best_floor["per_s"], 2) if best_floor["per_s"] else None,
+    }
 
 
 def _http_row(name: str, http: dict, note: str) -> dict:
@@ -274,6 +244,10 @@ def _row(name: str, seconds: float | None, floor: float | None = None, note: str
     }
 
 
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+SMALLEST = "--teams 60 --colleges 8 --judges 20 --clients 2 --http-seconds 1 --http-windows 1".split()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench national")
     parser.add_argument("--teams", type=int, default=9872)
@@ -283,12 +257,6 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--http-seconds", type=float, default=5.0, help="each window's length")
     parser.add_argument("--http-windows", type=int, default=3, help="windows of saves, each followed by one of the floor")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--lean-probe",
-        action="store_true",
-        help="then, on a second sample round, the API's saves taking turns with the same saves through "
-        "bench/lean_app.py (save_sheet outside the API's layers), and with the floor",
-    )
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "national.json")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-national-"))
@@ -312,28 +280,12 @@ def main(argv: list[str]) -> int:
                 for index, round_id in enumerate(season.round_ids, start=1)
             }
             sample_id, work, emails = sample_round(season.contest_id, args.clients)
-            probe_work = sample_round(season.contest_id, args.clients, "HTTP 抽样 probe")[1] if args.lean_probe else None
             db.session.remove()
             if db.engine.dialect.name == "sqlite":
                 with db.engine.connect() as connection:
                     connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             db.engine.dispose()
-        (http,) = http_against_floor(url, folder, work, emails, args.http_seconds, args.http_windows, args.seed + 1000)
-        probe = (
-            http_against_floor(
-                url,
-                folder,
-                probe_work,
-                emails,
-                args.http_seconds,
-                args.http_windows,
-                args.seed + 2000,
-                app_spec="bench.lean_app:app",
-                sheet_paths=(SHEET_PATH, LEAN_SHEET_PATH),
-            )
-            if probe_work
-            else None
-        )
+        http = http_against_floor(url, folder, work, emails, args.http_seconds, args.http_windows, args.seed + 1000)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(app.instance_path, ignore_errors=True)
@@ -378,15 +330,6 @@ def main(argv: list[str]) -> int:
             f"alternating windows of {args.http_seconds:g} s each",
         ),
     ]
-    if probe:
-        rows += [
-            _http_row("probe: the API's saves again, beside the lean view", probe[0], "the probe's server (bench/lean_app.py)"),
-            _http_row(
-                "probe: the same saves outside the API's layers",
-                probe[1],
-                "not Laurel: save_sheet without ORM objects or schemas (bench/lean_app.py); alternating with the row above",
-            ),
-        ]
     figures.update(
         {
             "teams": season.counts["teams"],
@@ -401,7 +344,6 @@ def main(argv: list[str]) -> int:
             "peak_memory_mb": round(memory_mb, 1),
             "computes": computes,
             "http": http,
-            "lean_probe": dict(zip(("api", "lean"), probe, strict=True)) if probe else None,
             "table": rows,
         }
     )

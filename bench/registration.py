@@ -223,6 +223,10 @@ def _server_problems(log_path: Path) -> dict:
     }
 
 
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+SMALLEST = "--teams 30 --seconds 1 --clients 1,2 --max-requests 10 --repeat 3".split()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench registration")
     parser.add_argument("--teams", type=int, default=10_000, help="teams imported before the measurements")

@@ -27,11 +27,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.bulk import collector_paused
 from app.extensions import db
 from app.models import Result, Round, ScoreSheet, utcnow
 from app.results import services
-from bench.common import HttpClient, fresh_app, gunicorn, load_average, peak_memory_mb, report, summary_ms
+from bench.common import HttpClient, collector_paused, fresh_app, gunicorn, load_average, peak_memory_mb, report, summary_ms
 from bench.judging import FAST_HASH, closed_scored_round, form_login
 from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD
 from scoring.results import compute_results
@@ -159,6 +158,10 @@ def page_phase(url: str, round_id: int, repeat: int) -> dict:
         api.close()
         token_client.close()
     return figures
+
+
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+SMALLEST = "--teams 30 --judges 6 --k 3 --repeat 1 --page-repeat 3".split()
 
 
 def main(argv: list[str]) -> int:

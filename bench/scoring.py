@@ -26,8 +26,7 @@ import statistics
 import time
 from decimal import Decimal
 
-from app.bulk import collector_paused
-from bench.common import load_average, peak_memory_mb, report
+from bench.common import collector_paused, load_average, peak_memory_mb, report
 from scoring.advance import select_advancing
 from scoring.aggregate import METHODS
 from scoring.awards import Tier, assign_tiers
@@ -70,7 +69,7 @@ def synthetic_round(
 
 def timed(function, repeat: int) -> tuple[dict, object]:
     """The fastest and the median of `repeat` runs, in seconds, and the last run's answer. Each run pauses
-    the cyclic collector, as the services that call these functions do (`app.bulk.collector_paused`)."""
+    the cyclic collector (`bench.common.collector_paused`), as the results service ran these functions."""
     times, answer = [], None
     for _ in range(repeat):
         answer = None  # the previous answer is freed before the next run, as between two requests
@@ -187,6 +186,10 @@ def simulate(*, teams: int, groups: int, seeds: list[int]) -> dict:
             "zscore_better_on_every_seed": all(z > m for z, m in zip(taus["zscore"], taus["mean"], strict=True)),
         }
     return figures
+
+
+#: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
+SMALLEST = "--teams 60 --judges 12 --groups 4 --repeat 1 --sim-teams 60 --sim-seeds 1".split()
 
 
 def main(argv: list[str]) -> int:
