@@ -36,7 +36,7 @@ from app.extensions import db
 from app.models import Contest, Round, User, utcnow
 from app.registration.exports import registrations_workbook
 from app.registration.queries import TeamFilters
-from app.results import services
+from app.results import awards, services
 from app.results.exports import round_workbook
 from app.spreadsheets import write_workbook
 from bench.common import ROOT, fresh_app, load_average, peak_memory_mb, report
@@ -121,7 +121,7 @@ def main(argv: list[str]) -> int:
         with app.app_context():
             round_ = db.session.get(Round, plan["round_id"])
             services.compute_round_results(round_, confirm=True, actor=None, now=utcnow())
-            services.assign_awards(round_, services.award_rule_input(round_, TIERS), actor=None, now=utcnow())
+            awards.assign_awards(round_, awards.award_rule_input(round_, TIERS), actor=None, now=utcnow())
             db.session.commit()
             if db.engine.dialect.name == "sqlite":  # fold the write-ahead log in before the child process opens the file
                 with db.engine.connect() as connection:

@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Result, Round, ScoreSheet, utcnow
-from app.results import services
+from app.results import awards, gather, services
 from bench.common import HttpClient, collector_paused, fresh_app, gunicorn, load_average, peak_memory_mb, report, summary_ms
 from bench.judging import FAST_HASH, closed_scored_round, form_login
 from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD
@@ -60,7 +60,7 @@ def compute_phase(app, round_id: int, repeat: int) -> dict:
         round_ = db.session.get(Round, round_id)
         sheets = db.session.scalar(select(func.count(ScoreSheet.id)))
         # The parts, each with the collector paused as `compute_round_results` runs them.
-        teams, gather_s = _timed(lambda: _paused(services.gather, round_))
+        teams, gather_s = _timed(lambda: _paused(gather.gather, round_))
         figures["input"] = {
             "teams": len(teams),
             "sheets": sum(len(team.sheets) for team in teams),
@@ -68,7 +68,7 @@ def compute_phase(app, round_id: int, repeat: int) -> dict:
             "scores_read_for_tie_breaks": sum(len(sheet.items) for team in teams for sheet in team.sheets),
             "gather_s": round(gather_s, 3),
         }
-        rule = services.rule_of(round_)
+        rule = gather.rule_of(round_)
         pure = {}
         for method in ("mean", "trimmed_mean", "median", "zscore"):
             times = [
@@ -107,11 +107,11 @@ def compute_phase(app, round_id: int, repeat: int) -> dict:
         services.compute_round_results(round_, confirm=True, actor=None, now=utcnow())
         db.session.commit()
         figures["compute_other_methods_s"] = others
-        rule_input = services.award_rule_input(
+        rule_input = awards.award_rule_input(
             round_, [{"key": "special", "count": 8}, {"key": "first", "count": 12}, {"key": "second", "count": 20}]
         )
         outcome, seconds = _timed(
-            lambda: (services.assign_awards(round_, rule_input, actor=None, now=utcnow()), db.session.commit())[0]
+            lambda: (awards.assign_awards(round_, rule_input, actor=None, now=utcnow()), db.session.commit())[0]
         )
         figures["awards_8_12_20"] = {"seconds": round(seconds, 3), "given": len(outcome.awards), "tied_groups": len(outcome.ties)}
         figures["results_rows"] = db.session.scalar(select(func.count(Result.id)).where(Result.round_id == round_id))
