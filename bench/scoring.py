@@ -32,7 +32,8 @@ from scoring.advance import select_advancing
 from scoring.aggregate import METHODS
 from scoring.awards import Tier, assign_tiers
 from scoring.judges import judge_statistics
-from scoring.results import Rule, Sheet, TeamSheets, compute_results
+from scoring.model import Rule, Sheet, TeamSheets
+from scoring.results import compute_results
 from scoring.sheets import Item, sheet_total
 
 TARGET_S = 0.5

@@ -23,9 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
 
-from scoring.results import TeamResult
-
-TIE_POLICIES = ("flag", "include")
+from scoring.model import TeamResult, check_tie_policy
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,7 @@ def select_advancing(
     Exactly one of `top` (at least 0) and `share` (0 < share ≤ 1) is given; `ties` is "flag" or "include";
     anything else raises ValueError.
 
-    >>> from scoring.results import TeamResult
+    >>> from scoring.model import TeamResult
     >>> def result(team_id, rank, group="a"):
     ...     return TeamResult(team_id, group, Fraction(100 - rank), rank, False, {}, Decimal(0), Decimal(0), ())
     >>> results = [result(1, 1), result(2, 2), result(3, 2), result(4, 4)]
@@ -85,8 +83,7 @@ def select_advancing(
         raise ValueError(f"top must not be negative, not {top}")
     if share is not None and not 0 < Fraction(share) <= 1:
         raise ValueError(f"share must be above 0 and at most 1, not {share}")
-    if ties not in TIE_POLICIES:
-        raise ValueError(f"unknown ties policy {ties!r}; known: {', '.join(TIE_POLICIES)}")
+    check_tie_policy(ties)
     floor = None if min_score is None else Fraction(min_score)
 
     groups: dict[str, list[TeamResult]] = {}

@@ -23,75 +23,23 @@ import math
 import operator
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from types import MappingProxyType
-from typing import NamedTuple
 
 from scoring import aggregate, stats
+from scoring.model import (
+    CRITERION_PREFIX,
+    DISAGREEMENT,
+    FEW_JUDGES,
+    MISSING_SHEETS,
+    RAW_SUM,
+    TIE_AT_CUT,
+    Rule,
+    TeamResult,
+    TeamScore,
+    TeamSheets,
+)
 from scoring.rank import competition_ranks, fraction_keys
-
-DISAGREEMENT, FEW_JUDGES, MISSING_SHEETS, TIE_AT_CUT = "disagreement", "few_judges", "missing_sheets", "tie_at_cut"
-
-RAW_SUM = "raw_sum"
-CRITERION_PREFIX = "criterion:"
-
-
-class Sheet(NamedTuple):
-    """One submitted sheet: the judge, their weighted total (`scoring.sheets.sheet_total`) and the values
-    by criterion key (for ``criterion:<key>`` tie-breaks). A named tuple: a round reads 50,000 of them,
-    and a tuple is built in a third of a frozen dataclass's time."""
-
-    judge_id: int
-    total: Decimal
-    items: Mapping[str, Decimal] = MappingProxyType({})
-
-
-class TeamSheets(NamedTuple):
-    """A team's submitted sheets in a round, how many judges were assigned to it, and its group (college id
-    or province; "" for none), which `scoring.advance` uses and the results carry through."""
-
-    team_id: int
-    assigned: int
-    sheets: tuple[Sheet, ...]
-    group: str = ""
-
-
-@dataclass(frozen=True)
-class Rule:
-    """How a round turns sheets into results (see the module's docstring; `check_rule` says what is refused).
-
-    `method` is a key of `scoring.aggregate.METHODS`; `trim` and `min_judges` apply to ``trimmed_mean``
-    (drop `trim` highest and lowest, only with at least `min_judges` sheets); `judges_per_team` is the number
-    of sheets below which a team is flagged ``few_judges`` (0: none); ``disagreement`` is flagged when the
-    spread of a team's totals exceeds `disagreement` × `scale_max`; `tie_breaks` are applied in order after
-    the exact score, each ``"raw_sum"`` or ``"criterion:<key>"``."""
-
-    method: str = "mean"
-    trim: int = 1
-    min_judges: int = 5
-    judges_per_team: int = 0
-    scale_max: Decimal = Decimal(100)
-    disagreement: Decimal = Decimal("0.15")
-    tie_breaks: tuple[str, ...] = ()
-
-
-class TeamResult(NamedTuple):
-    """A team's result. `score` is exact (None without a sheet); `judges` maps judge_id to that judge's
-    total, in judge_id order; `spread` is the population standard deviation of the totals (40 significant digits, 0 with fewer
-    than two sheets); `raw_sum` their sum; `flags` a sorted tuple of flag names. A named tuple, as `Sheet`:
-    a round builds 10,000 of them, and a frozen dataclass takes five times as long to build."""
-
-    team_id: int
-    group: str
-    score: Fraction | None
-    rank: int
-    tied: bool
-    judges: dict[int, Decimal]
-    spread: Decimal
-    raw_sum: Decimal
-    flags: tuple[str, ...]
 
 
 def check_rule(rule: Rule) -> None:
@@ -123,6 +71,7 @@ def compute_results(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]
     Raises ValueError for an unusable rule (`check_rule`), a team listed twice, a judge with two sheets for
     one team, or a negative `assigned`.
 
+    >>> from scoring.model import Sheet, TeamSheets
     >>> totals = {1: [81, 85, 88, 90, 97], 2: [88, 88], 3: []}
     >>> teams = [TeamSheets(t, 5, tuple(Sheet(j, Decimal(v)) for j, v in enumerate(vs))) for t, vs in totals.items()]
     >>> [(r.team_id, r.score, r.rank, r.flags) for r in compute_results(teams, Rule(method="trimmed_mean"))]
@@ -203,6 +152,7 @@ def mark_flag(results: Sequence[TeamResult], team_ids: Sequence[int], flag: str 
     """The results again, with `flag` added (flags kept sorted, no repeats) to the teams in `team_ids`;
     for the caller to mark ``tie_at_cut`` from `scoring.advance` or `scoring.awards` ties.
 
+    >>> from scoring.model import TeamResult
     >>> result = TeamResult(7, "", Fraction(90), 1, True, {}, Decimal(0), Decimal(90), ("missing_sheets",))
     >>> mark_flag([result], [7])[0].flags
     ('missing_sheets', 'tie_at_cut')
@@ -214,7 +164,7 @@ def mark_flag(results: Sequence[TeamResult], team_ids: Sequence[int], flag: str 
 
 
 def _rank_keys(
-    teams: Sequence[TeamSheets], scores: Mapping[int, aggregate.TeamScore], sums: Sequence[int], tie_breaks: Sequence[str]
+    teams: Sequence[TeamSheets], scores: Mapping[int, TeamScore], sums: Sequence[int], tie_breaks: Sequence[str]
 ) -> list:
     """Exact sort keys, larger is better, one per team in input order: the score, then (only among equal
     scores, where they matter) each tie-break; teams without a score get one key below all others.

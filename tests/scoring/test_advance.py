@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.advance import Advancement, CutTie, places_for, select_advancing
-from scoring.results import Rule, Sheet, TeamResult, TeamSheets, compute_results
+from scoring.model import Rule, Sheet, TeamResult, TeamSheets
+from scoring.results import compute_results
 
 
 def results_of(*teams: tuple) -> list[TeamResult]:

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.awards import AwardOutcome, Tier, TierTie, assign_tiers, check_tiers, tier_places
-from scoring.results import Rule, Sheet, TeamResult, TeamSheets, compute_results
+from scoring.model import Rule, Sheet, TeamResult, TeamSheets
+from scoring.results import compute_results
 
 
 def ranked(*scores) -> list[TeamResult]:

@@ -6,7 +6,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from scoring.judges import JudgeStats, judge_statistics
-from scoring.results import Rule, Sheet, TeamSheets, compute_results
+from scoring.model import Rule, Sheet, TeamSheets
+from scoring.results import compute_results
 
 
 def team(team_id: int, *sheets: tuple[int, object]) -> TeamSheets:

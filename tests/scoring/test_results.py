@@ -13,19 +13,8 @@ from hypothesis import strategies as st
 
 from scoring import rank as rank_module
 from scoring import stats
-from scoring.results import (
-    DISAGREEMENT,
-    FEW_JUDGES,
-    MISSING_SHEETS,
-    TIE_AT_CUT,
-    Rule,
-    Sheet,
-    TeamResult,
-    TeamSheets,
-    check_rule,
-    compute_results,
-    mark_flag,
-)
+from scoring.model import DISAGREEMENT, FEW_JUDGES, MISSING_SHEETS, TIE_AT_CUT, Rule, Sheet, TeamResult, TeamSheets
+from scoring.results import check_rule, compute_results, mark_flag
 
 
 def sheet(judge_id: int, total, **items) -> Sheet:
