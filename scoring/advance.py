@@ -1,6 +1,6 @@
 """Which teams advance to the next round: top N or a share, overall or per group, never splitting a tie.
 
-The rules, applied to a round's results (`scoring.results.compute_results`):
+The rules, applied to a round's results (`scoring.results.rank_teams`):
 
 - Places: per group (college, province; ``per_group``) or for the whole round: ``top`` teams, or
   floor(``share`` × the group's ranked teams) (shares round down: 5% of 39 teams is 1 place).

@@ -1,6 +1,6 @@
 """Prize tiers (special, first, second, ...) from a round's ranks, never splitting a tie at random.
 
-The rules, applied to a round's results (`scoring.results.compute_results`):
+The rules, applied to a round's results (`scoring.results.rank_teams`):
 
 - Only teams with a score are ranked and awarded. Tiers are filled in order from the best rank.
 - A tier's places: its ``count``, or floor(``share`` × the ranked teams) (shares round down). A tier may

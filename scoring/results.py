@@ -65,8 +65,9 @@ def check_rule(rule: Rule) -> None:
         raise ValueError(f"disagreement must not be negative, not {rule.disagreement}")
 
 
-def compute_results(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]:
-    """Every team's result under `rule`, sorted by rank, then team_id (see the module's docstring).
+def rank_teams(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]:
+    """Every team's score, rank with ties, judges' totals and flags under `rule` (the rules are the module's
+    docstring), sorted by rank, then team_id.
 
     Raises ValueError for an unusable rule (`check_rule`), a team listed twice, a judge with two sheets for
     one team, or a negative `assigned`.
@@ -74,7 +75,7 @@ def compute_results(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]
     >>> from scoring.model import Sheet, TeamSheets
     >>> totals = {1: [81, 85, 88, 90, 97], 2: [88, 88], 3: []}
     >>> teams = [TeamSheets(t, 5, tuple(Sheet(j, Decimal(v)) for j, v in enumerate(vs))) for t, vs in totals.items()]
-    >>> [(r.team_id, r.score, r.rank, r.flags) for r in compute_results(teams, Rule(method="trimmed_mean"))]
+    >>> [(r.team_id, r.score, r.rank, r.flags) for r in rank_teams(teams, Rule(method="trimmed_mean"))]
     [(2, Fraction(88, 1), 1, ('few_judges', 'missing_sheets')), (1, Fraction(263, 3), 2, ()), (3, None, 3, ('missing_sheets',))]
     """
     check_rule(rule)
