@@ -138,13 +138,13 @@ def test_zscore_ties_are_broken_exactly_with_large_denominators():
     assert standing(rank_teams(teams, rule))[:3] == [(3, 1, False), (2, 2, False), (1, 3, False)]
 
 
-def test_results_under_fallback_keys_are_the_same():
+def test_results_are_the_same_when_the_exact_fraction_decides_every_comparison():
     teams = [team(1, sheet(1, 85)), team(2, sheet(1, 85, pitch=2)), team(3, sheet(2, 85, pitch=2)), team(4, 90), team(5)]
     rule = Rule(tie_breaks=("criterion:pitch",))
-    with mock.patch.object(rank_module, "COMMON_DENOMINATOR_BITS", 0):
-        fallback = rank_teams(teams, rule)
-    assert fallback == rank_teams(teams, rule)
-    assert standing(fallback) == [(4, 1, False), (2, 2, True), (3, 2, True), (1, 4, False), (5, 5, False)]
+    with mock.patch.object(rank_module, "FLOOR_BITS", 0):
+        by_fractions = rank_teams(teams, rule)
+    assert by_fractions == rank_teams(teams, rule)
+    assert standing(by_fractions) == [(4, 1, False), (2, 2, True), (3, 2, True), (1, 4, False), (5, 5, False)]
 
 
 # What a result carries -----------------------------------------------------------------------------------
@@ -335,9 +335,9 @@ def test_a_constant_added_to_one_judges_totals_leaves_zscore_ranks_unchanged(tea
 
 @settings(max_examples=100, deadline=None)
 @given(rounds(), rules)
-def test_integer_and_fallback_sort_keys_agree(teams, rule):
+def test_sort_keys_agree_whether_the_integer_part_or_the_fraction_decides(teams, rule):
     exact = rank_teams(teams, rule)
-    with mock.patch.object(rank_module, "COMMON_DENOMINATOR_BITS", 0):
+    with mock.patch.object(rank_module, "FLOOR_BITS", 0):
         assert rank_teams(teams, rule) == exact
 
 
