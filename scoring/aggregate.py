@@ -5,7 +5,7 @@ an error (`method`). Every method is exact: scores are `Fraction`s, and the only
 z-score's standard deviations (40 significant digits, see `scoring.stats.sqrt`).
 
 Each registered method takes the whole round (the teams, the `scoring.model.Rule`, and the teams' totals
-as integers over one power of ten, `round_totals`, in which sums and sorts are fast and exact) and answers
+as integers over one power of ten, `round_totals`, which add and sort as plain integers, exactly) and answers
 {team_id: TeamScore} for the teams with at least one submitted sheet; a team without one has no score.
 """
 
@@ -176,8 +176,8 @@ def _shared_scores(
 ) -> dict[int, TeamScore]:
     """{team_id: TeamScore} of the teams with sheets, from what `kept` answers for their integer totals: the
     sum and number of the totals the mean is taken over, and whether the rule fell back. Teams with the same
-    answer share one score: a school round's 10,000 teams take a few hundred, and a fraction costs more to
-    build than to look up."""
+    answer share one score: judges score on a common step, so the same sums and counts recur across a round,
+    and each distinct score's fraction is built once."""
     scale = 10**totals.places
     shared: dict[tuple[int, int, bool], TeamScore] = {}
     scores = {}
