@@ -8,7 +8,8 @@ keep no copy of their own.
   and the rest as `Fraction`.
 - A square root (a standard deviation, a correlation) cannot be exact: it is correctly rounded to
   `SQRT_DIGITS` (40) significant digits, half to even, once, so the same inputs always give the same digits.
-- `to_decimal` rounds half up to a number of places; only display and export round, ranks never do.
+- `to_decimal` is the display rounding rule, half up to a number of places: only display and export
+  round (the app's included), ranks never do.
 """
 
 from __future__ import annotations
@@ -217,10 +218,13 @@ def correlation(xs: Sequence[Number], ys: Sequence[Number]) -> Decimal | None:
 
 
 def to_decimal(value: Number, places: int = 2) -> Decimal:
-    """`value` rounded half up (away from zero) to `places` decimal places, for display and export.
+    """The display rounding rule: `value` rounded half up (a half goes away from zero) to `places` decimal
+    places, for display and export. Ranks and flags never use it: they compare exact values.
 
-    >>> to_decimal(Fraction(263, 3)), to_decimal(Fraction(441, 5), 0), to_decimal(Fraction(-1, 8)), to_decimal(Decimal("0.00004"), 4)
-    (Decimal('87.67'), Decimal('88'), Decimal('-0.13'), Decimal('0.0000'))
+    >>> to_decimal(Fraction(263, 3)), to_decimal(Decimal("0.125")), to_decimal(Fraction(-1, 8))
+    (Decimal('87.67'), Decimal('0.13'), Decimal('-0.13'))
+    >>> to_decimal(Fraction(441, 5), 0), to_decimal(Decimal(90), 2), to_decimal(Decimal("0.00004"), 4)
+    (Decimal('88'), Decimal('90.00'), Decimal('0.0000'))
     """
     if places < 0:
         raise ValueError(f"places must not be negative, not {places}")
