@@ -70,7 +70,8 @@ def select_advancing(
 
     >>> from scoring.model import TeamResult
     >>> def result(team_id, rank, group="a"):
-    ...     return TeamResult(team_id, group, Fraction(100 - rank), rank, False, {}, Decimal(0), Decimal(0), ())
+    ...     return TeamResult(team_id=team_id, group=group, score=Fraction(100 - rank), rank=rank, tied=False, judges={},
+    ...                       spread=Decimal(0), raw_sum=Decimal(0), flags=())
     >>> results = [result(1, 1), result(2, 2), result(3, 2), result(4, 4)]
     >>> select_advancing(results, top=2)
     Advancement(advanced=(1,), ties=(CutTie(group='', places_left=1, team_ids=(2, 3)),))

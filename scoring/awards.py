@@ -124,7 +124,8 @@ def assign_tiers(
 
     >>> from scoring.model import TeamResult
     >>> def result(team_id, rank):
-    ...     return TeamResult(team_id, "", Fraction(100 - rank), rank, False, {}, Decimal(0), Decimal(0), ())
+    ...     return TeamResult(team_id=team_id, group="", score=Fraction(100 - rank), rank=rank, tied=False, judges={},
+    ...                       spread=Decimal(0), raw_sum=Decimal(0), flags=())
     >>> results = [result(1, 1), result(2, 2), result(3, 2), result(4, 4), result(5, 5)]
     >>> outcome = assign_tiers(results, [Tier("special", count=2), Tier("first", count=2)])
     >>> outcome.awards, outcome.ties

@@ -155,8 +155,8 @@ def _tie_break_values(team: TeamSheets, tie_breaks: Sequence[str]) -> tuple:
             values.append(stats.exact_sum([sheet.total for sheet in team.sheets]))
         else:
             item = tie_break.removeprefix(CRITERION_PREFIX)
-            marks = [value for sheet in team.sheets if (value := sheet.items.get(item)) is not None]
-            values += (True, stats.mean(marks)) if marks else (False, 0)
+            item_values = [value for sheet in team.sheets if (value := sheet.items.get(item)) is not None]
+            values += (True, stats.mean(item_values)) if item_values else (False, 0)
     return tuple(values)
 
 
