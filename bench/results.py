@@ -33,7 +33,7 @@ from app.results import awards, gather, services
 from bench.common import HttpClient, collector_paused, fresh_app, gunicorn, load_average, peak_memory_mb, report, summary_ms
 from bench.judging import FAST_HASH, closed_scored_round, form_login
 from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD
-from scoring.results import compute_results
+from scoring.results import rank_teams
 
 TARGET_COMPUTE_S = 2.0
 TARGET_PURE_S = 0.5
@@ -72,8 +72,7 @@ def compute_phase(app, round_id: int, repeat: int) -> dict:
         pure = {}
         for method in ("mean", "trimmed_mean", "median", "zscore"):
             times = [
-                _timed(lambda method=method: _paused(compute_results, teams, replace(rule, method=method)))[1]
-                for _ in range(repeat)
+                _timed(lambda method=method: _paused(rank_teams, teams, replace(rule, method=method)))[1] for _ in range(repeat)
             ]
             pure[method] = round(min(times), 3)
         figures["pure_compute_s"] = pure  # best of `repeat`

@@ -6,7 +6,7 @@
 1. Timing (no database): a synthetic round of `teams` teams in `groups` groups, each scored by
    `judges-per-team` of `judges` judges on `criteria` items (the common 100-point sheet for 6; values on a
    0.5 step; judges with their own severity), tie-breaks raw_sum then the first item. Times
-   `compute_results` for every aggregation method (best and median of `repeat` runs; the best is held to
+   `rank_teams` for every aggregation method (best and median of `repeat` runs; the best is held to
    the 0.5 s target), then `judge_statistics`, `assign_tiers` (8 / 12 / 20) and `select_advancing` (top 30%
    per group).
 2. Simulation: teams with a known true quality, judges with a known severity (a constant offset) and noise,
@@ -31,7 +31,8 @@ from scoring.advance import select_advancing
 from scoring.aggregate import METHODS
 from scoring.awards import Tier, assign_tiers
 from scoring.judges import judge_statistics
-from scoring.results import Rule, Sheet, TeamSheets, compute_results
+from scoring.model import Rule, Sheet, TeamSheets
+from scoring.results import rank_teams
 from scoring.sheets import Item, sheet_total
 
 TARGET_S = 0.5
@@ -173,7 +174,7 @@ def simulate(*, teams: int, groups: int, seeds: list[int]) -> dict:
             round_teams, truth = simulated_round(teams=teams, groups=groups, seed=seed, **scenario)
             true_order = [truth[team.team_id] for team in round_teams]
             for method in taus:
-                ranks = {result.team_id: result.rank for result in compute_results(round_teams, Rule(method=method))}
+                ranks = {result.team_id: result.rank for result in rank_teams(round_teams, Rule(method=method))}
                 taus[method].append(kendall_tau_b(true_order, [-ranks[team.team_id] for team in round_teams]))
         mean_tau, zscore_tau = statistics.fmean(taus["mean"]), statistics.fmean(taus["zscore"])
         figures[name] = {
@@ -221,7 +222,7 @@ def main(argv: list[str]) -> int:
         rule = Rule(
             method=method, judges_per_team=args.judges_per_team, scale_max=scale_max, tie_breaks=("raw_sum", "criterion:c1")
         )
-        compute_s[method], found = timed(lambda rule=rule: compute_results(round_teams, rule), args.repeat)
+        compute_s[method], found = timed(lambda rule=rule: rank_teams(round_teams, rule), args.repeat)
         tied_teams[method] = sum(result.tied for result in found)
         if method == "mean":
             results = found  # the national rule feeds the judges' figures, the awards and the advancement

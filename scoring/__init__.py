@@ -1,5 +1,5 @@
 """Laurel's scoring core: pure Python, no flask, sqlalchemy or app imports.
 
-Inputs are frozen dataclasses of ids and numbers; outputs are plain data. `app/results/services.py`
+Inputs and outputs are the plain data of `scoring.model` (ids, exact numbers, names). `app/results/services.py`
 is the adapter that queries, computes with this package, and persists.
 """

@@ -1,6 +1,6 @@
 """Which teams advance to the next round: top N or a share, overall or per group, never splitting a tie.
 
-The rules, applied to a round's results (`scoring.results.compute_results`):
+The rules, applied to a round's results (`scoring.results.rank_teams`):
 
 - Places: per group (college, province; ``per_group``) or for the whole round: ``top`` teams, or
   floor(``share`` × the group's ranked teams) (shares round down: 5% of 39 teams is 1 place).
@@ -23,9 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
 
-from scoring.results import TeamResult
-
-TIE_POLICIES = ("flag", "include")
+from scoring.model import TeamResult, check_tie_policy
 
 
 @dataclass(frozen=True)
@@ -70,9 +68,10 @@ def select_advancing(
     Exactly one of `top` (at least 0) and `share` (0 < share ≤ 1) is given; `ties` is "flag" or "include";
     anything else raises ValueError.
 
-    >>> from scoring.results import TeamResult
+    >>> from scoring.model import TeamResult
     >>> def result(team_id, rank, group="a"):
-    ...     return TeamResult(team_id, group, Fraction(100 - rank), rank, False, {}, Decimal(0), Decimal(0), ())
+    ...     return TeamResult(team_id=team_id, group=group, score=Fraction(100 - rank), rank=rank, tied=False, judges={},
+    ...                       spread=Decimal(0), raw_sum=Decimal(0), flags=())
     >>> results = [result(1, 1), result(2, 2), result(3, 2), result(4, 4)]
     >>> select_advancing(results, top=2)
     Advancement(advanced=(1,), ties=(CutTie(group='', places_left=1, team_ids=(2, 3)),))
@@ -85,8 +84,7 @@ def select_advancing(
         raise ValueError(f"top must not be negative, not {top}")
     if share is not None and not 0 < Fraction(share) <= 1:
         raise ValueError(f"share must be above 0 and at most 1, not {share}")
-    if ties not in TIE_POLICIES:
-        raise ValueError(f"unknown ties policy {ties!r}; known: {', '.join(TIE_POLICIES)}")
+    check_tie_policy(ties)
     floor = None if min_score is None else Fraction(min_score)
 
     groups: dict[str, list[TeamResult]] = {}

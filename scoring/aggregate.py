@@ -4,8 +4,8 @@ Methods are picked by a string key from `METHODS` (as a round's ``aggregation.me
 an error (`method`). Every method is exact: scores are `Fraction`s, and the only rounded numbers are the
 z-score's standard deviations (40 significant digits, see `scoring.stats.sqrt`).
 
-Each registered method takes the whole round (the teams, the `scoring.results.Rule`, and the teams' totals
-as integers over one power of ten, `round_totals`, in which sums and sorts are fast and exact) and answers
+Each registered method takes the whole round (the teams, the `scoring.model.Rule`, and the teams' totals
+as integers over one power of ten, `round_totals`, which add and sort as plain integers, exactly) and answers
 {team_id: TeamScore} for the teams with at least one submitted sheet; a team without one has no score.
 """
 
@@ -16,19 +16,10 @@ import operator
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from scoring import stats
-
-if TYPE_CHECKING:  # pragma: no cover - annotations only; results imports this module
-    from scoring.results import Rule, TeamSheets
-
-
-class TeamScore(NamedTuple):
-    """A team's exact score, and whether the method fell back to the plain mean (too few sheets to trim)."""
-
-    score: Fraction
-    fell_back: bool = False
+from scoring.model import Rule, TeamScore, TeamSheets
 
 
 def mean(totals: Sequence[Decimal]) -> Fraction:
@@ -107,7 +98,7 @@ def zscore_scores(teams: Sequence[TeamSheets]) -> dict[int, Fraction]:
 
     Teams without a submitted sheet are left out of the answer.
 
-    >>> from scoring.results import Sheet, TeamSheets
+    >>> from scoring.model import Sheet, TeamSheets
     >>> lenient, severe = 1, 2
     >>> teams = [TeamSheets(10, 1, (Sheet(lenient, Decimal(90), {}),)), TeamSheets(11, 1, (Sheet(lenient, Decimal(80), {}),)),
     ...          TeamSheets(12, 1, (Sheet(severe, Decimal(70), {}),)), TeamSheets(13, 1, (Sheet(severe, Decimal(60), {}),))]
@@ -185,8 +176,8 @@ def _shared_scores(
 ) -> dict[int, TeamScore]:
     """{team_id: TeamScore} of the teams with sheets, from what `kept` answers for their integer totals: the
     sum and number of the totals the mean is taken over, and whether the rule fell back. Teams with the same
-    answer share one score: a school round's 10,000 teams take a few hundred, and a fraction costs more to
-    build than to look up."""
+    answer share one score: judges score on a common step, so the same sums and counts recur across a round,
+    and each distinct score's fraction is built once."""
     scale = 10**totals.places
     shared: dict[tuple[int, int, bool], TeamScore] = {}
     scores = {}
@@ -214,7 +205,7 @@ def _round_zscore(teams: Sequence[TeamSheets], rule: Rule, totals: RoundTotals) 
     return {team_id: TeamScore(score) for team_id, score in zscore_scores(teams).items()}
 
 
-RoundMethod = Callable[[Sequence["TeamSheets"], "Rule", RoundTotals], dict[int, TeamScore]]
+RoundMethod = Callable[[Sequence[TeamSheets], Rule, RoundTotals], dict[int, TeamScore]]
 
 #: The aggregation methods by key: each maps the round's teams (with the rule, for trim and min_judges, and
 #: their totals as integers, `round_totals`) to {team_id: TeamScore} for the teams with a submitted sheet.

@@ -1,12 +1,9 @@
-"""Assigning judges to teams: conflict rules that never bend, then coverage, balance and overlap.
+"""Assigning judges to teams: the conflict rules never bend, then coverage, balance and overlap.
 
-Hard rules, never broken (`conflict_reason` names the first one that blocks a pair):
+Hard rules, never broken:
 
-- ``own_college``: a judge never scores a team from one of their colleges (own college or organization);
-- ``advisor``: nor a team they advise;
-- ``declared_college`` / ``declared_team``: nor a college or a team they declared a conflict with;
-- ``same_province``: when the round avoids it, nor a team from their province (an empty province is
-  unknown and matches nothing);
+- the conflict-of-interest rules of `scoring.conflicts` (own college, advisor, declared college or team,
+  and, when the round avoids it, same province; `conflict_reason` names the first one that blocks a pair);
 - a judge sits at most once on a team, and never holds more than ``max_per_judge`` teams, counting their
   ``current_load`` and the ``existing`` pairs.
 
@@ -15,7 +12,9 @@ nothing is half-assigned. Beyond that the goals, in order: cover every team that
 judges' loads, let panels overlap across groups (so that judges' severities can be compared), and be
 deterministic: the same request, seed included, gives the same result.
 
-Strategies are chosen by a string key from `STRATEGIES`; an unknown key is an error.
+Strategies are chosen by a string key from `STRATEGIES`; an unknown key is an error. The conflict rules'
+names (`TeamSlot`, `JudgeSlot`, `conflict_reason`, `is_eligible` and the reasons) are importable from here
+too, as the callers that build a request use them together.
 """
 
 from __future__ import annotations
@@ -27,42 +26,45 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice, takewhile
 
-OWN_COLLEGE = "own_college"
-ADVISOR = "advisor"
-DECLARED_COLLEGE = "declared_college"
-DECLARED_TEAM = "declared_team"
-SAME_PROVINCE = "same_province"
+from scoring.conflicts import (
+    ADVISOR,
+    DECLARED_COLLEGE,
+    DECLARED_TEAM,
+    OWN_COLLEGE,
+    SAME_PROVINCE,
+    Eligibility,
+    JudgeSlot,
+    TeamSlot,
+    conflict_reason,
+    is_eligible,
+)
+
+__all__ = [
+    "ADVISOR",
+    "DECLARED_COLLEGE",
+    "DECLARED_TEAM",
+    "JUDGES_FULL",
+    "OWN_COLLEGE",
+    "REPAIR_MAX_MOVES",
+    "SAME_PROVINCE",
+    "STRATEGIES",
+    "TOO_FEW_ELIGIBLE_JUDGES",
+    "AssignmentRequest",
+    "AssignmentResult",
+    "JudgeSlot",
+    "TeamSlot",
+    "Uncovered",
+    "assign",
+    "assign_balanced",
+    "conflict_reason",
+    "is_eligible",
+]
 
 TOO_FEW_ELIGIBLE_JUDGES = "too_few_eligible_judges"
 JUDGES_FULL = "judges_full"
 
 #: The longest chain of moves the repair step tries when a team's eligible judges are all full.
 REPAIR_MAX_MOVES = 64
-
-
-@dataclass(frozen=True)
-class TeamSlot:
-    """A team to judge. `group` is the round's grouping key (a college id, a province), "" for none."""
-
-    team_id: int
-    college_id: int
-    province: str
-    group: str
-
-
-@dataclass(frozen=True)
-class JudgeSlot:
-    """A judge, with every college they belong to, the teams they advise and their declared conflicts.
-
-    `current_load` counts teams they already hold outside `AssignmentRequest.existing` (another batch)."""
-
-    judge_id: int
-    college_ids: frozenset[int]
-    province: str
-    advised_team_ids: frozenset[int]
-    declared_college_ids: frozenset[int]
-    declared_team_ids: frozenset[int]
-    current_load: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,35 +98,6 @@ class AssignmentResult:
     pairs: tuple[tuple[int, int], ...]
     uncovered: tuple[Uncovered, ...]
     stats: dict = field(default_factory=dict)
-
-
-def conflict_reason(team: TeamSlot, judge: JudgeSlot, avoid_same_province: bool = False) -> str | None:
-    """The first hard rule that forbids `judge` on `team`, or None when the pair is allowed.
-
-    Checked in this order: own_college, advisor, declared_college, declared_team, same_province (only when
-    `avoid_same_province`, and only between two non-empty, equal provinces).
-
-    >>> team = TeamSlot(team_id=7, college_id=3, province="P01", group="")
-    >>> judge = JudgeSlot(1, frozenset({3}), "P02", frozenset(), frozenset(), frozenset())
-    >>> conflict_reason(team, judge)
-    'own_college'
-    """
-    if team.college_id in judge.college_ids:
-        return OWN_COLLEGE
-    if team.team_id in judge.advised_team_ids:
-        return ADVISOR
-    if team.college_id in judge.declared_college_ids:
-        return DECLARED_COLLEGE
-    if team.team_id in judge.declared_team_ids:
-        return DECLARED_TEAM
-    if avoid_same_province and team.province and team.province == judge.province:
-        return SAME_PROVINCE
-    return None
-
-
-def is_eligible(team: TeamSlot, judge: JudgeSlot, avoid_same_province: bool = False) -> bool:
-    """True when no hard conflict rule forbids `judge` on `team` (see `conflict_reason`)."""
-    return conflict_reason(team, judge, avoid_same_province) is None
 
 
 def assign_balanced(request: AssignmentRequest) -> AssignmentResult:
@@ -196,35 +169,7 @@ class _BalancedAssigner:
         self.k = request.judges_per_team
         self.capacity = sys.maxsize if request.max_per_judge is None else request.max_per_judge
         judge_count = len(judges)
-        team_at = {team.team_id: index for index, team in enumerate(teams)}
-        judge_at = {judge.judge_id: index for index, judge in enumerate(judges)}
-
-        # Eligibility: colleges and provinces decide for most pairs, so judges are filtered once per
-        # (college, province) of the teams; advising and declared teams are few, kept per team.
-        blocked_by_college: dict[int, set[int]] = {}
-        blocked_by_province: dict[str, set[int]] = {}
-        exceptions: dict[int, set[int]] = {}
-        for j, judge in enumerate(judges):
-            for college_id in judge.college_ids | judge.declared_college_ids:
-                blocked_by_college.setdefault(college_id, set()).add(j)
-            if request.avoid_same_province and judge.province:
-                blocked_by_province.setdefault(judge.province, set()).add(j)
-            for team_id in judge.advised_team_ids | judge.declared_team_ids:
-                if team_id in team_at:
-                    exceptions.setdefault(team_at[team_id], set()).add(j)
-        base_lists: dict[tuple[int, str], list[int]] = {}
-        base_sets: dict[tuple[int, str], frozenset[int]] = {}
-        self.team_key: list[tuple[int, str]] = []
-        for team in teams:
-            key = (team.college_id, team.province)
-            if key not in base_lists:
-                blocked = blocked_by_college.get(team.college_id, set()) | blocked_by_province.get(team.province, set())
-                base_lists[key] = [j for j in range(judge_count) if j not in blocked]
-                base_sets[key] = frozenset(base_lists[key])
-            self.team_key.append(key)
-        self.base_lists, self.base_sets = base_lists, base_sets
-        self.no_exceptions: frozenset[int] = frozenset()
-        self.exceptions = {t: frozenset(js) for t, js in exceptions.items()}
+        self.eligibility = Eligibility(teams, judges, request.avoid_same_province)
 
         # Loads count current_load and existing pairs; only new pairs (in `new_of`) may move.
         self.load = [judge.current_load for judge in judges]
@@ -232,6 +177,8 @@ class _BalancedAssigner:
         self.new_of: list[dict[int, None]] = [{} for _ in judges]
         self.group_of = [team.group for team in teams]
         self.group_counts: dict[str, list[int]] = {}
+        team_at = {team.team_id: index for index, team in enumerate(teams)}
+        judge_at = {judge.judge_id: index for index, judge in enumerate(judges)}
         for team_id, judge_id in sorted(request.existing):
             t, j = team_at[team_id], judge_at[judge_id]
             self.panel[t].add(j)
@@ -256,17 +203,6 @@ class _BalancedAssigner:
             counts = self.group_counts[group] = [0] * len(self.request.judges)
         return counts
 
-    def _eligible(self, t: int, j: int) -> bool:
-        return j in self.base_sets[self.team_key[t]] and j not in self.exceptions.get(t, self.no_exceptions)
-
-    def _eligible_count(self, t: int) -> int:
-        base = self.base_sets[self.team_key[t]]
-        return len(base) - sum(1 for j in self.exceptions.get(t, self.no_exceptions) if j in base)
-
-    def _eligible_judges(self, t: int) -> list[int]:
-        exceptions = self.exceptions.get(t, self.no_exceptions)
-        return [j for j in self.base_lists[self.team_key[t]] if j not in exceptions]
-
     def _add(self, t: int, j: int) -> None:
         self.panel[t].add(j)
         self.new_of[j][t] = None
@@ -283,7 +219,7 @@ class _BalancedAssigner:
 
     def run(self) -> AssignmentResult:
         teams = self.request.teams
-        eligible_count = [self._eligible_count(t) for t in range(len(teams))]
+        eligible_count = [self.eligibility.count(t) for t in range(len(teams))]
         shuffled = list(range(len(teams)))
         self.rng.shuffle(shuffled)
         order = sorted(range(len(teams)), key=lambda t: (eligible_count[t], shuffled[t]))
@@ -293,7 +229,7 @@ class _BalancedAssigner:
             if need <= 0:
                 continue
             self._counts(self.group_of[t])
-            available = eligible_count[t] - sum(1 for j in self.panel[t] if self._eligible(t, j))
+            available = eligible_count[t] - sum(1 for j in self.panel[t] if self.eligibility.allows(t, j))
             if available < need:
                 uncovered.append(
                     Uncovered(
@@ -323,7 +259,6 @@ class _BalancedAssigner:
         if self.request.max_per_judge is not None and self.spare < need:
             return False  # every chain of moves ends at spare capacity: there is not enough left anywhere
         load, panel, capacity = self.load, self.panel[t], self.capacity
-        exceptions = self.exceptions.get(t, self.no_exceptions)
         counts = self.group_counts[self.group_of[t]]
         rank, judge_of_rank = self.rank, self.judge_of_rank
         # This team's order among equal keys: r -> ((r ^ mask) * odd + shift) mod 2**bits, a bijection.
@@ -339,12 +274,12 @@ class _BalancedAssigner:
         keys = sorted(
             [
                 (load[j] << load_shift) | (counts[j] << count_shift) | (((rank[j] ^ mask) * odd + shift) & low)
-                for j in self.base_lists[self.team_key[t]]
+                for j in self.eligibility.judges(t)
             ]
         )
         ordered = (judge_of_rank[((((key & low) - shift) * undo) & low) ^ mask] for key in keys)
         seated: list[int] = []
-        for j in islice((j for j in ordered if j not in exceptions and j not in panel), need):
+        for j in islice((j for j in ordered if j not in panel), need):
             if load[j] >= capacity:
                 break  # sorted by load: every judge after this one is full too
             self._add(t, j)
@@ -370,7 +305,7 @@ class _BalancedAssigner:
         seen_teams = {t}
         queue: deque[int] = deque()
         capacity, load, dead = self.capacity, self.load, self.dead
-        for j in self._eligible_judges(t):  # all full: `_cover` seated every one with spare capacity
+        for j in self.eligibility.judges(t):  # all full: `_cover` seated every one with spare capacity
             if j not in self.panel[t] and j not in dead:
                 parent[j] = (-1, t)
                 depth[j] = 1
@@ -385,7 +320,7 @@ class _BalancedAssigner:
                 if moving in seen_teams:
                     continue
                 seen_teams.add(moving)
-                for other in self._eligible_judges(moving):
+                for other in self.eligibility.judges(moving):
                     if other in parent or other in dead or other in self.panel[moving]:
                         continue
                     parent[other] = (j, moving)
@@ -421,7 +356,7 @@ class _BalancedAssigner:
                     break
                 for t in list(self.new_of[heavy]):
                     lighter = takewhile(lambda c, ceiling=load[heavy] - 2: load[c] <= ceiling, light)
-                    target = next((c for c in lighter if c not in panel[t] and self._eligible(t, c)), None)
+                    target = next((c for c in lighter if c not in panel[t] and self.eligibility.allows(t, c)), None)
                     if target is not None:
                         self._remove(t, heavy)
                         self._add(t, target)

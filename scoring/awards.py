@@ -1,6 +1,6 @@
 """Prize tiers (special, first, second, ...) from a round's ranks, never splitting a tie at random.
 
-The rules, applied to a round's results (`scoring.results.compute_results`):
+The rules, applied to a round's results (`scoring.results.rank_teams`):
 
 - Only teams with a score are ranked and awarded. Tiers are filled in order from the best rank.
 - A tier's places: its ``count``, or floor(``share`` × the ranked teams) (shares round down). A tier may
@@ -23,9 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
 
-from scoring.results import TeamResult
-
-TIE_POLICIES = ("flag", "include")
+from scoring.model import TeamResult, check_tie_policy
 
 #: Problems `check_tiers` reports, as message keys.
 COUNT_AND_SHARE, NO_COUNT_OR_SHARE, NEGATIVE, SHARES_OVER_100, DUPLICATE_KEY, EMPTY_KEY = (
@@ -124,9 +122,10 @@ def assign_tiers(
     Raises ValueError when `check_tiers` finds a problem, for an unknown ties policy, or for an override
     naming a tier that is not in `tiers`.
 
-    >>> from scoring.results import TeamResult
+    >>> from scoring.model import TeamResult
     >>> def result(team_id, rank):
-    ...     return TeamResult(team_id, "", Fraction(100 - rank), rank, False, {}, Decimal(0), Decimal(0), ())
+    ...     return TeamResult(team_id=team_id, group="", score=Fraction(100 - rank), rank=rank, tied=False, judges={},
+    ...                       spread=Decimal(0), raw_sum=Decimal(0), flags=())
     >>> results = [result(1, 1), result(2, 2), result(3, 2), result(4, 4), result(5, 5)]
     >>> outcome = assign_tiers(results, [Tier("special", count=2), Tier("first", count=2)])
     >>> outcome.awards, outcome.ties
@@ -134,8 +133,7 @@ def assign_tiers(
     >>> assign_tiers(results, [Tier("special", count=2), Tier("first", count=2)], ties="include").awards
     {1: 'special', 2: 'special', 3: 'special', 4: 'first'}
     """
-    if ties not in TIE_POLICIES:
-        raise ValueError(f"unknown ties policy {ties!r}; known: {', '.join(TIE_POLICIES)}")
+    check_tie_policy(ties)
     problems = check_tiers(tiers)
     if problems:
         raise ValueError(f"the tiers cannot be applied: {', '.join(problems)}")

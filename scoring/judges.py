@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from scoring import stats
-from scoring.results import TeamSheets
+from scoring.model import TeamSheets
 
 #: Places of every Decimal in `JudgeStats` (display figures).
 PLACES = 4
@@ -48,7 +48,7 @@ def judge_statistics(teams: Sequence[TeamSheets], consensus: Mapping[int, Fracti
     places shown. A judge with no such sheet has severity 0; correlation is None with fewer than two such
     sheets or when either side has no spread.
 
-    >>> from scoring.results import Sheet, TeamSheets
+    >>> from scoring.model import Sheet, TeamSheets
     >>> teams = [TeamSheets(1, 2, (Sheet(7, Decimal(80)), Sheet(8, Decimal(90)))),
     ...          TeamSheets(2, 2, (Sheet(7, Decimal(70)), Sheet(8, Decimal(76))))]
     >>> severe, lenient = judge_statistics(teams, {1: Fraction(85), 2: Fraction(73)})

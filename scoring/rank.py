@@ -5,14 +5,12 @@ Ranks are decided by exact comparisons only: keys are integers, decimals or frac
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from fractions import Fraction
 
-#: `fraction_keys` keeps integer keys while the common denominator stays within this many bits.
-COMMON_DENOMINATOR_BITS = 1024
-# Bits of the integer part of a fallback key (see `fraction_keys`).
-_FLOOR_BITS = 128
+#: Bits below the point in the integer part of a `fraction_key`: enough that two different scores of a round
+#: practically never share it, so that the fraction itself is left to decide between equal (tied) scores.
+FLOOR_BITS = 128
 
 
 def competition_ranks(keys: Sequence[tuple]) -> list[tuple[int, bool]]:
@@ -38,21 +36,17 @@ def competition_ranks(keys: Sequence[tuple]) -> list[tuple[int, bool]]:
     return ranks
 
 
-def fraction_keys(values: Sequence[Fraction]) -> list:
-    """Sort keys that order and compare exactly like `values`, but faster than fractions.
+def fraction_key(value: Fraction) -> tuple[int, Fraction]:
+    """A sort key that orders and compares exactly like `value`: (floor(value × 2^`FLOOR_BITS`), value). The
+    integer decides unless two values agree that far, and then the exact fraction decides.
 
-    While the values' common denominator D stays small (at most `COMMON_DENOMINATOR_BITS` bits; always the
-    case for means, trimmed means and medians of decimals) each key is the integer value × D. Otherwise
-    (z-scores, whose denominators carry 40-digit standard deviations) each key is the pair
-    (floor(value × 2^128), value): the integer decides at once unless two values agree to 128 bits, and
-    then the exact fraction decides.
+    Sorting by the fractions alone would be as exact; the key exists because a z-score's fraction carries
+    40-digit standard deviations in its terms, and comparing two such fractions multiplies them out, for
+    every one of the many comparisons a round's sort makes.
 
-    >>> fraction_keys([Fraction(1, 2), Fraction(2, 3), Fraction(1)])
-    [3, 4, 6]
+    >>> fraction_key(Fraction(1, 3)) < fraction_key(Fraction(1, 3) + Fraction(1, 2**200))
+    True
+    >>> fraction_key(Fraction(2, 4)) == fraction_key(Fraction(1, 2))
+    True
     """
-    common = 1
-    for value in values:
-        common = math.lcm(common, value.denominator)
-        if common.bit_length() > COMMON_DENOMINATOR_BITS:
-            return [((value.numerator << _FLOOR_BITS) // value.denominator, value) for value in values]
-    return [value.numerator * (common // value.denominator) for value in values]
+    return ((value.numerator << FLOOR_BITS) // value.denominator, value)

@@ -9,89 +9,36 @@ The rules, in order:
    of that item over the team's sheets that carry it; a team with no value for it counts lowest). Teams
    still equal share the rank (competition ranking, 1, 1, 3) and are ``tied``: the panel decides, never
    this code. Nothing is rounded before ranking.
-3. Flags: ``missing_sheets`` when fewer sheets were submitted than judges were assigned; ``few_judges``
-   when fewer than the rule's ``judges_per_team`` were submitted, or when ``trimmed_mean`` fell back to the
-   plain mean (fewer than ``min_judges`` sheets, or too few to trim); ``disagreement`` when the population standard deviation of the
-   team's totals exceeds ``disagreement × scale_max`` (decided exactly, on the variance).
-   ``tie_at_cut`` is set later, by the caller, for teams in a tie that `scoring.advance` or
-   `scoring.awards` could not split (see `mark_flag`).
+3. Flags, in this order (which is also their names' order: a result's flags are sorted):
+   ``disagreement`` when the population standard deviation of the team's totals exceeds
+   ``disagreement × scale_max`` (decided exactly, by comparing the squares: the variance and the limit's
+   square); ``few_judges`` when fewer sheets than the rule's ``judges_per_team`` were submitted, or when
+   ``trimmed_mean`` fell back to the plain mean (fewer than ``min_judges`` sheets, or too few to trim);
+   ``missing_sheets`` when fewer sheets were submitted than judges were assigned. ``tie_at_cut`` is set
+   later, by the caller, for teams in a tie that `scoring.advance` or `scoring.awards` could not split
+   (see `mark_flag`).
 """
 
 from __future__ import annotations
 
-import math
 import operator
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
-from types import MappingProxyType
-from typing import NamedTuple
 
 from scoring import aggregate, stats
-from scoring.rank import competition_ranks, fraction_keys
-
-DISAGREEMENT, FEW_JUDGES, MISSING_SHEETS, TIE_AT_CUT = "disagreement", "few_judges", "missing_sheets", "tie_at_cut"
-
-RAW_SUM = "raw_sum"
-CRITERION_PREFIX = "criterion:"
-
-
-class Sheet(NamedTuple):
-    """One submitted sheet: the judge, their weighted total (`scoring.sheets.sheet_total`) and the values
-    by criterion key (for ``criterion:<key>`` tie-breaks). A named tuple: a round reads 50,000 of them,
-    and a tuple is built in a third of a frozen dataclass's time."""
-
-    judge_id: int
-    total: Decimal
-    items: Mapping[str, Decimal] = MappingProxyType({})
-
-
-class TeamSheets(NamedTuple):
-    """A team's submitted sheets in a round, how many judges were assigned to it, and its group (college id
-    or province; "" for none), which `scoring.advance` uses and the results carry through."""
-
-    team_id: int
-    assigned: int
-    sheets: tuple[Sheet, ...]
-    group: str = ""
-
-
-@dataclass(frozen=True)
-class Rule:
-    """How a round turns sheets into results (see the module's docstring; `check_rule` says what is refused).
-
-    `method` is a key of `scoring.aggregate.METHODS`; `trim` and `min_judges` apply to ``trimmed_mean``
-    (drop `trim` highest and lowest, only with at least `min_judges` sheets); `judges_per_team` is the number
-    of sheets below which a team is flagged ``few_judges`` (0: none); ``disagreement`` is flagged when the
-    spread of a team's totals exceeds `disagreement` × `scale_max`; `tie_breaks` are applied in order after
-    the exact score, each ``"raw_sum"`` or ``"criterion:<key>"``."""
-
-    method: str = "mean"
-    trim: int = 1
-    min_judges: int = 5
-    judges_per_team: int = 0
-    scale_max: Decimal = Decimal(100)
-    disagreement: Decimal = Decimal("0.15")
-    tie_breaks: tuple[str, ...] = ()
-
-
-class TeamResult(NamedTuple):
-    """A team's result. `score` is exact (None without a sheet); `judges` maps judge_id to that judge's
-    total, in judge_id order; `spread` is the population standard deviation of the totals (40 significant digits, 0 with fewer
-    than two sheets); `raw_sum` their sum; `flags` a sorted tuple of flag names. A named tuple, as `Sheet`:
-    a round builds 10,000 of them, and a frozen dataclass takes five times as long to build."""
-
-    team_id: int
-    group: str
-    score: Fraction | None
-    rank: int
-    tied: bool
-    judges: dict[int, Decimal]
-    spread: Decimal
-    raw_sum: Decimal
-    flags: tuple[str, ...]
+from scoring.model import (
+    CRITERION_PREFIX,
+    DISAGREEMENT,
+    FEW_JUDGES,
+    MISSING_SHEETS,
+    RAW_SUM,
+    TIE_AT_CUT,
+    Rule,
+    TeamResult,
+    TeamScore,
+    TeamSheets,
+)
+from scoring.rank import competition_ranks, fraction_key
 
 
 def check_rule(rule: Rule) -> None:
@@ -117,93 +64,63 @@ def check_rule(rule: Rule) -> None:
         raise ValueError(f"disagreement must not be negative, not {rule.disagreement}")
 
 
-def compute_results(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]:
-    """Every team's result under `rule`, sorted by rank, then team_id (see the module's docstring).
+def rank_teams(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]:
+    """Every team's score, rank with ties, judges' totals and flags under `rule` (the rules are the module's
+    docstring), sorted by rank, then team_id.
 
     Raises ValueError for an unusable rule (`check_rule`), a team listed twice, a judge with two sheets for
     one team, or a negative `assigned`.
 
+    >>> from decimal import Decimal
+    >>> from scoring.model import Sheet, TeamSheets
     >>> totals = {1: [81, 85, 88, 90, 97], 2: [88, 88], 3: []}
     >>> teams = [TeamSheets(t, 5, tuple(Sheet(j, Decimal(v)) for j, v in enumerate(vs))) for t, vs in totals.items()]
-    >>> [(r.team_id, r.score, r.rank, r.flags) for r in compute_results(teams, Rule(method="trimmed_mean"))]
+    >>> [(r.team_id, r.score, r.rank, r.flags) for r in rank_teams(teams, Rule(method="trimmed_mean"))]
     [(2, Fraction(88, 1), 1, ('few_judges', 'missing_sheets')), (1, Fraction(263, 3), 2, ()), (3, None, 3, ('missing_sheets',))]
     """
     check_rule(rule)
     _check_teams(teams)
-    totals = aggregate.round_totals(teams)
-    scores = aggregate.method(rule.method)(teams, rule, totals)
-
-    # Each team's raw sum and spread, and whether the spread exceeds the limit, in integers: with the totals
-    # x × 10^-p of n sheets, n²·10^2p·variance = n·Σx² − (Σx)², and spread > limit exactly when that exceeds
-    # n²·10^2p·limit². Many teams share a variance: one root each.
-    places, scale = totals.places, 10**totals.places
-    limit = Fraction(rule.disagreement) * Fraction(rule.scale_max)
-    limit_numerator, limit_denominator = (limit * limit).numerator, (limit * limit).denominator
-    sums, raw_sums, spreads, disagreeing = [], [], [], []
-    roots: dict[tuple[int, int], Decimal] = {}
-    decimals: dict[int, Decimal] = {}
-    for values in totals.by_team:
-        count, total = len(values), sum(values)
-        spread_squared = count * sum(map(operator.mul, values, values)) - total * total  # over count²·scale²
-        sums.append(total)
-        raw_sum = decimals.get(total)
-        if raw_sum is None:
-            raw_sum = decimals[total] = stats.from_fixed_point(total, places)
-        raw_sums.append(raw_sum)
-        disagreeing.append(spread_squared * limit_denominator > limit_numerator * (count * count * scale * scale))
-        spread = roots.get((spread_squared, count))
-        if spread is None:
-            spread = roots[spread_squared, count] = (
-                stats.sqrt_of_ratio(spread_squared, count * count * scale * scale) if count else Decimal(0)
-            )
-        spreads.append(spread)
-
-    ranks = competition_ranks(_rank_keys(teams, scores, sums, rule.tie_breaks))
-
+    scores = aggregate.method(rule.method)(teams, rule, aggregate.round_totals(teams))
+    ranks = competition_ranks(_rank_keys(teams, scores, rule.tie_breaks))
+    # The spread is a rounded root; its square, the variance, is exact: disagreement is decided on squares.
+    variance_limit = (Fraction(rule.disagreement) * Fraction(rule.scale_max)) ** 2
     results = []
-    for position, team in enumerate(teams):
+    for team, (rank, tied) in zip(teams, ranks, strict=True):
         team_score = scores.get(team.team_id)
-        count = len(team.sheets)
-        rank, tied = ranks[position]
+        totals = [sheet.total for sheet in team.sheets]
+        variance = stats.variance(totals)
+        flags = []
+        if variance > variance_limit:
+            flags.append(DISAGREEMENT)
+        if len(totals) < rule.judges_per_team or (team_score is not None and team_score.fell_back):
+            flags.append(FEW_JUDGES)
+        if len(totals) < team.assigned:
+            flags.append(MISSING_SHEETS)
         results.append(
             TeamResult(
-                team.team_id,
-                team.group,
-                None if team_score is None else team_score.score,
-                rank,
-                tied,
-                # Sheets sort by judge_id first, and a team's judges differ: their totals are never compared.
-                {judge_id: total for judge_id, total, _items in sorted(team.sheets)},
-                spreads[position],
-                raw_sums[position],
-                _FLAGS[
-                    disagreeing[position],
-                    count < rule.judges_per_team or (team_score is not None and team_score.fell_back),
-                    count < team.assigned,
-                ],
+                team_id=team.team_id,
+                group=team.group,
+                score=None if team_score is None else team_score.score,
+                rank=rank,
+                tied=tied,
+                judges={sheet.judge_id: sheet.total for sheet in sorted(team.sheets, key=operator.attrgetter("judge_id"))},
+                spread=stats.sqrt(variance),
+                raw_sum=stats.exact_sum(totals),
+                flags=tuple(flags),
             )
         )
     results.sort(key=operator.attrgetter("rank", "team_id"))
     return results
 
 
-#: A result's flags by whether it has each of DISAGREEMENT, FEW_JUDGES and MISSING_SHEETS: sorted tuples,
-#: shared (most teams have none).
-_FLAGS = {
-    (disagreement, few, missing): tuple(
-        flag for flag, present in ((DISAGREEMENT, disagreement), (FEW_JUDGES, few), (MISSING_SHEETS, missing)) if present
-    )
-    for disagreement in (False, True)
-    for few in (False, True)
-    for missing in (False, True)
-}
-
-
 def mark_flag(results: Sequence[TeamResult], team_ids: Sequence[int], flag: str = TIE_AT_CUT) -> list[TeamResult]:
     """The results again, with `flag` added (flags kept sorted, no repeats) to the teams in `team_ids`;
     for the caller to mark ``tie_at_cut`` from `scoring.advance` or `scoring.awards` ties.
 
-    >>> result = TeamResult(7, "", Fraction(90), 1, True, {}, Decimal(0), Decimal(90), ("missing_sheets",))
+    >>> from decimal import Decimal
+    >>> from scoring.model import TeamResult
+    >>> result = TeamResult(team_id=7, group="", score=Fraction(90), rank=1, tied=True, judges={}, spread=Decimal(0),
+    ...                     raw_sum=Decimal(90), flags=("missing_sheets",))
     >>> mark_flag([result], [7])[0].flags
     ('missing_sheets', 'tie_at_cut')
     """
@@ -213,58 +130,34 @@ def mark_flag(results: Sequence[TeamResult], team_ids: Sequence[int], flag: str 
     ]
 
 
-def _rank_keys(
-    teams: Sequence[TeamSheets], scores: Mapping[int, aggregate.TeamScore], sums: Sequence[int], tie_breaks: Sequence[str]
-) -> list:
-    """Exact sort keys, larger is better, one per team in input order: the score, then (only among equal
-    scores, where they matter) each tie-break; teams without a score get one key below all others.
-    `sums` are the teams' raw sums, as integers over one scale."""
-    ranked = [position for position, team in enumerate(teams) if team.team_id in scores]
-    score_keys = fraction_keys([scores[teams[position].team_id].score for position in ranked])
-    keys: list = [None] * len(teams)
-    if tie_breaks:
-        for position, key in zip(ranked, score_keys, strict=True):
-            keys[position] = (key,)
-        # Each tie-break is worked out only for the teams still equal on everything before it: a key that
-        # has become unique differs from every other key before its end, so its shorter length never counts.
-        contested = ranked
-        for tie_break in tie_breaks:
-            counts = Counter(keys[position] for position in contested)
-            contested = [position for position in contested if counts[keys[position]] > 1]
-            column = (
-                [sums[position] for position in contested]
-                if tie_break == RAW_SUM
-                else _criterion_keys([teams[position] for position in contested], tie_break)
-            )
-            for position, value in zip(contested, column, strict=True):
-                keys[position] += (value,)
-    else:
-        for position, key in zip(ranked, score_keys, strict=True):
-            keys[position] = key
-    if len(ranked) < len(teams):
-        lowest = _below(min(keys[position] for position in ranked)) if ranked else 0
-        keys = [lowest if key is None else key for key in keys]
-    return keys
+def _rank_keys(teams: Sequence[TeamSheets], scores: Mapping[int, TeamScore], tie_breaks: Sequence[str]) -> list[tuple]:
+    """Exact sort keys, larger is better, one per team in input order: whether the team has a score (so that
+    teams without one come last, equal to each other), its score, then its value for each tie-break."""
+    keys = [(False,) if (score := scores.get(team.team_id)) is None else (True, fraction_key(score.score)) for team in teams]
+    if not tie_breaks:
+        return keys
+    # Tie-breaks can only order teams of equal score, so only those get them, and a round with few ties does
+    # not work them out for every team. A key left short still compares right: a team alone with its score
+    # differs from every other team before its key ends.
+    return [
+        key + _tie_break_values(team, tie_breaks) if key[0] and tied else key
+        for team, key, (_rank, tied) in zip(teams, keys, competition_ranks(keys), strict=True)
+    ]
 
 
-def _below(key):
-    """A key lower than `key`, and so than every key of its shape that is not lower than `key`."""
-    return key - 1 if isinstance(key, int) else (_below(key[0]),)
-
-
-def _criterion_keys(teams: Sequence[TeamSheets], tie_break: str) -> list[int]:
-    """Exact sort keys of a ``criterion:<key>`` tie-break for `teams` (larger is better): the mean of the
-    item over the sheets that carry it, as the integer sum × (L / count) for L the least common multiple
-    of the counts, which orders exactly as the means do."""
-    key = tie_break[len(CRITERION_PREFIX) :]
-    present = [[value for sheet in team.sheets if (value := sheet.items.get(key)) is not None] for team in teams]
-    _places, scaled = stats.fixed_point(value for values in present for value in values)
-    common = math.lcm(*{len(values) for values in present if values})
-    keyed = [sum(map(scaled.__getitem__, values)) * (common // len(values)) if values else None for values in present]
-    # A team with no value for the item counts lowest: below every key that is there.
-    known = [key for key in keyed if key is not None]
-    lowest = min(known) - 1 if known else 0
-    return [lowest if key is None else key for key in keyed]
+def _tie_break_values(team: TeamSheets, tie_breaks: Sequence[str]) -> tuple:
+    """The team's exact value for each tie-break, larger is better: ``raw_sum`` the sum of its totals;
+    ``criterion:<key>`` whether the team has the item (so that one without it counts lowest), then the
+    item's mean over the team's sheets that carry it."""
+    values: list = []
+    for tie_break in tie_breaks:
+        if tie_break == RAW_SUM:
+            values.append(stats.exact_sum([sheet.total for sheet in team.sheets]))
+        else:
+            item = tie_break.removeprefix(CRITERION_PREFIX)
+            item_values = [value for sheet in team.sheets if (value := sheet.items.get(item)) is not None]
+            values += (True, stats.mean(item_values)) if item_values else (False, 0)
+    return tuple(values)
 
 
 def _check_teams(teams: Sequence[TeamSheets]) -> None:

@@ -8,7 +8,8 @@ keep no copy of their own.
   and the rest as `Fraction`.
 - A square root (a standard deviation, a correlation) cannot be exact: it is correctly rounded to
   `SQRT_DIGITS` (40) significant digits, half to even, once, so the same inputs always give the same digits.
-- `to_decimal` rounds half up to a number of places; only display and export round, ranks never do.
+- `to_decimal` is the display rounding rule, half up to a number of places: only display and export
+  round (the app's included), ranks never do.
 """
 
 from __future__ import annotations
@@ -47,8 +48,7 @@ def exact_sum(values: Sequence[Decimal]) -> Decimal:
 def fixed_point(values: Iterable[Decimal]) -> tuple[int, dict[Decimal, int]]:
     """Decimals as exact integers over one power of ten: (places, {value: value × 10^places}) for the
     distinct `values`, where `places` is the most decimal places any of them is written with (0 at least).
-    Sums, squares, sorting and comparing a round's 50,000 totals are then integer work; `from_fixed_point`
-    turns an integer sum back into a decimal.
+    A round's totals then add, sort and compare as integers, exactly as the decimals would.
 
     >>> fixed_point([Decimal("87.5"), Decimal("85.25"), Decimal(90), Decimal("85.25")])
     (2, {Decimal('87.5'): 8750, Decimal('85.25'): 8525, Decimal('90'): 9000})
@@ -60,15 +60,6 @@ def fixed_point(values: Iterable[Decimal]) -> tuple[int, dict[Decimal, int]]:
         numerator, denominator = value.as_integer_ratio()  # the denominator divides 10^places
         distinct[value] = numerator * (scale // denominator)
     return places, distinct  # type: ignore[return-value]
-
-
-def from_fixed_point(integer: int, places: int) -> Decimal:
-    """The decimal `integer` × 10^-places, exactly (`fixed_point`'s way back).
-
-    >>> from_fixed_point(43750, 2), from_fixed_point(-5, 0)
-    (Decimal('437.50'), Decimal('-5'))
-    """
-    return _EXACT.scaleb(Decimal(integer), -places)
 
 
 def mean(values: Sequence[Number]) -> Fraction:
@@ -157,22 +148,11 @@ def sqrt(value: Number) -> Decimal:
     (Decimal('5'), Decimal('0.5'), Decimal('1.414213562373095048801688724209698078570'))
     """
     value = Fraction(value)
-    if value.numerator < 0:
+    if value < 0:
         raise ValueError(f"no real square root of {value}")
-    return sqrt_of_ratio(value.numerator, value.denominator)
-
-
-def sqrt_of_ratio(p: int, q: int) -> Decimal:
-    """`sqrt(p / q)` for integers p ≥ 0 and q > 0 in any terms, without making the fraction first (a round
-    takes thousands of square roots of variances it holds as integer ratios): the same digits.
-
-    >>> sqrt_of_ratio(50, 2), sqrt_of_ratio(2, 1) == sqrt(2)
-    (Decimal('5'), True)
-    """
-    if p < 0 or q <= 0:
-        raise ValueError(f"no real square root of {p}/{q}")
-    if p == 0:
+    if not value:
         return Decimal(0)
+    p, q = value.numerator, value.denominator
     # Scale by 10^(2k) so that the integer root has at least SQRT_DIGITS + 2 digits; the digits beyond
     # SQRT_DIGITS, and a final sticky 1 when the root is inexact, make the single rounding below correct.
     # log10(p/q) > (bits(p) - 1 - bits(q)) · log10(2), and 30103/100000 < log10(2): `lowest` is a lower bound.
@@ -238,10 +218,13 @@ def correlation(xs: Sequence[Number], ys: Sequence[Number]) -> Decimal | None:
 
 
 def to_decimal(value: Number, places: int = 2) -> Decimal:
-    """`value` rounded half up (away from zero) to `places` decimal places, for display and export.
+    """The display rounding rule: `value` rounded half up (a half goes away from zero) to `places` decimal
+    places, for display and export. Ranks and flags never use it: they compare exact values.
 
-    >>> to_decimal(Fraction(263, 3)), to_decimal(Fraction(441, 5), 0), to_decimal(Fraction(-1, 8)), to_decimal(Decimal("0.00004"), 4)
-    (Decimal('87.67'), Decimal('88'), Decimal('-0.13'), Decimal('0.0000'))
+    >>> to_decimal(Fraction(263, 3)), to_decimal(Decimal("0.125")), to_decimal(Fraction(-1, 8))
+    (Decimal('87.67'), Decimal('0.13'), Decimal('-0.13'))
+    >>> to_decimal(Fraction(441, 5), 0), to_decimal(Decimal(90), 2), to_decimal(Decimal("0.00004"), 4)
+    (Decimal('88'), Decimal('90.00'), Decimal('0.0000'))
     """
     if places < 0:
         raise ValueError(f"places must not be negative, not {places}")

@@ -10,12 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.advance import Advancement, CutTie, places_for, select_advancing
-from scoring.results import Rule, Sheet, TeamResult, TeamSheets, compute_results
+from scoring.model import Rule, Sheet, TeamResult, TeamSheets
+from scoring.results import rank_teams
 
 
 def results_of(*teams: tuple) -> list[TeamResult]:
     """Results of a round where each team has one total (or None: no sheet); teams are (score, group), numbered 1, 2, …"""
-    return compute_results(
+    return rank_teams(
         [
             TeamSheets(team_id, 1, () if score is None else (Sheet(1, Decimal(str(score))),), group)
             for team_id, (score, group) in enumerate(teams, start=1)

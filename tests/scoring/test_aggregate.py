@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import aggregate, stats
-from scoring.aggregate import METHODS, TeamScore, mean, median, method, round_totals, trimmed_mean, zscore_scores
-from scoring.results import Rule, Sheet, TeamSheets
+from scoring.aggregate import METHODS, mean, median, method, round_totals, trimmed_mean, zscore_scores
+from scoring.model import Rule, Sheet, TeamScore, TeamSheets
 
 
 def decimals(*values) -> list[Decimal]:

@@ -1,5 +1,5 @@
-"""Judge assignment (scoring/assign.py): the conflict rules, all-or-nothing panels, capacity, repair,
-balance and determinism, on plain objects (no database, no app)."""
+"""Judge assignment (scoring/assign.py): the conflict rules as the assigner applies them, all-or-nothing
+panels, capacity, repair, balance and determinism, on plain objects (no database, no app)."""
 
 from __future__ import annotations
 
@@ -17,32 +17,11 @@ from scoring.assign import (
     TOO_FEW_ELIGIBLE_JUDGES,
     AssignmentRequest,
     AssignmentResult,
-    JudgeSlot,
-    TeamSlot,
     assign,
     assign_balanced,
-    conflict_reason,
-    is_eligible,
 )
-
-
-def team(team_id: int, **overrides) -> TeamSlot:
-    """A team from its own college (1000 + id) in province "P1", ungrouped."""
-    values = {"team_id": team_id, "college_id": 1000 + team_id, "province": "P1", "group": ""}
-    return TeamSlot(**{**values, **overrides})
-
-
-def judge(judge_id: int, *, colleges=(), province="PJ", advised=(), declared_colleges=(), declared_teams=(), load=0) -> JudgeSlot:
-    """A judge from college 500 + id (unless `colleges`), with no conflict unless told."""
-    return JudgeSlot(
-        judge_id=judge_id,
-        college_ids=frozenset(colleges or (500 + judge_id,)),
-        province=province,
-        advised_team_ids=frozenset(advised),
-        declared_college_ids=frozenset(declared_colleges),
-        declared_team_ids=frozenset(declared_teams),
-        current_load=load,
-    )
+from scoring.conflicts import JudgeSlot, TeamSlot, is_eligible
+from tests.scoring.slots import judge, team
 
 
 def request(teams, judges, k: int = 1, **overrides) -> AssignmentRequest:
@@ -56,37 +35,9 @@ def panels(result: AssignmentResult) -> dict[int, set[int]]:
     return found
 
 
-# The conflict rules ---------------------------------------------------------------------------------
+# The conflict rules, as the assigner applies them -------------------------------------------------
 
 TEAM = team(7, college_id=3, province="P1")
-
-CONFLICTS = [
-    ("own college", judge(1, colleges={3}), False, "own_college"),
-    ("own organization, a second college", judge(1, colleges={9, 3}), False, "own_college"),
-    ("advisor", judge(1, advised={7}), False, "advisor"),
-    ("declared college", judge(1, declared_colleges={3}), False, "declared_college"),
-    ("declared team", judge(1, declared_teams={7}), False, "declared_team"),
-    ("same province, avoided", judge(1, province="P1"), True, "same_province"),
-    ("same province, allowed", judge(1, province="P1"), False, None),
-    ("other province, avoided", judge(1, province="P2"), True, None),
-    ("advising another team", judge(1, advised={8}), False, None),
-    ("own college comes first", judge(1, colleges={3}, advised={7}, province="P1"), True, "own_college"),
-    ("advisor before declared", judge(1, advised={7}, declared_colleges={3}), False, "advisor"),
-    ("no conflict", judge(1), True, None),
-]
-
-
-@pytest.mark.parametrize(
-    ("panel_judge", "avoid", "expected"), [case[1:] for case in CONFLICTS], ids=[case[0] for case in CONFLICTS]
-)
-def test_conflict_reason_names_the_first_rule_that_blocks(panel_judge, avoid, expected):
-    assert conflict_reason(TEAM, panel_judge, avoid) == expected
-    assert is_eligible(TEAM, panel_judge, avoid) is (expected is None)
-
-
-def test_an_unknown_province_matches_no_one():
-    assert conflict_reason(team(1, province=""), judge(1, province=""), True) is None
-
 
 RULES = [
     ("own_college", {"colleges": {3}}, False),

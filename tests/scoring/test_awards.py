@@ -11,12 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.awards import AwardOutcome, Tier, TierTie, assign_tiers, check_tiers, tier_places
-from scoring.results import Rule, Sheet, TeamResult, TeamSheets, compute_results
+from scoring.model import Rule, Sheet, TeamResult, TeamSheets
+from scoring.results import rank_teams
 
 
 def ranked(*scores) -> list[TeamResult]:
     """Results of a round where team n (from 1) has the n-th score as its one total (None: no sheet)."""
-    return compute_results(
+    return rank_teams(
         [
             TeamSheets(team_id, 1, () if score is None else (Sheet(1, Decimal(str(score))),))
             for team_id, score in enumerate(scores, start=1)

@@ -6,7 +6,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from scoring.judges import JudgeStats, judge_statistics
-from scoring.results import Rule, Sheet, TeamSheets, compute_results
+from scoring.model import Rule, Sheet, TeamSheets
+from scoring.results import rank_teams
 
 
 def team(team_id: int, *sheets: tuple[int, object]) -> TeamSheets:
@@ -15,7 +16,7 @@ def team(team_id: int, *sheets: tuple[int, object]) -> TeamSheets:
 
 
 def consensus_of(teams: list[TeamSheets], method: str = "mean") -> dict[int, Fraction | None]:
-    return {result.team_id: result.score for result in compute_results(teams, Rule(method=method))}
+    return {result.team_id: result.score for result in rank_teams(teams, Rule(method=method))}
 
 
 def test_a_severe_and_a_lenient_judge_worked_by_hand():

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import rank as rank_module
-from scoring.rank import competition_ranks, fraction_keys
+from scoring.rank import competition_ranks, fraction_key
 
 RANKS = [
     ("nothing to rank", [], []),
@@ -41,11 +42,7 @@ def test_a_rank_is_one_plus_the_number_of_strictly_better_keys(values):
 fractions = st.fractions(min_value=-1000, max_value=1000, max_denominator=50)
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(fractions, max_size=20))
-def test_integer_keys_order_and_compare_like_the_fractions(values):
-    keys = fraction_keys(values)
-    assert all(isinstance(key, int) for key in keys)
+def orders_and_compares_like(values, keys):
     for a, key_a in zip(values, keys, strict=True):
         for b, key_b in zip(values, keys, strict=True):
             assert (key_a < key_b) == (a < b) and (key_a == key_b) == (a == b)
@@ -53,17 +50,24 @@ def test_integer_keys_order_and_compare_like_the_fractions(values):
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(fractions, max_size=20))
-def test_fallback_keys_order_and_compare_like_the_fractions(values):
-    keys = fraction_keys(values + [Fraction(1, 2**2000 + 1)])[:-1]  # a huge denominator forces the fallback
-    for a, key_a in zip(values, keys, strict=True):
-        for b, key_b in zip(values, keys, strict=True):
-            assert (key_a < key_b) == (a < b) and (key_a == key_b) == (a == b)
+def test_fraction_keys_order_and_compare_like_the_fractions(values):
+    orders_and_compares_like(values, [fraction_key(value) for value in values])
 
 
-def test_fallback_keys_are_exact_below_the_integer_part(monkeypatch):
-    monkeypatch.setattr(rank_module, "COMMON_DENOMINATOR_BITS", 0)
+@settings(max_examples=100, deadline=None)
+@given(st.lists(fractions, max_size=20))
+def test_fraction_keys_are_exact_when_the_fraction_decides_every_comparison(values):
+    with mock.patch.object(rank_module, "FLOOR_BITS", 0):  # the integer part is then floor(value): 1/2 and 1/3 share it
+        orders_and_compares_like(values, [fraction_key(value) for value in values])
+
+
+def test_fraction_keys_are_exact_below_the_integer_part():
     close = [Fraction(1, 3), Fraction(1, 3) + Fraction(1, 2**200), Fraction(1, 3)]
-    keys = fraction_keys(close)
+    keys = [fraction_key(value) for value in close]
     assert keys[0][0] == keys[1][0]  # the integer parts agree: the exact fraction decides
     assert keys[0] < keys[1] and keys[0] == keys[2]
     assert competition_ranks([(key,) for key in keys]) == [(2, True), (1, False), (2, True)]
+
+
+def test_a_fraction_key_does_not_depend_on_the_terms():
+    assert fraction_key(Fraction(-6, 4)) == fraction_key(Fraction(-3, 2))

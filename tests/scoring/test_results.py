@@ -13,19 +13,8 @@ from hypothesis import strategies as st
 
 from scoring import rank as rank_module
 from scoring import stats
-from scoring.results import (
-    DISAGREEMENT,
-    FEW_JUDGES,
-    MISSING_SHEETS,
-    TIE_AT_CUT,
-    Rule,
-    Sheet,
-    TeamResult,
-    TeamSheets,
-    check_rule,
-    compute_results,
-    mark_flag,
-)
+from scoring.model import DISAGREEMENT, FEW_JUDGES, MISSING_SHEETS, TIE_AT_CUT, Rule, Sheet, TeamResult, TeamSheets
+from scoring.results import check_rule, mark_flag, rank_teams
 
 
 def sheet(judge_id: int, total, **items) -> Sheet:
@@ -120,7 +109,7 @@ RANKINGS = [
 
 @pytest.mark.parametrize(("rule", "teams", "expected"), [case[1:] for case in RANKINGS], ids=[case[0] for case in RANKINGS])
 def test_ranking(rule, teams, expected):
-    assert standing(compute_results(teams, rule)) == expected
+    assert standing(rank_teams(teams, rule)) == expected
 
 
 def test_zscore_ranking_lifts_the_team_of_a_severe_panel():
@@ -131,8 +120,8 @@ def test_zscore_ranking_lifts_the_team_of_a_severe_panel():
         team(3, sheet(2, 70), sheet(3, 80)),
         team(4, sheet(2, 60), sheet(3, 70)),
     ]
-    assert standing(compute_results(teams, Rule(method="mean"))) == [(1, 1, True), (2, 1, True), (3, 3, False), (4, 4, False)]
-    results = compute_results(teams, Rule(method="zscore"))
+    assert standing(rank_teams(teams, Rule(method="mean"))) == [(1, 1, True), (2, 1, True), (3, 3, False), (4, 4, False)]
+    results = rank_teams(teams, Rule(method="zscore"))
     assert standing(results) == [(3, 1, False), (1, 2, True), (2, 2, True), (4, 4, False)]
     assert stats.to_decimal(results[0].score) == Decimal("83.66")
 
@@ -146,23 +135,23 @@ def test_zscore_ties_are_broken_exactly_with_large_denominators():
     ]
     rule = Rule(method="zscore", tie_breaks=("criterion:pitch",))
     # Teams 1 and 2 tie at 75; team 2 has a pitch value, team 1 none.
-    assert standing(compute_results(teams, rule))[:3] == [(3, 1, False), (2, 2, False), (1, 3, False)]
+    assert standing(rank_teams(teams, rule))[:3] == [(3, 1, False), (2, 2, False), (1, 3, False)]
 
 
-def test_results_under_fallback_keys_are_the_same():
+def test_results_are_the_same_when_the_exact_fraction_decides_every_comparison():
     teams = [team(1, sheet(1, 85)), team(2, sheet(1, 85, pitch=2)), team(3, sheet(2, 85, pitch=2)), team(4, 90), team(5)]
     rule = Rule(tie_breaks=("criterion:pitch",))
-    with mock.patch.object(rank_module, "COMMON_DENOMINATOR_BITS", 0):
-        fallback = compute_results(teams, rule)
-    assert fallback == compute_results(teams, rule)
-    assert standing(fallback) == [(4, 1, False), (2, 2, True), (3, 2, True), (1, 4, False), (5, 5, False)]
+    with mock.patch.object(rank_module, "FLOOR_BITS", 0):
+        by_fractions = rank_teams(teams, rule)
+    assert by_fractions == rank_teams(teams, rule)
+    assert standing(by_fractions) == [(4, 1, False), (2, 2, True), (3, 2, True), (1, 4, False), (5, 5, False)]
 
 
 # What a result carries -----------------------------------------------------------------------------------
 
 
 def test_a_result_carries_the_judges_spread_sum_and_group():
-    (result,) = compute_results([team(7, sheet(12, 90), sheet(3, 80), assigned=2, group="浙江省")], Rule())
+    (result,) = rank_teams([team(7, sheet(12, 90), sheet(3, 80), assigned=2, group="浙江省")], Rule())
     assert result == TeamResult(
         team_id=7,
         group="浙江省",
@@ -178,13 +167,13 @@ def test_a_result_carries_the_judges_spread_sum_and_group():
 
 
 def test_a_team_without_sheets():
-    (result,) = compute_results([team(1, assigned=3)], Rule(judges_per_team=3))
+    (result,) = rank_teams([team(1, assigned=3)], Rule(judges_per_team=3))
     assert (result.score, result.rank, result.tied, result.judges) == (None, 1, False, {})
     assert (result.spread, result.raw_sum, result.flags) == (Decimal(0), Decimal(0), (FEW_JUDGES, MISSING_SHEETS))
 
 
 def test_the_spread_has_forty_digits():
-    (result,) = compute_results([team(1, 81, 85, 88, 90, 97)], Rule())
+    (result,) = rank_teams([team(1, 81, 85, 88, 90, 97)], Rule())
     assert result.spread == Decimal("5.344155686354954985107633235831898616938")
 
 
@@ -221,12 +210,12 @@ FLAGS = [
 
 @pytest.mark.parametrize(("rule", "one_team", "flags"), [case[1:] for case in FLAGS], ids=[case[0] for case in FLAGS])
 def test_flags(rule, one_team, flags):
-    (result,) = compute_results([one_team], rule)
+    (result,) = rank_teams([one_team], rule)
     assert result.flags == flags
 
 
 def test_mark_flag_adds_tie_at_cut_once_and_keeps_flags_sorted():
-    results = compute_results([team(1, 80, assigned=2), team(2, 80), team(3, 70)], Rule())
+    results = rank_teams([team(1, 80, assigned=2), team(2, 80), team(3, 70)], Rule())
     marked = mark_flag(results, [1, 2])
     assert [result.flags for result in marked] == [(MISSING_SHEETS, TIE_AT_CUT), (TIE_AT_CUT,), ()]
     assert mark_flag(marked, [2]) == marked
@@ -252,7 +241,7 @@ def test_an_unusable_rule_is_refused(rule, message):
     with pytest.raises(ValueError, match=message):
         check_rule(rule)
     with pytest.raises(ValueError, match=message):
-        compute_results([team(1, 80)], rule)
+        rank_teams([team(1, 80)], rule)
 
 
 BAD_TEAMS = [
@@ -265,7 +254,7 @@ BAD_TEAMS = [
 @pytest.mark.parametrize(("teams", "message"), [case[1:] for case in BAD_TEAMS], ids=[case[0] for case in BAD_TEAMS])
 def test_malformed_teams_are_refused(teams, message):
     with pytest.raises(ValueError, match=message):
-        compute_results(teams, Rule())
+        rank_teams(teams, Rule())
 
 
 # Properties ------------------------------------------------------------------------------------------------
@@ -305,7 +294,7 @@ rules = st.builds(
 def test_reordering_teams_and_sheets_changes_nothing(teams, rule, rng: random.Random):
     shuffled = [TeamSheets(t.team_id, t.assigned, tuple(rng.sample(t.sheets, len(t.sheets))), t.group) for t in teams]
     rng.shuffle(shuffled)
-    assert compute_results(shuffled, rule) == compute_results(teams, rule)
+    assert rank_teams(shuffled, rule) == rank_teams(teams, rule)
 
 
 @settings(max_examples=100, deadline=None)
@@ -322,8 +311,8 @@ def test_raising_a_teams_score_never_lowers_its_rank(teams, tie_breaks, data):
     sheets[which] = Sheet(old.judge_id, old.total + raise_by, old.items)
     raised = [TeamSheets(t.team_id, t.assigned, tuple(sheets), t.group) if t is chosen else t for t in teams]
     rule = Rule(tie_breaks=tie_breaks)
-    before = {result.team_id: result for result in compute_results(teams, rule)}
-    after = {result.team_id: result for result in compute_results(raised, rule)}
+    before = {result.team_id: result for result in rank_teams(teams, rule)}
+    after = {result.team_id: result for result in rank_teams(raised, rule)}
     assert after[chosen.team_id].score > before[chosen.team_id].score
     assert after[chosen.team_id].rank <= before[chosen.team_id].rank
 
@@ -341,21 +330,21 @@ def test_a_constant_added_to_one_judges_totals_leaves_zscore_ranks_unchanged(tea
         for t in teams
     ]
     rule = Rule(method="zscore")
-    assert standing(compute_results(shifted, rule)) == standing(compute_results(teams, rule))
+    assert standing(rank_teams(shifted, rule)) == standing(rank_teams(teams, rule))
 
 
 @settings(max_examples=100, deadline=None)
 @given(rounds(), rules)
-def test_integer_and_fallback_sort_keys_agree(teams, rule):
-    exact = compute_results(teams, rule)
-    with mock.patch.object(rank_module, "COMMON_DENOMINATOR_BITS", 0):
-        assert compute_results(teams, rule) == exact
+def test_sort_keys_agree_whether_the_integer_part_or_the_fraction_decides(teams, rule):
+    exact = rank_teams(teams, rule)
+    with mock.patch.object(rank_module, "FLOOR_BITS", 0):
+        assert rank_teams(teams, rule) == exact
 
 
 @settings(max_examples=100, deadline=None)
 @given(rounds(), rules)
 def test_ranks_follow_scores_and_results_come_in_rank_order(teams, rule):
-    results = compute_results(teams, rule)
+    results = rank_teams(teams, rule)
     assert [(r.rank, r.team_id) for r in results] == sorted((r.rank, r.team_id) for r in results)
     for better, worse in zip(results, results[1:], strict=False):
         if worse.score is not None:
