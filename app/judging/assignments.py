@@ -162,7 +162,14 @@ def auto_assign(
         db.session.execute(
             insert(Assignment),
             [
-                {"round_id": round_.id, "team_id": team_id, "judge_id": judge_id, "manual": False, "reason": None, "created_at": now}
+                {
+                    "round_id": round_.id,
+                    "team_id": team_id,
+                    "judge_id": judge_id,
+                    "manual": False,
+                    "reason": None,
+                    "created_at": now,
+                }
                 for team_id, judge_id in result.pairs
             ],
         )

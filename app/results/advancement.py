@@ -21,7 +21,8 @@ from app.judging.services import entry_group
 from app.models import CLOSED, DRAFT, GROUPINGS, OPEN, PUBLISHED, Assignment, Entry, Result, Round, ScoreSheet, Team, User
 from app.results.gather import stored_results
 from app.results.store import require_snapshot
-from scoring.advance import TIE_POLICIES, Advancement, select_advancing
+from scoring.advance import Advancement, select_advancing
+from scoring.model import TIE_POLICIES
 
 
 def advancement_input(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -28,14 +28,13 @@ from scoring.awards import (
     NEGATIVE,
     NO_COUNT_OR_SHARE,
     SHARES_OVER_100,
-    TIE_POLICIES,
     AwardOutcome,
     Tier,
     TierTie,
     assign_tiers,
     check_tiers,
 )
-from scoring.results import TeamResult
+from scoring.model import TIE_POLICIES, TeamResult
 
 
 def _tier(data: Mapping[str, Any]) -> Tier:

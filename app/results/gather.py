@@ -28,7 +28,7 @@ from app.models import (
     User,
     group_key,
 )
-from scoring.results import RAW_SUM, Rule, Sheet, TeamResult, TeamSheets
+from scoring.model import RAW_SUM, Rule, Sheet, TeamResult, TeamSheets
 
 #: A team is flagged `disagreement` when the spread of its judges' totals passes this share of the sheet's scale.
 DISAGREEMENT_SHARE = Decimal("0.15")

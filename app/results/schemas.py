@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from app.api.ids import Id
 from app.models import GROUPINGS, TIER_KEYS
-from scoring.advance import TIE_POLICIES
+from scoring.model import TIE_POLICIES
 
 
 class ComputeInSchema(ma.Schema):

@@ -19,7 +19,8 @@ from app.results import awards
 from app.results.gather import gather, missing_sheets, rule_of
 from app.results.store import judge_stats_as_stored, require_snapshot, snapshot_of, write_results
 from scoring.judges import judge_statistics
-from scoring.results import TIE_AT_CUT, compute_results
+from scoring.model import TIE_AT_CUT
+from scoring.results import rank_teams
 
 
 def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, now: datetime) -> ResultSnapshot:
@@ -52,7 +53,7 @@ def compute_round_results(round_: Round, *, confirm: bool, actor: User | None, n
             details={"missing": missing},
         )
     rule = rule_of(round_)
-    results = compute_results(teams, rule)
+    results = rank_teams(teams, rule)
     write_results(round_, results)
 
     snapshot = snapshot_of(round_) or ResultSnapshot(round_id=round_.id)

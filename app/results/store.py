@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models import Award, Result, ResultSnapshot, Round
 from scoring.awards import AwardOutcome
 from scoring.judges import JudgeStats
-from scoring.results import TeamResult
+from scoring.model import TeamResult
 from scoring.stats import to_decimal
 
 #: Stored scores keep this many decimals; ranks are decided on the exact value before storing.
