@@ -6,12 +6,16 @@ once, and the computation needs only their numbers.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select, type_coerce
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.types import NullType
 
 from app.extensions import db
 from app.models import (
@@ -28,7 +32,7 @@ from app.models import (
     User,
     group_key,
 )
-from scoring.model import RAW_SUM, Rule, Sheet, TeamResult, TeamSheets
+from scoring.model import CRITERION_PREFIX, Rule, Sheet, TeamResult, TeamSheets
 
 #: A team is flagged `disagreement` when the spread of its judges' totals passes this share of the sheet's scale.
 DISAGREEMENT_SHARE = Decimal("0.15")
@@ -78,45 +82,52 @@ def missing_sheets(round_: Round) -> list[dict[str, Any]]:
 def gather(round_: Round) -> list[TeamSheets]:
     """Every entry of the round with its assigned count and its submitted sheets (drafts do not count).
 
-    A sheet carries the values of only the items that a `criterion:<key>` tie-break of the round names.
+    A sheet carries the values of only the items that a `criterion:<key>` tie-break of the round names (None
+    for an item the judge left out).
     """
-    entries = db.session.execute(select(Entry.team_id, Entry.group_key).where(Entry.round_id == round_.id)).all()
-    assigned: dict[int, int] = defaultdict(int)
-    submitted: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
-    for team_id, judge_id, sheet_id, total in db.session.execute(
-        select(Assignment.team_id, Assignment.judge_id, ScoreSheet.id, ScoreSheet.total)
+    tie_break_items = [
+        criterion for criterion in round_.criteria if CRITERION_PREFIX + criterion.key in (round_.tie_breaks or ())
+    ]
+    statement = (
+        select(Assignment.team_id, Assignment.judge_id, as_stored(ScoreSheet.total))
         .outerjoin(ScoreSheet, and_(ScoreSheet.assignment_id == Assignment.id, ScoreSheet.status == SHEET_SUBMITTED))
         .where(Assignment.round_id == round_.id)
-    ):
-        assigned[team_id] += 1
-        if sheet_id is not None:
-            submitted[team_id].append((judge_id, sheet_id, total))
-    items = _tie_break_items(round_)
-    return [
-        TeamSheets(
-            team_id=team_id,
-            assigned=assigned[team_id],
-            sheets=tuple(Sheet(judge_id, total, items.get(sheet_id, {})) for judge_id, sheet_id, total in submitted[team_id]),
-            group=group,
+    )
+    for criterion in tie_break_items:  # one row per assignment still: a sheet has one score per item
+        score = aliased(Score)
+        statement = statement.add_columns(as_stored(score.value)).outerjoin(
+            score, and_(score.sheet_id == ScoreSheet.id, score.criterion_id == criterion.id)
         )
+    keys = [criterion.key for criterion in tie_break_items]
+    total_of, value_of = _decimals(ScoreSheet.total), _decimals(Score.value)
+    assigned: dict[int, int] = defaultdict(int)
+    sheets: dict[int, list[Sheet]] = defaultdict(list)
+    for team_id, judge_id, total, *values in db.session.execute(statement):
+        assigned[team_id] += 1
+        if total is not None:  # a submitted sheet always has its total
+            sheets[team_id].append(Sheet(judge_id, total_of(total), dict(zip(keys, map(value_of, values), strict=True))))
+    entries = db.session.execute(select(Entry.team_id, Entry.group_key).where(Entry.round_id == round_.id))
+    return [
+        TeamSheets(team_id=team_id, assigned=assigned[team_id], sheets=tuple(sheets[team_id]), group=group)
         for team_id, group in entries
     ]
 
 
-def _tie_break_items(round_: Round) -> dict[int, dict[str, Decimal]]:
-    """{sheet id: {item key: value}} of the round's submitted sheets, for the items its tie-breaks name."""
-    keys = [tie_break.removeprefix("criterion:") for tie_break in round_.tie_breaks or () if tie_break != RAW_SUM]
-    if not keys:
-        return {}
-    items: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for sheet_id, key, value in db.session.execute(
-        select(Score.sheet_id, Score.criterion_key, Score.value)
-        .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
-        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
-        .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED, Score.criterion_key.in_(keys))
-    ):
-        items[sheet_id][key] = value
-    return items
+def as_stored(column: ColumnElement) -> ColumnElement:
+    """The column's values as the database's driver gives them, for `_decimals` to convert."""
+    return type_coerce(column, NullType())
+
+
+def _decimals(column: InstrumentedAttribute) -> Callable[[Any], Decimal | None]:
+    """A numeric column's values as the driver gives them (`as_stored`) → their Decimals, by the column type's
+    own conversion, each distinct value converted once: a round's 50,000 totals take a few hundred values."""
+    convert = column.type.result_processor(db.session.get_bind().dialect, None) or Decimal
+
+    @functools.cache
+    def decimal(stored: Any) -> Decimal | None:
+        return None if stored is None else convert(stored)
+
+    return decimal
 
 
 def stored_results(round_: Round, *, per: str | None = None) -> list[TeamResult]:

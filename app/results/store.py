@@ -98,9 +98,11 @@ def write_awards(round_: Round, plan: AwardOutcome, reasons: Mapping[int, str], 
 
 
 def _replace_round_rows(model: type[Result] | type[Award], round_: Round, rows: list[dict[str, Any]]) -> None:
+    # The delete goes through the ORM, so that rows the session holds are known to be gone; the new rows
+    # are plain rows, which no object of the session holds.
     db.session.execute(delete(model).where(model.round_id == round_.id))
     if rows:
-        db.session.execute(insert(model), rows)
+        db.session.execute(insert(model.__table__), rows)
 
 
 @dataclass(frozen=True)
