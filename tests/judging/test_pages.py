@@ -210,3 +210,21 @@ def test_a_judge_declares_a_conflict_with_a_college(client, login_as, make_colle
     from app.models import Conflict
 
     assert db.session.scalar(select(Conflict.college_id)) == college.id
+
+
+def test_progress_counts_each_judge_and_lists_the_teams_still_missing_sheets(client, login_as, scoring, monkeypatch):
+    from app.judging import queries
+
+    login_as(user=scoring["judge"])
+    first, second = scoring["assignments"]
+    client.post(f"/assignments/{first.id}/sheet", data={**form("0", **FULL), "submit_sheet": "Submit scores"})
+    client.post(f"/assignments/{second.id}/sheet", data={**form("0", practical="10"), "save_draft": "Save draft"})
+    login_as("organizer")
+    page = client.get(f"/rounds/{scoring['round'].id}/progress").get_data(as_text=True)
+    judge_row = page.split(f"<td>{scoring['judge'].name}</td>", 1)[1].split("</tr>", 1)[0]
+    assert judge_row == "<td>2</td><td>1</td><td>1</td>"  # assigned, draft, submitted
+    missing = page.split("Teams still missing sheets", 1)[1]
+    assert "(1)" in missing and scoring["teams"][1].number in missing and scoring["teams"][0].number not in missing
+    monkeypatch.setattr(queries, "MISSING_SHOWN", 0)
+    page = client.get(f"/rounds/{scoring['round'].id}/progress").get_data(as_text=True)
+    assert "(1)" in page.split("Teams still missing sheets", 1)[1] and "The first 0 by number." in page
