@@ -6,11 +6,28 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
+from app.errors import InvalidDataError
 from app.extensions import db
 from app.models import AuditEvent, User
+
+#: The longest reason kept with a decision.
+REASON_MAX = 500
+
+
+def reason_text(raw: str | None, *, required: str | None = None, field: str = "reason") -> str | None:
+    """A person's reason for a decision, as the audit trail keeps it: trimmed, each run of white space made
+    one space; None when there is none. `required` is the sentence that asks for it when it must be given
+    (422 at `field` without it); a reason over REASON_MAX characters is refused (422) too."""
+    text = " ".join((raw or "").split())
+    if required and not text:
+        raise InvalidDataError(required, fields={field: [_("This is required.")]})
+    if len(text) > REASON_MAX:
+        raise InvalidDataError(_("The reason is too long."), fields={field: [_("At most %(n)s characters.", n=REASON_MAX)]})
+    return text or None
 
 
 def event_row(

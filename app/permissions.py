@@ -97,9 +97,9 @@ def allowed_on(
     return decorator
 
 
-def is_organizer(user: User, contest: Contest | None = None) -> bool:
-    """An organizer for every contest, or for this contest."""
-    if not user.is_authenticated:
+def is_organizer(user: User | None, contest: Contest | None = None) -> bool:
+    """An organizer for every contest, or for this contest (no one for the system, `None`)."""
+    if user is None or not user.is_authenticated:
         return False
     return user.has_role(ORGANIZER, contest.id if contest is not None else None)
 
@@ -126,11 +126,27 @@ def can_read_audit_log(user: User) -> bool:
     return is_organizer(user)
 
 
+def coordinated_college_ids(user: User | None, contest: Contest) -> set[int]:
+    """The colleges `user` coordinates in this contest."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return {a.college_id for a in user.roles if a.role == COORDINATOR and a.contest_id == contest.id and a.college_id}
+
+
 def _coordinates(user: User, contest_id: int, college_id: int | None = None) -> bool:
     return any(
         a.role == COORDINATOR and a.contest_id == contest_id and (college_id is None or a.college_id == college_id)
         for a in user.roles
     )
+
+
+def can_register_for_college(user: User | None, contest: Contest, college_id: int) -> bool:
+    """Organizers (and the system) register teams of any college, coordinators of their own colleges only;
+    a captain registers their own team, of the college they name."""
+    if user is None or is_organizer(user, contest):
+        return True
+    colleges = coordinated_college_ids(user, contest)
+    return not colleges or college_id in colleges
 
 
 def can_register_team(user: User, contest: Contest) -> bool:

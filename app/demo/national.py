@@ -30,7 +30,7 @@ from app.judging import services as judging
 from app.judging.sheets import save_sheet
 from app.models import SUBMITTED, Assignment, Contest, Round, Team, User, utcnow
 from app.registration.imports import import_teams
-from app.registration.services import review_team
+from app.registration.review import review_team
 from app.results import advancement, awards
 from app.results import services as results
 from app.spreadsheets import Table

@@ -210,7 +210,7 @@ def assign_judge(
         )
     judge = judge_slots(round_, [judge_id])[judge_id]
     problem = conflict_reason(teams[team_id], judge, avoid_same_province=True)
-    reason = " ".join((reason or "").split()) or None
+    reason = audit.reason_text(reason)
     if problem in HARD_CONFLICTS:
         raise StateConflictError(
             _("This judge may not score this team: %(why)s.", why=problem),

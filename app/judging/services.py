@@ -279,9 +279,9 @@ def transition_round(round_: Round, status: str, *, actor: User | None, now: dat
             ),
             code="invalid_transition",
         )
-    reason = " ".join((reason or "").split()) or None
-    if round_.status == PUBLISHED and not reason:
-        raise InvalidDataError(_("Give the reason for reopening a published round."), fields={"reason": [_("This is required.")]})
+    reason = audit.reason_text(
+        reason, required=_("Give the reason for reopening a published round.") if round_.status == PUBLISHED else None
+    )
     if status == OPEN:
         entries = db.session.scalar(select(func.count(Entry.id)).where(Entry.round_id == round_.id))
         if not entries:

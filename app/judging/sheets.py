@@ -250,9 +250,7 @@ def save_sheet(
 
 def unlock_sheet(assignment: Assignment, reason: str | None, *, actor: User, now: datetime) -> ScoreSheet:
     """An organizer sends one submitted sheet back to draft, with a reason that is kept."""
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise InvalidDataError(_("Give the reason for unlocking."), fields={"reason": [_("This is required.")]})
+    reason = audit.reason_text(reason, required=_("Give the reason for unlocking."))
     if assignment.round.status == PUBLISHED:
         raise StateConflictError(_("The round is published; reopen it first."), code="round_published")
     sheet = sheet_of(assignment)

@@ -15,7 +15,7 @@ from app.permissions import (
     can_review_team,
     can_view_team,
 )
-from app.registration import exports, imports, services
+from app.registration import exports, imports, review, services
 from app.registration.queries import TeamFilters, teams_query
 from app.registration.schemas import (
     ImportResultSchema,
@@ -90,7 +90,7 @@ def update_team(changes, team_id: int):
 @blp.doc(operationId="withdrawTeam")
 def withdraw_team(data, team_id: int):
     team = _team(team_id)
-    services.withdraw_team(team, data["reason"], actor=current_user, now=utcnow())
+    review.withdraw_team(team, data["reason"], actor=current_user, now=utcnow())
     return team
 
 
@@ -101,7 +101,7 @@ def withdraw_team(data, team_id: int):
 @blp.doc(operationId="reviewTeam")
 def review_team(data, team_id: int):
     team = _team(team_id)
-    services.review_team(team, data["decision"], data.get("reason"), actor=current_user, now=utcnow())
+    review.review_team(team, data["decision"], data.get("reason"), actor=current_user, now=utcnow())
     return team
 
 

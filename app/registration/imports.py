@@ -29,11 +29,10 @@ from app.models import (
     TeamMember,
     User,
 )
+from app.permissions import coordinated_college_ids, is_organizer
 from app.registration.rules import TeamData, check_team, clean_text, taken_students
 from app.registration.services import (
-    acts_as_organizer,
     check_registration_open,
-    coordinated_college_ids,
     take_team_numbers,
 )
 from app.spreadsheets import Column, Sheet, Table
@@ -258,7 +257,7 @@ def check_import(contest: Contest, table: Table, *, actor: User | None) -> list[
     errors = _RowErrors()
     college_ids = dict(db.session.execute(select(College.code, College.id)).all())
     known_ids = set(college_ids.values())
-    own_colleges = None if acts_as_organizer(actor, contest) else coordinated_college_ids(actor, contest)
+    own_colleges = None if is_organizer(actor, contest) else coordinated_college_ids(actor, contest)
     checked: list[tuple[_Group, TeamData]] = []
     first_seen: dict[tuple[str, int, str], int] = {}
     for group in _group_rows(table, errors):

@@ -9,8 +9,8 @@ from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.models import College, Contest, Province, Team, TeamMember, Track, User
+from app.permissions import coordinated_college_ids, is_organizer
 from app.registration.rules import clean_identifier
-from app.registration.services import acts_as_organizer, coordinated_college_ids
 
 #: Sort keys offered by the lists: key -> columns (the team number breaks every tie).
 SORTS = {
@@ -49,7 +49,7 @@ def teams_query(contest: Contest, filters: TeamFilters, *, viewer: User) -> Sele
         .options(contains_eager(Team.college).contains_eager(College.province), contains_eager(Team.track))
         .where(Team.contest_id == contest.id)
     )
-    if not acts_as_organizer(viewer, contest):
+    if not is_organizer(viewer, contest):
         statement = statement.where(Team.college_id.in_(coordinated_college_ids(viewer, contest) or {-1}))
     if filters.status:
         statement = statement.where(Team.status == filters.status)

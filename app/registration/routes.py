@@ -24,7 +24,7 @@ from app.permissions import (
     can_view_team,
     is_organizer,
 )
-from app.registration import exports, imports, services
+from app.registration import exports, imports, review, services
 from app.registration.forms import BulkApproveForm, ReviewForm, SignupForm, TeamForm, TeamImportForm, WithdrawForm
 from app.registration.queries import SORTS, TeamFilters, registration_counts, teams_query
 from app.results.queries import published_results_of
@@ -138,7 +138,7 @@ def team_withdraw(team_id: int):
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            services.withdraw_team(team, form.reason.data, actor=current_user, now=utcnow())
+            review.withdraw_team(team, form.reason.data, actor=current_user, now=utcnow())
         except ContestError as error:
             flash_error(error)
         else:
@@ -153,7 +153,7 @@ def team_review(team_id: int):
     form = ReviewForm()
     if form.validate_on_submit():
         try:
-            services.review_team(team, form.decision.data, form.reason.data, actor=current_user, now=utcnow())
+            review.review_team(team, form.decision.data, form.reason.data, actor=current_user, now=utcnow())
         except ContestError as error:
             flash_error(error)
         else:
@@ -192,7 +192,7 @@ def team_list(contest_id: int):
         filters=filters,
         statuses=TEAM_STATUSES,
         provinces=province_names(),
-        is_organizer=services.acts_as_organizer(current_user, contest),
+        is_organizer=is_organizer(current_user, contest),
         bulk_form=BulkApproveForm(),
         sorts=list(SORTS),
     )
@@ -214,7 +214,7 @@ def team_bulk_approve(contest_id: int):
     if any(not can_review_team(current_user, team) for team in teams):
         abort(403)
     try:
-        approved = services.approve_teams(teams, actor=current_user, now=utcnow())
+        approved = review.approve_teams(teams, actor=current_user, now=utcnow())
     except ContestError as error:
         flash_error(error)
     else:

@@ -1,12 +1,13 @@
-"""Registering, editing, withdrawing and reviewing teams. Functions flush, never commit.
+"""Registering and editing teams. Functions flush, never commit.
 
-Every rule lives in `rules.check_team` (the team's shape) or here (the window, the review chain,
-one team per student and category); the pages, the API and the import all come through here.
+Every rule lives in `rules.check_team` (the team's shape) or here (the window, one team per student and
+category); the pages, the API and the import all come through here. Withdrawal and the college's review are
+in `app.registration.review`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,8 +22,6 @@ from app.extensions import db
 from app.mail import queue_mail
 from app.models import (
     APPROVED,
-    COORDINATOR,
-    ORGANIZER,
     REJECTED,
     SUBMITTED,
     WITHDRAWN,
@@ -33,30 +32,18 @@ from app.models import (
     Track,
     User,
 )
+from app.permissions import can_register_for_college, coordinated_college_ids, is_organizer
 from app.registration.rules import TeamData, check_team, taken_students
-
-REASON_MAX = 500
 
 
 def _local(contest: Contest, moment: datetime) -> str:
     return moment.astimezone(ZoneInfo(contest.timezone)).strftime("%Y-%m-%d %H:%M")
 
 
-def acts_as_organizer(user: User | None, contest: Contest) -> bool:
-    return user is not None and user.is_authenticated and user.has_role(ORGANIZER, contest.id)
-
-
-def coordinated_college_ids(user: User | None, contest: Contest) -> set[int]:
-    """The colleges `user` coordinates in this contest."""
-    if user is None or not user.is_authenticated:
-        return set()
-    return {a.college_id for a in user.roles if a.role == COORDINATOR and a.contest_id == contest.id and a.college_id}
-
-
 def check_registration_open(contest: Contest, now: datetime, actor: User | None) -> None:
     """Captains and coordinators register and edit inside the window (409 registration_closed,
     naming the dates); organizers may register late."""
-    if acts_as_organizer(actor, contest) or contest.registration_is_open(now):
+    if is_organizer(actor, contest) or contest.registration_is_open(now):
         return
     opens, closes = _local(contest, contest.registration_opens_at), _local(contest, contest.editing_closes_at())
     raise StateConflictError(
@@ -74,15 +61,11 @@ def check_registration_open(contest: Contest, now: datetime, actor: User | None)
 def still_editable(team: Team, actor: User | None, now: datetime) -> bool:
     """Whether `actor` (already allowed to edit the team) may change it now: never once withdrawn;
     organizers at any time; captains while registration is open and the teams are not frozen."""
-    return team.status != WITHDRAWN and (acts_as_organizer(actor, team.contest) or team.contest.registration_is_open(now))
+    return team.status != WITHDRAWN and (is_organizer(actor, team.contest) or team.contest.registration_is_open(now))
 
 
 def _check_college_scope(contest: Contest, college_id: int, actor: User | None) -> None:
-    """A coordinator registers teams of their own college only."""
-    if acts_as_organizer(actor, contest) or actor is None:
-        return
-    colleges = coordinated_college_ids(actor, contest)
-    if colleges and college_id not in colleges:
+    if not can_register_for_college(actor, contest, college_id):
         raise ForbiddenError(
             _("Coordinators register teams of their own college only."), fields={"college_id": [_("Not your college.")]}
         )
@@ -230,7 +213,7 @@ def _save_members(contest: Contest, data: TeamData, exclude_team_id: int | None,
         raise
 
 
-def _notify(team: Team, subject: str, body: str, *, owner: User | None = None) -> None:
+def notify_team(team: Team, subject: str, body: str, *, owner: User | None = None) -> None:
     """Mail the team's captain and the account that registered it."""
     owner = owner if owner is not None and owner.id == team.owner_id else team.owner
     recipients = [team.captain.email if team.captain else "", owner.email if owner else ""]
@@ -250,7 +233,7 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
     # so that no registration of this track can take a student between the check and the insert.
     (number,) = take_team_numbers(data.track, contest.year)
     _refuse_taken_students(contest, data, None)
-    registering_for_others = acts_as_organizer(actor, contest) or bool(coordinated_college_ids(actor, contest))
+    registering_for_others = is_organizer(actor, contest) or bool(coordinated_college_ids(actor, contest))
     team = Team(
         contest_id=contest.id,
         track_id=data.track.id,
@@ -272,7 +255,7 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
 
     _save_members(contest, data, None, attach)
     audit.record(actor=actor, action="team.register", object_type="team", object_id=team.id, now=now, after=team_snapshot(team))
-    _notify(
+    notify_team(
         team,
         "报名已提交 Registration submitted",
         f"团队「{team.name}」（{team.number}）的报名已提交，等待学校审核。\n"
@@ -298,7 +281,7 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
     merged = team_as_input(team)
     merged.update({key: value for key, value in changes.items() if key in merged})
     data = check_team(contest, merged)
-    if data.track.kind != team.track.kind and team.status != SUBMITTED and not acts_as_organizer(actor, contest):
+    if data.track.kind != team.track.kind and team.status != SUBMITTED and not is_organizer(actor, contest):
         raise InvalidDataError(
             _("Only organizers move a reviewed team to another category."), fields={"track": [_("Keep the track.")]}
         )
@@ -312,7 +295,7 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
     db.session.flush()
     _refuse_taken_students(contest, data, team.id)
     _save_members(contest, data, team.id, lambda: _write_people(team, data, replace=True))
-    if not acts_as_organizer(actor, contest) and team.status in (APPROVED, REJECTED):
+    if not is_organizer(actor, contest) and team.status in (APPROVED, REJECTED):
         team.status, team.review_reason = SUBMITTED, None
     db.session.flush()
     after = team_snapshot(team)
@@ -321,102 +304,3 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
             actor=actor, action="team.update", object_type="team", object_id=team.id, now=now, before=before, after=after
         )
     return team
-
-
-def _reason(reason: str | None, *, required: bool) -> str | None:
-    text = " ".join((reason or "").split())
-    if required and not text:
-        raise InvalidDataError(_("Give a reason."), fields={"reason": [_("This is required.")]})
-    if len(text) > REASON_MAX:
-        raise InvalidDataError(_("The reason is too long."), fields={"reason": [_("At most %(n)s characters.", n=REASON_MAX)]})
-    return text or None
-
-
-def withdraw_team(team: Team, reason: str | None, *, actor: User | None, now: datetime) -> Team:
-    """Withdraw a team: final, and its students are free to join another team.
-
-    Captains withdraw while they can still edit; organizers at any time.
-    """
-    reason = _reason(reason, required=True)
-    if team.status == WITHDRAWN:
-        raise StateConflictError(_("Team %(number)s is already withdrawn.", number=team.number), code="team_withdrawn")
-    check_registration_open(team.contest, now, actor)
-    before = {"status": team.status}
-    team.status, team.review_reason, team.updated_at = WITHDRAWN, reason, now
-    for member in team.members:
-        member.released = True
-    db.session.flush()
-    audit.record(
-        actor=actor,
-        action="team.withdraw",
-        object_type="team",
-        object_id=team.id,
-        now=now,
-        before=before,
-        after={"status": WITHDRAWN},
-        reason=reason,
-    )
-    _notify(
-        team,
-        "已退出 Withdrawn",
-        f"团队「{team.name}」（{team.number}）已退出比赛。原因：{reason}\n"
-        f"Team {team.name} ({team.number}) is withdrawn. Reason: {reason}\n",
-    )
-    return team
-
-
-def review_team(team: Team, decision: str, reason: str | None, *, actor: User | None, now: datetime) -> Team:
-    """The college's review: approve, or reject with a reason. Approved teams enter round 1.
-
-    A withdrawn team cannot be reviewed (409); deciding what is already decided changes nothing.
-    """
-    if decision not in ("approve", "reject"):
-        raise InvalidDataError(_("Decide approve or reject."), fields={"decision": [_("Choose approve or reject.")]})
-    reason = _reason(reason, required=decision == "reject")
-    if team.status == WITHDRAWN:
-        raise StateConflictError(
-            _("Team %(number)s is withdrawn and cannot be reviewed.", number=team.number), code="team_withdrawn"
-        )
-    status = APPROVED if decision == "approve" else REJECTED
-    if team.status == status and team.review_reason == reason:
-        return team
-    before = {"status": team.status, "review_reason": team.review_reason}
-    team.status, team.review_reason = status, reason
-    team.reviewed_at, team.reviewed_by_id, team.updated_at = now, actor.id if actor else None, now
-    audit.record(
-        actor=actor,
-        action=f"team.{decision}",
-        object_type="team",
-        object_id=team.id,
-        now=now,
-        before=before,
-        after={"status": status, "review_reason": reason},
-        reason=reason,
-    )
-    if status == APPROVED:
-        _notify(
-            team,
-            "审核通过 Approved",
-            f"团队「{team.name}」（{team.number}）已通过学校审核。\n"
-            f"Team {team.name} ({team.number}) is approved by its college.\n",
-        )
-    else:
-        _notify(
-            team,
-            "未通过审核 Not approved",
-            f"团队「{team.name}」（{team.number}）未通过审核。原因：{reason}\n"
-            f"请修改后重新提交。\nTeam {team.name} ({team.number}) was not approved. "
-            f"Reason: {reason}\nPlease edit the team and submit it again.\n",
-        )
-    return team
-
-
-def approve_teams(teams: Sequence[Team], *, actor: User | None, now: datetime) -> int:
-    """Approve a selection at once, each team checked as if approved alone (`review_team`); all or none.
-    Returns how many were not approved before."""
-    approved = 0
-    for team in teams:
-        if team.status != APPROVED:
-            review_team(team, "approve", None, actor=actor, now=now)
-            approved += 1
-    return approved

@@ -74,7 +74,7 @@ def _overrides_input(round_: Round, overrides: Sequence[Mapping[str, Any]], tier
     clean = []
     for index, override in enumerate(overrides):
         team_id, tier = override.get("team_id"), override.get("tier") or None
-        reason = " ".join((override.get("reason") or "").split())
+        reason = audit.reason_text(override.get("reason"), field=f"overrides.{index}.reason") or ""
         if team_id not in ranked:
             fields[f"overrides.{index}.team_id"] = [_("This team has no result in the round.")]
         if tier is not None and tier not in tier_keys:

@@ -59,7 +59,8 @@ def judging_server(tmp_path) -> Iterator[tuple[str, list[int]]]:
     from app.judging.assignments import assign_judge
     from app.judging.services import add_entries, add_judges, create_round, transition_round
     from app.models import College, Contest, User, utcnow
-    from app.registration.services import register_team, review_team
+    from app.registration.review import review_team
+    from app.registration.services import register_team
     from tests.conftest import SHEET_100, team_input
 
     app = _demo_app(tmp_path)
@@ -96,7 +97,8 @@ def final_server(tmp_path) -> Iterator[tuple[str, int]]:
     from app.judging.services import add_entries, add_judges, create_round, transition_round
     from app.judging.sheets import save_sheet
     from app.models import College, Contest, User, utcnow
-    from app.registration.services import register_team, review_team
+    from app.registration.review import review_team
+    from app.registration.services import register_team
     from tests.conftest import team_input
 
     app = _demo_app(tmp_path)
