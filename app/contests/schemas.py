@@ -5,9 +5,7 @@ from app.pagination import PageArgsSchema
 
 
 def _local_iso(contest, attribute: str) -> str:
-    from zoneinfo import ZoneInfo
-
-    return getattr(contest, attribute).astimezone(ZoneInfo(contest.timezone)).isoformat()
+    return contest.local(getattr(contest, attribute)).isoformat()
 
 
 class TrackInSchema(ma.Schema):

@@ -15,6 +15,24 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.demo.names import (
+    BRANDS,
+    COMPANY_WORDS,
+    COMPOUND_SURNAMES,
+    ENTERPRISE_TITLES,
+    GIVEN_CHARACTERS,
+    MAIL_DOMAINS,
+    MAJORS,
+    METHODS,
+    MOBILE_PREFIXES,
+    PRODUCTS,
+    PROVINCE_WEIGHTS,
+    SURNAMES,
+    TEAM_NAME_HEADS,
+    TEAM_NAME_TAILS,
+    TITLE_TEMPLATES,
+    UNIVERSITY_TITLES,
+)
 from app.extensions import db
 from app.models import College, Province, utcnow
 from app.registration.imports import TEMPLATE_COLUMNS
@@ -22,182 +40,6 @@ from app.spreadsheets import Table
 
 TEAM_NAME_MAX, PROJECT_TITLE_MAX = 16, 30
 
-#: Share of a national e-commerce contest's teams by province (relative weights; every province takes part).
-PROVINCE_WEIGHTS = {
-    "广东省": 9.0,
-    "浙江省": 8.5,
-    "江苏省": 8.0,
-    "山东省": 7.0,
-    "河南省": 6.5,
-    "湖北省": 5.0,
-    "湖南省": 4.5,
-    "四川省": 4.5,
-    "福建省": 4.0,
-    "安徽省": 4.0,
-    "河北省": 3.5,
-    "江西省": 3.5,
-    "上海市": 3.0,
-    "北京市": 3.0,
-    "陕西省": 3.0,
-    "辽宁省": 2.5,
-    "广西壮族自治区": 2.5,
-    "重庆市": 2.5,
-    "山西省": 2.0,
-    "云南省": 2.0,
-    "贵州省": 1.8,
-    "黑龙江省": 1.8,
-    "吉林省": 1.5,
-    "天津市": 1.5,
-    "新疆维吾尔自治区": 1.0,
-    "内蒙古自治区": 1.0,
-    "甘肃省": 1.0,
-    "海南省": 0.8,
-    "宁夏回族自治区": 0.5,
-    "青海省": 0.3,
-    "西藏自治区": 0.2,
-}
-
-# Common surnames, most frequent first (weighted by rank), and a few two-character ones.
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
-    "谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-)
-COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "慕容")
-GIVEN_CHARACTERS = (
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红梅鹏飞宇浩轩子涵欣怡梓晨辰思雨佳嘉俊博文昊然天一诺可馨瑶"
-    "琪睿泽宸铭航晓婷雪慧颖倩悦彤妍琳璐蕾薇瑞凯旭阳帆鑫斌辉亮健峰毅龙宁安乐心语若依诗梦月星云海志建国家兴德成永春秋"
-    "雯楠琦婧岚菲露蓉璇妮佩媛洁莹柯凡坤皓煜烨炜哲锐骏逸翔豪康恒远政立诚朗晟"
-)
-MAJORS = (
-    "电子商务",
-    "电子商务",
-    "跨境电子商务",
-    "国际经济与贸易",
-    "市场营销",
-    "工商管理",
-    "物流管理",
-    "计算机科学与技术",
-    "软件工程",
-    "数字媒体技术",
-    "财务管理",
-    "会计学",
-    "商务英语",
-    "视觉传达设计",
-    "信息管理与信息系统",
-    "数据科学与大数据技术",
-)
-TEAM_NAME_HEADS = (
-    "星火",
-    "追梦",
-    "逐光",
-    "拾光",
-    "青禾",
-    "飞鸿",
-    "新程",
-    "云帆",
-    "致远",
-    "破晓",
-    "启航",
-    "星河",
-    "锦鲤",
-    "橙光",
-    "墨韵",
-    "麦田",
-    "蓝鲸",
-    "萤火",
-    "乘风",
-    "向阳",
-    "山海",
-    "繁星",
-    "晨曦",
-    "知行",
-    "创客",
-    "Z世代",
-)
-TEAM_NAME_TAILS = ("队", "团队", "战队", "工作室", "小组", "电商队", "创业团队", "梦之队", "先锋队")
-PRODUCTS = (
-    "赣南脐橙",
-    "安溪铁观音",
-    "五常大米",
-    "西湖龙井",
-    "景德镇陶瓷",
-    "苏绣",
-    "宣纸",
-    "新疆红枣",
-    "云南普洱",
-    "宁夏枸杞",
-    "阳澄湖大闸蟹",
-    "潍坊风筝",
-    "义乌小商品",
-    "德化白瓷",
-    "柳州螺蛳粉",
-    "广西砂糖橘",
-    "烟台苹果",
-    "四川竹编",
-    "黄山毛峰",
-    "洛川苹果",
-    "赣南茶油",
-    "蒙自石榴",
-    "丽水香菇",
-    "临沂柳编",
-    "信阳毛尖",
-    "盱眙龙虾",
-    "寿光蔬菜",
-    "哈密瓜",
-    "大理扎染",
-)
-METHODS = ("直播电商", "短视频", "人工智能", "大数据", "区块链溯源", "社群团购", "私域流量", "AIGC", "小程序", "数字人")
-TITLE_TEMPLATES = (
-    "基于{method}的{product}助农销售平台",
-    "{product}跨境电商品牌出海计划",
-    "“{brand}”{product}社交电商项目",
-    "{method}赋能{product}乡村振兴",
-    "{product}{method}营销策划",
-    "{brand}：{product}新零售模式探索",
-    "{product}海外独立站运营方案",
-    "{method}驱动的{product}供应链优化",
-)
-BRANDS = ("乡味", "山里来", "农家优选", "一亩田", "晨露", "匠心", "拾味", "田园记", "鲜生活", "好物说")
-UNIVERSITY_TITLES = ("教授", "副教授", "副教授", "讲师", "讲师", "高级实验师", "助理研究员")
-ENTERPRISE_TITLES = ("总经理", "运营总监", "产品经理", "高级工程师", "电商主管", "创始人", "市场总监")
-COMPANY_WORDS = ("云商", "优品", "数智", "跨境通", "直播", "网络科技", "供应链", "品牌管理", "数字科技")
-MAIL_DOMAINS = ("qq.com", "qq.com", "qq.com", "163.com", "126.com", "foxmail.com", "sina.com")
-MOBILE_PREFIXES = (
-    "130",
-    "131",
-    "132",
-    "133",
-    "135",
-    "136",
-    "137",
-    "138",
-    "139",
-    "150",
-    "151",
-    "152",
-    "155",
-    "156",
-    "157",
-    "158",
-    "159",
-    "166",
-    "173",
-    "176",
-    "177",
-    "180",
-    "181",
-    "182",
-    "183",
-    "185",
-    "186",
-    "187",
-    "188",
-    "189",
-    "191",
-    "195",
-    "198",
-    "199",
-)
 ROLE_TEXT = {
     "captain": "队长 captain",
     "member": "队员 member",

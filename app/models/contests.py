@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -39,6 +40,10 @@ class Contest(db.Model):
     tracks: Mapped[list[Track]] = relationship(
         back_populates="contest", cascade="all, delete-orphan", lazy="selectin", order_by="Track.position"
     )
+
+    def local(self, moment: datetime) -> datetime:
+        """`moment` in the contest's time zone, where its people read times."""
+        return moment.astimezone(ZoneInfo(self.timezone))
 
     def editing_closes_at(self) -> datetime:
         """Captains edit until registration closes or the teams are frozen, whichever comes first."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -100,7 +99,6 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
         .order_by(Advisor.team_id, Advisor.position)
     ):
         advisors[row[0]].append(row)
-    zone = ZoneInfo(contest.timezone)
 
     def team_rows() -> Iterator[list]:
         for index, (team_id, number, track, province, college, name, title, status, created_at) in enumerate(teams, start=1):
@@ -121,7 +119,7 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                 SEPARATOR.join(m.name for m in people),
                 SEPARATOR.join(a.name for a in advisors[team_id] if a.kind == UNIVERSITY),
                 SEPARATOR.join(a.name for a in advisors[team_id] if a.kind != UNIVERSITY),
-                created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                contest.local(created_at).strftime("%Y-%m-%d %H:%M"),
             ]
 
     def people_rows() -> Iterator[list]:

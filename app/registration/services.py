@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, update
@@ -37,7 +36,7 @@ from app.registration.rules import TeamData, check_team, taken_students
 
 
 def _local(contest: Contest, moment: datetime) -> str:
-    return moment.astimezone(ZoneInfo(contest.timezone)).strftime("%Y-%m-%d %H:%M")
+    return contest.local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def check_registration_open(contest: Contest, now: datetime, actor: User | None) -> None:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timezone
-from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import Float, String, select, type_coerce
@@ -40,8 +38,8 @@ from app.models import (
     User,
 )
 from app.results import services, store
-from app.results.queries import judge_code, tier_names
-from app.spreadsheets import Column, Sheet
+from app.results.queries import judge_code, rounded, tier_names
+from app.spreadsheets import Column, DataHash, LocalTimes, Sheet
 
 SEPARATOR = "、"
 AWARDS_TITLE, RANKING_TITLE, SCORES_TITLE, JUDGES_TITLE, ABOUT_TITLE = (
@@ -72,61 +70,6 @@ AWARD_COLUMNS = [
 
 def number_format(decimals: int) -> str:
     return "0." + "0" * decimals if decimals > 0 else "0"
-
-
-def _at(value: Decimal | None, decimals: int) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-class LocalTimes:
-    """Stored UTC times (naive, as text or datetime) as local times to the second, in a contest's zone.
-    Zones change offset only by whole minutes (every zone has since 1972), so each minute of UTC is
-    converted once and its seconds carried over as they are: 50,000 sheets, a few hundred conversions.
-
-    >>> LocalTimes("Asia/Shanghai").text("2026-11-23 01:02:03.500000")
-    '2026-11-23 09:02:03'
-    >>> clock = LocalTimes("America/New_York")  # summer time starts at 07:00 UTC on 8 March 2026
-    >>> clock.text("2026-03-08 06:59:59"), clock.text(datetime(2026, 3, 8, 7, 0, 0))
-    ('2026-03-08 01:59:59', '2026-03-08 03:00:00')
-    >>> LocalTimes("Asia/Kathmandu").text("2026-11-23 23:59:30")  # a quarter-hour zone, across midnight
-    '2026-11-24 05:44:30'
-    """
-
-    def __init__(self, zone_name: str):
-        self.zone = ZoneInfo(zone_name)
-        self.minutes: dict[str, str] = {}
-
-    def text(self, stored: str | datetime | None) -> str:
-        if not stored:
-            return ""
-        if not isinstance(stored, str):  # PostgreSQL hands back datetimes, SQLite text
-            stored = stored.replace(tzinfo=None).isoformat(" ", "seconds")
-        minute = stored[:16]
-        local = self.minutes.get(minute)
-        if local is None:
-            moment = datetime.fromisoformat(minute).replace(tzinfo=timezone.utc)
-            local = self.minutes[minute] = moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
-        return local + stored[16:19]
-
-
-class DataHash:
-    """A SHA-256 over the rows that pass through it, each row as the repr of its list of values."""
-
-    def __init__(self) -> None:
-        self._hash = hashlib.sha256()
-        self.rows = 0
-
-    def through(self, rows: Iterable[Sequence]) -> Iterator[Sequence]:
-        for row in rows:
-            self.add(row)
-            yield row
-
-    def add(self, values: Sequence) -> None:
-        self._hash.update(repr(values).encode())  # values' reprs are stable: Decimal('85.50'), text, ints
-        self.rows += 1
-
-    def hexdigest(self) -> str:
-        return self._hash.hexdigest()
 
 
 def _people(team_ids_statement) -> tuple[dict[int, list], dict[int, list]]:
@@ -196,7 +139,7 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
                 SEPARATOR.join(person for person, _c in people),
                 SEPARATOR.join(person for kind, person in advisors[team_id] if kind == UNIVERSITY),
                 SEPARATOR.join(person for kind, person in advisors[team_id] if kind != UNIVERSITY),
-                _at(score, round_.decimals),
+                rounded(score, round_.decimals),
                 rank,
                 names.get(tier, tier),
             ]
@@ -255,7 +198,7 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
     def lines() -> Iterator[list]:
         for team_id, rank, tied, number, name, college, province, score, spread, flags, totals, advanced, tier in rows:
             all_flags = sorted({*flags, *(["tie_at_cut"] if team_id in tied_at_cut else [])})
-            head = [rank, "是 yes" if tied else "", number, name, college, province or "", _at(score, decimals)]
+            head = [rank, "是 yes" if tied else "", number, name, college, province or "", rounded(score, decimals)]
             tail = [spread, " ".join(all_flags), "是 yes" if advanced else "", names.get(tier, tier) if tier else ""]
             data_hash.add((head, totals, tail))  # the judges' totals once, not a column per judge of the round
             row = head + empty + tail
@@ -379,7 +322,6 @@ def about_sheet(
     Its rows are produced after the other sheets are written, so that the hash covers them."""
 
     def lines() -> Iterator[list]:
-        zone = ZoneInfo(contest.timezone)
         yield ["赛事 Contest", contest.name]
         for round_ in rounds:
             snapshot = store.snapshot_of(round_)
@@ -393,17 +335,17 @@ def about_sheet(
                 + (", " if rule.get("tie_breaks") else "")
                 + "then the panel decides",
             ]
-            yield ["计算时间 Computed", snapshot.computed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if snapshot else ""]
+            yield ["计算时间 Computed", contest.local(snapshot.computed_at).strftime("%Y-%m-%d %H:%M:%S") if snapshot else ""]
             yield ["团队数 Teams", snapshot.teams if snapshot else 0]
             yield ["评分表数 Sheets", snapshot.sheets if snapshot else 0]
             yield ["缺评分表 Missing sheets", snapshot.missing if snapshot else 0]
             yield [
                 "公示 Published",
-                snapshot.published_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+                contest.local(snapshot.published_at).strftime("%Y-%m-%d %H:%M:%S")
                 if snapshot and snapshot.published_at
                 else "否 no",
             ]
-        yield ["生成时间 Generated", now.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")]
+        yield ["生成时间 Generated", contest.local(now).strftime("%Y-%m-%d %H:%M:%S %Z")]
         yield ["生成人 Generated by", generated_by]
         combined = (
             hashlib.sha256("".join(data_hash.hexdigest() for data_hash in hashes).encode()).hexdigest()

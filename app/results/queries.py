@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String, func, or_, select
@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import TIER_KEYS, TIER_NAMES, Award, College, Province, Result, ResultSnapshot, Round, Team
 from app.results.services import flags_of, tied_at_cut
 from app.results.store import snapshot_of
+from scoring.stats import to_decimal
 
 SORTS = {
     "rank": (Result.rank, Team.number),
@@ -29,10 +30,8 @@ def judge_code(judge_id: int) -> str:
 
 
 def rounded(value: Decimal | None, decimals: int) -> Decimal | None:
-    """A score as shown and exported: the round's decimals, halves rounded up."""
-    if value is None:
-        return None
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    """A score as shown and exported: the round's decimals, halves rounded up (`scoring.stats.to_decimal`)."""
+    return None if value is None else to_decimal(value, decimals)
 
 
 @dataclass
