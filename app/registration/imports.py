@@ -30,9 +30,10 @@ from app.models import (
     User,
 )
 from app.permissions import coordinated_college_ids, is_organizer
-from app.registration.rules import TeamData, check_team, clean_text, taken_students
+from app.registration.rules import TeamData, check_team, taken_students
 from app.registration.services import (
     check_registration_open,
+    people_rows,
     take_team_numbers,
 )
 from app.spreadsheets import Column, Sheet, Table
@@ -343,37 +344,9 @@ def import_teams(contest: Contest, table: Table, *, actor: User | None, now: dat
     team_ids = db.session.scalars(insert(Team).returning(Team.id, sort_by_parameter_order=True), team_rows).all()
     member_rows, advisor_rows, audit_rows = [], [], []
     for team_id, team_row, (_group, data) in zip(team_ids, team_rows, checked, strict=True):
-        for position, m in enumerate(data.members):
-            member_rows.append(
-                {
-                    "team_id": team_id,
-                    "contest_id": contest.id,
-                    "category": data.track.kind,
-                    "college_id": m.college_id,
-                    "student_id": m.student_id,
-                    "name": clean_text(m.name),
-                    "major": m.major,
-                    "grade": m.grade,
-                    "email": m.email,
-                    "phone": m.phone,
-                    "is_captain": m.is_captain,
-                    "position": position,
-                    "released": False,
-                }
-            )
-        for position, a in enumerate(data.advisors):
-            advisor_rows.append(
-                {
-                    "team_id": team_id,
-                    "kind": a.kind,
-                    "name": a.name,
-                    "organization": a.organization,
-                    "title": a.title,
-                    "email": a.email,
-                    "phone": a.phone,
-                    "position": position,
-                }
-            )
+        members, advisors = people_rows(team_id, contest.id, data)
+        member_rows += members
+        advisor_rows += advisors
         audit_rows.append(
             {
                 "actor": actor,

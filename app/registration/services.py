@@ -149,50 +149,52 @@ def team_as_input(team: Team) -> dict[str, Any]:
     }
 
 
+def people_rows(team_id: int, contest_id: int, data: TeamData) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of a checked team's members and advisors, as the registration and the import write them."""
+    members = [
+        {
+            "team_id": team_id,
+            "contest_id": contest_id,
+            "category": data.track.kind,
+            "college_id": member.college_id,
+            "student_id": member.student_id,
+            "name": member.name,
+            "major": member.major,
+            "grade": member.grade,
+            "email": member.email,
+            "phone": member.phone,
+            "is_captain": member.is_captain,
+            "position": position,
+            "released": False,
+        }
+        for position, member in enumerate(data.members)
+    ]
+    advisors = [
+        {
+            "team_id": team_id,
+            "kind": advisor.kind,
+            "name": advisor.name,
+            "organization": advisor.organization,
+            "title": advisor.title,
+            "email": advisor.email,
+            "phone": advisor.phone,
+            "position": position,
+        }
+        for position, advisor in enumerate(data.advisors)
+    ]
+    return members, advisors
+
+
 def _write_people(team: Team, data: TeamData, *, replace: bool) -> None:
     """Write the team's members and advisors in one statement each (the ORM would issue one INSERT
     per row to learn ids nothing needs), replacing the old ones when `replace`."""
     if replace:
         db.session.execute(delete(TeamMember).where(TeamMember.team_id == team.id))
         db.session.execute(delete(Advisor).where(Advisor.team_id == team.id))
-    db.session.execute(
-        insert(TeamMember),
-        [
-            {
-                "team_id": team.id,
-                "contest_id": team.contest_id,
-                "category": data.track.kind,
-                "college_id": m.college_id,
-                "student_id": m.student_id,
-                "name": m.name,
-                "major": m.major,
-                "grade": m.grade,
-                "email": m.email,
-                "phone": m.phone,
-                "is_captain": m.is_captain,
-                "position": position,
-                "released": False,
-            }
-            for position, m in enumerate(data.members)
-        ],
-    )
-    if data.advisors:
-        db.session.execute(
-            insert(Advisor),
-            [
-                {
-                    "team_id": team.id,
-                    "kind": a.kind,
-                    "name": a.name,
-                    "organization": a.organization,
-                    "title": a.title,
-                    "email": a.email,
-                    "phone": a.phone,
-                    "position": position,
-                }
-                for position, a in enumerate(data.advisors)
-            ],
-        )
+    members, advisors = people_rows(team.id, team.contest_id, data)
+    db.session.execute(insert(TeamMember), members)
+    if advisors:
+        db.session.execute(insert(Advisor), advisors)
     db.session.expire(team, ["members", "advisors"])  # read back from the rows just written
 
 
