@@ -30,9 +30,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 # One writer at a time, woken at once --------------------------------------------------------
 #
 # SQLite lets one transaction write at a time; the others wait in its busy handler, which sleeps
-# in growing steps (1, 2, 5, 10 ms...) and so often sleeps on after the lock is free. Under
-# concurrent writes from several gunicorn workers that wasted a third of the throughput. Writers
-# queue instead on an advisory file lock beside the database: the kernel wakes the next one the
+# in growing steps and so often sleeps on after the lock is free, while the next writer could have
+# gone on. Writers queue instead on an advisory file lock beside the database: the kernel wakes the next one the
 # moment the previous transaction ends. A transaction takes it at its first write statement and
 # gives it back when its connection returns to the pool, right after the commit or rollback.
 
@@ -70,8 +69,8 @@ def _give_back_writer_lock(dbapi_connection, connection_record):
 
 
 def json_text(value) -> str:
-    """A JSON column's value as text: orjson, twenty times faster than the standard library on the small
-    lists a round's 10,000 results each carry (their judges' totals, their flags). Keys that are not
+    """A JSON column's value as text, written by orjson: a round's computation writes such a column (its
+    judges' totals, its flags) for each of its thousands of teams at once. Keys that are not
     strings are written as strings, as `json.dumps` does; what orjson refuses (a lone surrogate) goes
     through `json.dumps`, as before."""
     try:

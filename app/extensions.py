@@ -36,6 +36,6 @@ LIMITED_METHODS = ("POST",)
 
 @limiter.request_filter
 def _no_limit_applies() -> bool:
-    """Requests of another method skip the limiter: no limit counts them, and working that out cost 2-3%
-    of each of a judge's saves."""
+    """Requests of another method skip the limiter: no limit counts them, and a judge's many saves need
+    not look them up."""
     return request.method not in LIMITED_METHODS

@@ -159,7 +159,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: What a worksheet cannot hold (openpyxl refuses it): control characters but tab, line feed and return.
 ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WIDTH_SAMPLE_ROWS = 500
-#: Rows are read a batch at a time, then written: reading and writing in turns row by row costs a tenth more.
+#: Rows are read a batch at a time, then written, rather than in turns row by row: the query's cursor and the
+#: workbook's writer each keep their place longer.
 WRITE_BATCH_ROWS = 5000
 MAX_COLUMN_WIDTH = 60
 

@@ -59,7 +59,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.registration.services import review_team
+from app.registration.review import review_team
 from bench.common import HttpClient, fresh_app, gunicorn, load_average, peak_memory_mb, report, run_clients, summary_ms
 from bench.populate import ORGANIZER_EMAIL, populate
 from bench.registration import CSRF_FIELD, _server_problems

@@ -55,8 +55,8 @@ PEOPLE_COLUMNS = [
 def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: User) -> list[Sheet]:
     """The sheets of the registrations export, for the teams `viewer` may see.
 
-    Three queries of plain rows (teams, members, advisors), whatever the number of teams: at
-    10,000 teams, building ORM objects would cost more than writing the workbook.
+    Three queries of plain rows (teams, members, advisors), whatever the number of teams: the workbook
+    needs their values only, not objects that track changes.
     """
     team_statement = teams_query(contest, filters, viewer=viewer)
     teams = db.session.execute(

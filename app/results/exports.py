@@ -229,8 +229,8 @@ def scores_sheet(round_: Round, data_hash: DataHash, *, title: str = SCORES_TITL
 
     The database puts each sheet's items in columns (a lookup per item by the scores' unique index, one
     row per sheet, streamed), so that memory stays flat and Python handles 50,000 rows, not 300,000."""
-    # Values and totals as floats: they have at most 4 decimals, and a float shows them exactly (85.5), at a
-    # fraction of the cost of building a Decimal for each of 300,000 cells.
+    # Values and totals as floats: they have at most 4 decimals, and a float shows them exactly (85.5); a
+    # worksheet cell holds a float anyway.
     item_columns = [
         type_coerce(
             select(Score.value)
