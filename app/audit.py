@@ -59,13 +59,13 @@ def record(**event: Any) -> None:
     """Write one audit event (the arguments of `event_row`) now, in the current transaction: it commits or
     rolls back with the change it records. A plain row, not an ORM object: nothing reads an event back in the
     request that writes it, and a judge's save, the write a contest makes most, writes one."""
-    db.session.execute(insert(AuditEvent.__table__), [event_row(**event)])
+    db.session.connection().execute(insert(AuditEvent.__table__), [event_row(**event)])
 
 
 def record_many(events: Sequence[Mapping[str, Any]]) -> None:
     """Write many audit events at once (each the arguments of `event_row`), as `record` writes one."""
     if events:
-        db.session.execute(insert(AuditEvent.__table__), [event_row(**event) for event in events])
+        db.session.connection().execute(insert(AuditEvent.__table__), [event_row(**event) for event in events])
 
 
 def history_of(object_type: str, object_id: int) -> list[AuditEvent]:

@@ -160,7 +160,7 @@ def auto_assign(
     )
     if result.pairs:
         db.session.execute(
-            insert(Assignment),
+            insert(Assignment.__table__),
             [
                 {
                     "round_id": round_.id,

@@ -81,7 +81,7 @@ def _update_sheet(sheet_id: int, version_read: int, columns: Mapping[str, Any]) 
     """Write a sheet's new `columns` (its next version among them) by the guarded update, the one way a stored
     sheet changes; `stale_sheet` (409) when another save moved its version since `version_read`. A sheet the
     session holds is read again when next used."""
-    if db.session.execute(UPDATE_SHEET, {"sheet": sheet_id, "version_read": version_read, **columns}).rowcount != 1:
+    if db.session.connection().execute(UPDATE_SHEET, {"sheet": sheet_id, "version_read": version_read, **columns}).rowcount != 1:
         raise _stale_sheet()
     loaded = db.session.identity_map.get(identity_key(ScoreSheet, sheet_id))
     if loaded is not None:
@@ -148,8 +148,10 @@ def save_sheet(
     outside 0..max or off the step (422 at scores.<key>). Nothing is saved when anything is refused.
     An assignment removed since the caller loaded it is not found (404).
     """
-    # Plain rows, not ORM objects: a save is the write a contest makes most, by many judges at once.
-    rows = db.session.execute(SELECT_FOR_SAVE, {"assignment": assignment.id}).all()
+    # Plain rows through the session's connection, in its transaction, not ORM objects: a save is the write a
+    # contest makes most, by many judges at once, and needs none of the ORM's bookkeeping.
+    connection = db.session.connection()
+    rows = connection.execute(SELECT_FOR_SAVE, {"assignment": assignment.id}).all()
     if not rows:  # removed by an organizer since it was loaded
         raise NotFoundError(_("Nothing exists at this address."))
     first = rows[0]
@@ -215,7 +217,7 @@ def save_sheet(
         # unique assignment_id: its page is stale, as when the guarded update finds a new version.
         before = None
         try:
-            sheet_id = db.session.execute(INSERT_SHEET, {"assignment_id": assignment.id, **columns}).scalar_one()
+            sheet_id = connection.execute(INSERT_SHEET, {"assignment_id": assignment.id, **columns}).scalar_one()
         except IntegrityError as error:
             raise _stale_sheet() from error
     else:
@@ -232,9 +234,9 @@ def save_sheet(
         if saved_values.get(key) != value
     ]
     if replaced:
-        db.session.execute(DELETE_SCORE, replaced)
+        connection.execute(DELETE_SCORE, replaced)
     if written:
-        db.session.execute(INSERT_SCORE, written)
+        connection.execute(INSERT_SCORE, written)
     after = {"status": saved["status"], "scores": {k: str(v) for k, v in values.items()}}
     audit.record(
         actor=actor,
