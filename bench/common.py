@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import platform
@@ -41,22 +40,6 @@ def fresh_app(database_url: str | None = None, **config):
         db.drop_all()
         db.create_all()
     return app
-
-
-@contextmanager
-def collector_paused():
-    """Pause Python's cyclic garbage collector for the block; it resumes (if it ran before) however the block ends.
-
-    A computation that builds many objects, all alive until it ends, makes the collector scan them again and
-    again, with every older object of the process, to free nothing: the benches that time such a computation
-    pause it, so that the figure is the computation's own. Reference counting still frees as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @contextmanager

@@ -30,7 +30,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Result, Round, ScoreSheet, utcnow
 from app.results import awards, gather, services
-from bench.common import HttpClient, collector_paused, fresh_app, gunicorn, load_average, peak_memory_mb, report, summary_ms
+from app.results.services import collector_paused
+from bench.common import HttpClient, fresh_app, gunicorn, load_average, peak_memory_mb, report, summary_ms
 from bench.judging import FAST_HASH, closed_scored_round, form_login
 from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD
 from scoring.results import rank_teams

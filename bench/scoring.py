@@ -26,7 +26,8 @@ import statistics
 import time
 from decimal import Decimal
 
-from bench.common import collector_paused, load_average, peak_memory_mb, report
+from app.results.services import collector_paused
+from bench.common import load_average, peak_memory_mb, report
 from scoring.advance import select_advancing
 from scoring.aggregate import METHODS
 from scoring.awards import Tier, assign_tiers
@@ -70,7 +71,7 @@ def synthetic_round(
 
 def timed(function, repeat: int) -> tuple[dict, object]:
     """The fastest and the median of `repeat` runs, in seconds, and the last run's answer. Each run pauses
-    the cyclic collector (`bench.common.collector_paused`), as the results service ran these functions."""
+    the cyclic collector (`app.results.services.collector_paused`), as the results service runs these functions."""
     times, answer = [], None
     for _ in range(repeat):
         answer = None  # the previous answer is freed before the next run, as between two requests
