@@ -13,24 +13,23 @@ from sqlalchemy.orm import lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
+from app.auth.passwords import context_words, password_problem
 from app.colleges.services import province_exists
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.models import COORDINATOR, ROLES, ApiToken, College, Contest, RoleAssignment, User
 from app.models.people import normalize_email
 
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 200
 # Checked when the email is unknown, so that a wrong email costs as long as a wrong password.
 _TIMING_DUMMY_HASH: dict[str, str] = {}
 
 
-def _hash_method() -> str:
+def password_hash_method() -> str:
     return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
 
 
 def _dummy_hash() -> str:
-    method = _hash_method()
+    method = password_hash_method()
     if method not in _TIMING_DUMMY_HASH:
         _TIMING_DUMMY_HASH[method] = generate_password_hash(secrets.token_hex(8), method=method)
     return _TIMING_DUMMY_HASH[method]
@@ -54,13 +53,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def check_password_rule(password: str, field: str = "password") -> None:
-    """A password has 8 to 200 characters."""
-    if not MIN_PASSWORD_LENGTH <= len(password or "") <= MAX_PASSWORD_LENGTH:
-        raise InvalidDataError(
-            _("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
-            fields={field: [_("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]},
-        )
+def check_password_rule(password: str, *, email: str, name: str, field: str = "password") -> None:
+    """The password rule (`app.auth.passwords`), with the user's email and name as words an attacker knows;
+    422 at `field`, saying why."""
+    problem = password_problem(password, context_words(email, name))
+    if problem:
+        raise InvalidDataError(_("Choose another password. %(why)s", why=problem), fields={field: [problem]})
 
 
 def _validate_role_scope(role: str, contest_id: int | None, college_id: int | None, province: str | None) -> None:
@@ -103,7 +101,7 @@ def create_user(
         fields["name"] = [_("Enter a name.")]
     if fields:
         raise InvalidDataError(_("The user cannot be created."), fields=fields)
-    check_password_rule(password)
+    check_password_rule(password, email=email, name=name)
     _validate_role_scope(role, contest_id, college_id, province)
     if find_user_by_email(email) is not None:
         raise StateConflictError(
@@ -112,7 +110,7 @@ def create_user(
             fields={"email": [_("This email is taken.")]},
         )
     user = User(email=email, name=name)
-    user.set_password(password, _hash_method())
+    user.set_password(password, password_hash_method())
     user.roles.append(RoleAssignment(role=role, contest_id=contest_id, college_id=college_id, province=province))
     db.session.add(user)
     db.session.flush()
@@ -162,8 +160,8 @@ def change_password(user: User, *, current_password: str, new_password: str, now
         raise InvalidDataError(
             _("The current password is wrong."), fields={"current_password": [_("This is not your current password.")]}
         )
-    check_password_rule(new_password, field="new_password")
-    user.set_password(new_password, _hash_method())
+    check_password_rule(new_password, email=user.email, name=user.name, field="new_password")
+    user.set_password(new_password, password_hash_method())
     user.session_version += 1
     db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now))
     db.session.flush()
