@@ -27,7 +27,7 @@ def test_layers_defaults_then_instance_file_then_environment_then_tests(tmp_path
     monkeypatch.setenv("LAUREL_TOKEN_DAYS", "14")
     monkeypatch.setenv("LAUREL_TIMEZONE", "Asia/Hong_Kong")
     app = create_app({"TIMEZONE": "UTC", "TESTING": True})
-    assert app.config["LOGIN_RATE_LIMIT"] == "5 per minute"  # default
+    assert app.config["LOGIN_ACCOUNT_RATE_LIMIT"] == "5 per minute; 20 per hour"  # default
     assert app.config["MAX_UPLOAD_MB"] == 3 and app.config["MAX_CONTENT_LENGTH"] == 3 * 1024 * 1024  # file
     assert app.config["TOKEN_DAYS"] == 14  # environment over file
     assert app.config["TIMEZONE"] == "UTC"  # tests over everything

@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth import services
 from app.auth.forms import LoginForm, PasswordChangeForm
-from app.auth.limits import login_rate_limit, note_failed_login
+from app.auth.limits import login_rate_limit, note_signed_in
 from app.errors import ContestError
 from app.forms import show_error_on_form
 from app.models import utcnow
@@ -25,8 +25,8 @@ def login():
         if user is not None:
             session.clear()  # a new session on every sign-in
             login_user(user)
+            note_signed_in()
             return redirect(safe_next(request.args.get("next")) or url_for("public.dashboard"))
-        note_failed_login()
         form.password.errors.append(_("Wrong email or password."))
     return render_template("auth/login.html", form=form)
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import history_of
 from app.auth import services as accounts
-from app.errors import ContestError
+from app.errors import ContestError, retry_after_text
 from app.extensions import LIMITED_METHODS, db, limiter
 from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
 from app.models import CAPTAIN, TEAM_STATUSES, Contest, Team, utcnow
@@ -39,8 +39,12 @@ def _signup_limit() -> str:
     return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
+def _signup_message() -> str:
+    return _("Too many sign-ups from your network. Try again in %(wait)s.", wait=retry_after_text())
+
+
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_signup_limit, methods=LIMITED_METHODS)
+@limiter.limit(_signup_limit, methods=LIMITED_METHODS, error_message=_signup_message)
 def signup():
     """A captain creates an account, then registers a team."""
     form = SignupForm()

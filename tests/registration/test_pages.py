@@ -221,3 +221,13 @@ def test_the_team_list_pages_through_many_teams(client, login_as, make_contest, 
     assert "Page 1 of 2" in page and f"/contests/{contest.id}/teams?" in page and "page=2" in page
     second = client.get(f"/contests/{contest.id}/teams", query_string={"per_page": 2, "status": "submitted", "page": 2})
     assert teams[2].number in second.get_data(as_text=True)
+
+
+def test_too_many_sign_ups_are_refused_saying_when_to_retry(app, client):
+    app.config["SIGNUP_RATE_LIMIT"] = "2 per hour"
+    for _ in range(2):
+        client.post("/signup", data={"name": "X", "email": "x@example.cn"})
+    response = client.post("/signup", data={"name": "X", "email": "x@example.cn"})
+    assert response.status_code == 429 and 0 < int(response.headers["Retry-After"]) <= 3600
+    assert "Too many sign-ups from your network. Try again in" in response.get_data(as_text=True)
+    assert "minutes" in response.get_data(as_text=True)
