@@ -58,6 +58,7 @@ ACCESS = {
     "auth.login": ("GET", everyone(200)),
     "auth.logout": ("POST", everyone(302)),
     "auth.account": ("GET", signed_in(200)),
+    "auth.sign_out_elsewhere": ("POST", signed_in(302)),
     "auth.set_language": ("GET", everyone(302)),
     "colleges.index": ("GET", organizers_only()),
     "colleges.import_file": ("POST", organizers_only(422)),

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.audit import history_of
 from app.auth import services as accounts
+from app.auth import sessions
 from app.errors import ContestError, retry_after_text
 from app.extensions import LIMITED_METHODS, db, limiter
 from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
@@ -57,8 +58,7 @@ def signup():
         except ContestError as error:
             status = show_error_on_form(form, error)
         else:
-            session.clear()
-            login_user(user)
+            sessions.sign_in(user)
             flash(_("Welcome, %(name)s. Register your team next.", name=user.name), "success")
             return redirect(url_for("public.dashboard"))
     return render_template("registration/signup.html", form=form), status
