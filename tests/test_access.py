@@ -81,6 +81,7 @@ ACCESS = {
     "api_contests.update_contest": ("PUT", organizers_only(422, anonymous=401)),
     # Registration: the captain's own team, the coordinator's own college; their others are outsiders.
     "registration.signup": ("GET", everyone(200)),
+    "registration.signup_confirm": ("GET", everyone(400)),
     "registration.team_new": ("GET", row(200, anonymous=302, judge=403, other_judge=403)),
     "registration.team_show": ("GET", row(403, anonymous=302, captain=200, coordinator=200, organizer=200)),
     "registration.team_edit": ("GET", row(403, anonymous=302, captain=200, organizer=200)),
@@ -174,7 +175,7 @@ def _url(app, endpoint, **values):
     from flask import url_for
 
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
-    values = {**values, "code": "zh", "filename": "swagger-ui.css"}
+    values = {**values, "code": "zh", "filename": "swagger-ui.css", "token": "not-a-sign-up-link"}
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 

@@ -20,6 +20,8 @@ from app.extensions import db
 from app.models import COORDINATOR, ROLES, ApiToken, College, Contest, RoleAssignment, User
 from app.models.people import normalize_email, secret_hash
 
+#: A user's name, as the column keeps it.
+MAX_NAME_LENGTH = 100
 # Checked when the email is unknown, so that a wrong email costs as long as a wrong password.
 _TIMING_DUMMY_HASH: dict[str, str] = {}
 
@@ -99,6 +101,8 @@ def create_user(
     fields: dict[str, list[str]] = {}
     if not name:
         fields["name"] = [_("Enter a name.")]
+    elif len(name) > MAX_NAME_LENGTH:
+        fields["name"] = [_("Enter a name of at most 100 characters.")]
     if fields:
         raise InvalidDataError(_("The user cannot be created."), fields=fields)
     check_password_rule(password, email=email, name=name)
