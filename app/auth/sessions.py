@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import login_user
+from flask_login import current_user, login_user
 from sqlalchemy import bindparam, delete, select
 
 from app.extensions import db, login_manager
@@ -61,7 +61,9 @@ def start_session(user: User, *, now: datetime, address: str | None, user_agent:
 
 def sign_in(user: User) -> None:
     """Sign this browser in as `user`: a fresh session cookie (nothing planted in it before survives) for a
-    new session row. For views; the request commits the row."""
+    new session row; a session the browser had before ends. For views; the request commits the row."""
+    if current_user.is_authenticated:
+        end_session(current_user.session_key)
     session.clear()
     start_session(user, now=utcnow(), address=request.remote_addr, user_agent=request.user_agent.string)
     login_user(user)

@@ -95,3 +95,12 @@ def test_an_expired_session_is_refused(app, make_user):
     db.session.scalars(select(BrowserSession)).one().expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert browser.get("/dashboard").status_code == 302
+
+
+def test_signing_in_again_ends_the_browsers_previous_session(app, make_user):
+    user = make_user("judge")
+    browser = signed_in_client(app, user)
+    thief = copy_of_cookie(app, browser)
+    assert browser.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    assert thief.get("/dashboard").status_code == 302
+    assert len(db.session.scalars(select(BrowserSession)).all()) == 1
