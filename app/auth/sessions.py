@@ -38,6 +38,11 @@ class BrowserOnlySessionInterface(SecureCookieSessionInterface):
         return super().save_session(app, session, response)
 
 
+def _shown(text: str | None, length: int) -> str | None:
+    """A header's text as the sessions list shows it: no NUL (PostgreSQL refuses it), at most `length`."""
+    return (text or "").replace("\x00", "")[:length] or None
+
+
 def start_session(user: User, *, now: datetime, address: str | None, user_agent: str | None) -> str:
     """A new browser session for `user`, living PERMANENT_SESSION_LIFETIME (Flask's, 31 days by default)
     unless it is ended first. Returns its key, for the cookie (set on `user.session_key` too); only its
@@ -50,8 +55,8 @@ def start_session(user: User, *, now: datetime, address: str | None, user_agent:
             key_hash=secret_hash(key),
             created_at=now,
             expires_at=now + current_app.config["PERMANENT_SESSION_LIFETIME"],
-            address=(address or "")[:45] or None,
-            user_agent=(user_agent or "")[:200] or None,
+            address=_shown(address, 45),
+            user_agent=_shown(user_agent, 200),
         )
     )
     db.session.flush()

@@ -104,3 +104,11 @@ def test_signing_in_again_ends_the_browsers_previous_session(app, make_user):
     assert browser.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
     assert thief.get("/dashboard").status_code == 302
     assert len(db.session.scalars(select(BrowserSession)).all()) == 1
+
+
+def test_a_nul_in_the_user_agent_does_not_break_the_sign_in(app, make_user):
+    user = make_user("judge")
+    browser = app.test_client()
+    response = browser.post("/login", data={"email": user.email, "password": PASSWORD}, headers={"User-Agent": "evil\x00agent"})
+    assert response.status_code == 302
+    assert db.session.scalars(select(BrowserSession.user_agent)).one() == "evilagent"
