@@ -39,7 +39,7 @@ users = click.Group("users", help="Manage user accounts.")
 @users.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--password", required=True, help="at least 8 characters")
+@click.option("--password", required=True, help="at least 8 characters, hard to guess")
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--contest-id", type=int, help="the contest, for coordinators and judges")
 @click.option("--college-code", help="the college's 10-digit code, for coordinators")
@@ -68,6 +68,31 @@ def create_user_command(email, name, password, role, contest_id, college_code, p
         _fail(error)
     db.session.commit()
     click.echo(f"Created {role} {user.email} (id {user.id}).")
+
+
+def _set_active(email: str, active: bool) -> None:
+    from app.auth.services import find_user_by_email, set_user_active
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user has the email {email}.")
+    set_user_active(user, active, actor=None, now=utcnow())
+    db.session.commit()
+    click.echo(f"{user.email} is {'active' if active else 'deactivated: their sessions and API tokens have ended'}.")
+
+
+@users.command("deactivate")
+@click.option("--email", required=True)
+def deactivate_user_command(email):
+    """Deactivate a user: their sign-ins are refused, their sessions and API tokens end at once."""
+    _set_active(email, False)
+
+
+@users.command("activate")
+@click.option("--email", required=True)
+def activate_user_command(email):
+    """Let a deactivated user sign in again."""
+    _set_active(email, True)
 
 
 colleges = click.Group("colleges", help="The national colleges list.")

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from zxcvbn import zxcvbn
+
 from app.database import ENGINE_OPTIONS
 
 #: Keys that are public knowledge (examples, tutorials) and must never sign a real session.
@@ -25,7 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": ENGINE_OPTIONS,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
-    "LOGIN_RATE_LIMIT": "5 per minute",
+    "LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute; 20 per hour",
+    "LOGIN_ADDRESS_RATE_LIMIT": "50 per minute; 500 per hour",
     "TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ["en", "zh"],
     "BABEL_DEFAULT_LOCALE": "en",
@@ -74,7 +77,16 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "LAUREL_SECRET_KEY": ("SECRET_KEY", str, "signs sessions and CSRF tokens; generated into instance/config.py on first run"),
     "LAUREL_DATABASE_URL": ("DATABASE_URL", str, "SQLAlchemy URL; default SQLite at instance/laurel.db"),
     "LAUREL_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str, "rate-limit storage, memory:// or redis://host:6379"),
-    "LAUREL_LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", str, "failed logins allowed per client address, default 5 per minute"),
+    "LAUREL_LOGIN_ACCOUNT_RATE_LIMIT": (
+        "LOGIN_ACCOUNT_RATE_LIMIT",
+        str,
+        "failed sign-ins allowed per account, form and API together, default 5 per minute; 20 per hour",
+    ),
+    "LAUREL_LOGIN_ADDRESS_RATE_LIMIT": (
+        "LOGIN_ADDRESS_RATE_LIMIT",
+        str,
+        "failed sign-ins allowed per client address, form and API together, default 50 per minute; 500 per hour",
+    ),
     "LAUREL_TIMEZONE": ("TIMEZONE", str, "default time zone of new contests, default Asia/Shanghai"),
     "LAUREL_LANGUAGES": ("LANGUAGES", _language_list, "interface languages offered, default en,zh"),
     "LAUREL_DEMO_MODE": ("DEMO_MODE", _boolean, "1 shows the demo accounts on the login page"),
@@ -139,14 +151,35 @@ def ensure_instance_config(instance_path: str | Path) -> Path:
     return path
 
 
+#: A secret key shorter than this is refused outside debug and tests (a generated one has 64 characters).
+MIN_SECRET_KEY_LENGTH = 32
+#: ... and so is one that zxcvbn guesses in fewer tries than this (about 80 bits): a phrase, a repeat, a
+#: sequence. Random keys of 32 hex or base64 characters are estimated well above it.
+MIN_SECRET_KEY_GUESSES_LOG10 = 24
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why `key` cannot sign sessions, or None: empty or well known, shorter than 32 characters, or too
+    easy to guess (zxcvbn's estimate, over its first 72 characters, below 10^24 guesses)."""
+    if key.strip().lower() in KNOWN_SECRET_KEYS:
+        return "is empty or a known example value"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"has {len(key)} characters; it needs at least {MIN_SECRET_KEY_LENGTH} random ones"
+    if zxcvbn(key[:72])["guesses_log10"] < MIN_SECRET_KEY_GUESSES_LOG10:
+        return "is too easy to guess (a phrase, a repeat or a sequence); it needs random characters"
+    return None
+
+
 def check_secret_key(config: Mapping[str, Any]) -> None:
-    """Refuse to run outside debug and tests with an empty or publicly known secret key."""
+    """Refuse to run outside debug and tests with a secret key that someone could know or guess."""
     if config.get("TESTING") or config.get("DEBUG"):
         return
-    if str(config.get("SECRET_KEY") or "").strip().lower() in KNOWN_SECRET_KEYS:
+    problem = secret_key_problem(str(config.get("SECRET_KEY") or ""))
+    if problem:
         raise RuntimeError(
-            "SECRET_KEY is empty or a known example value. Remove it from instance/config.py to have "
-            "a random one generated, or set LAUREL_SECRET_KEY to a long random string."
+            f"LAUREL_SECRET_KEY (or SECRET_KEY in instance/config.py) {problem}. Set LAUREL_SECRET_KEY to the "
+            "output of `python -c 'import secrets; print(secrets.token_hex(32))'`, the same on every instance, "
+            "or remove SECRET_KEY from instance/config.py to have a random one generated."
         )
 
 

@@ -177,6 +177,17 @@ def _retry_after_seconds() -> int:
     return max(1, math.ceil(limit.reset_at - time.time()))
 
 
+def retry_after_text() -> str:
+    """How long until the limit this request broke lets it in again, for a person: seconds under two
+    minutes, else minutes (rounded up)."""
+    from flask_babel import ngettext
+
+    seconds = _retry_after_seconds()
+    if seconds < 120:
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    return ngettext("%(num)d minute", "%(num)d minutes", math.ceil(seconds / 60))
+
+
 def _describe_http_error(error: HTTPException) -> tuple[str, dict[str, list[str]]]:
     """The message and field errors for an HTTP error, with webargs' parse errors unpacked."""
     data = getattr(error, "data", None) or {}
@@ -199,7 +210,10 @@ def _describe_http_error(error: HTTPException) -> tuple[str, dict[str, list[str]
         limit = current_app.config["MAX_UPLOAD_MB"]
         return _("The upload is too large; the limit is %(limit)s MB.", limit=limit), {}
     if error.code == 429:
-        return _("Too many failed sign-ins. Try again in %(seconds)s seconds.", seconds=_retry_after_seconds()), {}
+        limit = getattr(error, "limit", None)  # Flask-Limiter's: each of Laurel's limits says what it limits
+        if limit is not None and limit.error_message:
+            return str(error.description), {}
+        return _("Too many attempts. Try again in %(wait)s.", wait=retry_after_text()), {}
     return error.description or error.name, {}
 
 

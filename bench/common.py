@@ -140,7 +140,8 @@ def gunicorn(
             "LAUREL_DATABASE_URL": database_url,
             "LAUREL_INSTANCE_PATH": str(instance),
             "LAUREL_SECRET_KEY": secrets.token_hex(32),
-            "LAUREL_LOGIN_RATE_LIMIT": "1000 per minute",
+            "LAUREL_LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
+            "LAUREL_LOGIN_ADDRESS_RATE_LIMIT": "1000 per minute",
             **(extra_env or {}),
         }
     )

@@ -3,6 +3,8 @@ a client, a CLI runner, `login_as(role)`, API tokens, and factories with **overr
 
 from __future__ import annotations
 
+import email
+import email.policy
 import itertools
 import os
 import shutil
@@ -10,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -342,6 +345,14 @@ def token_for(client) -> Callable[[User], dict[str, str]]:
         return {"Authorization": f"Bearer {response.json['token']}"}
 
     return headers
+
+
+def outbox(app: Flask) -> list:
+    """The mail Laurel wrote to instance/outbox/, oldest first, parsed."""
+    return [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for path in sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
+    ]
 
 
 def province_count() -> int:

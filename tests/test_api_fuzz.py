@@ -237,10 +237,10 @@ def fuzz_run(request, database_url) -> Any:
 @pytest.fixture
 def api_schema(app, world: World):
     """The spec, loaded from the app in-process, drawing ids from the seeded contest."""
-    # The login rate limit (5 failed sign-ins a minute per address, app/auth/limits.py) would turn
+    # The sign-in limits (failed sign-ins per account and per address, app/auth/limits.py) would turn
     # every createToken example after the fifth into a 429, and the fuzzer would learn nothing about
-    # the operation itself. This app alone allows many; tests/auth checks the limit.
-    app.config["LOGIN_RATE_LIMIT"] = "100000 per minute"
+    # the operation itself. This app alone allows many; tests/auth checks the limits.
+    app.config["LOGIN_ACCOUNT_RATE_LIMIT"] = app.config["LOGIN_ADDRESS_RATE_LIMIT"] = "100000 per minute"
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=schemathesis.Config.from_dict({}))
 
     def with_real_ids(values: Any):

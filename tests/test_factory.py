@@ -1,6 +1,8 @@
 """The application factory and its configuration layers."""
 
+import secrets
 import sqlite3
+import uuid
 
 import pytest
 
@@ -25,20 +27,44 @@ def test_layers_defaults_then_instance_file_then_environment_then_tests(tmp_path
     monkeypatch.setenv("LAUREL_TOKEN_DAYS", "14")
     monkeypatch.setenv("LAUREL_TIMEZONE", "Asia/Hong_Kong")
     app = create_app({"TIMEZONE": "UTC", "TESTING": True})
-    assert app.config["LOGIN_RATE_LIMIT"] == "5 per minute"  # default
+    assert app.config["LOGIN_ACCOUNT_RATE_LIMIT"] == "5 per minute; 20 per hour"  # default
     assert app.config["MAX_UPLOAD_MB"] == 3 and app.config["MAX_CONTENT_LENGTH"] == 3 * 1024 * 1024  # file
     assert app.config["TOKEN_DAYS"] == 14  # environment over file
     assert app.config["TIMEZONE"] == "UTC"  # tests over everything
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'laurel.db'}"
 
 
-@pytest.mark.parametrize("key", ["", "dev", "changeme"])
-def test_refuses_to_start_with_an_empty_or_known_key(tmp_path, monkeypatch, key):
+@pytest.mark.parametrize(
+    "key, problem",
+    [
+        ("", "known example"),
+        ("dev", "known example"),
+        ("changeme", "known example"),
+        ("x", "has 1 characters"),
+        ("12345", "has 5 characters"),
+        ("laurel-demo", "has 11 characters"),
+        ("x" * 40, "too easy to guess"),
+        ("laurel-demo" * 3, "too easy to guess"),
+        ("0123456789abcdef0123456789abcdef", "too easy to guess"),
+        ("thisisaverylongsecretkeyforlaurel", "too easy to guess"),
+    ],
+)
+def test_refuses_to_start_with_a_weak_key_and_names_the_variable(tmp_path, monkeypatch, key, problem):
     monkeypatch.setenv("LAUREL_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("LAUREL_SECRET_KEY", key)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+    with pytest.raises(RuntimeError, match=f"LAUREL_SECRET_KEY .*{problem}"):
         create_app()
     assert create_app({"DEBUG": True}).config["SECRET_KEY"] == key  # debug may
+
+
+@pytest.mark.parametrize(
+    "key",
+    [secrets.token_hex(32), secrets.token_hex(16), secrets.token_urlsafe(32), secrets.token_urlsafe(24), str(uuid.uuid4())],
+)
+def test_random_keys_of_32_characters_or_more_start(tmp_path, monkeypatch, key):
+    monkeypatch.setenv("LAUREL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("LAUREL_SECRET_KEY", key)
+    assert create_app().config["SECRET_KEY"] == key
 
 
 def test_a_malformed_variable_is_named():

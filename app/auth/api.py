@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from app.api.blueprint import Blueprint
 from app.auth import services
-from app.auth.limits import login_rate_limit, note_failed_login
+from app.auth.limits import login_rate_limit, note_signed_in
 from app.auth.schemas import HealthSchema, TokenRequestSchema, TokenSchema, UserCreateSchema, UserSchema
 from app.errors import AuthenticationError
 from app.extensions import db
@@ -37,9 +37,9 @@ def get_health():
 def create_token(data):
     user = services.authenticate(data["email"], data["password"])
     if user is None:
-        note_failed_login()
         raise AuthenticationError(_("Wrong email or password."))
     token = services.issue_token(user, now=utcnow())
+    note_signed_in()
     return {"token": token, "user": user}
 
 

@@ -18,3 +18,7 @@ class PasswordChangeForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class SignOutElsewhereForm(FlaskForm):
+    submit = SubmitField(_l("Sign out everywhere else"))

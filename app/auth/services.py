@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -13,24 +12,26 @@ from sqlalchemy.orm import lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
+from app.auth import sessions
+from app.auth.passwords import context_words, password_problem
 from app.colleges.services import province_exists
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.models import COORDINATOR, ROLES, ApiToken, College, Contest, RoleAssignment, User
-from app.models.people import normalize_email
+from app.models.people import normalize_email, secret_hash
 
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 200
+#: A user's name, as the column keeps it.
+MAX_NAME_LENGTH = 100
 # Checked when the email is unknown, so that a wrong email costs as long as a wrong password.
 _TIMING_DUMMY_HASH: dict[str, str] = {}
 
 
-def _hash_method() -> str:
+def password_hash_method() -> str:
     return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
 
 
 def _dummy_hash() -> str:
-    method = _hash_method()
+    method = password_hash_method()
     if method not in _TIMING_DUMMY_HASH:
         _TIMING_DUMMY_HASH[method] = generate_password_hash(secrets.token_hex(8), method=method)
     return _TIMING_DUMMY_HASH[method]
@@ -54,13 +55,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def check_password_rule(password: str, field: str = "password") -> None:
-    """A password has 8 to 200 characters."""
-    if not MIN_PASSWORD_LENGTH <= len(password or "") <= MAX_PASSWORD_LENGTH:
-        raise InvalidDataError(
-            _("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
-            fields={field: [_("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]},
-        )
+def check_password_rule(password: str, *, email: str, name: str, field: str = "password") -> None:
+    """The password rule (`app.auth.passwords`), with the user's email and name as words an attacker knows;
+    422 at `field`, saying why."""
+    problem = password_problem(password, context_words(email, name))
+    if problem:
+        raise InvalidDataError(_("Choose another password. %(why)s", why=problem), fields={field: [problem]})
 
 
 def _validate_role_scope(role: str, contest_id: int | None, college_id: int | None, province: str | None) -> None:
@@ -101,9 +101,11 @@ def create_user(
     fields: dict[str, list[str]] = {}
     if not name:
         fields["name"] = [_("Enter a name.")]
+    elif len(name) > MAX_NAME_LENGTH:
+        fields["name"] = [_("Enter a name of at most 100 characters.")]
     if fields:
         raise InvalidDataError(_("The user cannot be created."), fields=fields)
-    check_password_rule(password)
+    check_password_rule(password, email=email, name=name)
     _validate_role_scope(role, contest_id, college_id, province)
     if find_user_by_email(email) is not None:
         raise StateConflictError(
@@ -112,7 +114,7 @@ def create_user(
             fields={"email": [_("This email is taken.")]},
         )
     user = User(email=email, name=name)
-    user.set_password(password, _hash_method())
+    user.set_password(password, password_hash_method())
     user.roles.append(RoleAssignment(role=role, contest_id=contest_id, college_id=college_id, province=province))
     db.session.add(user)
     db.session.flush()
@@ -156,22 +158,53 @@ def grant_role(
     return assignment
 
 
-def change_password(user: User, *, current_password: str, new_password: str, now: datetime) -> None:
-    """Change the password; this ends the user's other sessions and revokes their API tokens."""
+def _end_access(user: User, *, now: datetime, keep_session: str | None = None) -> None:
+    """End every browser session of `user` but `keep_session`, and revoke every API token of theirs."""
+    sessions.end_sessions(user, keep=keep_session)
+    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now))
+    db.session.flush()
+
+
+def change_password(
+    user: User, *, current_password: str, new_password: str, now: datetime, keep_session: str | None = None
+) -> None:
+    """Change the password; this ends the user's other browser sessions (all but `keep_session`, the one
+    that changed it) and revokes their API tokens."""
     if not user.check_password(current_password or ""):
         raise InvalidDataError(
             _("The current password is wrong."), fields={"current_password": [_("This is not your current password.")]}
         )
-    check_password_rule(new_password, field="new_password")
-    user.set_password(new_password, _hash_method())
-    user.session_version += 1
-    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now))
-    db.session.flush()
+    check_password_rule(new_password, email=user.email, name=user.name, field="new_password")
+    user.set_password(new_password, password_hash_method())
+    _end_access(user, now=now, keep_session=keep_session)
     audit.record(actor=user, action="user.change_password", object_type="user", object_id=user.id, now=now)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+def sign_out_elsewhere(user: User, *, keep_session: str | None, now: datetime) -> None:
+    """ "Sign out everywhere else": end every browser session of the user but `keep_session`, and revoke
+    their API tokens (a lost laptop, a shared computer left signed in)."""
+    _end_access(user, now=now, keep_session=keep_session)
+    audit.record(actor=user, action="user.sign_out_elsewhere", object_type="user", object_id=user.id, now=now)
+
+
+def set_user_active(user: User, active: bool, *, actor: User | None, now: datetime) -> None:
+    """Deactivate a user, or let them back in. Deactivating ends every session of theirs and revokes every
+    API token at once (their sign-ins are refused from then on); coming back, they sign in again."""
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        _end_access(user, now=now)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        object_type="user",
+        object_id=user.id,
+        now=now,
+        before={"active": not active},
+        after={"active": active},
+    )
 
 
 def issue_token(user: User, *, now: datetime) -> str:
@@ -180,7 +213,7 @@ def issue_token(user: User, *, now: datetime) -> str:
     db.session.add(
         ApiToken(
             user_id=user.id,
-            token_hash=hash_token(token),
+            token_hash=secret_hash(token),
             created_at=now,
             expires_at=now + timedelta(days=current_app.config["TOKEN_DAYS"]),
         )
@@ -204,12 +237,12 @@ def user_for_token(token: str, *, now: datetime) -> User | None:
 
     Read from the database on every request, so that a revocation holds from the next one.
     """
-    return db.session.execute(USER_FOR_TOKEN, {"token_hash": hash_token(token), "now": now}).scalar_one_or_none()
+    return db.session.execute(USER_FOR_TOKEN, {"token_hash": secret_hash(token), "now": now}).scalar_one_or_none()
 
 
 def revoke_token(token: str, *, now: datetime) -> bool:
     """Revoke one token; True when it was valid until now."""
-    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == secret_hash(token)))
     if api_token is None or api_token.revoked_at is not None:
         return False
     api_token.revoked_at = now

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth import services as accounts
 from app.contests import services as contests
-from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from app.demo import DEMO_ACCOUNTS, give_demo_password, load_demo
 from app.demo.people import Scorer, TeamFactory, build_team_rows, load_colleges
 from app.extensions import db
 from app.judging import assignments, judges
@@ -271,9 +271,10 @@ def _approve(contest_id: int, organizer: User, progress: Progress) -> int:
 
 
 def _judges(contest: Contest, factory: TeamFactory, count: int, pick: random.Random, organizer: User) -> list[int]:
-    """`count` judges by the judges' import (the demo judge among them), a third declaring a conflict."""
+    """`count` judges by the judges' import (the demo judge among them), with the demo's password, a third
+    declaring a conflict."""
     participants = [college for chosen, _weights in factory.participants.values() for college in chosen]
-    columns = ["name", "email", "college_code", "organization", "province", "expertise", "password"]
+    columns = ["name", "email", "college_code", "organization", "province", "expertise"]
     rows = []
     for index in range(count):
         college = pick.choice(participants)
@@ -285,7 +286,7 @@ def _judges(contest: Contest, factory: TeamFactory, count: int, pick: random.Ran
                 dict(
                     zip(
                         columns,
-                        [name, email, college.code, college.name, college.province, pick.choice(EXPERTISE), DEMO_PASSWORD],
+                        [name, email, college.code, college.name, college.province, pick.choice(EXPERTISE)],
                         strict=True,
                     )
                 ),
@@ -294,6 +295,7 @@ def _judges(contest: Contest, factory: TeamFactory, count: int, pick: random.Ran
     judges.import_judges(contest, Table(columns=columns, rows=rows), actor=organizer, now=utcnow())
     db.session.flush()
     users = db.session.scalars(select(User).where(User.email.in_([row["email"] for _number, row in rows]))).all()
+    give_demo_password(users)
     for user in users[::3]:
         college = pick.choice(participants)
         assignments.declare_conflict(

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from app.auth import services as accounts
+from app.auth.passwords import context_words, password_problem
 from app.colleges.services import province_exists
 from app.errors import InvalidRowsError, problems_message
 from app.extensions import db
@@ -43,8 +44,9 @@ def _row_problems(row: dict[str, str], colleges: dict[str, int]) -> list[tuple[s
     if province and not province_exists(province):
         problems.append(("province", _("Unknown province %(name)s; write it in full, as 浙江省.", name=province)))
     password = row.get("password") or ""
-    if password and len(password) < accounts.MIN_PASSWORD_LENGTH:
-        problems.append(("password", _("Use at least %(n)s characters.", n=accounts.MIN_PASSWORD_LENGTH)))
+    problem = password and password_problem(password, context_words(email, row.get("name")))
+    if problem:
+        problems.append(("password", problem))
     return problems
 
 

@@ -25,7 +25,7 @@ from app.models.judging import (
     ScoreSheet,
     group_key,
 )
-from app.models.people import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, ROLES, ApiToken, RoleAssignment, User
+from app.models.people import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, ROLES, ApiToken, BrowserSession, RoleAssignment, User
 from app.models.results import TIER_KEYS, TIER_NAMES, Award, Result, ResultSnapshot
 from app.models.teams import (
     ADVISOR_KINDS,
@@ -56,6 +56,7 @@ __all__ = [
     "ORGANIZER",
     "ROLES",
     "ApiToken",
+    "BrowserSession",
     "RoleAssignment",
     "User",
     "UTCDateTime",

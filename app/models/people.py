@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,12 @@ CAPTAIN = "captain"
 ROLES = (ORGANIZER, COORDINATOR, JUDGE, CAPTAIN)
 
 
+def secret_hash(secret: str) -> str:
+    """What is kept of an API token or a session key: its SHA-256, so that a copy of the database opens
+    no account."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
 def normalize_email(email: str) -> str:
     """Emails compare case-insensitively: they are stored trimmed and lowercased."""
     return email.strip().lower()
@@ -34,8 +41,6 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    #: Bumped when the password changes, which ends every session signed with the old value.
-    session_version: Mapped[int] = mapped_column(default=1)
     locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -53,8 +58,12 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
-    def get_id(self) -> str:  # Flask-Login: a session is bound to the password it was made with
-        return f"{self.id}.{self.session_version}"
+    #: The key of the browser session this object was signed in or loaded with (not a column): what
+    #: Flask-Login keeps in the session cookie, so that ending the session on the server ends it.
+    session_key = None
+
+    def get_id(self) -> str | None:  # Flask-Login
+        return self.session_key
 
     def role_names(self) -> set[str]:
         return {assignment.role for assignment in self.roles}
@@ -106,3 +115,28 @@ class ApiToken(db.Model):
         """The rule of a usable token, as SQL for a query that joins the token's user: not revoked, not
         expired at `now` (a time or a bound parameter), its user active."""
         return and_(cls.revoked_at.is_(None), cls.expires_at > now, User.active.is_(True))
+
+
+class BrowserSession(db.Model):
+    """A signed-in browser. Its cookie carries a random key, of which only the SHA-256 is kept, as for API
+    tokens. The session lives as long as its row: deleting the row (sign-out, a password change, "sign out
+    everywhere else", deactivation) ends it at the next request, on every instance."""
+
+    __tablename__ = "browser_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Where and with what it was signed in, for the account page's list of sessions.
+    address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship()
+
+    @classmethod
+    def valid_at(cls, now: Any) -> ColumnElement[bool]:
+        """The rule of a live session, as SQL for a query that joins its user: not expired at `now`, its
+        user active."""
+        return and_(cls.expires_at > now, User.active.is_(True))

@@ -42,6 +42,10 @@ def college_label(college) -> str:
 class SignupForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired()])
     email = EmailField(_l("Email"), validators=[DataRequired()])
+    submit = SubmitField(_l("Send me the link"))
+
+
+class SignupConfirmForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     confirm_password = PasswordField(
         _l("Password again"), validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))]

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.audit import history_of
-from app.auth import services as accounts
-from app.errors import ContestError
+from app.auth import sessions
+from app.auth import signup as signups
+from app.errors import ContestError, retry_after_text
 from app.extensions import LIMITED_METHODS, db, limiter
 from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
-from app.models import CAPTAIN, TEAM_STATUSES, Contest, Team, utcnow
+from app.models import TEAM_STATUSES, Contest, Team, utcnow
 from app.pagination import page_from_request
 from app.permissions import (
     allowed_on,
@@ -25,7 +26,15 @@ from app.permissions import (
     is_organizer,
 )
 from app.registration import exports, imports, review, services
-from app.registration.forms import BulkApproveForm, ReviewForm, SignupForm, TeamForm, TeamImportForm, WithdrawForm
+from app.registration.forms import (
+    BulkApproveForm,
+    ReviewForm,
+    SignupConfirmForm,
+    SignupForm,
+    TeamForm,
+    TeamImportForm,
+    WithdrawForm,
+)
 from app.registration.queries import SORTS, TeamFilters, registration_counts, teams_query
 from app.results.queries import published_results_of
 from app.security import safe_next
@@ -39,25 +48,53 @@ def _signup_limit() -> str:
     return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
+def _signup_message() -> str:
+    return _("Too many sign-ups from your network. Try again in %(wait)s.", wait=retry_after_text())
+
+
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_signup_limit, methods=LIMITED_METHODS)
+@limiter.limit(_signup_limit, methods=LIMITED_METHODS, error_message=_signup_message)
 def signup():
-    """A captain creates an account, then registers a team."""
+    """A captain asks for an account: the page answers "check your mail" whether or not the email has one
+    (`app.auth.signup`)."""
     form = SignupForm()
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
-                email=form.email.data, name=form.name.data, password=form.password.data, role=CAPTAIN, now=utcnow()
+            signups.request_signup(
+                form.email.data,
+                form.name.data,
+                now=utcnow(),
+                confirm_url=lambda token: url_for("registration.signup_confirm", token=token, _external=True),
+                sign_in_url=url_for("auth.login", _external=True),
             )
         except ContestError as error:
             status = show_error_on_form(form, error)
         else:
-            session.clear()
-            login_user(user)
+            hours = int(signups.LINK_LIFETIME.total_seconds() // 3600)
+            return render_template("registration/signup_sent.html", email=form.email.data.strip(), hours=hours)
+    return render_template("registration/signup.html", form=form), status
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+def signup_confirm(token: str):
+    """The mailed link: its owner chooses a password, the captain account is created and signed in."""
+    try:
+        link = signups.read_signup_link(token, now=utcnow())
+    except ContestError as error:
+        return render_template("registration/signup_link.html", error=error), error.status
+    form = SignupConfirmForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = signups.complete_signup(token, form.password.data, now=utcnow())
+        except ContestError as error:
+            status = show_error_on_form(form, error)
+        else:
+            sessions.sign_in(user)
             flash(_("Welcome, %(name)s. Register your team next.", name=user.name), "success")
             return redirect(url_for("public.dashboard"))
-    return render_template("registration/signup.html", form=form), status
+    return render_template("registration/signup_confirm.html", form=form, link=link), status
 
 
 def _contest(contest_id: int) -> Contest:

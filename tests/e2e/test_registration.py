@@ -1,5 +1,9 @@
-"""In a real browser: a captain registers 4 students and an advisor; the coordinator approves;
-the captain sees "approved"."""
+"""In a real browser: a new captain signs up through the mailed link; a captain registers 4 students and an
+advisor; the coordinator approves; the captain sees "approved"."""
+
+import email
+import email.policy
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -7,6 +11,33 @@ from playwright.sync_api import expect
 from tests.e2e.test_foundation import sign_in
 
 pytestmark = pytest.mark.e2e
+
+
+def test_a_new_captain_signs_up_through_the_mailed_link(live_server, browser, tmp_path):
+    page = browser.new_page(locale="en-US")
+    page.goto(f"{live_server}/login")
+    page.click("text=Create a captain account")
+    page.fill("input[name=name]", "新队长 New Captain")
+    page.fill("input[name=email]", "new.captain@example.edu.cn")
+    page.click("input[type=submit]")
+    expect(page.locator("h1")).to_have_text("Check your mail")
+
+    [mail] = (tmp_path / "instance" / "outbox").glob("*.eml")  # the live server's instance folder
+    body = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default).get_content()
+    link = re.search(r"http://\S+/signup/confirm/\S+", body).group(0)
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text("Choose your password")
+    page.fill("input[name=password]", "password")
+    page.fill("input[name=confirm_password]", "password")
+    page.click("input[type=submit]")
+    expect(page.locator(".field-error")).to_contain_text("one of the most common passwords")
+    page.fill("input[name=password]", "lantern-orchard-9")
+    page.fill("input[name=confirm_password]", "lantern-orchard-9")
+    page.click("input[type=submit]")
+    expect(page.locator(".flash-success")).to_contain_text("Welcome, 新队长 New Captain")
+    page.click("text=Register a team for")
+    expect(page.locator("input[name=project_title]")).to_be_visible()
+    page.close()
 
 
 def test_register_review_and_see_approved(live_server, browser):

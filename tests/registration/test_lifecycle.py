@@ -1,10 +1,7 @@
 """The team's life: edit, review, withdraw, the freeze, the audit trail, mail, and the race."""
 
-import email
-import email.policy
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import AuditEvent, Team, TeamMember, utcnow
-from tests.conftest import PASSWORD, team_input
+from tests.conftest import PASSWORD, outbox, team_input
 
 
 @pytest.fixture
@@ -122,14 +119,6 @@ def test_another_captain_gets_403_and_unknown_teams_404(client, registered, make
     assert client.get(f"/api/v1/teams/{registered['team_id']}", headers=stranger).status_code == 403
     assert client.patch(f"/api/v1/teams/{registered['team_id']}", headers=stranger, json={"name": "x"}).status_code == 403
     assert client.get("/api/v1/teams/999999", headers=stranger).status_code == 404
-
-
-def outbox(app) -> list:
-    """The mail Laurel wrote to instance/outbox/, oldest first, parsed."""
-    return [
-        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        for path in sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
-    ]
 
 
 def test_mail_goes_out_after_commit_on_submit_approve_and_reject(app, client, registered):

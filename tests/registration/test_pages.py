@@ -1,12 +1,16 @@
 """Registration in the browser's forms (without JavaScript): sign-up, the team form, review, lists."""
 
 import io
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Team, User
+from app.models import Team, User, utcnow
+from tests.conftest import outbox
 
 
 def team_form(college="浙江大学 4133010335", captain="0", **overrides):
@@ -38,24 +42,57 @@ def zju(make_college):
     return make_college(code="4133010335", name="浙江大学")
 
 
-def test_signup_creates_a_captain_and_signs_in(client):
-    response = client.post(
-        "/signup",
-        data={"name": "队长甲", "email": "Captain@Example.cn", "password": "long-enough-1", "confirm_password": "long-enough-1"},
-        follow_redirects=True,
-    )
-    assert "Welcome, 队长甲" in response.get_data(as_text=True)
+def mailed_link(message) -> str:
+    """The path of the sign-up link in a mail."""
+    return urlsplit(re.search(r"https?://\S+/signup/confirm/\S+", message.get_content()).group(0)).path
+
+
+def test_signup_mails_a_link_that_creates_the_captain_and_signs_in(app, client):
+    page = client.post("/signup", data={"name": "队长甲", "email": "Captain@Example.cn"}).get_data(as_text=True)
+    assert "Check your mail" in page and "Captain@Example.cn" in page
+    assert db.session.scalar(select(User).where(User.email == "captain@example.cn")) is None  # not before the link
+    [message] = outbox(app)
+    assert message["To"] == "captain@example.cn"
+    link = mailed_link(message)
+
+    page = client.get(link).get_data(as_text=True)
+    assert "Choose your password" in page and "队长甲" in page and "captain@example.cn" in page
+    weak = client.post(link, data={"password": "12345678", "confirm_password": "12345678"})
+    assert weak.status_code == 422 and "one of the most common passwords" in weak.get_data(as_text=True)
+    response = client.post(link, data={"password": "long-enough-1", "confirm_password": "long-enough-1"}, follow_redirects=True)
+    assert "Welcome, 队长甲" in response.get_data(as_text=True) and response.request.path == "/dashboard"
     user = db.session.scalar(select(User).where(User.email == "captain@example.cn"))
-    assert user.has_role("captain")
+    assert user.has_role("captain") and user.check_password("long-enough-1")
+
+    again = client.get(link)
+    assert again.status_code == 409 and "created already" in again.get_data(as_text=True)
 
 
-def test_signup_with_a_taken_email_says_so_at_the_field(client, make_user):
+def test_signup_answers_the_same_for_a_taken_email_and_mails_its_owner(app, client, make_user):
     make_user("judge", email="taken@example.cn")
-    page = client.post(
-        "/signup",
-        data={"name": "X", "email": "taken@example.cn", "password": "long-enough-1", "confirm_password": "long-enough-1"},
-    ).get_data(as_text=True)
-    assert "This email is taken." in page
+    users = db.session.scalars(select(User)).all()
+    taken = client.post("/signup", data={"name": "X", "email": "taken@example.cn"})
+    free = client.post("/signup", data={"name": "X", "email": "free@example.cn"})
+    assert taken.status_code == free.status_code == 200
+    assert taken.get_data(as_text=True).replace("taken@", "free@") == free.get_data(as_text=True)
+    assert db.session.scalars(select(User)).all() == users
+    to_owner, to_newcomer = outbox(app)
+    assert to_owner["To"] == "taken@example.cn" and "You already have an account" in to_owner["Subject"]
+    assert "/login" in to_owner.get_content() and "/signup/confirm/" not in to_owner.get_content()
+    assert to_newcomer["To"] == "free@example.cn" and "/signup/confirm/" in to_newcomer.get_content()
+
+
+def test_a_forged_or_expired_link_is_refused(app, client):
+    from app.auth.signup import LINK_LIFETIME, _serializer
+
+    assert client.get("/signup/confirm/not-a-token").status_code == 400
+    forged = _serializer().dumps({"email": "x@example.cn", "name": "X", "at": 0})[:-2] + "xx"
+    assert "not valid" in client.get(f"/signup/confirm/{forged}").get_data(as_text=True)
+    old = int((utcnow() - LINK_LIFETIME - timedelta(minutes=1)).timestamp())
+    expired = _serializer().dumps({"email": "x@example.cn", "name": "X", "at": old})
+    response = client.post(f"/signup/confirm/{expired}", data={"password": "long-enough-1", "confirm_password": "long-enough-1"})
+    assert response.status_code == 400 and "expired" in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "x@example.cn")) is None
 
 
 def test_captain_registers_four_students_and_an_advisor(client, login_as, make_contest, zju):
@@ -221,3 +258,13 @@ def test_the_team_list_pages_through_many_teams(client, login_as, make_contest, 
     assert "Page 1 of 2" in page and f"/contests/{contest.id}/teams?" in page and "page=2" in page
     second = client.get(f"/contests/{contest.id}/teams", query_string={"per_page": 2, "status": "submitted", "page": 2})
     assert teams[2].number in second.get_data(as_text=True)
+
+
+def test_too_many_sign_ups_are_refused_saying_when_to_retry(app, client):
+    app.config["SIGNUP_RATE_LIMIT"] = "2 per hour"
+    for _ in range(2):
+        client.post("/signup", data={"name": "X", "email": "x@example.cn"})
+    response = client.post("/signup", data={"name": "X", "email": "x@example.cn"})
+    assert response.status_code == 429 and 0 < int(response.headers["Retry-After"]) <= 3600
+    assert "Too many sign-ups from your network. Try again in" in response.get_data(as_text=True)
+    assert "minutes" in response.get_data(as_text=True)
