@@ -7,6 +7,8 @@ from typing import Any
 import marshmallow as ma
 from flask_sqlalchemy.pagination import Pagination
 
+from app.api.numbers import Integer
+
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
 #: Far past any list's end, and small enough that the page's offset fits the database's integers.
@@ -14,8 +16,8 @@ MAX_PAGE = 1_000_000
 
 
 class PageArgsSchema(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
-    per_page = ma.fields.Integer(load_default=DEFAULT_PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
+    page = Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
+    per_page = Integer(load_default=DEFAULT_PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 _page_schemas: dict[type, type[ma.Schema]] = {}
@@ -30,9 +32,9 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
             (ma.Schema,),
             {
                 "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
-                "total": ma.fields.Integer(required=True),
-                "page": ma.fields.Integer(required=True),
-                "per_page": ma.fields.Integer(required=True),
+                "total": Integer(required=True),
+                "page": Integer(required=True),
+                "per_page": Integer(required=True),
             },
         )
     return _page_schemas[item_schema]
