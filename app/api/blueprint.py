@@ -1,4 +1,5 @@
-"""The API's Blueprint: flask-smorest's, with a parser that refuses text Laurel does not take.
+"""The API's Blueprint: flask-smorest's, with a parser that reads a JSON body within bounds
+(`app.api.bodies`) and refuses text Laurel does not take.
 
 Text `app.text.text_problem` refuses (the NUL character, which PostgreSQL text cannot hold; a bidi
 control; text made only of invisible characters), in a query or a body, is refused before the schema
@@ -13,10 +14,15 @@ import flask_smorest
 import marshmallow as ma
 from webargs.flaskparser import FlaskParser
 
+from app.api.bodies import read_json_body
 from app.text import fields_with_text_problems
 
 
 class ApiParser(FlaskParser):
+    def _raw_load_json(self, req: Any) -> Any:
+        """The body, bounded before it is parsed (`app.api.bodies`)."""
+        return read_json_body(req)
+
     def pre_load(self, location_data: Any, *, schema: ma.Schema, req: Any, location: str) -> Any:
         found = fields_with_text_problems(location_data)
         if found:
