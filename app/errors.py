@@ -145,6 +145,8 @@ class ErrorDetailSchema(ma.Schema):
         metadata={"description": "registration_closed: when registration opens, in the contest's time zone"}
     )
     closes_at = ma.fields.String(metadata={"description": "registration_closed: when it closes"})
+    track = ma.fields.String(metadata={"description": "track_has_teams: the code of the track that has teams"})
+    teams = ma.fields.Integer(metadata={"description": "track_has_teams: how many teams the track has"})
     more_fields = ma.fields.Integer(
         metadata={"description": f"how many fields at fault `fields` leaves out (it lists at most {MAX_REPORTED_FIELDS})"}
     )
