@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# gunicorn processes, each with the threads of gunicorn.conf.py
 WORKERS ?= 2
 
 .PHONY: run test setup national translations bench clean
@@ -36,7 +37,7 @@ national: $(VENV)/.installed translations
 	$(FLASK) demo --scale national
 
 run: setup
-	LAUREL_DEMO_MODE=1 $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	LAUREL_DEMO_MODE=1 $(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/ruff check app scoring tests bench

@@ -27,10 +27,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from app.cli import register_commands
     from app.errors import register_error_handlers
     from app.security import register_security_headers
+    from app.text import register_text_check
 
     register_error_handlers(app)
     register_commands(app)
     register_security_headers(app)
+    register_text_check(app)
     from app.demo import demo_logins
 
     app.jinja_env.globals["demo_accounts"] = demo_logins  # the sign-in page lists them in demo mode

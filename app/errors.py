@@ -44,10 +44,31 @@ class ContestError(Exception):
 
     def payload(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.fields:
-            error["fields"] = self.fields
+        error.update(_fields_entry(self.fields))
         error.update(self.details)
         return {"error": error}
+
+
+#: An error answer lists at most this many fields, and says how many more there are (`more_fields`): a body
+#: of 10,000 unknown keys is not echoed back whole.
+MAX_REPORTED_FIELDS = 100
+#: Its message names at most this many.
+MAX_NAMED_FIELDS = 10
+
+
+def _fields_entry(fields: Mapping[str, list[str]] | None) -> dict[str, Any]:
+    """The `fields` of an error answer, at most MAX_REPORTED_FIELDS of them, and `more_fields` when cut.
+
+    >>> _fields_entry({f"k{i}": ["Unknown field."] for i in range(102)})["more_fields"]
+    2
+    """
+    if not fields:
+        return {}
+    names = list(fields)
+    entry: dict[str, Any] = {"fields": {name: list(fields[name]) for name in names[:MAX_REPORTED_FIELDS]}}
+    if len(names) > MAX_REPORTED_FIELDS:
+        entry["more_fields"] = len(names) - MAX_REPORTED_FIELDS
+    return entry
 
 
 class InvalidDataError(ContestError):
@@ -124,6 +145,11 @@ class ErrorDetailSchema(ma.Schema):
         metadata={"description": "registration_closed: when registration opens, in the contest's time zone"}
     )
     closes_at = ma.fields.String(metadata={"description": "registration_closed: when it closes"})
+    track = ma.fields.String(metadata={"description": "track_has_teams: the code of the track that has teams"})
+    teams = ma.fields.Integer(metadata={"description": "track_has_teams: how many teams the track has"})
+    more_fields = ma.fields.Integer(
+        metadata={"description": f"how many fields at fault `fields` leaves out (it lists at most {MAX_REPORTED_FIELDS})"}
+    )
 
 
 class ErrorEnvelopeSchema(ma.Schema):
@@ -189,17 +215,22 @@ def retry_after_text() -> str:
 
 
 def _describe_http_error(error: HTTPException) -> tuple[str, dict[str, list[str]]]:
-    """The message and field errors for an HTTP error, with webargs' parse errors unpacked."""
+    """The message and field errors for an HTTP error, with webargs' parse errors unpacked (a body that is
+    not JSON never gets here: `app.api.bodies` refuses it with its reason)."""
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
-    if error.code == 400 and messages and "json" in messages:
-        return _("The request body is not valid JSON."), {}
     if error.code == 422 and messages:
         fields: dict[str, list[str]] = {}
         for location_messages in messages.values():
             fields.update(flatten_field_errors(location_messages))
-        names = ", ".join(sorted(fields))
-        return _("Some fields are missing or invalid: %(names)s.", names=names), fields
+        names = sorted(fields)
+        if len(names) > MAX_NAMED_FIELDS:
+            return _(
+                "Some fields are missing or invalid: %(names)s and %(more)s more.",
+                names=", ".join(names[:MAX_NAMED_FIELDS]),
+                more=len(names) - MAX_NAMED_FIELDS,
+            ), fields
+        return _("Some fields are missing or invalid: %(names)s.", names=", ".join(names)), fields
     if error.code == 401:
         return _("Sign in first: send 'Authorization: Bearer <token>' (POST /api/v1/tokens gives one)."), {}
     if error.code == 403:
@@ -219,8 +250,7 @@ def _describe_http_error(error: HTTPException) -> tuple[str, dict[str, list[str]
 
 def _json_error(status: int, code: str, message: str, fields: Mapping[str, list[str]] | None = None):
     error: dict[str, Any] = {"code": code, "message": message}
-    if fields:
-        error["fields"] = dict(fields)
+    error.update(_fields_entry(fields))
     response = jsonify({"error": error})
     response.status_code = status
     if status == 401:

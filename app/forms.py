@@ -1,4 +1,5 @@
-"""What every HTML form shares: showing a service's refusal at its fields, and the status to answer with.
+"""What every HTML form shares: showing a service's refusal at its fields, and the status to answer with;
+and the number fields, which read numbers as people write them.
 
 Showing a refusal rolls back what the service had begun before it refused, so that the page shows what is
 saved; the page then answers with the error's status (422, 409...), and the request's unit of work
@@ -10,12 +11,38 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import wtforms
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from app.errors import ContestError, InvalidRowsError
 from app.extensions import db
 from app.spreadsheets import Table, read_table
+from scoring.numbers import decimal_from_text, integer_from_text
+
+
+class IntegerField(wtforms.IntegerField):
+    """wtforms', reading a whole number only from the digits 0-9 (`scoring.numbers`): `int()` would read
+    "٣" as 3 and "1_0" as 10. Forms use this one, never wtforms' own."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        self.data = integer_from_text(str(valuelist[0]))
+        if self.data is None:
+            raise ValueError(_l("Enter a whole number with the digits 0-9, such as 12."))
+
+
+class DecimalField(wtforms.DecimalField):
+    """wtforms', reading a number only from the digits 0-9 and one point; "-0" is 0."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        self.data = decimal_from_text(str(valuelist[0]))
+        if self.data is None:
+            raise ValueError(_l("Enter a number with the digits 0-9 and a point, such as 0.3."))
 
 
 def show_error_on_form(

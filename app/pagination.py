@@ -7,6 +7,8 @@ from typing import Any
 import marshmallow as ma
 from flask_sqlalchemy.pagination import Pagination
 
+from app.api.numbers import Integer
+
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
 #: Far past any list's end, and small enough that the page's offset fits the database's integers.
@@ -14,8 +16,8 @@ MAX_PAGE = 1_000_000
 
 
 class PageArgsSchema(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
-    per_page = ma.fields.Integer(load_default=DEFAULT_PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
+    page = Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
+    per_page = Integer(load_default=DEFAULT_PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 _page_schemas: dict[type, type[ma.Schema]] = {}
@@ -30,9 +32,9 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
             (ma.Schema,),
             {
                 "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
-                "total": ma.fields.Integer(required=True),
-                "page": ma.fields.Integer(required=True),
-                "per_page": ma.fields.Integer(required=True),
+                "total": Integer(required=True),
+                "page": Integer(required=True),
+                "per_page": Integer(required=True),
             },
         )
     return _page_schemas[item_schema]
@@ -47,14 +49,12 @@ def page_payload(pagination: Pagination) -> dict[str, Any]:
     }
 
 
-def page_from_request(statement, default_per_page: int = 50) -> Pagination:
-    """One page of `statement` for an HTML list: ?page= and ?per_page= (at most 500), never a 404."""
-    from flask import request
-
+def page_from_request(statement, default_per_page: int = DEFAULT_PER_PAGE) -> Pagination:
+    """One page of `statement` for an HTML list (`page_numbers`); a page past the end is empty, never a 404."""
     from app.extensions import db
 
-    per_page = request.args.get("per_page", default_per_page, type=int)
-    return db.paginate(statement, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+    page, per_page = page_numbers(default_per_page)
+    return db.paginate(statement, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
 
 
 class PageOf:
@@ -84,10 +84,26 @@ class PageOf:
         return self.page + 1
 
 
-def page_numbers(default_per_page: int = 50) -> tuple[int, int]:
-    """?page= and ?per_page= of an HTML list, within bounds (never an error)."""
+def page_numbers(default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
+    """?page= and ?per_page= of an HTML list, by the API's rule (`PageArgsSchema`): page 1 to MAX_PAGE,
+    per_page 1 to MAX_PER_PAGE, in digits. Another value is refused (422, the error page), never passed on
+    to the database, whose offset it would overflow."""
     from flask import request
+    from flask_babel import format_number
+    from flask_babel import gettext as _
 
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    per_page = min(MAX_PER_PAGE, max(1, request.args.get("per_page", default_per_page, type=int) or default_per_page))
-    return page, per_page
+    from app.errors import InvalidDataError, flatten_field_errors
+
+    given = {name: request.args[name] for name in ("page", "per_page") if name in request.args}
+    try:
+        args = PageArgsSchema().load({"per_page": default_per_page, **given})
+    except ma.ValidationError as error:
+        raise InvalidDataError(
+            _(
+                "There is no such page: pages go from 1 to %(pages)s, with 1 to %(rows)s rows each.",
+                pages=format_number(MAX_PAGE),
+                rows=MAX_PER_PAGE,
+            ),
+            fields=flatten_field_errors(error.messages),
+        ) from None
+    return args["page"], args["per_page"]

@@ -1,8 +1,9 @@
 """The one place that reads and writes spreadsheets (.xlsx through openpyxl, and .csv).
 
 Reading: `read_table` turns an upload into a header and numbered rows of text, refusing what is
-not a spreadsheet with a message. Rows are numbered as the spreadsheet shows them (the header is
-row 1), so that an import's error report points at the right line.
+not a spreadsheet with a message, and cells whose text Laurel refuses anywhere (`app.text`: a NUL, a
+bidi control, only invisible characters) with every such cell listed. Rows are numbered as the
+spreadsheet shows them (the header is row 1), so that an import's error report points at the right line.
 
 Writing: `write_workbook` streams sheets in openpyxl's write-only mode (memory stays flat at any
 size). Every string is written as text, never as a formula, whatever it begins with; headers are
@@ -31,7 +32,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from app.errors import InvalidDataError
+from app.errors import InvalidDataError, InvalidRowsError, problems_message
+from app.text import text_problem
 
 #: Imports larger than this are refused before any row is checked.
 MAX_IMPORT_ROWS = 100_000
@@ -70,6 +72,7 @@ def _rows_to_table(raw_rows: Iterator[list[object]]) -> Table:
         raise InvalidDataError(_("The file is empty; the first row must name the columns."), code="empty_file")
     columns = [_header_key(value) for value in header]
     rows: list[tuple[int, dict[str, str]]] = []
+    refused: list[dict[str, Any]] = []
     for number, raw in enumerate(raw_rows, start=2):
         values = [_cell_text(value) for value in raw]
         if not any(values):
@@ -79,7 +82,14 @@ def _rows_to_table(raw_rows: Iterator[list[object]]) -> Table:
                 _("The file has more than %(n)s rows; split it into smaller files.", n=MAX_IMPORT_ROWS),
                 code="too_many_rows",
             )
-        rows.append((number, {column: values[i] if i < len(values) else "" for i, column in enumerate(columns) if column}))
+        row = {column: values[i] if i < len(values) else "" for i, column in enumerate(columns) if column}
+        for column, value in row.items():
+            problem = text_problem(value)
+            if problem:
+                refused.append({"row": number, "column": column, "message": problem})
+        rows.append((number, row))
+    if refused:
+        raise InvalidRowsError(problems_message(len(refused)), refused)
     return Table(columns=[column for column in columns if column], rows=rows)
 
 

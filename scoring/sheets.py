@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from scoring.numbers import decimal_from_text, half_width, unsigned_zero
+
 
 @dataclass(frozen=True)
 class Item:
@@ -26,22 +28,23 @@ NOT_A_NUMBER, OUT_OF_RANGE, OFF_STEP = "not_a_number", "out_of_range", "off_step
 
 def parse_value(raw: object) -> Decimal | None:
     """A judge's entry as an exact number, or None when it is not one (text, NaN, infinity, booleans).
+    Typed text counts only in the digits 0-9, or the full-width ones of a Chinese keyboard (`scoring.numbers`);
+    "-0" is 0.
 
-    >>> parse_value("12.5"), parse_value(12), parse_value("１２"), parse_value("abc")
-    (Decimal('12.5'), Decimal('12'), Decimal('12'), None)
+    >>> parse_value("12.5"), parse_value(12), parse_value("１２"), parse_value("abc"), parse_value("٣")
+    (Decimal('12.5'), Decimal('12'), Decimal('12'), None, None)
     """
     if isinstance(raw, bool) or raw is None:
         return None
-    text = str(raw).strip()
     if isinstance(raw, str):
-        import unicodedata
-
-        text = unicodedata.normalize("NFKC", text)  # full-width digits typed with a Chinese keyboard
+        return decimal_from_text(half_width(raw))
+    if isinstance(raw, int):
+        return Decimal(raw)  # not through str(), which refuses integers of over 4,300 digits
     try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
+        value = Decimal(str(raw))  # a float as it was written (0.1), not its binary expansion
+    except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    return unsigned_zero(value) if value.is_finite() else None
 
 
 def value_problem(item: Item, value: Decimal | None) -> str | None:

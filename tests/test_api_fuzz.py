@@ -12,6 +12,12 @@ results), and ids in paths, queries and bodies are that contest's two times in t
 operations get past their 404 to the rules behind it. saveScoreSheet is sent with the token of the
 assignment's judge: an organizer may not score.
 
+Then `test_hostile_inputs_get_no_5xx_from_any_operation` sends what a penetration tester sent, to every
+operation, in every place it takes input: ids of 20 digits in the path; a 20-digit number, a NUL, a bidi
+override and zero-width text in every query parameter; those, a lone surrogate, a 5,000-digit number and a
+fraction in every field of the body (nested ones included), a body nested 100,000 deep and a number of
+100,000 digits; hostile cells in every upload. Each must be a 4xx (or a success) in the JSON envelope.
+
 Why not `schemathesis.pytest.from_fixture`: with pytest 9.2 it fails before running anything (it
 reads `Node._nodeid`, which pytest no longer has). The loop below uses schemathesis' public
 strategies (`APIOperation.as_strategy`) and checks under Hypothesis' own `@given` instead.
@@ -22,6 +28,7 @@ from __future__ import annotations
 import collections
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -450,3 +457,87 @@ def test_the_spec_documents_what_the_api_answers(client):
     assert "503" in spec["paths"]["/api/v1/health"]["get"]["responses"]
     [team_id] = spec["paths"]["/api/v1/teams/{team_id}"]["parameters"]
     assert team_id["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+
+
+# Hostile inputs, sent to every operation. ----------------------------------------------------------------
+
+BIG = "9" * 20  # a page number or an id of 20 digits: no database integer holds it
+HOSTILE_TEXT = {"NUL": "a\x00b", "bidi override": "星火\u202e队", "zero-width only": "\u200b\u200b"}
+#: JSON written into a body as it is, at every field: what Python's parser turns into a 500 if unbounded.
+HOSTILE_TOKENS = {
+    **{name: json.dumps(text) for name, text in HOSTILE_TEXT.items()},
+    "lone surrogate": '"\\ud800"',
+    "20 digits": BIG,
+    "5,000 digits": "9" * 5000,  # past the 4,300 digits Python's int() reads
+    "fraction": "922.5",
+}
+LEAF = "\x01leaf\x01"
+
+
+def _resolved(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _every_field(spec: dict[str, Any], schema: dict[str, Any], depth: int = 0) -> Any:
+    """An instance of `schema` with LEAF at every field, nested objects and lists included."""
+    schema = _resolved(spec, schema)
+    if depth < 4 and "properties" in schema:
+        return {name: _every_field(spec, field, depth + 1) for name, field in schema["properties"].items()}
+    if depth < 4 and schema.get("type") == "array":
+        return [_every_field(spec, schema.get("items", {}), depth + 1)]
+    return LEAF
+
+
+def hostile_requests(spec: dict[str, Any], path: str, method: str, operation: dict[str, Any], world: World):
+    """(what, method, url, keyword arguments for the client) for each hostile input to one operation."""
+    parameters = [*spec["paths"][path].get("parameters", []), *operation.get("parameters", [])]
+    path_ids = {p["name"]: world.ids[ID_KINDS[p["name"]]][0] for p in parameters if p["in"] == "path"}
+    url = path.format(**path_ids)
+    yield "ids of 20 digits in the path", method, path.format(**{name: BIG for name in path_ids}), {}
+    query = [p["name"] for p in parameters if p["in"] == "query"] or ["page"]
+    for name, value in {"20 digits": BIG, **HOSTILE_TEXT}.items():
+        yield f"{name} in the query", method, url, {"query_string": {param: value for param in query}}
+    content = operation.get("requestBody", {}).get("content", {})
+    if "multipart/form-data" in content:
+        cells = [*HOSTILE_TEXT.values(), BIG, "9" * 5000]
+        columns = list(UPLOAD_COLUMNS.get(operation["operationId"], {"name": "text"}))
+        rows = [",".join(columns), *(",".join([cell] * len(columns)) for cell in cells)]
+        data = {"file": (io.BytesIO("\n".join(rows).encode()), "upload.csv")}
+        yield "hostile cells in an upload", method, url, {"data": data, "content_type": "multipart/form-data"}
+    schema = content.get("application/json", {}).get("schema", {"type": "object", "properties": {"page": {}}})
+    template = json.dumps(_every_field(spec, schema)).replace(json.dumps(LEAF), "LEAF")
+    for name, token in HOSTILE_TOKENS.items():
+        yield f"{name} in every field of the body", method, url, {"data": template.replace("LEAF", token)}
+    yield "a body nested 100,000 deep", method, url, {"data": "[" * 100_000 + "]" * 100_000}
+    yield "a number of 100,000 digits", method, url, {"data": '{"page": ' + "9" * 100_000 + "}"}
+
+
+def test_hostile_inputs_get_no_5xx_from_any_operation(client, world: World, organizer: tuple[User, str]):
+    """A page number of 20 digits, NUL bytes, bidi controls, invisible text, lone surrogates, huge numbers and
+    deep nesting, in every path, query, body field and upload of every operation: a 4xx (or a success) in the
+    JSON envelope, never a 5xx."""
+    user, organizer_token = organizer
+    spec = client.get("/api/v1/openapi.json").json
+    failures, sent = [], 0
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            for what, verb, url, kwargs in hostile_requests(spec, path, method.upper(), operation, world):
+                token = organizer_token
+                if operation["operationId"] == "revokeToken":
+                    token = issue_token(user, now=utcnow())
+                    db.session.commit()
+                elif operation["operationId"] == "saveScoreSheet":
+                    token = world.judge_tokens.get(world.ids["assignments"][0], token)
+                headers = {"Authorization": f"Bearer {token}"}
+                if "data" in kwargs and "content_type" not in kwargs:
+                    headers["Content-Type"] = "application/json"
+                response = client.open(url, method=verb, headers=headers, **kwargs)
+                sent += 1
+                is_json = response.mimetype == "application/json"
+                if response.status_code >= 500 or (response.status_code >= 400 and not is_json):
+                    failures.append(f"{operation['operationId']}: {what}: {response.status_code} {response.get_data()[:200]!r}")
+    assert sent > 500 and failures == [], "\n".join(failures)

@@ -48,7 +48,7 @@ def sheet_values(*seed: int) -> dict[str, int]:
 
 
 def request(base: str, method: str, path: str, token: str, body: Any = None) -> tuple[int, Any]:
-    """One request on a new connection (gunicorn's sync workers close it after each response).
+    """One request on a new connection, closed after the response.
     A worker killed while it holds the request raises OSError or http.client.HTTPException."""
     host, port = base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
@@ -99,7 +99,8 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(database_url: str, instance: Path) -> Iterator[tuple[str, subprocess.Popen, Path]]:
-    """Laurel's wsgi:app under gunicorn with 2 workers on a free port, as in production; always stopped."""
+    """Laurel's wsgi:app under gunicorn with 2 workers on a free port, with production's settings
+    (gunicorn.conf.py); always stopped."""
     instance.mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith("LAUREL_")}
     env.update(LAUREL_DATABASE_URL=database_url, LAUREL_INSTANCE_PATH=str(instance), LAUREL_SECRET_KEY=secrets.token_hex(32))
@@ -107,7 +108,18 @@ def gunicorn(database_url: str, instance: Path) -> Iterator[tuple[str, subproces
     base = f"http://127.0.0.1:{free_port()}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", base.removeprefix("http://"), "wsgi:app"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                "gunicorn.conf.py",
+                "--workers",
+                "2",
+                "--bind",
+                base.removeprefix("http://"),
+                "wsgi:app",
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,

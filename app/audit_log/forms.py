@@ -12,7 +12,7 @@ from wtforms import DateTimeLocalField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from app.api.ids import MAX_ID
+from app.api.ids import id_from_text
 from app.audit_log.display import object_type_label
 from app.audit_log.queries import AuditFilters, minute_range
 
@@ -50,8 +50,7 @@ class AuditFilterForm(FlaskForm):
 
     def validate_object_id(self, field) -> None:
         text = (field.data or "").strip()
-        too_long = len(text) > len(str(MAX_ID))  # checked before int(): Python refuses huge digit strings
-        if text and (not text.isdecimal() or not text.isascii() or too_long or int(text) > MAX_ID):
+        if text and id_from_text(text) is None:
             raise ValidationError(_("Enter the object's number, such as 42."))
 
     def validate_end(self, field) -> None:
@@ -65,11 +64,10 @@ class AuditFilterForm(FlaskForm):
     def to_filters(self, zone: ZoneInfo) -> AuditFilters:
         """The filters of a validated form; times are read in `zone`, the zone the page shows."""
         since, before = minute_range(self.start.data, self.end.data, zone)
-        object_id = (self.object_id.data or "").strip()
         return AuditFilters(
             user=self.user.data or None,
             object_type=self.object_type.data or None,
-            object_id=int(object_id) if object_id else None,
+            object_id=id_from_text(self.object_id.data),
             action=self.action.data or None,
             since=since,
             before=before,

@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from app.api.ids import Id
+from app.api.numbers import Integer
 from app.models import ROLES
 
 
@@ -11,13 +12,13 @@ class TokenRequestSchema(ma.Schema):
 
 class RoleSchema(ma.Schema):
     role = ma.fields.String(required=True)
-    contest_id = ma.fields.Integer(allow_none=True)
-    college_id = ma.fields.Integer(allow_none=True)
+    contest_id = Integer(allow_none=True)
+    college_id = Integer(allow_none=True)
     province = ma.fields.String(allow_none=True)
 
 
 class UserSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Integer(required=True)
     email = ma.fields.String(required=True)
     name = ma.fields.String(required=True)
     roles = ma.fields.List(ma.fields.Nested(RoleSchema), required=True)

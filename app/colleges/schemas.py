@@ -1,10 +1,11 @@
 import marshmallow as ma
 
+from app.api.numbers import Integer
 from app.pagination import PageArgsSchema
 
 
 class CollegeSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Integer(required=True)
     code = ma.fields.String(required=True)
     name = ma.fields.String(required=True)
     province = ma.fields.Function(lambda college: college.province.name, required=True)
@@ -20,8 +21,8 @@ class CollegeQuerySchema(PageArgsSchema):
 
 
 class ImportSummarySchema(ma.Schema):
-    created = ma.fields.Integer(required=True)
-    updated = ma.fields.Integer(required=True)
+    created = Integer(required=True)
+    updated = Integer(required=True)
 
 
 class UploadSchema(ma.Schema):

@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, FieldList, Form, FormField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from app.contests.services import TEAM_RULES
-from app.forms import show_error_on_form
+from app.forms import IntegerField, show_error_on_form
 
 TRACK_KIND_CHOICES = [SelectChoice("regular", _l("Regular (常规赛)")), SelectChoice("practical", _l("Practical (实战赛)"))]
 BLANK_TRACK_ROWS = 2

@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from app.api.numbers import Integer
 from app.models import TRACK_KINDS, utcnow
 from app.pagination import PageArgsSchema
 
@@ -15,30 +16,30 @@ class TrackInSchema(ma.Schema):
 
 
 class TrackSchema(TrackInSchema):
-    id = ma.fields.Integer(required=True)
+    id = Integer(required=True)
 
 
 class ContestCreateSchema(ma.Schema):
     name = ma.fields.String(required=True)
-    year = ma.fields.Integer(required=True)
+    year = Integer(required=True)
     timezone = ma.fields.String(metadata={"description": "IANA name; default Asia/Shanghai"})
     registration_opens_at = ma.fields.DateTime(
         required=True, metadata={"description": "ISO 8601; no offset means the contest's time zone"}
     )
     registration_closes_at = ma.fields.DateTime(required=True)
-    min_members = ma.fields.Integer(allow_none=True)
-    max_members = ma.fields.Integer(allow_none=True)
-    max_university_advisors = ma.fields.Integer(allow_none=True)
-    max_enterprise_advisors = ma.fields.Integer(allow_none=True)
-    team_name_max = ma.fields.Integer(allow_none=True)
-    project_title_max = ma.fields.Integer(allow_none=True)
+    min_members = Integer(allow_none=True)
+    max_members = Integer(allow_none=True)
+    max_university_advisors = Integer(allow_none=True)
+    max_enterprise_advisors = Integer(allow_none=True)
+    team_name_max = Integer(allow_none=True)
+    project_title_max = Integer(allow_none=True)
     tracks = ma.fields.List(ma.fields.Nested(TrackInSchema), required=True)
 
 
 class ContestSummarySchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Integer(required=True)
     name = ma.fields.String(required=True)
-    year = ma.fields.Integer(required=True)
+    year = Integer(required=True)
     status = ma.fields.Function(lambda contest: contest.status(utcnow()), required=True)
 
 
@@ -46,12 +47,12 @@ class ContestSchema(ContestSummarySchema):
     timezone = ma.fields.String(required=True)
     registration_opens_at = ma.fields.Function(lambda c: _local_iso(c, "registration_opens_at"), required=True)
     registration_closes_at = ma.fields.Function(lambda c: _local_iso(c, "registration_closes_at"), required=True)
-    min_members = ma.fields.Integer(required=True)
-    max_members = ma.fields.Integer(required=True)
-    max_university_advisors = ma.fields.Integer(required=True)
-    max_enterprise_advisors = ma.fields.Integer(required=True)
-    team_name_max = ma.fields.Integer(required=True)
-    project_title_max = ma.fields.Integer(required=True)
+    min_members = Integer(required=True)
+    max_members = Integer(required=True)
+    max_university_advisors = Integer(required=True)
+    max_enterprise_advisors = Integer(required=True)
+    team_name_max = Integer(required=True)
+    project_title_max = Integer(required=True)
     tracks = ma.fields.List(ma.fields.Nested(TrackSchema), required=True)
     rounds = ma.fields.Method("get_rounds", required=True, metadata={"description": "the contest's rounds, in order"})
 

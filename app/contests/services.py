@@ -9,12 +9,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import func, select
 
 from app import audit
-from app.errors import InvalidDataError
+from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
-from app.models import TRACK_KINDS, Contest, Track, User
+from app.models import TRACK_KINDS, Contest, Team, Track, User
 
 #: The team rules of domain.md: (field, default, smallest, largest).
 TEAM_RULES = (
@@ -152,11 +153,41 @@ def create_contest(data: Mapping[str, Any], *, now: datetime, actor: User | None
     return contest
 
 
+def _refuse_removing_tracks_with_teams(contest: Contest, data: Mapping[str, Any]) -> None:
+    """A track that teams registered in stays: its teams would lose their track (409 `track_has_teams`,
+    naming the track and how many teams it has). A track without teams may go."""
+    kept = {(track.get("code") or "").strip().upper() for track in data["tracks"]}
+    removed = [track for track in contest.tracks if track.code not in kept]
+    if not removed:
+        return
+    counts = dict(
+        db.session.execute(
+            select(Team.track_id, func.count(Team.id))
+            .where(Team.track_id.in_([track.id for track in removed]))
+            .group_by(Team.track_id)
+        ).all()
+    )
+    for track in removed:
+        if counts.get(track.id):
+            raise StateConflictError(
+                ngettext(
+                    "The track %(code)s (%(name)s) has %(num)d team; it cannot be removed. Keep the track, or move its team to another track first.",
+                    "The track %(code)s (%(name)s) has %(num)d teams; it cannot be removed. Keep the track, or move its teams to another track first.",
+                    counts[track.id],
+                    code=track.code,
+                    name=track.name,
+                ),
+                code="track_has_teams",
+                details={"track": track.code, "teams": counts[track.id]},
+            )
+
+
 def update_contest(contest: Contest, data: Mapping[str, Any], *, now: datetime, actor: User | None) -> Contest:
     """Change a contest's settings; the audit trail keeps the old and the new values."""
     fields = _validate(data)
     if fields:
         raise InvalidDataError(_("The contest cannot be saved; check the marked fields."), fields=fields)
+    _refuse_removing_tracks_with_teams(contest, data)
     before = contest_snapshot(contest)
     _apply(contest, data)
     db.session.flush()

@@ -11,7 +11,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -20,7 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from app.forms import show_error_on_form
+from app.forms import IntegerField, show_error_on_form
 from app.models import ROUND_LEVELS, Round
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from app.api.ids import id_from_text
 from app.audit import history_of
 from app.colleges.services import find_college
 from app.errors import ContestError
@@ -50,6 +51,7 @@ from app.permissions import (
     can_view_sheet,
     role_required,
 )
+from scoring.numbers import integer_from_text
 from scoring.sheets import plain_number
 
 bp = Blueprint("judging", __name__)
@@ -86,7 +88,7 @@ def sheet_edit(assignment_id: int):
                 sheet_values(form, round_),
                 comment=form.comment.data,
                 submit=submit,
-                version=int(form.version.data) if (form.version.data or "").isdigit() else None,
+                version=integer_from_text(form.version.data or ""),
                 actor=current_user,
                 now=utcnow(),
             )
@@ -233,7 +235,7 @@ def round_show(round_id: int):
                 assignments.assign_judge(
                     round_,
                     team.id,
-                    int(manual_form.judge_id.data or 0),
+                    id_from_text(manual_form.judge_id.data) or 0,
                     reason=manual_form.reason.data,
                     actor=current_user,
                     now=now,

@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from app.api.ids import Id
+from app.api.numbers import Decimal, Integer
 from app.judging.services import AGGREGATION_METHODS
 from app.models import GROUPINGS, ROUND_LEVELS
 from app.pagination import PageArgsSchema
@@ -13,27 +14,23 @@ class CriterionInSchema(ma.Schema):
     name = ma.fields.String(required=True, metadata={"example": "创新"})
     name_en = ma.fields.String()
     description = ma.fields.String()
-    max = ma.fields.Decimal(
-        required=True, as_string=False, metadata={"example": 20, "description": "above 0, at most 1000, 2 decimals"}
-    )
-    weight = ma.fields.Decimal(load_default=1, as_string=False, metadata={"description": "above 0, at most 100, 4 decimals"})
-    step = ma.fields.Decimal(
-        allow_none=True, as_string=False, metadata={"description": "default 0.01; above 0, at most 100, 2 decimals"}
-    )
+    max = Decimal(required=True, as_string=False, metadata={"example": 20, "description": "above 0, at most 1000, 2 decimals"})
+    weight = Decimal(load_default=1, as_string=False, metadata={"description": "above 0, at most 100, 4 decimals"})
+    step = Decimal(allow_none=True, as_string=False, metadata={"description": "default 0.01; above 0, at most 100, 2 decimals"})
 
 
 class AggregationSchema(ma.Schema):
     method = ma.fields.String(load_default="mean", validate=ma.validate.OneOf(AGGREGATION_METHODS))
-    trim = ma.fields.Integer(load_default=1)
-    decimals = ma.fields.Integer(load_default=2)
-    min_judges = ma.fields.Integer(load_default=5, metadata={"description": "judges needed before trimming"})
+    trim = Integer(load_default=1)
+    decimals = Integer(load_default=2)
+    min_judges = Integer(load_default=5, metadata={"description": "judges needed before trimming"})
 
 
 class RoundInSchema(ma.Schema):
     name = ma.fields.String(required=True)
     level = ma.fields.String(load_default="custom", validate=ma.validate.OneOf(ROUND_LEVELS))
     grouping = ma.fields.String(load_default="none", validate=ma.validate.OneOf(GROUPINGS))
-    judges_per_team = ma.fields.Integer(load_default=5)
+    judges_per_team = Integer(load_default=5)
     aggregation = ma.fields.Nested(AggregationSchema, load_default=dict)
     tie_breaks = ma.fields.List(ma.fields.String(), load_default=list)
     criteria = ma.fields.List(ma.fields.Nested(CriterionInSchema), required=True)
@@ -45,7 +42,7 @@ class RoundPatchSchema(ma.Schema):
     name = ma.fields.String()
     level = ma.fields.String(validate=ma.validate.OneOf(ROUND_LEVELS))
     grouping = ma.fields.String(validate=ma.validate.OneOf(GROUPINGS))
-    judges_per_team = ma.fields.Integer()
+    judges_per_team = Integer()
     aggregation = ma.fields.Nested(AggregationSchema)
     tie_breaks = ma.fields.List(ma.fields.String())
     criteria = ma.fields.List(ma.fields.Nested(CriterionInSchema))
@@ -53,7 +50,7 @@ class RoundPatchSchema(ma.Schema):
 
 
 class CriterionSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Integer(required=True)
     key = ma.fields.String(required=True)
     name = ma.fields.String(required=True)
     name_en = ma.fields.String()
@@ -65,20 +62,20 @@ class CriterionSchema(ma.Schema):
 
 
 class RoundCountsSchema(ma.Schema):
-    entries = ma.fields.Integer(required=True)
-    judges = ma.fields.Integer(required=True)
-    assignments = ma.fields.Integer(required=True)
-    sheets_draft = ma.fields.Integer(required=True)
-    sheets_submitted = ma.fields.Integer(required=True)
+    entries = Integer(required=True)
+    judges = Integer(required=True)
+    assignments = Integer(required=True)
+    sheets_draft = Integer(required=True)
+    sheets_submitted = Integer(required=True)
 
 
 class RoundSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    contest_id = ma.fields.Integer(required=True)
+    id = Integer(required=True)
+    contest_id = Integer(required=True)
     name = ma.fields.String(required=True)
     level = ma.fields.String(required=True)
     grouping = ma.fields.String(required=True)
-    judges_per_team = ma.fields.Integer(required=True)
+    judges_per_team = Integer(required=True)
     aggregation = ma.fields.Function(
         lambda r: {"method": r.aggregation, "trim": r.trim, "decimals": r.decimals, "min_judges": r.min_judges_for_trim},
         required=True,
@@ -86,7 +83,7 @@ class RoundSchema(ma.Schema):
     tie_breaks = ma.fields.List(ma.fields.String(), required=True)
     blind = ma.fields.Boolean(required=True)
     status = ma.fields.String(required=True)
-    previous_round_id = ma.fields.Integer(allow_none=True)
+    previous_round_id = Integer(allow_none=True)
     criteria = ma.fields.List(ma.fields.Nested(CriterionSchema), required=True)
     counts = ma.fields.Method("get_counts", required=True)
 
@@ -116,7 +113,7 @@ class JudgesInSchema(ma.Schema):
 
 
 class AddedSchema(ma.Schema):
-    added = ma.fields.Integer(required=True)
+    added = Integer(required=True)
 
 
 def _number(value):
@@ -128,7 +125,7 @@ class SheetSchema(ma.Schema):
     scores = ma.fields.Function(lambda view: {key: float(value) for key, value in view["scores"].items()}, required=True)
     comment = ma.fields.String(required=True)
     total = ma.fields.Function(lambda view: _number(view["total"]), allow_none=True, required=True)
-    version = ma.fields.Integer(required=True, metadata={"description": "send it back with the next save"})
+    version = Integer(required=True, metadata={"description": "send it back with the next save"})
     submitted_at = ma.fields.DateTime(allow_none=True)
 
 
@@ -136,7 +133,7 @@ class SheetInSchema(ma.Schema):
     scores = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True)
     comment = ma.fields.String(allow_none=True)
     submit = ma.fields.Boolean(load_default=False)
-    version = ma.fields.Integer(allow_none=True, metadata={"description": "the version read; a stale save is refused (409)"})
+    version = Integer(allow_none=True, metadata={"description": "the version read; a stale save is refused (409)"})
 
 
 class ReasonSchema(ma.Schema):
@@ -144,9 +141,9 @@ class ReasonSchema(ma.Schema):
 
 
 class AssignmentSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    team_id = ma.fields.Integer(required=True)
-    judge_id = ma.fields.Integer(required=True)
+    id = Integer(required=True)
+    team_id = Integer(required=True)
+    judge_id = Integer(required=True)
     sheet_status = ma.fields.Function(lambda a: a.sheet.status if a.sheet else "draft", required=True)
     manual = ma.fields.Boolean()
 
@@ -156,20 +153,20 @@ class AssignmentQuerySchema(PageArgsSchema):
 
 
 class AutoAssignSchema(ma.Schema):
-    judges_per_team = ma.fields.Integer(allow_none=True)
-    max_per_judge = ma.fields.Integer(allow_none=True)
+    judges_per_team = Integer(allow_none=True)
+    max_per_judge = Integer(allow_none=True)
     avoid_same_province = ma.fields.Boolean(load_default=False)
-    seed = ma.fields.Integer(load_default=0, metadata={"description": "the same seed gives the same assignment"})
+    seed = Integer(load_default=0, metadata={"description": "the same seed gives the same assignment"})
 
 
 class UnassignedSchema(ma.Schema):
-    team_id = ma.fields.Integer(required=True)
+    team_id = Integer(required=True)
     reason = ma.fields.String(required=True)
     message = ma.fields.String()
 
 
 class AutoAssignResultSchema(ma.Schema):
-    assigned = ma.fields.Integer(required=True)
+    assigned = Integer(required=True)
     unassigned = ma.fields.List(ma.fields.Nested(UnassignedSchema), required=True)
     stats = ma.fields.Dict()
 
@@ -187,10 +184,10 @@ class ConflictInSchema(ma.Schema):
 
 
 class ConflictSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    judge_id = ma.fields.Integer(required=True)
-    college_id = ma.fields.Integer(allow_none=True)
-    team_id = ma.fields.Integer(allow_none=True)
+    id = Integer(required=True)
+    judge_id = Integer(required=True)
+    college_id = Integer(allow_none=True)
+    team_id = Integer(allow_none=True)
     reason = ma.fields.String()
 
 
@@ -200,8 +197,8 @@ class GeneratedPasswordSchema(ma.Schema):
 
 
 class JudgeImportSchema(ma.Schema):
-    created = ma.fields.Integer(required=True)
-    updated = ma.fields.Integer(required=True)
+    created = Integer(required=True)
+    updated = Integer(required=True)
     passwords = ma.fields.List(
         ma.fields.Nested(GeneratedPasswordSchema),
         required=True,
@@ -210,10 +207,10 @@ class JudgeImportSchema(ma.Schema):
 
 
 class JudgeSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Integer(required=True)
     name = ma.fields.String(required=True)
     email = ma.fields.String(required=True)
-    college_id = ma.fields.Integer(allow_none=True)
+    college_id = Integer(allow_none=True)
     organization = ma.fields.String()
     province = ma.fields.String()
     expertise = ma.fields.String()

@@ -90,7 +90,7 @@ def _update_sheet(sheet_id: int, version_read: int, columns: Mapping[str, Any]) 
 
 def _problem_message(problem: str, item: Item) -> str:
     if problem == NOT_A_NUMBER:
-        return _("Enter a number.")
+        return _("Enter a number with the digits 0-9, such as 12.5.")
     if problem == OUT_OF_RANGE:
         return _("Enter a score from 0 to %(max)s.", max=plain_number(item.max))
     if problem == OFF_STEP:

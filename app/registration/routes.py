@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.api.ids import id_from_text
 from app.audit import history_of
 from app.auth import sessions
 from app.auth import signup as signups
@@ -200,7 +201,7 @@ def team_review(team_id: int):
 
 def _filters() -> TeamFilters:
     args = request.args
-    college_id = args.get("college_id", type=int)
+    college_id = id_from_text(args.get("college_id"))
     status = args.get("status") if args.get("status") in TEAM_STATUSES else None
     sort = args.get("sort") if args.get("sort") in SORTS else "number"
     return TeamFilters(
@@ -243,7 +244,7 @@ def team_bulk_approve(contest_id: int):
     form = BulkApproveForm()
     if not form.validate_on_submit():
         abort(400)
-    ids = [int(value) for value in request.form.getlist("team_ids") if value.isdigit()]
+    ids = [number for number in map(id_from_text, request.form.getlist("team_ids")) if number is not None]
     # Members come with the teams: each approval mails the captain.
     teams = db.session.scalars(
         select(Team).options(selectinload(Team.members)).where(Team.contest_id == contest.id, Team.id.in_(ids))

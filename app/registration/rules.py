@@ -19,6 +19,7 @@ from sqlalchemy import false, select
 from app.errors import InvalidDataError
 from app.extensions import db
 from app.models import ADVISOR_KINDS, ENTERPRISE, UNIVERSITY, College, Contest, Team, TeamMember, Track
+from app.text import text_problem
 
 PERSON_NAME_MAX = 50
 STUDENT_ID_MAX = 30
@@ -69,7 +70,8 @@ class TeamData:
 
 
 def clean_text(value: Any) -> str:
-    """Trimmed text, in Unicode NFC, with runs of white space made one space."""
+    """Trimmed text, in Unicode NFC, with runs of white space made one space. Whether it may be stored
+    (no bidi control, not only invisible characters) is `app.text.text_problem`'s, checked by `_Problems.text`."""
     return " ".join(unicodedata.normalize("NFC", str(value or "")).split())
 
 
@@ -93,7 +95,10 @@ class _Problems:
         self.fields.setdefault(name, []).append(message)
 
     def text(self, name: str, value: str, maximum: int, *, required: bool = True) -> str:
-        if required and not value:
+        problem = text_problem(value)
+        if problem:
+            self.add(name, problem)
+        elif required and not value:
             self.add(name, _("This is required."))
         elif len(value) > maximum:
             self.add(name, _("At most %(n)s characters; this has %(len)s.", n=maximum, len=len(value)))

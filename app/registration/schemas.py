@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from app.api.ids import Id
+from app.api.numbers import Integer
 from app.models import ADVISOR_KINDS, TEAM_STATUSES
 from app.pagination import PageArgsSchema
 
@@ -48,7 +49,7 @@ class TeamPatchSchema(ma.Schema):
 class MemberSchema(ma.Schema):
     name = ma.fields.String(required=True)
     student_id = ma.fields.String(required=True)
-    college_id = ma.fields.Integer(required=True)
+    college_id = Integer(required=True)
     college = ma.fields.Function(lambda member: member.college.name)
     email = ma.fields.String(required=True)
     phone = ma.fields.String()
@@ -67,17 +68,17 @@ class AdvisorSchema(ma.Schema):
 
 
 class TeamCreatedSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Integer(required=True)
     number = ma.fields.String(required=True)
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(TEAM_STATUSES))
 
 
 class TeamSummarySchema(TeamCreatedSchema):
-    contest_id = ma.fields.Integer(required=True)
+    contest_id = Integer(required=True)
     name = ma.fields.String(required=True)
     project_title = ma.fields.String(required=True)
     track = ma.fields.Function(lambda team: team.track.code, required=True)
-    college_id = ma.fields.Integer(required=True)
+    college_id = Integer(required=True)
     college = ma.fields.Function(lambda team: team.college.name, required=True)
     province = ma.fields.Function(lambda team: team.college.province.name, required=True)
     review_reason = ma.fields.String(allow_none=True)
@@ -111,4 +112,4 @@ class ReviewSchema(ma.Schema):
 
 
 class ImportResultSchema(ma.Schema):
-    created = ma.fields.Integer(required=True)
+    created = Integer(required=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
+from app.forms import DecimalField, IntegerField
 from app.models import TIER_KEYS, TIER_NAMES
 
 TIE_CHOICES = [

@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from app.api.ids import Id
+from app.api.numbers import Decimal, Integer
 from app.models import GROUPINGS, TIER_KEYS
 from scoring.model import TIE_POLICIES
 
@@ -18,12 +19,12 @@ class ComputeInSchema(ma.Schema):
 
 class JudgeTotalSchema(ma.Schema):
     judge = ma.fields.String(metadata={"description": "the judge's code, as exports show it"})
-    judge_id = ma.fields.Integer()
+    judge_id = Integer()
     total = ma.fields.Float()
 
 
 class ResultItemSchema(ma.Schema):
-    team_id = ma.fields.Integer(required=True)
+    team_id = Integer(required=True)
     team_number = ma.fields.String()
     team_name = ma.fields.String()
     project_title = ma.fields.String()
@@ -32,7 +33,7 @@ class ResultItemSchema(ma.Schema):
     score = ma.fields.Float(
         allow_none=True, metadata={"description": "at the round's decimals; null when hidden or without sheets"}
     )
-    rank = ma.fields.Integer()
+    rank = Integer()
     tied = ma.fields.Boolean()
     judges = ma.fields.List(ma.fields.Nested(JudgeTotalSchema))
     spread = ma.fields.Float(allow_none=True)
@@ -44,34 +45,34 @@ class ResultItemSchema(ma.Schema):
 
 
 class ResultsSchema(ma.Schema):
-    round_id = ma.fields.Integer()
+    round_id = Integer()
     status = ma.fields.String()
     computed_at = ma.fields.DateTime(allow_none=True)
     rule = ma.fields.Dict(metadata={"description": "the aggregation rule applied"})
-    missing = ma.fields.Integer(metadata={"description": "assigned sheets left out because they were not submitted"})
+    missing = Integer(metadata={"description": "assigned sheets left out because they were not submitted"})
     items = ma.fields.List(ma.fields.Nested(ResultItemSchema), metadata={"description": "one page of the results, in rank order"})
-    total = ma.fields.Integer(metadata={"description": "the teams with a result"})
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
+    total = Integer(metadata={"description": "the teams with a result"})
+    page = Integer()
+    per_page = Integer()
 
 
 class AdvanceInSchema(ma.Schema):
     to_round_id = Id(required=True)
-    top = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
-    share = ma.fields.Decimal(allow_none=True, as_string=False, validate=ma.validate.Range(min=0, max=1, min_inclusive=False))
+    top = Integer(allow_none=True, validate=ma.validate.Range(min=0))
+    share = Decimal(allow_none=True, as_string=False, validate=ma.validate.Range(min=0, max=1, min_inclusive=False))
     per = ma.fields.String(load_default="none", validate=ma.validate.OneOf(GROUPINGS))
-    min_score = ma.fields.Decimal(allow_none=True, as_string=False)
+    min_score = Decimal(allow_none=True, as_string=False)
     ties = ma.fields.String(load_default="flag", validate=ma.validate.OneOf(TIE_POLICIES))
 
 
 class CutTieSchema(ma.Schema):
     group = ma.fields.String()
-    places_left = ma.fields.Integer()
-    team_ids = ma.fields.List(ma.fields.Integer())
+    places_left = Integer()
+    team_ids = ma.fields.List(Integer())
 
 
 class AdvanceSchema(ma.Schema):
-    advanced = ma.fields.List(ma.fields.Integer())
+    advanced = ma.fields.List(Integer())
     ties = ma.fields.List(ma.fields.Nested(CutTieSchema))
 
 
@@ -82,8 +83,8 @@ class TierInSchema(ma.Schema):
         metadata={"description": f"usually one of {', '.join(TIER_KEYS)}"},
     )
     name = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40))
-    count = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
-    share = ma.fields.Decimal(allow_none=True, as_string=False, validate=ma.validate.Range(min=0, max=1))
+    count = Integer(allow_none=True, validate=ma.validate.Range(min=0))
+    share = Decimal(allow_none=True, as_string=False, validate=ma.validate.Range(min=0, max=1))
 
 
 class OverrideInSchema(ma.Schema):
@@ -99,21 +100,21 @@ class AwardsInSchema(ma.Schema):
 
 
 class AwardSchema(ma.Schema):
-    team_id = ma.fields.Integer()
+    team_id = Integer()
     team_number = ma.fields.String()
     team_name = ma.fields.String()
     college = ma.fields.String()
     province = ma.fields.String()
     tier = ma.fields.String()
     tier_name = ma.fields.String()
-    rank = ma.fields.Integer()
+    rank = Integer()
     score = ma.fields.Float(allow_none=True)
 
 
 class TierTieSchema(ma.Schema):
     tier = ma.fields.String()
-    places_left = ma.fields.Integer()
-    team_ids = ma.fields.List(ma.fields.Integer())
+    places_left = Integer()
+    team_ids = ma.fields.List(Integer())
 
 
 class AwardsSchema(ma.Schema):

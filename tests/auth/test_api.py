@@ -104,7 +104,10 @@ def test_malformed_json_gets_400(client, make_user, token_for):
     headers = token_for(make_user("organizer"))
     response = client.post("/api/v1/users", headers=headers, data="{not json", content_type="application/json")
     assert response.status_code == 400
-    assert response.json["error"] == {"code": "bad_request", "message": "The request body is not valid JSON."}
+    assert response.json["error"] == {
+        "code": "bad_request",
+        "message": "The request body is not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2).",
+    }
 
 
 def test_missing_field_gets_422_naming_the_field(client, make_user, token_for):

@@ -144,3 +144,35 @@ def test_form_refuses_a_window_that_closes_before_it_opens(client, login_as):
     login_as("organizer")
     page = client.post("/contests/new", data=form_data(registration_closes_at="2026-01-01T00:00")).get_data(as_text=True)
     assert "Registration must close after it opens." in page
+
+
+def test_a_track_with_teams_cannot_be_removed(client, organizer_headers, make_contest, make_team, make_college):
+    contest = make_contest()
+    college = make_college()
+    for _ in range(2):
+        make_team(contest, college=college, track="CB")
+    body = {**BODY, "tracks": [{"code": "CG", "name": "常规赛", "kind": "regular"}]}
+    response = client.put(f"/api/v1/contests/{contest.id}", headers=organizer_headers, json=body)
+    assert response.status_code == 409, response.json  # was a 500 (the teams' foreign key)
+    error = response.json["error"]
+    assert error["code"] == "track_has_teams" and (error["track"], error["teams"]) == ("CB", 2)
+    assert error["message"].startswith("The track CB (跨境电商实战赛) has 2 teams; it cannot be removed.")
+    assert [track.code for track in db.session.get(Contest, contest.id).tracks] == ["CG", "CB"]
+
+
+def test_a_track_without_teams_can_be_removed(client, organizer_headers, make_contest, make_team):
+    contest = make_contest()
+    make_team(contest, track="CB")
+    body = {**BODY, "tracks": [{"code": "CB", "name": "跨境电商实战赛", "kind": "practical"}]}
+    response = client.put(f"/api/v1/contests/{contest.id}", headers=organizer_headers, json=body)
+    assert response.status_code == 200 and [track["code"] for track in response.json["tracks"]] == ["CB"]
+
+
+def test_the_edit_form_says_why_a_track_stays(client, login_as, make_contest, make_team):
+    contest = make_contest()
+    make_team(contest, track="CB")
+    login_as("organizer")
+    data = form_data(**{"tracks-2-code": "", "tracks-2-name": ""})
+    response = client.post(f"/contests/{contest.id}/edit", data=data)
+    assert response.status_code == 409
+    assert "The track CB (跨境电商实战赛) has 1 team; it cannot be removed." in response.get_data(as_text=True)

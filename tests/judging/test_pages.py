@@ -59,7 +59,7 @@ def test_mistakes_show_at_their_item_and_nothing_is_saved(client, login_as, scor
     page = client.post(url, data={**form("0", **{**FULL, "market": "16", "delivery": "x"}), "save": "Save draft"}).get_data(
         as_text=True
     )
-    assert "Enter a score from 0 to 15." in page and "Enter a number." in page
+    assert "Enter a score from 0 to 15." in page and "Enter a number with the digits 0-9, such as 12.5." in page
     assert 'value="16"' in page  # what was typed stays
     page = client.post(url, data={**form("0", practical="12"), "submit_sheet": "Submit scores"}).get_data(as_text=True)
     assert page.count("Fill in every item before submitting.") == 5

@@ -37,6 +37,10 @@ RULES = [
     # (case, change to a valid registration, status, error field)
     ("team name longer than 16 characters", set_field(name="星" * 17), 422, "name"),
     ("team name missing", set_field(name="   "), 422, "name"),
+    ("team name of zero-width characters only", set_field(name="\u200b\u200d\ufeff"), 422, "name"),
+    ("team name with a right-to-left override", set_field(name="星火\u202e队"), 422, "name"),
+    ("member name of Hangul fillers only", set_member(1, name="\u3164 \u3164"), 422, "members.1.name"),
+    ("advisor title with a bidi isolate", advisors("university", title="\u2067教授\u2069"), 422, "advisors.0.title"),
     ("project title longer than 30 characters", set_field(project_title="作" * 31), 422, "project_title"),
     ("track not in the contest", set_field(track="XX"), 422, "track"),
     ("college unknown", set_field(college_id=987654), 422, "college_id"),
@@ -89,6 +93,7 @@ def test_each_rule_names_its_field_and_saves_nothing(client, setting, case, chan
 ACCEPTED = [
     ("16 Chinese characters fit a team name", set_field(name="星" * 16), lambda team: team["name"] == "星" * 16),
     ("white space is trimmed", set_field(name="  星火 队  "), lambda team: team["name"] == "星火 队"),
+    ("a joiner inside an emoji is kept", set_field(name="星火👩\u200d💻"), lambda team: team["name"] == "星火👩\u200d💻"),
     (
         "full-width student IDs are made half-width",
         set_member(1, student_id="ａｂ２０２６"),
@@ -124,6 +129,19 @@ def test_valid_variations_are_saved_normalized(client, setting, case, change, ch
     response = client.post(f"/api/v1/contests/{contest.id}/teams", headers=headers, json=data)
     assert response.status_code == 201, response.json
     assert check(client.get(f"/api/v1/teams/{response.json['id']}", headers=headers).json)
+
+
+@pytest.mark.parametrize("name", ["\u200b\u200b", "星火\u202e队"], ids=["zero-width only", "right-to-left override"])
+def test_the_rules_refuse_a_disguised_name_whichever_way_it_comes(setting, name):
+    """The API, the form and the import refuse it at their doors (app.text); the rules refuse it too."""
+    from app.errors import InvalidDataError
+    from app.registration.services import register_team
+
+    contest, college, _headers = setting
+    with pytest.raises(InvalidDataError) as refused:
+        register_team(contest, {**valid(college.id), "name": name}, actor=None, now=utcnow())
+    assert list(refused.value.fields) == ["name"]
+    assert "invisible" in refused.value.fields["name"][0] or "direction" in refused.value.fields["name"][0]
 
 
 def test_closed_window_gets_409_with_the_dates(client, make_contest, make_college, make_user, token_for):

@@ -24,12 +24,23 @@ VALUES = [
     (" 7 ", None),
     (12, None),
     (12.5, None),
+    ("٣", NOT_A_NUMBER),  # Arabic-Indic three: Decimal() reads it as 3
+    ("1_0", NOT_A_NUMBER),  # Decimal() reads it as 10
+    ("1e1", NOT_A_NUMBER),
+    ([12], NOT_A_NUMBER),
+    pytest.param(10**5000, OUT_OF_RANGE, id="an integer of 5,001 digits"),  # str() refuses it
 ]
 
 
 @pytest.mark.parametrize("raw, problem", VALUES)
 def test_value_problems(raw, problem):
     assert value_problem(PITCH, parse_value(raw)) == problem
+
+
+@pytest.mark.parametrize("raw", ["-0", "-0.0", -0.0])
+def test_a_negative_zero_is_a_zero(raw):
+    value = parse_value(raw)
+    assert value == 0 and not value.is_signed()  # was stored as -0.0
 
 
 def test_the_100_point_sheet_total():
