@@ -82,6 +82,7 @@ def select_locale() -> str:
 
 def _init_extensions(app: Flask) -> None:
     from app import database, mail  # noqa: F401  (SQLite pragmas; mail sent after commit)
+    from app.auth import loaders  # noqa: F401  (how Flask-Login finds a request's user)
     from app.auth.sessions import BrowserOnlySessionInterface
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 

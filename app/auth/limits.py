@@ -18,7 +18,8 @@ from flask.wrappers import Response
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
-from app.errors import retry_after_text
+from app.api.bodies import read_json_body
+from app.errors import ContestError, retry_after_text
 from app.extensions import LIMITED_METHODS, limiter
 from app.models.people import normalize_email
 
@@ -34,7 +35,10 @@ def _failed(response: Response) -> bool:
 
 def _named_email() -> Any:
     if request.is_json:
-        body = request.get_json(silent=True)
+        try:
+            body = read_json_body(request)  # within the bounds every API body is read in
+        except ContestError:
+            return None
         return body.get("email") if isinstance(body, dict) else None
     return request.form.get("email")
 

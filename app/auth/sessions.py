@@ -15,7 +15,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_user
 from sqlalchemy import bindparam, delete, select
 
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.models import BrowserSession, User, utcnow
 from app.models.people import secret_hash
 
@@ -113,25 +113,3 @@ USER_FOR_SESSION = (
         BrowserSession.valid_at(bindparam("now", type_=BrowserSession.expires_at.type)),
     )
 )
-
-
-@login_manager.user_loader
-def load_user_from_session(key: str) -> User | None:
-    """The user of the session whose key the cookie carries, while its row lives, unexpired, and the user
-    is active."""
-    user = db.session.execute(USER_FOR_SESSION, {"key_hash": secret_hash(key), "now": utcnow()}).scalar_one_or_none()
-    if user is not None:
-        user.session_key = key
-    return user
-
-
-@login_manager.request_loader
-def load_user_from_bearer_token(request_) -> User | None:
-    from app.auth.services import user_for_token
-
-    if not request_.path.startswith("/api/"):
-        return None
-    scheme, _, token = request_.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return user_for_token(token.strip(), now=utcnow())
