@@ -20,7 +20,6 @@ from app.errors import StateConflictError
 from app.extensions import db
 from app.models import (
     SHEET_SUBMITTED,
-    TIER_KEYS,
     UNIVERSITY,
     Advisor,
     Assignment,
@@ -38,7 +37,7 @@ from app.models import (
     User,
 )
 from app.results import services, store
-from app.results.queries import judge_code, rounded, tier_names
+from app.results.queries import by_tier, judge_code, rounded, tier_names
 from app.spreadsheets import Column, DataHash, LocalTimes, Sheet
 
 SEPARATOR = "、"
@@ -101,7 +100,7 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
     """The official prize list: every awarded team, best tier first, then by rank."""
     snapshot = store.snapshot_of(round_)
     names = tier_names(snapshot)
-    order = {key: index for index, key in enumerate(TIER_KEYS)}
+    order = by_tier(snapshot.award_rule if snapshot else None)
     rows = db.session.execute(
         select(
             Team.id,

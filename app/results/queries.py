@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -52,6 +53,19 @@ def tier_names(snapshot: ResultSnapshot | None) -> dict[str, str]:
     for tier in (snapshot.award_rule or {}).get("tiers", []) if snapshot else []:
         names[tier["key"]] = tier.get("name") or names.get(tier["key"], tier["key"])
     return names
+
+
+def tier_order(award_rule: Mapping[str, Any] | None) -> list[str]:
+    """Prize tiers, best first: the order the organizer gave them in the award rule (the order in which they
+    were filled from the best rank), then the built-in tiers the rule does not name. Every list of prizes
+    (the API, the pages, the workbook) is in this order."""
+    given = [tier["key"] for tier in (award_rule or {}).get("tiers", [])]
+    return [*given, *(key for key in TIER_KEYS if key not in given)]
+
+
+def by_tier(award_rule: Mapping[str, Any] | None) -> dict[str, int]:
+    """Each tier's place in `tier_order`, to sort prizes by; an unknown tier after every known one."""
+    return {key: index for index, key in enumerate(tier_order(award_rule))}
 
 
 def _base(round_: Round):
@@ -112,11 +126,12 @@ def result_rows(
 
 
 def award_rows(round_: Round) -> list[ResultRow]:
-    """The teams with a prize, best tier first, then by rank."""
-    tier_order = {key: index for index, key in enumerate(TIER_KEYS)}
+    """The teams with a prize, best tier first (`tier_order`), then by rank."""
+    snapshot = snapshot_of(round_)
+    order = by_tier(snapshot.award_rule if snapshot else None)
     rows, _total = result_rows(round_)
     awarded = [row for row in rows if row.tier]
-    return sorted(awarded, key=lambda row: (tier_order.get(row.tier or "", len(tier_order)), row.result.rank, row.number))
+    return sorted(awarded, key=lambda row: (order.get(row.tier or "", len(order)), row.result.rank, row.number))
 
 
 def result_item(row: ResultRow, round_: Round, *, full: bool, show_scores: bool = True) -> dict[str, Any]:
