@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
@@ -99,3 +100,23 @@ def registration_counts(contest: Contest) -> dict[str, object]:
         by_province.setdefault(province, {})[status] = count
     colleges = db.session.scalar(select(func.count(func.distinct(Team.college_id))).where(Team.contest_id == contest.id))
     return {"by_status": by_status, "by_province": by_province, "total": sum(by_status.values()), "colleges": colleges}
+
+
+def each_once(colleges: Iterable[str]) -> list[str]:
+    """Members' colleges as a team's list shows them: each once, in the members' order."""
+    return list(dict.fromkeys(colleges))
+
+
+def member_colleges(team_ids: Collection[int] | Select) -> dict[int, list[str]]:
+    """Each team's members' colleges (`each_once`): a team may have members from several colleges, and
+    every list that names its members or its college names them all. `team_ids` is a collection or a
+    statement selecting them."""
+    names: dict[int, list[str]] = {}
+    for team_id, name in db.session.execute(
+        select(TeamMember.team_id, College.name)
+        .join(College, College.id == TeamMember.college_id)
+        .where(TeamMember.team_id.in_(team_ids))
+        .order_by(TeamMember.team_id, TeamMember.position)
+    ):
+        names.setdefault(team_id, []).append(name)
+    return {team_id: each_once(colleges) for team_id, colleges in names.items()}

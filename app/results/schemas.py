@@ -27,7 +27,10 @@ class ResultItemSchema(ma.Schema):
     team_number = ma.fields.String()
     team_name = ma.fields.String()
     project_title = ma.fields.String()
-    college = ma.fields.String()
+    college = ma.fields.String(metadata={"description": "the team's college"})
+    member_colleges = ma.fields.List(
+        ma.fields.String(), metadata={"description": "every member's college, each once, in the members' order"}
+    )
     province = ma.fields.String()
     score = ma.fields.Float(
         allow_none=True, metadata={"description": "at the round's decimals; null when hidden or without sheets"}
@@ -102,7 +105,10 @@ class AwardSchema(ma.Schema):
     team_id = ma.fields.Integer()
     team_number = ma.fields.String()
     team_name = ma.fields.String()
-    college = ma.fields.String()
+    college = ma.fields.String(metadata={"description": "the team's college"})
+    member_colleges = ma.fields.List(
+        ma.fields.String(), metadata={"description": "every member's college, each once, in the members' order"}
+    )
     province = ma.fields.String()
     tier = ma.fields.String()
     tier_name = ma.fields.String()

@@ -136,7 +136,7 @@ def test_custom_tiers_keep_the_organizers_order_everywhere(client, final, login_
     ]
     round_id = final["round"].id
     workbook = load_workbook(io.BytesIO(client.get(f"/api/v1/rounds/{round_id}/export.xlsx", headers=final["organizer"]).data))
-    prizes = [row[13] for row in workbook["获奖名单 Awards"].iter_rows(min_row=2, values_only=True)]
+    prizes = [row[14] for row in workbook["获奖名单 Awards"].iter_rows(min_row=2, values_only=True)]
     assert prizes == ["Winner", "Honorable Mention", "Honorable Mention"]
     assert client.post(f"/api/v1/rounds/{round_id}/publish", json={}, headers=final["organizer"]).status_code == 200
     order = ["winner", "honorable", "honorable"]
