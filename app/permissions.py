@@ -185,10 +185,34 @@ def can_list_teams(user: User, contest: Contest) -> bool:
 
 
 def can_view_team(user: User, team: Team) -> bool:
-    """Its captain (the account that registered it), its college's coordinator, organizers."""
+    """Its captain (the account that registered it), its college's coordinator, organizers, and the
+    coordinator of each of its members' colleges (who must see, and may dispute, a team holding their
+    students)."""
     if not user.is_authenticated:
         return False
-    return team.owner_id == user.id or can_review_team(user, team)
+    if team.owner_id == user.id or can_review_team(user, team):
+        return True
+    colleges = coordinated_college_ids(user, team.contest)
+    return bool(colleges and colleges & team.student_college_ids)
+
+
+def can_dispute_members(user: User, team: Team) -> bool:
+    """Organizers, and the coordinator of a college one of the team's members (or a disputed student) is of;
+    which member is `can_dispute_member`."""
+    if not user.is_authenticated:
+        return False
+    return is_organizer(user, team.contest) or bool(coordinated_college_ids(user, team.contest) & team.student_college_ids)
+
+
+def can_dispute_member(user: User | None, team: Team, college_id: int) -> bool:
+    """A member is disputed (or the dispute lifted) by the coordinator of the member's college in the team's
+    contest, or by an organizer (or the system)."""
+    return user is None or is_organizer(user, team.contest) or _coordinates(user, team.contest_id, college_id)
+
+
+def can_reopen_review(user: User, team: Team) -> bool:
+    """Only organizers reopen the review of a team whose judging has started."""
+    return is_organizer(user, team.contest)
 
 
 def can_edit_team(user: User, team: Team) -> bool:

@@ -9,6 +9,7 @@ from app.contests.services import contests_query
 from app.extensions import db
 from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, SUBMITTED, College, Contest, Team, utcnow
 from app.permissions import can_create_contest, can_list_teams, can_register_team, is_organizer, login_required
+from app.registration.queries import holding_students_of
 
 bp = Blueprint("public", __name__)
 
@@ -57,6 +58,14 @@ def dashboard():
                 "waiting": db.session.scalar(
                     select(func.count(Team.id)).where(
                         Team.contest_id == a.contest_id, Team.college_id == a.college_id, Team.status == SUBMITTED
+                    )
+                ),
+                # Teams of other colleges holding this college's students: its coordinator may dispute them.
+                "elsewhere": db.session.scalar(
+                    select(func.count(Team.id)).where(
+                        Team.contest_id == a.contest_id,
+                        Team.college_id != a.college_id,
+                        holding_students_of(a.contest_id, {a.college_id}),
                     )
                 ),
             }

@@ -121,6 +121,26 @@ def test_a_student_already_registered_is_reported_with_the_team_number(client, c
     assert any(taken.number in row["message"] and row["row"] == 3 for row in response.json["error"]["rows"])
 
 
+def test_a_coordinator_importing_another_colleges_student_does_not_learn_which_team_holds_them(
+    client, contest_and_headers, make_team, make_college, make_user, token_for
+):
+    """The organizer is told the team's number (above); a coordinator who may not view that team is not."""
+    contest, _organizer = contest_and_headers
+    from app.models import College
+
+    zju, pku = (db.session.scalar(select(College).where(College.code == code)) for code in ("4133010335", "4111010001"))
+    taken = make_team(contest, pku, prefix="PKU")
+    rows = good_team("1")  # a team of 浙江大学, whose second member is 北京大学's student
+    rows[1][HEADERS.index("学号 student_id")] = taken.members[0].student_id
+    rows[1][HEADERS.index("成员学校代码 member_college_code")] = "4111010001"
+    coordinator = token_for(make_user("coordinator", contest_id=contest.id, college_id=zju.id))
+    response = upload(client, contest, coordinator, workbook_bytes(rows))
+    assert response.status_code == 422
+    (problem,) = [row for row in response.json["error"]["rows"] if row["row"] == 3]
+    assert problem["message"] == "This student is already in a team of this category."
+    assert taken.number not in str(response.json)
+
+
 def test_team_level_errors_point_at_the_team_first_row(client, contest_and_headers):
     contest, headers = contest_and_headers
     rows = good_team("1")
