@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, inspect, select
 
 from app.errors import is_api_request
 from app.extensions import db, login_manager
-from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, PUBLISHED, Assignment, Contest, Round, Team, User
+from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, PUBLISHED, Assignment, College, Contest, Round, Team, User
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -45,6 +45,24 @@ def role_required(*roles: str) -> Callable[[View], View]:
             if not current_user.is_authenticated:
                 return _sign_in_first()
             if not holds_any_role(current_user, roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def permitted(predicate: Callable[[User], bool]) -> Callable[[View], View]:
+    """Let in signed-in users for whom `predicate(user)` holds, before the view parses any input:
+    anonymous visitors sign in first (HTML) or get 401 (API); others get 403, whatever they sent."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return _sign_in_first()
+            if not predicate(current_user):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -98,7 +116,8 @@ def allowed_on(
 
 
 def is_organizer(user: User | None, contest: Contest | None = None) -> bool:
-    """An organizer for every contest, or for this contest (no one for the system, `None`)."""
+    """An organizer for every contest, or for this contest (no one for the system, `None`). An organizer's
+    role that names a college or a province (none can be given any more) organizes nothing."""
     if user is None or not user.is_authenticated:
         return False
     return user.has_role(ORGANIZER, contest.id if contest is not None else None)
@@ -142,18 +161,26 @@ def _coordinates(user: User, contest_id: int, college_id: int | None = None) -> 
 
 def can_register_for_college(user: User | None, contest: Contest, college_id: int) -> bool:
     """Organizers (and the system) register teams of any college, coordinators of their own colleges only;
-    a captain registers their own team, of the college they name."""
+    a captain registers their own team, of the college they name: any college, unless their captain's
+    role for the contest names a college (that one) or a province (its colleges)."""
     if user is None or is_organizer(user, contest):
         return True
     colleges = coordinated_college_ids(user, contest)
-    return not colleges or college_id in colleges
+    if colleges:
+        return college_id in colleges
+    roles = user.roles_in(CAPTAIN, contest.id)
+    if any(role.covers(None) for role in roles):  # a captain of every college: no college to read
+        return True
+    college = db.session.get(College, college_id)
+    return any(role.covers(college) for role in roles)
 
 
 def can_register_team(user: User, contest: Contest) -> bool:
-    """Captains register their own team; coordinators their college's; organizers any."""
+    """Captains of the contest (or of every contest) register their own team; coordinators their college's;
+    organizers any. Which college a team may be of is `can_register_for_college`."""
     if not user.is_authenticated:
         return False
-    return is_organizer(user, contest) or _coordinates(user, contest.id) or user.has_role(CAPTAIN)
+    return is_organizer(user, contest) or _coordinates(user, contest.id) or bool(user.roles_in(CAPTAIN, contest.id))
 
 
 def can_list_teams(user: User, contest: Contest) -> bool:
@@ -162,10 +189,34 @@ def can_list_teams(user: User, contest: Contest) -> bool:
 
 
 def can_view_team(user: User, team: Team) -> bool:
-    """Its captain (the account that registered it), its college's coordinator, organizers."""
+    """Its captain (the account that registered it), its college's coordinator, organizers, and the
+    coordinator of each of its members' colleges (who must see, and may dispute, a team holding their
+    students)."""
     if not user.is_authenticated:
         return False
-    return team.owner_id == user.id or can_review_team(user, team)
+    if team.owner_id == user.id or can_review_team(user, team):
+        return True
+    colleges = coordinated_college_ids(user, team.contest)
+    return bool(colleges and colleges & team.student_college_ids)
+
+
+def can_dispute_members(user: User, team: Team) -> bool:
+    """Organizers, and the coordinator of a college one of the team's members (or a disputed student) is of;
+    which member is `can_dispute_member`."""
+    if not user.is_authenticated:
+        return False
+    return is_organizer(user, team.contest) or bool(coordinated_college_ids(user, team.contest) & team.student_college_ids)
+
+
+def can_dispute_member(user: User | None, team: Team, college_id: int) -> bool:
+    """A member is disputed (or the dispute lifted) by the coordinator of the member's college in the team's
+    contest, or by an organizer (or the system)."""
+    return user is None or is_organizer(user, team.contest) or _coordinates(user, team.contest_id, college_id)
+
+
+def can_reopen_review(user: User, team: Team) -> bool:
+    """Only organizers reopen the review of a team whose judging has started."""
+    return is_organizer(user, team.contest)
 
 
 def can_edit_team(user: User, team: Team) -> bool:
@@ -219,5 +270,12 @@ def can_manage_sheet(user: User, assignment: Assignment) -> bool:
 
 
 def can_declare_conflict(user: User, judge: User) -> bool:
-    """A judge declares their own conflicts; organizers declare anyone's."""
-    return user.is_authenticated and ((user.id == judge.id and holds_any_role(user, (JUDGE,))) or is_organizer(user))
+    """A judge declares their own conflicts; organizers of every contest declare anyone's, an organizer of a
+    contest those of the contest's judges (a conflict only ever keeps a judge away from a team)."""
+    if not user.is_authenticated:
+        return False
+    if (user.id == judge.id and holds_any_role(user, (JUDGE,))) or is_organizer(user):
+        return True
+    return any(
+        role.role == JUDGE and role.contest_id is not None and user.has_role(ORGANIZER, role.contest_id) for role in judge.roles
+    )

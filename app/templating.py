@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from app.judging.services import status_label
 from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER
+from app.permissions import can_read_audit_log
 from scoring.sheets import plain_number
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
@@ -28,14 +29,15 @@ TEAM_STATUS_LABELS = {
     "rejected": _l("Rejected"),
     "withdrawn": _l("Withdrawn"),
 }
-#: Navigation: (endpoint, label, roles that see it; empty means every signed-in user).
+#: Navigation: (endpoint, label, roles that see it (empty means every signed-in user), and the predicate the
+#: page asks beyond the role, if any: a link is shown only where it leads in).
 NAVIGATION = (
-    ("public.dashboard", _l("Dashboard"), ()),
-    ("judging.dashboard", _l("My sheets"), (JUDGE,)),
-    ("contests.index", _l("Contests"), (ORGANIZER,)),
-    ("colleges.index", _l("Colleges"), (ORGANIZER,)),
-    ("audit_log.index", _l("Audit log"), (ORGANIZER,)),
-    ("api_docs.page", _l("API"), (ORGANIZER,)),
+    ("public.dashboard", _l("Dashboard"), (), None),
+    ("judging.dashboard", _l("My sheets"), (JUDGE,), None),
+    ("contests.index", _l("Contests"), (ORGANIZER,), None),
+    ("colleges.index", _l("Colleges"), (ORGANIZER,), None),
+    ("audit_log.index", _l("Audit log"), (ORGANIZER,), can_read_audit_log),
+    ("api_docs.page", _l("API"), (ORGANIZER,), None),
 )
 
 
@@ -43,7 +45,11 @@ def navigation_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return []
     roles = user.role_names()
-    return [(endpoint, label) for endpoint, label, needed in NAVIGATION if not needed or roles & set(needed)]
+    return [
+        (endpoint, label)
+        for endpoint, label, needed, allowed in NAVIGATION
+        if (not needed or roles & set(needed)) and (allowed is None or allowed(user))
+    ]
 
 
 def local_time(moment: datetime | None, timezone: str | None = None) -> str:

@@ -340,13 +340,20 @@ def test_judges_captains_and_organizers_at_once_lose_nothing_duplicate_nothing_a
     assert [row for row in active if row[2] > 1] == []  # no student in two teams
     teams = db.session.scalars(select(Team).where(Team.contest_id == day["registration"])).all()
     assert sorted(team.id for team in teams) == sorted(response["id"] for _, response in created)
-    holders = {member.student_id: team.number for team in teams for member in team.members}
-    for body, status, response in refused:  # a 409 naming a shared student and the team that really holds them
+    holders = {member.student_id: team for team in teams for member in team.members}
+
+    def captain_of(student_id: str) -> str:  # the first member's ID starts with C<captain>R
+        return student_id.split("R")[0]
+
+    for body, status, response in refused:  # a 409 naming a shared student, and the team that really holds them
         assert status == 409 and response["error"]["code"] == "duplicate_student", response
         assert response["error"]["fields"], response
-        for field in response["error"]["fields"]:
+        for field, messages in response["error"]["fields"].items():
             student_id = body["members"][int(field.split(".")[1])]["student_id"]
-            assert student_id.startswith("SHARED") and holders[student_id] in response["error"]["message"], (field, response)
+            holder = holders[student_id]
+            # ...named only to the captain who registered it: another captain may not learn it.
+            own = captain_of(holder.members[0].student_id) == captain_of(body["members"][0]["student_id"])
+            assert student_id.startswith("SHARED") and (holder.number in messages[0]) == own, (field, response)
     numbers = Counter(team.number.rsplit("-", 1)[0] for team in teams)  # per track: 00001..0000n, no gap, no repeat
     for prefix, count in numbers.items():
         assert sorted(team.number for team in teams if team.number.startswith(prefix + "-")) == [

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.audit_log.display import event_view
 from app.audit_log.exports import audit_log_workbook
 from app.audit_log.forms import AuditFilterForm
 from app.audit_log.queries import events_page, object_types_present
-from app.models import ORGANIZER, utcnow
+from app.models import utcnow
 from app.pagination import PageOf, page_numbers
-from app.permissions import can_read_audit_log, role_required
+from app.permissions import can_read_audit_log, permitted
 from app.spreadsheets import workbook_response
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")
@@ -33,10 +32,8 @@ def _filter_form() -> AuditFilterForm:
 
 
 @bp.route("")
-@role_required(ORGANIZER)
+@permitted(can_read_audit_log)
 def index():
-    if not can_read_audit_log(current_user):
-        abort(403)
     form = _filter_form()
     page, per_page = page_numbers()
     if form.errors:
@@ -53,10 +50,8 @@ def index():
 
 
 @bp.route("/export.xlsx")
-@role_required(ORGANIZER)
+@permitted(can_read_audit_log)
 def export():
-    if not can_read_audit_log(current_user):
-        abort(403)
     form = _filter_form()
     if form.errors:
         flash(_("Fix the filters before exporting."), "error")

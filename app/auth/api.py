@@ -1,6 +1,6 @@
 """API: health, tokens, the current user, and creating users."""
 
-from flask import abort, request
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
@@ -11,8 +11,8 @@ from app.auth.limits import login_rate_limit, note_signed_in
 from app.auth.schemas import HealthSchema, TokenRequestSchema, TokenSchema, UserCreateSchema, UserSchema
 from app.errors import AuthenticationError
 from app.extensions import db
-from app.models import ORGANIZER, utcnow
-from app.permissions import can_create_users, login_required, role_required
+from app.models import utcnow
+from app.permissions import can_create_users, login_required, permitted
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Health, tokens and users")
 
@@ -61,12 +61,10 @@ def get_me():
 
 
 @blp.route("/users", methods=["POST"])
-@role_required(ORGANIZER)
+@permitted(can_create_users)
 @blp.arguments(UserCreateSchema)
 @blp.response(201, UserSchema)
 @blp.doc(operationId="createUser")
 def create_user(data):
-    if not can_create_users(current_user):
-        abort(403)
     user = services.create_user(actor=current_user, now=utcnow(), **data)
     return user

@@ -17,7 +17,7 @@ from app.auth.passwords import context_words, password_problem
 from app.colleges.services import province_exists
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
-from app.models import COORDINATOR, ROLES, ApiToken, College, Contest, RoleAssignment, User
+from app.models import COORDINATOR, ORGANIZER, ROLES, ApiToken, College, Contest, RoleAssignment, User
 from app.models.people import normalize_email, secret_hash
 
 #: A user's name, as the column keeps it.
@@ -64,10 +64,15 @@ def check_password_rule(password: str, *, email: str, name: str, field: str = "p
 
 
 def _validate_role_scope(role: str, contest_id: int | None, college_id: int | None, province: str | None) -> None:
-    """A coordinator belongs to one college in one contest; ids and provinces must exist."""
+    """A coordinator belongs to one college in one contest; an organizer runs one contest or every contest,
+    never one college or province; ids and provinces must exist."""
     fields: dict[str, list[str]] = {}
     if role not in ROLES:
         fields["role"] = [_("Choose one of: %(roles)s.", roles=", ".join(ROLES))]
+    if role == ORGANIZER:
+        for name, value in (("college_id", college_id), ("province", province)):
+            if value:
+                fields[name] = [_("An organizer runs a contest, or every contest: not one college or province.")]
     if role == COORDINATOR:
         if college_id is None:
             fields["college_id"] = [_("A coordinator needs a college.")]

@@ -1,15 +1,14 @@
 """API: listColleges and importColleges."""
 
-from flask import abort
 from flask_login import current_user
 
 from app.api.blueprint import Blueprint
 from app.colleges import services
 from app.colleges.schemas import CollegeQuerySchema, CollegeSchema, ImportSummarySchema, UploadSchema
 from app.extensions import db
-from app.models import ORGANIZER, utcnow
+from app.models import utcnow
 from app.pagination import page_payload, page_schema
-from app.permissions import can_manage_colleges, role_required
+from app.permissions import can_manage_colleges, permitted
 from app.spreadsheets import read_table
 
 blp = Blueprint("api_colleges", __name__, url_prefix="/api/v1", description="The national colleges list")
@@ -25,13 +24,11 @@ def list_colleges(args):
 
 
 @blp.route("/colleges/import", methods=["POST"])
-@role_required(ORGANIZER)
+@permitted(can_manage_colleges)
 @blp.arguments(UploadSchema, location="files")
 @blp.response(200, ImportSummarySchema)
 @blp.doc(operationId="importColleges")
 def import_colleges(files):
-    if not can_manage_colleges(current_user):
-        abort(403)
     upload = files["file"]
     summary = services.import_colleges(read_table(upload.stream, upload.filename), now=utcnow(), actor=current_user)
     return summary

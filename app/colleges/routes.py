@@ -1,6 +1,6 @@
 """Organizer pages: list, search and import colleges."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,7 +9,7 @@ from app.colleges.forms import CollegeImportForm
 from app.forms import UploadOutcome, run_upload
 from app.models import ORGANIZER, utcnow
 from app.pagination import page_from_request
-from app.permissions import can_manage_colleges, role_required
+from app.permissions import can_manage_colleges, permitted, role_required
 
 bp = Blueprint("colleges", __name__, url_prefix="/colleges")
 
@@ -31,10 +31,8 @@ def index():
 
 
 @bp.route("/import", methods=["POST"])
-@role_required(ORGANIZER)
+@permitted(can_manage_colleges)
 def import_file():
-    if not can_manage_colleges(current_user):
-        abort(403)
     form = CollegeImportForm()
     outcome = UploadOutcome(status=422)
     if form.validate_on_submit():

@@ -1,27 +1,25 @@
 """API: createContest, listContests, getContest, updateContest."""
 
-from flask import abort, current_app
+from flask import current_app
 from flask_login import current_user
 
 from app.api.blueprint import Blueprint
 from app.contests import services
 from app.contests.schemas import ContestCreateSchema, ContestQuerySchema, ContestSchema, ContestSummarySchema
 from app.extensions import db
-from app.models import ORGANIZER, Contest, utcnow
+from app.models import Contest, utcnow
 from app.pagination import page_payload, page_schema
-from app.permissions import allowed_on, can_create_contest, can_edit_contest, role_required
+from app.permissions import allowed_on, can_create_contest, can_edit_contest, permitted
 
 blp = Blueprint("api_contests", __name__, url_prefix="/api/v1", description="Contests")
 
 
 @blp.route("/contests", methods=["POST"])
-@role_required(ORGANIZER)
+@permitted(can_create_contest)
 @blp.arguments(ContestCreateSchema)
 @blp.response(201, ContestSchema)
 @blp.doc(operationId="createContest")
 def create_contest(data):
-    if not can_create_contest(current_user):
-        abort(403)
     data = services.with_defaults(data, current_app.config["TIMEZONE"])
     contest = services.create_contest(data, now=utcnow(), actor=current_user)
     return contest

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from app.errors import ContestError
 from app.extensions import db
 from app.models import ORGANIZER, Contest, utcnow
 from app.pagination import page_from_request
-from app.permissions import allowed_on, can_create_contest, can_edit_contest, role_required
+from app.permissions import allowed_on, can_create_contest, can_edit_contest, permitted, role_required
 
 bp = Blueprint("contests", __name__, url_prefix="/contests")
 
@@ -22,7 +22,13 @@ bp = Blueprint("contests", __name__, url_prefix="/contests")
 @role_required(ORGANIZER)
 def index():
     contests = page_from_request(services.contests_query())
-    return render_template("contests/index.html", contests=contests, now=utcnow())
+    return render_template(
+        "contests/index.html",
+        contests=contests,
+        now=utcnow(),
+        can_create=can_create_contest(current_user),
+        can_edit=lambda contest: can_edit_contest(current_user, contest),
+    )
 
 
 def _local(moment, timezone):
@@ -44,10 +50,8 @@ def _save(form: ContestForm, contest: Contest | None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(ORGANIZER)
+@permitted(can_create_contest)
 def new():
-    if not can_create_contest(current_user):
-        abort(403)
     form = ContestForm()
     status = 200
     if form.validate_on_submit():

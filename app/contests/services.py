@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
-from app.models import TRACK_KINDS, Contest, Team, Track, User
+from app.models import TRACK_KINDS, WITHDRAWN, Contest, Team, Track, User
 
 #: The team rules of domain.md: (field, default, smallest, largest).
 TEAM_RULES = (
@@ -182,12 +182,47 @@ def _refuse_removing_tracks_with_teams(contest: Contest, data: Mapping[str, Any]
             )
 
 
+def _refuse_kind_change_with_teams(contest: Contest, data: Mapping[str, Any]) -> None:
+    """A track's kind is the category of the one-student-per-category rule, held by the members' rows: it
+    changes only while the track has no team (withdrawn teams hold no student, so they do not count)."""
+    kinds = {track_data["code"].strip().upper(): track_data["kind"] for track_data in data["tracks"]}
+    for track in contest.tracks:
+        if track.code not in kinds or kinds[track.code] == track.kind:
+            continue
+        teams = db.session.scalar(select(func.count(Team.id)).where(Team.track_id == track.id, Team.status != WITHDRAWN))
+        if teams:
+            raise StateConflictError(
+                ngettext(
+                    "Track %(code)s (%(name)s) has %(num)d team: its kind, the category in which a student joins one "
+                    "team, cannot change while it has teams.",
+                    "Track %(code)s (%(name)s) has %(num)d teams: its kind, the category in which a student joins one "
+                    "team, cannot change while it has teams.",
+                    teams,
+                    code=track.code,
+                    name=track.name,
+                ),
+                code="track_has_teams",
+                fields={
+                    f"tracks.{list(kinds).index(track.code)}.kind": [
+                        ngettext(
+                            "This track has %(num)d team: its kind cannot change while it has teams.",
+                            "This track has %(num)d teams: its kind cannot change while it has teams.",
+                            teams,
+                        )
+                    ]
+                },
+                details={"track": track.code, "teams": teams},
+            )
+
+
 def update_contest(contest: Contest, data: Mapping[str, Any], *, now: datetime, actor: User | None) -> Contest:
-    """Change a contest's settings; the audit trail keeps the old and the new values."""
+    """Change a contest's settings; the audit trail keeps the old and the new values. A track with teams
+    keeps its kind (409 `track_has_teams`)."""
     fields = _validate(data)
     if fields:
         raise InvalidDataError(_("The contest cannot be saved; check the marked fields."), fields=fields)
     _refuse_removing_tracks_with_teams(contest, data)
+    _refuse_kind_change_with_teams(contest, data)
     before = contest_snapshot(contest)
     _apply(contest, data)
     db.session.flush()

@@ -37,6 +37,7 @@ from app.models.teams import (
     UNIVERSITY,
     WITHDRAWN,
     Advisor,
+    MemberDispute,
     Team,
     TeamMember,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "UNIVERSITY",
     "WITHDRAWN",
     "Advisor",
+    "MemberDispute",
     "Team",
     "TeamMember",
     "CLOSED",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import ColumnElement, ForeignKey, String, UniqueConstraint, and_
@@ -14,12 +14,19 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 
+if TYPE_CHECKING:
+    from app.models.colleges import College
+
 ORGANIZER = "organizer"
 COORDINATOR = "coordinator"
 JUDGE = "judge"
 CAPTAIN = "captain"
 #: Every role, most powerful first.
 ROLES = (ORGANIZER, COORDINATOR, JUDGE, CAPTAIN)
+#: Roles that a college (or a province) on the role limits to that college (or that province's colleges).
+#: A judge's college and province say where the judge comes from, which conflicts of interest read: they
+#: do not limit where the judge judges.
+PLACE_SCOPED_ROLES = (ORGANIZER, COORDINATOR, CAPTAIN)
 
 
 def secret_hash(secret: str) -> str:
@@ -68,12 +75,19 @@ class User(UserMixin, db.Model):
     def role_names(self) -> set[str]:
         return {assignment.role for assignment in self.roles}
 
-    def has_role(self, role: str, contest_id: int | None = None) -> bool:
-        """True when the user holds `role`, for all contests or for `contest_id`."""
-        return any(
-            assignment.role == role and (assignment.contest_id is None or assignment.contest_id == contest_id)
-            for assignment in self.roles
-        )
+    def roles_in(self, role: str, contest_id: int | None) -> list[RoleAssignment]:
+        """The user's `role` assignments that hold in contest `contest_id`, whatever college they name."""
+        return [assignment for assignment in self.roles if assignment.role == role and assignment.holds_in(contest_id)]
+
+    def has_role(self, role: str, contest_id: int | None = None, college: College | None = None) -> bool:
+        """True when the user holds `role` in contest `contest_id` (`None`: in every contest), for the whole
+        contest or, when `college` is given, for that college.
+
+        A role naming no contest holds in every contest. An organizer's, coordinator's or captain's role
+        naming a college (or a province) holds for that college (or that province's colleges) only: never
+        for a whole contest, nor over every contest.
+        """
+        return any(assignment.covers(college) for assignment in self.roles_in(role, contest_id))
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -93,6 +107,19 @@ class RoleAssignment(db.Model):
     province: Mapped[str | None] = mapped_column(String(40))
 
     user: Mapped[User] = relationship(back_populates="roles")
+
+    def holds_in(self, contest_id: int | None) -> bool:
+        """A role naming a contest holds in that contest; one naming none, in every contest."""
+        return self.contest_id is None or self.contest_id == contest_id
+
+    def covers(self, college: College | None) -> bool:
+        """Whether the role holds for `college` (`None`: for every college), as far as its college and
+        province go (`PLACE_SCOPED_ROLES`)."""
+        if self.role not in PLACE_SCOPED_ROLES:
+            return True
+        if self.college_id is not None and (college is None or college.id != self.college_id):
+            return False
+        return not self.province or (college is not None and college.province.name == self.province)
 
 
 class ApiToken(db.Model):

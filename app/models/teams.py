@@ -48,6 +48,9 @@ class Team(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Set when an organizer reopens the review of a team whose judging has started; the next decision
+    #: closes it again.
+    review_reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     contest: Mapped[Contest] = relationship()
     track: Mapped[Track] = relationship(lazy="joined")
@@ -59,10 +62,22 @@ class Team(db.Model):
     advisors: Mapped[list[Advisor]] = relationship(
         back_populates="team", cascade="all, delete-orphan", order_by="Advisor.position"
     )
+    disputes: Mapped[list[MemberDispute]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", order_by="MemberDispute.id"
+    )
 
     @property
     def captain(self) -> TeamMember | None:
         return next((member for member in self.members if member.is_captain), None)
+
+    @property
+    def student_college_ids(self) -> set[int]:
+        """The colleges of its members and of the students their colleges disputed: each may see the team."""
+        return {member.college_id for member in self.members} | {dispute.college_id for dispute in self.disputes}
+
+    def dispute_of(self, member: TeamMember) -> MemberDispute | None:
+        """The dispute of this member by their college, if any."""
+        return next((d for d in self.disputes if (d.college_id, d.student_id) == (member.college_id, member.student_id)), None)
 
     def __repr__(self) -> str:
         return f"<Team {self.number} {self.name}>"
@@ -72,11 +87,13 @@ class TeamMember(db.Model):
     """A student in a team. A student is a college plus a student ID.
 
     One student is in at most one team per category (the track's kind) per contest; the partial
-    unique index enforces it under concurrency. A withdrawn team's members are released.
+    unique index enforces it under concurrency. A withdrawn team's members are released, and so is a
+    member their college disputes (`MemberDispute`).
     """
 
     __tablename__ = "team_members"
     __table_args__ = (
+        Index("ix_team_members_contest_college", "contest_id", "college_id"),
         Index(
             "uq_team_members_one_team_per_category",
             "contest_id",
@@ -125,3 +142,23 @@ class Advisor(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     team: Mapped[Team] = relationship(back_populates="advisors")
+
+
+class MemberDispute(db.Model):
+    """A college's word that one of its students (college + student ID) is not to be in a team: while it
+    stands, the student holds no place in the team (their row is released, so the student ID is free for
+    another team), and the team is not approved with the student in it."""
+
+    __tablename__ = "member_disputes"
+    __table_args__ = (UniqueConstraint("team_id", "college_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    college_id: Mapped[int] = mapped_column(ForeignKey("colleges.id"), index=True)
+    student_id: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text)
+    disputed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    disputed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    team: Mapped[Team] = relationship(back_populates="disputes")
+    college: Mapped[College] = relationship(lazy="joined")

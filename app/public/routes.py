@@ -8,7 +8,8 @@ from app.colleges.services import province_names
 from app.contests.services import contests_query
 from app.extensions import db
 from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, SUBMITTED, College, Contest, Team, utcnow
-from app.permissions import can_list_teams, can_register_team, is_organizer, login_required
+from app.permissions import can_create_contest, can_list_teams, can_register_team, is_organizer, login_required
+from app.registration.queries import holding_students_of
 
 bp = Blueprint("public", __name__)
 
@@ -39,8 +40,13 @@ def dashboard():
     roles = current_user.role_names()
     panels = {}
     if ORGANIZER in roles:
+        contests = contests_query()
+        if not is_organizer(current_user):
+            organized = {a.contest_id for a in current_user.roles if a.role == ORGANIZER and a.covers(None)}
+            contests = contests.where(Contest.id.in_(organized))
         panels["organizer"] = {
-            "contests": db.session.scalars(contests_query().limit(10)).all(),
+            "contests": db.session.scalars(contests.limit(10)).all(),
+            "can_create": can_create_contest(current_user),
             "college_count": db.session.scalar(select(func.count(College.id))),
             "province_count": len(province_names()),
         }
@@ -54,6 +60,14 @@ def dashboard():
                         Team.contest_id == a.contest_id, Team.college_id == a.college_id, Team.status == SUBMITTED
                     )
                 ),
+                # Teams of other colleges holding this college's students: its coordinator may dispute them.
+                "elsewhere": db.session.scalar(
+                    select(func.count(Team.id)).where(
+                        Team.contest_id == a.contest_id,
+                        Team.college_id != a.college_id,
+                        holding_students_of(a.contest_id, {a.college_id}),
+                    )
+                ),
             }
             for a in current_user.roles
             if a.role == COORDINATOR
@@ -61,7 +75,11 @@ def dashboard():
     if CAPTAIN in roles:
         panels["captain"] = {
             "teams": db.session.scalars(select(Team).where(Team.owner_id == current_user.id).order_by(Team.id)).all(),
-            "open_contests": [c for c in db.session.scalars(contests_query().limit(20)) if c.registration_is_open(utcnow())],
+            "open_contests": [
+                c
+                for c in db.session.scalars(contests_query().limit(20))
+                if c.registration_is_open(utcnow()) and can_register_team(current_user, c)
+            ],
         }
     if JUDGE in roles:
         panels["judge"] = True

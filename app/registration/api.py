@@ -1,4 +1,5 @@
-"""API: registerTeam, listTeams, getTeam, updateTeam, withdrawTeam, reviewTeam, importTeams, exportTeams."""
+"""API: registerTeam, listTeams, getTeam, updateTeam, withdrawTeam, reviewTeam, reopenTeamReview, disputeMember,
+liftDispute, importTeams, exportTeams."""
 
 from flask_login import current_user
 
@@ -9,16 +10,21 @@ from app.models import Contest, Team, utcnow
 from app.pagination import page_payload, page_schema
 from app.permissions import (
     allowed_on,
+    can_dispute_members,
     can_edit_team,
     can_list_teams,
     can_register_team,
+    can_reopen_review,
     can_review_team,
     can_view_team,
 )
-from app.registration import exports, imports, review, services
+from app.registration import disputes, exports, imports, review, services
 from app.registration.queries import TeamFilters, teams_query
 from app.registration.schemas import (
+    DisputeInSchema,
     ImportResultSchema,
+    LiftDisputeInSchema,
+    ReopenReviewSchema,
     ReviewSchema,
     TeamCreatedSchema,
     TeamInSchema,
@@ -102,6 +108,41 @@ def withdraw_team(data, team_id: int):
 def review_team(data, team_id: int):
     team = _team(team_id)
     review.review_team(team, data["decision"], data.get("reason"), actor=current_user, now=utcnow())
+    return team
+
+
+@blp.route("/teams/<id:team_id>/review/reopen", methods=["POST"])
+@allowed_on(Team, "team_id", can_reopen_review)
+@blp.arguments(ReopenReviewSchema)
+@blp.response(200, TeamSchema)
+@blp.doc(operationId="reopenTeamReview")
+def reopen_team_review(data, team_id: int):
+    """Reopen the review of a team whose judging has started, with a reason: the next decision is taken."""
+    team = _team(team_id)
+    review.reopen_review(team, data["reason"], actor=current_user, now=utcnow())
+    return team
+
+
+@blp.route("/teams/<id:team_id>/disputes", methods=["POST"])
+@allowed_on(Team, "team_id", can_dispute_members)
+@blp.arguments(DisputeInSchema)
+@blp.response(200, TeamSchema)
+@blp.doc(operationId="disputeMember")
+def dispute_member(data, team_id: int):
+    """The member's college disputes that the student is in the team: the student holds no place in it."""
+    team = _team(team_id)
+    disputes.dispute_member(team, data["college_id"], data["student_id"], data["reason"], actor=current_user, now=utcnow())
+    return team
+
+
+@blp.route("/teams/<id:team_id>/disputes/lift", methods=["POST"])
+@allowed_on(Team, "team_id", can_dispute_members)
+@blp.arguments(LiftDisputeInSchema)
+@blp.response(200, TeamSchema)
+@blp.doc(operationId="liftDispute")
+def lift_dispute(data, team_id: int):
+    team = _team(team_id)
+    disputes.lift_dispute(team, data["college_id"], data["student_id"], data.get("reason"), actor=current_user, now=utcnow())
     return team
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import UNIVERSITY, Advisor, College, Contest, Province, Team, TeamMember, Track, User
-from app.registration.queries import TeamFilters, teams_query
+from app.registration.queries import TeamFilters, each_once, teams_query
 from app.spreadsheets import Column, Sheet
 
 STATUS_LABELS = {
@@ -33,6 +33,7 @@ TEAM_COLUMNS = [
     Column("队长手机 Captain phone", 16),
     Column("队长邮箱 Captain email"),
     Column("团队成员 Members"),
+    Column("成员学校 Member colleges"),
     Column("高校指导老师 University advisors"),
     Column("企业指导老师 Enterprise advisors"),
     Column("报名时间 Registered", 18),
@@ -117,6 +118,7 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                 captain.phone if captain else "",
                 captain.email if captain else "",
                 SEPARATOR.join(m.name for m in people),
+                SEPARATOR.join(each_once(m.college for m in people)),
                 SEPARATOR.join(a.name for a in advisors[team_id] if a.kind == UNIVERSITY),
                 SEPARATOR.join(a.name for a in advisors[team_id] if a.kind != UNIVERSITY),
                 contest.local(created_at).strftime("%Y-%m-%d %H:%M"),

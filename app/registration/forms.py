@@ -173,6 +173,20 @@ class WithdrawForm(FlaskForm):
     submit = SubmitField(_l("Withdraw the team"))
 
 
+class ReopenReviewForm(FlaskForm):
+    reason = TextAreaField(_l("Why reopen the review?"))
+    submit = SubmitField(_l("Reopen the review"))
+
+
+class DisputeForm(FlaskForm):
+    """A member's college disputes (or lifts its dispute of) the student's membership."""
+
+    college_id = HiddenField(validators=[InputRequired()])
+    student_id = HiddenField(validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"))
+    submit = SubmitField(_l("Dispute"))
+
+
 class BulkApproveForm(FlaskForm):
     submit = SubmitField(_l("Approve the selected teams"))
 

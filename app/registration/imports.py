@@ -35,6 +35,7 @@ from app.registration.services import (
     check_registration_open,
     people_rows,
     take_team_numbers,
+    visible_numbers,
 )
 from app.spreadsheets import Column, Sheet, Table
 
@@ -280,7 +281,7 @@ def check_import(contest: Contest, table: Table, *, actor: User | None) -> list[
                 )
             first_seen.setdefault(key, row)
         checked.append((group, data))
-    _report_taken_students(contest, first_seen, errors)
+    _report_taken_students(contest, first_seen, errors, actor)
     _raise_if_any(errors)
     return checked
 
@@ -293,16 +294,25 @@ def _student_rows(checked: list[tuple[_Group, TeamData]]) -> dict[tuple[str, int
     }
 
 
-def _report_taken_students(contest: Contest, student_rows: dict[tuple[str, int, str], int], errors: _RowErrors) -> None:
-    """Rows whose student is already in an active team of the same category."""
+def _report_taken_students(
+    contest: Contest, student_rows: dict[tuple[str, int, str], int], errors: _RowErrors, actor: User | None
+) -> None:
+    """Rows whose student is already in an active team of the same category; the team is named only to
+    someone who may view it."""
     by_category: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for category, college_id, student_id in student_rows:
         by_category[category].append((college_id, student_id))
     for category, keys in by_category.items():
-        for key, number in taken_students(contest.id, category, keys).items():
-            errors.add(
-                student_rows[(category, *key)], "student_id", _("This student is already in team %(number)s.", number=number)
+        taken = taken_students(contest.id, category, keys)
+        numbers = visible_numbers(taken.values(), actor)
+        for key, place in taken.items():
+            number = numbers.get(place.team_id)
+            message = (
+                _("This student is already in team %(number)s.", number=number)
+                if number is not None
+                else _("This student is already in a team of this category.")
             )
+            errors.add(student_rows[(category, *key)], "student_id", message)
 
 
 def _raise_if_any(errors: _RowErrors) -> None:
@@ -324,7 +334,7 @@ def import_teams(contest: Contest, table: Table, *, actor: User | None, now: dat
     }
     # Under the lock the numbers took, check again for students registered since the first check.
     errors = _RowErrors()
-    _report_taken_students(contest, _student_rows(checked), errors)
+    _report_taken_students(contest, _student_rows(checked), errors, actor)
     _raise_if_any(errors)
     team_rows = []
     for _group, data in checked:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
-from app.models import College, Contest, Province, Team, TeamMember, Track, User
+from app.models import College, Contest, MemberDispute, Province, Team, TeamMember, Track, User
 from app.permissions import coordinated_college_ids, is_organizer
 from app.registration.rules import clean_identifier
 
@@ -27,6 +28,8 @@ SORTS = {
 class TeamFilters:
     status: str | None = None
     college_id: int | None = None
+    #: Teams of other colleges that hold students of this college (as members, or disputed by it).
+    member_college_id: int | None = None
     province: str | None = None
     track: str | None = None
     q: str | None = None
@@ -34,12 +37,19 @@ class TeamFilters:
     descending: bool = False
 
 
+def holding_students_of(contest_id: int, college_ids: set[int]) -> ColumnElement[bool]:
+    """Teams holding a student of these colleges: as a member, or as a student their college disputes."""
+    members = select(TeamMember.team_id).where(TeamMember.contest_id == contest_id, TeamMember.college_id.in_(college_ids))
+    disputed = select(MemberDispute.team_id).where(MemberDispute.college_id.in_(college_ids))
+    return or_(Team.id.in_(members), Team.id.in_(disputed))
+
+
 def teams_query(contest: Contest, filters: TeamFilters, *, viewer: User) -> Select:
     """The teams `viewer` may see in this contest, filtered, searched and sorted.
 
-    Coordinators see their own college's teams only. `q` matches part of the team name, the
-    start of its number, part of a member's name, a member's exact student ID, or part of the
-    college's name.
+    Coordinators see their own college's teams, and the teams of other colleges that hold their
+    students (`can_view_team`). `q` matches part of the team name, the start of its number, part of a
+    member's name, a member's exact student ID, or part of the college's name.
     """
     statement = (
         select(Team)
@@ -50,11 +60,16 @@ def teams_query(contest: Contest, filters: TeamFilters, *, viewer: User) -> Sele
         .where(Team.contest_id == contest.id)
     )
     if not is_organizer(viewer, contest):
-        statement = statement.where(Team.college_id.in_(coordinated_college_ids(viewer, contest) or {-1}))
+        colleges = coordinated_college_ids(viewer, contest) or {-1}
+        statement = statement.where(or_(Team.college_id.in_(colleges), holding_students_of(contest.id, colleges)))
     if filters.status:
         statement = statement.where(Team.status == filters.status)
     if filters.college_id:
         statement = statement.where(Team.college_id == filters.college_id)
+    if filters.member_college_id:
+        statement = statement.where(
+            Team.college_id != filters.member_college_id, holding_students_of(contest.id, {filters.member_college_id})
+        )
     if filters.province:
         statement = statement.where(Province.name == filters.province)
     if filters.track:
@@ -99,3 +114,23 @@ def registration_counts(contest: Contest) -> dict[str, object]:
         by_province.setdefault(province, {})[status] = count
     colleges = db.session.scalar(select(func.count(func.distinct(Team.college_id))).where(Team.contest_id == contest.id))
     return {"by_status": by_status, "by_province": by_province, "total": sum(by_status.values()), "colleges": colleges}
+
+
+def each_once(colleges: Iterable[str]) -> list[str]:
+    """Members' colleges as a team's list shows them: each once, in the members' order."""
+    return list(dict.fromkeys(colleges))
+
+
+def member_colleges(team_ids: Collection[int] | Select) -> dict[int, list[str]]:
+    """Each team's members' colleges (`each_once`): a team may have members from several colleges, and
+    every list that names its members or its college names them all. `team_ids` is a collection or a
+    statement selecting them."""
+    names: dict[int, list[str]] = {}
+    for team_id, name in db.session.execute(
+        select(TeamMember.team_id, College.name)
+        .join(College, College.id == TeamMember.college_id)
+        .where(TeamMember.team_id.in_(team_ids))
+        .order_by(TeamMember.team_id, TeamMember.position)
+    ):
+        names.setdefault(team_id, []).append(name)
+    return {team_id: each_once(colleges) for team_id, colleges in names.items()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,16 +21,22 @@ from app.models import TEAM_STATUSES, Contest, Team, utcnow
 from app.pagination import page_from_request
 from app.permissions import (
     allowed_on,
+    can_dispute_member,
+    can_dispute_members,
     can_edit_team,
     can_list_teams,
     can_register_team,
+    can_reopen_review,
     can_review_team,
     can_view_team,
+    coordinated_college_ids,
     is_organizer,
 )
-from app.registration import exports, imports, review, services
+from app.registration import disputes, exports, imports, review, services
 from app.registration.forms import (
     BulkApproveForm,
+    DisputeForm,
+    ReopenReviewForm,
     ReviewForm,
     SignupConfirmForm,
     SignupForm,
@@ -130,14 +138,22 @@ def team_new(contest_id: int):
 def team_show(team_id: int):
     team = _team(team_id)
     now = utcnow()
+    review_open = team.status != "withdrawn" and review.review_is_open(team)
     return render_template(
         "registration/team_show.html",
         team=team,
         now=now,
         can_edit=can_edit_team(current_user, team) and services.still_editable(team, current_user, now),
         can_review=can_review_team(current_user, team) and team.status != "withdrawn",
+        review_open=review_open,
+        judging_round=review.judging_round(team),
+        can_reopen=can_reopen_review(current_user, team) and team.status != "withdrawn" and not review_open,
+        # The colleges whose students' membership this viewer may dispute (or lift), while the review is open.
+        disputable={c for c in team.student_college_ids if can_dispute_member(current_user, team, c)} if review_open else set(),
         review_form=ReviewForm(),
         withdraw_form=WithdrawForm(),
+        reopen_form=ReopenReviewForm(),
+        dispute_form=DisputeForm(),
         history=history_of("team", team.id),
         results=published_results_of(team),
     )
@@ -199,6 +215,51 @@ def team_review(team_id: int):
     return redirect(safe_next(request.form.get("next")) or url_for("registration.team_show", team_id=team.id))
 
 
+@bp.route("/teams/<id:team_id>/review/reopen", methods=["POST"])
+@allowed_on(Team, "team_id", can_reopen_review)
+def team_review_reopen(team_id: int):
+    """An organizer reopens the review of a team whose judging has started, with a reason."""
+    team = _team(team_id)
+    form = ReopenReviewForm()
+    if form.validate_on_submit():
+        try:
+            review.reopen_review(team, form.reason.data, actor=current_user, now=utcnow())
+        except ContestError as error:
+            flash_error(error)
+        else:
+            flash(_("The review of team %(number)s is open for one more decision.", number=team.number), "success")
+    return redirect(url_for("registration.team_show", team_id=team.id))
+
+
+def _dispute_action(team_id: int, act: Callable[..., Team], done: str):
+    """Run a dispute service for the form's member, then go back to the team's page."""
+    team = _team(team_id)
+    form = DisputeForm()
+    if form.validate_on_submit() and form.college_id.data.isdigit():
+        try:
+            act(team, int(form.college_id.data), form.student_id.data, form.reason.data, actor=current_user, now=utcnow())
+        except ContestError as error:
+            flash_error(error)
+        else:
+            flash(done, "success")
+    return redirect(url_for("registration.team_show", team_id=team.id))
+
+
+@bp.route("/teams/<id:team_id>/disputes", methods=["POST"])
+@allowed_on(Team, "team_id", can_dispute_members)
+def member_dispute(team_id: int):
+    """The member's college disputes that the student is in the team."""
+    return _dispute_action(
+        team_id, disputes.dispute_member, _("The student's membership is disputed: they hold no place in this team now.")
+    )
+
+
+@bp.route("/teams/<id:team_id>/disputes/lift", methods=["POST"])
+@allowed_on(Team, "team_id", can_dispute_members)
+def member_dispute_lift(team_id: int):
+    return _dispute_action(team_id, disputes.lift_dispute, _("The dispute is lifted."))
+
+
 def _filters() -> TeamFilters:
     args = request.args
     college_id = id_from_text(args.get("college_id"))
@@ -207,6 +268,7 @@ def _filters() -> TeamFilters:
     return TeamFilters(
         status=status,
         college_id=college_id,
+        member_college_id=args.get("member_college_id", type=int),
         province=args.get("province") or None,
         track=args.get("track") or None,
         q=args.get("q") or None,
@@ -231,6 +293,8 @@ def team_list(contest_id: int):
         statuses=TEAM_STATUSES,
         provinces=province_names(),
         is_organizer=is_organizer(current_user, contest),
+        # A coordinator reviews their own colleges' teams only; the others listed hold their students.
+        reviewable=None if is_organizer(current_user, contest) else coordinated_college_ids(current_user, contest),
         bulk_form=BulkApproveForm(),
         sorts=list(SORTS),
     )

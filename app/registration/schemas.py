@@ -51,6 +51,10 @@ class MemberSchema(ma.Schema):
     student_id = ma.fields.String(required=True)
     college_id = Integer(required=True)
     college = ma.fields.Function(lambda member: member.college.name)
+    disputed = ma.fields.Function(
+        lambda member: member.team.dispute_of(member) is not None,
+        metadata={"description": "the member's college disputes the membership: the student holds no place in the team"},
+    )
     email = ma.fields.String(required=True)
     phone = ma.fields.String()
     major = ma.fields.String()
@@ -85,14 +89,30 @@ class TeamSummarySchema(TeamCreatedSchema):
     created_at = ma.fields.DateTime(required=True)
 
 
+class DisputeSchema(ma.Schema):
+    college_id = Integer(required=True)
+    college = ma.fields.Function(lambda dispute: dispute.college.name)
+    student_id = ma.fields.String(required=True)
+    reason = ma.fields.String(required=True)
+    disputed_at = ma.fields.DateTime(required=True)
+
+
 class TeamSchema(TeamSummarySchema):
     members = ma.fields.List(ma.fields.Nested(MemberSchema), required=True)
     advisors = ma.fields.List(ma.fields.Nested(AdvisorSchema), required=True)
+    disputes = ma.fields.List(
+        ma.fields.Nested(DisputeSchema),
+        metadata={"description": "students their college disputes in this team, members or not"},
+    )
+    review_reopened_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "when an organizer reopened the review after judging started"}
+    )
 
 
 class TeamQuerySchema(PageArgsSchema):
     status = ma.fields.String(validate=ma.validate.OneOf(TEAM_STATUSES))
     college_id = Id()
+    member_college_id = Id(metadata={"description": "teams of other colleges holding this college's students"})
     province = ma.fields.String()
     track = ma.fields.String()
     q = ma.fields.String(metadata={"description": "team name or number, student name or ID, college"})
@@ -104,6 +124,22 @@ class TeamQuerySchema(PageArgsSchema):
 
 class WithdrawSchema(ma.Schema):
     reason = ma.fields.String(required=True)
+
+
+class ReopenReviewSchema(ma.Schema):
+    reason = ma.fields.String(required=True)
+
+
+class DisputeInSchema(ma.Schema):
+    college_id = Id(required=True, metadata={"description": "the member's college"})
+    student_id = ma.fields.String(required=True)
+    reason = ma.fields.String(required=True)
+
+
+class LiftDisputeInSchema(ma.Schema):
+    college_id = Id(required=True)
+    student_id = ma.fields.String(required=True)
+    reason = ma.fields.String(allow_none=True)
 
 
 class ReviewSchema(ma.Schema):

@@ -7,12 +7,12 @@ in `app.registration.review`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -31,8 +31,8 @@ from app.models import (
     Track,
     User,
 )
-from app.permissions import can_register_for_college, coordinated_college_ids, is_organizer
-from app.registration.rules import TeamData, check_team, taken_students
+from app.permissions import can_register_for_college, can_view_team, coordinated_college_ids, is_organizer
+from app.registration.rules import Place, TeamData, check_team, taken_students
 
 
 def _local(contest: Contest, moment: datetime) -> str:
@@ -70,27 +70,51 @@ def _check_college_scope(contest: Contest, college_id: int, actor: User | None) 
         )
 
 
-def _refuse_taken_students(contest: Contest, data: TeamData, exclude_team_id: int | None) -> None:
-    taken = taken_students(contest.id, data.track.kind, [m.student_key for m in data.members], exclude_team_id=exclude_team_id)
+def visible_numbers(places: Collection[Place], actor: User | None) -> dict[int, str]:
+    """The numbers of the teams among `places` that `actor` may view (`can_view_team`; the system sees
+    all): a refusal names another team only to someone who may see it."""
+    ids = {place.team_id for place in places}
+    if not ids:
+        return {}
+    if actor is None:
+        return {place.team_id: place.number for place in places}
+    teams = db.session.scalars(select(Team).where(Team.id.in_(ids))).all()
+    return {team.id: team.number for team in teams if can_view_team(actor, team)}
+
+
+def taken_message(name: str, student_id: str, number: str | None) -> str:
+    """Why one student cannot join: the team that holds them, when the reader may see it."""
+    if number is None:
+        return _("%(name)s (%(id)s) is already in a team of this category.", name=name, id=student_id)
+    return _("%(name)s (%(id)s) is already in team %(number)s.", name=name, id=student_id, number=number)
+
+
+def _refuse_taken_students(
+    contest: Contest, data: TeamData, exclude_team_id: int | None, actor: User | None, free: Collection[tuple[int, str]] = ()
+) -> None:
+    """409 duplicate_student when a member is already in another active team of the category; members in
+    `free` (disputed by their college in this team) take no place and are not checked."""
+    keys = [m.student_key for m in data.members if m.student_key not in free]
+    taken = taken_students(contest.id, data.track.kind, keys, exclude_team_id=exclude_team_id)
     if not taken:
         return
+    numbers = visible_numbers(taken.values(), actor)
     fields: dict[str, list[str]] = {}
-    numbers = []
+    shown: set[str] = set()
     for index, member in enumerate(data.members):
         if member.student_key in taken:
-            number = taken[member.student_key]
-            numbers.append(number)
-            fields[f"members.{index}.student_id"] = [
-                _("%(name)s (%(id)s) is already in team %(number)s.", name=member.name, id=member.student_id, number=number)
-            ]
-    raise StateConflictError(
-        _(
+            number = numbers.get(taken[member.student_key].team_id)
+            if number is not None:
+                shown.add(number)
+            fields[f"members.{index}.student_id"] = [taken_message(member.name, member.student_id, number)]
+    if shown and len(shown) == len({place.team_id for place in taken.values()}):
+        message = _(
             "A student may join one team per category; already registered in team %(numbers)s.",
-            numbers=", ".join(sorted(set(numbers))),
-        ),
-        code="duplicate_student",
-        fields=fields,
-    )
+            numbers=", ".join(sorted(shown)),
+        )
+    else:
+        message = _("A student may join one team per category; a student here is already in a team of this category.")
+    raise StateConflictError(message, code="duplicate_student", fields=fields)
 
 
 def take_team_numbers(track: Track, year: int, count: int = 1) -> list[str]:
@@ -149,8 +173,11 @@ def team_as_input(team: Team) -> dict[str, Any]:
     }
 
 
-def people_rows(team_id: int, contest_id: int, data: TeamData) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The rows of a checked team's members and advisors, as the registration and the import write them."""
+def people_rows(
+    team_id: int, contest_id: int, data: TeamData, disputed: Collection[tuple[int, str]] = ()
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of a checked team's members and advisors, as the registration and the import write them.
+    A member their college disputed in this team (`disputed`) is written released: they hold no place."""
     members = [
         {
             "team_id": team_id,
@@ -165,7 +192,7 @@ def people_rows(team_id: int, contest_id: int, data: TeamData) -> tuple[list[dic
             "phone": member.phone,
             "is_captain": member.is_captain,
             "position": position,
-            "released": False,
+            "released": member.student_key in disputed,
         }
         for position, member in enumerate(data.members)
     ]
@@ -185,20 +212,32 @@ def people_rows(team_id: int, contest_id: int, data: TeamData) -> tuple[list[dic
     return members, advisors
 
 
+def disputed_students(team: Team) -> set[tuple[int, str]]:
+    """The students (college, student ID) their colleges dispute in this team."""
+    return {(dispute.college_id, dispute.student_id) for dispute in team.disputes}
+
+
 def _write_people(team: Team, data: TeamData, *, replace: bool) -> None:
     """Write the team's members and advisors in one statement each (the ORM would issue one INSERT
     per row to learn ids nothing needs), replacing the old ones when `replace`."""
     if replace:
         db.session.execute(delete(TeamMember).where(TeamMember.team_id == team.id))
         db.session.execute(delete(Advisor).where(Advisor.team_id == team.id))
-    members, advisors = people_rows(team.id, team.contest_id, data)
+    members, advisors = people_rows(team.id, team.contest_id, data, disputed_students(team) if replace else ())
     db.session.execute(insert(TeamMember), members)
     if advisors:
         db.session.execute(insert(Advisor), advisors)
     db.session.expire(team, ["members", "advisors"])  # read back from the rows just written
 
 
-def _save_members(contest: Contest, data: TeamData, exclude_team_id: int | None, attach: Callable[[], None]) -> None:
+def _save_members(
+    contest: Contest,
+    data: TeamData,
+    exclude_team_id: int | None,
+    attach: Callable[[], None],
+    actor: User | None,
+    free: Collection[tuple[int, str]] = (),
+) -> None:
     """Attach the new rows and flush them inside a savepoint.
 
     On PostgreSQL a registration in another track of the same category can still take a student
@@ -210,7 +249,7 @@ def _save_members(contest: Contest, data: TeamData, exclude_team_id: int | None,
             attach()
             db.session.flush()
     except IntegrityError:
-        _refuse_taken_students(contest, data, exclude_team_id)
+        _refuse_taken_students(contest, data, exclude_team_id, actor, free)
         raise
 
 
@@ -233,7 +272,7 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
     # Taking the number first is the write lock (SQLite) or the track's row lock (PostgreSQL),
     # so that no registration of this track can take a student between the check and the insert.
     (number,) = take_team_numbers(data.track, contest.year)
-    _refuse_taken_students(contest, data, None)
+    _refuse_taken_students(contest, data, None, actor)
     registering_for_others = is_organizer(actor, contest) or bool(coordinated_college_ids(actor, contest))
     team = Team(
         contest_id=contest.id,
@@ -254,7 +293,7 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
         db.session.flush()
         _write_people(team, data, replace=False)
 
-    _save_members(contest, data, None, attach)
+    _save_members(contest, data, None, attach, actor)
     audit.record(actor=actor, action="team.register", object_type="team", object_id=team.id, now=now, after=team_snapshot(team))
     notify_team(
         team,
@@ -294,8 +333,9 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
     # This first write (there is always one: updated_at) takes the lock under which the check
     # below is authoritative.
     db.session.flush()
-    _refuse_taken_students(contest, data, team.id)
-    _save_members(contest, data, team.id, lambda: _write_people(team, data, replace=True))
+    disputed = disputed_students(team)
+    _refuse_taken_students(contest, data, team.id, actor, disputed)
+    _save_members(contest, data, team.id, lambda: _write_people(team, data, replace=True), actor, disputed)
     if not is_organizer(actor, contest) and team.status in (APPROVED, REJECTED):
         team.status, team.review_reason = SUBMITTED, None
     db.session.flush()

@@ -58,6 +58,7 @@ def awards_payload(round_: Round, ties: Any = ()) -> dict[str, Any]:
                 "team_number": row.number,
                 "team_name": row.name,
                 "college": row.college,
+                "member_colleges": row.member_colleges,
                 "province": row.province,
                 "tier": row.tier,
                 "tier_name": names.get(row.tier or "", row.tier),

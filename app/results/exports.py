@@ -20,7 +20,6 @@ from app.errors import StateConflictError
 from app.extensions import db
 from app.models import (
     SHEET_SUBMITTED,
-    TIER_KEYS,
     UNIVERSITY,
     Advisor,
     Assignment,
@@ -37,8 +36,9 @@ from app.models import (
     Track,
     User,
 )
+from app.registration.queries import member_colleges
 from app.results import services, store
-from app.results.queries import judge_code, rounded, tier_names
+from app.results.queries import by_tier, judge_code, rounded, tier_names
 from app.spreadsheets import Column, DataHash, LocalTimes, Sheet
 
 SEPARATOR = "、"
@@ -60,6 +60,7 @@ AWARD_COLUMNS = [
     Column("作品名称 Project"),
     Column("队长 Captain"),
     Column("团队成员 Members"),
+    Column("成员学校 Member colleges"),
     Column("高校指导老师 University advisors"),
     Column("企业指导老师 Enterprise advisors"),
     Column("最终得分 Score", 12),
@@ -101,7 +102,7 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
     """The official prize list: every awarded team, best tier first, then by rank."""
     snapshot = store.snapshot_of(round_)
     names = tier_names(snapshot)
-    order = {key: index for index, key in enumerate(TIER_KEYS)}
+    order = by_tier(snapshot.award_rule if snapshot else None)
     rows = db.session.execute(
         select(
             Team.id,
@@ -122,7 +123,9 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
         .outerjoin(Province, Province.id == College.province_id)
     ).all()
     rows.sort(key=lambda row: (order.get(row[9], len(order)), row[8], row[4]))
-    members, advisors = _people(select(Award.team_id).where(Award.round_id == round_.id))
+    awarded = select(Award.team_id).where(Award.round_id == round_.id)
+    members, advisors = _people(awarded)
+    colleges = member_colleges(awarded)
 
     def lines() -> Iterator[list]:
         for index, (team_id, track, province, college, number, name, title_, score, rank, tier) in enumerate(rows, start=1):
@@ -137,6 +140,7 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
                 title_,
                 next((person for person, is_captain in people if is_captain), ""),
                 SEPARATOR.join(person for person, _c in people),
+                SEPARATOR.join(colleges.get(team_id, [])),
                 SEPARATOR.join(person for kind, person in advisors[team_id] if kind == UNIVERSITY),
                 SEPARATOR.join(person for kind, person in advisors[team_id] if kind != UNIVERSITY),
                 rounded(score, round_.decimals),
@@ -166,6 +170,7 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
     names = tier_names(snapshot)
     judge_ids = _judge_ids(round_)
     position = {judge_id: index for index, judge_id in enumerate(judge_ids)}
+    colleges = member_colleges(select(Result.team_id).where(Result.round_id == round_.id))
     rows = db.session.connection().execute(  # plain rows through the Core connection: no ORM layer per row
         select(
             Result.team_id,
@@ -193,12 +198,21 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
     decimals = round_.decimals
 
     empty = [None] * len(judge_ids)
-    first_judge = 7  # the column of the first judge's total
+    first_judge = 8  # the column of the first judge's total
 
     def lines() -> Iterator[list]:
         for team_id, rank, tied, number, name, college, province, score, spread, flags, totals, advanced, tier in rows:
             all_flags = sorted({*flags, *(["tie_at_cut"] if team_id in tied_at_cut else [])})
-            head = [rank, "是 yes" if tied else "", number, name, college, province or "", rounded(score, decimals)]
+            head = [
+                rank,
+                "是 yes" if tied else "",
+                number,
+                name,
+                college,
+                SEPARATOR.join(colleges.get(team_id, [])),
+                province or "",
+                rounded(score, decimals),
+            ]
             tail = [spread, " ".join(all_flags), "是 yes" if advanced else "", names.get(tier, tier) if tier else ""]
             data_hash.add((head, totals, tail))  # the judges' totals once, not a column per judge of the round
             row = head + empty + tail
@@ -213,6 +227,7 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
         Column("团队编号 Number", 16),
         Column("团队名称 Team"),
         Column("学校 College"),
+        Column("成员学校 Member colleges"),
         Column("省份 Province"),
         Column("得分 Score", 10, score_format),
         *(Column(judge_code(judge_id), 8, numeric=True) for judge_id in judge_ids),

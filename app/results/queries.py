@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import String, func, or_, select
 
 from app.extensions import db
 from app.models import TIER_KEYS, TIER_NAMES, Award, College, Province, Result, ResultSnapshot, Round, Team
+from app.registration.queries import member_colleges
 from app.results.services import flags_of, tied_at_cut
 from app.results.store import snapshot_of
 from scoring.stats import to_decimal
@@ -44,6 +46,8 @@ class ResultRow:
     province: str
     tier: str | None
     flags: list[str]
+    #: Every member's college (`member_colleges`); `college` stays the team's own.
+    member_colleges: list[str] = field(default_factory=list)
 
 
 def tier_names(snapshot: ResultSnapshot | None) -> dict[str, str]:
@@ -52,6 +56,19 @@ def tier_names(snapshot: ResultSnapshot | None) -> dict[str, str]:
     for tier in (snapshot.award_rule or {}).get("tiers", []) if snapshot else []:
         names[tier["key"]] = tier.get("name") or names.get(tier["key"], tier["key"])
     return names
+
+
+def tier_order(award_rule: Mapping[str, Any] | None) -> list[str]:
+    """Prize tiers, best first: the order the organizer gave them in the award rule (the order in which they
+    were filled from the best rank), then the built-in tiers the rule does not name. Every list of prizes
+    (the API, the pages, the workbook) is in this order."""
+    given = [tier["key"] for tier in (award_rule or {}).get("tiers", [])]
+    return [*given, *(key for key in TIER_KEYS if key not in given)]
+
+
+def by_tier(award_rule: Mapping[str, Any] | None) -> dict[str, int]:
+    """Each tier's place in `tier_order`, to sort prizes by; an unknown tier after every known one."""
+    return {key: index for index, key in enumerate(tier_order(award_rule))}
 
 
 def _base(round_: Round):
@@ -74,12 +91,16 @@ def result_rows(
     sort: str = "rank",
     page: int | None = None,
     per_page: int = 50,
+    awarded: bool = False,
 ) -> tuple[list[ResultRow], int]:
-    """The round's results with team, college, province and tier: filtered by a search (number, name,
-    college), a flag, a province; sorted; one page of them (all when `page` is None) and the count."""
+    """The round's results with team, college, province, members' colleges and tier: filtered by a search
+    (number, name, college), a flag, a province, the teams with a prize (`awarded`); sorted; one page of
+    them (all when `page` is None) and the count."""
     snapshot = snapshot_of(round_)
     tied = tied_at_cut(snapshot)
     statement = _base(round_)
+    if awarded:
+        statement = statement.where(Award.id.is_not(None))
     if q:
         pattern = f"%{q.strip()}%"
         statement = statement.where(or_(Team.number.ilike(pattern), Team.name.ilike(pattern), College.name.ilike(pattern)))
@@ -95,6 +116,8 @@ def result_rows(
     statement = statement.order_by(*SORTS.get(sort, SORTS["rank"]))
     if page is not None:
         statement = statement.limit(per_page).offset((page - 1) * per_page)
+    found = db.session.execute(statement).all()
+    colleges = member_colleges([row[0].team_id for row in found]) if found else {}
     rows = [
         ResultRow(
             result=row[0],
@@ -105,18 +128,19 @@ def result_rows(
             province=row[5] or "",
             tier=row[6],
             flags=flags_of(row[0], tied),
+            member_colleges=colleges.get(row[0].team_id, []),
         )
-        for row in db.session.execute(statement)
+        for row in found
     ]
     return rows, total or 0
 
 
 def award_rows(round_: Round) -> list[ResultRow]:
-    """The teams with a prize, best tier first, then by rank."""
-    tier_order = {key: index for index, key in enumerate(TIER_KEYS)}
-    rows, _total = result_rows(round_)
-    awarded = [row for row in rows if row.tier]
-    return sorted(awarded, key=lambda row: (tier_order.get(row.tier or "", len(tier_order)), row.result.rank, row.number))
+    """The teams with a prize, best tier first (`tier_order`), then by rank."""
+    snapshot = snapshot_of(round_)
+    order = by_tier(snapshot.award_rule if snapshot else None)
+    rows, _total = result_rows(round_, awarded=True)
+    return sorted(rows, key=lambda row: (order.get(row.tier or "", len(order)), row.result.rank, row.number))
 
 
 def result_item(row: ResultRow, round_: Round, *, full: bool, show_scores: bool = True) -> dict[str, Any]:
@@ -129,6 +153,7 @@ def result_item(row: ResultRow, round_: Round, *, full: bool, show_scores: bool 
         "team_name": row.name,
         "project_title": row.title,
         "college": row.college,
+        "member_colleges": row.member_colleges,
         "province": row.province,
         "score": rounded(result.score, round_.decimals) if (full or show_scores) else None,
         "rank": result.rank,
@@ -161,10 +186,11 @@ class TeamLabel:
     college: str
     rank: int | None
     score: Decimal | None
+    member_colleges: list[str] = field(default_factory=list)
 
 
 def team_labels(round_: Round, team_ids: list[int]) -> dict[int, TeamLabel]:
-    """Number, name, college, rank and score of the teams a preview names."""
+    """Number, name, college, members' colleges, rank and score of the teams a preview names."""
     if not team_ids:
         return {}
     rows = db.session.execute(
@@ -173,7 +199,13 @@ def team_labels(round_: Round, team_ids: list[int]) -> dict[int, TeamLabel]:
         .outerjoin(Result, (Result.team_id == Team.id) & (Result.round_id == round_.id))
         .where(Team.id.in_(set(team_ids)))
     ).all()
-    return {row[0]: TeamLabel(number=row[1], name=row[2], college=row[3], rank=row[4], score=row[5]) for row in rows}
+    colleges = member_colleges({row[0] for row in rows})
+    return {
+        row[0]: TeamLabel(
+            number=row[1], name=row[2], college=row[3], rank=row[4], score=row[5], member_colleges=colleges.get(row[0], [])
+        )
+        for row in rows
+    }
 
 
 @dataclass

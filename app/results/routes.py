@@ -155,12 +155,14 @@ def awards(round_id: int):
     snapshot = store.snapshot_of(round_)
     form = awards_form_class([])()
     preview = None
+    rule = None
     tie_ids: list[int] = []
     status = 200
     if form.validate_on_submit():
         try:
             # The tied groups depend on the tiers; the form then gets a choice for each team in them.
-            preview = plan_awards(round_, award_rule_input(round_, form.tiers(), form.ties.data))
+            rule = award_rule_input(round_, form.tiers(), form.ties.data)
+            preview = plan_awards(round_, rule)
             tie_ids = [team_id for tie in preview.ties for team_id in tie.team_ids]
             form = awards_form_class(tie_ids)()
             form.validate()
@@ -193,6 +195,7 @@ def awards(round_id: int):
         tie_ids=tie_ids,
         current=queries.award_rows(round_) if snapshot else [],
         tier_keys=TIER_KEYS,
+        preview_order=queries.tier_order(rule) if preview else [],
         tier_names=queries.tier_names(snapshot),
         stored_ties=award_ties(round_) if not preview else (),
         published=round_.status == PUBLISHED,

@@ -28,7 +28,10 @@ class ResultItemSchema(ma.Schema):
     team_number = ma.fields.String()
     team_name = ma.fields.String()
     project_title = ma.fields.String()
-    college = ma.fields.String()
+    college = ma.fields.String(metadata={"description": "the team's college"})
+    member_colleges = ma.fields.List(
+        ma.fields.String(), metadata={"description": "every member's college, each once, in the members' order"}
+    )
     province = ma.fields.String()
     score = ma.fields.Float(
         allow_none=True, metadata={"description": "at the round's decimals; null when hidden or without sheets"}
@@ -103,7 +106,10 @@ class AwardSchema(ma.Schema):
     team_id = Integer()
     team_number = ma.fields.String()
     team_name = ma.fields.String()
-    college = ma.fields.String()
+    college = ma.fields.String(metadata={"description": "the team's college"})
+    member_colleges = ma.fields.List(
+        ma.fields.String(), metadata={"description": "every member's college, each once, in the members' order"}
+    )
     province = ma.fields.String()
     tier = ma.fields.String()
     tier_name = ma.fields.String()

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, Contest
+from app.models import AuditEvent, Contest, utcnow
 
 BODY = {
     "name": "第十六届全国大学生电子商务“三创赛”",
@@ -176,3 +176,46 @@ def test_the_edit_form_says_why_a_track_stays(client, login_as, make_contest, ma
     response = client.post(f"/contests/{contest.id}/edit", data=data)
     assert response.status_code == 409
     assert "The track CB (跨境电商实战赛) has 1 team; it cannot be removed." in response.get_data(as_text=True)
+
+
+def _tracks_of(contest, **kinds):
+    return [{"code": t.code, "name": t.name, "kind": kinds.get(t.code, t.kind)} for t in contest.tracks]
+
+
+def test_a_tracks_kind_does_not_flip_while_it_has_teams(client, organizer_headers, make_contest, make_team):
+    """The kind is the category of the one-student-per-category rule: flipping it under registered teams
+    would let one student into two teams of one category."""
+    contest = make_contest()
+    make_team(contest, track="CB")
+    make_team(contest, track="CB")
+    body = {**BODY, "tracks": _tracks_of(contest, CB="regular")}
+    response = client.put(f"/api/v1/contests/{contest.id}", headers=organizer_headers, json=body)
+    assert response.status_code == 409, response.json
+    error = response.json["error"]
+    assert error["code"] == "track_has_teams" and error["track"] == "CB" and error["teams"] == 2
+    assert "CB" in error["message"] and "2 teams" in error["message"]
+    db.session.refresh(contest)
+    assert {t.code: t.kind for t in contest.tracks}["CB"] == "practical"
+    # A track without teams changes its kind freely.
+    body = {**BODY, "tracks": _tracks_of(contest, CG="practical")}
+    assert client.put(f"/api/v1/contests/{contest.id}", headers=organizer_headers, json=body).status_code == 200
+
+
+def test_a_track_whose_teams_all_withdrew_may_change_its_kind(client, organizer_headers, make_contest, make_team):
+    from app.registration.review import withdraw_team
+
+    contest = make_contest()
+    withdraw_team(make_team(contest, track="CB"), "不参赛了", actor=None, now=utcnow())
+    db.session.commit()
+    body = {**BODY, "tracks": _tracks_of(contest, CB="regular")}
+    assert client.put(f"/api/v1/contests/{contest.id}", headers=organizer_headers, json=body).status_code == 200
+
+
+def test_the_form_says_at_the_track_why_its_kind_stays(client, login_as, make_contest, make_team):
+    login_as("organizer")
+    contest = make_contest()
+    make_team(contest, track="CB")
+    data = form_data(**{"tracks-2-kind": "regular"})
+    response = client.post(f"/contests/{contest.id}/edit", data=data)
+    assert response.status_code == 409
+    assert "This track has 1 team: its kind cannot change while it has teams." in response.get_data(as_text=True)

@@ -49,7 +49,7 @@ def test_captain_edits_and_the_change_is_audited(client, registered):
 def test_editing_members_keeps_a_student_who_stays(client, registered):
     url = f"/api/v1/teams/{registered['team_id']}"
     members = team(client, registered)["members"]
-    members = [{k: v for k, v in m.items() if k != "college"} for m in members]
+    members = [{k: v for k, v in m.items() if k not in ("college", "disputed")} for m in members]
     members.append({"name": "新同学", "student_id": "NEW01", "email": "new@example.edu.cn"})
     response = client.patch(url, headers=registered["captain"], json={"members": members})
     assert response.status_code == 200, response.json

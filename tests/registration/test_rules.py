@@ -168,18 +168,27 @@ def test_not_yet_open_window_gets_409(client, make_contest, make_college, make_u
     assert response.status_code == 409 and response.json["error"]["code"] == "registration_closed"
 
 
-def test_a_student_in_another_team_of_the_category_gets_409_naming_it(client, setting, make_user, token_for):
+def test_a_student_in_another_team_of_the_category_gets_409_naming_it_to_whoever_may_see_it(
+    client, setting, make_user, token_for
+):
+    """The team holding the student is named to its own captain and to organizers; another captain (or a
+    coordinator of another college) learns only that the student is taken, not which team has them."""
     contest, college, headers = setting
     first = client.post(f"/api/v1/contests/{contest.id}/teams", headers=headers, json=valid(college.id)).json
     second = valid(college.id)
     second["members"][1] = member(1)  # the same student as in the first team
     for i in (0, 2):
         second["members"][i]["student_id"] = f"9{i}"
-    response = client.post(f"/api/v1/contests/{contest.id}/teams", headers=token_for(make_user("captain")), json=second)
-    assert response.status_code == 409
-    assert response.json["error"]["code"] == "duplicate_student"
-    assert first["number"] in response.json["error"]["message"]
-    assert first["number"] in response.json["error"]["fields"]["members.1.student_id"][0]
+    url = f"/api/v1/contests/{contest.id}/teams"
+    for who, named in ((headers, True), (token_for(make_user("organizer")), True), (token_for(make_user("captain")), False)):
+        response = client.post(url, headers=who, json=second)
+        assert response.status_code == 409
+        error = response.json["error"]
+        assert error["code"] == "duplicate_student"
+        field = error["fields"]["members.1.student_id"][0]
+        assert (first["number"] in error["message"], first["number"] in field) == (named, named)
+        if not named:
+            assert "already in a team of this category" in field and "星火队" not in str(error)
 
 
 def test_the_same_student_may_join_one_team_in_each_category(client, setting, make_user, token_for):

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Team, TeamMember
 from app.registration.imports import TEMPLATE_COLUMNS
+from tests.conftest import team_input
 
 HEADERS = [header for _key, header in TEMPLATE_COLUMNS]
 
@@ -120,6 +121,26 @@ def test_a_student_already_registered_is_reported_with_the_team_number(client, c
     assert any(taken.number in row["message"] and row["row"] == 3 for row in response.json["error"]["rows"])
 
 
+def test_a_coordinator_importing_another_colleges_student_does_not_learn_which_team_holds_them(
+    client, contest_and_headers, make_team, make_college, make_user, token_for
+):
+    """The organizer is told the team's number (above); a coordinator who may not view that team is not."""
+    contest, _organizer = contest_and_headers
+    from app.models import College
+
+    zju, pku = (db.session.scalar(select(College).where(College.code == code)) for code in ("4133010335", "4111010001"))
+    taken = make_team(contest, pku, prefix="PKU")
+    rows = good_team("1")  # a team of 浙江大学, whose second member is 北京大学's student
+    rows[1][HEADERS.index("学号 student_id")] = taken.members[0].student_id
+    rows[1][HEADERS.index("成员学校代码 member_college_code")] = "4111010001"
+    coordinator = token_for(make_user("coordinator", contest_id=contest.id, college_id=zju.id))
+    response = upload(client, contest, coordinator, workbook_bytes(rows))
+    assert response.status_code == 422
+    (problem,) = [row for row in response.json["error"]["rows"] if row["row"] == 3]
+    assert problem["message"] == "This student is already in a team of this category."
+    assert taken.number not in str(response.json)
+
+
 def test_team_level_errors_point_at_the_team_first_row(client, contest_and_headers):
     contest, headers = contest_and_headers
     rows = good_team("1")
@@ -193,10 +214,22 @@ def test_export_has_a_row_per_team_and_a_members_sheet(client, contest_and_heade
     assert row[1] == team.number
     assert row[5] == "=1+1" and row[6] == '=HYPERLINK("http://x","y")'  # text, not formulas
     assert row[11] == "学生0、学生1、学生2、学生3"
+    assert teams[0][12] == "成员学校 Member colleges" and row[12] == team.college.name
     assert len(people) == 1 + 4 + 1  # header, four students, one advisor
     captain = people[1]
     assert captain[:6] == [team.number, "=1+1", "队长 captain", "学生0", team.members[0].student_id, team.college.name]
     assert people[5][2:6] == ["高校指导老师 university advisor", "王老师", None, "浙江大学"]
+
+
+def test_a_team_of_several_colleges_lists_every_members_college(client, contest_and_headers, make_college):
+    contest, headers = contest_and_headers
+    home, guest = make_college(name="浙江工商大学"), make_college(name="杭州师范大学")
+    data = team_input(home.id, members=3)
+    data["members"][1]["college_id"] = guest.id
+    assert client.post(f"/api/v1/contests/{contest.id}/teams", headers=headers, json=data).status_code == 201
+    teams = read_export(client.get(f"/api/v1/contests/{contest.id}/teams/export.xlsx", headers=headers))["报名团队 Teams"]
+    assert teams[1][4] == "浙江工商大学"  # the team's college stays the team's
+    assert teams[1][12] == "浙江工商大学、杭州师范大学"
 
 
 def test_exported_formula_looking_cells_are_text(client, contest_and_headers, make_team):

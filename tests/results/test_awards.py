@@ -115,3 +115,31 @@ def test_recomputing_after_corrected_sheets_moves_the_prizes_and_drops_the_old_o
     }  # 90 and 90 tie for second
     assert correct(5, 99) == {5: "first", 0: "second"}
     assert correct(0, 60) == {5: "first"}
+
+
+def test_custom_tiers_keep_the_organizers_order_everywhere(client, final, login_as):
+    """ "Winner" then "Honorable Mention", as given: never the built-in order, which put the known
+    `honorable` above the unknown `winner`, in the API, the pages or the workbook."""
+    import io
+    import re
+
+    from openpyxl import load_workbook
+
+    tiers = [{"key": "winner", "name": "Winner", "count": 1}, {"key": "honorable", "name": "Honorable Mention", "count": 2}]
+    given = give(client, final, tiers)
+    assert [award["tier"] for award in given.json["awards"]] == ["winner", "honorable", "honorable"]
+    listed = client.get(final["url"], headers=final["organizer"]).json["awards"]
+    assert [(award["tier_name"], award["rank"]) for award in listed] == [
+        ("Winner", 1),
+        ("Honorable Mention", 2),
+        ("Honorable Mention", 2),
+    ]
+    round_id = final["round"].id
+    workbook = load_workbook(io.BytesIO(client.get(f"/api/v1/rounds/{round_id}/export.xlsx", headers=final["organizer"]).data))
+    prizes = [row[14] for row in workbook["获奖名单 Awards"].iter_rows(min_row=2, values_only=True)]
+    assert prizes == ["Winner", "Honorable Mention", "Honorable Mention"]
+    assert client.post(f"/api/v1/rounds/{round_id}/publish", json={}, headers=final["organizer"]).status_code == 200
+    order = ["winner", "honorable", "honorable"]
+    assert re.findall(r'<tr data-tier="(\w+)">', client.get(f"/results/rounds/{round_id}").get_data(as_text=True)) == order
+    login_as("organizer")
+    assert re.findall(r'<tr data-tier="(\w+)">', client.get(f"/rounds/{round_id}/awards").get_data(as_text=True)) == order

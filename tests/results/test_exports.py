@@ -53,10 +53,10 @@ def test_the_ranking_reads_back_exactly_as_computed(exported):
     numbers = {team.id: team.number for team in exported["teams"]}
     for item in exported["computed"]:
         row = by_number[numbers[item["team_id"]]]
-        assert (row[0], bool(row[1]), float(row[6])) == (item["rank"], item["tied"], item["score"])
+        assert (row[0], bool(row[1]), float(row[7])) == (item["rank"], item["tied"], item["score"])
         for judge in item["judges"]:
             assert float(row[header.index(judge["judge"])]) == judge["total"]
-    assert ranking["G2"].number_format == "0.00"
+    assert ranking["H2"].number_format == "0.00"
     tied = [row for row in rows(ranking) if row[1]]
     assert len(tied) == 2 and {row[0] for row in tied} == {2}
 
@@ -71,9 +71,9 @@ def test_every_sheet_is_in_the_scores_sheet_with_a_column_per_item(exported):
 
 def test_the_prize_list_has_the_official_columns_and_members(exported):
     awards = rows(exported["workbook"]["获奖名单 Awards"])
-    assert [(row[0], row[13]) for row in awards] == [(1, "一等奖"), (2, "二等奖"), (3, "二等奖")]
+    assert [(row[0], row[14]) for row in awards] == [(1, "一等奖"), (2, "二等奖"), (3, "二等奖")]
     first = awards[0]
-    assert first[4] == exported["teams"][0].number and "、" in first[8] and first[9] == "王老师"
+    assert first[4] == exported["teams"][0].number and "、" in first[8] and first[10] == "王老师"
 
 
 def test_a_formula_like_name_comes_back_as_text(exported):
