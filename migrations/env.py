@@ -102,6 +102,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters most of a table by copying it into a new one and dropping the old (Alembic's
+            # batch mode). With foreign keys enforced, dropping the old table would delete, or set to NULL,
+            # every row of the tables that refer to it (a user's roles, a round's entries). They are
+            # enforced again once the migrations are done, and checked then.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -110,6 +118,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"the migrations left rows that refer to no row: {broken[:5]}")
 
 
 if context.is_offline_mode():
