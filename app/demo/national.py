@@ -323,7 +323,7 @@ def _score(round_id: int, scorer: Scorer, progress: Progress, label: str) -> int
                 scorer.scores(assignment.team_id, assignment.judge_id),
                 comment=None,
                 submit=True,
-                version=None,
+                version=0,
                 actor=judges_by_id[assignment.judge_id],
                 now=now,
             )

@@ -136,7 +136,10 @@ class SheetInSchema(ma.Schema):
     scores = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True)
     comment = ma.fields.String(allow_none=True)
     submit = ma.fields.Boolean(load_default=False)
-    version = ma.fields.Integer(allow_none=True, metadata={"description": "the version read; a stale save is refused (409)"})
+    version = ma.fields.Integer(
+        required=True,
+        metadata={"description": "the version read (0 for a sheet never saved); a stale save is refused (409)"},
+    )
 
 
 class ReasonSchema(ma.Schema):

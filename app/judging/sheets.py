@@ -143,11 +143,19 @@ def save_sheet(
     """Save the judge's values; with `submit`, every item must be filled and the sheet turns read-only.
     Returns the sheet as saved, as `sheet_view` shows it (without reading it back).
 
-    Refused: a round that is not open (409), a submitted sheet (409), a save from a page opened
-    before the last save (409 stale, when `version` is given), and any value that is not a number,
-    outside 0..max or off the step (422 at scores.<key>). Nothing is saved when anything is refused.
-    An assignment removed since the caller loaded it is not found (404).
+    `version` is the version the judge's page or client read (0 for a sheet never saved): every save
+    names it, so that no save silently overwrites one it has not seen (no last write wins).
+
+    Refused: a save without `version` (422 at version), a round that is not open (409), a submitted
+    sheet (409), a save from a page opened before the last save (409 stale), and any value that is not
+    a number, outside 0..max or off the step (422 at scores.<key>). Nothing is saved when anything is
+    refused. An assignment removed since the caller loaded it is not found (404).
     """
+    if version is None:
+        raise InvalidDataError(
+            _("Reload the sheet: a save must name the version of the sheet it changes."),
+            fields={"version": [_("Send the version of the sheet you read (0 for a new sheet).")]},
+        )
     # Plain rows through the session's connection, in its transaction, not ORM objects: a save is the write a
     # contest makes most, by many judges at once, and needs none of the ORM's bookkeeping.
     connection = db.session.connection()
@@ -171,7 +179,7 @@ def save_sheet(
             _("This sheet is submitted and can no longer change; ask the organizer to unlock it."), code="sheet_submitted"
         )
     current_version = first.sheet_version if sheet_id is not None else 0
-    if version is not None and version != current_version:
+    if version != current_version:
         raise StateConflictError(_stale_sheet().message, code="stale_sheet", details={"version": current_version})
     fields: dict[str, list[str]] = {}
     values: dict[str, Decimal] = {}

@@ -150,7 +150,7 @@ def test_an_assignment_with_scores_cannot_be_removed(client, national):
     client.put(
         f"/api/v1/assignments/{assignment.id}/sheet",
         headers={"Authorization": f"Bearer {token}"},
-        json={"scores": {"practical": 10}},
+        json={"scores": {"practical": 10}, "version": 0},
     )
     response = client.delete(f"/api/v1/assignments/{assignment.id}", headers=national["organizer"])
     assert response.status_code == 409 and response.json["error"]["code"] == "assignment_scored"

@@ -228,3 +228,12 @@ def test_progress_counts_each_judge_and_lists_the_teams_still_missing_sheets(cli
     monkeypatch.setattr(queries, "MISSING_SHOWN", 0)
     page = client.get(f"/rounds/{scoring['round'].id}/progress").get_data(as_text=True)
     assert "(1)" in page.split("Teams still missing sheets", 1)[1] and "The first 0 by number." in page
+
+
+def test_a_sheet_form_posted_without_its_version_saves_nothing(client, login_as, scoring):
+    login_as(user=scoring["judge"])
+    url = f"/assignments/{scoring['assignments'][0].id}/sheet"
+    client.post(url, data={**form("0", practical="12"), "save": "Save draft"})
+    response = client.post(url, data={"score_practical": "3", "save": "Save draft"})
+    assert response.status_code == 422 and "Reload the sheet" in response.get_data(as_text=True)
+    assert 'value="12"' in client.get(url).get_data(as_text=True)

@@ -80,7 +80,7 @@ def test_advancing_into_a_round_with_scores_is_refused(client, school, make_user
     assignment = Assignment(round_id=target.id, team_id=entry.team_id, judge_id=judge.id)
     db.session.add(assignment)
     db.session.flush()
-    save_sheet(assignment, {"practical": 10}, comment=None, submit=False, version=None, actor=judge, now=now)
+    save_sheet(assignment, {"practical": 10}, comment=None, submit=False, version=0, actor=judge, now=now)
     db.session.commit()
     refused = advance(client, school, top=2, per="none", ties="include")
     assert refused.status_code == 409 and refused.json["error"]["code"] == "round_has_scores"
