@@ -44,3 +44,64 @@ def test_upgrade_creates_the_models_schema(tmp_path, target):
         if schema:
             with create_engine(os.environ["LAUREL_TEST_DATABASE_URL"]).begin() as connection:
                 connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+def test_0006_keeps_the_rounds_rule_and_every_row_that_cascades(tmp_path):
+    """0006 keeps the rounds' own-college rule on, and loses no row that cascades from rounds or assignments, up
+    or down."""
+    import sqlite3
+
+    from flask_migrate import downgrade, upgrade
+
+    path = tmp_path / "migrated.db"
+    app = make_test_app(f"sqlite:///{path}", str(tmp_path / "instance"))
+    with app.app_context():
+        upgrade(directory="migrations", revision="0005")
+        db.engine.dispose()
+    at = "2026-01-01 00:00:00"
+    raw = sqlite3.connect(path)  # the smallest rows the entries need, as 0005 left the schema
+    raw.executescript(
+        "INSERT INTO provinces (id, name, country) VALUES (1, '浙江省', 'CN');"
+        "INSERT INTO colleges (id, code, name, province_id, city, level, ownership, country)"
+        " VALUES (1, '4133010335', '浙江大学', 1, '杭州市', '本科', '公办', 'CN');"
+        "INSERT INTO contests (id, name, year, timezone, registration_opens_at, registration_closes_at, min_members,"
+        " max_members, max_university_advisors, max_enterprise_advisors, team_name_max, project_title_max, created_at)"
+        f" VALUES (1, '三创赛', 2026, 'Asia/Shanghai', '{at}', '2026-02-01 00:00:00', 3, 5, 2, 2, 16, 30, '{at}');"
+        "INSERT INTO tracks (id, contest_id, code, name, kind, position) VALUES (1, 1, 'CB', '实战赛', 'practical', 0);"
+    )
+    raw.executemany(
+        "INSERT INTO rounds (id, contest_id, name, level, grouping, judges_per_team, aggregation, trim,"
+        " min_judges_for_trim, decimals, tie_breaks, blind, status, created_at)"
+        " VALUES (?, 1, '校赛', 'school', 'none', 3, 'mean', 1, 5, 2, '[]', 1, 'draft', ?)",
+        [(7, at), (8, at)],
+    )
+    raw.executemany(
+        "INSERT INTO teams (id, contest_id, track_id, college_id, number, name, project_title, status, created_at, updated_at)"
+        " VALUES (?, 1, 1, 1, ?, '星火队', '乡村好物', 'approved', ?, ?)",
+        [(team_id, f"2026-CB-{team_id:05d}", at, at) for team_id in range(1, 41)],
+    )
+    raw.executemany(
+        "INSERT INTO entries (round_id, team_id, group_key, created_at) VALUES (?, ?, '', ?)",
+        [(round_id, team_id, at) for round_id in (7, 8) for team_id in range(1, 41)],
+    )
+    raw.executescript(  # a judge's submitted sheet: nothing that cascades from rounds or assignments may be lost
+        "INSERT INTO users (id, email, name, password_hash, active, session_version, created_at)"
+        f" VALUES (1, 'judge@example.cn', '李评委', 'x', 1, 0, '{at}');"
+        f"INSERT INTO assignments (id, round_id, team_id, judge_id, manual, created_at) VALUES (1, 7, 1, 1, 0, '{at}');"
+        "INSERT INTO score_sheets (id, assignment_id, status, comment, version, updated_at)"
+        f" VALUES (1, 1, 'submitted', '', 1, '{at}');"
+    )
+    raw.commit()
+    raw.close()
+    counts = "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM assignments), (SELECT count(*) FROM score_sheets)"
+    with app.app_context():
+        upgrade(directory="migrations")
+        upgraded = db.session.execute(text(counts)).one()
+        in_force = db.session.execute(text("SELECT own_college_conflict, set_aside_at FROM rounds, assignments")).all()
+        db.session.remove()
+        downgrade(directory="migrations", revision="0005")
+        downgraded = db.session.execute(text(counts)).one()
+        db.session.remove()
+        db.engine.dispose()
+    assert tuple(upgraded) == tuple(downgraded) == (80, 1, 1)
+    assert set(in_force) == {(True, None)}  # rounds keep the own-college rule, assignments stay in force

@@ -25,7 +25,7 @@ from app.contests import services as contests
 from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from app.demo.people import Scorer, TeamFactory, build_team_rows, load_colleges
 from app.extensions import db
-from app.judging import assignments, judges
+from app.judging import assignments, conflicts, judges
 from app.judging import services as judging
 from app.judging.sheets import save_sheet
 from app.models import SUBMITTED, Assignment, Contest, Round, Team, User, utcnow
@@ -296,7 +296,7 @@ def _judges(contest: Contest, factory: TeamFactory, count: int, pick: random.Ran
     users = db.session.scalars(select(User).where(User.email.in_([row["email"] for _number, row in rows]))).all()
     for user in users[::3]:
         college = pick.choice(participants)
-        assignments.declare_conflict(
+        conflicts.declare_conflict(
             user, college_id=college.id, team_id=None, reason="曾在该校任职 worked there", actor=organizer, now=utcnow()
         )
     return sorted(user.id for user in users)

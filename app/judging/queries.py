@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.models import OPEN, Assignment, Entry, Round, ScoreSheet, Team, User
@@ -29,7 +30,8 @@ class JudgeAssignment:
 
 
 def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssignment]:
-    """The judge's assignments in open and closed rounds, in team-number order, with each sheet's state.
+    """The judge's assignments in force (none set aside for a conflict) in open and closed rounds, in
+    team-number order, with each sheet's state.
 
     One query, whatever the number of assignments.
     """
@@ -50,7 +52,7 @@ def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssign
         .join(Round, Round.id == Assignment.round_id)
         .join(Team, Team.id == Assignment.team_id)
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Assignment.judge_id == judge.id, Round.status.in_(("open", "closed")))
+        .where(Assignment.judge_id == judge.id, Assignment.active, Round.status.in_(("open", "closed")))
         .order_by(Round.id, Team.number)
     )
     if state in SHEET_FILTERS:
@@ -87,6 +89,7 @@ MISSING_SHOWN = 200
 def round_progress(round_: Round) -> dict[str, object]:
     """Per judge (assigned, draft, submitted), per group (teams, sheets expected and in), the teams still
     missing sheets (the first `MISSING_SHOWN` by number, and how many in all), and the judges to remind.
+    Assignments set aside for a conflict count for nothing here.
 
     A team expects at least the round's judges per team. The round's assignments and their sheets' states
     are read in one pass and counted here: each count over the round's 50,000 sheets in SQL would read every
@@ -97,7 +100,7 @@ def round_progress(round_: Round) -> dict[str, object]:
     for team_id, judge_id, status in db.session.execute(
         select(Assignment.team_id, Assignment.judge_id, ScoreSheet.status)
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Assignment.round_id == round_.id)
+        .where(Assignment.round_id == round_.id, Assignment.active)
     ):
         for counts in (judges[judge_id], teams[team_id]):
             counts["assigned"] += 1
@@ -138,3 +141,22 @@ def round_progress(round_: Round) -> dict[str, object]:
             "submitted": sum(judge[SUBMITTED] for judge in per_judge),
         },
     }
+
+
+def teams_needing_judges(round_: Round) -> list[dict[str, Any]]:
+    """The round's teams that lost a judge to a conflict and have fewer judges in force than the round's
+    judges per team, by number: each with its judges in force and those set aside."""
+    in_force = func.sum(case((Assignment.active, 1), else_=0))
+    set_aside = func.count(Assignment.id) - in_force
+    rows = db.session.execute(
+        select(Team.id, Team.number, Team.name, in_force, set_aside)
+        .join(Assignment, Assignment.team_id == Team.id)
+        .where(Assignment.round_id == round_.id)
+        .group_by(Team.id, Team.number, Team.name)
+        .having(set_aside > 0, in_force < round_.judges_per_team)
+        .order_by(Team.number)
+    ).all()
+    return [
+        {"team_id": team_id, "team_number": number, "team_name": name, "judges": judges, "set_aside": aside}
+        for team_id, number, name, judges, aside in rows
+    ]

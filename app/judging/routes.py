@@ -15,6 +15,7 @@ from app.extensions import db
 from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
 from app.judging import assignments, queries, services, sheets
 from app.judging import judges as judges_module
+from app.judging.conflicts import declare_conflict
 from app.judging.forms import (
     AutoAssignForm,
     ConflictForm,
@@ -74,7 +75,12 @@ def sheet_edit(assignment_id: int):
     round_ = assignment.round
     view = sheets.sheet_view(assignment)
     form = sheet_form_class(round_)()
-    editable = can_score(current_user, assignment) and view["status"] != SHEET_SUBMITTED and round_.status == "open"
+    editable = (
+        can_score(current_user, assignment)
+        and assignment.active
+        and view["status"] != SHEET_SUBMITTED
+        and round_.status == "open"
+    )
     status = 200
     if form.validate_on_submit():
         if not can_score(current_user, assignment):
@@ -147,13 +153,14 @@ def sheet_history(assignment_id: int):
             flash(_("The sheet is unlocked; the judge can change it again."), "success")
             return redirect(url_for("judging.sheet_history", assignment_id=assignment.id))
     sheet = sheets.sheet_of(assignment)
+    events = history_of("assignment", assignment.id) + (history_of("score_sheet", sheet.id) if sheet else [])
     return render_template(
         "judging/history.html",
         assignment=assignment,
         view=sheets.sheet_view(assignment),
         form=form,
         remove_form=remove_form,
-        history=history_of("score_sheet", sheet.id) if sheet else [],
+        history=sorted(events, key=lambda event: (event.at, event.id)),
     ), status
 
 
@@ -281,6 +288,7 @@ def round_show(round_id: int):
         assign_form=assign_form,
         manual_form=manual_form,
         published=round_.status == PUBLISHED,
+        needing=queries.teams_needing_judges(round_),
     ), status
 
 
@@ -288,7 +296,12 @@ def round_show(round_id: int):
 @allowed_on(Round, "round_id", can_manage_round)
 def round_progress(round_id: int):
     round_ = db.get_or_404(Round, round_id)
-    return render_template("judging/progress.html", round=round_, progress=queries.round_progress(round_))
+    return render_template(
+        "judging/progress.html",
+        round=round_,
+        progress=queries.round_progress(round_),
+        needing=queries.teams_needing_judges(round_),
+    )
 
 
 @bp.route("/contests/<id:contest_id>/judges", methods=["GET", "POST"])
@@ -335,7 +348,7 @@ def conflicts():
             form.team_number.errors = [_("No team has this number.")]
         else:
             try:
-                assignments.declare_conflict(
+                declare_conflict(
                     current_user,
                     college_id=college.id if college else None,
                     team_id=team.id if team else None,

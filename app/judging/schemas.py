@@ -5,6 +5,11 @@ from app.judging.services import AGGREGATION_METHODS
 from app.models import GROUPINGS, ROUND_LEVELS
 from app.pagination import PageArgsSchema
 
+OWN_COLLEGE_CONFLICT = (
+    "true (default): a judge never scores a team of their own college; false, for school rounds only: the college's "
+    "own judges may, at most half of a panel where enough outside judges exist"
+)
+
 
 class CriterionInSchema(ma.Schema):
     """Numbers only here: their bounds and decimals are the service's rule (`_check_criteria`)."""
@@ -38,6 +43,7 @@ class RoundInSchema(ma.Schema):
     tie_breaks = ma.fields.List(ma.fields.String(), load_default=list)
     criteria = ma.fields.List(ma.fields.Nested(CriterionInSchema), required=True)
     blind = ma.fields.Boolean(load_default=False)
+    own_college_conflict = ma.fields.Boolean(load_default=True, metadata={"description": OWN_COLLEGE_CONFLICT})
     previous_round_id = Id(allow_none=True)
 
 
@@ -50,6 +56,7 @@ class RoundPatchSchema(ma.Schema):
     tie_breaks = ma.fields.List(ma.fields.String())
     criteria = ma.fields.List(ma.fields.Nested(CriterionInSchema))
     blind = ma.fields.Boolean()
+    own_college_conflict = ma.fields.Boolean(metadata={"description": OWN_COLLEGE_CONFLICT})
 
 
 class CriterionSchema(ma.Schema):
@@ -70,6 +77,10 @@ class RoundCountsSchema(ma.Schema):
     assignments = ma.fields.Integer(required=True)
     sheets_draft = ma.fields.Integer(required=True)
     sheets_submitted = ma.fields.Integer(required=True)
+    set_aside = ma.fields.Integer(required=True, metadata={"description": "assignments set aside for a conflict"})
+    teams_needing_judges = ma.fields.Integer(
+        required=True, metadata={"description": "teams that lost a judge to a conflict and are now short of judges"}
+    )
 
 
 class RoundSchema(ma.Schema):
@@ -85,10 +96,13 @@ class RoundSchema(ma.Schema):
     )
     tie_breaks = ma.fields.List(ma.fields.String(), required=True)
     blind = ma.fields.Boolean(required=True)
+    own_college_conflict = ma.fields.Boolean(required=True, metadata={"description": OWN_COLLEGE_CONFLICT})
     status = ma.fields.String(required=True)
     previous_round_id = ma.fields.Integer(allow_none=True)
     criteria = ma.fields.List(ma.fields.Nested(CriterionSchema), required=True)
-    counts = ma.fields.Method("get_counts", required=True)
+    counts = ma.fields.Method(
+        "get_counts", required=True, metadata={"description": "assignments and sheets in force; see RoundCountsSchema"}
+    )
 
     def get_counts(self, round_):
         from app.judging.services import round_counts
@@ -152,10 +166,25 @@ class AssignmentSchema(ma.Schema):
     judge_id = ma.fields.Integer(required=True)
     sheet_status = ma.fields.Function(lambda a: a.sheet.status if a.sheet else "draft", required=True)
     manual = ma.fields.Boolean()
+    set_aside_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "when a conflict of interest set it aside: it no longer counts"}
+    )
+    set_aside_conflict = ma.fields.String(
+        allow_none=True, metadata={"description": "own_college, advisor, declared_college or declared_team"}
+    )
 
 
 class AssignmentQuerySchema(PageArgsSchema):
     judge_id = Id()
+    set_aside = ma.fields.Boolean(metadata={"description": "true: only those set aside; false: only those in force"})
+
+
+class TeamNeedingJudgesSchema(ma.Schema):
+    team_id = ma.fields.Integer(required=True)
+    team_number = ma.fields.String(required=True)
+    team_name = ma.fields.String(required=True)
+    judges = ma.fields.Integer(required=True, metadata={"description": "its assignments in force"})
+    set_aside = ma.fields.Integer(required=True, metadata={"description": "its assignments set aside for a conflict"})
 
 
 class AutoAssignSchema(ma.Schema):

@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
+from app.judging.queries import teams_needing_judges
 from app.models import (
     APPROVED,
     CLOSED,
@@ -160,6 +161,12 @@ def _check_round(contest: Contest, data: Mapping[str, Any]) -> tuple[dict[str, A
             isinstance(tie_break, str) and tie_break.startswith("criterion:") and tie_break.removeprefix("criterion:") in keys
         ):
             fail(f"tie_breaks.{index}", _("Use raw_sum or criterion:<key> with a key of this sheet."))
+    own_college_conflict = bool(data.get("own_college_conflict", True))
+    if not own_college_conflict and data.get("level", "custom") != "school":
+        fail(
+            "own_college_conflict",
+            _("Only a school round may let a college's own judges score its teams."),
+        )
     previous = data.get("previous_round_id")
     if (
         previous is not None
@@ -179,6 +186,7 @@ def _check_round(contest: Contest, data: Mapping[str, Any]) -> tuple[dict[str, A
         "min_judges_for_trim": aggregation.get("min_judges", 5),
         "tie_breaks": tie_breaks,
         "blind": bool(data.get("blind", False)),
+        "own_college_conflict": own_college_conflict,
         "previous_round_id": previous,
     }
     return values, criteria
@@ -195,6 +203,7 @@ def round_snapshot(round_: Round) -> dict[str, Any]:
         "decimals": round_.decimals,
         "tie_breaks": round_.tie_breaks,
         "blind": round_.blind,
+        "own_college_conflict": round_.own_college_conflict,
         "status": round_.status,
         "criteria": [
             {"key": c.key, "name": c.name, "max": str(c.max), "weight": str(c.weight), "step": str(c.step)}
@@ -224,7 +233,10 @@ def has_scores(round_: Round) -> bool:
 
 
 def update_round(round_: Round, data: Mapping[str, Any], *, actor: User | None, now: datetime) -> Round:
-    """Change a round's settings. The score sheet (its criteria) locks once the first score exists."""
+    """Change a round's settings. The score sheet (its criteria) locks once the first score exists.
+
+    Turning `own_college_conflict` back on sets aside the round's assignments of judges to their own
+    college's teams (`set_aside_conflicts`)."""
     if round_.status == PUBLISHED:
         raise StateConflictError(_("A published round cannot change."), code="round_published")
     merged = {
@@ -260,7 +272,15 @@ def update_round(round_: Round, data: Mapping[str, Any], *, actor: User | None, 
         audit.record(
             actor=actor, action="round.update", object_type="round", object_id=round_.id, now=now, before=before, after=after
         )
+    if round_.own_college_conflict and not before["own_college_conflict"]:
+        _set_aside_conflicts(round_, actor=actor, now=now)
     return round_
+
+
+def _set_aside_conflicts(round_: Round, *, actor: User | None, now: datetime) -> None:
+    from app.judging.conflicts import set_aside_conflicts  # conflicts build on assignments, which use this module
+
+    set_aside_conflicts(round_=round_, actor=actor, now=now)
 
 
 def transition_round(round_: Round, status: str, *, actor: User | None, now: datetime, reason: str | None = None) -> Round:
@@ -268,7 +288,8 @@ def transition_round(round_: Round, status: str, *, actor: User | None, now: dat
 
     A round opens only with a score sheet and entries. When a contest's first round opens, its
     teams freeze: captains can no longer edit them. A published round goes back to closed only with
-    a reason, which is kept in the audit trail; its results stay until they are computed again.
+    a reason, which is kept in the audit trail; its results stay until they are computed again, and its
+    assignments that a conflict arisen meanwhile forbids are set aside then.
     """
     if status not in TRANSITIONS.get(round_.status, set()):
         raise StateConflictError(
@@ -305,6 +326,8 @@ def transition_round(round_: Round, status: str, *, actor: User | None, now: dat
         after={"status": status},
         reason=reason,
     )
+    if before == PUBLISHED:  # frozen while published: the conflicts that arose meanwhile apply now
+        _set_aside_conflicts(round_, actor=actor, now=now)
     return round_
 
 
@@ -375,19 +398,29 @@ def add_judges(round_: Round, user_ids: Sequence[int], *, actor: User | None, no
 
 
 def round_counts(round_: Round) -> dict[str, int]:
-    """Entries, judges, assignments and sheets by status, for the round's page and getRound."""
+    """Entries, judges, assignments in force and their sheets by status, assignments set aside for a
+    conflict, and the teams that lost a judge so and now need another, for the round's page and getRound."""
     sheets = dict(
         db.session.execute(
             select(ScoreSheet.status, func.count(ScoreSheet.id))
             .join(Assignment)
-            .where(Assignment.round_id == round_.id)
+            .where(Assignment.round_id == round_.id, Assignment.active)
             .group_by(ScoreSheet.status)
+        ).all()
+    )
+    assignments = dict(
+        db.session.execute(
+            select(Assignment.active, func.count(Assignment.id))
+            .where(Assignment.round_id == round_.id)
+            .group_by(Assignment.active)
         ).all()
     )
     return {
         "entries": db.session.scalar(select(func.count(Entry.id)).where(Entry.round_id == round_.id)),
         "judges": db.session.scalar(select(func.count(RoundJudge.id)).where(RoundJudge.round_id == round_.id)),
-        "assignments": db.session.scalar(select(func.count(Assignment.id)).where(Assignment.round_id == round_.id)),
+        "assignments": assignments.get(True, 0),
         "sheets_draft": sheets.get("draft", 0),
         "sheets_submitted": sheets.get("submitted", 0),
+        "set_aside": assignments.get(False, 0),
+        "teams_needing_judges": len(teams_needing_judges(round_)) if assignments.get(False) else 0,
     }

@@ -8,7 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
 from app.models.colleges import College
@@ -55,6 +58,9 @@ class Round(db.Model):
     tie_breaks: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: Team and member names are hidden from judges on a blind round; they see number and title.
     blind: Mapped[bool] = mapped_column(default=False)
+    #: A judge never scores a team of their own college. Only a school round may turn this off, to use the
+    #: college's own teachers; the assigner then keeps them to at most half of a panel where it can.
+    own_college_conflict: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
     previous_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -171,11 +177,28 @@ class Assignment(db.Model):
     manual: Mapped[bool] = mapped_column(default=False)
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: When a conflict of interest arose after the assignment was made (a conflict declared, a judge's college
+    #: or a team's college or advisors changed): from then on the judge cannot score the team, and a sheet
+    #: already submitted no longer counts. The assignment is kept, with its sheet and history.
+    set_aside_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The rule that forbids the pair now (`own_college`, `advisor`, `declared_college`, `declared_team`).
+    set_aside_conflict: Mapped[str | None] = mapped_column(String(20))
 
     round: Mapped[Round] = relationship()
     team: Mapped[Team] = relationship()
     judge: Mapped[User] = relationship()
     sheet: Mapped[ScoreSheet | None] = relationship(back_populates="assignment", uselist=False)
+
+    @hybrid_property
+    def active(self) -> bool:
+        """Whether the assignment counts: not set aside for a conflict of interest. In SQL too
+        (`where(Assignment.active)`), the one test of it for every query that counts assignments or sheets."""
+        return self.set_aside_at is None
+
+    @active.inplace.expression
+    @classmethod
+    def _active_expression(cls) -> ColumnElement[bool]:
+        return cls.set_aside_at.is_(None)
 
 
 class ScoreSheet(db.Model):

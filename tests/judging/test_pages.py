@@ -237,3 +237,38 @@ def test_a_sheet_form_posted_without_its_version_saves_nothing(client, login_as,
     response = client.post(url, data={"score_practical": "3", "save": "Save draft"})
     assert response.status_code == 422 and "Reload the sheet" in response.get_data(as_text=True)
     assert 'value="12"' in client.get(url).get_data(as_text=True)
+
+
+def test_the_round_form_lets_only_a_school_round_use_its_college_s_own_judges(client, login_as, make_contest):
+    from html import unescape
+
+    from app.models import Round
+
+    contest = make_contest()
+    login_as("organizer")
+    page = unescape(client.get(f"/contests/{contest.id}/rounds/new").get_data(as_text=True))
+    assert "Let the college's own teachers judge its teams" in page
+    data = {
+        "name": "校赛",
+        "level": "provincial",
+        "grouping": "none",
+        "judges_per_team": "3",
+        "method": "mean",
+        "own_college_judges": "y",
+        "criteria-0-key": "overall",
+        "criteria-0-name": "总体评价",
+        "criteria-0-max": "100",
+        "criteria-0-weight": "1",
+        "criteria-0-step": "1",
+    }
+    refused = client.post(f"/contests/{contest.id}/rounds/new", data=data)
+    assert refused.status_code == 422
+    assert "Only a school round may let a college's own judges score its teams." in unescape(refused.get_data(as_text=True))
+    created = client.post(f"/contests/{contest.id}/rounds/new", data={**data, "level": "school"}, follow_redirects=True)
+    assert "is created" in created.get_data(as_text=True)
+    round_ = db.session.scalar(select(Round))
+    assert round_.own_college_conflict is False
+    edit = client.get(f"/rounds/{round_.id}/edit").get_data(as_text=True)
+    assert '<input checked id="own_college_judges"' in edit  # the edit form shows the setting as saved
+    client.get("/language/zh")
+    assert "允许本校教师评审本校团队" in client.get(f"/rounds/{round_.id}/edit").get_data(as_text=True)
