@@ -46,9 +46,9 @@ def test_upgrade_creates_the_models_schema(tmp_path, target):
                 connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
-def test_0006_keeps_the_rounds_rule_and_every_row_that_cascades(tmp_path):
-    """0006 keeps the rounds' own-college rule on, and loses no row that cascades from rounds or assignments, up
-    or down."""
+def test_teams_already_in_rounds_get_a_code_of_each_round(tmp_path):
+    """0006 gives every existing entry its code in its round (unique in the round, of the round), keeps the rounds'
+    own-college rule on, and loses no row that cascades from rounds or assignments, up or down."""
     import sqlite3
 
     from flask_migrate import downgrade, upgrade
@@ -96,6 +96,7 @@ def test_0006_keeps_the_rounds_rule_and_every_row_that_cascades(tmp_path):
     counts = "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM assignments), (SELECT count(*) FROM score_sheets)"
     with app.app_context():
         upgrade(directory="migrations")
+        codes = db.session.execute(text("SELECT round_id, code FROM entries")).all()
         upgraded = db.session.execute(text(counts)).one()
         in_force = db.session.execute(text("SELECT own_college_conflict, set_aside_at FROM rounds, assignments")).all()
         db.session.remove()
@@ -105,3 +106,5 @@ def test_0006_keeps_the_rounds_rule_and_every_row_that_cascades(tmp_path):
         db.engine.dispose()
     assert tuple(upgraded) == tuple(downgraded) == (80, 1, 1)
     assert set(in_force) == {(True, None)}  # rounds keep the own-college rule, assignments stay in force
+    assert len(codes) == 80 and len(set(codes)) == 80
+    assert all(code.startswith(f"R{round_id}-") and len(code) == len(f"R{round_id}-") + 4 for round_id, code in codes)

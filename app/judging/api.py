@@ -120,10 +120,11 @@ def add_judges(data, round_id: int):
 @blp.doc(operationId="listAssignments")
 def list_assignments(args, round_id: int):
     """Organizers see every assignment of the round, those set aside for a conflict too; a judge sees their
-    own in force, whatever judge_id says."""
+    own in force, whatever judge_id says, and in a blind round each team by its code only."""
     round_ = db.get_or_404(Round, round_id)
     statement = select(Assignment).options(selectinload(Assignment.sheet)).where(Assignment.round_id == round_.id)
-    if not is_organizer(current_user, round_.contest):
+    organizer = is_organizer(current_user, round_.contest)
+    if not organizer:
         statement = statement.where(Assignment.judge_id == current_user.id, Assignment.active)
     else:
         if args.get("judge_id"):
@@ -131,7 +132,8 @@ def list_assignments(args, round_id: int):
         if args.get("set_aside") is not None:
             statement = statement.where(~Assignment.active if args["set_aside"] else Assignment.active)
     statement = statement.order_by(Assignment.id)
-    return page_payload(db.paginate(statement, page=args["page"], per_page=args["per_page"], error_out=False))
+    page = page_payload(db.paginate(statement, page=args["page"], per_page=args["per_page"], error_out=False))
+    return {**page, "items": queries.assignment_views(round_, page["items"], blind=round_.blind and not organizer)}
 
 
 @blp.route("/rounds/<id:round_id>/teams-needing-judges", methods=["GET"])
@@ -205,7 +207,7 @@ def create_assignment(data, round_id: int):
     assignment = assignments.assign_judge(
         round_, data["team_id"], data["judge_id"], reason=data.get("reason"), actor=current_user, now=utcnow()
     )
-    return assignment
+    return queries.assignment_views(round_, [assignment], blind=False)[0]
 
 
 @blp.route("/assignments/<id:assignment_id>", methods=["DELETE"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +18,15 @@ SHEET_FILTERS = (NOT_STARTED, DRAFT, SUBMITTED)
 
 @dataclass(frozen=True)
 class JudgeAssignment:
+    """One line of a judge's list. In a blind round the team is only its code there: number, name and title
+    are left empty, so that no page can show them."""
+
     id: int
     round_id: int
     round_name: str
     round_open: bool
     blind: bool
+    team_code: str
     team_number: str
     team_name: str
     project_title: str
@@ -30,8 +35,9 @@ class JudgeAssignment:
 
 
 def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssignment]:
-    """The judge's assignments in force (none set aside for a conflict) in open and closed rounds, in
-    team-number order, with each sheet's state.
+    """The judge's assignments in force (none set aside for a conflict) in open and closed rounds, with each
+    sheet's state: in team-number order, or in a blind round in the order of the teams' codes there, and with
+    nothing but that code of a blind round's team.
 
     One query, whatever the number of assignments.
     """
@@ -43,6 +49,7 @@ def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssign
             Round.name,
             Round.status,
             Round.blind,
+            Entry.code,
             Team.number,
             Team.name,
             Team.project_title,
@@ -51,9 +58,10 @@ def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssign
         )
         .join(Round, Round.id == Assignment.round_id)
         .join(Team, Team.id == Assignment.team_id)
+        .join(Entry, (Entry.round_id == Assignment.round_id) & (Entry.team_id == Assignment.team_id))
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
         .where(Assignment.judge_id == judge.id, Assignment.active, Round.status.in_(("open", "closed")))
-        .order_by(Round.id, Team.number)
+        .order_by(Round.id, case((Round.blind, Entry.code), else_=Team.number))
     )
     if state in SHEET_FILTERS:
         statement = statement.where(sheet_state == state)
@@ -64,13 +72,48 @@ def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssign
             round_name=row[2],
             round_open=row[3] == OPEN,
             blind=row[4],
-            team_number=row[5],
-            team_name=row[6],
-            project_title=row[7],
-            state=row[8],
-            total=row[9],
+            team_code=row[5],
+            team_number="" if row[4] else row[6],
+            team_name="" if row[4] else row[7],
+            project_title="" if row[4] else row[8],
+            state=row[9],
+            total=row[10],
         )
         for row in db.session.execute(statement)
+    ]
+
+
+def team_code(assignment: Assignment) -> str:
+    """The code the assignment's team has in its round (the one name of it a blind round's judge sees)."""
+    return (
+        db.session.scalar(select(Entry.code).where(Entry.round_id == assignment.round_id, Entry.team_id == assignment.team_id))
+        or ""
+    )
+
+
+def assignment_views(round_: Round, assignments: Sequence[Assignment], *, blind: bool) -> list[dict[str, Any]]:
+    """The API's view of assignments of `round_`: each with its sheet's status and its team's code in the round.
+    For a judge of a blind round (`blind`), without the team's id: an earlier round's published results name
+    the team of an id."""
+    codes = dict(
+        db.session.execute(
+            select(Entry.team_id, Entry.code).where(
+                Entry.round_id == round_.id, Entry.team_id.in_({assignment.team_id for assignment in assignments})
+            )
+        ).all()
+    )
+    return [
+        {
+            "id": assignment.id,
+            "team_id": None if blind else assignment.team_id,
+            "team_code": codes.get(assignment.team_id, ""),
+            "judge_id": assignment.judge_id,
+            "sheet_status": assignment.sheet.status if assignment.sheet else DRAFT,
+            "manual": assignment.manual,
+            "set_aside_at": assignment.set_aside_at,
+            "set_aside_conflict": assignment.set_aside_conflict,
+        }
+        for assignment in assignments
     ]
 
 

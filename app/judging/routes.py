@@ -124,7 +124,9 @@ def sheet_edit(assignment_id: int):
         view=view,
         editable=editable,
         is_judge=can_score(current_user, assignment),
-        show_names=not round_.blind or can_manage_sheet(current_user, assignment),
+        # A blind round's judge knows the team by its code in the round only; organizers see everything.
+        blind=round_.blind and not can_manage_sheet(current_user, assignment),
+        team_code=queries.team_code(assignment),
     ), status
 
 

@@ -161,10 +161,17 @@ class ReasonSchema(ma.Schema):
 
 
 class AssignmentSchema(ma.Schema):
+    """An assignment as `app.judging.queries.assignment_views` gives it."""
+
     id = ma.fields.Integer(required=True)
-    team_id = ma.fields.Integer(required=True)
+    team_id = ma.fields.Integer(
+        required=True, allow_none=True, metadata={"description": "null for a judge of a blind round: see team_code"}
+    )
+    team_code = ma.fields.String(
+        required=True, metadata={"description": "the team's code in this round, the only name a blind round's judge sees"}
+    )
     judge_id = ma.fields.Integer(required=True)
-    sheet_status = ma.fields.Function(lambda a: a.sheet.status if a.sheet else "draft", required=True)
+    sheet_status = ma.fields.String(required=True)
     manual = ma.fields.Boolean()
     set_aside_at = ma.fields.DateTime(
         allow_none=True, metadata={"description": "when a conflict of interest set it aside: it no longer counts"}

@@ -56,7 +56,8 @@ class Round(db.Model):
     min_judges_for_trim: Mapped[int] = mapped_column(default=5)
     decimals: Mapped[int] = mapped_column(default=2)
     tie_breaks: Mapped[list[str]] = mapped_column(JSON, default=list)
-    #: Team and member names are hidden from judges on a blind round; they see number and title.
+    #: On a blind round, judges know each team only by its code in the round (`Entry.code`): never its number,
+    #: name, project title or college.
     blind: Mapped[bool] = mapped_column(default=False)
     #: A judge never scores a team of their own college. Only a school round may turn this off, to use the
     #: college's own teachers; the assigner then keeps them to at most half of a panel where it can.
@@ -103,15 +104,23 @@ class Criterion(db.Model):
 
 
 class Entry(db.Model):
-    """A team in a round, with the group it is ranked in (its college, its province, or none)."""
+    """A team in a round, with the group it is ranked in (its college, its province, or none), and the code
+    the round's judges know it by when the round is blind."""
 
     __tablename__ = "entries"
-    __table_args__ = (UniqueConstraint("round_id", "team_id"), Index("ix_entries_round_group", "round_id", "group_key"))
+    __table_args__ = (
+        UniqueConstraint("round_id", "team_id"),
+        UniqueConstraint("round_id", "code"),
+        Index("ix_entries_round_group", "round_id", "group_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     group_key: Mapped[str] = mapped_column(String(60), default="")
+    #: The team's code in this round only ("R7-K3Q9"): drawn at random when the team enters the round, so that
+    #: nothing in it, nor in another round's code, leads back to the team.
+    code: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     team: Mapped[Team] = relationship()

@@ -187,3 +187,14 @@ def test_a_school_round_may_let_its_college_s_own_judges_sit_and_turning_it_off_
     provincial = client.patch(url, headers=headers, json={"level": "provincial"})
     assert provincial.status_code == 422 and "own_college_conflict" in provincial.json["error"]["fields"]
     assert client.patch(url, headers=headers, json={"level": "provincial", "own_college_conflict": True}).status_code == 200
+
+
+def test_a_team_entering_a_round_gets_a_code_no_other_team_of_the_round_has(make_round, monkeypatch):
+    from app.judging import services
+
+    round_ = make_round()
+    draws = iter("22222222K3Q9")  # the second draw meets the first code: drawn again
+    monkeypatch.setattr(services.secrets, "choice", lambda alphabet: next(draws))
+    taken: set[str] = set()
+    assert [services.entry_code(round_, taken) for _ in range(2)] == [f"R{round_.id}-2222", f"R{round_.id}-K3Q9"]
+    assert taken == {f"R{round_.id}-2222", f"R{round_.id}-K3Q9"}

@@ -183,3 +183,22 @@ def test_the_service_refuses_a_save_that_names_no_version(judged):
     with pytest.raises(InvalidDataError) as refused:
         save_sheet(assignment, {"practical": 3}, comment=None, submit=False, version=None, actor=assignment.judge, now=utcnow())
     assert "version" in refused.value.fields
+
+
+def test_a_blind_round_s_judge_gets_no_team_id_number_or_name_from_the_api(client, judged):
+    from app.models import Entry, Team
+
+    round_ = judged["round"]
+    round_.blind = True
+    db.session.commit()
+    assignment = judged["assignments"][0]
+    team = db.session.get(Team, assignment.team_id)
+    code = db.session.scalar(select(Entry.code).where(Entry.round_id == round_.id, Entry.team_id == team.id))
+    listed = client.get(f"/api/v1/rounds/{round_.id}/assignments", headers=judged["judges"][0]).json
+    assert [(item["team_id"], item["team_code"]) for item in listed["items"]] == [(None, code)]
+    sheet = client.get(url(assignment), headers=judged["judges"][0]).json
+    answers = str(listed) + str(sheet)
+    for secret in (team.number, team.name, team.project_title, f"'team_id': {team.id}"):
+        assert secret not in answers
+    organizer = client.get(f"/api/v1/rounds/{round_.id}/assignments", headers=judged["organizer"]).json
+    assert {(item["team_id"], item["team_code"]) for item in organizer["items"]} == {(team.id, code)}
