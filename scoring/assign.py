@@ -9,7 +9,7 @@ Hard rules, never broken:
 - when the round lets a college's own judges sit on its teams (``own_college_conflict`` off, school rounds),
   at least half of a panel is from outside the team's college wherever enough outside judges pass the rules:
   a team holds at most ``judges_per_team // 2`` judges of its own college, or as many more as it needs when
-  too few outside judges are eligible (`own_college_seats`). Outside judges are tried first.
+  too few outside judges are eligible (`scoring.conflicts.own_college_seats`). Outside judges are tried first.
 
 A team is either covered (``judges_per_team`` judges in all, ``existing`` pairs counting) or gets no new pair:
 nothing is half-assigned. Beyond that the goals, in order: cover every team that can be covered, balance the
@@ -17,7 +17,8 @@ judges' loads, let panels overlap across groups (so that judges' severities can 
 deterministic: the same request, seed included, gives the same result.
 
 Strategies are chosen by a string key from `STRATEGIES`; an unknown key is an error. The conflict rules'
-names (`TeamSlot`, `JudgeSlot`, `conflict_reason`, `is_eligible` and the reasons) are importable from here
+names (`TeamSlot`, `JudgeSlot`, `conflict_reason`, `is_eligible`, `same_college`, `own_college_seats` and the
+reasons) are importable from here
 too, as the callers that build a request use them together.
 """
 
@@ -38,9 +39,11 @@ from scoring.conflicts import (
     SAME_PROVINCE,
     Eligibility,
     JudgeSlot,
+    OwnCollegeSeats,
     TeamSlot,
     conflict_reason,
     is_eligible,
+    own_college_seats,
     same_college,
 )
 
@@ -106,17 +109,6 @@ class AssignmentResult:
     pairs: tuple[tuple[int, int], ...]
     uncovered: tuple[Uncovered, ...]
     stats: dict = field(default_factory=dict)
-
-
-def own_college_seats(judges_per_team: int, outside_judges: int) -> int:
-    """The most judges of a team's own college its panel may hold, when the round lets them sit at all:
-    at most half of the panel (rounded down) while at least the other half can come from outside the
-    college; when fewer outside judges pass the rules, the panel is filled up with the college's own.
-
-    >>> own_college_seats(5, 10), own_college_seats(3, 2), own_college_seats(3, 1), own_college_seats(1, 0)
-    (2, 1, 2, 1)
-    """
-    return max(judges_per_team // 2, judges_per_team - outside_judges)
 
 
 def assign_balanced(request: AssignmentRequest) -> AssignmentResult:
@@ -192,17 +184,9 @@ class _BalancedAssigner:
         self.capacity = sys.maxsize if request.max_per_judge is None else request.max_per_judge
         judge_count = len(judges)
         self.eligibility = Eligibility(teams, judges, request.avoid_same_province, request.own_college_conflict)
-        # With the college's own judges allowed (a school round): per team, its own college's eligible judges,
-        # how many of them its panel may hold (`own_college_seats`) and how many it holds.
         self.own_rule = not request.own_college_conflict
-        self.own: list[frozenset[int]] = [frozenset()] * len(teams)
-        self.own_cap = [self.k] * len(teams)
-        self.own_on = [0] * len(teams)
-        if self.own_rule:
-            for t, team in enumerate(teams):
-                eligible = self.eligibility.judges(t)
-                self.own[t] = frozenset(j for j in eligible if same_college(team, judges[j]))
-                self.own_cap[t] = own_college_seats(self.k, len(eligible) - len(self.own[t]))
+        self.seats = OwnCollegeSeats(teams, judges, self.eligibility, self.k, self.own_rule)
+        self.own = self.seats.own
 
         # Loads count current_load and existing pairs; only new pairs (in `new_of`) may move.
         self.load = [judge.current_load for judge in judges]
@@ -217,8 +201,7 @@ class _BalancedAssigner:
             self.panel[t].add(j)
             self.load[j] += 1
             self._counts(self.group_of[t])[j] += 1
-            if self.own_rule and same_college(teams[t], judges[j]):
-                self.own_on[t] += 1
+            self.seats.hold(t, judges[j])
         self.spare = sum(max(0, self.capacity - load) for load in self.load) if request.max_per_judge is not None else 0
         self.dead: set[int] = set()  # judges from which no chain of moves reaches spare capacity
 
@@ -238,14 +221,8 @@ class _BalancedAssigner:
             counts = self.group_counts[group] = [0] * len(self.request.judges)
         return counts
 
-    def _may_take(self, t: int, leaving: int, j: int) -> bool:
-        """Whether judge `j` may take a seat on team `t` (in place of `leaving`, or -1) within its own college's
-        seats; `j` is eligible for `t`."""
-        own = self.own[t]
-        return j not in own or leaving in own or self.own_on[t] < self.own_cap[t]
-
     def _add(self, t: int, j: int) -> None:
-        self.own_on[t] += j in self.own[t]
+        self.seats.held[t] += j in self.own[t]
         self.panel[t].add(j)
         self.new_of[j][t] = None
         self.load[j] += 1
@@ -253,7 +230,7 @@ class _BalancedAssigner:
         self.spare -= 1
 
     def _remove(self, t: int, j: int) -> None:
-        self.own_on[t] -= j in self.own[t]
+        self.seats.held[t] -= j in self.own[t]
         self.panel[t].discard(j)
         del self.new_of[j][t]
         self.load[j] -= 1
@@ -274,14 +251,14 @@ class _BalancedAssigner:
             self._counts(self.group_of[t])
             available = eligible_count[t] - sum(1 for j in self.panel[t] if self.eligibility.allows(t, j))
             own_free = len(self.own[t] - self.panel[t])
-            available -= own_free - min(own_free, max(0, self.own_cap[t] - self.own_on[t]))
+            available -= own_free - min(own_free, self.seats.left(t))
             if available < need:
                 detail = (
                     f"only {eligible_count[t]} judges pass the conflict rules for this team "
                     f"({len(self.panel[t])} already on it); {self.k} are needed"
                 )
                 if self.own[t]:
-                    detail += f", and {len(self.own[t])} of them, of its own college, may hold at most {self.own_cap[t]}"
+                    detail += f", and {len(self.own[t])} of them, of its own college, may hold at most {self.seats.cap[t]}"
                 uncovered.append(Uncovered(teams[t].team_id, TOO_FEW_ELIGIBLE_JUDGES, detail))
             elif not self._cover(t, need):
                 uncovered.append(
@@ -325,7 +302,7 @@ class _BalancedAssigner:
             )
             ordered = (judge_of_rank[((((key & low) - shift) * undo) & low) ^ mask] for key in keys)
             for j in islice((j for j in ordered if j not in panel), need - len(seated)):
-                if load[j] >= capacity or not self._may_take(t, -1, j):
+                if load[j] >= capacity or not self.seats.may_take(t, -1, j):
                     break  # sorted by load: every judge after this one is full too (or no own seat is left)
                 self._add(t, j)
                 seated.append(j)
@@ -351,7 +328,7 @@ class _BalancedAssigner:
         queue: deque[int] = deque()
         capacity, load, dead = self.capacity, self.load, self.dead
         for j in self.eligibility.judges(t):  # all full: `_cover` seated every one with spare capacity
-            if j not in self.panel[t] and j not in dead and self._may_take(t, -1, j):
+            if j not in self.panel[t] and j not in dead and self.seats.may_take(t, -1, j):
                 parent[j] = (-1, t)
                 depth[j] = 1
                 queue.append(j)
@@ -368,7 +345,7 @@ class _BalancedAssigner:
                 for other in self.eligibility.judges(moving):
                     if other in parent or other in dead or other in self.panel[moving]:
                         continue
-                    if self.own_rule and not self._may_take(moving, j, other):
+                    if self.own_rule and not self.seats.may_take(moving, j, other):
                         continue
                     parent[other] = (j, moving)
                     if load[other] < capacity:
@@ -407,7 +384,7 @@ class _BalancedAssigner:
                         (
                             c
                             for c in lighter
-                            if c not in panel[t] and self.eligibility.allows(t, c) and self._may_take(t, heavy, c)
+                            if c not in panel[t] and self.eligibility.allows(t, c) and self.seats.may_take(t, heavy, c)
                         ),
                         None,
                     )

@@ -3,8 +3,8 @@
 `conflict_reason` names the first rule that forbids a judge on a team:
 
 - ``own_college``: a judge never scores a team from one of their colleges (own college or organization),
-  unless the round lets its own college's judges sit (`own_college_conflict` off, school rounds only: the
-  assigner then keeps them to at most half of a panel where it can, see `scoring.assign`);
+  unless the round lets its own college's judges sit (`own_college_conflict` off, school rounds only: a
+  panel then holds at most `own_college_seats` of them, which `scoring.assign` keeps to);
 - ``advisor``: nor a team they advise;
 - ``declared_college`` / ``declared_team``: nor a college or a team they declared a conflict with;
 - ``same_province``: when the round avoids it, nor a team from their province (an empty province is
@@ -90,6 +90,17 @@ def conflict_reason(
     return None
 
 
+def own_college_seats(judges_per_team: int, outside_judges: int) -> int:
+    """The most judges of a team's own college its panel may hold, when the round lets them sit at all:
+    at most half of the panel (rounded down) while at least the other half can come from outside the
+    college; when fewer outside judges pass the rules, the panel is filled up with the college's own.
+
+    >>> own_college_seats(5, 10), own_college_seats(3, 2), own_college_seats(3, 1), own_college_seats(1, 0)
+    (2, 1, 2, 1)
+    """
+    return max(judges_per_team // 2, judges_per_team - outside_judges)
+
+
 def is_eligible(team: TeamSlot, judge: JudgeSlot, avoid_same_province: bool = False, own_college_conflict: bool = True) -> bool:
     """True when no hard conflict rule forbids `judge` on `team` (see `conflict_reason`)."""
     return conflict_reason(team, judge, avoid_same_province, own_college_conflict) is None
@@ -148,3 +159,43 @@ class Eligibility:
         """The judges who may sit on team `t`, in their order."""
         exceptions = self._exceptions.get(t, self._none)
         return [j for j in self._lists[self._key[t]] if j not in exceptions]
+
+
+class OwnCollegeSeats:
+    """The seats of a team's own college on its panel, when the round lets its college's judges sit (`active`):
+    per team (by position), the judges of its college who pass the rules (`own`), how many of them its panel
+    may hold (`cap`, by `own_college_seats`) and holds (`held`, kept by the caller). Inactive, no team has any
+    own judge, and every seat may be taken."""
+
+    def __init__(
+        self,
+        teams: Sequence[TeamSlot],
+        judges: Sequence[JudgeSlot],
+        eligibility: Eligibility,
+        judges_per_team: int,
+        active: bool,
+    ) -> None:
+        self.judges_per_team, self.active = judges_per_team, active
+        self.teams = teams
+        self.own: list[frozenset[int]] = [frozenset()] * len(teams)
+        self.cap = [judges_per_team] * len(teams)
+        self.held = [0] * len(teams)
+        if active:
+            for t, team in enumerate(teams):
+                eligible = eligibility.judges(t)
+                self.own[t] = frozenset(j for j in eligible if same_college(team, judges[j]))
+                self.cap[t] = own_college_seats(judges_per_team, len(eligible) - len(self.own[t]))
+
+    def hold(self, t: int, judge: JudgeSlot) -> None:
+        """Count `judge`, already on team `t`'s panel (eligible now or not), if of the team's college."""
+        if self.active and same_college(self.teams[t], judge):
+            self.held[t] += 1
+
+    def left(self, t: int) -> int:
+        """How many more of its college's judges team `t` may take."""
+        return max(0, self.cap[t] - self.held[t])
+
+    def may_take(self, t: int, leaving: int, j: int) -> bool:
+        """Whether judge `j`, eligible for team `t`, may take a seat on it (in place of judge `leaving`, or -1)."""
+        own = self.own[t]
+        return j not in own or leaving in own or self.held[t] < self.cap[t]

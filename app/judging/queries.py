@@ -1,4 +1,5 @@
-"""What judges and organizers look at: a judge's assignments, and a round's progress."""
+"""What judges and organizers look at: a judge's assignments, a round's counts and progress, the teams that
+need another judge."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models import OPEN, Assignment, Entry, Round, ScoreSheet, Team, User
+from app.models import OPEN, Assignment, Entry, Round, RoundJudge, ScoreSheet, Team, User
 
 NOT_STARTED, DRAFT, SUBMITTED = "not_started", "draft", "submitted"
 SHEET_FILTERS = (NOT_STARTED, DRAFT, SUBMITTED)
@@ -203,3 +204,32 @@ def teams_needing_judges(round_: Round) -> list[dict[str, Any]]:
         {"team_id": team_id, "team_number": number, "team_name": name, "judges": judges, "set_aside": aside}
         for team_id, number, name, judges, aside in rows
     ]
+
+
+def round_counts(round_: Round) -> dict[str, int]:
+    """Entries, judges, assignments in force and their sheets by status, assignments set aside for a
+    conflict, and the teams that lost a judge so and now need another, for the round's page and getRound."""
+    sheets = dict(
+        db.session.execute(
+            select(ScoreSheet.status, func.count(ScoreSheet.id))
+            .join(Assignment)
+            .where(Assignment.round_id == round_.id, Assignment.active)
+            .group_by(ScoreSheet.status)
+        ).all()
+    )
+    assignments = dict(
+        db.session.execute(
+            select(Assignment.active, func.count(Assignment.id))
+            .where(Assignment.round_id == round_.id)
+            .group_by(Assignment.active)
+        ).all()
+    )
+    return {
+        "entries": db.session.scalar(select(func.count(Entry.id)).where(Entry.round_id == round_.id)),
+        "judges": db.session.scalar(select(func.count(RoundJudge.id)).where(RoundJudge.round_id == round_.id)),
+        "assignments": assignments.get(True, 0),
+        "sheets_draft": sheets.get("draft", 0),
+        "sheets_submitted": sheets.get("submitted", 0),
+        "set_aside": assignments.get(False, 0),
+        "teams_needing_judges": len(teams_needing_judges(round_)) if assignments.get(False) else 0,
+    }

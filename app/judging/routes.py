@@ -172,7 +172,7 @@ def round_list(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     rounds = db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.id)).all()
     return render_template(
-        "judging/rounds.html", contest=contest, rounds=rounds, counts={r.id: services.round_counts(r) for r in rounds}
+        "judging/rounds.html", contest=contest, rounds=rounds, counts={r.id: queries.round_counts(r) for r in rounds}
     )
 
 
@@ -284,7 +284,7 @@ def round_show(round_id: int):
     return render_template(
         "judging/round.html",
         round=round_,
-        counts=services.round_counts(round_),
+        counts=queries.round_counts(round_),
         judges=round_judges,
         action_form=action_form,
         assign_form=assign_form,

@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from app.api.ids import Id
+from app.judging.queries import round_counts
 from app.judging.services import AGGREGATION_METHODS
 from app.models import GROUPINGS, ROUND_LEVELS
 from app.pagination import PageArgsSchema
@@ -105,8 +106,6 @@ class RoundSchema(ma.Schema):
     )
 
     def get_counts(self, round_):
-        from app.judging.services import round_counts
-
         return round_counts(round_)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -16,7 +15,7 @@ from sqlalchemy import func, insert, select
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
-from app.judging.queries import teams_needing_judges
+from app.judging.entries import entry_rows
 from app.models import (
     APPROVED,
     CLOSED,
@@ -37,7 +36,6 @@ from app.models import (
     ScoreSheet,
     Team,
     User,
-    group_key,
 )
 from scoring.aggregate import METHODS
 
@@ -332,44 +330,6 @@ def transition_round(round_: Round, status: str, *, actor: User | None, now: dat
     return round_
 
 
-def entry_group(round_: Round, team: Team) -> str:
-    """The group the team is ranked in, in this round (`group_key` of the round's grouping)."""
-    province = team.college.province
-    return group_key(round_.grouping, college_id=team.college_id, province=province.name if province else None)
-
-
-#: The characters of a team's code in a round: letters and digits, without those that read alike (0 O, 1 I L).
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-
-def entry_code(round_: Round, taken: set[str]) -> str:
-    """A new code for a team entering `round_` ("R7-K3Q9"), none of `taken` (the round's codes, to which it is
-    added): the round's id and four characters drawn by `secrets` (six in a round of over 100,000 teams), so
-    that nothing in it, nor in the team's code in another round, leads back to the team."""
-    size = 4 if len(taken) < 100_000 else 6
-    while True:
-        code = f"R{round_.id}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(size))
-        if code not in taken:
-            taken.add(code)
-            return code
-
-
-def entry_rows(round_: Round, teams: Sequence[Team], now: datetime) -> list[dict[str, Any]]:
-    """The entries of `teams` into `round_`, as rows to insert: each with its group and its code in the round.
-    The one way a team enters a round (addEntries, advanceTeams)."""
-    taken = set(db.session.scalars(select(Entry.code).where(Entry.round_id == round_.id)))
-    return [
-        {
-            "round_id": round_.id,
-            "team_id": team.id,
-            "group_key": entry_group(round_, team),
-            "code": entry_code(round_, taken),
-            "created_at": now,
-        }
-        for team in teams
-    ]
-
-
 def add_entries(
     round_: Round, *, team_ids: Sequence[int] | None = None, all_approved: bool = False, actor: User | None, now: datetime
 ) -> int:
@@ -428,32 +388,3 @@ def add_judges(round_: Round, user_ids: Sequence[int], *, actor: User | None, no
             actor=actor, action="round.add_judges", object_type="round", object_id=round_.id, now=now, after={"added": new}
         )
     return len(new)
-
-
-def round_counts(round_: Round) -> dict[str, int]:
-    """Entries, judges, assignments in force and their sheets by status, assignments set aside for a
-    conflict, and the teams that lost a judge so and now need another, for the round's page and getRound."""
-    sheets = dict(
-        db.session.execute(
-            select(ScoreSheet.status, func.count(ScoreSheet.id))
-            .join(Assignment)
-            .where(Assignment.round_id == round_.id, Assignment.active)
-            .group_by(ScoreSheet.status)
-        ).all()
-    )
-    assignments = dict(
-        db.session.execute(
-            select(Assignment.active, func.count(Assignment.id))
-            .where(Assignment.round_id == round_.id)
-            .group_by(Assignment.active)
-        ).all()
-    )
-    return {
-        "entries": db.session.scalar(select(func.count(Entry.id)).where(Entry.round_id == round_.id)),
-        "judges": db.session.scalar(select(func.count(RoundJudge.id)).where(RoundJudge.round_id == round_.id)),
-        "assignments": assignments.get(True, 0),
-        "sheets_draft": sheets.get("draft", 0),
-        "sheets_submitted": sheets.get("submitted", 0),
-        "set_aside": assignments.get(False, 0),
-        "teams_needing_judges": len(teams_needing_judges(round_)) if assignments.get(False) else 0,
-    }

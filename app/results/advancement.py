@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, insert, select, update
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
-from app.judging.services import entry_rows
+from app.judging.entries import entry_rows
 from app.models import CLOSED, DRAFT, GROUPINGS, OPEN, PUBLISHED, Assignment, Entry, Result, Round, ScoreSheet, Team, User
 from app.results.gather import stored_results
 from app.results.store import require_snapshot

@@ -190,11 +190,11 @@ def test_a_school_round_may_let_its_college_s_own_judges_sit_and_turning_it_off_
 
 
 def test_a_team_entering_a_round_gets_a_code_no_other_team_of_the_round_has(make_round, monkeypatch):
-    from app.judging import services
+    from app.judging import entries
 
     round_ = make_round()
     draws = iter("22222222K3Q9")  # the second draw meets the first code: drawn again
-    monkeypatch.setattr(services.secrets, "choice", lambda alphabet: next(draws))
+    monkeypatch.setattr(entries.secrets, "choice", lambda alphabet: next(draws))
     taken: set[str] = set()
-    assert [services.entry_code(round_, taken) for _ in range(2)] == [f"R{round_.id}-2222", f"R{round_.id}-K3Q9"]
+    assert [entries.entry_code(round_, taken) for _ in range(2)] == [f"R{round_.id}-2222", f"R{round_.id}-K3Q9"]
     assert taken == {f"R{round_.id}-2222", f"R{round_.id}-K3Q9"}
