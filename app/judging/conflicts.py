@@ -57,7 +57,8 @@ def declare_conflict(
     statement = select(Conflict).where(Conflict.judge_id == judge.id)
     statement = statement.where(Conflict.college_id == college_id) if college_id else statement.where(Conflict.team_id == team_id)
     existing = db.session.scalar(statement)
-    if existing is not None:
+    if existing is not None:  # declared again: its assignments are held to it again (made before it was applied)
+        set_aside_conflicts(judge_ids=[judge.id], actor=actor, now=now, reason=audit.reason_text(reason))
         return existing
     conflict = Conflict(judge_id=judge.id, college_id=college_id, team_id=team_id, reason=(reason or "").strip(), created_at=now)
     db.session.add(conflict)

@@ -222,3 +222,14 @@ def test_a_team_s_new_college_or_advisor_sets_aside_the_judges_it_puts_in_confli
     assert client.patch(f"/api/v1/teams/{a1.id}", headers=panel["organizer"], json={"advisors": advisors}).status_code == 200
     assert save(client, panel, ("a1", 1), FULL).json["error"]["conflict"] == "advisor"
     assert save(client, panel, ("a1", 0), FULL).status_code == 200
+
+
+def test_declaring_a_conflict_again_applies_it_to_assignments_made_before_it_was_applied(client, panel):
+    from app.models import Conflict
+
+    a1 = panel["teams"]["a1"]
+    db.session.add(Conflict(judge_id=panel["judges"][0].id, team_id=a1.id, reason="旧数据"))  # declared before the fix
+    db.session.commit()
+    assert save(client, panel, ("a1", 0), {"practical": 1}, submit=False).status_code == 200  # still in force
+    assert declare(client, panel, 0, team_id=a1.id).status_code == 201
+    assert save(client, panel, ("a1", 0), FULL, version=1).json["error"]["conflict"] == "declared_team"
