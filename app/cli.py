@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app wsgi users|colleges|demo|backup ...`.
+"""Command-line tools: `flask --app wsgi users|colleges|demo|backup|results|judging ...`.
 
 Each command calls the same services as the browser and the API, then commits once.
 """
@@ -264,6 +264,23 @@ def results_export(round_id: int, out: Path, judge_names: bool):
     click.echo(f"Wrote {path} in {time.perf_counter() - started:.1f} s.")
 
 
+@click.group()
+def judging() -> None:
+    """Judging: assignments and their conflicts of interest."""
+
+
+@judging.command("set-aside-conflicts")
+def set_aside_conflicts_command():
+    """Hold every assignment in force (in every round but a published one) to the conflict rules as they are
+    now, as a conflict arising today would: those a conflict forbids are set aside, audited. For assignments
+    made before Laurel set them aside when the conflict arose."""
+    from app.judging.conflicts import set_aside_conflicts
+
+    count = set_aside_conflicts(actor=None, now=utcnow())
+    db.session.commit()
+    click.echo(f"{count} assignments set aside.")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (users, colleges, demo_command, backup_command, results):
+    for command in (users, colleges, demo_command, backup_command, results, judging):
         app.cli.add_command(command)

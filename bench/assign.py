@@ -71,7 +71,7 @@ def violations(request: AssignmentRequest, pairs: tuple[tuple[int, int], ...]) -
     if len(set(pairs) | request.existing) != len(pairs) + len(request.existing):
         broken["duplicate_pair"] += 1
     for team_id, judge_id in pairs:
-        reason = conflict_reason(teams[team_id], judges[judge_id], request.avoid_same_province)
+        reason = conflict_reason(teams[team_id], judges[judge_id], request.avoid_same_province, request.own_college_conflict)
         if reason:
             broken[reason] += 1
     loads = Counter(judge_id for _team, judge_id in pairs) + Counter(judge_id for _team, judge_id in request.existing)

@@ -306,7 +306,7 @@ def fill(app, plan: dict, scorer: Scorer, budget: float, *, skip_http_judges: bo
                     scorer.scores(assignment.team_id, assignment.judge_id),
                     comment=None,
                     submit=True,
-                    version=None,
+                    version=0,
                     actor=judges[assignment.judge_id],
                     now=now,
                 )

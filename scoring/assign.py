@@ -5,7 +5,11 @@ Hard rules, never broken:
 - the conflict-of-interest rules of `scoring.conflicts` (own college, advisor, declared college or team,
   and, when the round avoids it, same province; `conflict_reason` names the first one that blocks a pair);
 - a judge sits at most once on a team, and never holds more than ``max_per_judge`` teams, counting their
-  ``current_load`` and the ``existing`` pairs.
+  ``current_load`` and the ``existing`` pairs;
+- when the round lets a college's own judges sit on its teams (``own_college_conflict`` off, school rounds),
+  at least half of a panel is from outside the team's college wherever enough outside judges pass the rules:
+  a team holds at most ``judges_per_team // 2`` judges of its own college, or as many more as it needs when
+  too few outside judges are eligible (`scoring.conflicts.own_college_seats`). Outside judges are tried first.
 
 A team is either covered (``judges_per_team`` judges in all, ``existing`` pairs counting) or gets no new pair:
 nothing is half-assigned. Beyond that the goals, in order: cover every team that can be covered, balance the
@@ -13,7 +17,8 @@ judges' loads, let panels overlap across groups (so that judges' severities can 
 deterministic: the same request, seed included, gives the same result.
 
 Strategies are chosen by a string key from `STRATEGIES`; an unknown key is an error. The conflict rules'
-names (`TeamSlot`, `JudgeSlot`, `conflict_reason`, `is_eligible` and the reasons) are importable from here
+names (`TeamSlot`, `JudgeSlot`, `conflict_reason`, `is_eligible`, `same_college`, `own_college_seats` and the
+reasons) are importable from here
 too, as the callers that build a request use them together.
 """
 
@@ -34,9 +39,12 @@ from scoring.conflicts import (
     SAME_PROVINCE,
     Eligibility,
     JudgeSlot,
+    OwnCollegeSeats,
     TeamSlot,
     conflict_reason,
     is_eligible,
+    own_college_seats,
+    same_college,
 )
 
 __all__ = [
@@ -58,6 +66,8 @@ __all__ = [
     "assign_balanced",
     "conflict_reason",
     "is_eligible",
+    "own_college_seats",
+    "same_college",
 ]
 
 TOO_FEW_ELIGIBLE_JUDGES = "too_few_eligible_judges"
@@ -79,6 +89,7 @@ class AssignmentRequest:
     avoid_same_province: bool = False
     seed: int = 0
     existing: frozenset[tuple[int, int]] = frozenset()
+    own_college_conflict: bool = True
 
 
 @dataclass(frozen=True)
@@ -104,9 +115,12 @@ def assign_balanced(request: AssignmentRequest) -> AssignmentResult:
     """Cover every coverable team with `judges_per_team` judges, keeping loads level and panels mixed.
 
     1. Teams are taken fewest eligible judges first (ties in a seeded random order). A team with fewer
-       eligible judges than it needs is left uncovered (`too_few_eligible_judges`).
+       eligible judges than it needs is left uncovered (`too_few_eligible_judges`); with
+       `own_college_conflict` off, its own college's judges count only up to `own_college_seats`.
     2. A team takes the eligible judges with spare capacity and the lowest load; among equal loads, those
-       holding the fewest teams of the team's group, then a seeded per-team random order.
+       holding the fewest teams of the team's group, then a seeded per-team random order. With
+       `own_college_conflict` off, outside judges come first, then its own college's, up to their seats;
+       no move of the steps below puts more of a team's own college on its panel than that.
     3. When every eligible judge of a team is full, the repair step searches (breadth first, at most
        `REPAIR_MAX_MOVES` moves) for a chain that frees a seat: move one of a full judge's teams to another
        eligible judge, and so on until a judge with spare capacity takes the last one. This is an augmenting
@@ -169,7 +183,10 @@ class _BalancedAssigner:
         self.k = request.judges_per_team
         self.capacity = sys.maxsize if request.max_per_judge is None else request.max_per_judge
         judge_count = len(judges)
-        self.eligibility = Eligibility(teams, judges, request.avoid_same_province)
+        self.eligibility = Eligibility(teams, judges, request.avoid_same_province, request.own_college_conflict)
+        self.own_rule = not request.own_college_conflict
+        self.seats = OwnCollegeSeats(teams, judges, self.eligibility, self.k, self.own_rule)
+        self.own = self.seats.own
 
         # Loads count current_load and existing pairs; only new pairs (in `new_of`) may move.
         self.load = [judge.current_load for judge in judges]
@@ -184,6 +201,7 @@ class _BalancedAssigner:
             self.panel[t].add(j)
             self.load[j] += 1
             self._counts(self.group_of[t])[j] += 1
+            self.seats.hold(t, judges[j])
         self.spare = sum(max(0, self.capacity - load) for load in self.load) if request.max_per_judge is not None else 0
         self.dead: set[int] = set()  # judges from which no chain of moves reaches spare capacity
 
@@ -204,6 +222,7 @@ class _BalancedAssigner:
         return counts
 
     def _add(self, t: int, j: int) -> None:
+        self.seats.held[t] += j in self.own[t]
         self.panel[t].add(j)
         self.new_of[j][t] = None
         self.load[j] += 1
@@ -211,6 +230,7 @@ class _BalancedAssigner:
         self.spare -= 1
 
     def _remove(self, t: int, j: int) -> None:
+        self.seats.held[t] -= j in self.own[t]
         self.panel[t].discard(j)
         del self.new_of[j][t]
         self.load[j] -= 1
@@ -230,15 +250,16 @@ class _BalancedAssigner:
                 continue
             self._counts(self.group_of[t])
             available = eligible_count[t] - sum(1 for j in self.panel[t] if self.eligibility.allows(t, j))
+            own_free = len(self.own[t] - self.panel[t])
+            available -= own_free - min(own_free, self.seats.left(t))
             if available < need:
-                uncovered.append(
-                    Uncovered(
-                        teams[t].team_id,
-                        TOO_FEW_ELIGIBLE_JUDGES,
-                        f"only {eligible_count[t]} judges pass the conflict rules for this team "
-                        f"({len(self.panel[t])} already on it); {self.k} are needed",
-                    )
+                detail = (
+                    f"only {eligible_count[t]} judges pass the conflict rules for this team "
+                    f"({len(self.panel[t])} already on it); {self.k} are needed"
                 )
+                if self.own[t]:
+                    detail += f", and {len(self.own[t])} of them, of its own college, may hold at most {self.seats.cap[t]}"
+                uncovered.append(Uncovered(teams[t].team_id, TOO_FEW_ELIGIBLE_JUDGES, detail))
             elif not self._cover(t, need):
                 uncovered.append(
                     Uncovered(
@@ -271,19 +292,20 @@ class _BalancedAssigner:
         undo = pow(odd, -1, low + 1)
         count_shift = self.rank_bits
         load_shift = self.rank_bits + self.count_bits
-        keys = sorted(
-            [
-                (load[j] << load_shift) | (counts[j] << count_shift) | (((rank[j] ^ mask) * odd + shift) & low)
-                for j in self.eligibility.judges(t)
-            ]
-        )
-        ordered = (judge_of_rank[((((key & low) - shift) * undo) & low) ^ mask] for key in keys)
+        eligible, own = self.eligibility.judges(t), self.own[t]
+        # Outside judges first, then (a school round letting them sit) the college's own, up to their seats.
+        sections = [[j for j in eligible if j not in own], [j for j in eligible if j in own]] if own else [eligible]
         seated: list[int] = []
-        for j in islice((j for j in ordered if j not in panel), need):
-            if load[j] >= capacity:
-                break  # sorted by load: every judge after this one is full too
-            self._add(t, j)
-            seated.append(j)
+        for section in sections:
+            keys = sorted(
+                [(load[j] << load_shift) | (counts[j] << count_shift) | (((rank[j] ^ mask) * odd + shift) & low) for j in section]
+            )
+            ordered = (judge_of_rank[((((key & low) - shift) * undo) & low) ^ mask] for key in keys)
+            for j in islice((j for j in ordered if j not in panel), need - len(seated)):
+                if load[j] >= capacity or not self.seats.may_take(t, -1, j):
+                    break  # sorted by load: every judge after this one is full too (or no own seat is left)
+                self._add(t, j)
+                seated.append(j)
         while len(seated) < need:
             j = self._augment(t)
             if j is None:
@@ -306,7 +328,7 @@ class _BalancedAssigner:
         queue: deque[int] = deque()
         capacity, load, dead = self.capacity, self.load, self.dead
         for j in self.eligibility.judges(t):  # all full: `_cover` seated every one with spare capacity
-            if j not in self.panel[t] and j not in dead:
+            if j not in self.panel[t] and j not in dead and self.seats.may_take(t, -1, j):
                 parent[j] = (-1, t)
                 depth[j] = 1
                 queue.append(j)
@@ -323,12 +345,14 @@ class _BalancedAssigner:
                 for other in self.eligibility.judges(moving):
                     if other in parent or other in dead or other in self.panel[moving]:
                         continue
+                    if self.own_rule and not self.seats.may_take(moving, j, other):
+                        continue
                     parent[other] = (j, moving)
                     if load[other] < capacity:
                         return self._apply(other, parent)
                     depth[other] = depth[j] + 1
                     queue.append(other)
-        if not cut:
+        if not cut and not self.own_rule:  # own seats change as teams move: a dead end may open again
             dead.update(parent)
         return None
 
@@ -356,7 +380,14 @@ class _BalancedAssigner:
                     break
                 for t in list(self.new_of[heavy]):
                     lighter = takewhile(lambda c, ceiling=load[heavy] - 2: load[c] <= ceiling, light)
-                    target = next((c for c in lighter if c not in panel[t] and self.eligibility.allows(t, c)), None)
+                    target = next(
+                        (
+                            c
+                            for c in lighter
+                            if c not in panel[t] and self.eligibility.allows(t, c) and self.seats.may_take(t, heavy, c)
+                        ),
+                        None,
+                    )
                     if target is not None:
                         self._remove(t, heavy)
                         self._add(t, target)

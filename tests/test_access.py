@@ -123,6 +123,7 @@ ACCESS = {
         "GET",
         row(403, anonymous=401, judge=200, other_judge=200, organizer=200),
     ),  # a judge's list holds only their own (below)
+    "api_judging.list_teams_needing_judges": ("GET", organizers_only(anonymous=401)),
     "api_judging.get_score_sheet": ("GET", row(403, anonymous=401, judge=200, organizer=200)),
     "api_judging.save_score_sheet": (
         "PUT",

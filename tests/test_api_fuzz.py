@@ -196,7 +196,7 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
             {"overall": total},
             comment=None,
             submit=True,
-            version=None,
+            version=0,
             actor=db.session.get(User, assignment.judge_id),
             now=now,
         )
@@ -443,7 +443,7 @@ def test_exports_leave_out_control_characters(client, world: World, headers):
 
 def test_an_assignment_whose_sheet_has_no_scores_can_be_removed(client, world: World, headers):
     assignment = db.session.get(Assignment, world.ids["assignments"][0])  # open round, sheet not started
-    save_sheet(assignment, {}, comment="看过材料", submit=False, version=None, actor=assignment.judge, now=utcnow())
+    save_sheet(assignment, {}, comment="看过材料", submit=False, version=0, actor=assignment.judge, now=utcnow())
     db.session.commit()
     assert client.delete(f"/api/v1/assignments/{assignment.id}", headers=headers).status_code == 204  # was a 500
 

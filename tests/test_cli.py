@@ -1,4 +1,4 @@
-"""The command line: users, colleges, demo, backup."""
+"""The command line: users, colleges, demo, backup, judging."""
 
 import shutil
 import sqlite3
@@ -81,3 +81,28 @@ def test_backup_is_a_consistent_copy(runner, database_url, tmp_path):
         copy = sqlite3.connect(out)
         assert copy.execute("SELECT count(*) FROM colleges").fetchone()[0] == 2919
         assert copy.execute("SELECT email FROM users ORDER BY id").fetchone()[0] == "organizer@demo.laurel"
+
+
+def test_judging_set_aside_conflicts_applies_conflicts_declared_before_laurel_did(
+    runner, make_contest, make_college, make_team, make_round, make_user
+):
+    """Assignments made before a conflict was applied on its declaration stay in force until checked again."""
+    from app.judging.assignments import assign_judge
+    from app.judging.services import add_entries, add_judges
+    from app.models import Assignment, Conflict, utcnow
+
+    contest = make_contest()
+    team = make_team(contest, make_college())
+    team.status = "approved"
+    judge = make_user("judge", contest_id=contest.id)
+    round_ = make_round(contest)
+    add_entries(round_, all_approved=True, actor=None, now=utcnow())
+    add_judges(round_, [judge.id], actor=None, now=utcnow())
+    assignment = assign_judge(round_, team.id, judge.id, reason=None, actor=None, now=utcnow())
+    db.session.add(Conflict(judge_id=judge.id, team_id=team.id, reason="旧数据"))  # as the old declaration left it
+    db.session.commit()
+    result = runner.invoke(args=["judging", "set-aside-conflicts"])
+    assert result.exit_code == 0, result.output
+    assert "1 assignments set aside." in result.output
+    assert db.session.get(Assignment, assignment.id).set_aside_conflict == "declared_team"
+    assert "0 assignments set aside." in runner.invoke(args=["judging", "set-aside-conflicts"]).output

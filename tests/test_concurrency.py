@@ -151,7 +151,7 @@ def contest_day(make_contest, make_college, make_user, token_for):
             assignment = Assignment(round_id=closed_round.id, team_id=team.id, judge_id=judge.id)
             db.session.add(assignment)
             db.session.flush()
-            save_sheet(assignment, sheet_values(t, k, 99), comment=None, submit=True, version=None, actor=judge, now=now)
+            save_sheet(assignment, sheet_values(t, k, 99), comment=None, submit=True, version=0, actor=judge, now=now)
     transition_round(closed_round, "closed", actor=None, now=now)
 
     registration = make_contest(

@@ -439,7 +439,7 @@ def test_a_restored_backup_exports_the_same_results_workbook(
             assignment = Assignment(round_id=round_.id, team_id=team.id, judge_id=judge.id)
             db.session.add(assignment)
             db.session.flush()
-            save_sheet(assignment, sheet_values(t, j), comment="评语", submit=True, version=None, actor=judge, now=now)
+            save_sheet(assignment, sheet_values(t, j), comment="评语", submit=True, version=0, actor=judge, now=now)
     transition_round(round_, "closed", actor=None, now=now)
     db.session.commit()
     organizer = token_for(make_user("organizer"))

@@ -25,7 +25,7 @@ from app.contests import services as contests
 from app.demo import DEMO_ACCOUNTS, give_demo_password, load_demo
 from app.demo.people import Scorer, TeamFactory, build_team_rows, load_colleges
 from app.extensions import db
-from app.judging import assignments, judges
+from app.judging import assignments, conflicts, judges
 from app.judging import services as judging
 from app.judging.sheets import save_sheet
 from app.models import SUBMITTED, Assignment, Contest, Round, Team, User, utcnow
@@ -298,7 +298,7 @@ def _judges(contest: Contest, factory: TeamFactory, count: int, pick: random.Ran
     give_demo_password(users)
     for user in users[::3]:
         college = pick.choice(participants)
-        assignments.declare_conflict(
+        conflicts.declare_conflict(
             user, college_id=college.id, team_id=None, reason="曾在该校任职 worked there", actor=organizer, now=utcnow()
         )
     return sorted(user.id for user in users)
@@ -325,7 +325,7 @@ def _score(round_id: int, scorer: Scorer, progress: Progress, label: str) -> int
                 scorer.scores(assignment.team_id, assignment.judge_id),
                 comment=None,
                 submit=True,
-                version=None,
+                version=0,
                 actor=judges_by_id[assignment.judge_id],
                 now=now,
             )

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from app.api.blueprint import Blueprint
 from app.colleges.schemas import UploadSchema
 from app.extensions import db
-from app.judging import assignments, judges, services, sheets
+from app.judging import assignments, conflicts, judges, queries, services, sheets
 from app.judging.schemas import (
     AddedSchema,
     AssignmentInSchema,
@@ -27,10 +27,11 @@ from app.judging.schemas import (
     RoundSchema,
     SheetInSchema,
     SheetSchema,
+    TeamNeedingJudgesSchema,
     TransitionSchema,
 )
 from app.models import Assignment, Contest, Round, User, utcnow
-from app.pagination import page_payload, page_schema
+from app.pagination import PageArgsSchema, page_payload, page_schema
 from app.permissions import (
     allowed_on,
     can_declare_conflict,
@@ -118,15 +119,33 @@ def add_judges(data, round_id: int):
 @blp.response(200, page_schema(AssignmentSchema))
 @blp.doc(operationId="listAssignments")
 def list_assignments(args, round_id: int):
-    """Organizers see every assignment of the round; a judge sees their own, whatever judge_id says."""
+    """Organizers see every assignment of the round, those set aside for a conflict too; a judge sees their
+    own in force, whatever judge_id says, and in a blind round each team by its code only."""
     round_ = db.get_or_404(Round, round_id)
     statement = select(Assignment).options(selectinload(Assignment.sheet)).where(Assignment.round_id == round_.id)
-    if not is_organizer(current_user, round_.contest):
-        statement = statement.where(Assignment.judge_id == current_user.id)
-    elif args.get("judge_id"):
-        statement = statement.where(Assignment.judge_id == args["judge_id"])
+    organizer = is_organizer(current_user, round_.contest)
+    if not organizer:
+        statement = statement.where(Assignment.judge_id == current_user.id, Assignment.active)
+    else:
+        if args.get("judge_id"):
+            statement = statement.where(Assignment.judge_id == args["judge_id"])
+        if args.get("set_aside") is not None:
+            statement = statement.where(~Assignment.active if args["set_aside"] else Assignment.active)
     statement = statement.order_by(Assignment.id)
-    return page_payload(db.paginate(statement, page=args["page"], per_page=args["per_page"], error_out=False))
+    page = page_payload(db.paginate(statement, page=args["page"], per_page=args["per_page"], error_out=False))
+    return {**page, "items": queries.assignment_views(round_, page["items"], blind=round_.blind and not organizer)}
+
+
+@blp.route("/rounds/<id:round_id>/teams-needing-judges", methods=["GET"])
+@allowed_on(Round, "round_id", can_manage_round)
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_schema(TeamNeedingJudgesSchema))
+@blp.doc(operationId="listTeamsNeedingJudges")
+def list_teams_needing_judges(args, round_id: int):
+    """The teams that lost a judge to a conflict of interest and are now short of judges, by number."""
+    teams = queries.teams_needing_judges(db.get_or_404(Round, round_id))
+    first = (args["page"] - 1) * args["per_page"]
+    return {"items": teams[first : first + args["per_page"]], "total": len(teams), **args}
 
 
 @blp.route("/assignments/<id:assignment_id>/sheet", methods=["GET"])
@@ -188,7 +207,7 @@ def create_assignment(data, round_id: int):
     assignment = assignments.assign_judge(
         round_, data["team_id"], data["judge_id"], reason=data.get("reason"), actor=current_user, now=utcnow()
     )
-    return assignment
+    return queries.assignment_views(round_, [assignment], blind=False)[0]
 
 
 @blp.route("/assignments/<id:assignment_id>", methods=["DELETE"])
@@ -205,7 +224,7 @@ def delete_assignment(assignment_id: int):
 @blp.response(201, ConflictSchema)
 @blp.doc(operationId="declareConflict")
 def declare_conflict(data, user_id: int):
-    conflict = assignments.declare_conflict(
+    conflict = conflicts.declare_conflict(
         db.get_or_404(User, user_id),
         college_id=data.get("college_id"),
         team_id=data.get("team_id"),

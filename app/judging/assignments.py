@@ -8,6 +8,8 @@ match a team's advisor is in conflict with that team without having to declare i
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -35,11 +37,13 @@ from app.models import (
     Team,
     User,
 )
-from scoring.assign import AssignmentRequest, JudgeSlot, TeamSlot, assign, conflict_reason
+from scoring.assign import AssignmentRequest, JudgeSlot, TeamSlot, assign, conflict_reason, same_college
 
 #: Conflicts that no reason can override.
 HARD_CONFLICTS = ("own_college", "advisor", "declared_college", "declared_team")
 SOFT_CONFLICTS = ("same_province",)
+#: A judge of the team's own college, in a school round that lets them sit: by hand, with a reason.
+OWN_COLLEGE_ALLOWED = "own_college_allowed"
 
 
 def _check_open_for_assignment(round_: Round) -> None:
@@ -49,13 +53,17 @@ def _check_open_for_assignment(round_: Round) -> None:
         )
 
 
-def team_slots(round_: Round) -> dict[int, TeamSlot]:
-    rows = db.session.execute(
+def team_slots(round_: Round, team_ids: Collection[int] | None = None) -> dict[int, TeamSlot]:
+    """The round's teams (or those of `team_ids` among them) with what makes a conflict: college, province."""
+    statement = (
         select(Entry.team_id, Team.college_id, College.province_id, Entry.group_key)
         .join(Team, Team.id == Entry.team_id)
         .join(College, College.id == Team.college_id)
         .where(Entry.round_id == round_.id)
-    ).all()
+    )
+    if team_ids is not None:
+        statement = statement.where(Entry.team_id.in_(team_ids))
+    rows = db.session.execute(statement).all()
     province_names = _province_names()
     return {
         team_id: TeamSlot(team_id, college_id, province_names.get(province_id, ""), group)
@@ -139,14 +147,20 @@ def auto_assign(
     teams = team_slots(round_)
     judges = judge_slots(round_)
     # Assignments already made count toward a team's k and a judge's load; those whose team or judge
-    # has since left the round are kept as they are but play no part here.
-    existing = frozenset(
-        (team_id, judge_id)
-        for team_id, judge_id in db.session.execute(
-            select(Assignment.team_id, Assignment.judge_id).where(Assignment.round_id == round_.id)
-        )
-        if team_id in teams and judge_id in judges
-    )
+    # has since left the round are kept as they are but play no part here. One set aside for a conflict
+    # counts for nothing, and its judge never comes back on that team (the pair exists already).
+    existing: set[tuple[int, int]] = set()
+    set_aside: dict[int, set[int]] = defaultdict(set)
+    for team_id, judge_id, active in db.session.execute(
+        select(Assignment.team_id, Assignment.judge_id, Assignment.active).where(Assignment.round_id == round_.id)
+    ):
+        if team_id in teams and judge_id in judges:
+            if active:
+                existing.add((team_id, judge_id))
+            else:
+                set_aside[judge_id].add(team_id)
+    for judge_id, team_ids in set_aside.items():
+        judges[judge_id] = replace(judges[judge_id], declared_team_ids=judges[judge_id].declared_team_ids | team_ids)
     result = assign(
         AssignmentRequest(
             teams=tuple(teams.values()),
@@ -155,7 +169,8 @@ def auto_assign(
             max_per_judge=max_per_judge,
             avoid_same_province=avoid_same_province,
             seed=seed,
-            existing=existing,
+            existing=frozenset(existing),
+            own_college_conflict=round_.own_college_conflict,
         )
     )
     if result.pairs:
@@ -199,7 +214,8 @@ def assign_judge(
     round_: Round, team_id: int, judge_id: int, *, reason: str | None, actor: User | None, now: datetime
 ) -> Assignment:
     """Assign one judge to one team by hand. A hard conflict is refused; a soft one (the same
-    province) needs a reason, which is kept."""
+    province, or the team's own college in a school round that lets its college's judges sit) needs a
+    reason, which is kept."""
     _check_open_for_assignment(round_)
     teams = team_slots(round_)
     if team_id not in teams:
@@ -209,13 +225,20 @@ def assign_judge(
             _("User %(id)s is not a judge of this round.", id=judge_id), fields={"judge_id": [_("Not a judge of this round.")]}
         )
     judge = judge_slots(round_, [judge_id])[judge_id]
-    problem = conflict_reason(teams[team_id], judge, avoid_same_province=True)
+    problem = conflict_reason(teams[team_id], judge, avoid_same_province=True, own_college_conflict=round_.own_college_conflict)
+    if problem is None and same_college(teams[team_id], judge):  # the round lets its college's own judges sit
+        problem = OWN_COLLEGE_ALLOWED
     reason = audit.reason_text(reason)
     if problem in HARD_CONFLICTS:
         raise StateConflictError(
             _("This judge may not score this team: %(why)s.", why=problem),
             code="conflict_of_interest",
             details={"conflict": problem},
+        )
+    if problem == OWN_COLLEGE_ALLOWED and not reason:
+        raise InvalidDataError(
+            _("The judge is from the team's own college; give a reason to assign them anyway."),
+            fields={"reason": [_("A reason is required for a judge of the team's college.")]},
         )
     if problem in SOFT_CONFLICTS and not reason:
         raise InvalidDataError(
@@ -263,35 +286,3 @@ def remove_assignment(assignment: Assignment, *, actor: User | None, now: dateti
         db.session.delete(assignment.sheet)
     db.session.delete(assignment)
     db.session.flush()
-
-
-def declare_conflict(
-    judge: User, *, college_id: int | None, team_id: int | None, reason: str | None, actor: User | None, now: datetime
-) -> Conflict:
-    """A judge's declared conflict with a college or a team; it holds for every later assignment."""
-    if (college_id is None) == (team_id is None):
-        raise InvalidDataError(
-            _("Name either a college or a team."), fields={"college_id": [_("A college or a team, not both.")]}
-        )
-    if college_id is not None and db.session.get(College, college_id) is None:
-        raise InvalidDataError(_("No college has id %(id)s.", id=college_id), fields={"college_id": [_("Unknown college.")]})
-    if team_id is not None and db.session.get(Team, team_id) is None:
-        raise InvalidDataError(_("No team has id %(id)s.", id=team_id), fields={"team_id": [_("Unknown team.")]})
-    statement = select(Conflict).where(Conflict.judge_id == judge.id)
-    statement = statement.where(Conflict.college_id == college_id) if college_id else statement.where(Conflict.team_id == team_id)
-    existing = db.session.scalar(statement)
-    if existing is not None:
-        return existing
-    conflict = Conflict(judge_id=judge.id, college_id=college_id, team_id=team_id, reason=(reason or "").strip(), created_at=now)
-    db.session.add(conflict)
-    db.session.flush()
-    audit.record(
-        actor=actor,
-        action="conflict.declare",
-        object_type="judge",
-        object_id=judge.id,
-        now=now,
-        after={"college_id": college_id, "team_id": team_id},
-        reason=reason,
-    )
-    return conflict

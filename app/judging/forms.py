@@ -130,6 +130,8 @@ class RoundForm(FlaskForm):
     decimals = IntegerField(_l("Decimals shown"), default=2, validators=[Optional()])
     tie_breaks = StringField(_l("Tie-breaks, in order (raw_sum, criterion:<key>)"))
     blind = BooleanField(_l("Blind: judges see team number and title, not names"))
+    #: Unticked (the default, and what a form without the box posts), a judge never scores their own college's teams.
+    own_college_judges = BooleanField(_l("Let the college's own teachers judge its teams (school rounds only)"))
     criteria = FieldList(FormField(CriterionForm))
     submit = SubmitField(_l("Save round"))
 
@@ -141,6 +143,7 @@ class RoundForm(FlaskForm):
         self.name.data, self.level.data, self.grouping.data = round_.name, round_.level, round_.grouping
         self.judges_per_team.data, self.method.data, self.trim.data = round_.judges_per_team, round_.aggregation, round_.trim
         self.decimals.data, self.blind.data, self.tie_breaks.data = round_.decimals, round_.blind, ", ".join(round_.tie_breaks)
+        self.own_college_judges.data = not round_.own_college_conflict
         for criterion in round_.criteria:
             entry = self.criteria.append_entry().form
             for name in ("key", "name", "name_en", "description"):
@@ -164,6 +167,7 @@ class RoundForm(FlaskForm):
             },
             "tie_breaks": [part.strip() for part in (self.tie_breaks.data or "").split(",") if part.strip()],
             "blind": bool(self.blind.data),
+            "own_college_conflict": not self.own_college_judges.data,
             "criteria": [
                 {
                     name: self.criteria[index].form[name].data
@@ -179,4 +183,6 @@ class RoundForm(FlaskForm):
     def show_error(self, error) -> int:
         # aggregation.method and aggregation.trim land on the method and trim fields
         error.fields = {name.removeprefix("aggregation."): messages for name, messages in error.fields.items()}
-        return show_error_on_form(self, error, rows={"criteria": self._rows})
+        return show_error_on_form(
+            self, error, rows={"criteria": self._rows}, renames={"own_college_conflict": "own_college_judges"}
+        )

@@ -14,6 +14,7 @@ from app.auth.passwords import context_words, password_problem
 from app.colleges.services import province_exists
 from app.errors import InvalidRowsError, problems_message
 from app.extensions import db
+from app.judging.conflicts import set_aside_conflicts
 from app.models import JUDGE, College, Contest, JudgeProfile, RoleAssignment, User
 from app.models.people import normalize_email
 from app.registration.rules import clean_text
@@ -55,7 +56,8 @@ def import_judges(contest: Contest, table: Table, *, actor: User | None, now: da
 
     Columns: name, email (required); college_code, organization, province, expertise, password.
     A known email gets the judge role for this contest and its profile updated; a new one gets an
-    account, with the given password or a generated one that is returned once.
+    account, with the given password or a generated one that is returned once. A known judge whose new
+    college forbids a team they are assigned to is set aside there (`set_aside_conflicts`).
     """
     missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
     if missing:
@@ -76,6 +78,7 @@ def import_judges(contest: Contest, table: Table, *, actor: User | None, now: da
     if bad:
         raise InvalidRowsError(problems_message(len(bad)), rows=bad)
     result = JudgeImport()
+    updated: list[int] = []
     for _number, row in table.rows:
         email = normalize_email(row["email"])
         user = accounts.find_user_by_email(email)
@@ -98,6 +101,7 @@ def import_judges(contest: Contest, table: Table, *, actor: User | None, now: da
         else:
             accounts.grant_role(user, JUDGE, contest_id=contest.id, now=now, actor=actor)
             result.updated += 1
+            updated.append(user.id)
         profile = db.session.scalar(select(JudgeProfile).where(JudgeProfile.user_id == user.id)) or JudgeProfile(user_id=user.id)
         profile.college_id = college_id or profile.college_id
         profile.organization = clean_text(row.get("organization"))[:80] or profile.organization
@@ -105,6 +109,8 @@ def import_judges(contest: Contest, table: Table, *, actor: User | None, now: da
         profile.expertise = clean_text(row.get("expertise"))[:200] or profile.expertise
         db.session.add(profile)
     db.session.flush()
+    # A judge's new college may put them in conflict with teams they are already assigned to.
+    set_aside_conflicts(judge_ids=updated, actor=actor, now=now)
     return result
 
 

@@ -1,14 +1,17 @@
-"""What judges and organizers look at: a judge's assignments, and a round's progress."""
+"""What judges and organizers look at: a judge's assignments, a round's counts and progress, the teams that
+need another judge."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models import OPEN, Assignment, Entry, Round, ScoreSheet, Team, User
+from app.models import OPEN, Assignment, Entry, Round, RoundJudge, ScoreSheet, Team, User
 
 NOT_STARTED, DRAFT, SUBMITTED = "not_started", "draft", "submitted"
 SHEET_FILTERS = (NOT_STARTED, DRAFT, SUBMITTED)
@@ -16,11 +19,15 @@ SHEET_FILTERS = (NOT_STARTED, DRAFT, SUBMITTED)
 
 @dataclass(frozen=True)
 class JudgeAssignment:
+    """One line of a judge's list. In a blind round the team is only its code there: number, name and title
+    are left empty, so that no page can show them."""
+
     id: int
     round_id: int
     round_name: str
     round_open: bool
     blind: bool
+    team_code: str
     team_number: str
     team_name: str
     project_title: str
@@ -29,7 +36,9 @@ class JudgeAssignment:
 
 
 def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssignment]:
-    """The judge's assignments in open and closed rounds, in team-number order, with each sheet's state.
+    """The judge's assignments in force (none set aside for a conflict) in open and closed rounds, with each
+    sheet's state: in team-number order, or in a blind round in the order of the teams' codes there, and with
+    nothing but that code of a blind round's team.
 
     One query, whatever the number of assignments.
     """
@@ -41,6 +50,7 @@ def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssign
             Round.name,
             Round.status,
             Round.blind,
+            Entry.code,
             Team.number,
             Team.name,
             Team.project_title,
@@ -49,9 +59,10 @@ def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssign
         )
         .join(Round, Round.id == Assignment.round_id)
         .join(Team, Team.id == Assignment.team_id)
+        .join(Entry, (Entry.round_id == Assignment.round_id) & (Entry.team_id == Assignment.team_id))
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Assignment.judge_id == judge.id, Round.status.in_(("open", "closed")))
-        .order_by(Round.id, Team.number)
+        .where(Assignment.judge_id == judge.id, Assignment.active, Round.status.in_(("open", "closed")))
+        .order_by(Round.id, case((Round.blind, Entry.code), else_=Team.number))
     )
     if state in SHEET_FILTERS:
         statement = statement.where(sheet_state == state)
@@ -62,13 +73,48 @@ def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssign
             round_name=row[2],
             round_open=row[3] == OPEN,
             blind=row[4],
-            team_number=row[5],
-            team_name=row[6],
-            project_title=row[7],
-            state=row[8],
-            total=row[9],
+            team_code=row[5],
+            team_number="" if row[4] else row[6],
+            team_name="" if row[4] else row[7],
+            project_title="" if row[4] else row[8],
+            state=row[9],
+            total=row[10],
         )
         for row in db.session.execute(statement)
+    ]
+
+
+def team_code(assignment: Assignment) -> str:
+    """The code the assignment's team has in its round (the one name of it a blind round's judge sees)."""
+    return (
+        db.session.scalar(select(Entry.code).where(Entry.round_id == assignment.round_id, Entry.team_id == assignment.team_id))
+        or ""
+    )
+
+
+def assignment_views(round_: Round, assignments: Sequence[Assignment], *, blind: bool) -> list[dict[str, Any]]:
+    """The API's view of assignments of `round_`: each with its sheet's status and its team's code in the round.
+    For a judge of a blind round (`blind`), without the team's id: an earlier round's published results name
+    the team of an id."""
+    codes = dict(
+        db.session.execute(
+            select(Entry.team_id, Entry.code).where(
+                Entry.round_id == round_.id, Entry.team_id.in_({assignment.team_id for assignment in assignments})
+            )
+        ).all()
+    )
+    return [
+        {
+            "id": assignment.id,
+            "team_id": None if blind else assignment.team_id,
+            "team_code": codes.get(assignment.team_id, ""),
+            "judge_id": assignment.judge_id,
+            "sheet_status": assignment.sheet.status if assignment.sheet else DRAFT,
+            "manual": assignment.manual,
+            "set_aside_at": assignment.set_aside_at,
+            "set_aside_conflict": assignment.set_aside_conflict,
+        }
+        for assignment in assignments
     ]
 
 
@@ -87,6 +133,7 @@ MISSING_SHOWN = 200
 def round_progress(round_: Round) -> dict[str, object]:
     """Per judge (assigned, draft, submitted), per group (teams, sheets expected and in), the teams still
     missing sheets (the first `MISSING_SHOWN` by number, and how many in all), and the judges to remind.
+    Assignments set aside for a conflict count for nothing here.
 
     A team expects at least the round's judges per team. The round's assignments and their sheets' states
     are read in one pass and counted here: each count over the round's 50,000 sheets in SQL would read every
@@ -97,7 +144,7 @@ def round_progress(round_: Round) -> dict[str, object]:
     for team_id, judge_id, status in db.session.execute(
         select(Assignment.team_id, Assignment.judge_id, ScoreSheet.status)
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Assignment.round_id == round_.id)
+        .where(Assignment.round_id == round_.id, Assignment.active)
     ):
         for counts in (judges[judge_id], teams[team_id]):
             counts["assigned"] += 1
@@ -137,4 +184,52 @@ def round_progress(round_: Round) -> dict[str, object]:
             "assigned": sum(judge["assigned"] for judge in per_judge),
             "submitted": sum(judge[SUBMITTED] for judge in per_judge),
         },
+    }
+
+
+def teams_needing_judges(round_: Round) -> list[dict[str, Any]]:
+    """The round's teams that lost a judge to a conflict and have fewer judges in force than the round's
+    judges per team, by number: each with its judges in force and those set aside."""
+    in_force = func.sum(case((Assignment.active, 1), else_=0))
+    set_aside = func.count(Assignment.id) - in_force
+    rows = db.session.execute(
+        select(Team.id, Team.number, Team.name, in_force, set_aside)
+        .join(Assignment, Assignment.team_id == Team.id)
+        .where(Assignment.round_id == round_.id)
+        .group_by(Team.id, Team.number, Team.name)
+        .having(set_aside > 0, in_force < round_.judges_per_team)
+        .order_by(Team.number)
+    ).all()
+    return [
+        {"team_id": team_id, "team_number": number, "team_name": name, "judges": judges, "set_aside": aside}
+        for team_id, number, name, judges, aside in rows
+    ]
+
+
+def round_counts(round_: Round) -> dict[str, int]:
+    """Entries, judges, assignments in force and their sheets by status, assignments set aside for a
+    conflict, and the teams that lost a judge so and now need another, for the round's page and getRound."""
+    sheets = dict(
+        db.session.execute(
+            select(ScoreSheet.status, func.count(ScoreSheet.id))
+            .join(Assignment)
+            .where(Assignment.round_id == round_.id, Assignment.active)
+            .group_by(ScoreSheet.status)
+        ).all()
+    )
+    assignments = dict(
+        db.session.execute(
+            select(Assignment.active, func.count(Assignment.id))
+            .where(Assignment.round_id == round_.id)
+            .group_by(Assignment.active)
+        ).all()
+    )
+    return {
+        "entries": db.session.scalar(select(func.count(Entry.id)).where(Entry.round_id == round_.id)),
+        "judges": db.session.scalar(select(func.count(RoundJudge.id)).where(RoundJudge.round_id == round_.id)),
+        "assignments": assignments.get(True, 0),
+        "sheets_draft": sheets.get("draft", 0),
+        "sheets_submitted": sheets.get("submitted", 0),
+        "set_aside": assignments.get(False, 0),
+        "teams_needing_judges": len(teams_needing_judges(round_)) if assignments.get(False) else 0,
     }

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
 from app.judging import assignments, queries, services, sheets
 from app.judging import judges as judges_module
+from app.judging.conflicts import declare_conflict
 from app.judging.forms import (
     AutoAssignForm,
     ConflictForm,
@@ -76,7 +77,12 @@ def sheet_edit(assignment_id: int):
     round_ = assignment.round
     view = sheets.sheet_view(assignment)
     form = sheet_form_class(round_)()
-    editable = can_score(current_user, assignment) and view["status"] != SHEET_SUBMITTED and round_.status == "open"
+    editable = (
+        can_score(current_user, assignment)
+        and assignment.active
+        and view["status"] != SHEET_SUBMITTED
+        and round_.status == "open"
+    )
     status = 200
     if form.validate_on_submit():
         if not can_score(current_user, assignment):
@@ -120,7 +126,9 @@ def sheet_edit(assignment_id: int):
         view=view,
         editable=editable,
         is_judge=can_score(current_user, assignment),
-        show_names=not round_.blind or can_manage_sheet(current_user, assignment),
+        # A blind round's judge knows the team by its code in the round only; organizers see everything.
+        blind=round_.blind and not can_manage_sheet(current_user, assignment),
+        team_code=queries.team_code(assignment),
     ), status
 
 
@@ -149,13 +157,14 @@ def sheet_history(assignment_id: int):
             flash(_("The sheet is unlocked; the judge can change it again."), "success")
             return redirect(url_for("judging.sheet_history", assignment_id=assignment.id))
     sheet = sheets.sheet_of(assignment)
+    events = history_of("assignment", assignment.id) + (history_of("score_sheet", sheet.id) if sheet else [])
     return render_template(
         "judging/history.html",
         assignment=assignment,
         view=sheets.sheet_view(assignment),
         form=form,
         remove_form=remove_form,
-        history=history_of("score_sheet", sheet.id) if sheet else [],
+        history=sorted(events, key=lambda event: (event.at, event.id)),
     ), status
 
 
@@ -165,7 +174,7 @@ def round_list(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     rounds = db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.id)).all()
     return render_template(
-        "judging/rounds.html", contest=contest, rounds=rounds, counts={r.id: services.round_counts(r) for r in rounds}
+        "judging/rounds.html", contest=contest, rounds=rounds, counts={r.id: queries.round_counts(r) for r in rounds}
     )
 
 
@@ -277,12 +286,13 @@ def round_show(round_id: int):
     return render_template(
         "judging/round.html",
         round=round_,
-        counts=services.round_counts(round_),
+        counts=queries.round_counts(round_),
         judges=round_judges,
         action_form=action_form,
         assign_form=assign_form,
         manual_form=manual_form,
         published=round_.status == PUBLISHED,
+        needing=queries.teams_needing_judges(round_),
     ), status
 
 
@@ -290,7 +300,12 @@ def round_show(round_id: int):
 @allowed_on(Round, "round_id", can_manage_round)
 def round_progress(round_id: int):
     round_ = db.get_or_404(Round, round_id)
-    return render_template("judging/progress.html", round=round_, progress=queries.round_progress(round_))
+    return render_template(
+        "judging/progress.html",
+        round=round_,
+        progress=queries.round_progress(round_),
+        needing=queries.teams_needing_judges(round_),
+    )
 
 
 @bp.route("/contests/<id:contest_id>/judges", methods=["GET", "POST"])
@@ -337,7 +352,7 @@ def conflicts():
             form.team_number.errors = [_("No team has this number.")]
         else:
             try:
-                assignments.declare_conflict(
+                declare_conflict(
                     current_user,
                     college_id=college.id if college else None,
                     team_id=team.id if team else None,

@@ -2,9 +2,15 @@ import marshmallow as ma
 
 from app.api.ids import Id
 from app.api.numbers import Decimal, Integer
+from app.judging.queries import round_counts
 from app.judging.services import AGGREGATION_METHODS
 from app.models import GROUPINGS, ROUND_LEVELS
 from app.pagination import PageArgsSchema
+
+OWN_COLLEGE_CONFLICT = (
+    "true (default): a judge never scores a team of their own college; false, for school rounds only: the college's "
+    "own judges may, at most half of a panel where enough outside judges exist"
+)
 
 
 class CriterionInSchema(ma.Schema):
@@ -35,6 +41,7 @@ class RoundInSchema(ma.Schema):
     tie_breaks = ma.fields.List(ma.fields.String(), load_default=list)
     criteria = ma.fields.List(ma.fields.Nested(CriterionInSchema), required=True)
     blind = ma.fields.Boolean(load_default=False)
+    own_college_conflict = ma.fields.Boolean(load_default=True, metadata={"description": OWN_COLLEGE_CONFLICT})
     previous_round_id = Id(allow_none=True)
 
 
@@ -47,6 +54,7 @@ class RoundPatchSchema(ma.Schema):
     tie_breaks = ma.fields.List(ma.fields.String())
     criteria = ma.fields.List(ma.fields.Nested(CriterionInSchema))
     blind = ma.fields.Boolean()
+    own_college_conflict = ma.fields.Boolean(metadata={"description": OWN_COLLEGE_CONFLICT})
 
 
 class CriterionSchema(ma.Schema):
@@ -67,6 +75,10 @@ class RoundCountsSchema(ma.Schema):
     assignments = Integer(required=True)
     sheets_draft = Integer(required=True)
     sheets_submitted = Integer(required=True)
+    set_aside = Integer(required=True, metadata={"description": "assignments set aside for a conflict"})
+    teams_needing_judges = Integer(
+        required=True, metadata={"description": "teams that lost a judge to a conflict and are now short of judges"}
+    )
 
 
 class RoundSchema(ma.Schema):
@@ -82,14 +94,15 @@ class RoundSchema(ma.Schema):
     )
     tie_breaks = ma.fields.List(ma.fields.String(), required=True)
     blind = ma.fields.Boolean(required=True)
+    own_college_conflict = ma.fields.Boolean(required=True, metadata={"description": OWN_COLLEGE_CONFLICT})
     status = ma.fields.String(required=True)
     previous_round_id = Integer(allow_none=True)
     criteria = ma.fields.List(ma.fields.Nested(CriterionSchema), required=True)
-    counts = ma.fields.Method("get_counts", required=True)
+    counts = ma.fields.Method(
+        "get_counts", required=True, metadata={"description": "assignments and sheets in force; see RoundCountsSchema"}
+    )
 
     def get_counts(self, round_):
-        from app.judging.services import round_counts
-
         return round_counts(round_)
 
 
@@ -133,7 +146,10 @@ class SheetInSchema(ma.Schema):
     scores = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True)
     comment = ma.fields.String(allow_none=True)
     submit = ma.fields.Boolean(load_default=False)
-    version = Integer(allow_none=True, metadata={"description": "the version read; a stale save is refused (409)"})
+    version = Integer(
+        required=True,
+        metadata={"description": "the version read (0 for a sheet never saved); a stale save is refused (409)"},
+    )
 
 
 class ReasonSchema(ma.Schema):
@@ -141,15 +157,37 @@ class ReasonSchema(ma.Schema):
 
 
 class AssignmentSchema(ma.Schema):
+    """An assignment as `app.judging.queries.assignment_views` gives it."""
+
     id = Integer(required=True)
-    team_id = Integer(required=True)
+    team_id = Integer(
+        required=True, allow_none=True, metadata={"description": "null for a judge of a blind round: see team_code"}
+    )
+    team_code = ma.fields.String(
+        required=True, metadata={"description": "the team's code in this round, the only name a blind round's judge sees"}
+    )
     judge_id = Integer(required=True)
-    sheet_status = ma.fields.Function(lambda a: a.sheet.status if a.sheet else "draft", required=True)
+    sheet_status = ma.fields.String(required=True)
     manual = ma.fields.Boolean()
+    set_aside_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "when a conflict of interest set it aside: it no longer counts"}
+    )
+    set_aside_conflict = ma.fields.String(
+        allow_none=True, metadata={"description": "own_college, advisor, declared_college or declared_team"}
+    )
 
 
 class AssignmentQuerySchema(PageArgsSchema):
     judge_id = Id()
+    set_aside = ma.fields.Boolean(metadata={"description": "true: only those set aside; false: only those in force"})
+
+
+class TeamNeedingJudgesSchema(ma.Schema):
+    team_id = Integer(required=True)
+    team_number = ma.fields.String(required=True)
+    team_name = ma.fields.String(required=True)
+    judges = Integer(required=True, metadata={"description": "its assignments in force"})
+    set_aside = Integer(required=True, metadata={"description": "its assignments set aside for a conflict"})
 
 
 class AutoAssignSchema(ma.Schema):

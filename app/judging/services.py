@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
+from app.judging.entries import entry_rows
 from app.models import (
     APPROVED,
     CLOSED,
@@ -35,7 +36,6 @@ from app.models import (
     ScoreSheet,
     Team,
     User,
-    group_key,
 )
 from scoring.aggregate import METHODS
 
@@ -160,6 +160,12 @@ def _check_round(contest: Contest, data: Mapping[str, Any]) -> tuple[dict[str, A
             isinstance(tie_break, str) and tie_break.startswith("criterion:") and tie_break.removeprefix("criterion:") in keys
         ):
             fail(f"tie_breaks.{index}", _("Use raw_sum or criterion:<key> with a key of this sheet."))
+    own_college_conflict = bool(data.get("own_college_conflict", True))
+    if not own_college_conflict and data.get("level", "custom") != "school":
+        fail(
+            "own_college_conflict",
+            _("Only a school round may let a college's own judges score its teams."),
+        )
     previous = data.get("previous_round_id")
     if (
         previous is not None
@@ -179,6 +185,7 @@ def _check_round(contest: Contest, data: Mapping[str, Any]) -> tuple[dict[str, A
         "min_judges_for_trim": aggregation.get("min_judges", 5),
         "tie_breaks": tie_breaks,
         "blind": bool(data.get("blind", False)),
+        "own_college_conflict": own_college_conflict,
         "previous_round_id": previous,
     }
     return values, criteria
@@ -195,6 +202,7 @@ def round_snapshot(round_: Round) -> dict[str, Any]:
         "decimals": round_.decimals,
         "tie_breaks": round_.tie_breaks,
         "blind": round_.blind,
+        "own_college_conflict": round_.own_college_conflict,
         "status": round_.status,
         "criteria": [
             {"key": c.key, "name": c.name, "max": str(c.max), "weight": str(c.weight), "step": str(c.step)}
@@ -224,7 +232,10 @@ def has_scores(round_: Round) -> bool:
 
 
 def update_round(round_: Round, data: Mapping[str, Any], *, actor: User | None, now: datetime) -> Round:
-    """Change a round's settings. The score sheet (its criteria) locks once the first score exists."""
+    """Change a round's settings. The score sheet (its criteria) locks once the first score exists.
+
+    Turning `own_college_conflict` back on sets aside the round's assignments of judges to their own
+    college's teams (`set_aside_conflicts`)."""
     if round_.status == PUBLISHED:
         raise StateConflictError(_("A published round cannot change."), code="round_published")
     merged = {
@@ -260,7 +271,15 @@ def update_round(round_: Round, data: Mapping[str, Any], *, actor: User | None, 
         audit.record(
             actor=actor, action="round.update", object_type="round", object_id=round_.id, now=now, before=before, after=after
         )
+    if round_.own_college_conflict and not before["own_college_conflict"]:
+        _set_aside_conflicts(round_, actor=actor, now=now)
     return round_
+
+
+def _set_aside_conflicts(round_: Round, *, actor: User | None, now: datetime) -> None:
+    from app.judging.conflicts import set_aside_conflicts  # conflicts build on assignments, which use this module
+
+    set_aside_conflicts(round_=round_, actor=actor, now=now)
 
 
 def transition_round(round_: Round, status: str, *, actor: User | None, now: datetime, reason: str | None = None) -> Round:
@@ -268,7 +287,8 @@ def transition_round(round_: Round, status: str, *, actor: User | None, now: dat
 
     A round opens only with a score sheet and entries. When a contest's first round opens, its
     teams freeze: captains can no longer edit them. A published round goes back to closed only with
-    a reason, which is kept in the audit trail; its results stay until they are computed again.
+    a reason, which is kept in the audit trail; its results stay until they are computed again, and its
+    assignments that a conflict arisen meanwhile forbids are set aside then.
     """
     if status not in TRANSITIONS.get(round_.status, set()):
         raise StateConflictError(
@@ -305,13 +325,9 @@ def transition_round(round_: Round, status: str, *, actor: User | None, now: dat
         after={"status": status},
         reason=reason,
     )
+    if before == PUBLISHED:  # frozen while published: the conflicts that arose meanwhile apply now
+        _set_aside_conflicts(round_, actor=actor, now=now)
     return round_
-
-
-def entry_group(round_: Round, team: Team) -> str:
-    """The group the team is ranked in, in this round (`group_key` of the round's grouping)."""
-    province = team.college.province
-    return group_key(round_.grouping, college_id=team.college_id, province=province.name if province else None)
 
 
 def add_entries(
@@ -340,11 +356,11 @@ def add_entries(
             )
         statement = statement.where(Team.id.in_(wanted))
     present = set(db.session.scalars(select(Entry.team_id).where(Entry.round_id == round_.id)))
-    rows = [
-        {"round_id": round_.id, "team_id": team.id, "group_key": entry_group(round_, team), "created_at": now}
-        for team in db.session.scalars(statement.join(Team.college).join(College.province))
-        if team.id not in present
-    ]
+    rows = entry_rows(
+        round_,
+        [team for team in db.session.scalars(statement.join(Team.college).join(College.province)) if team.id not in present],
+        now,
+    )
     if rows:
         db.session.execute(insert(Entry), rows)
         audit.record(
@@ -372,22 +388,3 @@ def add_judges(round_: Round, user_ids: Sequence[int], *, actor: User | None, no
             actor=actor, action="round.add_judges", object_type="round", object_id=round_.id, now=now, after={"added": new}
         )
     return len(new)
-
-
-def round_counts(round_: Round) -> dict[str, int]:
-    """Entries, judges, assignments and sheets by status, for the round's page and getRound."""
-    sheets = dict(
-        db.session.execute(
-            select(ScoreSheet.status, func.count(ScoreSheet.id))
-            .join(Assignment)
-            .where(Assignment.round_id == round_.id)
-            .group_by(ScoreSheet.status)
-        ).all()
-    )
-    return {
-        "entries": db.session.scalar(select(func.count(Entry.id)).where(Entry.round_id == round_.id)),
-        "judges": db.session.scalar(select(func.count(RoundJudge.id)).where(RoundJudge.round_id == round_.id)),
-        "assignments": db.session.scalar(select(func.count(Assignment.id)).where(Assignment.round_id == round_.id)),
-        "sheets_draft": sheets.get("draft", 0),
-        "sheets_submitted": sheets.get("submitted", 0),
-    }

@@ -18,6 +18,7 @@ from sqlalchemy.orm.util import identity_key
 from app import audit
 from app.errors import InvalidDataError, NotFoundError, StateConflictError
 from app.extensions import db
+from app.judging.conflicts import conflict_label
 from app.judging.services import status_label
 from app.models import OPEN, PUBLISHED, SHEET_DRAFT, SHEET_SUBMITTED, Assignment, Criterion, Round, Score, ScoreSheet, User
 from scoring.sheets import (
@@ -37,11 +38,13 @@ ASSIGNMENTS, ROUNDS, CRITERIA = Assignment.__table__, Round.__table__, Criterion
 SHEETS, SCORES = ScoreSheet.__table__, Score.__table__
 
 # Built once: the statements of a save, with their values passed at execution.
-#: All a save reads, in one query: its round's status, the items of the sheet (one row each, in
+#: All a save reads, in one query: its round's status, whether the assignment was set aside for a conflict
+#: of interest, the items of the sheet (one row each, in
 #: their order) with the values saved so far, and the sheet's state (no sheet before the first save).
 SELECT_FOR_SAVE = (
     select(
         ROUNDS.c.status.label("round_status"),
+        ASSIGNMENTS.c.set_aside_conflict,
         CRITERIA.c.id.label("criterion_id"),
         CRITERIA.c.key,
         CRITERIA.c.max,
@@ -143,11 +146,20 @@ def save_sheet(
     """Save the judge's values; with `submit`, every item must be filled and the sheet turns read-only.
     Returns the sheet as saved, as `sheet_view` shows it (without reading it back).
 
-    Refused: a round that is not open (409), a submitted sheet (409), a save from a page opened
-    before the last save (409 stale, when `version` is given), and any value that is not a number,
-    outside 0..max or off the step (422 at scores.<key>). Nothing is saved when anything is refused.
-    An assignment removed since the caller loaded it is not found (404).
+    `version` is the version the judge's page or client read (0 for a sheet never saved): every save
+    names it, so that no save silently overwrites one it has not seen (no last write wins).
+
+    Refused: a save without `version` (422 at version), an assignment set aside for a conflict of interest
+    (409 `conflict_of_interest`), a round that is not open (409), a submitted sheet (409), a save from a
+    page opened before the last save (409 stale), and any value that is not a number, outside 0..max or
+    off the step (422 at scores.<key>). Nothing is saved when anything is refused. An assignment removed
+    since the caller loaded it is not found (404).
     """
+    if version is None:
+        raise InvalidDataError(
+            _("Reload the sheet: a save must name the version of the sheet it changes."),
+            fields={"version": [_("Send the version of the sheet you read (0 for a new sheet).")]},
+        )
     # Plain rows through the session's connection, in its transaction, not ORM objects: a save is the write a
     # contest makes most, by many judges at once, and needs none of the ORM's bookkeeping.
     connection = db.session.connection()
@@ -155,6 +167,16 @@ def save_sheet(
     if not rows:  # removed by an organizer since it was loaded
         raise NotFoundError(_("Nothing exists at this address."))
     first = rows[0]
+    if first.set_aside_conflict is not None:
+        raise StateConflictError(
+            _(
+                "This assignment was set aside for a conflict of interest that arose after it was made (%(why)s): it"
+                " can no longer be scored, and its sheet no longer counts.",
+                why=conflict_label(first.set_aside_conflict),
+            ),
+            code="conflict_of_interest",
+            details={"conflict": first.set_aside_conflict},
+        )
     if first.round_status != OPEN:
         raise StateConflictError(
             _("The round is %(status)s; scores can be entered only while it is open.", status=status_label(first.round_status)),
@@ -171,7 +193,7 @@ def save_sheet(
             _("This sheet is submitted and can no longer change; ask the organizer to unlock it."), code="sheet_submitted"
         )
     current_version = first.sheet_version if sheet_id is not None else 0
-    if version is not None and version != current_version:
+    if version != current_version:
         raise StateConflictError(_stale_sheet().message, code="stale_sheet", details={"version": current_version})
     fields: dict[str, list[str]] = {}
     values: dict[str, Decimal] = {}

@@ -8,7 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
 from app.models.colleges import College
@@ -53,8 +56,12 @@ class Round(db.Model):
     min_judges_for_trim: Mapped[int] = mapped_column(default=5)
     decimals: Mapped[int] = mapped_column(default=2)
     tie_breaks: Mapped[list[str]] = mapped_column(JSON, default=list)
-    #: Team and member names are hidden from judges on a blind round; they see number and title.
+    #: On a blind round, judges know each team only by its code in the round (`Entry.code`): never its number,
+    #: name, project title or college.
     blind: Mapped[bool] = mapped_column(default=False)
+    #: A judge never scores a team of their own college. Only a school round may turn this off, to use the
+    #: college's own teachers; the assigner then keeps them to at most half of a panel where it can.
+    own_college_conflict: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
     previous_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -97,15 +104,23 @@ class Criterion(db.Model):
 
 
 class Entry(db.Model):
-    """A team in a round, with the group it is ranked in (its college, its province, or none)."""
+    """A team in a round, with the group it is ranked in (its college, its province, or none), and the code
+    the round's judges know it by when the round is blind."""
 
     __tablename__ = "entries"
-    __table_args__ = (UniqueConstraint("round_id", "team_id"), Index("ix_entries_round_group", "round_id", "group_key"))
+    __table_args__ = (
+        UniqueConstraint("round_id", "team_id"),
+        UniqueConstraint("round_id", "code"),
+        Index("ix_entries_round_group", "round_id", "group_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     group_key: Mapped[str] = mapped_column(String(60), default="")
+    #: The team's code in this round only ("R7-K3Q9"): drawn at random when the team enters the round, so that
+    #: nothing in it, nor in another round's code, leads back to the team.
+    code: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     team: Mapped[Team] = relationship()
@@ -171,11 +186,28 @@ class Assignment(db.Model):
     manual: Mapped[bool] = mapped_column(default=False)
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: When a conflict of interest arose after the assignment was made (a conflict declared, a judge's college
+    #: or a team's college or advisors changed): from then on the judge cannot score the team, and a sheet
+    #: already submitted no longer counts. The assignment is kept, with its sheet and history.
+    set_aside_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The rule that forbids the pair now (`own_college`, `advisor`, `declared_college`, `declared_team`).
+    set_aside_conflict: Mapped[str | None] = mapped_column(String(20))
 
     round: Mapped[Round] = relationship()
     team: Mapped[Team] = relationship()
     judge: Mapped[User] = relationship()
     sheet: Mapped[ScoreSheet | None] = relationship(back_populates="assignment", uselist=False)
+
+    @hybrid_property
+    def active(self) -> bool:
+        """Whether the assignment counts: not set aside for a conflict of interest. In SQL too
+        (`where(Assignment.active)`), the one test of it for every query that counts assignments or sheets."""
+        return self.set_aside_at is None
+
+    @active.inplace.expression
+    @classmethod
+    def _active_expression(cls) -> ColumnElement[bool]:
+        return cls.set_aside_at.is_(None)
 
 
 class ScoreSheet(db.Model):

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.errors import ForbiddenError, InvalidDataError, StateConflictError
 from app.extensions import db
+from app.judging.conflicts import set_aside_conflicts
 from app.mail import queue_mail
 from app.models import (
     APPROVED,
@@ -344,4 +345,6 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
         audit.record(
             actor=actor, action="team.update", object_type="team", object_id=team.id, now=now, before=before, after=after
         )
+        # A new college or advisor may put a judge already assigned to the team in conflict with it.
+        set_aside_conflicts(team_ids=[team.id], actor=actor, now=now)
     return team

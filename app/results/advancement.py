@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, insert, select, update
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
-from app.judging.services import entry_group
+from app.judging.entries import entry_rows
 from app.models import CLOSED, DRAFT, GROUPINGS, OPEN, PUBLISHED, Assignment, Entry, Result, Round, ScoreSheet, Team, User
 from app.results.gather import stored_results
 from app.results.store import require_snapshot
@@ -106,13 +106,7 @@ def advance_teams(round_: Round, to_round: Round, rule: Mapping[str, Any], *, ac
     arriving = advancing - present
     if arriving:
         teams = db.session.scalars(select(Team).where(Team.id.in_(arriving))).all()
-        db.session.execute(
-            insert(Entry),
-            [
-                {"round_id": to_round.id, "team_id": team.id, "group_key": entry_group(to_round, team), "created_at": now}
-                for team in teams
-            ],
-        )
+        db.session.execute(insert(Entry), entry_rows(to_round, teams, now))
     to_round.previous_round_id = round_.id
     snapshot = require_snapshot(round_)
     snapshot.advance_rule = {

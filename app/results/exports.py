@@ -240,7 +240,8 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
 
 
 def scores_sheet(round_: Round, data_hash: DataHash, *, title: str = SCORES_TITLE) -> Sheet:
-    """Every submitted sheet: team, judge code, a column per item, the total and when it was submitted.
+    """Every submitted sheet that counts (none set aside for a conflict): team, judge code, a column per item,
+    the total and when it was submitted.
 
     The database puts each sheet's items in columns (a lookup per item by the scores' unique index, one
     row per sheet, streamed), so that memory stays flat and Python handles 50,000 rows, not 300,000."""
@@ -268,7 +269,7 @@ def scores_sheet(round_: Round, data_hash: DataHash, *, title: str = SCORES_TITL
         )
         .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
         .join(Team, Team.id == Assignment.team_id)
-        .where(Assignment.round_id == round_.id, ScoreSheet.status == SHEET_SUBMITTED)
+        .where(Assignment.round_id == round_.id, Assignment.active, ScoreSheet.status == SHEET_SUBMITTED)
         .order_by(Team.number, Assignment.judge_id)
         .execution_options(yield_per=5000)
     )

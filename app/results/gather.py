@@ -57,13 +57,18 @@ def rule_of(round_: Round) -> Rule:
 
 
 def missing_sheets(round_: Round) -> list[dict[str, Any]]:
-    """Assignments whose sheet is not submitted: untouched or still a draft, with team number and judge."""
+    """Assignments in force whose sheet is not submitted: untouched or still a draft, with team number and judge
+    (one set aside for a conflict of interest is not awaited)."""
     rows = db.session.execute(
         select(Assignment.id, Assignment.team_id, Team.number, Assignment.judge_id, User.name, ScoreSheet.status)
         .join(Team, Team.id == Assignment.team_id)
         .join(User, User.id == Assignment.judge_id)
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Assignment.round_id == round_.id, (ScoreSheet.id.is_(None)) | (ScoreSheet.status != SHEET_SUBMITTED))
+        .where(
+            Assignment.round_id == round_.id,
+            Assignment.active,
+            (ScoreSheet.id.is_(None)) | (ScoreSheet.status != SHEET_SUBMITTED),
+        )
         .order_by(Team.number, User.name)
     ).all()
     return [
@@ -80,7 +85,8 @@ def missing_sheets(round_: Round) -> list[dict[str, Any]]:
 
 
 def gather(round_: Round) -> list[TeamSheets]:
-    """Every entry of the round with its assigned count and its submitted sheets (drafts do not count).
+    """Every entry of the round with its assigned count and its submitted sheets (drafts do not count, nor do
+    assignments set aside for a conflict of interest, submitted or not).
 
     A sheet carries the values of only the items that a `criterion:<key>` tie-break of the round names (None
     for an item the judge left out).
@@ -91,7 +97,7 @@ def gather(round_: Round) -> list[TeamSheets]:
     statement = (
         select(Assignment.team_id, Assignment.judge_id, as_stored(ScoreSheet.total))
         .outerjoin(ScoreSheet, and_(ScoreSheet.assignment_id == Assignment.id, ScoreSheet.status == SHEET_SUBMITTED))
-        .where(Assignment.round_id == round_.id)
+        .where(Assignment.round_id == round_.id, Assignment.active)
     )
     for criterion in tie_break_items:  # one row per assignment still: a sheet has one score per item
         score = aliased(Score)

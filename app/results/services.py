@@ -13,11 +13,12 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from app import audit
 from app.errors import StateConflictError
 from app.extensions import db
-from app.models import CLOSED, PUBLISHED, Result, ResultSnapshot, Round, User
+from app.models import CLOSED, PUBLISHED, Assignment, Result, ResultSnapshot, Round, User
 from app.results import awards
 from app.results.gather import gather, missing_sheets, rule_of
 from app.results.store import judge_stats_as_stored, require_snapshot, snapshot_of, write_results
@@ -127,7 +128,7 @@ def publish_round(round_: Round, *, show_scores: bool, actor: User | None, now: 
     """Publish the closed round's results (公示): they become public, and the sheets freeze.
 
     Refused (409) before the results are computed, and when the sheets changed since they were
-    (the round was reopened and closed again): compute again first.
+    (the round was reopened and closed again, or a sheet was set aside for a conflict): compute again first.
     """
     if round_.status != CLOSED:
         raise StateConflictError(_("Only a closed round with computed results can be published."), code="round_not_closed")
@@ -135,6 +136,12 @@ def publish_round(round_: Round, *, show_scores: bool, actor: User | None, now: 
     if round_.closed_at and snapshot.computed_at < round_.closed_at:
         raise StateConflictError(
             _("The round was reopened since its results were computed; compute them again first."), code="results_stale"
+        )
+    set_aside = db.session.scalar(select(func.max(Assignment.set_aside_at)).where(Assignment.round_id == round_.id))
+    if set_aside is not None and snapshot.computed_at < set_aside:
+        raise StateConflictError(
+            _("A sheet was set aside for a conflict of interest since the results were computed; compute them again first."),
+            code="results_stale",
         )
     round_.status = PUBLISHED
     snapshot.published_at, snapshot.show_scores = now, show_scores

@@ -58,14 +58,18 @@ def test_a_path_id_is_digits(client, make_contest, organizer_headers):
 
 @pytest.mark.parametrize("value", ["٣", "1_0", "1e1", "³"])
 def test_a_score_in_another_script_is_refused(client, judged, value):  # noqa: F811
-    response = client.put(url(judged["assignments"][0]), headers=judged["judges"][0], json={"scores": {"practical": value}})
+    response = client.put(
+        url(judged["assignments"][0]), headers=judged["judges"][0], json={"scores": {"practical": value}, "version": 0}
+    )
     assert response.status_code == 422, response.json
     assert response.json["error"]["fields"] == {"scores.practical": ["Enter a number with the digits 0-9, such as 12.5."]}
 
 
 def test_a_score_of_minus_zero_is_zero(client, judged):  # noqa: F811
     sheet_url, headers = url(judged["assignments"][0]), judged["judges"][0]
-    saved = client.put(sheet_url, headers=headers, json={"scores": {"practical": "-0", "product": -0.0, "market": "１２"}})
+    saved = client.put(
+        sheet_url, headers=headers, json={"scores": {"practical": "-0", "product": -0.0, "market": "１２"}, "version": 0}
+    )
     assert saved.status_code == 200, saved.json
     for scores in (saved.json["scores"], client.get(sheet_url, headers=headers).json["scores"]):
         assert scores == {"practical": 0, "product": 0, "market": 12}

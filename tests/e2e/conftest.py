@@ -127,7 +127,7 @@ def final_server(tmp_path) -> Iterator[tuple[str, int]]:
         transition_round(round_, "open", actor=None, now=now)
         for index, team in enumerate(teams):
             assignment = assign_judge(round_, team.id, judge.id, reason=None, actor=None, now=now)
-            save_sheet(assignment, {"overall": 100 - index}, comment=None, submit=True, version=None, actor=judge, now=now)
+            save_sheet(assignment, {"overall": 100 - index}, comment=None, submit=True, version=0, actor=judge, now=now)
         transition_round(round_, "closed", actor=None, now=now)
         db.session.commit()
         round_id = round_.id

@@ -150,7 +150,53 @@ def test_an_assignment_with_scores_cannot_be_removed(client, national):
     client.put(
         f"/api/v1/assignments/{assignment.id}/sheet",
         headers={"Authorization": f"Bearer {token}"},
-        json={"scores": {"practical": 10}},
+        json={"scores": {"practical": 10}, "version": 0},
     )
     response = client.delete(f"/api/v1/assignments/{assignment.id}", headers=national["organizer"])
     assert response.status_code == 409 and response.json["error"]["code"] == "assignment_scored"
+
+
+@pytest.fixture
+def school(client, make_contest, make_college, make_team, make_round, make_user, token_for):
+    """A school round of 浙江大学: four of its teams, three of its own teachers and three outside judges."""
+    contest = make_contest()
+    zju, other = make_college(name="浙江大学"), make_college(name="浙江工业大学")
+    teams = [make_team(contest, zju) for _ in range(4)]
+    for team in teams:
+        team.status = "approved"
+    own = [make_user("judge", contest_id=contest.id, college_id=zju.id) for _ in range(3)]
+    outside = [make_user("judge", contest_id=contest.id, college_id=other.id) for _ in range(3)]
+    round_ = make_round(contest, judges_per_team=3, own_college_conflict=False)
+    add_entries(round_, all_approved=True, actor=None, now=utcnow())
+    add_judges(round_, [j.id for j in own + outside], actor=None, now=utcnow())
+    db.session.commit()
+    return {"round": round_, "teams": teams, "own": own, "outside": outside, "organizer": token_for(make_user("organizer"))}
+
+
+def test_a_school_round_uses_its_own_teachers_for_at_most_half_of_a_panel(client, school):
+    response = client.post(f"/api/v1/rounds/{school['round'].id}/assignments/auto", headers=school["organizer"], json={})
+    assert response.status_code == 200 and response.json["unassigned"] == [], response.json
+    own = {judge.id for judge in school["own"]}
+    for team in school["teams"]:
+        panel = {judge_id for team_id, judge_id in pairs() if team_id == team.id}
+        assert len(panel) == 3 and len(panel & own) == 1  # two of three from outside the college
+
+
+def test_by_hand_an_own_college_judge_needs_a_reason_where_the_round_allows_them(client, school):
+    url = f"/api/v1/rounds/{school['round'].id}/assignments"
+    body = {"team_id": school["teams"][0].id, "judge_id": school["own"][0].id}
+    refused = client.post(url, headers=school["organizer"], json=body)
+    assert refused.status_code == 422 and "reason" in refused.json["error"]["fields"]
+    kept = client.post(url, headers=school["organizer"], json={**body, "reason": "本校教师，专业对口"})
+    assert kept.status_code == 201, kept.json
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "assignment.create")).one()
+    assert event.after["conflict"] == "own_college_allowed" and event.reason == "本校教师，专业对口"
+
+
+def test_turning_the_own_college_rule_back_on_sets_aside_the_college_s_own_judges(client, school):
+    client.post(f"/api/v1/rounds/{school['round'].id}/assignments/auto", headers=school["organizer"], json={})
+    on = client.patch(f"/api/v1/rounds/{school['round'].id}", headers=school["organizer"], json={"own_college_conflict": True})
+    assert on.status_code == 200 and on.json["counts"]["set_aside"] == 4 and on.json["counts"]["teams_needing_judges"] == 4
+    own = {judge.id for judge in school["own"]}
+    set_aside = db.session.scalars(select(Assignment).where(Assignment.set_aside_at.is_not(None))).all()
+    assert {a.judge_id for a in set_aside} <= own and {a.set_aside_conflict for a in set_aside} == {"own_college"}

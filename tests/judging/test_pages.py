@@ -1,12 +1,14 @@
 """Judging pages without JavaScript: the judge's dashboard and sheet, the round page, progress."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.judging.assignments import assign_judge
 from app.judging.services import add_entries, add_judges, transition_round
-from app.models import Assignment, JudgeProfile, utcnow
+from app.models import Assignment, Entry, JudgeProfile, utcnow
 from tests.conftest import SHEET_100
 
 FULL = {"practical": "12", "product": "13.5", "market": "14", "marketing": "10", "delivery": "18", "overall": "17.5"}
@@ -45,12 +47,23 @@ def test_the_dashboard_shows_progress_and_filters(client, login_as, scoring):
     assert client.get("/judge?state=not_started").get_data(as_text=True).count("data-assignment=") == 1
 
 
-def test_a_blind_round_hides_the_team_name_from_the_judge(client, login_as, scoring):
+def test_a_blind_round_shows_its_judges_each_team_by_its_code_only(client, login_as, scoring):
+    """The number would lead back to the team through an earlier round's public results; the title and the
+    college tell it outright."""
+    team, assignment = scoring["teams"][0], scoring["assignments"][0]
+    code = db.session.scalar(select(Entry.code).where(Entry.round_id == scoring["round"].id, Entry.team_id == team.id))
+    assert re.fullmatch(rf"R{scoring['round'].id}-[2-9A-HJKMNP-Z]{{4}}", code)
     login_as(user=scoring["judge"])
-    page = client.get(f"/assignments/{scoring['assignments'][0].id}/sheet").get_data(as_text=True)
-    assert scoring["teams"][0].number in page and "秘密队" not in page
+    for page in (client.get(f"/assignments/{assignment.id}/sheet"), client.get("/judge")):
+        text = page.get_data(as_text=True)
+        assert code in text
+        for secret in (team.number, team.name, team.project_title, team.college.name):
+            assert secret not in text
+    page = client.get(f"/assignments/{assignment.id}/sheet").get_data(as_text=True)
     assert "0–20, step 0.5" in page and "E+" not in page  # maxima as people write them
-    assert "秘密队" not in client.get("/judge").get_data(as_text=True)
+    login_as("organizer")  # organizers see everything, and the code
+    page = client.get(f"/assignments/{assignment.id}/sheet").get_data(as_text=True)
+    assert all(fact in page for fact in (code, team.number, team.name, team.project_title, team.college.name))
 
 
 def test_mistakes_show_at_their_item_and_nothing_is_saved(client, login_as, scoring):
@@ -228,3 +241,47 @@ def test_progress_counts_each_judge_and_lists_the_teams_still_missing_sheets(cli
     monkeypatch.setattr(queries, "MISSING_SHOWN", 0)
     page = client.get(f"/rounds/{scoring['round'].id}/progress").get_data(as_text=True)
     assert "(1)" in page.split("Teams still missing sheets", 1)[1] and "The first 0 by number." in page
+
+
+def test_a_sheet_form_posted_without_its_version_saves_nothing(client, login_as, scoring):
+    login_as(user=scoring["judge"])
+    url = f"/assignments/{scoring['assignments'][0].id}/sheet"
+    client.post(url, data={**form("0", practical="12"), "save": "Save draft"})
+    response = client.post(url, data={"score_practical": "3", "save": "Save draft"})
+    assert response.status_code == 422 and "Reload the sheet" in response.get_data(as_text=True)
+    assert 'value="12"' in client.get(url).get_data(as_text=True)
+
+
+def test_the_round_form_lets_only_a_school_round_use_its_college_s_own_judges(client, login_as, make_contest):
+    from html import unescape
+
+    from app.models import Round
+
+    contest = make_contest()
+    login_as("organizer")
+    page = unescape(client.get(f"/contests/{contest.id}/rounds/new").get_data(as_text=True))
+    assert "Let the college's own teachers judge its teams" in page
+    data = {
+        "name": "校赛",
+        "level": "provincial",
+        "grouping": "none",
+        "judges_per_team": "3",
+        "method": "mean",
+        "own_college_judges": "y",
+        "criteria-0-key": "overall",
+        "criteria-0-name": "总体评价",
+        "criteria-0-max": "100",
+        "criteria-0-weight": "1",
+        "criteria-0-step": "1",
+    }
+    refused = client.post(f"/contests/{contest.id}/rounds/new", data=data)
+    assert refused.status_code == 422
+    assert "Only a school round may let a college's own judges score its teams." in unescape(refused.get_data(as_text=True))
+    created = client.post(f"/contests/{contest.id}/rounds/new", data={**data, "level": "school"}, follow_redirects=True)
+    assert "is created" in created.get_data(as_text=True)
+    round_ = db.session.scalar(select(Round))
+    assert round_.own_college_conflict is False
+    edit = client.get(f"/rounds/{round_.id}/edit").get_data(as_text=True)
+    assert '<input checked id="own_college_judges"' in edit  # the edit form shows the setting as saved
+    client.get("/language/zh")
+    assert "允许本校教师评审本校团队" in client.get(f"/rounds/{round_.id}/edit").get_data(as_text=True)

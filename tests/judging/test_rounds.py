@@ -65,6 +65,7 @@ ROUND_RULES = [
     ("an unknown level", {"level": "galactic"}, "level"),
     ("an unknown grouping", {"grouping": "city"}, "grouping"),
     ("a previous round elsewhere", {"previous_round_id": 999}, "previous_round_id"),
+    ("own college's judges outside a school round", {"own_college_conflict": False}, "own_college_conflict"),
 ]
 
 
@@ -170,3 +171,30 @@ def test_numbers_beyond_the_columns_are_named_at_their_field_not_a_crash(make_co
             now=utcnow(),
         )
     assert list(refused.value.fields) == [field]
+
+
+def test_a_school_round_may_let_its_college_s_own_judges_sit_and_turning_it_off_is_audited(client, organizer, make_user):
+    contest, headers = organizer
+    created = client.post(f"/api/v1/contests/{contest.id}/rounds", headers=headers, json=round_body(level="school")).json
+    assert created["own_college_conflict"] is True  # on by default
+    url = f"/api/v1/rounds/{created['id']}"
+    off = client.patch(url, headers=headers, json={"own_college_conflict": False})
+    assert off.status_code == 200 and off.json["own_college_conflict"] is False
+    assert client.get(url, headers=headers).json["own_college_conflict"] is False
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "round.update")).one()
+    assert event.before["own_college_conflict"] is True and event.after["own_college_conflict"] is False
+    assert event.actor_id is not None and event.at is not None
+    provincial = client.patch(url, headers=headers, json={"level": "provincial"})
+    assert provincial.status_code == 422 and "own_college_conflict" in provincial.json["error"]["fields"]
+    assert client.patch(url, headers=headers, json={"level": "provincial", "own_college_conflict": True}).status_code == 200
+
+
+def test_a_team_entering_a_round_gets_a_code_no_other_team_of_the_round_has(make_round, monkeypatch):
+    from app.judging import entries
+
+    round_ = make_round()
+    draws = iter("22222222K3Q9")  # the second draw meets the first code: drawn again
+    monkeypatch.setattr(entries.secrets, "choice", lambda alphabet: next(draws))
+    taken: set[str] = set()
+    assert [entries.entry_code(round_, taken) for _ in range(2)] == [f"R{round_.id}-2222", f"R{round_.id}-K3Q9"]
+    assert taken == {f"R{round_.id}-2222", f"R{round_.id}-K3Q9"}

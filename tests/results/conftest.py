@@ -60,9 +60,9 @@ def scored_round(make_contest, make_team, make_round, make_user, make_college) -
                 db.session.flush()
                 scores = values(team_index, total) if values else {"overall": total}
                 if total is None:
-                    save_sheet(assignment, {"overall": 50}, comment=None, submit=False, version=None, actor=judge, now=now)
+                    save_sheet(assignment, {"overall": 50}, comment=None, submit=False, version=0, actor=judge, now=now)
                 else:
-                    save_sheet(assignment, scores, comment=None, submit=True, version=None, actor=judge, now=now)
+                    save_sheet(assignment, scores, comment=None, submit=True, version=0, actor=judge, now=now)
         if close:
             transition_round(round_, "closed", actor=None, now=now)
         db.session.commit()

@@ -80,7 +80,7 @@ def test_advancing_into_a_round_with_scores_is_refused(client, school, make_user
     assignment = Assignment(round_id=target.id, team_id=entry.team_id, judge_id=judge.id)
     db.session.add(assignment)
     db.session.flush()
-    save_sheet(assignment, {"practical": 10}, comment=None, submit=False, version=None, actor=judge, now=now)
+    save_sheet(assignment, {"practical": 10}, comment=None, submit=False, version=0, actor=judge, now=now)
     db.session.commit()
     refused = advance(client, school, top=2, per="none", ties="include")
     assert refused.status_code == 409 and refused.json["error"]["code"] == "round_has_scores"
@@ -134,3 +134,16 @@ def test_recomputing_drops_the_results_of_teams_that_left_the_round(client, scho
     db.session.commit()
     assert client.post(results_url, json={}, headers=organizer).status_code == 200
     assert numbers(school, [item["team_id"] for item in client.get(results_url, headers=organizer).json["items"]]) == [0, 4]
+
+
+def test_advancing_teams_get_a_code_of_the_next_round_that_tells_nothing_of_the_last(client, school):
+    """A blind round's judges know a team by its code there: drawn anew, it cannot be matched with the code the
+    team had in the round before, nor with its number."""
+    assert advance(client, school, top=2, per="college", ties="include").status_code == 200
+    codes = {
+        round_.id: dict(db.session.execute(select(Entry.team_id, Entry.code).where(Entry.round_id == round_.id)).all())
+        for round_ in (school["round"], school["next"])
+    }
+    after = codes[school["next"].id]
+    assert len(after) == 5 and len(set(after.values())) == 5
+    assert all(code.startswith(f"R{school['next'].id}-") for code in after.values())

@@ -92,7 +92,7 @@ def test_recomputing_after_corrected_sheets_moves_the_prizes_and_drops_the_old_o
     """Team 5's sheet corrected from 70 to 99: it takes first and team 0 moves to second. Then team 0's from 95
     to 60: it has no prize left (90 and 90 tie for second)."""
     from app.judging.services import transition_round
-    from app.judging.sheets import save_sheet, unlock_sheet
+    from app.judging.sheets import save_sheet, sheet_view, unlock_sheet
     from app.models import Assignment, utcnow
 
     round_, judge = final["round"], final["judges"][0]
@@ -103,7 +103,15 @@ def test_recomputing_after_corrected_sheets_moves_the_prizes_and_drops_the_old_o
         )
         transition_round(round_, "open", actor=None, now=utcnow(), reason="分数录入有误")
         unlock_sheet(assignment, "录入有误", actor=judge, now=utcnow())
-        save_sheet(assignment, {"overall": total}, comment=None, submit=True, version=None, actor=judge, now=utcnow())
+        save_sheet(
+            assignment,
+            {"overall": total},
+            comment=None,
+            submit=True,
+            version=sheet_view(assignment)["version"],
+            actor=judge,
+            now=utcnow(),
+        )
         transition_round(round_, "closed", actor=None, now=utcnow())
         db.session.commit()
         assert client.post(final["url"].replace("/awards", "/results"), json={}, headers=final["organizer"]).status_code == 200

@@ -103,7 +103,7 @@ def test_results_a_session_holds_show_the_recomputation_not_the_old_scores(score
     """Results are written over the stored rows, which keep their identities: rows loaded before in the same
     session (a page's) show the new score and rank, not the ones they were loaded with."""
     from app.judging.services import transition_round
-    from app.judging.sheets import save_sheet, unlock_sheet
+    from app.judging.sheets import save_sheet, sheet_view, unlock_sheet
     from app.models import Assignment, utcnow
     from app.results.queries import result_rows
     from app.results.services import compute_round_results
@@ -116,7 +116,15 @@ def test_results_a_session_holds_show_the_recomputation_not_the_old_scores(score
     assignment = db.session.scalar(select(Assignment).where(Assignment.round_id == round_.id, Assignment.team_id == second))
     transition_round(round_, "open", actor=None, now=utcnow(), reason="分数录入有误")
     unlock_sheet(assignment, "录入有误", actor=judge, now=utcnow())
-    save_sheet(assignment, {"overall": 95}, comment=None, submit=True, version=None, actor=judge, now=utcnow())
+    save_sheet(
+        assignment,
+        {"overall": 95},
+        comment=None,
+        submit=True,
+        version=sheet_view(assignment)["version"],
+        actor=judge,
+        now=utcnow(),
+    )
     transition_round(round_, "closed", actor=None, now=utcnow())
     compute_round_results(round_, confirm=False, actor=None, now=utcnow())
     db.session.commit()

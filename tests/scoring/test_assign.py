@@ -19,8 +19,9 @@ from scoring.assign import (
     AssignmentResult,
     assign,
     assign_balanced,
+    own_college_seats,
 )
-from scoring.conflicts import JudgeSlot, TeamSlot, is_eligible
+from scoring.conflicts import JudgeSlot, TeamSlot, is_eligible, same_college
 from tests.scoring.slots import judge, team
 
 
@@ -266,6 +267,101 @@ def test_one_group_has_no_cross_group_share_and_nothing_to_do_is_fine():
     )
 
 
+# A school round that lets a college's own judges sit: at most half of a panel, outside judges first ---
+
+COLLEGE = 3
+
+
+def own_judges(team_id: int, result: AssignmentResult, existing=frozenset()) -> int:
+    """How many of team `team_id`'s panel (new and existing pairs) are judges 1-9, those of college 3."""
+    panel = panels(result).get(team_id, set()) | {j for t, j in existing if t == team_id}
+    return sum(1 for judge_id in panel if judge_id < 10)
+
+
+def insiders(*ids: int, **overrides) -> list[JudgeSlot]:
+    return [judge(j, colleges={COLLEGE}, **overrides) for j in ids]
+
+
+def outsiders(*ids: int, **overrides) -> list[JudgeSlot]:
+    return [judge(j, **overrides) for j in ids]  # 10 and above: their own colleges, 500 + id
+
+
+def test_own_college_judges_sit_only_where_the_round_lets_them():
+    teams = [team(1, college_id=COLLEGE)]
+    refused = assign(request(teams, insiders(1, 2, 3), k=2))
+    assert refused.pairs == () and refused.uncovered[0].reason == TOO_FEW_ELIGIBLE_JUDGES
+    allowed = assign(request(teams, insiders(1, 2, 3), k=2, own_college_conflict=False))
+    assert len(allowed.pairs) == 2 and allowed.uncovered == ()  # no outside judge at all: the college's own fill it
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_with_enough_outside_judges_at_most_half_of_a_panel_is_of_the_college(seed):
+    teams = [team(t, college_id=COLLEGE) for t in range(1, 9)]
+    result = assign(request(teams, insiders(1, 2, 3) + outsiders(10, 11, 12), k=3, own_college_conflict=False, seed=seed))
+    assert result.uncovered == () and len(result.pairs) == 24
+    assert all(own_judges(t.team_id, result) == 1 for t in teams)  # at most one of three; one, for balance
+    loads = Counter(judge_id for _team, judge_id in result.pairs)
+    for kind in ((1, 2, 3), (10, 11, 12)):  # outside judges carry two seats of three: levelled within each kind
+        assert max(loads[j] for j in kind) - min(loads[j] for j in kind) <= 1
+
+
+def test_outside_judges_come_first():
+    result = assign(request([team(1, college_id=COLLEGE)], insiders(1, 2) + outsiders(10, 11), k=2, own_college_conflict=False))
+    assert panels(result) == {1: {10, 11}}
+
+
+def test_with_too_few_outside_judges_the_college_fills_the_rest():
+    result = assign(request([team(1, college_id=COLLEGE)], insiders(1, 2, 3) + outsiders(10), k=3, own_college_conflict=False))
+    assert own_judges(1, result) == 2 and 10 in panels(result)[1]
+
+
+def test_own_college_seats_already_taken_count():
+    existing = frozenset({(1, 1)})
+    judges = insiders(1, 2, 3) + outsiders(10, 11, 12)
+    result = assign(request([team(1, college_id=COLLEGE)], judges, k=3, own_college_conflict=False, existing=existing))
+    assert panels(result) == {1: {10, 11}} and own_judges(1, result, existing) == 1
+
+
+def test_too_few_judges_when_the_college_may_hold_only_some_seats_says_so():
+    judges = insiders(1) + outsiders(10)
+    result = assign(request([team(1, college_id=COLLEGE)], judges, k=3, own_college_conflict=False))
+    (short,) = result.uncovered
+    assert short.reason == TOO_FEW_ELIGIBLE_JUDGES and "1 of them, of its own college, may hold at most 2" in short.detail
+
+
+def test_a_full_outside_judge_is_not_replaced_by_one_of_the_college():
+    """k = 1 and an outside judge exists: the seat is his. Full after team 1, he cannot take team 2, and no
+    move may put the college's own judge on team 1 instead: team 2 waits for capacity."""
+    teams = [team(1, college_id=COLLEGE), team(2, college_id=COLLEGE)]
+    result = assign(request(teams, insiders(1) + outsiders(10), k=1, max_per_judge=1, own_college_conflict=False))
+    assert [judge_id for _team, judge_id in result.pairs] == [10]
+    assert [u.reason for u in result.uncovered] == [JUDGES_FULL]
+
+
+def test_a_move_between_judges_of_the_college_keeps_its_seats():
+    """Team A (college 3, one of its two seats for its college) may have insiders 1, 2 and outsider 10; team
+    B (college 40) insider 1 and outsider 11, the others being full. When A took insider 1 first, the repair
+    moves A to insider 2, one of the college for another, and seats insider 1 on B."""
+    teams = [team(1, college_id=COLLEGE, group="a"), team(2, college_id=40, group="b")]
+    judges = [
+        *insiders(1),
+        *insiders(2, declared_colleges={40}),
+        *outsiders(10, declared_colleges={40}),
+        *outsiders(11, declared_colleges={COLLEGE}),
+        *[judge(j, colleges={60}, declared_colleges={COLLEGE}, load=1) for j in (20, 21, 22)],
+    ]
+    for seed in range(8):
+        result = assign(request(teams, judges, k=2, max_per_judge=1, own_college_conflict=False, seed=seed))
+        assert panels(result) == {1: {2, 10}, 2: {1, 11}}
+
+
+@pytest.mark.parametrize(
+    ("k", "outside", "seats"), [(5, 10, 2), (5, 3, 2), (5, 2, 3), (3, 2, 1), (3, 1, 2), (1, 1, 0), (1, 0, 1)]
+)
+def test_own_college_seats(k, outside, seats):
+    assert own_college_seats(k, outside) == seats
+
+
 # Determinism, the registry and malformed requests -----------------------------------------------------
 
 
@@ -316,7 +412,7 @@ GROUPS = ("g1", "g2", "g3", "")
 
 
 @st.composite
-def instances(draw, *, all_eligible: bool = False, capped: bool | None = None) -> AssignmentRequest:
+def instances(draw, *, all_eligible: bool = False, capped: bool | None = None, own_college: bool = False) -> AssignmentRequest:
     """Up to 30 teams and 12 judges over up to 8 colleges and 4 provinces, with advised and declared teams,
     declared colleges, current loads and existing pairs; `all_eligible` makes no conflict at all.
 
@@ -353,21 +449,42 @@ def instances(draw, *, all_eligible: bool = False, capped: bool | None = None) -
         if all_eligible or not team_count
         else frozenset((rng.randrange(team_count), rng.randrange(judge_count)) for _ in range(rng.randint(0, 2 * conflicts)))
     )
-    return AssignmentRequest(teams, judges, k, cap, avoid, draw(st.integers(0, 2**16)), existing)
+    return AssignmentRequest(teams, judges, k, cap, avoid, draw(st.integers(0, 2**16)), existing, not own_college)
 
 
 def facts(req: AssignmentRequest):
     """Per team: the judges already on it, the eligible judges not on it, and the new seats it needs."""
     on = {t.team_id: {j for team_id, j in req.existing if team_id == t.team_id} for t in req.teams}
     free = {
-        t.team_id: [
-            j.judge_id for j in req.judges if j.judge_id not in on[t.team_id] and is_eligible(t, j, req.avoid_same_province)
-        ]
-        for t in req.teams
+        t.team_id: [j.judge_id for j in req.judges if j.judge_id not in on[t.team_id] and eligible(req, t, j)] for t in req.teams
     }
     need = {t.team_id: max(0, req.judges_per_team - len(on[t.team_id])) for t in req.teams}
-    coverable = {team_id for team_id in need if len(on[team_id]) + len(free[team_id]) >= req.judges_per_team}
+    seats = {t.team_id: len(free[t.team_id]) - own_seats_lost(req, t, on[t.team_id]) for t in req.teams}
+    coverable = {team_id for team_id in need if len(on[team_id]) + seats[team_id] >= req.judges_per_team}
     return on, free, need, coverable
+
+
+def eligible(req: AssignmentRequest, team_slot: TeamSlot, judge_slot: JudgeSlot) -> bool:
+    return is_eligible(team_slot, judge_slot, req.avoid_same_province, req.own_college_conflict)
+
+
+def own_limit(req: AssignmentRequest, team_slot: TeamSlot) -> int:
+    """The most judges of the team's college its panel may hold: half (rounded down) while the other half
+    can be found outside the college, more when it cannot (written again here, from the domain rule)."""
+    if req.own_college_conflict:
+        return 0
+    k = req.judges_per_team
+    outside = sum(1 for j in req.judges if eligible(req, team_slot, j) and team_slot.college_id not in j.college_ids)
+    return k // 2 if outside >= k - k // 2 else k - outside
+
+
+def own_seats_lost(req: AssignmentRequest, team_slot: TeamSlot, on: set[int]) -> int:
+    """Free eligible judges of the team's college beyond the seats its college may still take."""
+    if req.own_college_conflict:
+        return 0
+    own_free = [j for j in req.judges if j.judge_id not in on and eligible(req, team_slot, j) and same_college(team_slot, j)]
+    own_on = sum(1 for j in req.judges if j.judge_id in on and same_college(team_slot, j))
+    return len(own_free) - min(len(own_free), max(0, own_limit(req, team_slot) - own_on))
 
 
 def max_flow_covers_all(req: AssignmentRequest) -> bool:
@@ -419,7 +536,12 @@ def check_sound(req: AssignmentRequest, result: AssignmentResult) -> None:
     on, _free, need, coverable = facts(req)
     assert len(set(result.pairs)) == len(result.pairs) and not set(result.pairs) & req.existing
     for team_id, judge_id in result.pairs:
-        assert is_eligible(teams[team_id], judges[judge_id], req.avoid_same_province)
+        assert eligible(req, teams[team_id], judges[judge_id])
+    for team_id, seats_given in Counter(team_id for team_id, _judge in result.pairs).items():
+        panel = on[team_id] | {j for t, j in result.pairs if t == team_id}
+        own_on = sum(1 for judge_id in panel if same_college(teams[team_id], judges[judge_id]))
+        held = sum(1 for judge_id in on[team_id] if same_college(teams[team_id], judges[judge_id]))
+        assert req.own_college_conflict or seats_given and own_on <= max(held, own_limit(req, teams[team_id]))
     if req.max_per_judge is not None:
         held = Counter(j for _t, j in req.existing)
         new = Counter(j for _t, j in result.pairs)
@@ -474,3 +596,16 @@ def test_with_a_cap_every_team_is_covered_whenever_a_max_flow_covers_them_all(re
     check_sound(req, result)
     if max_flow_covers_all(req):
         assert all(u.reason == TOO_FEW_ELIGIBLE_JUDGES for u in result.uncovered)
+
+
+@settings(max_examples=200, deadline=None)
+@given(instances(own_college=True))
+def test_a_college_s_own_judges_never_hold_more_than_their_seats(req):
+    """With the college's own judges allowed, every hard rule still holds, no panel holds more of them than
+    `own_college_seats` lets it (existing pairs aside), and without a cap every team that can be covered is."""
+    result = assign(req)
+    check_sound(req, result)
+    assert assign(req) == result
+    if req.max_per_judge is None:
+        _on, _free, need, coverable = facts(req)
+        assert {u.team_id for u in result.uncovered} == {t for t in need if need[t] and t not in coverable}

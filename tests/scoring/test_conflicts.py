@@ -39,13 +39,22 @@ def test_conflict_reason_names_the_first_rule_that_blocks(panel_judge, avoid, ex
     assert is_eligible(TEAM, panel_judge, avoid) is (expected is None)
 
 
+def test_a_round_letting_its_colleges_judges_sit_lifts_only_the_own_college_rule():
+    own = judge(1, colleges={3})
+    assert conflict_reason(TEAM, own, own_college_conflict=False) is None
+    assert is_eligible(TEAM, own, own_college_conflict=False) and conflicts.same_college(TEAM, own)
+    assert conflict_reason(TEAM, judge(1, colleges={3}, advised={7}), own_college_conflict=False) == "advisor"
+    assert conflict_reason(TEAM, judge(1, declared_colleges={3}), own_college_conflict=False) == "declared_college"
+    assert conflict_reason(TEAM, judge(1, colleges={3}, province="P1"), True, own_college_conflict=False) == "same_province"
+
+
 def test_an_unknown_province_matches_no_one():
     assert conflict_reason(team(1, province=""), judge(1, province=""), True) is None
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(0, 2**32), st.integers(0, 12), st.integers(1, 8), st.booleans())
-def test_eligibility_answers_for_every_pair_as_the_rules_do(layout, team_count, judge_count, avoid):
+@given(st.integers(0, 2**32), st.integers(0, 12), st.integers(1, 8), st.booleans(), st.booleans())
+def test_eligibility_answers_for_every_pair_as_the_rules_do(layout, team_count, judge_count, avoid, own_college_conflict):
     rng = random.Random(layout)
     provinces = ("A", "B", "")
     teams = [TeamSlot(i, rng.randint(1, 4), rng.choice(provinces), "") for i in range(team_count)]
@@ -60,9 +69,9 @@ def test_eligibility_answers_for_every_pair_as_the_rules_do(layout, team_count, 
         )
         for j in range(judge_count)
     ]
-    eligibility = Eligibility(teams, judges, avoid)
+    eligibility = Eligibility(teams, judges, avoid, own_college_conflict)
     for t, slot in enumerate(teams):
-        allowed = [j for j, judge_slot in enumerate(judges) if is_eligible(slot, judge_slot, avoid)]
+        allowed = [j for j, judge_slot in enumerate(judges) if is_eligible(slot, judge_slot, avoid, own_college_conflict)]
         assert eligibility.judges(t) == allowed
         assert eligibility.count(t) == len(allowed)
         assert [j for j in range(judge_count) if eligibility.allows(t, j)] == allowed
