@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.judging.conflicts import conflict_label
-from app.judging.services import status_label
+from app.judging.labels import status_label
 from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER
 from app.permissions import can_read_audit_log
 from scoring.sheets import plain_number

@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, select
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
-from app.judging.services import status_label
+from app.judging.labels import status_label
 from app.models import (
     CLOSED,
     JUDGE,

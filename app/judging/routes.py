@@ -29,6 +29,7 @@ from app.judging.forms import (
     sheet_form_class,
     sheet_values,
 )
+from app.judging.labels import status_label
 from app.models import (
     JUDGE,
     PUBLISHED,
@@ -277,7 +278,7 @@ def round_show(round_id: int):
                 flash(_("%(n)s judges added.", n=added), "success")
             elif action in ("open", "closed"):
                 services.transition_round(round_, action, actor=current_user, now=now)
-                flash(_("The round is now %(status)s.", status=services.status_label(action)), "success")
+                flash(_("The round is now %(status)s.", status=status_label(action)), "success")
             else:
                 abort(400)
             return redirect(url_for("judging.round_show", round_id=round_.id))

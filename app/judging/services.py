@@ -9,13 +9,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
+from app.judging.conflicts import set_aside_conflicts
 from app.judging.entries import entry_rows
+from app.judging.labels import status_label
 from app.models import (
     APPROVED,
     CLOSED,
@@ -43,12 +44,6 @@ from scoring.aggregate import METHODS
 AGGREGATION_METHODS = tuple(METHODS)
 CRITERION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
 MAX_CRITERIA = 20
-#: A round's status as people read it, inside sentences too.
-ROUND_STATUS_LABELS = {DRAFT: _l("draft"), OPEN: _l("open"), CLOSED: _l("closed"), PUBLISHED: _l("published")}
-
-
-def status_label(status: str) -> str:
-    return str(ROUND_STATUS_LABELS.get(status, status))
 
 
 #: How a round's status may move. Publishing (closed → published) is the results service's step;
@@ -277,8 +272,6 @@ def update_round(round_: Round, data: Mapping[str, Any], *, actor: User | None, 
 
 
 def _set_aside_conflicts(round_: Round, *, actor: User | None, now: datetime) -> None:
-    from app.judging.conflicts import set_aside_conflicts  # conflicts build on assignments, which use this module
-
     set_aside_conflicts(round_=round_, actor=actor, now=now)
 
 

@@ -19,7 +19,7 @@ from app import audit
 from app.errors import InvalidDataError, NotFoundError, StateConflictError
 from app.extensions import db
 from app.judging.conflicts import conflict_label
-from app.judging.services import status_label
+from app.judging.labels import status_label
 from app.models import OPEN, PUBLISHED, SHEET_DRAFT, SHEET_SUBMITTED, Assignment, Criterion, Round, Score, ScoreSheet, User
 from scoring.sheets import (
     NOT_A_NUMBER,
