@@ -191,9 +191,15 @@ def gunicorn(
             shutil.rmtree(instance, ignore_errors=True)
 
 
+#: A connection idle this long is opened again before its next request: the server closes idle kept-alive
+#: connections after its keep-alive time (gunicorn's default is 2 s), and a POST sent into a connection the
+#: server is closing could not be retried safely.
+IDLE_BEFORE_RECONNECT_S = 1.0
+
+
 class HttpClient:
-    """One client: a persistent http.client connection (reopened when the server closes it, as
-    gunicorn's sync workers do after each response), a cookie jar, JSON and form bodies."""
+    """One client: a persistent http.client connection (reopened when the server closes it, or after it sat
+    idle), a cookie jar, JSON and form bodies."""
 
     def __init__(self, base: str, *, timeout: float = 30.0, headers: dict | None = None):
         import http.client
@@ -203,6 +209,7 @@ class HttpClient:
         self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
         self.headers = dict(headers or {})
         self.cookies: dict[str, str] = {}
+        self.last_used = time.perf_counter()
 
     def request(self, method: str, path: str, *, json_body=None, form: dict | None = None, headers: dict | None = None):
         """Send one request; returns (status, headers, body bytes, seconds from send to last byte)."""
@@ -220,6 +227,8 @@ class HttpClient:
             sent["Content-Type"] = "application/x-www-form-urlencoded"
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        if time.perf_counter() - self.last_used > IDLE_BEFORE_RECONNECT_S:
+            self.connection.close()  # opened again by the next request
         for attempt in range(2):
             started = time.perf_counter()
             try:
@@ -231,7 +240,8 @@ class HttpClient:
                 self.connection.close()  # the server closed an idle connection: reconnect, GETs only
                 if attempt or method not in ("GET", "HEAD"):
                     raise
-        seconds = time.perf_counter() - started
+        self.last_used = time.perf_counter()
+        seconds = self.last_used - started
         for header in response.headers.get_all("Set-Cookie") or []:
             cookie = SimpleCookie()
             cookie.load(header)

@@ -177,6 +177,8 @@ class Assignment(db.Model):
     __table_args__ = (
         UniqueConstraint("round_id", "team_id", "judge_id"),
         Index("ix_assignments_round_judge", "round_id", "judge_id"),
+        #: A round's assignments in force, per judge and per team, counted from this index alone.
+        Index("ix_assignments_round_in_force", "round_id", "set_aside_at", "judge_id", "team_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -217,6 +219,8 @@ class ScoreSheet(db.Model):
     """
 
     __tablename__ = "score_sheets"
+    #: Counting a round's sheets by state (its progress) reads this index alone, not every sheet.
+    __table_args__ = (Index("ix_score_sheets_assignment_status", "assignment_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), unique=True)
