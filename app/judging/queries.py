@@ -196,10 +196,11 @@ def teams_needing_judges(round_: Round) -> list[dict[str, Any]]:
     judges per team, by number: each with its judges in force and those set aside."""
     in_force = func.sum(case((Assignment.active, 1), else_=0))
     set_aside = func.count(Assignment.id) - in_force
+    lost_a_judge = select(Assignment.team_id).where(Assignment.round_id == round_.id, ~Assignment.active)
     rows = db.session.execute(
         select(Team.id, Team.number, Team.name, in_force, set_aside)
         .join(Assignment, Assignment.team_id == Team.id)
-        .where(Assignment.round_id == round_.id)
+        .where(Assignment.round_id == round_.id, Assignment.team_id.in_(lost_a_judge))
         .group_by(Team.id, Team.number, Team.name)
         .having(set_aside > 0, in_force < round_.judges_per_team)
         .order_by(Team.number)
