@@ -11,5 +11,5 @@ proxy that buffers requests (nginx does by default), slow clients never reach th
 
 worker_class = "gthread"
 #: Per worker: requests served at once, slow clients included. A request mostly waits on the database.
-threads = 8
+threads = 4
 accesslog = "-"

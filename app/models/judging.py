@@ -178,7 +178,7 @@ class Assignment(db.Model):
         UniqueConstraint("round_id", "team_id", "judge_id"),
         Index("ix_assignments_round_judge", "round_id", "judge_id"),
         #: A round's assignments in force, per judge and per team, counted from this index alone.
-        Index("ix_assignments_round_in_force", "round_id", "set_aside_at", "judge_id", "team_id"),
+        Index("ix_assignments_round_in_force", "round_id", "set_aside_at", "team_id", "judge_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,7 +18,7 @@ depends_on = None
 def upgrade():
     op.create_index("ix_score_sheets_assignment_status", "score_sheets", ["assignment_id", "status"], unique=False)
     op.create_index(
-        "ix_assignments_round_in_force", "assignments", ["round_id", "set_aside_at", "judge_id", "team_id"], unique=False
+        "ix_assignments_round_in_force", "assignments", ["round_id", "set_aside_at", "team_id", "judge_id"], unique=False
     )
 
 
