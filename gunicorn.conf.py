@@ -10,6 +10,7 @@ proxy that buffers requests (nginx does by default), slow clients never reach th
 """
 
 worker_class = "gthread"
-#: Per worker: requests served at once, slow clients included. A request mostly waits on the database.
+#: Per worker: requests served at once, slow clients included. More threads would take more slow clients,
+#: but threads of one worker share one interpreter: past a few, the judges' saves cost more CPU each.
 threads = 4
 accesslog = "-"
