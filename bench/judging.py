@@ -37,6 +37,7 @@ from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.auth.services import create_user
 from app.demo.people import Scorer
@@ -96,7 +97,11 @@ def approve_all(contest_id: int, teams: int) -> int:
     approved, last = 0, 0
     for _ in range(teams // BATCH + 2):  # bounded: one batch more than the teams need
         batch = db.session.scalars(
-            select(Team).where(Team.contest_id == contest_id, Team.id > last).order_by(Team.id).limit(BATCH)
+            select(Team)
+            .options(selectinload(Team.members), selectinload(Team.disputes))
+            .where(Team.contest_id == contest_id, Team.id > last)
+            .order_by(Team.id)
+            .limit(BATCH)
         ).all()
         if not batch:
             break

@@ -253,7 +253,7 @@ def _approve(contest_id: int, organizer: User, progress: Progress) -> int:
     for _ in range(total // BATCH + 2):  # bounded: one batch more than the teams need
         batch = db.session.scalars(
             select(Team)
-            .options(selectinload(Team.members))  # each approval mails the captain
+            .options(selectinload(Team.members), selectinload(Team.disputes))  # each approval mails the captain
             .where(Team.contest_id == contest_id, Team.status == SUBMITTED, Team.id > last)
             .order_by(Team.id)
             .limit(BATCH)

@@ -20,21 +20,24 @@ from app.permissions import is_organizer
 from app.registration.services import check_registration_open, notify_team
 
 
-def judging_round(team: Team) -> Round | None:
-    """The first round of the team's judging to have opened: a round holding the team as an entry that is
-    open, closed or published; None while no such round exists."""
-    return db.session.scalar(
-        select(Round)
+def _judging_rounds(team: Team, *columns):
+    """The rounds holding the team as an entry that have opened (open, closed or published)."""
+    return (
+        select(*columns)
+        .select_from(Round)
         .join(Entry, Entry.round_id == Round.id)
         .where(Entry.team_id == team.id, Round.status.in_((OPEN, CLOSED, PUBLISHED)))
-        .order_by(Round.created_at, Round.id)
-        .limit(1)
     )
+
+
+def judging_round(team: Team) -> Round | None:
+    """The first round of the team's judging to have opened; None while no such round exists."""
+    return db.session.scalar(_judging_rounds(team, Round).order_by(Round.created_at, Round.id).limit(1))
 
 
 def review_is_open(team: Team) -> bool:
     """Whether the team's review may change: until its judging starts, or once an organizer reopened it."""
-    return team.review_reopened_at is not None or judging_round(team) is None
+    return team.review_reopened_at is not None or db.session.scalar(_judging_rounds(team, Round.id).limit(1)) is None
 
 
 def check_review_open(team: Team) -> None:

@@ -311,7 +311,9 @@ def team_bulk_approve(contest_id: int):
     ids = [number for number in map(id_from_text, request.form.getlist("team_ids")) if number is not None]
     # Members come with the teams: each approval mails the captain.
     teams = db.session.scalars(
-        select(Team).options(selectinload(Team.members)).where(Team.contest_id == contest.id, Team.id.in_(ids))
+        select(Team)
+        .options(selectinload(Team.members), selectinload(Team.disputes))
+        .where(Team.contest_id == contest.id, Team.id.in_(ids))
     ).all()
     if any(not can_review_team(current_user, team) for team in teams):
         abort(403)
