@@ -10,7 +10,9 @@ proxy that buffers requests (nginx does by default), slow clients never reach th
 """
 
 worker_class = "gthread"
-#: Per worker: requests served at once, slow clients included. More threads would take more slow clients,
-#: but threads of one worker share one interpreter: past a few, the judges' saves cost more CPU each.
-threads = 4
+#: Per worker: requests served at once, slow clients included. The kernel often hands every new connection
+#: to the same waiting worker, so one worker alone must outlast the four slow sockets with threads to spare
+#: (with 4, four slow sockets held a whole worker). Threads of one worker share one interpreter, so each
+#: save costs a little more CPU when many run at once (docs/performance.md).
+threads = 8
 accesslog = "-"

@@ -52,16 +52,13 @@ def read_json_body(request: Request) -> Any:
     """The request's JSON body within the bounds above, or webargs' `missing` when there is none."""
     if not core.is_json(request.mimetype):
         return core.missing
-    too_large = BodyTooLargeError(
-        _("The request body is over %(kb)s KB; no operation takes a JSON body this large.", kb=MAX_JSON_BYTES // 1024)
-    )
     if (request.content_length or 0) > MAX_JSON_BYTES:
-        raise too_large
+        raise _too_large()
     request.max_content_length = MAX_JSON_BYTES  # bounds a body sent without a length (chunked) as it is read
     try:
         data = request.get_data(cache=True)
     except RequestEntityTooLarge:
-        raise too_large from None
+        raise _too_large() from None
     if not data.strip():
         return core.missing
     try:
@@ -106,6 +103,12 @@ def _depth(body: Any) -> int:
             if level <= MAX_JSON_DEPTH:  # deeper is refused anyway; no need to walk it all
                 stack.extend((item, level + 1) for item in (value.values() if isinstance(value, dict) else value))
     return deepest
+
+
+def _too_large() -> BodyTooLargeError:
+    return BodyTooLargeError(
+        _("The request body is over %(kb)s KB; no operation takes a JSON body this large.", kb=MAX_JSON_BYTES // 1024)
+    )
 
 
 def _nested_too_deeply() -> str:
