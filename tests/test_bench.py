@@ -159,15 +159,15 @@ EXPECTED = {
             "results_page.p95_ms",
             "results_page_filtered.p95_ms",
             "judge_statistics_page.p95_ms",
-            "get_results_api_all_teams.p95_ms",
+            "get_results_api_page_of_200.p95_ms",
         ),
-        done=("input.sheets", "awards_8_12_20.given", "results_page.rows"),
+        done=("input.sheets", "awards_8_12_20.given", "results_page.rows", "get_results_api_page_of_200.items"),
         equal=(
             ("results_rows", Same("teams")),
             ("results_page.statuses", [200]),
             ("results_page_filtered.statuses", [200]),
             ("judge_statistics_page.statuses", [200]),
-            ("get_results_api_all_teams.status", 200),
+            ("get_results_api_page_of_200.status", 200),
         ),
     ),
     "scoring": Expect(
