@@ -258,7 +258,6 @@ def results_export(round_id: int, out: Path, judge_names: bool):
     try:
         sheets = round_workbook(round_, generated_by="flask results export", now=utcnow(), judge_names=judge_names)
         path = write_workbook_file(out, sheets)
-        db.session.commit()  # the judges' statistics, if this export computed them
     except ContestError as error:
         _fail(error)
     click.echo(f"Wrote {path} in {time.perf_counter() - started:.1f} s.")
