@@ -1,5 +1,5 @@
-# Laurel: `make run` serves the demo on http://127.0.0.1:5000; `make test` runs the whole suite.
-# Both create .venv and install the pinned requirements first.
+# Laurel: `make run` serves the demo on http://127.0.0.1:5000 (`make run PORT=8000 HOST=0.0.0.0` elsewhere);
+# `make test` runs the whole suite. Both create .venv and install the pinned requirements first.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -29,12 +29,12 @@ translations: $(VENV)/.installed
 
 setup: $(VENV)/.installed translations
 	$(FLASK) db upgrade
-	$(FLASK) demo --only-if-empty
+	$(FLASK) demo --only-if-empty --url http://$(HOST):$(PORT)
 
 # The whole national season in a fresh database (LAUREL_DATABASE_URL, or instance/laurel.db before any `make run`).
 national: $(VENV)/.installed translations
 	$(FLASK) db upgrade
-	$(FLASK) demo --scale national
+	$(FLASK) demo --scale national --url http://$(HOST):$(PORT)
 
 run: setup
 	LAUREL_DEMO_MODE=1 $(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app

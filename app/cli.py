@@ -123,37 +123,49 @@ def import_colleges_command(file: Path | None):
     type=click.Choice(["small", "national"]),
     default="small",
     show_default=True,
-    help="national: the whole national season (689 colleges, 9,872 teams, 300 judges, three rounds)",
+    help="small: a contest in mid-season (36 teams, a published school round, an open provincial round); "
+    "national: also the whole national season (689 colleges, 9,872 teams, 300 judges, three rounds)",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="the national season's random seed")
-def demo_command(only_if_empty: bool, scale: str, seed: int):
-    """Load the demo: the colleges, a contest open for registration, and an account per role; with
-    --scale national, also the whole national season through the real services."""
-    from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty, load_demo
+@click.option(
+    "--url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="the address the app is served at, to print (make run passes its HOST and PORT)",
+)
+def demo_command(only_if_empty: bool, scale: str, seed: int, url: str):
+    """Load the demo: the colleges, an account per role and a contest in mid-season; with --scale national,
+    also the whole national season through the real services."""
+    from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty
 
+    url = url.rstrip("/")
     if only_if_empty and not database_is_empty():
-        click.echo("The database already has contests; the demo was not loaded.")
+        click.echo(f"The database already has contests; the demo was not loaded. Laurel: {url}/login")
         return
     if scale == "national":
         if not database_is_empty():
             raise click.ClickException("The national season needs a fresh database (this one has contests).")
         season = _national_season(seed)
     else:
-        contest = load_demo(now=utcnow())
+        from app.demo.season import load_season_demo
+
+        started = time.perf_counter()
+        contest = _run_or_fail(lambda: load_season_demo(now=utcnow()))
         db.session.commit()
-        click.echo(f"Demo contest {contest.id}: {contest.name}")
-    click.echo(f"Sign in at http://127.0.0.1:5000/login with the password {DEMO_PASSWORD!r} and:")
+        click.echo(f"Demo contest {contest.id} in {time.perf_counter() - started:.1f} s: {contest.name}")
+        click.echo("  36 teams; the school round published with its prizes; the provincial round open.")
+    click.echo(f"Sign in at {url}/login with the password {DEMO_PASSWORD!r} and:")
     for role, email, _name in DEMO_ACCOUNTS:
         click.echo(f"  {role:<12} {email}")
     if scale == "national":
         first, _second, final = season.round_ids
         click.echo("Then look at (as the organizer):")
-        click.echo(f"  /contests/{season.contest_id}/rounds                     the three rounds")
-        click.echo(f"  /rounds/{final}/results                            the national final's results")
-        click.echo(f"  /rounds/{final}/awards                             the prize list (8 special, 12 first, 20 second)")
-        click.echo(f"  /rounds/{first}/results/judges                     the judges' statistics of the school round")
-        click.echo(f"  /rounds/{final}/results.xlsx                       the results workbook")
-        click.echo(f"  /results/rounds/{final}                            the public results page (no sign-in)")
+        click.echo(f"  {url}/contests/{season.contest_id}/rounds                     the three rounds")
+        click.echo(f"  {url}/rounds/{final}/results                            the national final's results")
+        click.echo(f"  {url}/rounds/{final}/awards                             the prize list (8 special, 12 first, 20 second)")
+        click.echo(f"  {url}/rounds/{first}/results/judges                     the judges' statistics of the school round")
+        click.echo(f"  {url}/rounds/{final}/results.xlsx                       the results workbook")
+        click.echo(f"  {url}/results/rounds/{final}                            the public results page (no sign-in)")
 
 
 def _national_season(seed: int):

@@ -41,24 +41,26 @@ def database_is_empty() -> bool:
     return not db.session.scalar(select(func.count(Contest.id)))
 
 
-def load_demo(*, now: datetime) -> Contest:
-    """Load the national colleges list, a demo contest open for registration, and one account per role.
-
-    Loading twice adds nothing: the existing demo contest is returned.
-    """
+def load_national_colleges(now: datetime) -> None:
+    """The national colleges list, unless colleges are already loaded."""
     if not db.session.scalar(select(func.count(College.id))):
         with colleges.NATIONAL_LIST.open("rb") as handle:
             colleges.import_colleges(read_table(handle, colleges.NATIONAL_LIST.name), now=now)
-    existing = db.session.scalar(select(Contest).where(Contest.name == DEMO_CONTEST_NAME))
-    if existing is not None:
-        return existing
-    contest = contests.create_contest(
+
+
+def existing_demo_contest() -> Contest | None:
+    return db.session.scalar(select(Contest).where(Contest.name == DEMO_CONTEST_NAME))
+
+
+def create_demo_contest(*, registration_opens_at: datetime, registration_closes_at: datetime, now: datetime) -> Contest:
+    """The demo contest (DEMO_CONTEST_NAME) with its two tracks and the given registration window."""
+    return contests.create_contest(
         contests.with_defaults(
             {
                 "name": DEMO_CONTEST_NAME,
                 "year": now.year,
-                "registration_opens_at": now - timedelta(days=7),
-                "registration_closes_at": now + timedelta(days=60),
+                "registration_opens_at": registration_opens_at,
+                "registration_closes_at": registration_closes_at,
                 "tracks": [
                     {"code": "CG", "name": "常规赛 Regular track", "kind": "regular"},
                     {"code": "CB", "name": "跨境电商实战赛 Cross-border practical track", "kind": "practical"},
@@ -69,18 +71,41 @@ def load_demo(*, now: datetime) -> Contest:
         now=now,
         actor=None,
     )
+
+
+def create_demo_accounts(contest: Contest, *, now: datetime) -> dict[str, User]:
+    """The demo accounts (DEMO_ACCOUNTS) with the demo's password, by role: the coordinator of
+    DEMO_COORDINATOR_COLLEGE and the judge in `contest`. Accounts that already exist are kept as they are."""
     college = db.session.scalar(select(College).where(College.code == DEMO_COORDINATOR_COLLEGE))
+    by_role: dict[str, User] = {}
     created = []
     for role, email, name in DEMO_ACCOUNTS:
-        if accounts.find_user_by_email(email) is not None:
-            continue
-        scope = {"contest_id": contest.id, "college_id": college.id} if role == COORDINATOR else {}
-        if role == JUDGE:
-            scope = {"contest_id": contest.id}
-        created.append(
-            accounts.create_user(email=email, name=name, password=secrets.token_urlsafe(16), role=role, now=now, **scope)
-        )
+        user = accounts.find_user_by_email(email)
+        if user is None:
+            scope = {"contest_id": contest.id, "college_id": college.id} if role == COORDINATOR else {}
+            if role == JUDGE:
+                scope = {"contest_id": contest.id}
+            user = accounts.create_user(email=email, name=name, password=secrets.token_urlsafe(16), role=role, now=now, **scope)
+            created.append(user)
+        by_role[role] = user
     give_demo_password(created)
+    return by_role
+
+
+def load_demo(*, now: datetime) -> Contest:
+    """Load the national colleges list, an empty demo contest open for registration, and one account per
+    role (what the tests build on; `flask demo` loads `app.demo.season`, a contest in mid-season).
+
+    Loading twice adds nothing: the existing demo contest is returned.
+    """
+    load_national_colleges(now)
+    existing = existing_demo_contest()
+    if existing is not None:
+        return existing
+    contest = create_demo_contest(
+        registration_opens_at=now - timedelta(days=7), registration_closes_at=now + timedelta(days=60), now=now
+    )
+    create_demo_accounts(contest, now=now)
     return contest
 
 

@@ -7,6 +7,10 @@ rounds: the school round (per college, trimmed mean, the top 30% of each college
 provincial round (per province, mean, the top 5 of each province advance) and the national final
 (one panel, mean, 8 special, 12 first and 20 second prizes). Every sheet is saved and submitted by
 `save_sheet` with simulated values: a true quality per team, a severity per judge, and noise.
+
+The small demo contest in mid-season (`app.demo.season`) is loaded first: the national season's rounds are
+all published, so the demo accounts find their open work there (the demo judge also judges every
+national round).
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ from sqlalchemy.orm import selectinload
 
 from app.auth import services as accounts
 from app.contests import services as contests
-from app.demo import DEMO_ACCOUNTS, give_demo_password, load_demo
+from app.demo import DEMO_ACCOUNTS, give_demo_password
 from app.demo.people import Scorer, TeamFactory, build_team_rows, load_colleges
+from app.demo.season import load_season_demo
+from app.demo.sheets import BATCH, NATIONAL_SHEET, TIE_BREAKS, Progress, quiet, round_assignment_ids, score_assignments
 from app.extensions import db
 from app.judging import assignments, conflicts, judges
 from app.judging import services as judging
-from app.judging.sheets import save_sheet
-from app.models import SUBMITTED, Assignment, Contest, Round, Team, User, utcnow
+from app.models import SUBMITTED, Contest, Round, Team, User, utcnow
 from app.registration.imports import import_teams
 from app.registration.review import review_team
 from app.results import advancement, awards
@@ -36,20 +41,8 @@ from app.results import services as results
 from app.spreadsheets import Table
 
 NATIONAL_CONTEST_NAME = "全国大学生电子商务“创新、创意及创业”挑战赛 · 跨境电商实战赛（全国规模演示）"
-#: The current national sheet: five items, 20 points each, in steps of 0.5.
-NATIONAL_SHEET = [
-    {"key": "innovation", "name": "创新", "name_en": "Innovation", "max": 20, "step": 0.5},
-    {"key": "creativity", "name": "创意", "name_en": "Creativity", "max": 20, "step": 0.5},
-    {"key": "venture", "name": "创业", "name_en": "Venture", "max": 20, "step": 0.5},
-    {"key": "pitch", "name": "演讲", "name_en": "Pitch", "max": 20, "step": 0.5},
-    {"key": "writing", "name": "文案", "name_en": "Writing", "max": 20, "step": 0.5},
-]
-TIE_BREAKS = ["raw_sum", "criterion:innovation"]
 PRIZES = [{"key": "special", "count": 8}, {"key": "first", "count": 12}, {"key": "second", "count": 20}]
 EXPERTISE = ("跨境电商", "直播电商", "品牌营销", "供应链", "数据分析", "创业投资", "国际贸易", "乡村振兴")
-BATCH = 2000
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -62,10 +55,6 @@ class Season:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _quiet(_label: str, _done: int, _total: int) -> None:
-    return None
-
-
 def build_national_season(
     *,
     now: datetime | None = None,
@@ -73,12 +62,12 @@ def build_national_season(
     teams: int = 9872,
     colleges: int = 689,
     judge_count: int = 300,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> Season:
     """Build the season in the (fresh) database, committing as it goes; see the module's docstring."""
     now = now or utcnow()
     pick = random.Random(seed)
-    load_demo(now=now)
+    load_season_demo(now=now)  # the demo accounts, each with work waiting in the demo contest
     organizer = accounts.find_user_by_email(DEMO_ACCOUNTS[0][1])
     contest = contests.create_contest(
         contests.with_defaults(
@@ -178,7 +167,10 @@ def build_national_season(
             ),
         )
         season.counts[f"sheets_{index}"] = timed(
-            f"score_{index}", lambda round_id=round_id, index=index: _score(round_id, scorer, progress, f"round {index}: sheets")
+            f"score_{index}",
+            lambda round_id=round_id, index=index: score_assignments(
+                round_assignment_ids(round_id), scorer, progress=progress, label=f"round {index}: sheets"
+            ),
         )
         timed(
             f"close_{index}",
@@ -302,34 +294,3 @@ def _judges(contest: Contest, factory: TeamFactory, count: int, pick: random.Ran
             user, college_id=college.id, team_id=None, reason="曾在该校任职 worked there", actor=organizer, now=utcnow()
         )
     return sorted(user.id for user in users)
-
-
-def _score(round_id: int, scorer: Scorer, progress: Progress, label: str) -> int:
-    """Every assignment of the round saved and submitted by its judge through `save_sheet`."""
-    rows = (
-        db.session.execute(select(Assignment.id).where(Assignment.round_id == round_id).order_by(Assignment.id)).scalars().all()
-    )
-    judges_by_id: dict[int, User] = {}
-    saved = 0
-    for start in range(0, len(rows), BATCH):
-        batch = db.session.scalars(
-            select(Assignment).where(Assignment.id.in_(rows[start : start + BATCH])).order_by(Assignment.id)
-        ).all()
-        missing = {assignment.judge_id for assignment in batch} - set(judges_by_id)
-        if missing:
-            judges_by_id.update({user.id: user for user in db.session.scalars(select(User).where(User.id.in_(missing)))})
-        now = utcnow()
-        for assignment in batch:
-            save_sheet(
-                assignment,
-                scorer.scores(assignment.team_id, assignment.judge_id),
-                comment=None,
-                submit=True,
-                version=0,
-                actor=judges_by_id[assignment.judge_id],
-                now=now,
-            )
-        saved += len(batch)
-        db.session.commit()
-        progress(label, saved, len(rows))
-    return saved
