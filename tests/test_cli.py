@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import College, Contest, User
+from app.models import College, User
 
 
 def test_users_create(runner):
@@ -56,16 +56,6 @@ def test_colleges_import_lists_bad_rows(runner, tmp_path):
     assert result.exit_code == 1
     assert "row 2, code:" in result.output
     assert db.session.scalar(select(func.count(College.id))) == 0
-
-
-def test_demo_loads_once(runner):
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    assert "organizer@demo.laurel" in result.output
-    assert runner.invoke(args=["demo", "--only-if-empty"]).output.startswith("The database already has contests")
-    runner.invoke(args=["demo"])
-    assert db.session.scalar(select(func.count(Contest.id))) == 1
-    assert db.session.scalar(select(func.count(User.id))) == 4
 
 
 def test_backup_is_a_consistent_copy(runner, database_url, tmp_path):
