@@ -2,9 +2,13 @@
 
 from sqlalchemy import func, select
 
+from app.demo import DEMO_ACCOUNTS
 from app.demo.national import build_national_season
 from app.extensions import db
-from app.models import Award, Result, Round, ScoreSheet, Team
+from app.judging.queries import judge_assignments
+from app.models import Assignment, Award, Result, Round, ScoreSheet, Team, User
+
+DEMO_EMAILS = [email for _role, email, _name in DEMO_ACCOUNTS]
 
 
 def test_the_season_runs_three_rounds_to_a_published_prize_list(app):
@@ -13,8 +17,11 @@ def test_the_season_runs_three_rounds_to_a_published_prize_list(app):
     assert (counts["teams"], counts["colleges"], counts["judges"]) == (300, 20, 30)
     rounds = [db.session.get(Round, round_id) for round_id in season.round_ids]
     assert [round_.status for round_ in rounds] == ["published"] * 3
-    assert db.session.scalar(select(func.count(Team.id)).where(Team.status == "approved")) == 300
-    assert db.session.scalar(select(func.count(ScoreSheet.id)).where(ScoreSheet.status != "submitted")) == 0
+    national = Team.contest_id == season.contest_id
+    assert db.session.scalar(select(func.count(Team.id)).where(national, Team.status == "approved")) == 300
+    in_season = Assignment.round_id.in_(season.round_ids)
+    unsubmitted = select(func.count(ScoreSheet.id)).join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+    assert db.session.scalar(unsubmitted.where(in_season, ScoreSheet.status != "submitted")) == 0
     # Round 2 holds exactly the teams that advanced from round 1, and the final those from round 2.
     for earlier, later in zip(rounds, rounds[1:], strict=False):
         advanced = set(db.session.scalars(select(Result.team_id).where(Result.round_id == earlier.id, Result.advanced.is_(True))))
@@ -33,3 +40,20 @@ def test_the_national_demo_needs_a_fresh_database(runner):
     runner.invoke(args=["demo"])
     result = runner.invoke(args=["demo", "--scale", "national"])
     assert result.exit_code != 0 and "fresh database" in result.output
+
+
+def test_the_demo_accounts_have_work_beside_the_national_season(app):
+    """The national season's rounds are all published, which no judge's list shows: the demo accounts find
+    their open work in the demo contest in mid-season, loaded with it."""
+    season = build_national_season(teams=60, colleges=6, judge_count=20)
+    user = {email: db.session.scalar(select(User).where(User.email == email)) for email in DEMO_EMAILS}
+    judge = user["judge@demo.laurel"]
+    assert db.session.scalar(
+        select(func.count(Assignment.id)).where(Assignment.judge_id == judge.id, Assignment.round_id.in_(season.round_ids))
+    )
+    listed = judge_assignments(judge)  # what /judge lists
+    assert any(item.state == "not_started" for item in listed) and any(item.state == "submitted" for item in listed)
+    coordinator = user["coordinator@demo.laurel"]
+    (college_id,) = {role.college_id for role in coordinator.roles if role.role == "coordinator"}
+    assert db.session.scalar(select(func.count(Team.id)).where(Team.college_id == college_id, Team.status == "submitted"))
+    assert db.session.scalar(select(Team).where(Team.owner_id == user["captain@demo.laurel"].id)) is not None
