@@ -95,3 +95,16 @@ def test_make_run_passes_its_host_and_port_to_the_demo():
     ).stdout
     assert "demo --only-if-empty --url http://0.0.0.0:8123" in commands
     assert "--bind 0.0.0.0:8123" in commands
+
+
+def test_a_visitor_finds_a_contest_open_for_registration_and_can_register_there(demo, client):
+    """The demo contest's registration closed weeks ago: the next contest is where a new captain registers."""
+    from app.demo.season import NEXT_CONTEST_NAME
+
+    contest = db.session.scalar(select(Contest).where(Contest.name == NEXT_CONTEST_NAME))
+    assert contest is not None and not db.session.scalar(select(func.count(Team.id)).where(Team.contest_id == contest.id))
+    assert "Cross-border innovation contest" in client.get("/").get_data(as_text=True)
+    signed_in = client.post("/login", data={"email": "captain@demo.laurel", "password": "laurel-demo"})
+    assert signed_in.status_code == 302
+    form = client.get(f"/contests/{contest.id}/register")
+    assert form.status_code == 200 and 'name="members-0-student_id"' in form.get_data(as_text=True)

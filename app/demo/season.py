@@ -7,6 +7,9 @@ round (per college) is closed, computed, its top half advanced and its prizes gi
 provincial round is open: the demo judge has about ten sheets, half of them done (some submitted, two
 drafts), and the other judges are part way through theirs. The captain's team passed the school round.
 
+Beside it, the next contest is open for registration with no teams yet: where a visitor signs up as a
+captain and registers a team, as the demo contest no longer takes registrations.
+
 The story is dated in the past (registration five weeks ago, the school round three weeks ago), as if
 the contest had been running. Everything is deterministic.
 """
@@ -19,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.contests import services as contests
 from app.demo import (
     DEMO_COORDINATOR_COLLEGE,
     create_demo_accounts,
@@ -56,6 +60,7 @@ from app.results import services as results
 from app.spreadsheets import Table
 
 SEED = 23
+NEXT_CONTEST_NAME = "跨境电商创新创业大赛（演示，报名中）Cross-border innovation contest (demo, registration open)"
 #: Each college's imported teams by what became of them (the captain's team, of 浙江大学, comes on top).
 FATES = {
     DEMO_COORDINATOR_COLLEGE: [APPROVED] * 4 + [REJECTED] + [SUBMITTED] * 3,  # 浙江大学, the demo coordinator's
@@ -105,8 +110,27 @@ def load_season_demo(*, now: datetime) -> Contest:
     scorer.quality[captains_team.id] = 17.5  # the captain's team is among its college's best: it advances
     _judge_school_round(school, provincial, judge_ids, scorer, people[ORGANIZER], story)
     _open_provincial_round(provincial, judge_ids, scorer, people, story)
+    _next_contest(story)
     db.session.commit()
     return contest
+
+
+def _next_contest(story: Story) -> Contest:
+    """The next contest, open for registration for two months, with the demo contest's tracks."""
+    return contests.create_contest(
+        contests.with_defaults(
+            {
+                "name": NEXT_CONTEST_NAME,
+                "year": story.now.year + 1,
+                "registration_opens_at": story.ago(1),
+                "registration_closes_at": story.ago(-60),
+                "tracks": [{"code": "CB", "name": "跨境电商实战赛 Cross-border practical track", "kind": "practical"}],
+            },
+            "Asia/Shanghai",
+        ),
+        now=story.ago(2),
+        actor=None,
+    )
 
 
 def _register(contest: Contest, factory: TeamFactory, people: dict[str, User], story: Story) -> Team:
