@@ -198,7 +198,9 @@ def rounds_of_contests(contest_ids: Sequence[int]) -> dict[int, list[RoundLine]]
 
 def published_rounds(contest_id: int) -> list[Round]:
     """The contest's published rounds, in the order they were made: the results anyone may read."""
-    return list(db.session.scalars(select(Round).where(Round.contest_id == contest_id, Round.status == PUBLISHED).order_by(Round.id)))
+    return list(
+        db.session.scalars(select(Round).where(Round.contest_id == contest_id, Round.status == PUBLISHED).order_by(Round.id))
+    )
 
 
 #: The progress page lists this many of the teams still missing sheets, with the count of them all.

@@ -40,7 +40,9 @@ def _local(contest: Contest, moment: datetime) -> str:
     return contest.local(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def registration_closed_error(contest: Contest, now: datetime, actor: User | None, *, editing: bool = False) -> StateConflictError | None:
+def registration_closed_error(
+    contest: Contest, now: datetime, actor: User | None, *, editing: bool = False
+) -> StateConflictError | None:
     """Why `actor` may not register (or, with `editing`, change or withdraw) a team of `contest` now, or None
     when they may: captains and coordinators act inside the registration window, until the first round opens
     (judging has started); organizers at any time. The error names the one reason that holds (409

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from app.audit import ACTION_LABELS
-from tests.judging.test_pages import FULL, form, scoring  # noqa: F401 - the fixture is used by name
+from tests.judging.test_pages import FULL, form
 
 
 def badge(page: str) -> str:

@@ -4,7 +4,6 @@ where the published results are, and what each person has to do."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 
