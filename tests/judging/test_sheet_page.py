@@ -5,6 +5,9 @@ import re
 from pathlib import Path
 
 from app.audit import ACTION_LABELS
+from app.extensions import db
+from app.judging.services import transition_round
+from app.models import utcnow
 from tests.judging.test_pages import FULL, form
 
 
@@ -64,3 +67,12 @@ def test_every_action_the_code_records_has_a_label():
     recorded |= {f"round.{status}" for status in ("open", "closed")} | {"team.approve", "team.reject"}  # built from values
     assert len(recorded) > 30
     assert recorded <= set(ACTION_LABELS), recorded - set(ACTION_LABELS)
+
+
+def test_a_sheet_of_a_closed_round_names_the_status_in_the_readers_language(client, login_as, scoring):
+    transition_round(scoring["round"], "closed", actor=None, now=utcnow())
+    db.session.commit()
+    login_as(user=scoring["judge"])
+    url = f"/assignments/{scoring['assignments'][0].id}/sheet"
+    assert "The round is closed." in client.get(url).get_data(as_text=True)
+    assert "轮次当前状态为 已关闭。" in client.get(url, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)

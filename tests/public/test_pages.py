@@ -149,3 +149,13 @@ def test_the_judges_list_shows_totals_to_the_rounds_decimals(client, login_as, s
     page = client.get("/judge").get_data(as_text=True)
     assert re.findall(r"data-total>([^<]*)<", page) == ["87.50", ""]
     assert "87.5000" not in page
+
+
+def test_the_coordinators_count_reads_in_the_singular_for_one_team(client, login_as, make_contest, make_college, make_team):
+    contest, college = make_contest(), make_college()
+    make_team(contest, college=college)
+    login_as("coordinator", contest_id=contest.id, college_id=college.id)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "1 team waits for review" in page and "1 teams" not in page
+    chinese = client.get("/dashboard", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "1 个团队待审核" in chinese
