@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
@@ -16,6 +17,54 @@ from app.models import AuditEvent, User
 
 #: The longest reason kept with a decision.
 REASON_MAX = 500
+
+#: What each recorded action means, as people read it; the code stays what the log stores and filters on.
+ACTION_LABELS = {
+    "assignment.create": _l("Judge assigned"),
+    "assignment.delete": _l("Assignment removed"),
+    "assignment.set_aside": _l("Assignment set aside for a conflict of interest"),
+    "award.manual": _l("Award changed by hand"),
+    "awards.assign": _l("Awards given"),
+    "colleges.import": _l("Colleges imported"),
+    "conflict.declare": _l("Conflict of interest declared"),
+    "contest.create": _l("Contest created"),
+    "contest.update": _l("Contest changed"),
+    "results.advance": _l("Teams advanced to the next round"),
+    "results.compute": _l("Results computed"),
+    "round.add_entries": _l("Teams added to the round"),
+    "round.add_judges": _l("Judges added to the round"),
+    "round.auto_assign": _l("Judges assigned automatically"),
+    "round.create": _l("Round created"),
+    "round.update": _l("Round changed"),
+    "round.open": _l("Round opened"),
+    "round.closed": _l("Round closed"),
+    "round.published": _l("Results published"),
+    "sheet.save": _l("Draft saved"),
+    "sheet.submit": _l("Scores submitted"),
+    "sheet.unlock": _l("Sheet unlocked"),
+    "team.register": _l("Team registered"),
+    "team.import": _l("Team imported"),
+    "team.update": _l("Team changed"),
+    "team.approve": _l("Team approved"),
+    "team.reject": _l("Team not approved"),
+    "team.withdraw": _l("Team withdrawn"),
+    "team.reopen_review": _l("Review reopened"),
+    "team.dispute_member": _l("Student disputed by their college"),
+    "team.lift_dispute": _l("Dispute lifted"),
+    "user.create": _l("Account created"),
+    "user.activate": _l("Account activated"),
+    "user.deactivate": _l("Account deactivated"),
+    "user.grant_role": _l("Role granted"),
+    "user.change_password": _l("Password changed"),
+    "user.sign_out_elsewhere": _l("Signed out elsewhere"),
+}
+
+
+def action_label(action: str) -> str:
+    """A recorded action as people read it ("team.register" -> "Team registered"); an action without a label
+    is shown as it is recorded."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
 
 
 def reason_text(raw: str | None, *, required: str | None = None, field: str = "reason") -> str | None:

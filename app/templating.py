@@ -11,6 +11,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.audit import action_label
+from app.contests.stages import contest_stage
 from app.judging.conflicts import conflict_label
 from app.judging.labels import status_label
 from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER
@@ -67,6 +69,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["team_status"] = lambda status: TEAM_STATUS_LABELS.get(status, status)
     app.jinja_env.filters["round_status"] = status_label
     app.jinja_env.filters["conflict"] = conflict_label
+    app.jinja_env.globals["contest_stage"] = contest_stage
+    app.jinja_env.filters["audit_action"] = action_label
     app.jinja_env.filters["plain"] = lambda number: plain_number(Decimal(str(number)))  # stored JSON keeps totals as text
 
     @app.context_processor

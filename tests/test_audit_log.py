@@ -37,7 +37,7 @@ def page_of(client, query: str = "") -> str:
 
 def actions_listed(page: str) -> list[str]:
     """The actions of the table's rows, top to bottom."""
-    return re.findall(r"<td><code>([^<]*)</code></td>", page)
+    return re.findall(r"<code class=\"muted\" data-action>([^<]*)</code>", page)
 
 
 def field_errors(page: str) -> list[str]:
@@ -164,11 +164,11 @@ def test_long_values_show_what_changed_with_the_whole_value_one_click_away(clien
 
     page = page_of(client)
 
-    update = page.split("<code>team.update</code>", 1)[1].split("</tr>", 1)[0]
+    update = page.split("data-action>team.update</code>", 1)[1].split("</tr>", 1)[0]
     assert "<summary><code>name: 星火队</code></summary>" in update  # only the key that changed
     assert "<summary><code>name: 燎原队</code></summary>" in update
     assert "队员11 学号20260011" in update  # the whole value, inside <details>
-    register = page.split("<code>team.register</code>", 1)[1].split("</tr>", 1)[0]
+    register = page.split("data-action>team.register</code>", 1)[1].split("</tr>", 1)[0]
     summary = re.search(r"<summary><code>([^<]*)</code></summary>", register).group(1)
     assert summary.endswith("…") and len(summary) <= 80
     assert "长" * 200 in register
@@ -271,3 +271,12 @@ def test_the_page_speaks_chinese(client, login_as):
     client.get("/language/zh")
     page = page_of(client, "?object_id=abc")
     assert "审计日志" in page and "请输入对象的编号，例如 42。" in page
+
+
+def test_each_action_reads_in_words_beside_the_code_the_filter_takes(client, login_as):
+    login_as("organizer")
+    event(action="team.reject", object_id=41, at=datetime(2026, 3, 1, 1, 0, tzinfo=UTC))
+    row = page_of(client, "?action=team.reject").split("data-action>team.reject</code>", 1)[0].rsplit("<tr>", 1)[1]
+    assert "Team not approved" in row
+    chinese = client.get("/audit?action=team.reject", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "审核未通过" in chinese

@@ -10,7 +10,20 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 
 from app.extensions import db
-from app.models import OPEN, SHEET_STATUSES, Assignment, Entry, Round, RoundJudge, ScoreSheet, Team, User
+from app.models import (
+    OPEN,
+    PUBLISHED,
+    SHEET_STATUSES,
+    Assignment,
+    Entry,
+    ResultSnapshot,
+    Round,
+    RoundJudge,
+    ScoreSheet,
+    Team,
+    User,
+)
+from scoring.stats import to_decimal
 
 NOT_STARTED, DRAFT, SUBMITTED = "not_started", "draft", "submitted"
 SHEET_FILTERS = (NOT_STARTED, DRAFT, SUBMITTED)
@@ -32,6 +45,13 @@ class JudgeAssignment:
     project_title: str
     state: str
     total: object
+    #: The round's decimals: a total is shown as the round shows its scores.
+    decimals: int = 2
+
+    @property
+    def shown_total(self) -> object:
+        """The sheet's total to the round's decimals (87.50, not the stored 87.5000); None before any total."""
+        return None if self.total is None else to_decimal(self.total, self.decimals)
 
 
 def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssignment]:
@@ -55,6 +75,7 @@ def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssign
             Team.project_title,
             sheet_state,
             ScoreSheet.total,
+            Round.decimals,
         )
         .join(Round, Round.id == Assignment.round_id)
         .join(Team, Team.id == Assignment.team_id)
@@ -78,6 +99,7 @@ def judge_assignments(judge: User, state: str | None = None) -> list[JudgeAssign
             project_title="" if row[4] else row[8],
             state=row[9],
             total=row[10],
+            decimals=row[11],
         )
         for row in db.session.execute(statement)
     ]
@@ -123,6 +145,62 @@ def judge_progress(items: list[JudgeAssignment]) -> dict[str, int]:
     for item in items:
         counts[item.state] += 1
     return {**counts, "total": sum(counts.values())}
+
+
+@dataclass(frozen=True)
+class JudgeRound:
+    """One open round of a judge's, with their sheets in it by state."""
+
+    id: int
+    name: str
+    not_started: int
+    draft: int
+    submitted: int
+
+
+def judge_open_rounds(items: list[JudgeAssignment]) -> list[JudgeRound]:
+    """The open rounds among a judge's assignments (all of `judge_assignments`), each with its sheets to do,
+    in draft and submitted, in the order of the rounds."""
+    counts: dict[tuple[int, str], dict[str, int]] = {}
+    for item in items:
+        if item.round_open:
+            counts.setdefault((item.round_id, item.round_name), {NOT_STARTED: 0, DRAFT: 0, SUBMITTED: 0})[item.state] += 1
+    return [
+        JudgeRound(round_id, name, states[NOT_STARTED], states[DRAFT], states[SUBMITTED])
+        for (round_id, name), states in sorted(counts.items())
+    ]
+
+
+@dataclass(frozen=True)
+class RoundLine:
+    """A round as the organizer's dashboard lists it: its status, and whether its results are computed."""
+
+    id: int
+    name: str
+    status: str
+    computed: bool
+
+
+def rounds_of_contests(contest_ids: Sequence[int]) -> dict[int, list[RoundLine]]:
+    """The rounds of these contests by contest id, in the order they were made, each with whether its
+    results are computed (a snapshot exists). One query."""
+    rounds: dict[int, list[RoundLine]] = {contest_id: [] for contest_id in contest_ids}
+    if contest_ids:
+        for contest_id, round_id, name, status, snapshot_id in db.session.execute(
+            select(Round.contest_id, Round.id, Round.name, Round.status, ResultSnapshot.id)
+            .outerjoin(ResultSnapshot, ResultSnapshot.round_id == Round.id)
+            .where(Round.contest_id.in_(contest_ids))
+            .order_by(Round.id)
+        ):
+            rounds[contest_id].append(RoundLine(round_id, name, status, snapshot_id is not None))
+    return rounds
+
+
+def published_rounds(contest_id: int) -> list[Round]:
+    """The contest's published rounds, in the order they were made: the results anyone may read."""
+    return list(
+        db.session.scalars(select(Round).where(Round.contest_id == contest_id, Round.status == PUBLISHED).order_by(Round.id))
+    )
 
 
 #: The progress page lists this many of the teams still missing sheets, with the count of them all.

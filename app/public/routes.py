@@ -6,10 +6,13 @@ from sqlalchemy import func, select
 
 from app.colleges.services import province_names
 from app.contests.services import contests_query
+from app.contests.stages import contest_stages
 from app.extensions import db
+from app.judging import queries as judging_queries
 from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, SUBMITTED, College, Contest, Team, utcnow
 from app.permissions import can_create_contest, can_list_teams, can_register_team, is_organizer, login_required
 from app.registration.queries import holding_students_of
+from app.registration.services import contests_to_register_in
 
 bp = Blueprint("public", __name__)
 
@@ -17,16 +20,20 @@ bp = Blueprint("public", __name__)
 @bp.route("/")
 def index():
     contests = db.session.scalars(contests_query().limit(20)).all()
-    return render_template("public/index.html", contests=contests, now=utcnow())
+    now = utcnow()
+    return render_template("public/index.html", contests=contests, now=now, stages=contest_stages(contests, now))
 
 
 @bp.route("/c/<id:contest_id>")
 def contest(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
+    now = utcnow()
     return render_template(
         "public/contest.html",
         contest=contest,
-        now=utcnow(),
+        now=now,
+        stages=contest_stages([contest], now),
+        published_rounds=judging_queries.published_rounds(contest.id),
         can_edit=is_organizer(current_user, contest),
         can_list=can_list_teams(current_user, contest),
         can_register=can_register_team(current_user, contest),
@@ -38,14 +45,19 @@ def contest(contest_id: int):
 def dashboard():
     """One page per user, with a panel for each role they hold."""
     roles = current_user.role_names()
-    panels = {}
+    now = utcnow()
+    panels: dict = {}
+    stages: dict = {}
     if ORGANIZER in roles:
         contests = contests_query()
         if not is_organizer(current_user):
             organized = {a.contest_id for a in current_user.roles if a.role == ORGANIZER and a.covers(None)}
             contests = contests.where(Contest.id.in_(organized))
+        listed = db.session.scalars(contests.limit(10)).all()
+        stages = contest_stages(listed, now)
         panels["organizer"] = {
-            "contests": db.session.scalars(contests.limit(10)).all(),
+            "contests": listed,
+            "rounds": judging_queries.rounds_of_contests([contest.id for contest in listed]),
             "can_create": can_create_contest(current_user),
             "college_count": db.session.scalar(select(func.count(College.id))),
             "province_count": len(province_names()),
@@ -75,12 +87,9 @@ def dashboard():
     if CAPTAIN in roles:
         panels["captain"] = {
             "teams": db.session.scalars(select(Team).where(Team.owner_id == current_user.id).order_by(Team.id)).all(),
-            "open_contests": [
-                c
-                for c in db.session.scalars(contests_query().limit(20))
-                if c.registration_is_open(utcnow()) and can_register_team(current_user, c)
-            ],
+            "open_contests": contests_to_register_in(current_user, db.session.scalars(contests_query().limit(20)), now),
         }
     if JUDGE in roles:
-        panels["judge"] = True
-    return render_template("public/dashboard.html", panels=panels, now=utcnow())
+        assignments = judging_queries.judge_assignments(current_user)
+        panels["judge"] = {"rounds": judging_queries.judge_open_rounds(assignments), "assignments": len(assignments)}
+    return render_template("public/dashboard.html", panels=panels, now=now, stages=stages)

@@ -96,7 +96,7 @@ def withdraw_team(team: Team, reason: str | None, *, actor: User | None, now: da
             _("Judging of team %(number)s has started: only an organizer withdraws it now.", number=team.number),
             code="judging_started",
         )
-    check_registration_open(team.contest, now, actor)
+    check_registration_open(team.contest, now, actor, editing=True)
     before = {"status": team.status}
     team.status, team.review_reason, team.updated_at = WITHDRAWN, reason, now
     for member in team.members:

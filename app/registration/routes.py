@@ -118,6 +118,11 @@ def _team(team_id: int) -> Team:
 @allowed_on(Contest, "contest_id", can_register_team)
 def team_new(contest_id: int):
     contest = _contest(contest_id)
+    closed = services.registration_closed_error(contest, utcnow(), current_user)
+    if closed is not None:  # the reason instead of a form that could not be saved
+        return render_template("registration/team_form.html", contest=contest, team=None, closed=closed.message), (
+            closed.status if request.method == "POST" else 200
+        )
     form = TeamForm().prepare(contest)
     status = 200
     if form.validate_on_submit():
@@ -139,11 +144,14 @@ def team_show(team_id: int):
     team = _team(team_id)
     now = utcnow()
     review_open = team.status != "withdrawn" and review.review_is_open(team)
+    can_edit = can_edit_team(current_user, team)
+    editing_closed = services.editing_closed_reason(team, current_user, now) if can_edit else None
     return render_template(
         "registration/team_show.html",
         team=team,
         now=now,
-        can_edit=can_edit_team(current_user, team) and services.still_editable(team, current_user, now),
+        can_edit=can_edit and editing_closed is None,
+        editing_closed=editing_closed,
         can_review=can_review_team(current_user, team) and team.status != "withdrawn",
         review_open=review_open,
         judging_round=review.judging_round(team),
@@ -163,6 +171,11 @@ def team_show(team_id: int):
 @allowed_on(Team, "team_id", can_edit_team)
 def team_edit(team_id: int):
     team = _team(team_id)
+    closed = services.editing_closed_reason(team, current_user, utcnow())
+    if closed is not None:  # the reason instead of a form that could not be saved
+        return render_template("registration/team_form.html", contest=team.contest, team=team, closed=closed), (
+            409 if request.method == "POST" else 200
+        )
     form = TeamForm()
     if not form.is_submitted():
         form.fill_from(team)

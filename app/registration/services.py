@@ -7,7 +7,7 @@ in `app.registration.review`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +32,7 @@ from app.models import (
     Track,
     User,
 )
-from app.permissions import can_register_for_college, can_view_team, coordinated_college_ids, is_organizer
+from app.permissions import can_register_for_college, can_register_team, can_view_team, coordinated_college_ids, is_organizer
 from app.registration.rules import Place, TeamData, check_team, taken_students
 
 
@@ -40,28 +40,65 @@ def _local(contest: Contest, moment: datetime) -> str:
     return contest.local(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def check_registration_open(contest: Contest, now: datetime, actor: User | None) -> None:
-    """Captains and coordinators register and edit inside the window (409 registration_closed,
-    naming the dates); organizers may register late."""
+def registration_closed_error(
+    contest: Contest, now: datetime, actor: User | None, *, editing: bool = False
+) -> StateConflictError | None:
+    """Why `actor` may not register (or, with `editing`, change or withdraw) a team of `contest` now, or None
+    when they may: captains and coordinators act inside the registration window, until the first round opens
+    (judging has started); organizers at any time. The error names the one reason that holds (409
+    registration_closed), so that a page never says the window is open and closed at once."""
     if is_organizer(actor, contest) or contest.registration_is_open(now):
-        return
-    opens, closes = _local(contest, contest.registration_opens_at), _local(contest, contest.editing_closes_at())
-    raise StateConflictError(
-        _(
-            "Registration is open from %(opens)s to %(closes)s (%(zone)s); it is not open now.",
-            opens=opens,
-            closes=closes,
-            zone=contest.timezone,
-        ),
-        code="registration_closed",
-        details={"opens_at": opens, "closes_at": closes},
-    )
+        return None
+    opens, closes = _local(contest, contest.registration_opens_at), _local(contest, contest.registration_closes_at)
+    details = {"opens_at": opens, "closes_at": _local(contest, contest.editing_closes_at())}
+    if now < contest.registration_opens_at:
+        message = _("Registration opens on %(opens)s (%(zone)s).", opens=opens, zone=contest.timezone)
+    elif contest.teams_frozen_at is not None and now >= contest.teams_frozen_at:
+        message = _("Editing closed: judging has started.") if editing else _("Registration closed: judging has started.")
+    elif editing:
+        message = _("Editing closed: registration closed on %(closes)s (%(zone)s).", closes=closes, zone=contest.timezone)
+    else:
+        message = _("Registration closed on %(closes)s (%(zone)s).", closes=closes, zone=contest.timezone)
+    return StateConflictError(message, code="registration_closed", details=details)
+
+
+def check_registration_open(contest: Contest, now: datetime, actor: User | None, *, editing: bool = False) -> None:
+    """Refuse (409 registration_closed) what `registration_closed_error` refuses."""
+    error = registration_closed_error(contest, now, actor, editing=editing)
+    if error is not None:
+        raise error
+
+
+def editing_closed_reason(team: Team, actor: User | None, now: datetime) -> str | None:
+    """Why `actor` (already allowed to edit the team) may not change it now, as the team's pages show it;
+    None while they may (`still_editable`)."""
+    if team.status == WITHDRAWN:
+        return _("Team %(number)s is withdrawn and can no longer change.", number=team.number)
+    error = registration_closed_error(team.contest, now, actor, editing=True)
+    return error.message if error is not None else None
 
 
 def still_editable(team: Team, actor: User | None, now: datetime) -> bool:
     """Whether `actor` (already allowed to edit the team) may change it now: never once withdrawn;
     organizers at any time; captains while registration is open and the teams are not frozen."""
-    return team.status != WITHDRAWN and (is_organizer(actor, team.contest) or team.contest.registration_is_open(now))
+    return editing_closed_reason(team, actor, now) is None
+
+
+def contests_to_register_in(user: User, contests: Iterable[Contest], now: datetime) -> list[Contest]:
+    """The contests among `contests` where `user` may register a team now and owns no active team yet: where
+    a captain's dashboard offers to register. (A captain who has a team may still register another, for
+    another category, from the contest's page: no rule limits a captain's teams.)"""
+    contests = [c for c in contests if c.registration_is_open(now) and can_register_team(user, c)]
+    if not contests:
+        return []
+    owned = set(
+        db.session.scalars(
+            select(Team.contest_id).where(
+                Team.owner_id == user.id, Team.status != WITHDRAWN, Team.contest_id.in_([c.id for c in contests])
+            )
+        )
+    )
+    return [c for c in contests if c.id not in owned]
 
 
 def _check_college_scope(contest: Contest, college_id: int, actor: User | None) -> None:
@@ -318,7 +355,7 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
         raise StateConflictError(
             _("Team %(number)s is withdrawn and can no longer change.", number=team.number), code="team_withdrawn"
         )
-    check_registration_open(contest, now, actor)
+    check_registration_open(contest, now, actor, editing=True)
     merged = team_as_input(team)
     merged.update({key: value for key, value in changes.items() if key in merged})
     data = check_team(contest, merged)

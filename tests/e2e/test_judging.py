@@ -52,7 +52,7 @@ def test_judge_scores_two_teams_and_the_organizer_unlocks_one(judging_server, br
 
     sign_in(page, base, email="organizer@demo.laurel")
     page.goto(f"{base}/assignments/{assignment_ids[0]}/history")
-    expect(page.locator(".history")).to_contain_text("sheet.submit")
+    expect(page.locator(".history")).to_contain_text("Scores submitted")
     page.fill("textarea[name=reason]", "评委误填营销策略分")
     page.click("input[type=submit][value='Unlock for the judge']")
     expect(page.locator(".flash-success")).to_contain_text("unlocked")

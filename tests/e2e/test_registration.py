@@ -73,7 +73,7 @@ def test_register_review_and_see_approved(live_server, browser):
     page.click("button:has-text('Sign out')")
 
     sign_in(page, live_server, email="coordinator@demo.laurel")
-    page.click("text=teams wait for review")
+    page.click("[data-review-waiting]")
     page.click(f"text={number}")
     page.click("button[value=approve]")
     expect(page.locator(".flash-success")).to_contain_text("is now Approved")

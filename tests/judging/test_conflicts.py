@@ -157,7 +157,11 @@ def test_the_sheet_and_history_pages_say_it_was_set_aside(client, panel, login_a
     assert panel["teams"]["a1"].number not in client.get("/judge").get_data(as_text=True)  # off the judge's list
     login_as("organizer")
     history = client.get(f"/assignments/{assignment.id}/history").get_data(as_text=True)
-    assert "the judge declared a conflict with the team" in history and "assignment.set_aside" in history and "亲属" in history
+    assert (
+        "the judge declared a conflict with the team" in history
+        and "Assignment set aside for a conflict of interest" in history
+        and "亲属" in history
+    )
 
 
 def test_a_draft_set_aside_is_not_awaited_by_the_results(client, panel):

@@ -2,33 +2,13 @@
 
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.judging.assignments import assign_judge
-from app.judging.services import add_entries, add_judges, transition_round
+from app.judging.services import add_judges
 from app.models import Assignment, Entry, JudgeProfile, utcnow
-from tests.conftest import SHEET_100
 
 FULL = {"practical": "12", "product": "13.5", "market": "14", "marketing": "10", "delivery": "18", "overall": "17.5"}
-
-
-@pytest.fixture
-def scoring(make_contest, make_college, make_team, make_round, make_user):
-    contest = make_contest()
-    teams = [make_team(contest, make_college(), name=f"秘密队{i}") for i in range(2)]
-    for team in teams:
-        team.status = "approved"
-    round_ = make_round(contest, judges_per_team=1, blind=True, criteria=[{**item, "step": 0.5} for item in SHEET_100])
-    judge = make_user("judge", contest_id=contest.id)
-    now = utcnow()
-    add_entries(round_, all_approved=True, actor=None, now=now)
-    add_judges(round_, [judge.id], actor=None, now=now)
-    assignments = [assign_judge(round_, team.id, judge.id, reason=None, actor=None, now=now) for team in teams]
-    transition_round(round_, "open", actor=None, now=now)
-    db.session.commit()
-    return {"round": round_, "judge": judge, "teams": teams, "assignments": assignments}
 
 
 def form(version="1", **scores):

@@ -70,7 +70,7 @@ def test_the_students_college_sees_the_team_holding_its_student(client, squat, l
     # The dashboard counts it, and the team list shows it, marked, with no box to approve it.
     login_as("coordinator", contest_id=contest_id, college_id=squat["B"].id)
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert "1 teams of other colleges hold your students" in dashboard
+    assert "1 team of another college holds your students" in dashboard
     page = client.get(f"/contests/{contest_id}/teams?member_college_id={squat['B'].id}").get_data(as_text=True)
     assert squat["team"]["number"] in page and "holds students of your college" in page
     assert 'name="team_ids"' not in page

@@ -127,20 +127,64 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // Score sheets: the total follows as the judge types; Enter moves to the next item and never
-// submits by accident; a button's own confirmation is asked before its form goes.
+// submits by accident; a button's own confirmation is asked before its form goes. A value the server
+// would refuse (not a number, outside 0..max, off the step) is marked at once, with the server's own
+// words, and left out of the total, which then says it is incomplete.
+const SCORE_TEXT = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
+
+function halfWidth(text) {
+  return text.replace(/[０-９．＋－]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+}
+
+function decimalPlaces(text) {
+  const point = text.indexOf(".");
+  return point < 0 ? 0 : text.length - point - 1;
+}
+
+// What is wrong with an item's text, as the server words it, or "" when it is empty or right.
+function scoreProblem(input, text, numberMessage) {
+  if (text === "") return "";
+  if (!SCORE_TEXT.test(text)) return numberMessage;
+  const value = Number(text);
+  if (value < 0 || value > Number(input.dataset.max)) return input.dataset.rangeMessage;
+  const step = input.dataset.step || "0.01";
+  const scale = 10 ** Math.max(decimalPlaces(text), decimalPlaces(step));
+  if (Math.round(value * scale) % Math.round(Number(step) * scale) !== 0) return input.dataset.stepMessage;
+  return "";
+}
+
 function setUpSheet(form) {
   const inputs = Array.from(form.querySelectorAll("input.score-input"));
   const output = form.querySelector("[data-total]");
+  const note = form.querySelector("[data-total-note]");
   function recompute() {
     let total = 0;
+    let invalid = 0;
     inputs.forEach((input) => {
-      const value = Number(input.value.replace(/[０-９．]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
-      if (input.value.trim() !== "" && Number.isFinite(value)) total += value * Number(input.dataset.weight || 1);
+      const text = halfWidth(input.value).trim();
+      const problem = scoreProblem(input, text, form.dataset.numberMessage);
+      const message = input.parentElement.querySelector("[data-live-error]");
+      const serverError = input.parentElement.querySelector("[data-server-error]");
+      if (problem) {
+        invalid += 1;
+        input.setAttribute("aria-invalid", "true");
+        if (message) { message.textContent = problem; message.hidden = false; }
+        if (serverError) serverError.hidden = true;
+      } else {
+        input.setAttribute("aria-invalid", serverError && !serverError.hidden ? "true" : "false");
+        if (message) { message.textContent = ""; message.hidden = true; }
+        if (text !== "") total += Number(text) * Number(input.dataset.weight || 1);
+      }
     });
     if (output) output.textContent = (Math.round(total * 100) / 100).toString();
+    if (note) note.hidden = invalid === 0;
   }
   inputs.forEach((input, index) => {
-    input.addEventListener("input", recompute);
+    input.addEventListener("input", () => {
+      const serverError = input.parentElement.querySelector("[data-server-error]");
+      if (serverError) serverError.hidden = true;  // the value it spoke of has changed
+      recompute();
+    });
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter") {
         event.preventDefault();
