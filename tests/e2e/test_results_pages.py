@@ -60,3 +60,42 @@ def test_the_judge_chart_draws_median_mean_and_severity_colours(computed, browse
     page.locator("svg.box-chart").screenshot(path=str(tmp_path / "judge-statistics-chart.png"))
     assert (tmp_path / "judge-statistics-chart.png").stat().st_size > 1000
     page.close()
+
+
+def test_a_closed_rounds_page_leads_to_its_results_and_to_the_next_round(computed, browser, tmp_path):
+    page = signed_in_page(browser, computed)
+    page.goto(f"{computed['base']}/rounds/{computed['round'].id}")
+    summary = page.locator("section.round-summary")
+    expect(summary).to_contain_text("5 teams ranked")
+    page.screenshot(path=str(tmp_path / "closed-round.png"), full_page=True)
+    summary.get_by_role("link", name="Judge statistics").click()
+    expect(page.locator("h1")).to_contain_text("Judge statistics")
+
+    page.locator("nav.tabs").get_by_role("link", name="Advancement").click()
+    expect(page.locator("main")).to_contain_text("Create the next round first")
+    page.get_by_role("link", name="Create the next round").click()
+    expect(page.locator("h1")).to_contain_text("New round")
+    expect(page.locator("select[name=level]")).to_have_value("provincial")
+    expect(page.locator("input[name='criteria-0-key']")).to_have_value("overall")
+    page.fill("input[name=name]", "省赛 Provincial")
+    page.click("input[type=submit][value='Save round']")
+    expect(page.locator(".flash-success")).to_contain_text("省赛 Provincial")
+    page.screenshot(path=str(tmp_path / "next-round.png"), full_page=True)
+    page.close()
+
+
+def test_an_open_rounds_page_shows_progress_in_chinese_and_leads_to_it(app, scored_round, make_user, browser, tmp_path):  # noqa: F811
+    built = scored_round([[80, None], [70, 60]], close=False)
+    organizer = make_user("organizer")
+    with served(app) as base:
+        page = signed_in_page(browser, {"base": base, "organizer": organizer}, locale="zh-CN")
+        page.goto(f"{base}/rounds/{built['round'].id}")
+        summary = page.locator("section.round-summary")
+        expect(summary).to_contain_text("共 4 份评分表，已提交 3 份")
+        expect(summary).to_contain_text("2 名评委中已有 1 名提交了全部评分表")
+        expect(summary.locator("h2")).to_have_text("评分进度")
+        expect(summary.locator("progress")).to_have_attribute("value", "3")
+        page.screenshot(path=str(tmp_path / "open-round-zh.png"), full_page=True)
+        summary.get_by_role("link", name="按评委和团队查看进度").click()
+        expect(page.locator("h1")).to_contain_text("评审进度")
+        page.close()
