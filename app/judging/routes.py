@@ -53,6 +53,7 @@ from app.permissions import (
     can_view_sheet,
     role_required,
 )
+from app.results.queries import group_names
 from app.results.summary import round_summary
 from scoring.numbers import integer_from_text
 from scoring.sheets import plain_number
@@ -306,10 +307,12 @@ def round_show(round_id: int):
 @allowed_on(Round, "round_id", can_manage_round)
 def round_progress(round_id: int):
     round_ = db.get_or_404(Round, round_id)
+    progress = queries.round_progress(round_)
     return render_template(
         "judging/progress.html",
         round=round_,
-        progress=queries.round_progress(round_),
+        progress=progress,
+        group_names=group_names(round_.grouping, progress["groups"]),
         needing=queries.teams_needing_judges(round_),
     )
 

@@ -155,6 +155,7 @@ def advance(round_id: int):
         teams=teams,
         snapshot=store.snapshot_of(round_),
         has_targets=bool(others),
+        group_names=queries.group_names(form.per.data or "none", [tie.group for tie in preview.ties] if preview else []),
     ), status
 
 

@@ -79,3 +79,18 @@ def test_the_results_page_in_chinese_shows_no_codes(client, scored_round, login_
     shown = re.sub(r"<[^>]+>", " ", page.split("<main")[1])  # the text people read, not attributes or values
     for code in ("tie_at_cut", "disagreement", "few_judges", "missing_sheets", "mean.", " rank "):
         assert code not in shown
+
+
+def test_groups_are_named_by_their_college_not_its_id(client, scored_round, login_as, make_round):
+    built = scored_round([[90], [90], [80]], colleges=[0, 0, 1], grouping="college")
+    college = built["teams"][0].college
+    login_as("organizer")
+    progress = text(client.get(f"/rounds/{built['round'].id}/progress"))
+    assert f"<tr><td>{college.name}</td><td>2</td>" in progress and f"<tr><td>{college.id}</td>" not in progress
+    assert "· 3 teams</p>" in progress
+    compute_round_results(built["round"], confirm=False, actor=None, now=utcnow())
+    db.session.commit()
+    target = make_round(built["contest"], name="省赛 Provincial")
+    form = {"to_round_id": target.id, "top": 1, "per": "college", "ties": "flag", "preview": "1"}
+    preview = text(client.post(f"/rounds/{built['round'].id}/advance", data=form))
+    assert f"<li>{college.name}: 1 place left for" in preview
