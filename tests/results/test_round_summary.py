@@ -37,7 +37,11 @@ def test_a_closed_rounds_page_says_what_the_results_say_and_links_them(client, s
     compute_round_results(built["round"], confirm=False, actor=None, now=utcnow())
     db.session.commit()
     summary = summary_of(text(client.get(round_url)))
-    assert "4 teams ranked" in summary and "No awards yet." in summary and "No team has advanced yet." in summary
+    assert (
+        f'<a href="{round_url}/results">4 teams ranked</a>' in summary
+        and "No awards yet." in summary
+        and "No team has advanced yet." in summary
+    )
     assert re.search(rf'<a href="{round_url}/results\?flag=tied">tied</a>: 2 teams', summary)
     for page in ("results", "results/judges", "awards", "advance"):
         assert f'href="{round_url}/{page}"' in summary
