@@ -53,6 +53,11 @@ def test_round_pages_count_in_the_singular_and_name_the_rule_in_words(client, sc
     page = text(client.get(f"/rounds/{built['round'].id}"))
     assert "1 judge per team" in page and "1 judges" not in page and "1 teams" not in page
     assert "mean of the judges&#39; totals" in page and "Ranked within: the whole round" in page
+    compute_round_results(built["round"], confirm=False, actor=None, now=utcnow())
+    db.session.commit()
+    results = text(client.get(f"/rounds/{built['round'].id}/results"))
+    assert re.search(r"Computed .* for 1 team from 1 sheet</p>", results)
+    assert "1 of 1 sheet submitted" in text(client.get(f"/rounds/{built['round'].id}/progress"))
     chinese = text(client.get(f"/contests/{built['contest'].id}/rounds", headers=ZH))
     assert "<td>校级</td>" in chinese and "<td>school</td>" not in chinese
 
@@ -77,6 +82,7 @@ def test_the_results_page_in_chinese_shows_no_codes(client, scored_round, login_
     client.post(f"/rounds/{built['round'].id}/results", data={"compute-compute": "1"})
     page = text(client.get(f"/rounds/{built['round'].id}/results", headers=ZH))
     assert "团队成绩：平均分（各评委总分的平均值）。同分时依次比较各评委总分之和，仍相同则由评审组决定。" in page
+    assert "根据 6 份评分表计算了 3 个团队的成绩" in page
     assert "<code>mean</code>" not in page and "raw_sum" not in page
     assert '<option value="tie_at_cut">临界并列</option>' in page and '<option value="number">团队编号</option>' in page
     assert '<span class="badge flag" data-flag="disagreement">评委分歧大</span>' in page
