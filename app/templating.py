@@ -14,7 +14,7 @@ from flask_login import current_user
 from app.audit import action_label
 from app.contests.stages import contest_stage
 from app.judging.conflicts import conflict_label
-from app.judging.labels import status_label
+from app.judging.labels import TEMPLATE_FILTERS as ROUND_FILTERS
 from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER
 from app.permissions import can_read_audit_log
 from scoring.sheets import plain_number
@@ -67,7 +67,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     app.jinja_env.filters["team_status"] = lambda status: TEAM_STATUS_LABELS.get(status, status)
-    app.jinja_env.filters["round_status"] = status_label
+    app.jinja_env.filters.update(ROUND_FILTERS)  # round_status, method_label, result_flag, …
     app.jinja_env.filters["conflict"] = conflict_label
     app.jinja_env.globals["contest_stage"] = contest_stage
     app.jinja_env.filters["audit_action"] = action_label

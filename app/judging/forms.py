@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app.forms import IntegerField, show_error_on_form
+from app.judging.labels import GROUPING_LABELS, METHOD_LABELS, ROUND_LEVEL_LABELS
 from app.models import ROUND_LEVELS, Round
 
 
@@ -101,30 +102,23 @@ class CriterionForm(Form):
         return not any((self[name].data or "").strip() for name in ("key", "name", "max"))
 
 
+#: The level a round's teams usually advance to.
+NEXT_LEVEL = {"school": "provincial", "provincial": "national"}
+
+
 class RoundForm(FlaskForm):
     """A round and its score sheet; rows are in order, and empty rows are left out."""
 
     name = StringField(_l("Name"))
-    level = SelectField(_l("Round level"), choices=[SelectChoice(v, v) for v in ROUND_LEVELS], validate_choice=False)
+    level = SelectField(
+        _l("Round level"), choices=[SelectChoice(v, ROUND_LEVEL_LABELS.get(v, v)) for v in ROUND_LEVELS], validate_choice=False
+    )
     grouping = SelectField(
-        _l("Ranked within"),
-        choices=[
-            SelectChoice("none", _l("the whole round")),
-            SelectChoice("college", _l("each college")),
-            SelectChoice("province", _l("each province")),
-        ],
-        validate_choice=False,
+        _l("Ranked within"), choices=[SelectChoice(v, label) for v, label in GROUPING_LABELS.items()], validate_choice=False
     )
     judges_per_team = IntegerField(_l("Judges per team"), default=5, validators=[Optional()])
     method = SelectField(
-        _l("Team score"),
-        choices=[
-            SelectChoice("mean", _l("mean of the judges' totals")),
-            SelectChoice("trimmed_mean", _l("trimmed mean (drop highest and lowest)")),
-            SelectChoice("median", _l("median")),
-            SelectChoice("zscore", _l("z-score normalized (labelled, not an official rule)")),
-        ],
-        validate_choice=False,
+        _l("Team score"), choices=[SelectChoice(v, label) for v, label in METHOD_LABELS.items()], validate_choice=False
     )
     trim = IntegerField(_l("Trim"), default=1, validators=[Optional()])
     decimals = IntegerField(_l("Decimals shown"), default=2, validators=[Optional()])
@@ -150,6 +144,12 @@ class RoundForm(FlaskForm):
                 entry[name].data = getattr(criterion, name)
             for name in ("max", "weight", "step"):
                 entry[name].data = format(getattr(criterion, name).normalize(), "f")
+
+    def fill_next(self, previous: Round) -> None:
+        """The round after `previous`: the same sheet and rule, the next level, and a name still to give."""
+        self.fill_from(previous)
+        self.name.data = ""
+        self.level.data = NEXT_LEVEL.get(previous.level, previous.level)
 
     def to_data(self, *, include_criteria: bool = True) -> dict:
         """The round in the API's shape. A locked sheet's inputs are disabled and not posted, so

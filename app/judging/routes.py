@@ -53,6 +53,8 @@ from app.permissions import (
     can_view_sheet,
     role_required,
 )
+from app.results.queries import group_names
+from app.results.summary import round_summary
 from scoring.numbers import integer_from_text
 from scoring.sheets import plain_number
 
@@ -193,7 +195,10 @@ def round_new(contest_id: int):
         else:
             flash(_("The round %(name)s is created.", name=round_.name), "success")
             return redirect(url_for("judging.round_show", round_id=round_.id))
-    form.add_blank_rows(6 if not form.is_submitted() else 2)
+    elif not form.is_submitted() and (previous := db.session.get(Round, id_from_text(request.args.get("after")) or 0)):
+        if previous.contest_id == contest.id:
+            form.fill_next(previous)  # the round after `previous` (advancement's link): its sheet and rule
+    form.add_blank_rows(6 if not form.is_submitted() and not form.criteria.entries else 2)
     return render_template("judging/round_form.html", form=form, contest=contest, round=None, locked=False), status
 
 
@@ -294,6 +299,7 @@ def round_show(round_id: int):
         manual_form=manual_form,
         published=round_.status == PUBLISHED,
         needing=queries.teams_needing_judges(round_),
+        summary=round_summary(round_),
     ), status
 
 
@@ -301,10 +307,12 @@ def round_show(round_id: int):
 @allowed_on(Round, "round_id", can_manage_round)
 def round_progress(round_id: int):
     round_ = db.get_or_404(Round, round_id)
+    progress = queries.round_progress(round_)
     return render_template(
         "judging/progress.html",
         round=round_,
-        progress=queries.round_progress(round_),
+        progress=progress,
+        group_names=group_names(round_.grouping, progress["groups"]),
         needing=queries.teams_needing_judges(round_),
     )
 

@@ -118,13 +118,24 @@ def award_rule_input(
 
 def plan_awards(round_: Round, award_rule: Mapping[str, Any], results: Sequence[TeamResult] | None = None) -> AwardOutcome:
     """The prize tiers a checked rule (`award_rule_input`) gives on the stored ranking (or on `results`, the
-    ranking just computed, in rank order), with the tied groups at each boundary, without saving anything."""
-    return assign_tiers(
+    ranking just computed, in rank order), with the tied groups at each boundary the organizer has still to
+    settle (`is_settled`), without saving anything."""
+    overrides = {override["team_id"]: override["tier"] for override in award_rule.get("overrides", [])}
+    outcome = assign_tiers(
         stored_results(round_) if results is None else results,
         [_tier(tier) for tier in award_rule["tiers"]],
         ties=award_rule["ties"],
-        overrides={override["team_id"]: override["tier"] for override in award_rule.get("overrides", [])},
+        overrides=overrides,
     )
+    return AwardOutcome(outcome.awards, tuple(tie for tie in outcome.ties if not is_settled(tie, overrides)))
+
+
+def is_settled(tie: TierTie, overrides: Mapping[int, str | None]) -> bool:
+    """A tied group is settled once the organizer has filled the places it left open in its tier with
+    chosen teams, or has decided for every team of the group."""
+    decided = {team_id: overrides[team_id] for team_id in tie.team_ids if team_id in overrides}
+    chosen_for_tier = sum(1 for tier in decided.values() if tier == tie.tier)
+    return len(decided) == len(tie.team_ids) or chosen_for_tier >= tie.places_left
 
 
 def assign_awards(round_: Round, award_rule: Mapping[str, Any], *, actor: User | None, now: datetime) -> AwardOutcome:

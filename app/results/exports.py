@@ -343,7 +343,7 @@ def about_sheet(
             snapshot = store.snapshot_of(round_)
             rule = snapshot.rule if snapshot else {}
             yield ["轮次 Round", round_.name]
-            yield ["计分规则 Aggregation", f"{rule.get('method', '')} (trim {rule.get('trim', '')}), {round_.decimals} decimals"]
+            yield ["计分规则 Aggregation", f"{_aggregation_text(rule)}; decimals: {round_.decimals}"]
             yield [
                 "同分规则 Tie-breaks",
                 "score, "
@@ -371,7 +371,13 @@ def about_sheet(
         yield ["数据行数 Data rows", sum(data_hash.rows for data_hash in hashes)]
         yield ["数据校验 SHA-256 of the data", combined]
 
-    return Sheet(title, [Column("项目 Item", 24), Column("内容 Value", 70)], lines(), print_landscape=False)
+    return Sheet(title, [Column("项目 Item", 24), Column("内容 Value", 70)], lines())
+
+
+def _aggregation_text(rule: dict) -> str:
+    """The method as stored (`trimmed_mean (trim 1)`); only a trimmed mean has a trim to state."""
+    method = rule.get("method", "")
+    return f"{method} (trim {rule.get('trim', '')})" if method == "trimmed_mean" else method
 
 
 def round_workbook(round_: Round, *, generated_by: str, now: datetime, judge_names: bool = False) -> list[Sheet]:

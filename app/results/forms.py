@@ -107,5 +107,5 @@ def awards_form_class(tie_team_ids: list[int]) -> type[FlaskForm]:
         SelectChoice("none", _l("no prize")),
     ]
     for team_id in tie_team_ids:
-        setattr(AwardsForm, f"tie_{team_id}", SelectField(str(team_id), choices=tie_choices, validators=[Optional()]))
+        setattr(AwardsForm, f"tie_{team_id}", SelectField(_l("Decision"), choices=tie_choices, validators=[Optional()]))
     return AwardsForm

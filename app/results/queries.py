@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -48,6 +48,15 @@ class ResultRow:
     flags: list[str]
     #: Every member's college (`member_colleges`); `college` stays the team's own.
     member_colleges: list[str] = field(default_factory=list)
+
+
+def group_names(grouping: str, keys: Iterable[str]) -> dict[str, str]:
+    """Ranking groups (`app.models.group_key`) as people read them: a college's name for its id; a
+    province's name, and the one group of a round ranked whole (""), as they are."""
+    keys = set(keys)
+    ids = {int(key) for key in keys if key.isdigit()} if grouping == "college" else set()
+    names = dict(db.session.execute(select(College.id, College.name).where(College.id.in_(ids))).all()) if ids else {}
+    return {key: names.get(int(key), key) if key.isdigit() and ids else key for key in keys}
 
 
 def tier_names(snapshot: ResultSnapshot | None) -> dict[str, str]:

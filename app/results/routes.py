@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -40,7 +41,9 @@ def results_table(round_id: int):
     try:
         if compute_form.compute.data and compute_form.validate_on_submit():
             snapshot = services.compute_round_results(round_, confirm=compute_form.confirm.data, actor=current_user, now=now)
-            flash(_("Results computed for %(n)s teams.", n=snapshot.teams), "success")
+            flash(
+                ngettext("Results computed for %(num)s team.", "Results computed for %(num)s teams.", snapshot.teams), "success"
+            )
             return redirect(url_for("results.results_table", round_id=round_.id))
         if publish_form.publish.data and publish_form.validate_on_submit():
             services.publish_round(round_, show_scores=publish_form.show_scores.data, actor=current_user, now=now)
@@ -120,7 +123,15 @@ def advance(round_id: int):
             if form.confirm.data:
                 to_round = db.get_or_404(Round, form.to_round_id.data)
                 outcome = advancement.advance_teams(round_, to_round, rule, actor=current_user, now=utcnow())
-                flash(_("%(n)s teams advance to %(round)s.", n=len(outcome.advanced), round=to_round.name), "success")
+                flash(
+                    ngettext(
+                        "%(num)s team advances to %(round)s.",
+                        "%(num)s teams advance to %(round)s.",
+                        len(outcome.advanced),
+                        round=to_round.name,
+                    ),
+                    "success",
+                )
                 return redirect(
                     url_for("results.results_table", round_id=round_.id, flag="" if not outcome.ties else "tie_at_cut")
                 )
@@ -144,6 +155,7 @@ def advance(round_id: int):
         teams=teams,
         snapshot=store.snapshot_of(round_),
         has_targets=bool(others),
+        group_names=queries.group_names(form.per.data or "none", [tie.group for tie in preview.ties] if preview else []),
     ), status
 
 
@@ -156,6 +168,7 @@ def awards(round_id: int):
     form = awards_form_class([])()
     preview = None
     rule = None
+    tie_groups: tuple = ()
     tie_ids: list[int] = []
     status = 200
     if form.validate_on_submit():
@@ -163,13 +176,14 @@ def awards(round_id: int):
             # The tied groups depend on the tiers; the form then gets a choice for each team in them.
             rule = award_rule_input(round_, form.tiers(), form.ties.data)
             preview = plan_awards(round_, rule)
-            tie_ids = [team_id for tie in preview.ties for team_id in tie.team_ids]
+            tie_groups = preview.ties
+            tie_ids = [team_id for tie in tie_groups for team_id in tie.team_ids]
             form = awards_form_class(tie_ids)()
             form.validate()
             rule = award_rule_input(round_, form.tiers(), form.ties.data, form.overrides())
             if form.confirm.data:
                 outcome = assign_awards(round_, rule, actor=current_user, now=utcnow())
-                flash(_("Awards given to %(n)s teams.", n=len(outcome.awards)), "error" if outcome.ties else "success")
+                flash(awards_given_message(len(outcome.awards), len(outcome.ties)), "error" if outcome.ties else "success")
                 return redirect(url_for("results.awards", round_id=round_.id))
             if rule["overrides"]:
                 preview = plan_awards(round_, rule)  # the choices made so far, shown in the preview
@@ -193,6 +207,7 @@ def awards(round_id: int):
         preview=preview,
         teams=teams,
         tie_ids=tie_ids,
+        tie_groups=tie_groups,
         current=queries.award_rows(round_) if snapshot else [],
         tier_keys=TIER_KEYS,
         preview_order=queries.tier_order(rule) if preview else [],
@@ -201,6 +216,15 @@ def awards(round_id: int):
         published=round_.status == PUBLISHED,
         rounded=lambda value: queries.rounded(value, round_.decimals),
     ), status
+
+
+def awards_given_message(teams: int, unsettled: int) -> str:
+    given = ngettext("Awards given to %(num)s team.", "Awards given to %(num)s teams.", teams)
+    if not unsettled:
+        return given
+    return " ".join(
+        (given, ngettext("%(num)s tied group is still to settle.", "%(num)s tied groups are still to settle.", unsettled))
+    )
 
 
 @bp.route("/rounds/<id:round_id>/results.xlsx")

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app import audit
@@ -71,7 +72,11 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
     missing = missing_sheets(round_) if any(len(team.sheets) < team.assigned for team in teams) else []
     if missing and not confirm:
         raise StateConflictError(
-            _("%(n)s assigned sheets are not submitted. Wait for them, or confirm to compute without them.", n=len(missing)),
+            ngettext(
+                "%(num)s assigned sheet is not submitted. Wait for it, or confirm to compute without it.",
+                "%(num)s assigned sheets are not submitted. Wait for them, or confirm to compute without them.",
+                len(missing),
+            ),
             code="unsubmitted_sheets",
             details={"missing": missing},
         )

@@ -87,14 +87,15 @@ def test_a_formula_like_name_comes_back_as_text(exported):
 
 def test_the_about_sheet_states_the_rule_counts_and_a_stable_data_hash(client, exported):
     about = dict(rows(exported["workbook"]["说明 About"]))
-    assert about["计分规则 Aggregation"].startswith("mean") and about["团队数 Teams"] == 4 and about["评分表数 Sheets"] == 8
+    assert about["计分规则 Aggregation"] == "mean; decimals: 2"  # no trim: only a trimmed mean has one
+    assert about["团队数 Teams"] == 4 and about["评分表数 Sheets"] == 8
     again = load_workbook(io.BytesIO(client.get(f"{exported['url']}/export.xlsx", headers=exported["organizer"]).data))
     assert dict(rows(again["说明 About"]))["数据校验 SHA-256 of the data"] == about["数据校验 SHA-256 of the data"]
     assert len(about["数据校验 SHA-256 of the data"]) == 64
 
 
 def test_every_sheet_prints_landscape_fit_to_width_with_the_header_repeated(exported):
-    for name in SHEETS[:4]:
+    for name in SHEETS:
         sheet = exported["workbook"][name]
         assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
         assert sheet.print_title_rows == "$1:$1" and sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
@@ -165,3 +166,12 @@ def test_a_sheet_longer_than_a_writing_batch_is_written_whole(tmp_path):
     written = rows(sheet)
     assert [row[0] for row in written] == list(range(1, count + 1))
     assert written[-1][1] == f"=team {count}" and sheet.auto_filter.ref == f"A1:B{count + 1}"
+
+
+def test_the_about_sheet_states_the_trim_of_a_trimmed_mean(client, scored_round, make_user, token_for):
+    built = scored_round([[90, 80, 70], [85, 75, 65]], aggregation={"method": "trimmed_mean", "trim": 1, "decimals": 1})
+    organizer = token_for(make_user("organizer"))
+    client.post(f"/api/v1/rounds/{built['round'].id}/results", json={}, headers=organizer)
+    response = client.get(f"/api/v1/rounds/{built['round'].id}/export.xlsx", headers=organizer)
+    about = dict(rows(load_workbook(io.BytesIO(response.data))["说明 About"]))
+    assert about["计分规则 Aggregation"] == "trimmed_mean (trim 1); decimals: 1"

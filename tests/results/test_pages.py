@@ -42,7 +42,11 @@ def test_missing_sheets_are_listed_and_the_organizer_confirms(client, scored_rou
     built = scored_round([[80, None], [70, 60]])
     login_as("organizer")
     refused = text(client.post(f"/rounds/{built['round'].id}/results", data={"compute-compute": "1"}))
-    assert "1 assigned sheets are not submitted" in refused and built["teams"][0].number in refused
+    assert (
+        "1 assigned sheet is not submitted" in refused
+        and "1 assigned sheets" not in refused
+        and built["teams"][0].number in refused
+    )
     confirmed = client.post(f"/rounds/{built['round'].id}/results", data={"compute-compute": "1", "compute-confirm": "y"})
     assert confirmed.status_code == 302
     assert "missing_sheets" in text(client.get(f"/rounds/{built['round'].id}/results"))
@@ -63,7 +67,7 @@ def test_advancement_previews_then_confirms(client, final, make_round):
     target = make_round(final["contest"], name="国赛 National")
     form = {"to_round_id": target.id, "top": 2, "per": "none", "ties": "flag"}
     preview = text(client.post(f"{final['base']}/advance", data={**form, "preview": "1"}))
-    assert "1 teams advance" in preview and "Tied groups at the cut" in preview
+    assert "1 team advances" in preview and "1 teams" not in preview and "Tied groups at the cut" in preview
     assert client.get(f"/rounds/{target.id}").status_code == 200
     confirmed = client.post(f"{final['base']}/advance", data={**form, "confirm": "1"})
     assert confirmed.status_code == 302
@@ -128,3 +132,24 @@ def test_judge_statistics_are_stored_with_each_computation(client, final):
     assert [item["count"] for item in kept] == [5, 5]
     page = client.get(f"{final['base']}/results/judges")
     assert page.status_code == 200 and ">91<" in page.get_data(as_text=True)  # judge 1's mean
+
+
+def test_a_settled_tie_is_no_longer_reported_and_the_choices_are_labelled(client, final):
+    compute(client, final)
+    tiers = {"count_first": 2, "count_second": 2, "ties": "flag"}
+    chosen = final["teams"][2]
+    preview = text(client.post(f"{final['base']}/awards", data={**tiers, "preview": "1"}))
+    assert f'<label for="tie_{chosen.id}">Decision</label>' in preview
+    assert f">{chosen.id}</label>" not in preview  # the team's id used to stand beside its choice
+    client.post(f"{final['base']}/awards", data={**tiers, f"tie_{chosen.id}": "first", "reason": "答辩表现更好", "confirm": "1"})
+    page = text(client.get(f"{final['base']}/awards"))
+    assert '<p class="flash flash-success" role="status">Awards given to 3 teams.</p>' in page
+    assert "still to settle" not in page and "unsettled" not in page
+
+
+def test_an_unsettled_tie_is_reported_once_in_the_singular(client, final):
+    compute(client, final)
+    client.post(f"{final['base']}/awards", data={"count_first": 2, "count_second": 2, "ties": "flag", "confirm": "1"})
+    page = text(client.get(f"{final['base']}/awards"))
+    assert "Awards given to 3 teams. 1 tied group is still to settle." in page
+    assert "1 tied group is still to settle: preview again to choose." in page and "1 tied groups" not in page
