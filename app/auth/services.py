@@ -178,11 +178,17 @@ def change_password(
 ) -> None:
     """Change the password; this ends the user's other browser sessions (all but `keep_session`, the one
     that changed it) and revokes their API tokens."""
-    if not user.check_password(current_password or ""):
+    wrong_current = not user.check_password(current_password or "")
+    try:
+        check_password_rule(new_password, email=user.email, name=user.name, field="new_password")
+    except InvalidDataError as error:
+        if wrong_current:  # both problems at once, not one per submission
+            error.fields["current_password"] = [_("This is not your current password.")]
+        raise
+    if wrong_current:
         raise InvalidDataError(
             _("The current password is wrong."), fields={"current_password": [_("This is not your current password.")]}
         )
-    check_password_rule(new_password, email=user.email, name=user.name, field="new_password")
     user.set_password(new_password, password_hash_method())
     _end_access(user, now=now, keep_session=keep_session)
     audit.record(actor=user, action="user.change_password", object_type="user", object_id=user.id, now=now)

@@ -15,6 +15,7 @@ from app.api.ids import id_from_text
 from app.audit import history_of
 from app.auth import sessions
 from app.auth import signup as signups
+from app.auth.forms import add_password_rule_problem
 from app.errors import ContestError, retry_after_text
 from app.extensions import LIMITED_METHODS, db, limiter
 from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
@@ -104,6 +105,9 @@ def signup_confirm(token: str):
             sessions.sign_in(user)
             flash(_("Welcome, %(name)s. Register your team next.", name=user.name), "success")
             return redirect(url_for("public.dashboard"))
+    elif form.is_submitted():
+        add_password_rule_problem(form.password, email=link["email"], name=link["name"])
+        status = 422
     return render_template("registration/signup_confirm.html", form=form, link=link), status
 
 
