@@ -115,6 +115,11 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     register_api(app)
 
+    @app.route("/favicon.ico")
+    def favicon():
+        """Browsers and crawlers ask for /favicon.ico whatever a page links: the site's icon, an SVG."""
+        return app.send_static_file("favicon.svg")
+
 
 def _register_templates_helpers(app: Flask) -> None:
     from app.templating import register_template_helpers

@@ -44,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": True,
     "MAIL_FROM": "Laurel <no-reply@laurel.local>",
     "SIGNUP_RATE_LIMIT": "10 per hour",
+    "PASSWORD_HASH_METHOD": "argon2id",  # app/auth/hashing.py
     "SESSION_COOKIE_SECURE": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -53,6 +53,7 @@ def captains_and_organizers(captain, organizer, anonymous=302):
 # endpoint: (method, expected status per role)
 ACCESS = {
     "public.index": ("GET", everyone(200)),
+    "favicon": ("GET", everyone(200)),
     "public.contest": ("GET", everyone(200)),
     "public.dashboard": ("GET", signed_in(200)),
     "auth.login": ("GET", everyone(200)),

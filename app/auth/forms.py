@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, Field, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo
+
+from app.auth.passwords import context_words, password_problem
 
 
 class LoginForm(FlaskForm):
@@ -22,3 +24,12 @@ class PasswordChangeForm(FlaskForm):
 
 class SignOutElsewhereForm(FlaskForm):
     submit = SubmitField(_l("Sign out everywhere else"))
+
+
+def add_password_rule_problem(field: Field, *, email: str, name: str) -> None:
+    """On a form refused before its service ran (the two copies of the password differ), add what the
+    password rule finds wrong with the new password too, so that one submission shows every problem."""
+    if field.data and not field.errors:
+        problem = password_problem(field.data, context_words(email, name))
+        if problem:
+            field.errors = [*field.errors, problem]

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from app.auth import services, sessions
-from app.auth.forms import LoginForm, PasswordChangeForm, SignOutElsewhereForm
+from app.auth.forms import LoginForm, PasswordChangeForm, SignOutElsewhereForm, add_password_rule_problem
 from app.auth.limits import login_rate_limit, note_signed_in
 from app.errors import ContestError
 from app.forms import show_error_on_form
@@ -66,6 +66,9 @@ def account():
         else:
             flash(_("Your password is changed. Your other sessions and API tokens have ended."), "success")
             return redirect(url_for("auth.account"))
+    elif form.is_submitted():
+        add_password_rule_problem(form.new_password, email=current_user.email, name=current_user.name)
+        status = 422
     return _account_page(form, status)
 
 

@@ -9,10 +9,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import lazyload
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
 from app.auth import sessions
+from app.auth.hashing import hash_password, needs_rehash, verify_password
 from app.auth.passwords import context_words, password_problem
 from app.colleges.services import province_exists
 from app.errors import InvalidDataError, StateConflictError
@@ -27,13 +27,13 @@ _TIMING_DUMMY_HASH: dict[str, str] = {}
 
 
 def password_hash_method() -> str:
-    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return current_app.config["PASSWORD_HASH_METHOD"]
 
 
 def _dummy_hash() -> str:
     method = password_hash_method()
     if method not in _TIMING_DUMMY_HASH:
-        _TIMING_DUMMY_HASH[method] = generate_password_hash(secrets.token_hex(8), method=method)
+        _TIMING_DUMMY_HASH[method] = hash_password(secrets.token_hex(8), method)
     return _TIMING_DUMMY_HASH[method]
 
 
@@ -44,14 +44,17 @@ def find_user_by_email(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None.
 
-    A wrong password and an unknown email look the same to the caller, and take as long.
+    A wrong password and an unknown email look the same to the caller, and take as long. A hash made by
+    an older method (or weaker parameters) is replaced by one of today's now that the password is known.
     """
     user = find_user_by_email(email or "")
     if user is None:
-        check_password_hash(_dummy_hash(), password or "")
+        verify_password(_dummy_hash(), password or "")
         return None
     if not user.check_password(password or "") or not user.is_active:
         return None
+    if needs_rehash(user.password_hash, password_hash_method()):
+        user.set_password(password, password_hash_method())
     return user
 
 
@@ -175,11 +178,17 @@ def change_password(
 ) -> None:
     """Change the password; this ends the user's other browser sessions (all but `keep_session`, the one
     that changed it) and revokes their API tokens."""
-    if not user.check_password(current_password or ""):
+    wrong_current = not user.check_password(current_password or "")
+    try:
+        check_password_rule(new_password, email=user.email, name=user.name, field="new_password")
+    except InvalidDataError as error:
+        if wrong_current:  # both problems at once, not one per submission
+            error.fields["current_password"] = [_("This is not your current password.")]
+        raise
+    if wrong_current:
         raise InvalidDataError(
             _("The current password is wrong."), fields={"current_password": [_("This is not your current password.")]}
         )
-    check_password_rule(new_password, email=user.email, name=user.name, field="new_password")
     user.set_password(new_password, password_hash_method())
     _end_access(user, now=now, keep_session=keep_session)
     audit.record(actor=user, action="user.change_password", object_type="user", object_id=user.id, now=now)

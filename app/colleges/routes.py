@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.colleges import services
@@ -40,8 +41,8 @@ def import_file():
         if outcome.result is not None:
             flash(
                 _(
-                    "Imported: %(created)s new colleges, %(updated)s updated.",
-                    created=outcome.result.created,
+                    "Imported: %(created)s, %(updated)s updated.",
+                    created=ngettext("%(num)d new college", "%(num)d new colleges", outcome.result.created),
                     updated=outcome.result.updated,
                 ),
                 "success",

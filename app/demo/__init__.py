@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from app.auth import services as accounts
+from app.auth.hashing import hash_password
 from app.colleges import services as colleges
 from app.contests import services as contests
 from app.extensions import db
@@ -116,7 +116,7 @@ def give_demo_password(users: Iterable[User]) -> None:
     safer: it is set here, past the password rule that every other way of setting a password obeys
     (`app.auth.passwords`). Accounts are created with a random password first, through the same service.
     """
-    password_hash = generate_password_hash(DEMO_PASSWORD, method=accounts.password_hash_method())
+    password_hash = hash_password(DEMO_PASSWORD, accounts.password_hash_method())
     for user in users:
         user.password_hash = password_hash
     db.session.flush()

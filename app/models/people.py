@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from flask_login import UserMixin
 from sqlalchemy import ColumnElement, ForeignKey, String, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth.hashing import ARGON2ID, hash_password, verify_password
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 
@@ -55,11 +55,11 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.id"
     )
 
-    def set_password(self, password: str, method: str = "scrypt") -> None:
-        self.password_hash = generate_password_hash(password, method=method)
+    def set_password(self, password: str, method: str = ARGON2ID) -> None:
+        self.password_hash = hash_password(password, method)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # Flask-Login

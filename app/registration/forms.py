@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired
 
 from app.colleges.services import find_college
 from app.errors import ContestError
-from app.forms import show_error_on_form
+from app.forms import Required, show_error_on_form
 from app.models import Contest, Team
 
 ADVISOR_KIND_CHOICES = [
@@ -54,12 +54,12 @@ class SignupConfirmForm(FlaskForm):
 
 
 class MemberForm(Form):
-    name = StringField(_l("Full name"))
-    student_id = StringField(_l("Student ID"))
+    name = StringField(_l("Full name"), validators=[Required()])
+    student_id = StringField(_l("Student ID"), validators=[Required()])
     college = StringField(_l("College (if not the team's)"))
     major = StringField(_l("Major"))
     grade = StringField(_l("Grade"))
-    email = EmailField(_l("Email"))
+    email = EmailField(_l("Email"), validators=[Required()])
     phone = StringField(_l("Phone"))
 
     def is_blank(self) -> bool:
@@ -68,8 +68,8 @@ class MemberForm(Form):
 
 class AdvisorForm(Form):
     kind = SelectField(_l("Kind"), choices=ADVISOR_KIND_CHOICES, validate_choice=False)  # the service checks it
-    name = StringField(_l("Full name"))
-    organization = StringField(_l("Organization"))
+    name = StringField(_l("Full name"), validators=[Required()])
+    organization = StringField(_l("Organization"), validators=[Required()])
     title = StringField(_l("Title"))
     email = EmailField(_l("Email"))
     phone = StringField(_l("Phone"))
@@ -85,14 +85,15 @@ class TeamForm(FlaskForm):
     behind "add" buttons. The captain is the member row chosen in `captain`.
     """
 
-    # No validators here: `check_team` reports every problem, required fields included, in one pass.
-    name = StringField(_l("Team name"))
-    project_title = StringField(_l("Project title"))
-    track = SelectField(_l("Track"), validate_choice=False)
-    college = StringField(_l("College"))
-    members = FieldList(FormField(MemberForm))
+    # No checking validators here: `check_team` reports every problem, required fields included, in one pass;
+    # `Required` only marks the fields it requires.
+    name = StringField(_l("Team name"), validators=[Required()])
+    project_title = StringField(_l("Project title"), validators=[Required()])
+    track = SelectField(_l("Track"), validate_choice=False, validators=[Required()])
+    college = StringField(_l("College"), validators=[Required()])
+    members = FieldList(FormField(MemberForm), label=_l("Student"))
     captain = RadioField(_l("Captain"), default="0")
-    advisors = FieldList(FormField(AdvisorForm))
+    advisors = FieldList(FormField(AdvisorForm), label=_l("Advisor"))
     submit = SubmitField(_l("Submit registration"))
 
     def prepare(self, contest: Contest) -> TeamForm:

@@ -194,8 +194,11 @@ def _team_input(group: _Group, college_ids: dict[str, int], errors: _RowErrors) 
         "members": [],
         "advisors": [],
     }
-    if first.get("college_code") and raw["college_id"] is None:
-        errors.add(first_number, "college_code", _("No college has the code %(code)s.", code=first["college_code"]))
+    college_code = first.get("college_code", "").strip()
+    if not college_code:
+        errors.add(first_number, "college_code", _("Give the team's college code, the Ministry of Education's 10 digits."))
+    elif raw["college_id"] is None:
+        errors.add(first_number, "college_code", _("No college has the code %(code)s.", code=college_code))
     for number, row in group.rows:
         role = parse_role(row.get("role", ""))
         if role is None:
@@ -233,8 +236,10 @@ def _team_input(group: _Group, college_ids: dict[str, int], errors: _RowErrors) 
 
 
 def _place(group: _Group, error: InvalidDataError, errors: _RowErrors) -> None:
-    """Put each field error of `check_team` at its row and column of the sheet."""
+    """Put each field error of `check_team` at its row and column of the sheet, except at a cell the import
+    has explained already in the sheet's terms (a college code no college has): one message per problem."""
     first_number = group.rows[0][0]
+    explained = {(item["row"], item["column"]) for item in errors.rows}
     for name, messages in error.fields.items():
         parts = name.split(".")
         if parts[0] in ("members", "advisors") and len(parts) == 3:
@@ -244,6 +249,8 @@ def _place(group: _Group, error: InvalidDataError, errors: _RowErrors) -> None:
             row, column = first_number, "role"
         else:
             row, column = first_number, TEAM_FIELDS.get(parts[0], parts[0])
+        if (row, column) in explained:
+            continue
         for message in messages:
             errors.add(row, column, message)
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,6 +15,7 @@ from app.api.ids import id_from_text
 from app.audit import history_of
 from app.auth import sessions
 from app.auth import signup as signups
+from app.auth.forms import add_password_rule_problem
 from app.errors import ContestError, retry_after_text
 from app.extensions import LIMITED_METHODS, db, limiter
 from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
@@ -103,6 +105,9 @@ def signup_confirm(token: str):
             sessions.sign_in(user)
             flash(_("Welcome, %(name)s. Register your team next.", name=user.name), "success")
             return redirect(url_for("public.dashboard"))
+    elif form.is_submitted():
+        add_password_rule_problem(form.password, email=link["email"], name=link["name"])
+        status = 422
     return render_template("registration/signup_confirm.html", form=form, link=link), status
 
 
@@ -322,6 +327,10 @@ def team_bulk_approve(contest_id: int):
     if not form.validate_on_submit():
         abort(400)
     ids = [number for number in map(id_from_text, request.form.getlist("team_ids")) if number is not None]
+    back = url_for("registration.team_list", contest_id=contest.id, **request.args)
+    if not ids:
+        flash(_("Tick the teams to approve first."), "error")
+        return redirect(back)
     # Members come with the teams: each approval mails the captain.
     teams = db.session.scalars(
         select(Team)
@@ -335,8 +344,8 @@ def team_bulk_approve(contest_id: int):
     except ContestError as error:
         flash_error(error)
     else:
-        flash(_("%(n)s teams approved.", n=approved), "success")
-    return redirect(url_for("registration.team_list", contest_id=contest.id, **request.args))
+        flash(ngettext("%(num)d team approved.", "%(num)d teams approved.", approved), "success")
+    return redirect(back)
 
 
 @bp.route("/contests/<id:contest_id>/registrations")
@@ -371,6 +380,6 @@ def team_import(contest_id: int):
     if form.validate_on_submit():
         outcome = run_upload(form, lambda table: imports.import_teams(contest, table, actor=current_user, now=utcnow()))
         if outcome.result is not None:
-            flash(_("%(n)s teams imported.", n=outcome.result), "success")
+            flash(ngettext("%(num)d team imported.", "%(num)d teams imported.", outcome.result), "success")
             return redirect(url_for("registration.team_list", contest_id=contest.id))
     return render_template("registration/team_import.html", contest=contest, form=form, bad_rows=outcome.bad_rows), outcome.status

@@ -14,6 +14,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import false, select
 
 from app.errors import InvalidDataError
@@ -223,8 +224,21 @@ def check_team(contest: Contest, raw: Mapping[str, Any], *, known_college_ids: C
     for kind, limit in limits.items():
         count = sum(advisor.kind == kind for advisor in advisors)
         if count > limit:
-            label = _("university advisors") if kind == UNIVERSITY else _("enterprise advisors")
-            problems.add("advisors", _("At most %(n)s %(label)s; this team has %(count)s.", n=limit, label=label, count=count))
+            if kind == UNIVERSITY:
+                message = ngettext(
+                    "At most %(num)d university advisor; this team has %(count)s.",
+                    "At most %(num)d university advisors; this team has %(count)s.",
+                    limit,
+                    count=count,
+                )
+            else:
+                message = ngettext(
+                    "At most %(num)d enterprise advisor; this team has %(count)s.",
+                    "At most %(num)d enterprise advisors; this team has %(count)s.",
+                    limit,
+                    count=count,
+                )
+            problems.add("advisors", message)
 
     if problems.fields:
         raise InvalidDataError(_("The team cannot be registered as it is; check the marked fields."), fields=problems.fields)

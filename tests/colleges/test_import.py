@@ -148,7 +148,7 @@ def test_import_page_lists_bad_rows_and_saves_nothing(client, login_as):
     response = client.post(
         "/colleges/import", data={"file": (io.BytesIO(good), "c.csv")}, content_type="multipart/form-data", follow_redirects=True
     )
-    assert "1 new colleges" in response.get_data(as_text=True)
+    assert "1 new college," in response.get_data(as_text=True)
 
 
 def test_a_workbook_that_would_unpack_huge_is_refused_unread(client, organizer_headers):

@@ -134,8 +134,9 @@ def test_blank_rows_between_filled_ones_are_skipped_and_errors_map_back(client, 
         }
     )
     page = client.post(f"/contests/{contest.id}/register", data=data).get_data(as_text=True)
-    # members.2 of the service is the fourth row on the page
-    assert page.index("Enter an email address") > page.index('name="members-3-email"')
+    # members.2 of the service is the fourth row on the page, in the summary at the top and at the field
+    assert 'href="#members-3-email">Student 4 · Email: Enter an email address' in page
+    assert page.rindex("Enter an email address") > page.index('name="members-3-email"')
 
 
 def test_an_unknown_college_is_an_error_at_the_college_field(client, login_as, make_contest, zju):

@@ -108,17 +108,46 @@ function setUpProgress(form) {
       bar.querySelector("[data-progress-checking]").hidden = false;
     });
     request.addEventListener("load", () => {
-      if (request.responseURL && request.responseURL !== (form.action || window.location.href)) {
-        window.location.assign(request.responseURL);
-      } else {
-        document.open();
-        document.write(request.responseText);
-        document.close();
-      }
+      // The request followed the redirect already, and that page took the flash message ("12 teams
+      // imported"): show the page it received, at its address, rather than load it again without it.
+      const redirected = request.responseURL && request.responseURL !== (form.action || window.location.href);
+      document.open();
+      document.write(request.responseText);
+      document.close();
+      if (redirected) window.history.replaceState(null, "", request.responseURL);
     });
     request.send(new FormData(form));
   });
 }
+
+// Forms marked data-working take a while (an import, a registration): once one is sent, its buttons say
+// "Working…" (the page's own words, from <body data-working-text>) and cannot send it twice.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || !form.hasAttribute("data-working")) return;
+  const text = document.body.dataset.workingText || "…";
+  form.setAttribute("aria-busy", "true");
+  // Disabled only after the browser has read the form, so that the pressed button's name still goes.
+  window.setTimeout(() => {
+    form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach((button) => {
+      button.dataset.idleText = button.tagName === "INPUT" ? button.value : button.textContent;
+      if (button.tagName === "INPUT") button.value = text; else button.textContent = text;
+      button.disabled = true;
+    });
+  }, 0);
+});
+
+// Back to a page kept in the browser's memory: its forms are idle again.
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[aria-busy=true]").forEach((form) => {
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("[data-idle-text]").forEach((button) => {
+      if (button.tagName === "INPUT") button.value = button.dataset.idleText; else button.textContent = button.dataset.idleText;
+      button.removeAttribute("data-idle-text");
+      button.disabled = false;
+    });
+  });
+});
 
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-repeat]").forEach(setUpRepeat);
