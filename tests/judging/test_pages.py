@@ -143,7 +143,10 @@ def test_the_criteria_editor_creates_and_edits_a_round(client, login_as, make_co
     bad = dict(data, **{"criteria-3-max": "19.7"})
     page = client.post(f"/rounds/{round_.id}/edit", data=bad).get_data(as_text=True)
     assert "is not a multiple of the step" in page
-    assert page.index("is not a multiple of the step") > page.index('name="criteria-3-max"')  # at the row it belongs to
+    assert page.rindex("is not a multiple of the step") > page.index('name="criteria-3-max"')  # at the row it belongs to
+    assert (
+        page.index("error-summary") < page.index("is not a multiple of the step") < page.index('name="criteria-0-key"')
+    )  # and in the summary
 
 
 def test_a_scored_round_keeps_its_sheet_but_other_settings_change(client, login_as, scoring):
