@@ -81,7 +81,7 @@ def test_a_score_of_minus_zero_is_zero(client, judged):  # noqa: F811
 def test_a_page_form_reads_digits_only(client, login_as):
     login_as("organizer")
     page = client.post("/contests/new", data=form_data(year="٢٠٢٦", max_members="1_0")).get_data(as_text=True)
-    assert page.count("Enter a whole number with the digits 0-9, such as 12.") == 2
+    assert page.count("Enter a whole number with the digits 0-9, such as 12.") == 4  # beside both fields, and in the summary
     assert db.session.scalar(select(Contest.id)) is None
 
 
