@@ -16,6 +16,7 @@ BENCHMARKS = {
     "registration": "registering teams over HTTP, and the organizer's team lists, on a national-size database",
     "results": "computing a 10,000-team round's results from the database, and the results pages over HTTP",
     "scoring": "the pure results core at national scale, and when z-scores rank teams better than means",
+    "signin": "what a password check costs with the production hash, and signing in through the form over HTTP",
     "transfer": "a 10,000-team template imported as one .xlsx, and the registrations workbook exported",
     "upload": "a zip bomb posted to the import endpoint: how it is refused, and the memory it costs",
 }

@@ -188,6 +188,15 @@ EXPECTED = {
         done=("export.cells",),
         equal=(("import.teams", Same("teams")), ("export.teams", Same("teams"))),
     ),
+    "signin": Expect(
+        headline=("password_check.*.p50_ms", "sign_in_http.p50_ms", "sign_in_http.p95_ms"),
+        equal=(
+            ("password_check.argon2id.matched", True),
+            ("password_check.scrypt.matched", True),
+            ("sign_in_http.statuses", [302]),
+            ("sign_in_http.signed_in", Same("sign_in_http.count")),
+        ),
+    ),
     "upload": Expect(
         headline=("seconds", "rss_before_mb", "peak_rss_mb"),
         equal=(("status", 422), ("code", "upload_too_large"), ("targets.refused", True)),
