@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.audit import action_label
-from app.countries import country_name
 from app.contests.stages import contest_stage
+from app.countries import country_name
 from app.judging.conflicts import conflict_label
 from app.judging.labels import TEMPLATE_FILTERS as ROUND_FILTERS
 from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER

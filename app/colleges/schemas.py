@@ -1,7 +1,6 @@
 import marshmallow as ma
 
 from app import countries
-
 from app.api.numbers import Integer
 from app.pagination import PageArgsSchema
 

@@ -162,7 +162,9 @@ def stored_results(round_: Round, *, per: str | None = None) -> list[TeamResult]
     return [
         TeamResult(
             team_id=row.team_id,
-            group=row.group_key if per is None else group_key(per, college_id=row.college_id, province=row.name, country=row.country),
+            group=row.group_key
+            if per is None
+            else group_key(per, college_id=row.college_id, province=row.name, country=row.country),
             score=None if row.score is None else Fraction(row.score),
             rank=row.rank,
             tied=row.tied,

@@ -23,9 +23,7 @@ def indexes(built, team_ids):
 
 def test_a_round_groups_its_teams_per_country(client, scored_round, organizer, login_as):
     # colleges 0 and 1 in the United Kingdom, college 2 in Kenya; every college is in the default province
-    built = scored_round(
-        [[90], [80], [70], [85]], colleges=[0, 1, 2, 2], countries=["GB", "GB", "KE"], grouping="country"
-    )
+    built = scored_round([[90], [80], [70], [85]], colleges=[0, 1, 2, 2], countries=["GB", "GB", "KE"], grouping="country")
     groups = dict(db.session.execute(select(Entry.team_id, Entry.group_key).where(Entry.round_id == built["round"].id)).all())
     assert [groups[team.id] for team in built["teams"]] == ["GB", "GB", "KE", "KE"]
     items = client.post(f"/api/v1/rounds/{built['round'].id}/results", json={}, headers=organizer).json["items"]
@@ -53,13 +51,13 @@ def test_a_round_per_country_is_created_through_the_api(client, make_contest, or
 
 
 def test_advancing_per_country_takes_the_best_of_each_country(client, scored_round, make_round, organizer):
-    built = scored_round(
-        [[90], [80], [70], [60], [85], [50]], colleges=[0, 0, 1, 1, 2, 2], countries=["GB", "GB", "KE"]
-    )
+    built = scored_round([[90], [80], [70], [60], [85], [50]], colleges=[0, 0, 1, 1, 2, 2], countries=["GB", "GB", "KE"])
     client.post(f"/api/v1/rounds/{built['round'].id}/results", json={}, headers=organizer)
     final = make_round(built["contest"], name="Final", level="custom", grouping="country")
     response = client.post(
-        f"/api/v1/rounds/{built['round'].id}/advance", json={"to_round_id": final.id, "top": 1, "per": "country"}, headers=organizer
+        f"/api/v1/rounds/{built['round'].id}/advance",
+        json={"to_round_id": final.id, "top": 1, "per": "country"},
+        headers=organizer,
     )
     assert response.status_code == 200, response.json
     assert indexes(built, response.json["advanced"]) == [0, 4]  # per college it would be 0, 2, 4
