@@ -9,7 +9,9 @@ class CollegeSchema(ma.Schema):
     id = Integer(required=True)
     code = ma.fields.String(required=True)
     name = ma.fields.String(required=True)
-    province = ma.fields.Function(lambda college: college.province.name, required=True)
+    province = ma.fields.Function(
+        lambda college: college.province_name, required=True, metadata={"description": '"" for a college abroad without one'}
+    )
     city = ma.fields.String(required=True)
     level = ma.fields.String(required=True)
     ownership = ma.fields.String()

@@ -48,7 +48,8 @@ def _row_errors(row: dict[str, str]) -> list[tuple[str, str]]:
     """What is wrong with one row of a colleges file, as (column, message) pairs.
 
     A Chinese college (country CN, the default) has a 10-digit code, one of the 31 provinces
-    and a level of 本科 or 专科; a college abroad has a code of at most 20 characters.
+    and a level of 本科 or 专科; a college abroad has a code of at most 20 characters, and a province
+    (a region, a state) only if the file gives one.
     """
     errors: list[tuple[str, str]] = []
     country = countries.normalized(row.get("country")) or "CN"
@@ -63,7 +64,7 @@ def _row_errors(row: dict[str, str]) -> list[tuple[str, str]]:
         errors.append(("name", _("The name is missing.")))
     elif len(name) > NAME_MAX:
         errors.append(("name", _("The name has %(len)s characters; at most %(n)s fit.", len=len(name), n=NAME_MAX)))
-    if not province:
+    if not province and country == "CN":  # abroad a college may have no province
         errors.append(("province", _("The province is missing.")))
     elif country == "CN" and province not in _MAINLAND_PROVINCES:
         errors.append(("province", _("Unknown province %(name)s; write it in full, as 浙江省.", name=province)))
@@ -115,7 +116,7 @@ def import_colleges(table: Table, *, now: datetime, actor: User | None = None) -
         raise InvalidRowsError(problems_message(len(bad_rows)), rows=bad_rows)
 
     for _number, row in table.rows:  # provinces abroad are created as they come
-        if row["province"] not in provinces:
+        if row["province"] and row["province"] not in provinces:
             province = Province(name=row["province"], country=countries.normalized(row.get("country")) or "CN")
             db.session.add(province)
             provinces[province.name] = province
@@ -128,7 +129,7 @@ def import_colleges(table: Table, *, now: datetime, actor: User | None = None) -
         values = {
             "code": row["code"],
             "name": row["name"],
-            "province_id": provinces[row["province"]].id,
+            "province_id": provinces[row["province"]].id if row["province"] else None,
             "city": row.get("city", ""),
             "level": row.get("level", ""),
             "ownership": row.get("ownership", ""),
@@ -160,7 +161,7 @@ def import_colleges(table: Table, *, now: datetime, actor: User | None = None) -
 def colleges_query(q: str | None = None, province: str | None = None, country: str | None = None) -> Select:
     """Colleges whose name contains `q` or whose code starts with it, in one province and one country
     (an ISO 3166-1 alpha-2 code, in either case) if given."""
-    statement = select(College).join(College.province).options(contains_eager(College.province)).order_by(College.code)
+    statement = select(College).outerjoin(College.province).options(contains_eager(College.province)).order_by(College.code)
     if q and q.strip():
         term = q.strip()
         statement = statement.where(

@@ -79,3 +79,43 @@ def test_names_come_from_the_iso_library_in_both_languages():
     assert countries.country_name("tw", chinese=False) == "Taiwan"
     assert countries.country_name("GB", chinese=True) == "英国"
     assert countries.is_country("gb") and not countries.is_country("UK") and not countries.is_country("ZZ")
+
+
+def test_a_college_abroad_needs_no_province_but_a_chinese_one_does(client, organizer_headers, login_as):
+    content = (
+        "code,name,province,city,level,country\n"
+        "US-MIT,Massachusetts Institute of Technology,,Cambridge,,US\n"
+        "4133010335,浙江大学,,杭州市,本科,CN\n"
+    ).encode()
+    refused = upload(client, organizer_headers, content)
+    assert refused.status_code == 422
+    assert [(row["row"], row["column"]) for row in refused.json["error"]["rows"]] == [(3, "province")]
+    assert (
+        upload(client, organizer_headers, content.replace("浙江大学,,".encode(), "浙江大学,浙江省,".encode())).status_code == 200
+    )
+    items = {item["name"]: item for item in client.get("/api/v1/colleges").json["items"]}
+    assert items["Massachusetts Institute of Technology"]["province"] == ""
+    assert items["浙江大学"]["province"] == "浙江省"
+    login_as("organizer")
+    page = client.get("/colleges/", query_string={"country": "US"}).get_data(as_text=True)
+    assert "<td>Massachusetts Institute of Technology</td><td></td><td>Cambridge</td><td>United States</td>" in page
+
+
+def test_a_team_of_a_college_without_province_is_listed_and_enters_a_round(
+    client, organizer_headers, make_contest, make_team, make_round
+):
+    upload(client, organizer_headers, b"code,name,province,city,level,country\nUS-MIT,MIT,,Cambridge,,US\n")
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import College
+
+    mit = db.session.scalar(select(College).where(College.code == "US-MIT"))
+    contest = make_contest()
+    team = make_team(contest, mit)
+    client.post(f"/api/v1/teams/{team.id}/review", headers=organizer_headers, json={"decision": "approve"})
+    listed = client.get(f"/api/v1/contests/{contest.id}/teams", headers=organizer_headers).json["items"]
+    assert [(item["id"], item["province"]) for item in listed] == [(team.id, "")]
+    round_ = make_round(contest, grouping="country")
+    added = client.post(f"/api/v1/rounds/{round_.id}/entries", headers=organizer_headers, json={"all_approved": True})
+    assert added.json == {"added": 1}
