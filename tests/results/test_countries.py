@@ -73,3 +73,17 @@ def test_the_workbooks_ranking_names_each_teams_country(client, scored_round, or
     header = [cell.value for cell in ranking[1]]
     column = header.index("国家/地区 Country")
     assert [row[column].value for row in ranking.iter_rows(min_row=2)] == ["United Kingdom", "China"]
+
+
+def test_the_pages_offer_country_in_both_languages(client, scored_round, make_round, organizer, login_as):
+    built = scored_round([[90], [80]], colleges=[0, 1], countries=["GB", "KE"], grouping="country")
+    make_round(built["contest"], name="Final")
+    client.post(f"/api/v1/rounds/{built['round'].id}/results", json={}, headers=organizer)
+    login_as("organizer")
+    advance = client.get(f"/rounds/{built['round'].id}/advance").get_data(as_text=True)
+    assert 'value="country">country</option>' in advance
+    chinese = {"Accept-Language": "zh"}
+    assert '"country">按国家/地区</option>' in client.get(f"/rounds/{built['round'].id}/advance", headers=chinese).get_data(
+        as_text=True
+    )
+    assert "各国家/地区内" in client.get(f"/rounds/{built['round'].id}", headers=chinese).get_data(as_text=True)
