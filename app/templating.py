@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from app.audit import action_label
 from app.contests.stages import contest_stage
+from app.countries import country_name
 from app.judging.conflicts import conflict_label
 from app.judging.labels import TEMPLATE_FILTERS as ROUND_FILTERS
 from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER
@@ -69,6 +70,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["team_status"] = lambda status: TEAM_STATUS_LABELS.get(status, status)
     app.jinja_env.filters.update(ROUND_FILTERS)  # round_status, method_label, result_flag, …
     app.jinja_env.filters["conflict"] = conflict_label
+    app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.globals["contest_stage"] = contest_stage
     app.jinja_env.filters["audit_action"] = action_label
     app.jinja_env.filters["plain"] = lambda number: plain_number(Decimal(str(number)))  # stored JSON keeps totals as text

@@ -60,6 +60,11 @@ EXPECTED = {
         zero=("reimport_changes",),
         done=("colleges",),
     ),
+    "countries": Expect(
+        headline=("best_advance_s", "target_s", "setup_s"),
+        zero=("wrong_answers", "ties"),
+        done=("advanced", "countries_with_teams"),
+    ),
     "export": Expect(
         headline=(
             "results_workbook.seconds",

@@ -181,3 +181,29 @@ def test_going_down_to_0005_and_up_again_keeps_every_row(tmp_path, target):
         if schema:
             with create_engine(os.environ["LAUREL_TEST_DATABASE_URL"]).begin() as connection:
                 connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+def test_colleges_abroad_without_a_province_keep_their_rows_down_and_up(tmp_path):
+    """0010 lets a college abroad have no province; going back gives such a college its country's code as a
+    province (as the import did before), so that no college is lost and the column can be required again."""
+    from flask_migrate import downgrade, upgrade
+
+    app = make_test_app(f"sqlite:///{tmp_path / 'migrated.db'}", str(tmp_path / "instance"))
+    with app.app_context():
+        upgrade(directory="migrations")
+        db.session.execute(
+            text(
+                "INSERT INTO colleges (code, name, province_id, city, level, ownership, country) VALUES"
+                " ('US-MIT', 'MIT', NULL, 'Cambridge', '', '', 'US'), ('US-HAR', 'Harvard', NULL, 'Cambridge', '', '', 'US')"
+            )
+        )
+        db.session.commit()
+        downgrade(directory="migrations", revision="0009_sheets_by_state")
+        rows = db.session.execute(
+            text("SELECT colleges.code, provinces.name FROM colleges JOIN provinces ON provinces.id = colleges.province_id")
+        ).all()
+        db.session.remove()
+        upgrade(directory="migrations")
+        db.session.remove()
+        db.engine.dispose()
+    assert sorted(rows) == [("US-HAR", "US"), ("US-MIT", "US")]

@@ -19,7 +19,7 @@ blp = Blueprint("api_colleges", __name__, url_prefix="/api/v1", description="The
 @blp.response(200, page_schema(CollegeSchema))
 @blp.doc(operationId="listColleges", security=[])
 def list_colleges(args):
-    statement = services.colleges_query(args.get("q"), args.get("province"))
+    statement = services.colleges_query(args.get("q"), args.get("province"), args.get("country"))
     return page_payload(db.paginate(statement, page=args["page"], per_page=args["per_page"], error_out=False))
 
 

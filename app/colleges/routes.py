@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app import countries
 from app.colleges import services
 from app.colleges.forms import CollegeImportForm
 from app.forms import UploadOutcome, run_upload
@@ -20,13 +21,19 @@ bp = Blueprint("colleges", __name__, url_prefix="/colleges")
 def index():
     q = request.args.get("q", "").strip()
     province = request.args.get("province", "").strip()
-    colleges = page_from_request(services.colleges_query(q, province))
+    country = countries.normalized(request.args.get("country"))
+    if country and not countries.is_country(country):
+        flash(_("%(code)s is not a country's ISO 3166-1 code; every country is shown.", code=country), "error")
+        country = ""
+    colleges = page_from_request(services.colleges_query(q, province, country))
     return render_template(
         "colleges/index.html",
         colleges=colleges,
         q=q,
         province=province,
         provinces=services.province_names(),
+        country=country,
+        country_choices=countries.country_choices(services.college_countries()),
         form=CollegeImportForm(),
     )
 
@@ -55,6 +62,8 @@ def import_file():
         q="",
         province="",
         provinces=services.province_names(),
+        country="",
+        country_choices=countries.country_choices(services.college_countries()),
         form=form,
         bad_rows=outcome.bad_rows,
     ), outcome.status

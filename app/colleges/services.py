@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, insert, or_, select
 from sqlalchemy.orm import contains_eager
 
-from app import audit
+from app import audit, countries
 from app.errors import InvalidRowsError, problems_message
 from app.extensions import db
 from app.models import PROVINCES_CN, College, Province, User
@@ -48,10 +48,11 @@ def _row_errors(row: dict[str, str]) -> list[tuple[str, str]]:
     """What is wrong with one row of a colleges file, as (column, message) pairs.
 
     A Chinese college (country CN, the default) has a 10-digit code, one of the 31 provinces
-    and a level of 本科 or 专科; a college abroad has a code of at most 20 characters.
+    and a level of 本科 or 专科; a college abroad has a code of at most 20 characters, and a province
+    (a region, a state) only if the file gives one.
     """
     errors: list[tuple[str, str]] = []
-    country = (row.get("country") or "CN").upper()
+    country = countries.normalized(row.get("country")) or "CN"
     code, name, province = row.get("code", ""), row.get("name", ""), row.get("province", "")
     if not code:
         errors.append(("code", _("The code is missing.")))
@@ -63,7 +64,7 @@ def _row_errors(row: dict[str, str]) -> list[tuple[str, str]]:
         errors.append(("name", _("The name is missing.")))
     elif len(name) > NAME_MAX:
         errors.append(("name", _("The name has %(len)s characters; at most %(n)s fit.", len=len(name), n=NAME_MAX)))
-    if not province:
+    if not province and country == "CN":  # abroad a college may have no province
         errors.append(("province", _("The province is missing.")))
     elif country == "CN" and province not in _MAINLAND_PROVINCES:
         errors.append(("province", _("Unknown province %(name)s; write it in full, as 浙江省.", name=province)))
@@ -75,8 +76,10 @@ def _row_errors(row: dict[str, str]) -> list[tuple[str, str]]:
         errors.append(("level", _("The level must be 本科 or 专科.")))
     if row.get("ownership", "") not in OWNERSHIPS:
         errors.append(("ownership", _("The ownership must be 公办 or 民办.")))
-    if len(country) != 2 or not country.isalpha():
-        errors.append(("country", _("The country is a two-letter code such as CN.")))
+    if not countries.is_country(country):
+        errors.append(
+            ("country", _("%(code)s is not a country's ISO 3166-1 code; write two letters, as CN or GB.", code=country))
+        )
     return errors
 
 
@@ -113,8 +116,8 @@ def import_colleges(table: Table, *, now: datetime, actor: User | None = None) -
         raise InvalidRowsError(problems_message(len(bad_rows)), rows=bad_rows)
 
     for _number, row in table.rows:  # provinces abroad are created as they come
-        if row["province"] not in provinces:
-            province = Province(name=row["province"], country=(row.get("country") or "CN").upper())
+        if row["province"] and row["province"] not in provinces:
+            province = Province(name=row["province"], country=countries.normalized(row.get("country")) or "CN")
             db.session.add(province)
             provinces[province.name] = province
     db.session.flush()
@@ -126,11 +129,11 @@ def import_colleges(table: Table, *, now: datetime, actor: User | None = None) -
         values = {
             "code": row["code"],
             "name": row["name"],
-            "province_id": provinces[row["province"]].id,
+            "province_id": provinces[row["province"]].id if row["province"] else None,
             "city": row.get("city", ""),
             "level": row.get("level", ""),
             "ownership": row.get("ownership", ""),
-            "country": (row.get("country") or "CN").upper(),
+            "country": countries.normalized(row.get("country")) or "CN",
         }
         college = existing.get(row["code"])
         if college is None:
@@ -155,9 +158,10 @@ def import_colleges(table: Table, *, now: datetime, actor: User | None = None) -
     return summary
 
 
-def colleges_query(q: str | None = None, province: str | None = None) -> Select:
-    """Colleges whose name contains `q` or whose code starts with it, in one province if given."""
-    statement = select(College).join(College.province).options(contains_eager(College.province)).order_by(College.code)
+def colleges_query(q: str | None = None, province: str | None = None, country: str | None = None) -> Select:
+    """Colleges whose name contains `q` or whose code starts with it, in one province and one country
+    (an ISO 3166-1 alpha-2 code, in either case) if given."""
+    statement = select(College).outerjoin(College.province).options(contains_eager(College.province)).order_by(College.code)
     if q and q.strip():
         term = q.strip()
         statement = statement.where(
@@ -165,12 +169,19 @@ def colleges_query(q: str | None = None, province: str | None = None) -> Select:
         )
     if province:
         statement = statement.where(Province.name == province)
+    if country:
+        statement = statement.where(College.country == countries.normalized(country))
     return statement
 
 
 def province_exists(name: str) -> bool:
     """One of the 31 mainland provinces, or a province abroad that a colleges list brought in."""
     return name in _MAINLAND_PROVINCES or db.session.scalar(select(Province.id).where(Province.name == name)) is not None
+
+
+def college_countries() -> list[str]:
+    """The countries that have a college on the list, as codes."""
+    return list(db.session.scalars(select(College.country).distinct()))
 
 
 def province_names() -> list[str]:

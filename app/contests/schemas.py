@@ -55,6 +55,19 @@ class ContestSchema(ContestSummarySchema):
     project_title_max = Integer(required=True)
     tracks = ma.fields.List(ma.fields.Nested(TrackSchema), required=True)
     rounds = ma.fields.Method("get_rounds", required=True, metadata={"description": "the contest's rounds, in order"})
+    counts = ma.fields.Method(
+        "get_counts",
+        required=True,
+        metadata={
+            "description": "entrants: the active teams (submitted or approved); countries: the distinct countries "
+            "of their institutions"
+        },
+    )
+
+    def get_counts(self, contest):
+        from app.contests.services import contest_counts
+
+        return contest_counts(contest)
 
     def get_rounds(self, contest):
         from sqlalchemy import select

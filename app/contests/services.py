@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
-from app.models import TRACK_KINDS, WITHDRAWN, Contest, Team, Track, User
+from app.models import APPROVED, SUBMITTED, TRACK_KINDS, WITHDRAWN, College, Contest, Team, Track, User
 
 #: The team rules of domain.md: (field, default, smallest, largest).
 TEAM_RULES = (
@@ -237,3 +237,14 @@ def update_contest(contest: Contest, data: Mapping[str, Any], *, now: datetime, 
 def contests_query():
     """Every contest, newest first."""
     return select(Contest).order_by(Contest.year.desc(), Contest.id.desc())
+
+
+def contest_counts(contest: Contest) -> dict[str, int]:
+    """How many entrants the contest has (its active teams: submitted or approved, not rejected nor withdrawn)
+    and from how many countries (the distinct countries of their colleges)."""
+    entrants, countries = db.session.execute(
+        select(func.count(Team.id), func.count(College.country.distinct()))
+        .join(College, College.id == Team.college_id)
+        .where(Team.contest_id == contest.id, Team.status.in_((SUBMITTED, APPROVED)))
+    ).one()
+    return {"entrants": entrants, "countries": countries}

@@ -14,7 +14,12 @@ ROUND_LEVEL_LABELS = {
     "national": _l("national level"),
     "custom": _l("other level"),
 }
-GROUPING_LABELS = {"none": _l("the whole round"), "college": _l("each college"), "province": _l("each province")}
+GROUPING_LABELS = {
+    "none": _l("the whole round"),
+    "college": _l("each college"),
+    "province": _l("each province"),
+    "country": _l("each country"),
+}
 METHOD_LABELS = {
     "mean": _l("mean of the judges' totals"),
     "trimmed_mean": _l("trimmed mean (drop highest and lowest)"),

@@ -60,13 +60,19 @@ class College(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(80), index=True)
-    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    #: Only where it applies: every Chinese college has one of the 31 provinces; a college abroad may have none.
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
     city: Mapped[str] = mapped_column(String(40), default="")
     level: Mapped[str] = mapped_column(String(10), default="")
     ownership: Mapped[str] = mapped_column(String(10), default="")
     country: Mapped[str] = mapped_column(String(2), default="CN")
 
-    province: Mapped[Province] = relationship(lazy="joined")
+    province: Mapped[Province | None] = relationship(lazy="joined")
+
+    @property
+    def province_name(self) -> str:
+        """The province's name, "" for a college abroad without one."""
+        return self.province.name if self.province else ""
 
     def __repr__(self) -> str:
         return f"<College {self.code} {self.name}>"

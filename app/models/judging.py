@@ -21,21 +21,24 @@ from app.models.teams import Team
 from app.models.types import UTCDateTime, utcnow
 
 ROUND_LEVELS = ("school", "provincial", "national", "custom")
-#: How a round ranks its teams, and how advancement counts places: all together, per college, per province.
-GROUPINGS = ("none", "college", "province")
+#: How a round ranks its teams, and how advancement counts places: all together, per college, per province,
+#: per country (of the team's college, an ISO 3166-1 alpha-2 code).
+GROUPINGS = ("none", "college", "province", "country")
 DRAFT, OPEN, CLOSED, PUBLISHED = "draft", "open", "closed", "published"
 ROUND_STATUSES = (DRAFT, OPEN, CLOSED, PUBLISHED)
 SHEET_DRAFT, SHEET_SUBMITTED = "draft", "submitted"
 SHEET_STATUSES = (SHEET_DRAFT, SHEET_SUBMITTED)
 
 
-def group_key(grouping: str, *, college_id: int, province: str | None) -> str:
+def group_key(grouping: str, *, college_id: int, province: str | None, country: str | None = None) -> str:
     """The group a team is ranked in under `grouping` (one of GROUPINGS): its college's id, its province's
-    name, or "" (one group for all)."""
+    name, its college's country code, or "" (one group for all)."""
     if grouping == "college":
         return str(college_id)
     if grouping == "province":
         return province or ""
+    if grouping == "country":
+        return country or ""
     return ""
 
 

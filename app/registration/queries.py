@@ -54,7 +54,7 @@ def teams_query(contest: Contest, filters: TeamFilters, *, viewer: User) -> Sele
     statement = (
         select(Team)
         .join(Team.college)
-        .join(College.province)
+        .outerjoin(College.province)
         .join(Team.track)
         .options(contains_eager(Team.college).contains_eager(College.province), contains_eager(Team.track))
         .where(Team.contest_id == contest.id)
@@ -102,7 +102,7 @@ def registration_counts(contest: Contest) -> dict[str, object]:
         ).all()
     )
     rows = db.session.execute(
-        select(Province.name, Team.status, func.count(Team.id))
+        select(Province.name, Team.status, func.count(Team.id))  # the teams of colleges that have a province
         .join(College, College.province_id == Province.id)
         .join(Team, Team.college_id == College.id)
         .where(Team.contest_id == contest.id)

@@ -84,7 +84,7 @@ class TeamSummarySchema(TeamCreatedSchema):
     track = ma.fields.Function(lambda team: team.track.code, required=True)
     college_id = Integer(required=True)
     college = ma.fields.Function(lambda team: team.college.name, required=True)
-    province = ma.fields.Function(lambda team: team.college.province.name, required=True)
+    province = ma.fields.Function(lambda team: team.college.province_name, required=True)
     review_reason = ma.fields.String(allow_none=True)
     created_at = ma.fields.DateTime(required=True)
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import Float, String, select, type_coerce
 
+from app import countries
 from app.errors import StateConflictError
 from app.extensions import db
 from app.models import (
@@ -186,6 +187,7 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
             Result.judge_totals,
             Result.advanced,
             Award.tier,
+            College.country,
         )
         .join(Team, Team.id == Result.team_id)
         .join(College, College.id == Team.college_id)
@@ -201,7 +203,7 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
     first_judge = 8  # the column of the first judge's total
 
     def lines() -> Iterator[list]:
-        for team_id, rank, tied, number, name, college, province, score, spread, flags, totals, advanced, tier in rows:
+        for team_id, rank, tied, number, name, college, province, score, spread, flags, totals, advanced, tier, country in rows:
             all_flags = sorted({*flags, *(["tie_at_cut"] if team_id in tied_at_cut else [])})
             head = [
                 rank,
@@ -213,7 +215,13 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
                 province or "",
                 rounded(score, decimals),
             ]
-            tail = [spread, " ".join(all_flags), "是 yes" if advanced else "", names.get(tier, tier) if tier else ""]
+            tail = [
+                spread,
+                " ".join(all_flags),
+                "是 yes" if advanced else "",
+                names.get(tier, tier) if tier else "",
+                countries.country_name(country),
+            ]
             data_hash.add((head, totals, tail))  # the judges' totals once, not a column per judge of the round
             row = head + empty + tail
             for judge_id, total in totals:
@@ -235,6 +243,7 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
         Column("标记 Flags"),
         Column("晋级 Advanced", 10),
         Column("奖项 Prize", 10),
+        Column("国家/地区 Country"),  # last, so that the columns before it stay where readers know them
     ]
     return Sheet(title, columns, lines())
 

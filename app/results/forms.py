@@ -49,6 +49,7 @@ class AdvanceForm(FlaskForm):
             SelectChoice("none", _l("overall")),
             SelectChoice("college", _l("college")),
             SelectChoice("province", _l("province")),
+            SelectChoice("country", _l("country")),
         ],
     )
     min_score = DecimalField(_l("Minimum score (optional)"), places=None, validators=[Optional()])

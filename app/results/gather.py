@@ -137,7 +137,7 @@ def _decimals(column: InstrumentedAttribute) -> Callable[[Any], Decimal | None]:
 
 
 def stored_results(round_: Round, *, per: str | None = None) -> list[TeamResult]:
-    """The round's stored results as `scoring` results, in rank order; `per` ("none", "college" or "province")
+    """The round's stored results as `scoring` results, in rank order; `per` (one of GROUPINGS)
     regroups them for advancement, else each keeps the group it was ranked in."""
     rows = db.session.execute(
         select(
@@ -151,6 +151,7 @@ def stored_results(round_: Round, *, per: str | None = None) -> list[TeamResult]
             Result.flags,
             Team.college_id,
             Province.name,
+            College.country,
         )
         .join(Team, Team.id == Result.team_id)
         .join(College, College.id == Team.college_id)
@@ -161,7 +162,9 @@ def stored_results(round_: Round, *, per: str | None = None) -> list[TeamResult]
     return [
         TeamResult(
             team_id=row.team_id,
-            group=row.group_key if per is None else group_key(per, college_id=row.college_id, province=row.name),
+            group=row.group_key
+            if per is None
+            else group_key(per, college_id=row.college_id, province=row.name, country=row.country),
             score=None if row.score is None else Fraction(row.score),
             rank=row.rank,
             tied=row.tied,

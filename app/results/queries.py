@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import String, func, or_, select
 
+from app import countries
 from app.extensions import db
 from app.models import TIER_KEYS, TIER_NAMES, Award, College, Province, Result, ResultSnapshot, Round, Team
 from app.registration.queries import member_colleges
@@ -48,12 +49,17 @@ class ResultRow:
     flags: list[str]
     #: Every member's college (`member_colleges`); `college` stays the team's own.
     member_colleges: list[str] = field(default_factory=list)
+    #: The team's college's country (ISO 3166-1 alpha-2), shown by name where the province is.
+    country: str = ""
 
 
 def group_names(grouping: str, keys: Iterable[str]) -> dict[str, str]:
-    """Ranking groups (`app.models.group_key`) as people read them: a college's name for its id; a
-    province's name, and the one group of a round ranked whole (""), as they are."""
+    """Ranking groups (`app.models.group_key`) as people read them: a college's name for its id, a country's
+    name in the reader's language for its code; a province's name, and the one group of a round ranked whole
+    (""), as they are."""
     keys = set(keys)
+    if grouping == "country":
+        return {key: countries.country_name(key) for key in keys}
     ids = {int(key) for key in keys if key.isdigit()} if grouping == "college" else set()
     names = dict(db.session.execute(select(College.id, College.name).where(College.id.in_(ids))).all()) if ids else {}
     return {key: names.get(int(key), key) if key.isdigit() and ids else key for key in keys}
@@ -82,7 +88,7 @@ def by_tier(award_rule: Mapping[str, Any] | None) -> dict[str, int]:
 
 def _base(round_: Round):
     return (
-        select(Result, Team.number, Team.name, Team.project_title, College.name, Province.name, Award.tier)
+        select(Result, Team.number, Team.name, Team.project_title, College.name, Province.name, Award.tier, College.country)
         .join(Team, Team.id == Result.team_id)
         .join(College, College.id == Team.college_id)
         .outerjoin(Province, Province.id == College.province_id)
@@ -138,6 +144,7 @@ def result_rows(
             tier=row[6],
             flags=flags_of(row[0], tied),
             member_colleges=colleges.get(row[0].team_id, []),
+            country=row[7] or "",
         )
         for row in found
     ]
@@ -164,6 +171,7 @@ def result_item(row: ResultRow, round_: Round, *, full: bool, show_scores: bool 
         "college": row.college,
         "member_colleges": row.member_colleges,
         "province": row.province,
+        "country": row.country,
         "score": rounded(result.score, round_.decimals) if (full or show_scores) else None,
         "rank": result.rank,
         "tied": result.tied,

@@ -33,6 +33,7 @@ class ResultItemSchema(ma.Schema):
         ma.fields.String(), metadata={"description": "every member's college, each once, in the members' order"}
     )
     province = ma.fields.String()
+    country = ma.fields.String(metadata={"description": "the team's college's country, ISO 3166-1 alpha-2"})
     score = ma.fields.Float(
         allow_none=True, metadata={"description": "at the round's decimals; null when hidden or without sheets"}
     )

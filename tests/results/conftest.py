@@ -19,14 +19,16 @@ ONE_ITEM = [{"key": "overall", "name": "总体评价", "max": 100, "step": 0.5}]
 @pytest.fixture
 def scored_round(make_contest, make_team, make_round, make_user, make_college) -> Callable[..., dict[str, Any]]:
     """`build(totals)`: team i gets judge j's total `totals[i][j]`; None leaves that sheet as a draft.
-    Every team has its own college unless `colleges` maps team index → college index. The round is
-    closed unless `close=False`."""
+    Every team has its own college unless `colleges` maps team index → college index, and
+    `countries` gives each college's country (college index → ISO code). The round is closed unless
+    `close=False`."""
 
     def build(
         totals: Sequence[Sequence[float | None]],
         *,
         close: bool = True,
         colleges: Sequence[int] | None = None,
+        countries: Sequence[str] | None = None,
         criteria=None,
         values=None,
         contest=None,
@@ -34,6 +36,8 @@ def scored_round(make_contest, make_team, make_round, make_user, make_college) -
     ) -> dict[str, Any]:
         contest = contest or make_contest()
         college_pool = [make_college() for _ in range(max(colleges) + 1)] if colleges else []
+        for college, country in zip(college_pool, countries or (), strict=False):
+            college.country = country
         teams = []
         for index in range(len(totals)):
             team = make_team(contest, college=college_pool[colleges[index]] if colleges else None)
