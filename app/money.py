@@ -44,3 +44,8 @@ def money_text(amount: Decimal | None, currency: str | None) -> str:
     if amount is None or currency is None:
         return ""
     return format_currency(amount, currency)
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    """An amount (checked by `amount_problem`) as the columns keep it, to the cent: 300000 → 300000.00."""
+    return amount.quantize(Decimal(1).scaleb(-AMOUNT_PLACES))

@@ -16,7 +16,7 @@ from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.models import TRACK_KINDS, WITHDRAWN, Contest, Team, Track, User
-from app.money import amount_problem, currency_problem, known_currency
+from app.money import amount_problem, currency_problem, known_currency, to_cents
 from app.results.prizes import given_amounts, refuse_over_budget
 from scoring.awards import Money
 
@@ -113,7 +113,7 @@ def _validate_budget(budget: Mapping[str, Any] | None, fail) -> None:
 
 def _budget_of(data: Mapping[str, Any]) -> Money | None:
     budget = data.get("budget")
-    return Money(budget["amount"], budget["currency"]) if budget else None
+    return Money(to_cents(budget["amount"]), budget["currency"]) if budget else None
 
 
 def contest_snapshot(contest: Contest) -> dict[str, Any]:

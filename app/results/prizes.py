@@ -20,7 +20,7 @@ from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.models import PUBLISHED, Award, Contest, Round, User
-from app.money import amount_problem, amount_text, currency_problem, known_currency
+from app.money import amount_problem, amount_text, currency_problem, known_currency, to_cents
 from app.results.store import require_snapshot
 from scoring.awards import Money, budget_overrun, totals_by_currency
 
@@ -57,7 +57,7 @@ def stored_prize(data: Mapping[str, Any]) -> dict[str, Any]:
     """A checked tier's prize as the award rule keeps it (JSON: the amount as exact text)."""
     amount = data.get("amount")
     return {
-        "amount": None if amount is None else str(amount),
+        "amount": None if amount is None else str(to_cents(amount)),
         "currency": data.get("currency"),
         "description": (data.get("description") or "").strip(),
     }
