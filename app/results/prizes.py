@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
-from app.models import PUBLISHED, Award, Contest, Round, User
+from app.models import PUBLISHED, Award, Contest, ResultSnapshot, Round, User
 from app.money import amount_problem, amount_text, currency_problem, known_currency, to_cents
 from app.results.store import require_snapshot
 from scoring.awards import Money, budget_overrun, totals_by_currency
@@ -61,6 +61,27 @@ def stored_prize(data: Mapping[str, Any]) -> dict[str, Any]:
         "currency": data.get("currency"),
         "description": (data.get("description") or "").strip(),
     }
+
+
+def with_stored_prizes(round_: Round, tiers: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The tiers the awards page sends (counts and shares only), each with the amount, currency and
+    description the stored rule gave the tier of the same key, so that giving the awards again from the
+    page keeps what they carry."""
+    snapshot = db.session.scalar(select(ResultSnapshot).where(ResultSnapshot.round_id == round_.id))
+    stored = {tier["key"]: tier for tier in ((snapshot.award_rule or {}).get("tiers", []) if snapshot else [])}
+    kept = []
+    for tier in tiers:
+        prize = stored.get(tier["key"], {})
+        amount = prize.get("amount")
+        kept.append(
+            {
+                **tier,
+                "amount": None if amount is None else Decimal(amount),
+                "currency": prize.get("currency"),
+                "description": prize.get("description") or "",
+            }
+        )
+    return kept
 
 
 def prizes_for(award_rule: Mapping[str, Any], awards: Mapping[int, str]) -> dict[int, dict[str, Any]]:

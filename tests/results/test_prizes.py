@@ -95,7 +95,9 @@ def test_sixteen_recipients_of_one_tier_get_sixteen_amounts(client, scored_round
     organizer = token_for(make_user("organizer"))
     client.post(f"/api/v1/rounds/{built['round'].id}/results", json={}, headers=organizer)
     url = f"/api/v1/rounds/{built['round'].id}/awards"
-    awarded = client.post(url, json={"tiers": [{"key": "first", "count": 16, "currency": "CNY", "amount": "0"}]}, headers=organizer)
+    awarded = client.post(
+        url, json={"tiers": [{"key": "first", "count": 16, "currency": "CNY", "amount": "0"}]}, headers=organizer
+    )
     for index, award in enumerate(awarded.json["awards"]):
         response = client.patch(f"/api/v1/awards/{award['id']}", json={"amount": str(300000 + index * 10000)}, headers=organizer)
         assert response.status_code == 200, response.json
@@ -121,7 +123,10 @@ def test_one_recipient_s_amount_over_the_budget_is_refused(client, final):
     set_budget(client, final, {"amount": "1800000", "currency": "CNY"})
     awarded = give(client, final, GRANTS).json["awards"]
     response = client.patch(f"/api/v1/awards/{awarded[1]['id']}", json={"amount": "400000"}, headers=final["organizer"])
-    assert response.status_code == 409 and response.json["error"]["message"] == "The awards would total 1,900,001 CNY, 100,001 over the budget of 1,800,000 CNY."
+    assert (
+        response.status_code == 409
+        and response.json["error"]["message"] == "The awards would total 1,900,001 CNY, 100,001 over the budget of 1,800,000 CNY."
+    )
     assert db.session.scalar(select(Award.amount).where(Award.id == awarded[1]["id"])) == Decimal("250000.50")
 
 
