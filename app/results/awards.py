@@ -30,10 +30,12 @@ from scoring.awards import (
     NO_COUNT_OR_SHARE,
     SHARES_OVER_100,
     AwardOutcome,
+    Money,
     Tier,
     TierTie,
     assign_tiers,
     check_tiers,
+    totals_by_currency,
 )
 from scoring.model import TIE_POLICIES, TeamResult
 
@@ -186,7 +188,9 @@ def store_awards(
     organizer has still to settle) for the next computation to apply again."""
     snapshot.award_rule = {**award_rule, "tied": [list(tie.team_ids) for tie in plan.ties]}
     reasons = {override["team_id"]: override["reason"] for override in award_rule.get("overrides", [])}
-    write_awards(round_, plan, reasons, prizes.prizes_for(award_rule, plan.awards), now=now)
+    given = prizes.prizes_for(award_rule, plan.awards)
+    write_awards(round_, plan, reasons, given, now=now)
+    given_money = [Money(prize["amount"], prize["currency"]) for prize in given.values() if prize["amount"] is not None]
     audit.record(
         actor=actor,
         action="awards.assign",
@@ -198,6 +202,7 @@ def store_awards(
             "ties": award_rule["ties"],
             "given": dict(Counter(plan.awards.values())),
             "tied_groups": len(plan.ties),
+            "amounts": {currency: str(total) for currency, total in totals_by_currency(given_money).items()},
         },
     )
 

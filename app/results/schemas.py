@@ -131,7 +131,7 @@ class AwardSchema(ma.Schema):
 
 
 class MoneySchema(ma.Schema):
-    amount = ma.fields.String(required=True, metadata={"description": "exact decimal, as text: \"6100000.00\""})
+    amount = ma.fields.String(required=True, metadata={"description": 'exact decimal, as text: "6100000.00"'})
     currency = ma.fields.String(required=True, metadata={"description": "ISO 4217 code", "example": "CNY"})
 
 

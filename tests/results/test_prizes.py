@@ -45,6 +45,8 @@ GRANTS = [
 def test_a_tier_carries_an_exact_amount_its_currency_and_what_the_winner_receives(client, final):
     response = give(client, final, GRANTS)
     assert response.status_code == 200, response.json
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "awards.assign")).one()
+    assert event.after["amounts"] == {"CNY": "1750001.50"}
     first, *seconds = response.json["awards"]
     assert (first["amount"], first["currency"], first["description"]) == ("1000000.00", "CNY", "programme delivery")
     assert {award["amount"] for award in seconds} == {"250000.50"}
@@ -157,3 +159,29 @@ def test_only_the_round_s_organizers_change_an_award(client, final, make_user, t
     awarded = give(client, final, GRANTS).json["awards"]
     judge = token_for(final["judges"][0])
     assert client.patch(f"/api/v1/awards/{awarded[0]['id']}", json={"amount": "1"}, headers=judge).status_code == 403
+
+
+def test_an_update_that_leaves_the_budget_out_keeps_it_and_null_removes_it(client, final):
+    set_budget(client, final, {"amount": "100", "currency": "EUR"})
+    contest = final["contest"]
+    body = {
+        "name": "校赛 2026（修订）",
+        "year": contest.year,
+        "registration_opens_at": "2026-03-01T00:00:00",
+        "registration_closes_at": "2026-04-01T00:00:00",
+        "tracks": [{"code": track.code, "name": track.name, "kind": track.kind} for track in contest.tracks],
+    }
+    kept = client.put(f"/api/v1/contests/{contest.id}", json=body, headers=final["organizer"])
+    assert kept.json["name"] == "校赛 2026（修订）" and kept.json["budget"] == {"amount": "100.00", "currency": "EUR"}
+    assert set_budget(client, final, None).json["budget"] is None
+
+
+def test_a_description_over_500_characters_is_refused(client, final):
+    response = give(client, final, [{"key": "first", "count": 1, "description": "x" * 501}])
+    assert response.status_code == 422 and "tiers.0.description" in response.json["error"]["fields"]
+
+
+def test_the_overrun_is_named_in_the_reader_s_language(client, final):
+    set_budget(client, final, {"amount": "1500000", "currency": "CNY"})
+    response = client.post(final["url"], json={"tiers": GRANTS}, headers={**final["organizer"], "Accept-Language": "zh"})
+    assert response.json["error"]["message"] == "奖励合计将达 1,750,001.5 CNY，超出预算 1,500,000 CNY 共 250,001.5。"
