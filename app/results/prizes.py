@@ -177,15 +177,16 @@ def update_award(award: Award, data: Mapping[str, Any], *, actor: User | None, n
     money_problems(change, "", budget_currency=contest.budget_currency if contest else None, fields=fields)
     if fields:
         raise InvalidDataError(_("The award cannot be changed; check the marked fields."), fields=fields)
+    # Only what was given is the recipient's own; the rest stays the tier's.
+    stored = stored_prize(change)
+    own_prize = {key: stored[key] for key in ("amount", "currency")} if change["amount"] is not None else {}
+    if change["description"] is not None:
+        own_prize["description"] = stored["description"]
     own = dict(rule.get("amounts", {}))
-    if change["amount"] is None and change["description"] is None:
-        own.pop(str(award.team_id), None)
+    if own_prize:
+        own[str(award.team_id)] = own_prize
     else:
-        own[str(award.team_id)] = {
-            key: value
-            for key, value in stored_prize(change).items()
-            if not (key == "description" and change["description"] is None)
-        }
+        own.pop(str(award.team_id), None)
     rule["amounts"] = own
     prize = prizes_for(rule, {award.team_id: award.tier})[award.team_id]
     others = {

@@ -185,3 +185,13 @@ def test_the_overrun_is_named_in_the_reader_s_language(client, final):
     set_budget(client, final, {"amount": "1500000", "currency": "CNY"})
     response = client.post(final["url"], json={"tiers": GRANTS}, headers={**final["organizer"], "Accept-Language": "zh"})
     assert response.json["error"]["message"] == "奖励合计将达 1,750,001.5 CNY，超出预算 1,500,000 CNY 共 250,001.5。"
+
+
+def test_a_recipient_s_own_description_keeps_the_tier_s_amount_and_null_goes_back_to_the_tier_s(client, final):
+    awarded = give(client, final, GRANTS).json["awards"]
+    url = f"/api/v1/awards/{awarded[1]['id']}"
+    described = client.patch(url, json={"description": "talent matching in Hangzhou"}, headers=final["organizer"]).json
+    assert (described["amount"], described["description"]) == ("250000.50", "talent matching in Hangzhou")
+    client.patch(url, json={"amount": "1"}, headers=final["organizer"])
+    back = client.patch(url, json={"amount": None}, headers=final["organizer"]).json
+    assert (back["amount"], back["description"]) == ("250000.50", "talent matching")
