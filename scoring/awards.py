@@ -17,7 +17,7 @@ The rules, applied to a round's results (`scoring.results.rank_teams`):
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -178,3 +178,39 @@ def assign_tiers(
     order = {result.team_id: position for position, result in enumerate(ranked)}
     ordered = sorted(awards, key=lambda team_id: (order.get(team_id, len(order)), team_id))
     return AwardOutcome({team_id: awards[team_id] for team_id in ordered}, tuple(tier_ties))
+
+
+@dataclass(frozen=True)
+class Money:
+    """An exact amount in a currency (ISO 4217 code)."""
+
+    amount: Decimal
+    currency: str
+
+
+def totals_by_currency(amounts: Iterable[Money]) -> dict[str, Decimal]:
+    """What the awards total in each currency, currencies in alphabetical order.
+
+    >>> totals_by_currency([Money(Decimal("100.50"), "CNY"), Money(Decimal(20), "USD"), Money(Decimal("0.50"), "CNY")])
+    {'CNY': Decimal('101.00'), 'USD': Decimal('20')}
+    """
+    totals: dict[str, Decimal] = {}
+    for money in amounts:
+        totals[money.currency] = totals.get(money.currency, Decimal(0)) + money.amount
+    return dict(sorted(totals.items()))
+
+
+def budget_overrun(amounts: Iterable[Money], budget: Money) -> Decimal:
+    """By how much `amounts` pass `budget` (0 when they fit). Every amount must be in the budget's currency
+    (ValueError otherwise: amounts in two currencies cannot be added up against one budget).
+
+    >>> budget_overrun([Money(Decimal(6_000_000), "CNY"), Money(Decimal(200_000), "CNY")], Money(Decimal(6_100_000), "CNY"))
+    Decimal('100000')
+    >>> budget_overrun([Money(Decimal(5), "CNY")], Money(Decimal(6), "CNY"))
+    Decimal('0')
+    """
+    totals = totals_by_currency(amounts)
+    others = set(totals) - {budget.currency}
+    if others:
+        raise ValueError(f"amounts in {', '.join(sorted(others))} against a budget in {budget.currency}")
+    return max(Decimal(0), totals.get(budget.currency, Decimal(0)) - budget.amount)

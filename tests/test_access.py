@@ -18,7 +18,7 @@ import pytest
 
 from app.extensions import db
 from app.judging.services import add_judges
-from app.models import CAPTAIN, COORDINATOR, JUDGE, Assignment
+from app.models import CAPTAIN, COORDINATOR, JUDGE, Assignment, Award
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "captain", "other_captain", "coordinator", "other_coordinator", "judge", "other_judge", "organizer")
@@ -161,6 +161,7 @@ ACCESS = {
     "api_results.advance_teams": ("POST", organizers_only(422, anonymous=401)),
     "api_results.assign_awards": ("POST", organizers_only(422, anonymous=401)),
     "api_results.list_awards": ("GET", organizers_only(anonymous=401)),
+    "api_results.update_award": ("PATCH", organizers_only(409, anonymous=401)),  # the round has no results
     "api_results.publish_round": ("POST", organizers_only(409, anonymous=401)),
     "results.round_export": ("GET", organizers_only(302)),  # no results yet: back to the results page
     "results.contest_export": ("GET", organizers_only(302)),
@@ -212,7 +213,10 @@ def walk(app, make_user, make_contest, make_college, make_team, make_round):
     round_ = make_round(contest)
     add_judges(round_, [people["judge"].id, people["other_judge"].id], actor=None, now=utcnow())
     assignment = Assignment(round_id=round_.id, team_id=team.id, judge_id=people["judge"].id)
-    db.session.add_all([assignment, Assignment(round_id=round_.id, team_id=other_team.id, judge_id=people["other_judge"].id)])
+    award = Award(round_id=round_.id, team_id=team.id, tier="first")
+    db.session.add_all(
+        [assignment, Assignment(round_id=round_.id, team_id=other_team.id, judge_id=people["other_judge"].id), award]
+    )
     db.session.commit()
     ids = {
         "contest_id": contest.id,
@@ -220,6 +224,7 @@ def walk(app, make_user, make_contest, make_college, make_team, make_round):
         "round_id": round_.id,
         "assignment_id": assignment.id,
         "user_id": people["judge"].id,
+        "award_id": award.id,
     }
     return people, ids
 

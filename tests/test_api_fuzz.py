@@ -30,6 +30,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -46,14 +47,16 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from app.auth.services import issue_token
 from app.extensions import db
 from app.judging.services import add_entries, add_judges, transition_round
 from app.judging.sheets import save_sheet
-from app.models import JUDGE, ORGANIZER, Assignment, User, utcnow
+from app.models import JUDGE, ORGANIZER, Assignment, Award, User, utcnow
 from app.registration.imports import ROLE_CHOICES, TEMPLATE_COLUMNS
+from app.results.awards import assign_awards, award_rule_input
 from app.results.services import compute_round_results
 
 #: 50 examples per operation, drawn from a fixed seed: the same examples on every run (change SEED,
@@ -122,6 +125,7 @@ ID_KINDS = {
     "to_round_id": "rounds",
     "previous_round_id": "rounds",
     "assignment_id": "assignments",
+    "award_id": "awards",
     "user_id": "judges",
     "judge_id": "judges",
     "user_ids": "judges",
@@ -202,6 +206,8 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
         )
     transition_round(scored_round, "closed", actor=None, now=now)
     compute_round_results(scored_round, confirm=True, actor=None, now=now)
+    prize_rule = award_rule_input(scored_round, [{"key": "first", "count": 2, "amount": Decimal(1000), "currency": "CNY"}])
+    assign_awards(scored_round, prize_rule, actor=None, now=now)
     tokens = {judge.id: issue_token(judge, now=now) for judge in judges}
     db.session.commit()
     return World(
@@ -212,6 +218,7 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
             "rounds": [open_round.id, scored_round.id, draft_round.id],
             "judges": [judge.id for judge in judges],
             "assignments": [assignment.id for assignment in assignments],
+            "awards": list(db.session.scalars(select(Award.id).where(Award.round_id == scored_round.id))),
         },
         judge_tokens={assignment.id: tokens[assignment.judge_id] for assignment in assignments},
         college_codes=[college.code for college in colleges],

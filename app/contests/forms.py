@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from app.contests.services import TEAM_RULES
-from app.forms import IntegerField, show_error_on_form
+from app.forms import DecimalField, IntegerField, show_error_on_form
 
 TRACK_KIND_CHOICES = [SelectChoice("regular", _l("Regular (常规赛)")), SelectChoice("practical", _l("Practical (实战赛)"))]
 BLANK_TRACK_ROWS = 2
@@ -18,6 +18,18 @@ class TrackForm(Form):
 
     def is_blank(self) -> bool:
         return not (self.code.data or "").strip() and not (self.name.data or "").strip()
+
+
+class BudgetForm(Form):
+    amount = DecimalField(_l("Budget for awards"), validators=[Optional()])
+    currency = StringField(_l("Currency"), description=_l("An ISO 4217 code, such as CNY."))
+
+    def to_data(self) -> dict | None:
+        """The budget for the service, or None when both fields are empty (no limit)."""
+        currency = (self.currency.data or "").strip().upper() or None
+        if self.amount.data is None and currency is None:
+            return None
+        return {"amount": self.amount.data, "currency": currency}
 
 
 class ContestForm(FlaskForm):
@@ -33,6 +45,7 @@ class ContestForm(FlaskForm):
     team_name_max = IntegerField(_l("Longest team name (characters)"), validators=[Optional()])
     project_title_max = IntegerField(_l("Longest project title (characters)"), validators=[Optional()])
     tracks = FieldList(FormField(TrackForm), min_entries=1)
+    budget = FormField(BudgetForm, label=_l("Budget"))
     submit = SubmitField(_l("Save contest"))
 
     def add_blank_tracks(self) -> None:
@@ -46,6 +59,7 @@ class ContestForm(FlaskForm):
         data.update({key: self[key].data for key, *_bounds in TEAM_RULES})
         self._track_rows = [index for index, entry in enumerate(self.tracks) if not entry.form.is_blank()]
         data["tracks"] = [self.tracks[index].data for index in self._track_rows]
+        data["budget"] = self.budget.form.to_data()
         return data
 
     def show_error(self, error) -> int:

@@ -85,5 +85,6 @@ def edit(contest_id: int):
     elif not form.is_submitted():
         form.registration_opens_at.data = _local(contest.registration_opens_at, contest.timezone)
         form.registration_closes_at.data = _local(contest.registration_closes_at, contest.timezone)
+        form.budget.form.amount.data, form.budget.form.currency.data = contest.budget_amount, contest.budget_currency
     form.add_blank_tracks()
     return render_template("contests/form.html", form=form, contest=contest), status

@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from app.api.numbers import Integer
+from app.api.numbers import Decimal, Integer
 from app.models import TRACK_KINDS, utcnow
 from app.pagination import PageArgsSchema
 
@@ -19,6 +19,19 @@ class TrackSchema(TrackInSchema):
     id = Integer(required=True)
 
 
+class BudgetSchema(ma.Schema):
+    amount = Decimal(
+        required=True, as_string=True, metadata={"description": "exact, 0 or more, to the cent", "example": "6100000"}
+    )
+    currency = ma.fields.String(required=True, metadata={"description": "ISO 4217 code", "example": "CNY"})
+
+
+def _budget(contest) -> dict | None:
+    if contest.budget_amount is None:
+        return None
+    return {"amount": str(contest.budget_amount), "currency": contest.budget_currency}
+
+
 class ContestCreateSchema(ma.Schema):
     name = ma.fields.String(required=True)
     year = Integer(required=True)
@@ -34,6 +47,11 @@ class ContestCreateSchema(ma.Schema):
     team_name_max = Integer(allow_none=True)
     project_title_max = Integer(allow_none=True)
     tracks = ma.fields.List(ma.fields.Nested(TrackInSchema), required=True)
+    budget = ma.fields.Nested(
+        BudgetSchema,
+        allow_none=True,
+        metadata={"description": "what the awards of all rounds may total; null: no limit; left out of an update: kept"},
+    )
 
 
 class ContestSummarySchema(ma.Schema):
@@ -54,6 +72,7 @@ class ContestSchema(ContestSummarySchema):
     team_name_max = Integer(required=True)
     project_title_max = Integer(required=True)
     tracks = ma.fields.List(ma.fields.Nested(TrackSchema), required=True)
+    budget = ma.fields.Function(_budget, allow_none=True, metadata={"description": "{amount, currency}, or null"})
     rounds = ma.fields.Method("get_rounds", required=True, metadata={"description": "the contest's rounds, in order"})
     counts = ma.fields.Method(
         "get_counts",

@@ -16,6 +16,9 @@ from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.models import APPROVED, SUBMITTED, TRACK_KINDS, WITHDRAWN, College, Contest, Team, Track, User
+from app.money import amount_problem, currency_problem, known_currency, to_cents
+from app.results.prizes import given_amounts, refuse_over_budget
+from scoring.awards import Money
 
 #: The team rules of domain.md: (field, default, smallest, largest).
 TEAM_RULES = (
@@ -89,7 +92,28 @@ def _validate(data: Mapping[str, Any]) -> dict[str, list[str]]:
             fail(f"tracks.{index}.name", _("At most %(n)s characters.", n=60))
         if track.get("kind") not in TRACK_KINDS:
             fail(f"tracks.{index}.kind", _("Choose regular or practical."))
+    _validate_budget(data.get("budget"), fail)
     return fields
+
+
+def _validate_budget(budget: Mapping[str, Any] | None, fail) -> None:
+    """A budget is an amount (0 or more, to the cent) and its currency (ISO 4217), both or neither."""
+    if not budget:
+        return
+    amount, currency = budget.get("amount"), budget.get("currency")
+    if amount is None:
+        fail("budget.amount", _("Give the budget's amount, or no currency."))
+    elif problem := amount_problem(amount):
+        fail("budget.amount", problem)
+    if currency is None:
+        fail("budget.currency", _("Give the budget's currency, an ISO 4217 code such as CNY."))
+    elif not known_currency(currency):
+        fail("budget.currency", currency_problem(currency))
+
+
+def _budget_of(data: Mapping[str, Any]) -> Money | None:
+    budget = data.get("budget")
+    return Money(to_cents(budget["amount"]), budget["currency"]) if budget else None
 
 
 def contest_snapshot(contest: Contest) -> dict[str, Any]:
@@ -102,6 +126,9 @@ def contest_snapshot(contest: Contest) -> dict[str, Any]:
         "registration_closes_at": contest.registration_closes_at.isoformat(),
         **{key: getattr(contest, key) for key, *_bounds in TEAM_RULES},
         "tracks": [{"code": t.code, "name": t.name, "kind": t.kind} for t in contest.tracks],
+        "budget": None
+        if contest.budget_amount is None
+        else {"amount": str(contest.budget_amount), "currency": contest.budget_currency},
     }
 
 
@@ -113,6 +140,9 @@ def _apply(contest: Contest, data: Mapping[str, Any]) -> None:
     contest.registration_closes_at = localize(data["registration_closes_at"], data["timezone"])
     for key, *_bounds in TEAM_RULES:
         setattr(contest, key, data[key])
+    if "budget" in data:  # left out of an update: kept
+        budget = _budget_of(data)
+        contest.budget_amount, contest.budget_currency = (budget.amount, budget.currency) if budget else (None, None)
     by_code = {track.code: track for track in contest.tracks}
     kept: list[Track] = []
     for position, track_data in enumerate(data["tracks"]):
@@ -217,12 +247,16 @@ def _refuse_kind_change_with_teams(contest: Contest, data: Mapping[str, Any]) ->
 
 def update_contest(contest: Contest, data: Mapping[str, Any], *, now: datetime, actor: User | None) -> Contest:
     """Change a contest's settings; the audit trail keeps the old and the new values. A track with teams
-    keeps its kind (409 `track_has_teams`)."""
+    keeps its kind (409 `track_has_teams`); a budget the awards already given pass is refused (409
+    `over_budget`), as is one in another currency than theirs (422)."""
     fields = _validate(data)
     if fields:
         raise InvalidDataError(_("The contest cannot be saved; check the marked fields."), fields=fields)
     _refuse_removing_tracks_with_teams(contest, data)
     _refuse_kind_change_with_teams(contest, data)
+    budget = _budget_of(data)
+    if budget is not None:  # the awards already given must fit the new budget
+        refuse_over_budget(given_amounts(contest.id), budget, field="budget.currency")
     before = contest_snapshot(contest)
     _apply(contest, data)
     db.session.flush()

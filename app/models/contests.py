@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -33,6 +34,9 @@ class Contest(db.Model):
     max_enterprise_advisors: Mapped[int] = mapped_column(default=2)
     team_name_max: Mapped[int] = mapped_column(default=16)
     project_title_max: Mapped[int] = mapped_column(default=30)
+    #: What the awards of all its rounds may total, in one currency (ISO 4217); none: no limit.
+    budget_amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    budget_currency: Mapped[str | None] = mapped_column(String(3))
     #: Set when the first round opens: from then on captains can no longer edit their teams.
     teams_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -79,7 +79,8 @@ class Result(db.Model):
 
 
 class Award(db.Model):
-    """A prize tier given to a team in a round; `manual` ones were set by the organizer with a reason."""
+    """A prize tier given to a team in a round, with what it carries; `manual` ones were set by the organizer
+    with a reason."""
 
     __tablename__ = "awards"
     __table_args__ = (UniqueConstraint("round_id", "team_id"),)
@@ -90,6 +91,11 @@ class Award(db.Model):
     tier: Mapped[str] = mapped_column(String(20))
     manual: Mapped[bool] = mapped_column(default=False)
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: What the winner receives: an amount (exact, in `currency`, ISO 4217) and what comes with it. The
+    #: tier's, unless the organizer set this recipient's own amount (`updateAward`).
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     team: Mapped[Team] = relationship()

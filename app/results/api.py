@@ -1,4 +1,5 @@
-"""API: computeResults, getResults, advanceTeams, assignAwards, listAwards, publishRound, exportRound, exportResults."""
+"""API: computeResults, getResults, advanceTeams, assignAwards, listAwards, updateAward, publishRound, exportRound,
+exportResults."""
 
 from typing import Any
 
@@ -7,15 +8,17 @@ from flask_login import current_user
 from app.api.blueprint import Blueprint
 from app.extensions import db
 from app.judging.schemas import RoundSchema
-from app.models import Contest, Round, utcnow
+from app.models import Award, Contest, Round, utcnow
 from app.pagination import DEFAULT_PER_PAGE, PageArgsSchema
 from app.permissions import allowed_on, can_edit_contest, can_manage_round, can_view_results, is_organizer
-from app.results import advancement, awards, exports, queries, services, store
+from app.results import advancement, awards, exports, prizes, queries, services, store
 from app.results.schemas import (
     AdvanceInSchema,
     AdvanceSchema,
+    AwardSchema,
     AwardsInSchema,
     AwardsSchema,
+    AwardUpdateInSchema,
     ComputeInSchema,
     ExportArgsSchema,
     PublishInSchema,
@@ -51,9 +54,11 @@ def awards_payload(round_: Round, ties: Any = ()) -> dict[str, Any]:
     names = queries.tier_names(snapshot)
     full = is_organizer(current_user, round_.contest)
     show_scores = full or (snapshot.show_scores if snapshot else True)
+    given = prizes.round_prizes(round_)
     items = (
         [
             {
+                **award_prize_item(given[row.result.team_id]),
                 "team_id": row.result.team_id,
                 "team_number": row.number,
                 "team_name": row.name,
@@ -73,6 +78,18 @@ def awards_payload(round_: Round, ties: Any = ()) -> dict[str, Any]:
     return {
         "awards": items,
         "ties": [{"tier": tie.tier, "places_left": tie.places_left, "team_ids": list(tie.team_ids)} for tie in ties],
+        "totals": [
+            {"amount": amount, "currency": currency} for currency, amount in prizes.round_totals(list(given.values())).items()
+        ],
+    }
+
+
+def award_prize_item(award: Award) -> dict[str, Any]:
+    return {
+        "id": award.id,
+        "amount": None if award.amount is None else str(award.amount),
+        "currency": award.currency,
+        "description": award.description,
     }
 
 
@@ -131,6 +148,36 @@ def assign_awards(data, round_id: int):
 def list_awards(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     return awards_payload(round_, awards.award_ties(round_) if is_organizer(current_user, round_.contest) else ())
+
+
+def can_manage_award(user, award: Award) -> bool:
+    return can_manage_round(user, db.session.get(Round, award.round_id))
+
+
+@blp.route("/awards/<id:award_id>", methods=["PATCH"])
+@allowed_on(Award, "award_id", can_manage_award)
+@blp.arguments(AwardUpdateInSchema)
+@blp.response(200, AwardSchema)
+@blp.doc(operationId="updateAward")
+def update_award(data, award_id: int):
+    """Set one recipient's own amount (grants may differ per recipient), audited with the reason."""
+    award = db.get_or_404(Award, award_id)
+    round_ = db.get_or_404(Round, award.round_id)
+    prizes.update_award(award, data, actor=current_user, now=utcnow())
+    row = next(row for row in queries.award_rows(round_) if row.result.team_id == award.team_id)
+    return {
+        **award_prize_item(award),
+        "team_id": award.team_id,
+        "team_number": row.number,
+        "team_name": row.name,
+        "college": row.college,
+        "member_colleges": row.member_colleges,
+        "province": row.province,
+        "tier": award.tier,
+        "tier_name": queries.tier_names(store.snapshot_of(round_)).get(award.tier, award.tier),
+        "rank": row.result.rank,
+        "score": queries.rounded(row.result.score, round_.decimals),
+    }
 
 
 @blp.route("/rounds/<id:round_id>/publish", methods=["POST"])

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
-from app.models import PUBLISHED, TIER_NAMES, Result, ResultSnapshot, Round, User
+from app.models import PUBLISHED, TIER_NAMES, Contest, Result, ResultSnapshot, Round, User
+from app.results import prizes
 from app.results.gather import stored_results
 from app.results.store import require_snapshot, snapshot_of, write_awards
 from scoring.awards import (
@@ -29,10 +30,12 @@ from scoring.awards import (
     NO_COUNT_OR_SHARE,
     SHARES_OVER_100,
     AwardOutcome,
+    Money,
     Tier,
     TierTie,
     assign_tiers,
     check_tiers,
+    totals_by_currency,
 )
 from scoring.model import TIE_POLICIES, TeamResult
 
@@ -95,10 +98,14 @@ def award_rule_input(
 
     Refused (422): a tier without a key, a count and a share together or neither, shares that add up to
     more than 100%, an unknown tie policy, and manual decisions without a reason or for a team without
-    a result.
+    a result; an amount below 0 or with more than 2 decimals, without its currency (ISO 4217), or in
+    another currency than the contest's budget. Each recipient's own amount (`prizes.update_award`) is kept.
     """
-    require_snapshot(round_)
+    snapshot = require_snapshot(round_)
     fields = _tier_problems(tiers)
+    budget_currency = db.session.scalar(select(Contest.budget_currency).where(Contest.id == round_.contest_id))
+    for index, tier in enumerate(tiers):
+        prizes.money_problems(tier, f"tiers.{index}.", budget_currency=budget_currency, fields=fields)
     if ties not in TIE_POLICIES:
         fields["ties"] = [_("Choose one of: %(choices)s.", choices=", ".join(TIE_POLICIES))]
     if fields:
@@ -110,10 +117,12 @@ def award_rule_input(
             "name": tier.get("name") or TIER_NAMES.get(tier["key"], tier["key"]),
             "count": tier.get("count"),
             "share": None if tier.get("share") is None else str(tier["share"]),
+            **prizes.stored_prize(tier),
         }
         for tier in tiers
     ]
-    return {"tiers": stored_tiers, "ties": ties, "overrides": clean}
+    amounts = (snapshot.award_rule or {}).get("amounts", {})
+    return {"tiers": stored_tiers, "ties": ties, "overrides": clean, **({"amounts": amounts} if amounts else {})}
 
 
 def plan_awards(round_: Round, award_rule: Mapping[str, Any], results: Sequence[TeamResult] | None = None) -> AwardOutcome:
@@ -142,7 +151,8 @@ def assign_awards(round_: Round, award_rule: Mapping[str, Any], *, actor: User |
     """Give the round's prize tiers by a checked rule and store them, replacing earlier awards.
 
     Only before publication (409 after: reopen first). Manual decisions are kept with their reasons,
-    and each one is in the audit trail.
+    and each one is in the audit trail. Awards whose amounts, with the other rounds', would pass the
+    contest's budget are refused (409 `over_budget`).
     """
     if round_.status == PUBLISHED:
         raise StateConflictError(
@@ -150,6 +160,7 @@ def assign_awards(round_: Round, award_rule: Mapping[str, Any], *, actor: User |
         )
     snapshot = require_snapshot(round_)
     outcome = plan_awards(round_, award_rule)
+    prizes.check_budget(round_, prizes.prizes_for(award_rule, outcome.awards))
     store_awards(round_, snapshot, award_rule, outcome, actor=actor, now=now)
     for override in award_rule["overrides"]:
         audit.record(
@@ -177,7 +188,9 @@ def store_awards(
     organizer has still to settle) for the next computation to apply again."""
     snapshot.award_rule = {**award_rule, "tied": [list(tie.team_ids) for tie in plan.ties]}
     reasons = {override["team_id"]: override["reason"] for override in award_rule.get("overrides", [])}
-    write_awards(round_, plan, reasons, now=now)
+    given = prizes.prizes_for(award_rule, plan.awards)
+    write_awards(round_, plan, reasons, given, now=now)
+    given_money = [Money(prize["amount"], prize["currency"]) for prize in given.values() if prize["amount"] is not None]
     audit.record(
         actor=actor,
         action="awards.assign",
@@ -189,6 +202,7 @@ def store_awards(
             "ties": award_rule["ties"],
             "given": dict(Counter(plan.awards.values())),
             "tied_groups": len(plan.ties),
+            "amounts": {currency: str(total) for currency, total in totals_by_currency(given_money).items()},
         },
     )
 

@@ -68,6 +68,8 @@ AWARD_COLUMNS = [
     Column("排名 Rank", 8),
     Column("奖项 Prize", 12),
 ]
+#: Added to the prize list when an award of the round carries an amount or a description.
+PRIZE_COLUMNS = [Column("奖金 Amount", 16, "#,##0.00", numeric=True), Column("币种 Currency", 10), Column("奖励内容 Reward")]
 
 
 def number_format(decimals: int) -> str:
@@ -116,6 +118,9 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
             Result.score,
             Result.rank,
             Award.tier,
+            Award.amount,
+            Award.currency,
+            Award.description,
         )
         .join(Award, (Award.team_id == Team.id) & (Award.round_id == round_.id))
         .join(Result, (Result.team_id == Team.id) & (Result.round_id == round_.id))
@@ -127,10 +132,14 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
     awarded = select(Award.team_id).where(Award.round_id == round_.id)
     members, advisors = _people(awarded)
     colleges = member_colleges(awarded)
+    carries = any(row[10] is not None or row[12] for row in rows)
 
     def lines() -> Iterator[list]:
-        for index, (team_id, track, province, college, number, name, title_, score, rank, tier) in enumerate(rows, start=1):
+        for index, (team_id, track, province, college, number, name, title_, score, rank, tier, *prize) in enumerate(
+            rows, start=1
+        ):
             people = members[team_id]
+            amount, currency, description = prize
             yield [
                 index,
                 track,
@@ -147,12 +156,13 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
                 rounded(score, round_.decimals),
                 rank,
                 names.get(tier, tier),
+                *([amount, currency or "", description or ""] if carries else []),
             ]
 
     columns = [
         column if column.header != "最终得分 Score" else Column(column.header, 12, number_format(round_.decimals))
         for column in AWARD_COLUMNS
-    ]
+    ] + (PRIZE_COLUMNS if carries else [])
     return Sheet(title, columns, data_hash.through(lines()))
 
 

@@ -15,9 +15,10 @@ from app.extensions import db
 from app.forms import show_error_on_form
 from app.judging.services import transition_round
 from app.models import CLOSED, PUBLISHED, TIER_KEYS, Contest, Round, utcnow
+from app.money import money_text
 from app.pagination import PageOf, page_numbers
 from app.permissions import allowed_on, can_edit_contest, can_manage_round, can_view_results
-from app.results import advancement, charts, exports, gather, queries, services, store
+from app.results import advancement, charts, exports, gather, prizes, queries, services, store
 from app.results.awards import assign_awards, award_rule_input, award_ties, plan_awards
 from app.results.forms import AdvanceForm, ComputeForm, PublishForm, ReopenForm, awards_form_class
 from app.spreadsheets import workbook_response
@@ -174,13 +175,13 @@ def awards(round_id: int):
     if form.validate_on_submit():
         try:
             # The tied groups depend on the tiers; the form then gets a choice for each team in them.
-            rule = award_rule_input(round_, form.tiers(), form.ties.data)
+            rule = award_rule_input(round_, prizes.with_stored_prizes(round_, form.tiers()), form.ties.data)
             preview = plan_awards(round_, rule)
             tie_groups = preview.ties
             tie_ids = [team_id for tie in tie_groups for team_id in tie.team_ids]
             form = awards_form_class(tie_ids)()
             form.validate()
-            rule = award_rule_input(round_, form.tiers(), form.ties.data, form.overrides())
+            rule = award_rule_input(round_, prizes.with_stored_prizes(round_, form.tiers()), form.ties.data, form.overrides())
             if form.confirm.data:
                 outcome = assign_awards(round_, rule, actor=current_user, now=utcnow())
                 flash(awards_given_message(len(outcome.awards), len(outcome.ties)), "error" if outcome.ties else "success")
@@ -209,6 +210,7 @@ def awards(round_id: int):
         tie_ids=tie_ids,
         tie_groups=tie_groups,
         current=queries.award_rows(round_) if snapshot else [],
+        **prize_context(round_),
         tier_keys=TIER_KEYS,
         preview_order=queries.tier_order(rule) if preview else [],
         tier_names=queries.tier_names(snapshot),
@@ -216,6 +218,19 @@ def awards(round_id: int):
         published=round_.status == PUBLISHED,
         rounded=lambda value: queries.rounded(value, round_.decimals),
     ), status
+
+
+def prize_context(round_: Round) -> dict:
+    """What the round's awards carry, for the pages: `given` (team_id → award), `carries` (whether any award
+    has an amount or a description: the column shows only then), the `totals` per currency, and `money` to
+    write an amount in the reader's language."""
+    given = prizes.round_prizes(round_)
+    return {
+        "given": given,
+        "carries": any(award.amount is not None or award.description for award in given.values()),
+        "totals": prizes.round_totals(list(given.values())),
+        "money": money_text,
+    }
 
 
 def awards_given_message(teams: int, unsettled: int) -> str:
@@ -268,6 +283,7 @@ def public_results(round_id: int):
         round=round_,
         snapshot=snapshot,
         awards=queries.award_rows(round_) if snapshot else [],
+        **prize_context(round_),
         rows=rows,
         pagination=PageOf(rows, total, page, per_page),
         tier_names=queries.tier_names(snapshot),

@@ -89,6 +89,15 @@ class TierInSchema(ma.Schema):
     name = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40))
     count = Integer(allow_none=True, validate=ma.validate.Range(min=0))
     share = Decimal(allow_none=True, as_string=False, validate=ma.validate.Range(min=0, max=1))
+    amount = Decimal(
+        allow_none=True,
+        as_string=True,
+        metadata={"description": "what each winner of the tier receives (0 or more, at most 2 decimals), in `currency`"},
+    )
+    currency = ma.fields.String(allow_none=True, metadata={"description": "ISO 4217 code, such as CNY", "example": "CNY"})
+    description = ma.fields.String(
+        allow_none=True, metadata={"description": "what the winner receives: programme delivery, talent matching, ..."}
+    )
 
 
 class OverrideInSchema(ma.Schema):
@@ -116,6 +125,24 @@ class AwardSchema(ma.Schema):
     tier_name = ma.fields.String()
     rank = Integer()
     score = ma.fields.Float(allow_none=True)
+    id = Integer(metadata={"description": "the award, for updateAward"})
+    amount = ma.fields.String(allow_none=True, metadata={"description": "exact decimal, in `currency`; null: none"})
+    currency = ma.fields.String(allow_none=True)
+    description = ma.fields.String()
+
+
+class MoneySchema(ma.Schema):
+    amount = ma.fields.String(required=True, metadata={"description": 'exact decimal, as text: "6100000.00"'})
+    currency = ma.fields.String(required=True, metadata={"description": "ISO 4217 code", "example": "CNY"})
+
+
+class AwardUpdateInSchema(ma.Schema):
+    amount = Decimal(
+        allow_none=True, as_string=True, metadata={"description": "this recipient's own amount; null goes back to the tier's"}
+    )
+    currency = ma.fields.String(allow_none=True, metadata={"description": "ISO 4217; the tier's when left out"})
+    description = ma.fields.String(allow_none=True)
+    reason = ma.fields.String(allow_none=True, metadata={"description": "kept in the audit trail with the before and after"})
 
 
 class TierTieSchema(ma.Schema):
@@ -127,6 +154,7 @@ class TierTieSchema(ma.Schema):
 class AwardsSchema(ma.Schema):
     awards = ma.fields.List(ma.fields.Nested(AwardSchema))
     ties = ma.fields.List(ma.fields.Nested(TierTieSchema))
+    totals = ma.fields.List(ma.fields.Nested(MoneySchema), metadata={"description": "what the awards total, per currency"})
 
 
 class PublishInSchema(ma.Schema):

@@ -78,8 +78,16 @@ def write_results(round_: Round, results: Sequence[TeamResult]) -> None:
     )
 
 
-def write_awards(round_: Round, plan: AwardOutcome, reasons: Mapping[int, str], *, now: datetime) -> None:
-    """Make the round's stored awards those of `plan`; `reasons` are the organizer's, for the manual ones."""
+def write_awards(
+    round_: Round,
+    plan: AwardOutcome,
+    reasons: Mapping[int, str],
+    prizes: Mapping[int, Mapping[str, Any]],
+    *,
+    now: datetime,
+) -> None:
+    """Make the round's stored awards those of `plan`; `reasons` are the organizer's, for the manual ones;
+    `prizes` what each team receives (amount, currency, description)."""
     _replace_round_rows(
         Award,
         round_,
@@ -90,6 +98,9 @@ def write_awards(round_: Round, plan: AwardOutcome, reasons: Mapping[int, str], 
                 "tier": tier,
                 "manual": team_id in reasons,
                 "reason": reasons.get(team_id, ""),
+                "amount": prizes.get(team_id, {}).get("amount"),
+                "currency": prizes.get(team_id, {}).get("currency"),
+                "description": prizes.get(team_id, {}).get("description") or "",
                 "created_at": now,
             }
             for team_id, tier in plan.awards.items()
