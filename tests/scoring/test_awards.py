@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.awards import AwardOutcome, Tier, TierTie, assign_tiers, check_tiers, tier_places
+from scoring.awards import AwardOutcome, Money, Tier, TierTie, assign_tiers, budget_overrun, check_tiers, tier_places
 from scoring.model import Rule, Sheet, TeamResult, TeamSheets
 from scoring.results import rank_teams
 
@@ -268,3 +268,8 @@ def test_places_ties_and_order(values, tier_list, ties):
         order.index(outcome.awards[team_id]) if team_id in outcome.awards else len(order) for group in groups for team_id in group
     ]
     assert tier_index == sorted(tier_index)
+
+
+def test_a_budget_cannot_be_weighed_against_amounts_in_another_currency():
+    with pytest.raises(ValueError, match="amounts in USD against a budget in CNY"):
+        budget_overrun([Money(Decimal(5), "CNY"), Money(Decimal(1), "USD")], Money(Decimal(10), "CNY"))
