@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "assignment.delete": _l("Assignment removed"),
     "assignment.set_aside": _l("Assignment set aside for a conflict of interest"),
     "award.manual": _l("Award changed by hand"),
+    "award.update": _l("Award amount changed"),
     "awards.assign": _l("Awards given"),
     "colleges.import": _l("Colleges imported"),
     "conflict.declare": _l("Conflict of interest declared"),
