@@ -68,6 +68,8 @@ AWARD_COLUMNS = [
     Column("排名 Rank", 8),
     Column("奖项 Prize", 12),
 ]
+#: Last in the prize list and the ranking, so that the columns before it stay where readers know them.
+COUNTRY_COLUMN = Column("国家/地区 Country")
 #: Added to the prize list when an award of the round carries an amount or a description.
 PRIZE_COLUMNS = [Column("奖金 Amount", 16, "#,##0.00", numeric=True), Column("币种 Currency", 10), Column("奖励内容 Reward")]
 
@@ -121,6 +123,7 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
             Award.amount,
             Award.currency,
             Award.description,
+            College.country,
         )
         .join(Award, (Award.team_id == Team.id) & (Award.round_id == round_.id))
         .join(Result, (Result.team_id == Team.id) & (Result.round_id == round_.id))
@@ -139,7 +142,7 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
             rows, start=1
         ):
             people = members[team_id]
-            amount, currency, description = prize
+            amount, currency, description, country = prize
             yield [
                 index,
                 track,
@@ -157,12 +160,14 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
                 rank,
                 names.get(tier, tier),
                 *([amount, currency or "", description or ""] if carries else []),
+                countries.country_name(country),
             ]
 
     columns = [
         column if column.header != "最终得分 Score" else Column(column.header, 12, number_format(round_.decimals))
         for column in AWARD_COLUMNS
     ] + (PRIZE_COLUMNS if carries else [])
+    columns.append(COUNTRY_COLUMN)
     return Sheet(title, columns, data_hash.through(lines()))
 
 
@@ -253,7 +258,7 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
         Column("标记 Flags"),
         Column("晋级 Advanced", 10),
         Column("奖项 Prize", 10),
-        Column("国家/地区 Country"),  # last, so that the columns before it stay where readers know them
+        COUNTRY_COLUMN,
     ]
     return Sheet(title, columns, lines())
 
