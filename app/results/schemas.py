@@ -121,6 +121,7 @@ class AwardSchema(ma.Schema):
         ma.fields.String(), metadata={"description": "every member's college, each once, in the members' order"}
     )
     province = ma.fields.String()
+    country = ma.fields.String(metadata={"description": "the team's college's country, ISO 3166-1 alpha-2"})
     tier = ma.fields.String()
     tier_name = ma.fields.String()
     rank = Integer()

@@ -75,6 +75,20 @@ def test_the_workbooks_ranking_names_each_teams_country(client, scored_round, or
     assert [row[column].value for row in ranking.iter_rows(min_row=2)] == ["United Kingdom", "China"]
 
 
+def test_the_prize_list_names_each_winner_s_country_in_the_api_and_the_workbook(client, scored_round, organizer):
+    built = scored_round([[90], [80], [70]], colleges=[0, 1, 2], countries=["GB", "CN", "KE"])
+    api = f"/api/v1/rounds/{built['round'].id}"
+    client.post(f"{api}/results", json={}, headers=organizer)
+    tiers = [{"key": "first", "count": 1}, {"key": "second", "count": 1}]
+    assert client.post(f"{api}/awards", json={"tiers": tiers}, headers=organizer).status_code == 200
+    listed = client.get(f"{api}/awards", headers=organizer).json["awards"]
+    assert [(item["team_id"], item["country"]) for item in listed] == [(built["teams"][0].id, "GB"), (built["teams"][1].id, "CN")]
+    prizes = load_workbook(io.BytesIO(client.get(f"{api}/export.xlsx", headers=organizer).data))["获奖名单 Awards"]
+    header = [cell.value for cell in prizes[1]]
+    assert header[-1] == "国家/地区 Country"  # last, as in the ranking
+    assert [row[-1] for row in prizes.iter_rows(min_row=2, values_only=True)] == ["United Kingdom", "China"]
+
+
 def test_the_pages_offer_country_in_both_languages(client, scored_round, make_round, organizer, login_as):
     built = scored_round([[90], [80]], colleges=[0, 1], countries=["GB", "KE"], grouping="country")
     make_round(built["contest"], name="Final")

@@ -43,7 +43,7 @@ def test_the_workbook_has_the_five_sheets_with_bilingual_headers(exported):
     assert workbook.sheetnames == SHEETS
     awards_header = [cell.value for cell in workbook["获奖名单 Awards"][1]]
     assert awards_header[:5] == ["序号 No.", "赛道 Track", "省份 Province", "学校 College", "团队编号 Number"]
-    assert awards_header[-3:] == ["最终得分 Score", "排名 Rank", "奖项 Prize"]
+    assert awards_header[-4:] == ["最终得分 Score", "排名 Rank", "奖项 Prize", "国家/地区 Country"]
 
 
 def test_the_ranking_reads_back_exactly_as_computed(exported):

@@ -83,14 +83,14 @@ def test_the_workbook_s_prize_list_reads_back_the_amounts_currency_and_reward(cl
     response = client.get(f"{granted['api']}/export.xlsx", headers=granted["headers"])
     sheet = load_workbook(io.BytesIO(response.data))["获奖名单 Awards"]
     header = [cell.value for cell in sheet[1]]
-    assert header[-4:] == ["奖项 Prize", "奖金 Amount", "币种 Currency", "奖励内容 Reward"]
-    lines = [row[-3:] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert header[-5:] == ["奖项 Prize", "奖金 Amount", "币种 Currency", "奖励内容 Reward", "国家/地区 Country"]
+    lines = [row[-4:-1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert lines == [
         (1000000, "CNY", "programme delivery"),
         (250000.5, "CNY", "talent matching"),
         (250000.5, "CNY", "talent matching"),
     ]
-    assert sheet.cell(row=2, column=len(header) - 2).number_format == "#,##0.00"
+    assert sheet.cell(row=2, column=len(header) - 3).number_format == "#,##0.00"
 
 
 def test_a_workbook_without_amounts_keeps_the_official_columns(client, scored_round, make_user, token_for):
@@ -100,7 +100,7 @@ def test_a_workbook_without_amounts_keeps_the_official_columns(client, scored_ro
     client.post(f"{api}/results", json={}, headers=headers)
     client.post(f"{api}/awards", json={"tiers": [{"key": "first", "count": 1}]}, headers=headers)
     sheet = load_workbook(io.BytesIO(client.get(f"{api}/export.xlsx", headers=headers).data))["获奖名单 Awards"]
-    assert [cell.value for cell in sheet[1]][-1] == "奖项 Prize"
+    assert [cell.value for cell in sheet[1]][-2:] == ["奖项 Prize", "国家/地区 Country"]
 
 
 def test_the_contest_form_sets_the_budget_and_names_a_wrong_currency(client, make_contest, login_as):
