@@ -2,6 +2,8 @@
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -19,20 +21,29 @@ def _targets():
     return targets
 
 
+@contextmanager
+def empty_database(target: str, tmp_path) -> Iterator[str]:
+    """The URL of an empty database: a new SQLite file, or a new schema of the test PostgreSQL database,
+    dropped when the block ends."""
+    if target == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    schema = f"migration_{uuid.uuid4().hex[:8]}"
+    base = os.environ["LAUREL_TEST_DATABASE_URL"]
+    with create_engine(base).begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{base}?options=-csearch_path%3D{schema}"
+    finally:
+        with create_engine(base).begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
 @pytest.mark.parametrize("target", _targets())
 def test_upgrade_creates_the_models_schema(tmp_path, target):
     from flask_migrate import upgrade
 
-    schema = None
-    if target == "sqlite":
-        url = f"sqlite:///{tmp_path / 'migrated.db'}"
-    else:
-        schema = f"migration_{uuid.uuid4().hex[:8]}"
-        base = os.environ["LAUREL_TEST_DATABASE_URL"]
-        with create_engine(base).begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        url = f"{base}?options=-csearch_path%3D{schema}"
-    try:
+    with empty_database(target, tmp_path) as url:
         app = make_test_app(url, str(tmp_path / "instance"))
         with app.app_context():
             upgrade(directory="migrations")
@@ -40,10 +51,6 @@ def test_upgrade_creates_the_models_schema(tmp_path, target):
                 differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
             db.engine.dispose()
         assert differences == [], "a model changed without a migration: run flask db migrate"
-    finally:
-        if schema:
-            with create_engine(os.environ["LAUREL_TEST_DATABASE_URL"]).begin() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 def test_teams_already_in_rounds_get_a_code_of_each_round(tmp_path):
@@ -127,16 +134,7 @@ def test_going_down_to_0005_and_up_again_keeps_every_row(tmp_path, target):
     from app.registration.services import register_team
     from tests.conftest import SHEET_100, team_input
 
-    schema = None
-    if target == "sqlite":
-        url = f"sqlite:///{tmp_path / 'migrated.db'}"
-    else:
-        schema = f"migration_{uuid.uuid4().hex[:8]}"
-        base = os.environ["LAUREL_TEST_DATABASE_URL"]
-        with create_engine(base).begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        url = f"{base}?options=-csearch_path%3D{schema}"
-    try:
+    with empty_database(target, tmp_path) as url:
         app = make_test_app(url, str(tmp_path / "instance"))
         with app.app_context():
             upgrade(directory="migrations")
@@ -177,10 +175,6 @@ def test_going_down_to_0005_and_up_again_keeps_every_row(tmp_path, target):
         assert at_0005 == {table: count for table, count in at_head.items() if table in at_0005}
         assert again == {**at_head, "browser_sessions": 0}  # going down to 0005 signs every browser out
         assert actors_at_head == actors_at_0005 == actors_again
-    finally:
-        if schema:
-            with create_engine(os.environ["LAUREL_TEST_DATABASE_URL"]).begin() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 def test_colleges_abroad_without_a_province_keep_their_rows_down_and_up(tmp_path):
