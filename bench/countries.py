@@ -22,13 +22,11 @@ import random
 import shutil
 import time
 from collections import defaultdict
-from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import delete, insert, select
 
 from app.colleges.services import import_colleges
-from app.contests.services import create_contest, with_defaults
 from app.countries import CODES
 from app.extensions import db
 from app.judging.services import create_round
@@ -36,7 +34,7 @@ from app.models import CLOSED, College, Entry, Result, ResultSnapshot, Round, Te
 from app.results.advancement import advance_teams, advancement_input
 from app.spreadsheets import read_table
 from bench.common import fresh_app, peak_memory_mb, report
-from bench.populate import TRACKS
+from bench.populate import open_contest
 
 #: The smallest meaningful run's options: tests/test_bench.py runs it, so that a bench that no longer runs fails the suite.
 SMALLEST = "--teams 60 --countries 5 --top 2 --repeat 1".split()
@@ -51,20 +49,7 @@ def _setup(teams: int, country_count: int, seed: int) -> tuple[int, int, dict[in
     lines = ["code,name,province,city,level,country"]
     lines += [f"U-{code},University of {code},Region {code},City {code},,{code}" for code in codes]
     import_colleges(read_table(io.BytesIO("\n".join(lines).encode()), "universities.csv"), now=now)
-    contest = create_contest(
-        with_defaults(
-            {
-                "name": "Global business challenge (bench)",
-                "year": now.year,
-                "registration_opens_at": now - timedelta(days=7),
-                "registration_closes_at": now + timedelta(days=60),
-                "tracks": TRACKS,
-            },
-            "Asia/Shanghai",
-        ),
-        now=now,
-        actor=None,
-    )
+    contest = open_contest("Global business challenge (bench)", now)
     db.session.flush()
     track_id = db.session.scalar(select(Track.id).where(Track.contest_id == contest.id).order_by(Track.id))
     colleges = db.session.execute(select(College.id, College.country).order_by(College.id)).all()

@@ -47,15 +47,12 @@ class Population:
     sample_student_names: list[str] = field(default_factory=list)
 
 
-def setup_contest(now=None) -> tuple[int, Any]:
-    """The colleges list, the contest (registration open now) and the organizer; committed."""
-    now = now or utcnow()
-    with NATIONAL_LIST.open("rb") as handle:
-        import_colleges(read_table(handle, NATIONAL_LIST.name), now=now)
-    contest = create_contest(
+def open_contest(name: str, now):
+    """A contest named `name` with the national tracks, open for registration from a week ago for two months."""
+    return create_contest(
         with_defaults(
             {
-                "name": CONTEST_NAME,
+                "name": name,
                 "year": now.year,
                 "registration_opens_at": now - timedelta(days=7),
                 "registration_closes_at": now + timedelta(days=60),
@@ -66,6 +63,14 @@ def setup_contest(now=None) -> tuple[int, Any]:
         now=now,
         actor=None,
     )
+
+
+def setup_contest(now=None) -> tuple[int, Any]:
+    """The colleges list, the contest (registration open now) and the organizer; committed."""
+    now = now or utcnow()
+    with NATIONAL_LIST.open("rb") as handle:
+        import_colleges(read_table(handle, NATIONAL_LIST.name), now=now)
+    contest = open_contest(CONTEST_NAME, now)
     organizer = create_user(email=ORGANIZER_EMAIL, name="组委会 Bench", password=ORGANIZER_PASSWORD, role=ORGANIZER, now=now)
     db.session.commit()
     return contest.id, organizer
