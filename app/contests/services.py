@@ -15,7 +15,18 @@ from sqlalchemy import func, select
 from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
-from app.models import APPROVED, SUBMITTED, TRACK_KINDS, WITHDRAWN, College, Contest, Team, Track, User
+from app.models import (
+    APPROVED,
+    ENTRANT_KINDS,
+    INDIVIDUAL,
+    SUBMITTED,
+    TRACK_KINDS,
+    WITHDRAWN,
+    Contest,
+    Team,
+    Track,
+    User,
+)
 from app.money import amount_problem, currency_problem, known_currency, to_cents
 from app.results.prizes import given_amounts, refuse_over_budget
 from scoring.awards import Money
@@ -92,8 +103,33 @@ def _validate(data: Mapping[str, Any]) -> dict[str, list[str]]:
             fail(f"tracks.{index}.name", _("At most %(n)s characters.", n=60))
         if track.get("kind") not in TRACK_KINDS:
             fail(f"tracks.{index}.kind", _("Choose regular or practical."))
+        _validate_track_size(track, f"tracks.{index}", fail)
     _validate_budget(data.get("budget"), fail)
     return fields
+
+
+#: The most people an entrant of a track may list.
+TRACK_MEMBERS_MAX = 30
+
+
+def _validate_track_size(track: Mapping[str, Any], prefix: str, fail) -> None:
+    """A track's entrant kind is one of ENTRANT_KINDS; its own size limits, when given, are whole numbers from
+    0 to TRACK_MEMBERS_MAX, the smallest not above the largest; an individual is exactly one person."""
+    entrant = track.get("entrant") or "team"
+    if entrant not in ENTRANT_KINDS:
+        fail(f"{prefix}.entrant", _("Choose team, individual or organization."))
+    low, high = track.get("min_members"), track.get("max_members")
+    for key, value in (("min_members", low), ("max_members", high)):
+        if value is None:
+            continue
+        if not isinstance(value, int) or not 0 <= value <= TRACK_MEMBERS_MAX:
+            fail(f"{prefix}.{key}", _("Enter a whole number from %(low)s to %(high)s.", low=0, high=TRACK_MEMBERS_MAX))
+        elif entrant == INDIVIDUAL and value != 1:
+            fail(f"{prefix}.{key}", _("An individual entrant is one person; leave this empty or enter 1."))
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        fail(f"{prefix}.max_members", _("The largest team cannot be smaller than the smallest."))
+    if entrant != "organization" and high == 0:
+        fail(f"{prefix}.max_members", _("Enter a whole number from %(low)s to %(high)s.", low=1, high=TRACK_MEMBERS_MAX))
 
 
 def _validate_budget(budget: Mapping[str, Any] | None, fail) -> None:
@@ -122,10 +158,21 @@ def contest_snapshot(contest: Contest) -> dict[str, Any]:
         "name": contest.name,
         "year": contest.year,
         "timezone": contest.timezone,
+        "language": contest.language,
         "registration_opens_at": contest.registration_opens_at.isoformat(),
         "registration_closes_at": contest.registration_closes_at.isoformat(),
         **{key: getattr(contest, key) for key, *_bounds in TEAM_RULES},
-        "tracks": [{"code": t.code, "name": t.name, "kind": t.kind} for t in contest.tracks],
+        "tracks": [
+            {
+                "code": t.code,
+                "name": t.name,
+                "kind": t.kind,
+                "entrant": t.entrant,
+                "min_members": t.min_members,
+                "max_members": t.max_members,
+            }
+            for t in contest.tracks
+        ],
         "budget": None
         if contest.budget_amount is None
         else {"amount": str(contest.budget_amount), "currency": contest.budget_currency},
@@ -136,6 +183,7 @@ def _apply(contest: Contest, data: Mapping[str, Any]) -> None:
     contest.name = data["name"].strip()
     contest.year = data["year"]
     contest.timezone = data["timezone"]
+    contest.language = data.get("language") or contest.language or "zh"
     contest.registration_opens_at = localize(data["registration_opens_at"], data["timezone"])
     contest.registration_closes_at = localize(data["registration_closes_at"], data["timezone"])
     for key, *_bounds in TEAM_RULES:
@@ -149,6 +197,8 @@ def _apply(contest: Contest, data: Mapping[str, Any]) -> None:
         code = track_data["code"].strip().upper()
         track = by_code.get(code) or Track(code=code)
         track.name, track.kind, track.position = track_data["name"].strip(), track_data["kind"], position
+        track.entrant = track_data.get("entrant") or "team"
+        track.min_members, track.max_members = track_data.get("min_members"), track_data.get("max_members")
         kept.append(track)
     contest.tracks = kept
 
@@ -215,9 +265,12 @@ def _refuse_removing_tracks_with_teams(contest: Contest, data: Mapping[str, Any]
 def _refuse_kind_change_with_teams(contest: Contest, data: Mapping[str, Any]) -> None:
     """A track's kind is the category of the one-student-per-category rule, held by the members' rows: it
     changes only while the track has no team (withdrawn teams hold no student, so they do not count)."""
-    kinds = {track_data["code"].strip().upper(): track_data["kind"] for track_data in data["tracks"]}
+    kinds = {
+        track_data["code"].strip().upper(): (track_data["kind"], track_data.get("entrant") or "team")
+        for track_data in data["tracks"]
+    }
     for track in contest.tracks:
-        if track.code not in kinds or kinds[track.code] == track.kind:
+        if track.code not in kinds or kinds[track.code] == (track.kind, track.entrant):
             continue
         teams = db.session.scalar(select(func.count(Team.id)).where(Team.track_id == track.id, Team.status != WITHDRAWN))
         if teams:
@@ -275,10 +328,11 @@ def contests_query():
 
 def contest_counts(contest: Contest) -> dict[str, int]:
     """How many entrants the contest has (its active teams: submitted or approved, not rejected nor withdrawn)
-    and from how many countries (the distinct countries of their colleges)."""
+    and from how many countries (the distinct countries of the entrants: their institution's, their
+    organization's or their own)."""
     entrants, countries = db.session.execute(
-        select(func.count(Team.id), func.count(College.country.distinct()))
-        .join(College, College.id == Team.college_id)
-        .where(Team.contest_id == contest.id, Team.status.in_((SUBMITTED, APPROVED)))
+        select(func.count(Team.id), func.count(Team.country.distinct())).where(
+            Team.contest_id == contest.id, Team.status.in_((SUBMITTED, APPROVED))
+        )
     ).one()
     return {"entrants": entrants, "countries": countries}

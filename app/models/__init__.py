@@ -2,7 +2,17 @@
 
 from app.models.audit import AuditEvent
 from app.models.colleges import PROVINCES_CN, College, Province
-from app.models.contests import TRACK_KINDS, Contest, Track
+from app.models.contests import (
+    CONTEST_LANGUAGES,
+    ENTRANT_KINDS,
+    INDIVIDUAL,
+    ORGANIZATION,
+    TEAM,
+    TRACK_KINDS,
+    Contest,
+    RegistrationField,
+    Track,
+)
 from app.models.judging import (
     CLOSED,
     DRAFT,
@@ -38,6 +48,7 @@ from app.models.teams import (
     WITHDRAWN,
     Advisor,
     MemberDispute,
+    Organization,
     Team,
     TeamMember,
 )
@@ -49,6 +60,13 @@ __all__ = [
     "College",
     "Province",
     "TRACK_KINDS",
+    "CONTEST_LANGUAGES",
+    "ENTRANT_KINDS",
+    "INDIVIDUAL",
+    "ORGANIZATION",
+    "TEAM",
+    "RegistrationField",
+    "Organization",
     "Contest",
     "Track",
     "CAPTAIN",

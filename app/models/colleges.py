@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -66,6 +66,11 @@ class College(db.Model):
     level: Mapped[str] = mapped_column(String(10), default="")
     ownership: Mapped[str] = mapped_column(String(10), default="")
     country: Mapped[str] = mapped_column(String(2), default="CN")
+    #: False for an institution an applicant proposed, until an organizer verifies it or merges it into one
+    #: on the list; usable at once by whoever proposed it.
+    verified: Mapped[bool] = mapped_column(default=True, server_default=true())
+    website: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     province: Mapped[Province | None] = relationship(lazy="joined")
 

@@ -6,13 +6,23 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 
 TRACK_KINDS = ("regular", "practical")
+
+TEAM = "team"
+INDIVIDUAL = "individual"
+ORGANIZATION = "organization"
+#: Who enters a track: a student team, one person (student or not), or an organization (a company or an
+#: institution applying in its own name).
+ENTRANT_KINDS = (TEAM, INDIVIDUAL, ORGANIZATION)
+
+#: The languages a contest speaks first: its pages (unless a person chose), its mail and its workbooks.
+CONTEST_LANGUAGES = ("zh", "en")
 
 
 class Contest(db.Model):
@@ -26,6 +36,7 @@ class Contest(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     year: Mapped[int]
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    language: Mapped[str] = mapped_column(String(5), default="zh", server_default="zh")
     registration_opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     registration_closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     min_members: Mapped[int] = mapped_column(default=3)
@@ -43,6 +54,9 @@ class Contest(db.Model):
 
     tracks: Mapped[list[Track]] = relationship(
         back_populates="contest", cascade="all, delete-orphan", lazy="selectin", order_by="Track.position"
+    )
+    registration_fields: Mapped[list[RegistrationField]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="RegistrationField.position"
     )
 
     def local(self, moment: datetime) -> datetime:
@@ -84,5 +98,44 @@ class Track(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     #: The last team number given in this track; numbers are taken by an atomic increment.
     last_team_number: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Who enters: one of ENTRANT_KINDS.
+    entrant: Mapped[str] = mapped_column(String(20), default=TEAM, server_default=TEAM)
+    #: The track's own size limits; none: the contest's (a team), exactly one (an individual), 0 to the
+    #: contest's maximum (an organization, whose members are its project's people).
+    min_members: Mapped[int | None] = mapped_column()
+    max_members: Mapped[int | None] = mapped_column()
 
     contest: Mapped[Contest] = relationship(back_populates="tracks")
+
+    def member_range(self) -> tuple[int, int]:
+        """How many people an entrant of this track lists: (fewest, most)."""
+        if self.entrant == INDIVIDUAL:
+            return (1, 1)
+        if self.entrant == ORGANIZATION:
+            low, high = 0, self.contest.max_members
+        else:
+            low, high = self.contest.min_members, self.contest.max_members
+        return (low if self.min_members is None else self.min_members, high if self.max_members is None else self.max_members)
+
+
+class RegistrationField(db.Model):
+    """A question a contest (or one of its tracks) asks every entrant beyond Laurel's own: a project
+    category, a business stage, a team's social media account."""
+
+    __tablename__ = "registration_fields"
+    __table_args__ = (UniqueConstraint("contest_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"), index=True)
+    #: None: every track asks it.
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(80))
+    #: One of FIELD_TYPES (app.registration.custom_fields).
+    type: Mapped[str] = mapped_column(String(20), default="text")
+    required: Mapped[bool] = mapped_column(default=False)
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    help: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    track: Mapped[Track | None] = relationship(lazy="joined")

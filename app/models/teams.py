@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -35,7 +36,12 @@ class Team(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
     track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id"), index=True)
-    college_id: Mapped[int] = mapped_column(ForeignKey("colleges.id"))
+    #: The entrant's institution; none for a person entering on their own or an organization not on the list.
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("colleges.id"))
+    #: ISO 3166-1 alpha-2: the institution's, the organization's, or the individual's own.
+    country: Mapped[str] = mapped_column(String(2), default="CN", server_default="CN", index=True)
+    #: Answers to the contest's own questions (`RegistrationField`), by key.
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     #: Shown and used everywhere: year, track code and a sequence per track, as 2026-CB-00123.
     number: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(64), index=True)
@@ -54,7 +60,10 @@ class Team(db.Model):
 
     contest: Mapped[Contest] = relationship()
     track: Mapped[Track] = relationship(lazy="joined")
-    college: Mapped[College] = relationship(lazy="joined")
+    college: Mapped[College | None] = relationship(lazy="joined")
+    organization: Mapped[Organization | None] = relationship(
+        back_populates="team", cascade="all, delete-orphan", lazy="joined", uselist=False
+    )
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     members: Mapped[list[TeamMember]] = relationship(
         back_populates="team", cascade="all, delete-orphan", order_by="TeamMember.position"
@@ -65,6 +74,19 @@ class Team(db.Model):
     disputes: Mapped[list[MemberDispute]] = relationship(
         back_populates="team", cascade="all, delete-orphan", order_by="MemberDispute.id"
     )
+
+    @property
+    def kind(self) -> str:
+        """The track's entrant kind: team, individual or organization."""
+        return self.track.entrant
+
+    @property
+    def college_name(self) -> str:
+        return self.college.name if self.college else ""
+
+    @property
+    def province_name(self) -> str:
+        return self.college.province_name if self.college else ""
 
     @property
     def captain(self) -> TeamMember | None:
@@ -111,9 +133,11 @@ class TeamMember(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"))
     category: Mapped[str] = mapped_column(String(20))
-    college_id: Mapped[int] = mapped_column(ForeignKey("colleges.id"))
-    student_id: Mapped[str] = mapped_column(String(30))
+    #: None for a person who is not a student (with no student ID either).
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("colleges.id"))
+    student_id: Mapped[str | None] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(50))
+    nationality: Mapped[str] = mapped_column(String(2), default="CN", server_default="CN")
     major: Mapped[str] = mapped_column(String(60), default="")
     grade: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(254))
@@ -123,7 +147,27 @@ class TeamMember(db.Model):
     released: Mapped[bool] = mapped_column(default=False)
 
     team: Mapped[Team] = relationship(back_populates="members")
-    college: Mapped[College] = relationship(lazy="joined")
+    college: Mapped[College | None] = relationship(lazy="joined")
+
+
+class Organization(db.Model):
+    """The organization that is an entrant: a company or an institution applying in its own name."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str] = mapped_column(String(2))
+    #: 统一社会信用代码, 18 characters with a check digit; Chinese organizations only.
+    credit_code: Mapped[str] = mapped_column(String(18), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    contact_name: Mapped[str] = mapped_column(String(50))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    contact_nationality: Mapped[str] = mapped_column(String(2), default="CN")
+
+    team: Mapped[Team] = relationship(back_populates="organization")
 
 
 class Advisor(db.Model):
@@ -139,6 +183,7 @@ class Advisor(db.Model):
     title: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
+    nationality: Mapped[str] = mapped_column(String(2), default="CN", server_default="CN")
     position: Mapped[int] = mapped_column(default=0)
 
     team: Mapped[Team] = relationship(back_populates="advisors")
