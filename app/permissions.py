@@ -159,10 +159,12 @@ def _coordinates(user: User, contest_id: int, college_id: int | None = None) -> 
     )
 
 
-def can_register_for_college(user: User | None, contest: Contest, college_id: int) -> bool:
+def can_register_for_college(user: User | None, contest: Contest, college_id: int | None) -> bool:
     """Organizers (and the system) register teams of any college, coordinators of their own colleges only;
     a captain registers their own team, of the college they name: any college, unless their captain's
-    role for the contest names a college (that one) or a province (its colleges)."""
+    role for the contest names a college (that one) or a province (its colleges). An entrant without a
+    college (a person or an organization entering on their own) is registered by organizers and by captains
+    whose role is not tied to a college."""
     if user is None or is_organizer(user, contest):
         return True
     colleges = coordinated_college_ids(user, contest)
@@ -171,6 +173,8 @@ def can_register_for_college(user: User | None, contest: Contest, college_id: in
     roles = user.roles_in(CAPTAIN, contest.id)
     if any(role.covers(None) for role in roles):  # a captain of every college: no college to read
         return True
+    if college_id is None:
+        return False
     college = db.session.get(College, college_id)
     return any(role.covers(college) for role in roles)
 

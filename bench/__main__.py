@@ -9,6 +9,7 @@ BENCHMARKS = {
     "assign": "auto-assigning 5 judges to each of 10,000 teams from 300, with conflicts (the pure core, no database)",
     "colleges": "importing the national colleges list into a fresh database, then importing it again",
     "countries": "advancing the best 3 of each country from a global round of 3,600 teams from 100 countries",
+    "entrants": "registering student teams, individuals and organizations over HTTP, side by side",
     "export": "a 10,000-team round's results workbook and the registrations workbook, each against openpyxl's raw write",
     "judging": "a national round set up and 50,000 sheets filled, judges saving over HTTP, and a judge's dashboard",
     "load": "a contest's busiest minute against gunicorn: judges saving, captains registering, an organizer reading pages",

@@ -60,6 +60,7 @@ def _setup(teams: int, country_count: int, seed: int) -> tuple[int, int, dict[in
                 "contest_id": contest.id,
                 "track_id": track_id,
                 "college_id": colleges[index % len(colleges)].id,
+                "country": colleges[index % len(colleges)].country,
                 "number": f"G{index + 1:05d}",
                 "name": f"Team {index + 1}",
                 "project_title": f"Project {index + 1}",

@@ -31,7 +31,7 @@ class TeamSlot:
     """A team to judge. `group` is the round's grouping key (a college id, a province), "" for none."""
 
     team_id: int
-    college_id: int
+    college_id: int | None  # None: an entrant without a college (a person or an organization)
     province: str
     group: str
 

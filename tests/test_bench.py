@@ -65,6 +65,11 @@ EXPECTED = {
         zero=("wrong_answers", "ties"),
         done=("advanced", "countries_with_teams"),
     ),
+    "entrants": Expect(
+        headline=("cycles.*.*.registrations_per_s", "ratio_to_student_teams.*.median"),
+        zero=("cycles.*.*.errors",),
+        done=("cycles.*.*.created",),
+    ),
     "export": Expect(
         headline=(
             "results_workbook.seconds",

@@ -8,6 +8,11 @@ from app.contests.services import TEAM_RULES
 from app.forms import DecimalField, IntegerField, show_error_on_form
 
 TRACK_KIND_CHOICES = [SelectChoice("regular", _l("Regular (常规赛)")), SelectChoice("practical", _l("Practical (实战赛)"))]
+ENTRANT_CHOICES = [
+    SelectChoice("team", _l("Student teams")),
+    SelectChoice("individual", _l("Individuals")),
+    SelectChoice("organization", _l("Organizations")),
+]
 BLANK_TRACK_ROWS = 2
 
 
@@ -15,6 +20,9 @@ class TrackForm(Form):
     code = StringField(_l("Code"))
     name = StringField(_l("Name"))
     kind = SelectField(_l("Kind"), choices=TRACK_KIND_CHOICES)
+    entrant = SelectField(_l("Who enters"), choices=ENTRANT_CHOICES, default="team")
+    min_members = IntegerField(_l("Fewest people"), validators=[Optional()])
+    max_members = IntegerField(_l("Most people"), validators=[Optional()])
 
     def is_blank(self) -> bool:
         return not (self.code.data or "").strip() and not (self.name.data or "").strip()

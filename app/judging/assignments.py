@@ -58,7 +58,7 @@ def team_slots(round_: Round, team_ids: Collection[int] | None = None) -> dict[i
     statement = (
         select(Entry.team_id, Team.college_id, College.province_id, Entry.group_key)
         .join(Team, Team.id == Entry.team_id)
-        .join(College, College.id == Team.college_id)
+        .outerjoin(College, College.id == Team.college_id)
         .where(Entry.round_id == round_.id)
     )
     if team_ids is not None:

@@ -15,11 +15,7 @@ from app.models import Entry, Round, Team, group_key
 
 def entry_group(round_: Round, team: Team) -> str:
     """The group the team is ranked in, in this round (`group_key` of the round's grouping)."""
-    college = team.college
-    province = college.province
-    return group_key(
-        round_.grouping, college_id=team.college_id, province=province.name if province else None, country=college.country
-    )
+    return group_key(round_.grouping, college_id=team.college_id, province=team.province_name or None, country=team.country)
 
 
 #: The characters of a team's code in a round: letters and digits, without those that read alike (0 O, 1 I L).

@@ -351,7 +351,11 @@ def add_entries(
     present = set(db.session.scalars(select(Entry.team_id).where(Entry.round_id == round_.id)))
     rows = entry_rows(
         round_,
-        [team for team in db.session.scalars(statement.join(Team.college).outerjoin(College.province)) if team.id not in present],
+        [
+            team
+            for team in db.session.scalars(statement.outerjoin(Team.college).outerjoin(College.province))
+            if team.id not in present
+        ],
         now,
     )
     if rows:

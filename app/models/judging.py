@@ -30,11 +30,12 @@ SHEET_DRAFT, SHEET_SUBMITTED = "draft", "submitted"
 SHEET_STATUSES = (SHEET_DRAFT, SHEET_SUBMITTED)
 
 
-def group_key(grouping: str, *, college_id: int, province: str | None, country: str | None = None) -> str:
+def group_key(grouping: str, *, college_id: int | None, province: str | None, country: str | None = None) -> str:
     """The group a team is ranked in under `grouping` (one of GROUPINGS): its college's id, its province's
-    name, its college's country code, or "" (one group for all)."""
+    name, its country code, or "" (one group for all; also the group of the entrants without a college, or
+    without a province, in a grouping by either)."""
     if grouping == "college":
-        return str(college_id)
+        return "" if college_id is None else str(college_id)
     if grouping == "province":
         return province or ""
     if grouping == "country":

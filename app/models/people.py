@@ -119,7 +119,7 @@ class RoleAssignment(db.Model):
             return True
         if self.college_id is not None and (college is None or college.id != self.college_id):
             return False
-        return not self.province or (college is not None and college.province.name == self.province)
+        return not self.province or (college is not None and college.province_name == self.province)
 
 
 class ApiToken(db.Model):

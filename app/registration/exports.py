@@ -7,11 +7,13 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
+from app.countries import country_name
 from app.extensions import db
-from app.models import UNIVERSITY, Advisor, College, Contest, Province, Team, TeamMember, Track, User
+from app.models import UNIVERSITY, Advisor, College, Contest, Organization, Province, Team, TeamMember, Track, User
 from app.registration.queries import TeamFilters, each_once, teams_query
 from app.spreadsheets import Column, Sheet
 
+ENTRANT_LABELS = {"team": "团队 team", "individual": "个人 individual", "organization": "机构 organization"}
 STATUS_LABELS = {
     "submitted": "已提交 submitted",
     "approved": "已通过 approved",
@@ -24,6 +26,8 @@ TEAM_COLUMNS = [
     Column("序号 No.", 8),
     Column("团队编号 Number", 16),
     Column("赛道 Track"),
+    Column("类别 Entrant", 14),
+    Column("国家/地区 Country", 14),
     Column("省份 Province"),
     Column("学校 College"),
     Column("团队名称 Team"),
@@ -36,6 +40,9 @@ TEAM_COLUMNS = [
     Column("成员学校 Member colleges"),
     Column("高校指导老师 University advisors"),
     Column("企业指导老师 Enterprise advisors"),
+    Column("机构 Organization"),
+    Column("统一社会信用代码 Credit code", 20),
+    Column("联系人 Contact"),
     Column("报名时间 Registered", 18),
 ]
 PEOPLE_COLUMNS = [
@@ -44,6 +51,7 @@ PEOPLE_COLUMNS = [
     Column("角色 Role", 16),
     Column("姓名 Name"),
     Column("学号 Student ID", 16),
+    Column("国籍 Nationality", 14),
     Column("学校/单位 College or organization"),
     Column("专业 Major"),
     Column("年级 Grade", 10),
@@ -65,6 +73,8 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
             Team.id,
             Team.number,
             Track.name,
+            Track.entrant,
+            Team.country,
             Province.name,
             College.name,
             Team.name,
@@ -87,8 +97,9 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
             TeamMember.email,
             TeamMember.phone,
             TeamMember.is_captain,
+            TeamMember.nationality,
         )
-        .join(College, College.id == TeamMember.college_id)
+        .outerjoin(College, College.id == TeamMember.college_id)
         .where(TeamMember.team_id.in_(team_ids))
         .order_by(TeamMember.team_id, TeamMember.position)
     ):
@@ -100,15 +111,32 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
         .order_by(Advisor.team_id, Advisor.position)
     ):
         advisors[row[0]].append(row)
+    organizations = {
+        row.team_id: row
+        for row in db.session.execute(
+            select(
+                Organization.team_id,
+                Organization.name,
+                Organization.credit_code,
+                Organization.contact_name,
+                Organization.contact_email,
+            ).where(Organization.team_id.in_(team_ids))
+        )
+    }
 
     def team_rows() -> Iterator[list]:
-        for index, (team_id, number, track, province, college, name, title, status, created_at) in enumerate(teams, start=1):
+        for index, (team_id, number, track, entrant, country, province, college, name, title, status, created_at) in enumerate(
+            teams, start=1
+        ):
             people = members[team_id]
             captain = next((m for m in people if m.is_captain), None)
+            organization = organizations.get(team_id)
             yield [
                 index,
                 number,
                 track,
+                ENTRANT_LABELS.get(entrant, entrant),
+                country_name(country),
                 province,
                 college,
                 name,
@@ -118,22 +146,26 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                 captain.phone if captain else "",
                 captain.email if captain else "",
                 SEPARATOR.join(m.name for m in people),
-                SEPARATOR.join(each_once(m.college for m in people)),
+                SEPARATOR.join(each_once(m.college for m in people if m.college)),
                 SEPARATOR.join(a.name for a in advisors[team_id] if a.kind == UNIVERSITY),
                 SEPARATOR.join(a.name for a in advisors[team_id] if a.kind != UNIVERSITY),
+                organization.name if organization else "",
+                organization.credit_code if organization else "",
+                f"{organization.contact_name} {organization.contact_email}" if organization else "",
                 contest.local(created_at).strftime("%Y-%m-%d %H:%M"),
             ]
 
     def people_rows() -> Iterator[list]:
-        for team_id, number, _track, _province, _college, name, *_rest in teams:
+        for team_id, number, _track, _entrant, _country, _province, _college, name, *_rest in teams:
             for m in members[team_id]:
                 yield [
                     number,
                     name,
                     "队长 captain" if m.is_captain else "队员 member",
                     m.name,
-                    m.student_id,
-                    m.college,
+                    m.student_id or "",
+                    country_name(m.nationality),
+                    m.college or "",
                     m.major,
                     m.grade,
                     "",
@@ -142,7 +174,7 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                 ]
             for a in advisors[team_id]:
                 role = "高校指导老师 university advisor" if a.kind == UNIVERSITY else "企业指导老师 enterprise advisor"
-                yield [number, name, role, a.name, "", a.organization, "", "", a.title, a.email, a.phone]
+                yield [number, name, role, a.name, "", "", a.organization, "", "", a.title, a.email, a.phone]
 
     return [
         Sheet("报名团队 Teams", TEAM_COLUMNS, team_rows()),

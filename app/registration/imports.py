@@ -350,6 +350,7 @@ def import_teams(contest: Contest, table: Table, *, actor: User | None, now: dat
                 "contest_id": contest.id,
                 "track_id": data.track.id,
                 "college_id": data.college_id,
+                "country": data.country,
                 "number": next(numbers[data.track.id]),
                 "name": data.name,
                 "project_title": data.project_title,

@@ -31,6 +31,7 @@ class TeamFilters:
     #: Teams of other colleges that hold students of this college (as members, or disputed by it).
     member_college_id: int | None = None
     province: str | None = None
+    country: str | None = None
     track: str | None = None
     q: str | None = None
     sort: str = "number"
@@ -53,7 +54,7 @@ def teams_query(contest: Contest, filters: TeamFilters, *, viewer: User) -> Sele
     """
     statement = (
         select(Team)
-        .join(Team.college)
+        .outerjoin(Team.college)
         .outerjoin(College.province)
         .join(Team.track)
         .options(contains_eager(Team.college).contains_eager(College.province), contains_eager(Team.track))
@@ -72,6 +73,8 @@ def teams_query(contest: Contest, filters: TeamFilters, *, viewer: User) -> Sele
         )
     if filters.province:
         statement = statement.where(Province.name == filters.province)
+    if filters.country:
+        statement = statement.where(Team.country == filters.country.strip().upper())
     if filters.track:
         statement = statement.where(Track.code == filters.track)
     if filters.q and filters.q.strip():
@@ -112,8 +115,23 @@ def registration_counts(contest: Contest) -> dict[str, object]:
     by_province: dict[str, dict[str, int]] = {}
     for province, status, count in rows:
         by_province.setdefault(province, {})[status] = count
-    colleges = db.session.scalar(select(func.count(func.distinct(Team.college_id))).where(Team.contest_id == contest.id))
-    return {"by_status": by_status, "by_province": by_province, "total": sum(by_status.values()), "colleges": colleges}
+    colleges, countries = db.session.execute(
+        select(func.count(func.distinct(Team.college_id)), func.count(func.distinct(Team.country))).where(
+            Team.contest_id == contest.id
+        )
+    ).one()
+    return {
+        "by_status": by_status,
+        "by_province": by_province,
+        "total": sum(by_status.values()),
+        "colleges": colleges,
+        "countries": countries,
+    }
+
+
+def entrant_countries(contest: Contest) -> list[str]:
+    """The countries the contest's entrants come from, to filter by."""
+    return list(db.session.scalars(select(Team.country).where(Team.contest_id == contest.id).distinct().order_by(Team.country)))
 
 
 def each_once(colleges: Iterable[str]) -> list[str]:

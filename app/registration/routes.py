@@ -19,7 +19,7 @@ from app.auth.forms import add_password_rule_problem
 from app.errors import ContestError, retry_after_text
 from app.extensions import LIMITED_METHODS, db, limiter
 from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
-from app.models import TEAM_STATUSES, Contest, Team, utcnow
+from app.models import TEAM, TEAM_STATUSES, Contest, Team, Track, utcnow
 from app.pagination import page_from_request
 from app.permissions import (
     allowed_on,
@@ -46,7 +46,7 @@ from app.registration.forms import (
     TeamImportForm,
     WithdrawForm,
 )
-from app.registration.queries import SORTS, TeamFilters, registration_counts, teams_query
+from app.registration.queries import SORTS, TeamFilters, entrant_countries, registration_counts, teams_query
 from app.results.queries import published_results_of
 from app.security import safe_next
 from app.spreadsheets import workbook_response
@@ -119,6 +119,23 @@ def _team(team_id: int) -> Team:
     return db.get_or_404(Team, team_id)
 
 
+def chosen_track(contest: Contest, code: str | None) -> Track | None:
+    """The track a registration form is shaped for: the one named (by the link, or the form sent), else the
+    first when every track takes the same kind of entrant; None when the person has to choose first."""
+    track = next((t for t in contest.tracks if t.code == (code or "").strip().upper()), None)
+    if track is None and len({t.entrant for t in contest.tracks}) == 1:
+        track = contest.tracks[0]
+    return track
+
+
+def registered_message(team: Team) -> str:
+    if team.kind == TEAM:
+        return _("Team %(number)s is registered and waits for its college's review.", number=team.number)
+    if team.college_id is not None:
+        return _("Entry %(number)s is registered and waits for its college's review.", number=team.number)
+    return _("Entry %(number)s is registered and waits for the organizers' review.", number=team.number)
+
+
 @bp.route("/contests/<id:contest_id>/register", methods=["GET", "POST"])
 @allowed_on(Contest, "contest_id", can_register_team)
 def team_new(contest_id: int):
@@ -128,7 +145,10 @@ def team_new(contest_id: int):
         return render_template("registration/team_form.html", contest=contest, team=None, closed=closed.message), (
             closed.status if request.method == "POST" else 200
         )
-    form = TeamForm().prepare(contest)
+    track = chosen_track(contest, request.values.get("track"))
+    if track is None:  # tracks of several entrant kinds: which one comes first, as the form's shape follows it
+        return render_template("registration/choose_track.html", contest=contest)
+    form = TeamForm().prepare(contest, track)
     status = 200
     if form.validate_on_submit():
         try:
@@ -136,7 +156,7 @@ def team_new(contest_id: int):
         except ContestError as error:
             status = form.show_error(error)
         else:
-            flash(_("Team %(number)s is registered and waits for its college's review.", number=team.number), "success")
+            flash(registered_message(team), "success")
             return redirect(url_for("registration.team_show", team_id=team.id))
     return render_template(
         "registration/team_form.html", form=form, contest=contest, team=None, is_open=contest.registration_is_open(utcnow())
@@ -184,7 +204,7 @@ def team_edit(team_id: int):
     form = TeamForm()
     if not form.is_submitted():
         form.fill_from(team)
-    form.prepare(team.contest)
+    form.prepare(team.contest, team.track)
     status = 200
     if form.validate_on_submit():
         try:
@@ -288,6 +308,7 @@ def _filters() -> TeamFilters:
         college_id=college_id,
         member_college_id=args.get("member_college_id", type=int),
         province=args.get("province") or None,
+        country=args.get("country") or None,
         track=args.get("track") or None,
         q=args.get("q") or None,
         sort=sort,
@@ -310,6 +331,7 @@ def team_list(contest_id: int):
         filters=filters,
         statuses=TEAM_STATUSES,
         provinces=province_names(),
+        countries=entrant_countries(contest),
         is_organizer=is_organizer(current_user, contest),
         # A coordinator reviews their own colleges' teams only; the others listed hold their students.
         reviewable=None if is_organizer(current_user, contest) else coordinated_college_ids(current_user, contest),

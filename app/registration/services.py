@@ -34,6 +34,7 @@ from app.models import (
 )
 from app.permissions import can_register_for_college, can_register_team, can_view_team, coordinated_college_ids, is_organizer
 from app.registration.rules import Place, TeamData, check_team, taken_students
+from app.registration.snapshots import team_as_input, team_snapshot, write_organization
 
 
 def _local(contest: Contest, moment: datetime) -> str:
@@ -101,7 +102,7 @@ def contests_to_register_in(user: User, contests: Iterable[Contest], now: dateti
     return [c for c in contests if c.id not in owned]
 
 
-def _check_college_scope(contest: Contest, college_id: int, actor: User | None) -> None:
+def _check_college_scope(contest: Contest, college_id: int | None, actor: User | None) -> None:
     if not can_register_for_college(actor, contest, college_id):
         raise ForbiddenError(
             _("Coordinators register teams of their own college only."), fields={"college_id": [_("Not your college.")]}
@@ -132,7 +133,7 @@ def _refuse_taken_students(
 ) -> None:
     """409 duplicate_student when a member is already in another active team of the category; members in
     `free` (disputed by their college in this team) take no place and are not checked."""
-    keys = [m.student_key for m in data.members if m.student_key not in free]
+    keys = [key for key in data.student_keys if key not in free]
     taken = taken_students(contest.id, data.track.kind, keys, exclude_team_id=exclude_team_id)
     if not taken:
         return
@@ -140,7 +141,7 @@ def _refuse_taken_students(
     fields: dict[str, list[str]] = {}
     shown: set[str] = set()
     for index, member in enumerate(data.members):
-        if member.student_key in taken:
+        if member.student_id and member.student_key in taken:
             number = numbers.get(taken[member.student_key].team_id)
             if number is not None:
                 shown.add(number)
@@ -169,48 +170,6 @@ def take_team_numbers(track: Track, year: int, count: int = 1) -> list[str]:
     return [f"{year}-{track.code}-{sequence:05d}" for sequence in range(last - count + 1, last + 1)]
 
 
-def team_snapshot(team: Team) -> dict[str, Any]:
-    """The team as plain values, for the audit trail."""
-    return {
-        "number": team.number,
-        "name": team.name,
-        "project_title": team.project_title,
-        "track": team.track.code,
-        "college_id": team.college_id,
-        "status": team.status,
-        "members": [
-            {
-                "name": m.name,
-                "student_id": m.student_id,
-                "college_id": m.college_id,
-                "email": m.email,
-                "phone": m.phone,
-                "major": m.major,
-                "grade": m.grade,
-                "captain": m.is_captain,
-            }
-            for m in team.members
-        ],
-        "advisors": [
-            {"kind": a.kind, "name": a.name, "organization": a.organization, "title": a.title, "email": a.email, "phone": a.phone}
-            for a in team.advisors
-        ],
-    }
-
-
-def team_as_input(team: Team) -> dict[str, Any]:
-    """The team in the API's input shape, so that a partial change can be checked as a whole."""
-    snapshot = team_snapshot(team)
-    return {
-        "name": team.name,
-        "project_title": team.project_title,
-        "track": team.track.code,
-        "college_id": team.college_id,
-        "members": snapshot["members"],
-        "advisors": snapshot["advisors"],
-    }
-
-
 def people_rows(
     team_id: int, contest_id: int, data: TeamData, disputed: Collection[tuple[int, str]] = ()
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -228,9 +187,10 @@ def people_rows(
             "grade": member.grade,
             "email": member.email,
             "phone": member.phone,
+            "nationality": member.nationality,
             "is_captain": member.is_captain,
             "position": position,
-            "released": member.student_key in disputed,
+            "released": bool(member.student_id) and member.student_key in disputed,
         }
         for position, member in enumerate(data.members)
     ]
@@ -243,6 +203,7 @@ def people_rows(
             "title": advisor.title,
             "email": advisor.email,
             "phone": advisor.phone,
+            "nationality": advisor.nationality,
             "position": position,
         }
         for position, advisor in enumerate(data.advisors)
@@ -262,7 +223,8 @@ def _write_people(team: Team, data: TeamData, *, replace: bool) -> None:
         db.session.execute(delete(TeamMember).where(TeamMember.team_id == team.id))
         db.session.execute(delete(Advisor).where(Advisor.team_id == team.id))
     members, advisors = people_rows(team.id, team.contest_id, data, disputed_students(team) if replace else ())
-    db.session.execute(insert(TeamMember), members)
+    if members:
+        db.session.execute(insert(TeamMember), members)
     if advisors:
         db.session.execute(insert(Advisor), advisors)
     db.session.expire(team, ["members", "advisors"])  # read back from the rows just written
@@ -316,6 +278,7 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
         contest_id=contest.id,
         track_id=data.track.id,
         college_id=data.college_id,
+        country=data.country,
         number=number,
         name=data.name,
         project_title=data.project_title,
@@ -325,6 +288,7 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
         owner_id=None if registering_for_others or actor is None else actor.id,
     )
     team.track = data.track
+    write_organization(team, data)
 
     def attach() -> None:
         db.session.add(team)
@@ -366,6 +330,8 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
     _check_college_scope(contest, data.college_id, actor)
     before = team_snapshot(team)
     team.name, team.project_title, team.college_id = data.name, data.project_title, data.college_id
+    team.country = data.country
+    write_organization(team, data)
     team.track_id, team.track = data.track.id, data.track
     team.updated_at = now
     # This first write (there is always one: updated_at) takes the lock under which the check

@@ -151,10 +151,10 @@ def stored_results(round_: Round, *, per: str | None = None) -> list[TeamResult]
             Result.flags,
             Team.college_id,
             Province.name,
-            College.country,
+            Team.country,
         )
         .join(Team, Team.id == Result.team_id)
-        .join(College, College.id == Team.college_id)
+        .outerjoin(College, College.id == Team.college_id)
         .outerjoin(Province, Province.id == College.province_id)
         .where(Result.round_id == round_.id)
         .order_by(Result.rank, Result.team_id)

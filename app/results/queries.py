@@ -11,7 +11,7 @@ from sqlalchemy import String, func, or_, select
 
 from app import countries
 from app.extensions import db
-from app.models import TIER_KEYS, TIER_NAMES, Award, College, Province, Result, ResultSnapshot, Round, Team
+from app.models import TIER_KEYS, TIER_NAMES, Award, College, Organization, Province, Result, ResultSnapshot, Round, Team
 from app.registration.queries import member_colleges
 from app.results.services import flags_of, tied_at_cut
 from app.results.store import snapshot_of
@@ -86,11 +86,17 @@ def by_tier(award_rule: Mapping[str, Any] | None) -> dict[str, int]:
     return {key: index for index, key in enumerate(tier_order(award_rule))}
 
 
+#: Where an entrant comes from, as the results name it: its college, else its organization (an organization
+#: entrant not on the list), else nothing (a person entering on their own).
+INSTITUTION = func.coalesce(College.name, Organization.name, "")
+
+
 def _base(round_: Round):
     return (
-        select(Result, Team.number, Team.name, Team.project_title, College.name, Province.name, Award.tier, College.country)
+        select(Result, Team.number, Team.name, Team.project_title, INSTITUTION, Province.name, Award.tier, Team.country)
         .join(Team, Team.id == Result.team_id)
-        .join(College, College.id == Team.college_id)
+        .outerjoin(College, College.id == Team.college_id)
+        .outerjoin(Organization, Organization.team_id == Team.id)
         .outerjoin(Province, Province.id == College.province_id)
         .outerjoin(Award, (Award.round_id == Result.round_id) & (Award.team_id == Result.team_id))
         .where(Result.round_id == round_.id)
@@ -212,7 +218,7 @@ def team_labels(round_: Round, team_ids: list[int]) -> dict[int, TeamLabel]:
         return {}
     rows = db.session.execute(
         select(Team.id, Team.number, Team.name, College.name, Result.rank, Result.score)
-        .join(College, College.id == Team.college_id)
+        .outerjoin(College, College.id == Team.college_id)
         .outerjoin(Result, (Result.team_id == Team.id) & (Result.round_id == round_.id))
         .where(Team.id.in_(set(team_ids)))
     ).all()

@@ -11,10 +11,23 @@ from sqlalchemy import select
 
 from app import countries
 from app.extensions import db
-from app.models import UNIVERSITY, Advisor, Assignment, Award, College, Province, Result, Round, Team, TeamMember, Track
+from app.models import (
+    UNIVERSITY,
+    Advisor,
+    Assignment,
+    Award,
+    College,
+    Organization,
+    Province,
+    Result,
+    Round,
+    Team,
+    TeamMember,
+    Track,
+)
 from app.registration.queries import member_colleges
 from app.results import services, store
-from app.results.queries import by_tier, judge_code, rounded, tier_names
+from app.results.queries import INSTITUTION, by_tier, judge_code, rounded, tier_names
 from app.spreadsheets import Column, DataHash, Sheet
 
 SEPARATOR = "、"
@@ -75,7 +88,7 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
             Team.id,
             Track.name,
             Province.name,
-            College.name,
+            INSTITUTION,
             Team.number,
             Team.name,
             Team.project_title,
@@ -85,12 +98,13 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
             Award.amount,
             Award.currency,
             Award.description,
-            College.country,
+            Team.country,
         )
         .join(Award, (Award.team_id == Team.id) & (Award.round_id == round_.id))
         .join(Result, (Result.team_id == Team.id) & (Result.round_id == round_.id))
         .join(Track, Track.id == Team.track_id)
-        .join(College, College.id == Team.college_id)
+        .outerjoin(College, College.id == Team.college_id)
+        .outerjoin(Organization, Organization.team_id == Team.id)
         .outerjoin(Province, Province.id == College.province_id)
     ).all()
     rows.sort(key=lambda row: (order.get(row[9], len(order)), row[8], row[4]))
@@ -157,7 +171,7 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
             Result.tied,
             Team.number,
             Team.name,
-            College.name,
+            INSTITUTION,
             Province.name,
             Result.score,
             Result.spread,
@@ -165,10 +179,11 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
             Result.judge_totals,
             Result.advanced,
             Award.tier,
-            College.country,
+            Team.country,
         )
         .join(Team, Team.id == Result.team_id)
-        .join(College, College.id == Team.college_id)
+        .outerjoin(College, College.id == Team.college_id)
+        .outerjoin(Organization, Organization.team_id == Team.id)
         .outerjoin(Province, Province.id == College.province_id)
         .outerjoin(Award, (Award.round_id == Result.round_id) & (Award.team_id == Result.team_id))
         .where(Result.round_id == round_.id)

@@ -132,6 +132,21 @@ def test_organizer_creates_and_edits_a_contest_in_the_browser(client, login_as):
     assert event.before["max_members"] == 5 and event.after["max_members"] == 4
 
 
+def test_a_tracks_entrants_and_their_number_are_set_on_the_form(client, login_as):
+    login_as("organizer")
+    data = form_data(**{"tracks-2-entrant": "organization", "tracks-2-max_members": "2", "tracks-0-entrant": "individual"})
+    client.post("/contests/new", data=data)
+    contest = db.session.scalars(select(Contest)).one()
+    assert [(t.code, t.entrant, t.min_members, t.max_members) for t in contest.tracks] == [
+        ("CG", "individual", None, None),
+        ("CB", "organization", None, 2),
+    ]
+    edit = client.get(f"/contests/{contest.id}/edit").get_data(as_text=True)
+    assert '<option selected value="organization">' in edit
+    page = client.post(f"/contests/{contest.id}/edit", data={**data, "tracks-0-max_members": "3"}).get_data(as_text=True)
+    assert "An individual entrant is one person; leave this empty or enter 1." in page
+
+
 def test_form_errors_appear_at_the_track_row_that_has_them(client, login_as):
     login_as("organizer")
     response = client.post("/contests/new", data=form_data(**{"tracks-2-code": "CG"}))
