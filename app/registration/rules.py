@@ -20,6 +20,7 @@ from sqlalchemy import false, select
 from app.errors import InvalidDataError
 from app.extensions import db
 from app.models import ADVISOR_KINDS, ENTERPRISE, UNIVERSITY, College, Contest, Team, TeamMember, Track
+from app.registration.answers import check_answers
 from app.text import text_problem
 
 PERSON_NAME_MAX = 50
@@ -68,6 +69,7 @@ class TeamData:
     college_id: int
     members: list[MemberData] = field(default_factory=list)
     advisors: list[AdvisorData] = field(default_factory=list)
+    answers: dict[str, Any] = field(default_factory=dict)
 
 
 def clean_text(value: Any) -> str:
@@ -240,6 +242,7 @@ def check_team(contest: Contest, raw: Mapping[str, Any], *, known_college_ids: C
                 )
             problems.add("advisors", message)
 
+    answers = check_answers(contest, track, raw.get("answers"), problems)
     if problems.fields:
         raise InvalidDataError(_("The team cannot be registered as it is; check the marked fields."), fields=problems.fields)
     return TeamData(
@@ -249,6 +252,7 @@ def check_team(contest: Contest, raw: Mapping[str, Any], *, known_college_ids: C
         college_id=college_id,  # type: ignore[arg-type]
         members=members,
         advisors=advisors,
+        answers=answers,
     )
 
 

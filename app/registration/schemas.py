@@ -4,6 +4,13 @@ from app.api.ids import Id
 from app.api.numbers import Integer
 from app.models import ADVISOR_KINDS, TEAM_STATUSES
 from app.pagination import PageArgsSchema
+from app.registration.answers import shown_answers
+
+ANSWERS_IN = {
+    "description": "answers to the contest's questions (getContest's registration_fields), by key: text, a choice's text, "
+    "a number, a date YYYY-MM-DD, true or false, a URL; an update replaces them all",
+    "example": {"stage": "prototype"},
+}
 
 
 class MemberInSchema(ma.Schema):
@@ -33,6 +40,9 @@ class TeamInSchema(ma.Schema):
     college_id = Id(required=True)
     members = ma.fields.List(ma.fields.Nested(MemberInSchema), required=True)
     advisors = ma.fields.List(ma.fields.Nested(AdvisorInSchema), load_default=list)
+    answers = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), load_default=dict, metadata=ANSWERS_IN
+    )
 
 
 class TeamPatchSchema(ma.Schema):
@@ -44,6 +54,7 @@ class TeamPatchSchema(ma.Schema):
     college_id = Id()
     members = ma.fields.List(ma.fields.Nested(MemberInSchema))
     advisors = ma.fields.List(ma.fields.Nested(AdvisorInSchema))
+    answers = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), metadata=ANSWERS_IN)
 
 
 class MemberSchema(ma.Schema):
@@ -86,6 +97,11 @@ class TeamSummarySchema(TeamCreatedSchema):
     college = ma.fields.Function(lambda team: team.college.name, required=True)
     province = ma.fields.Function(lambda team: team.college.province_name, required=True)
     review_reason = ma.fields.String(allow_none=True)
+    answers = ma.fields.Function(
+        shown_answers,
+        required=True,
+        metadata={"description": "the answers to the questions the team's track asks, by key (getContest's registration_fields)"},
+    )
     created_at = ma.fields.DateTime(required=True)
 
 

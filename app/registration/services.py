@@ -33,6 +33,7 @@ from app.models import (
     User,
 )
 from app.permissions import can_register_for_college, can_register_team, can_view_team, coordinated_college_ids, is_organizer
+from app.registration.answers import kept_answers, shown_answers
 from app.registration.rules import Place, TeamData, check_team, taken_students
 
 
@@ -178,6 +179,7 @@ def team_snapshot(team: Team) -> dict[str, Any]:
         "track": team.track.code,
         "college_id": team.college_id,
         "status": team.status,
+        "answers": dict(team.answers or {}),
         "members": [
             {
                 "name": m.name,
@@ -208,6 +210,7 @@ def team_as_input(team: Team) -> dict[str, Any]:
         "college_id": team.college_id,
         "members": snapshot["members"],
         "advisors": snapshot["advisors"],
+        "answers": shown_answers(team),
     }
 
 
@@ -319,6 +322,7 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
         number=number,
         name=data.name,
         project_title=data.project_title,
+        answers=data.answers,
         status=SUBMITTED,
         created_at=now,
         updated_at=now,
@@ -367,6 +371,7 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
     before = team_snapshot(team)
     team.name, team.project_title, team.college_id = data.name, data.project_title, data.college_id
     team.track_id, team.track = data.track.id, data.track
+    team.answers = kept_answers(team, data.answers)
     team.updated_at = now
     # This first write (there is always one: updated_at) takes the lock under which the check
     # below is authoritative.
