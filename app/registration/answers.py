@@ -179,6 +179,12 @@ def _url(text: str, problems: _Problems, name: str) -> str | None:
     return text
 
 
+def answered_questions(team: Team) -> list[tuple[RegistrationField, Any]]:
+    """The questions the team's track asks that the team answered, with the answers: what its page lists."""
+    stored = team.answers or {}
+    return [(q, stored[q.key]) for q in questions_for(team.contest, team.track) if q.key in stored]
+
+
 def answer_text(question: RegistrationField, value: Any) -> str:
     """An answer as a cell or a page shows it: yes/no in both languages, the rest as stored."""
     if value is None:

@@ -27,6 +27,8 @@ from app.colleges.services import find_college
 from app.errors import ContestError
 from app.forms import Required, show_error_on_form
 from app.models import Contest, Team
+from app.registration.answer_forms import answer_error_fields, answers_form_class, answers_input, fill_answers
+from app.registration.answers import shown_answers
 
 ADVISOR_KIND_CHOICES = [
     SelectChoice("university", _l("University advisor")),
@@ -96,6 +98,12 @@ class TeamForm(FlaskForm):
     advisors = FieldList(FormField(AdvisorForm), label=_l("Advisor"))
     submit = SubmitField(_l("Submit registration"))
 
+    @classmethod
+    def for_contest(cls, contest: Contest) -> type[TeamForm]:
+        """The form with the contest's own questions, as a sub-form `answers`, when it asks any."""
+        answers = answers_form_class(contest)
+        return cls if answers is None else type("TeamForm", (cls,), {"answers": FormField(answers, label=_l("Questions"))})
+
     def prepare(self, contest: Contest) -> TeamForm:
         self.track.choices = [SelectChoice(t.code, f"{t.code} · {t.name}") for t in contest.tracks]
         while len(self.members) < contest.max_members:
@@ -121,6 +129,8 @@ class TeamForm(FlaskForm):
             entry = self.advisors[index].form if index < len(self.advisors) else self.advisors.append_entry().form
             for name in ("kind", "name", "organization", "title", "email", "phone"):
                 entry[name].data = getattr(advisor, name)
+        if "answers" in self._fields:
+            fill_answers(self["answers"].form, shown_answers(team))
 
     def to_input(self) -> dict[str, Any]:
         """The registration in the API's shape; empty rows are left out."""
@@ -154,10 +164,12 @@ class TeamForm(FlaskForm):
             "college_id": college.id if college else None,
             "members": members,
             "advisors": advisors,
+            **({"answers": answers_input(self["answers"].form)} if "answers" in self._fields else {}),
         }
 
     def show_error(self, error: ContestError) -> int:
         """Show a service error at its fields, on the member and advisor rows the person filled."""
+        error.fields = answer_error_fields(error.fields)
         return show_error_on_form(
             self, error, rows={"members": self._member_rows, "advisors": self._advisor_rows}, renames={"college_id": "college"}
         )

@@ -35,6 +35,7 @@ from app.permissions import (
     is_organizer,
 )
 from app.registration import disputes, exports, imports, review, services
+from app.registration.answers import answered_questions
 from app.registration.forms import (
     BulkApproveForm,
     DisputeForm,
@@ -128,7 +129,7 @@ def team_new(contest_id: int):
         return render_template("registration/team_form.html", contest=contest, team=None, closed=closed.message), (
             closed.status if request.method == "POST" else 200
         )
-    form = TeamForm().prepare(contest)
+    form = TeamForm.for_contest(contest)().prepare(contest)
     status = 200
     if form.validate_on_submit():
         try:
@@ -168,6 +169,7 @@ def team_show(team_id: int):
         reopen_form=ReopenReviewForm(),
         dispute_form=DisputeForm(),
         history=history_of("team", team.id),
+        answers=answered_questions(team),
         results=published_results_of(team),
     )
 
@@ -181,7 +183,7 @@ def team_edit(team_id: int):
         return render_template("registration/team_form.html", contest=team.contest, team=team, closed=closed), (
             409 if request.method == "POST" else 200
         )
-    form = TeamForm()
+    form = TeamForm.for_contest(team.contest)()
     if not form.is_submitted():
         form.fill_from(team)
     form.prepare(team.contest)
