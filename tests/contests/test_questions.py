@@ -96,3 +96,49 @@ def test_a_removed_question_keeps_its_answers_stored_but_unseen(client, organize
     assert client.patch(f"/api/v1/teams/{team['id']}", headers=organizer, json={"name": "新名字"}).status_code == 200
     client.put(f"/api/v1/contests/{contest['id']}", headers=organizer, json={**BODY, "registration_fields": [STAGE, SHOP]})
     assert client.get(f"/api/v1/teams/{team['id']}", headers=organizer).json["answers"]["shop"] == "https://a.example.com"
+
+
+LINES = "stage | Business stage | choice | required | choices: idea; revenue\n\n# a comment\nshop｜Shop｜url｜赛道：cb｜说明：Your shop's address"
+
+
+def test_organizer_writes_questions_one_per_line_in_the_form(client, login_as):
+    from tests.contests.test_contests import form_data
+
+    login_as("organizer")
+    response = client.post("/contests/new", data=form_data(questions=LINES))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    contest_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    questions = client.get(f"/api/v1/contests/{contest_id}").json["registration_fields"]
+    assert questions == [
+        {**STAGE, "help": "", "track": None},
+        {
+            "key": "shop",
+            "label": "Shop",
+            "type": "url",
+            "required": False,
+            "choices": [],
+            "help": "Your shop's address",
+            "track": "CB",
+        },
+    ]
+    edit = client.get(f"/contests/{contest_id}/edit").get_data(as_text=True)
+    assert (
+        "stage | Business stage | choice | required | choices: idea; revenue\nshop | Shop | url | track: CB | help: Your shop&#39;s address"
+        in edit
+    )
+
+
+def test_the_form_names_the_line_of_a_wrong_question(client, login_as):
+    from tests.contests.test_contests import form_data
+
+    login_as("organizer")
+    lines = "stage | Business stage | choice\nshop | Shop | colour\nsite | Site"
+    page = client.post("/contests/new", data=form_data(questions=lines))
+    assert db.session.scalar(select(RegistrationField.id)) is None
+    assert "Line 3: write at least key | label | type." in page.get_data(as_text=True)
+    page = client.post("/contests/new", data=form_data(questions="stage | Business stage | choice\nshop | Shop | colour"))
+    text = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "Line 1: A choice question offers 1 to 50 choices." in text
+    assert "Line 2: Choose one of: text, long_text" in text
+    assert text.rindex("Line 2: Choose one of") > text.index('name="questions"')
