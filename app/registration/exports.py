@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import UNIVERSITY, Advisor, College, Contest, Province, Team, TeamMember, Track, User
+from app.registration.answer_columns import answer_cells
 from app.registration.queries import TeamFilters, each_once, teams_query
 from app.spreadsheets import Column, Sheet
 
@@ -71,6 +72,8 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
             Team.project_title,
             Team.status,
             Team.created_at,
+            Team.track_id,
+            Team.answers,
             maintain_column_froms=False,
         )
     ).all()
@@ -101,8 +104,11 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
     ):
         advisors[row[0]].append(row)
 
+    questions = contest.registration_fields
+
     def team_rows() -> Iterator[list]:
-        for index, (team_id, number, track, province, college, name, title, status, created_at) in enumerate(teams, start=1):
+        for index, row in enumerate(teams, start=1):
+            team_id, number, track, province, college, name, title, status, created_at, track_id, answers = row
             people = members[team_id]
             captain = next((m for m in people if m.is_captain), None)
             yield [
@@ -122,6 +128,7 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                 SEPARATOR.join(a.name for a in advisors[team_id] if a.kind == UNIVERSITY),
                 SEPARATOR.join(a.name for a in advisors[team_id] if a.kind != UNIVERSITY),
                 contest.local(created_at).strftime("%Y-%m-%d %H:%M"),
+                *answer_cells(questions, track_id, answers),
             ]
 
     def people_rows() -> Iterator[list]:
@@ -145,6 +152,6 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                 yield [number, name, role, a.name, "", a.organization, "", "", a.title, a.email, a.phone]
 
     return [
-        Sheet("报名团队 Teams", TEAM_COLUMNS, team_rows()),
+        Sheet("报名团队 Teams", TEAM_COLUMNS + [Column(question.label) for question in questions], team_rows()),
         Sheet("团队成员 Members", PEOPLE_COLUMNS, people_rows()),
     ]

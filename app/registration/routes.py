@@ -35,6 +35,7 @@ from app.permissions import (
     is_organizer,
 )
 from app.registration import disputes, exports, imports, review, services
+from app.registration.answer_columns import answer_headers
 from app.registration.answers import answered_questions
 from app.registration.forms import (
     BulkApproveForm,
@@ -380,7 +381,11 @@ def team_import(contest_id: int):
     form = TeamImportForm()
     outcome = UploadOutcome()
     if form.validate_on_submit():
-        outcome = run_upload(form, lambda table: imports.import_teams(contest, table, actor=current_user, now=utcnow()))
+        outcome = run_upload(
+            form,
+            lambda table: imports.import_teams(contest, table, actor=current_user, now=utcnow()),
+            headers=answer_headers(contest),
+        )
         if outcome.result is not None:
             flash(ngettext("%(num)d team imported.", "%(num)d teams imported.", outcome.result), "success")
             return redirect(url_for("registration.team_list", contest_id=contest.id))
