@@ -87,3 +87,12 @@ def test_a_contest_without_questions_shows_none(client, login_as, make_contest):
     login_as("captain")
     page = client.get(f"/contests/{make_contest().id}/register").get_data(as_text=True)
     assert "answers-" not in page
+
+
+def test_the_questions_read_in_chinese(client, login_as, contest):
+    login_as("captain")
+    page = client.get(f"/contests/{contest.id}/register", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "<legend>报名问题</legend>" in page and "仅 CB 赛道填写。" in page
+    data = team_form(**{**ANSWERS, "answers-q_founded": "2025/09/01"})
+    page = client.post(f"/contests/{contest.id}/register", data=data, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "请按 YYYY-MM-DD 填写日期，如 2026-05-01。" in page
