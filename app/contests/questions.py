@@ -19,7 +19,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.models import Contest, RegistrationField
-from app.registration.answers import CHOICE, FIELD_TYPES
+from app.registration.answers import CHOICE, FIELD_TYPES, clean_choice
 
 KEY = re.compile(r"^[a-z0-9_]{1,40}$")
 LABEL_MAX = 80
@@ -72,7 +72,7 @@ def _validate_choices(choices: Sequence[Any], kind: Any, name: str, fail: Callab
         if choices:
             fail(name, _("Only a choice question offers choices."))
         return
-    texts = [choice.strip() if isinstance(choice, str) else None for choice in choices]
+    texts = [clean_choice(choice) if isinstance(choice, str) else None for choice in choices]
     if not texts:
         fail(name, _("A choice question offers 1 to %(n)s choices.", n=CHOICES_MAX))
     elif len(texts) > CHOICES_MAX:
@@ -100,7 +100,7 @@ def apply_questions(contest: Contest, data: Mapping[str, Any]) -> None:
         question = by_key.get(key) or RegistrationField(key=key)
         question.label, question.type, question.position = item["label"].strip(), item["type"], position
         question.required = bool(item.get("required"))
-        question.choices = [choice.strip() for choice in item.get("choices") or []]
+        question.choices = [clean_choice(choice) for choice in item.get("choices") or []]
         question.help = (item.get("help") or "").strip()
         question.track = tracks.get((item.get("track") or "").strip().upper())
         kept.append(question)

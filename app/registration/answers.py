@@ -104,19 +104,18 @@ def _answer(question: RegistrationField, value: Any, problems: _Problems, name: 
         return None
     if question.type == YES_NO:
         return _yes_no(value, problems, name)
+    if question.type == NUMBER and not isinstance(value, str):
+        value = str(value) if isinstance(value, int | float | Decimal) and not isinstance(value, bool) else "?"
     if not isinstance(value, str):
-        if question.type == NUMBER and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            value = str(value)
-        else:
-            problems.add(name, _("Answer with text."))
-            return None
+        problems.add(name, _("Answer with text."))
+        return None
     if problem := text_problem(value):
         problems.add(name, problem)
         return None
     if question.type == LONG_TEXT:
         text = "\n".join(" ".join(line.split()) for line in unicodedata.normalize("NFC", value).strip().splitlines())
         return problems.text(name, text, LONG_TEXT_MAX) or None
-    text = " ".join(unicodedata.normalize("NFC", value).split())
+    text = clean_choice(value)
     if question.type == TEXT:
         return problems.text(name, text, TEXT_MAX) or None
     if question.type == CHOICE:
@@ -129,6 +128,11 @@ def _answer(question: RegistrationField, value: Any, problems: _Problems, name: 
     if question.type == DATE:
         return _date(text, problems, name)
     return _url(text, problems, name)
+
+
+def clean_choice(text: str) -> str:
+    """A choice as it is offered and compared: NFC, trimmed, runs of white space made one space."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _number(text: str, problems: _Problems, name: str) -> str | None:

@@ -86,6 +86,8 @@ def test_answers_are_stored_normalized_and_shown(client, contest, make_college, 
         ({"revenue": "12,5"}, "revenue"),
         ({"revenue": "1e3"}, "revenue"),
         ({"revenue": True}, "revenue"),
+        ({"revenue": [1]}, "revenue"),
+        ({"revenue": "1" * 31}, "revenue"),
         ({"founded": "2025-02-30"}, "founded"),
         ({"founded": "01/09/2025"}, "founded"),
         ({"incorporated": "maybe"}, "incorporated"),
@@ -139,3 +141,11 @@ def test_update_team_replaces_the_answers_and_audits_them(client, contest, make_
     renamed = client.patch(f"/api/v1/teams/{created['id']}", headers=organizer, json={"name": "新名字"})
     assert renamed.status_code == 200, renamed.json
     assert renamed.json["answers"]["stage"] == "revenue"
+
+
+def test_numbers_may_be_json_numbers_and_yes_no_may_be_words(client, contest, make_college, organizer):
+    answers = {**GOOD, "revenue": 7.50, "incorporated": "是 yes"}
+    response = register(client, organizer, contest, make_college(), answers=answers)
+    assert response.status_code == 201, response.json
+    team = client.get(f"/api/v1/teams/{response.json['id']}", headers=organizer).json
+    assert team["answers"]["revenue"] == "7.5" and team["answers"]["incorporated"] is True
