@@ -120,13 +120,13 @@ class UploadOutcome:
     status: int = 200
 
 
-def run_upload(form: FlaskForm, importer: Callable[[Table], Any]) -> UploadOutcome:
+def run_upload(form: FlaskForm, importer: Callable[[Table], Any], *, headers: Mapping[str, str] | None = None) -> UploadOutcome:
     """Read the form's uploaded file and import it; when it is refused, say why and keep every bad row to
     show, with the status the page answers with (so that nothing of it is saved). The one way every import
     page handles its upload."""
     upload = form.file.data
     try:
-        result = importer(read_table(upload.stream, upload.filename))
+        result = importer(read_table(upload.stream, upload.filename, headers=headers))
     except InvalidRowsError as error:
         return UploadOutcome(bad_rows=error.rows, status=flash_error(error))
     except ContestError as error:

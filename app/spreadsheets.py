@@ -21,7 +21,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -66,11 +66,13 @@ def _header_key(value: object) -> str:
     return text
 
 
-def _rows_to_table(raw_rows: Iterator[list[object]]) -> Table:
+def _rows_to_table(raw_rows: Iterator[list[object]], headers: Mapping[str, str] | None = None) -> Table:
     header = next(raw_rows, None)
     if header is None:
         raise InvalidDataError(_("The file is empty; the first row must name the columns."), code="empty_file")
-    columns = [_header_key(value) for value in header]
+    # A header given in `headers` (whole, compared case-blind) names its column: a contest's own questions,
+    # whose labels are any text.
+    columns = [(headers or {}).get(_cell_text(value).casefold()) or _header_key(value) for value in header]
     rows: list[tuple[int, dict[str, str]]] = []
     refused: list[dict[str, Any]] = []
     for number, raw in enumerate(raw_rows, start=2):
@@ -93,7 +95,7 @@ def _rows_to_table(raw_rows: Iterator[list[object]]) -> Table:
     return Table(columns=[column for column in columns if column], rows=rows)
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, headers: Mapping[str, str] | None = None) -> Table:
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030/GBK
         try:
             text = data.decode(encoding)
@@ -102,10 +104,10 @@ def _read_csv(data: bytes) -> Table:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise InvalidDataError(_("The CSV file is neither UTF-8 nor GBK text."), code="unreadable_file")
-    return _rows_to_table(iter(csv.reader(io.StringIO(text))))
+    return _rows_to_table(iter(csv.reader(io.StringIO(text))), headers)
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, headers: Mapping[str, str] | None = None) -> Table:
     """The first sheet of a workbook, read with calamine (about ten times openpyxl's speed).
 
     Before anything is inflated, the archive's own directory is checked: a workbook that would
@@ -136,7 +138,7 @@ def _read_xlsx(data: bytes) -> Table:
             )
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-        return _rows_to_table(iter(sheet.to_python(skip_empty_area=False)))
+        return _rows_to_table(iter(sheet.to_python(skip_empty_area=False)), headers)
     except InvalidDataError:
         raise
     except Exception as error:  # calamine raises its own kinds for a damaged file
@@ -146,8 +148,9 @@ def _read_xlsx(data: bytes) -> Table:
         ) from error
 
 
-def read_table(stream: IO[bytes], filename: str) -> Table:
-    """Read an uploaded .csv or .xlsx (its first sheet) into a `Table`.
+def read_table(stream: IO[bytes], filename: str, *, headers: Mapping[str, str] | None = None) -> Table:
+    """Read an uploaded .csv or .xlsx (its first sheet) into a `Table`. A column is named by its header's
+    English word, or, for a header in `headers` (lower-cased header text -> column name), by that name.
 
     Macro-enabled workbooks (.xlsm), old .xls files and anything else are refused with a message.
     """
@@ -156,9 +159,9 @@ def read_table(stream: IO[bytes], filename: str) -> Table:
         raise InvalidDataError(_("Macro-enabled workbooks (.xlsm) are not accepted; save as .xlsx."), code="unsupported_file")
     data = stream.read()
     if name.endswith(".csv"):
-        return _read_csv(data)
+        return _read_csv(data, headers)
     if name.endswith(".xlsx"):
-        return _read_xlsx(data)
+        return _read_xlsx(data, headers)
     raise InvalidDataError(_("Upload a .xlsx or .csv file."), code="unsupported_file")
 
 

@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField, SubmitField
+from wtforms import DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Optional, ValidationError
 
+from app.contests.question_lines import parse_question_lines, question_errors_by_line
 from app.contests.services import TEAM_RULES
 from app.forms import DecimalField, IntegerField, show_error_on_form
 
@@ -54,6 +55,14 @@ class ContestForm(FlaskForm):
     project_title_max = IntegerField(_l("Longest project title (characters)"), validators=[Optional()])
     tracks = FieldList(FormField(TrackForm), min_entries=1)
     budget = FormField(BudgetForm, label=_l("Budget"))
+    questions = TextAreaField(
+        _l("Registration questions"),
+        description=_l(
+            "One question per line: key | label | type, then any of: required, track: CODE, choices: a; b; c, help: text. "
+            "Types: text, long_text, choice, number, date, yes_no, url. "
+            "Example: stage | Business stage | choice | required | choices: idea; prototype; revenue"
+        ),
+    )
     submit = SubmitField(_l("Save contest"))
 
     def add_blank_tracks(self) -> None:
@@ -68,8 +77,16 @@ class ContestForm(FlaskForm):
         self._track_rows = [index for index, entry in enumerate(self.tracks) if not entry.form.is_blank()]
         data["tracks"] = [self.tracks[index].data for index in self._track_rows]
         data["budget"] = self.budget.form.to_data()
+        data["registration_fields"], self._question_lines, _problems = parse_question_lines(self.questions.data or "")
         return data
 
+    def validate_questions(self, field) -> None:
+        problems = parse_question_lines(field.data or "")[2]
+        if problems:
+            raise ValidationError(" ".join(problems))
+
     def show_error(self, error) -> int:
-        """Show a service error at its fields, on the track rows the person filled."""
+        """Show a service error at its fields, on the track rows the person filled; a question's at the
+        questions, naming its line."""
+        error.fields = question_errors_by_line(error.fields, self._question_lines)
         return show_error_on_form(self, error, rows={"tracks": self._track_rows})

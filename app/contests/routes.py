@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.contests import services
 from app.contests.forms import ContestForm
+from app.contests.question_lines import question_lines
 from app.errors import ContestError
 from app.extensions import db
 from app.models import ORGANIZER, Contest, utcnow
@@ -86,5 +87,6 @@ def edit(contest_id: int):
         form.registration_opens_at.data = _local(contest.registration_opens_at, contest.timezone)
         form.registration_closes_at.data = _local(contest.registration_closes_at, contest.timezone)
         form.budget.form.amount.data, form.budget.form.currency.data = contest.budget_amount, contest.budget_currency
+        form.questions.data = question_lines(contest.registration_fields)
     form.add_blank_tracks()
     return render_template("contests/form.html", form=form, contest=contest), status

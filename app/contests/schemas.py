@@ -3,6 +3,7 @@ import marshmallow as ma
 from app.api.numbers import Decimal, Integer
 from app.models import CONTEST_LANGUAGES, ENTRANT_KINDS, TEAM, TRACK_KINDS, utcnow
 from app.pagination import PageArgsSchema
+from app.registration.answers import FIELD_TYPES
 
 
 def _local_iso(contest, attribute: str) -> str:
@@ -34,6 +35,32 @@ class BudgetSchema(ma.Schema):
         required=True, as_string=True, metadata={"description": "exact, 0 or more, to the cent", "example": "6100000"}
     )
     currency = ma.fields.String(required=True, metadata={"description": "ISO 4217 code", "example": "CNY"})
+
+
+class RegistrationFieldInSchema(ma.Schema):
+    key = ma.fields.String(
+        required=True, metadata={"description": "1-40 of a-z, 0-9 and _; the answer's key", "example": "stage"}
+    )
+    label = ma.fields.String(
+        required=True, metadata={"description": "the question, up to 80 characters", "example": "Business stage"}
+    )
+    type = ma.fields.String(required=True, metadata={"description": "one of " + ", ".join(FIELD_TYPES)})
+    required = ma.fields.Boolean(load_default=False)
+    choices = ma.fields.List(ma.fields.String(), load_default=list, metadata={"description": "a choice's 1-50 texts"})
+    help = ma.fields.String(allow_none=True, metadata={"description": "a hint shown under the question, up to 200 characters"})
+    track = ma.fields.String(
+        allow_none=True, metadata={"description": "a track's code: asked in that track only; null: every track"}
+    )
+
+
+class RegistrationFieldSchema(ma.Schema):
+    key = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+    type = ma.fields.String(required=True)
+    required = ma.fields.Boolean(required=True)
+    choices = ma.fields.List(ma.fields.String(), required=True)
+    help = ma.fields.String(required=True)
+    track = ma.fields.Function(lambda q: q.track.code if q.track is not None else None, allow_none=True)
 
 
 def _budget(contest) -> dict | None:
@@ -69,6 +96,14 @@ class ContestCreateSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "what the awards of all rounds may total; null: no limit; left out of an update: kept"},
     )
+    registration_fields = ma.fields.List(
+        ma.fields.Nested(RegistrationFieldInSchema),
+        allow_none=True,
+        metadata={
+            "description": "the contest's own questions, asked at registration; left out of an update: kept; "
+            "given: replaces them (matched by key)"
+        },
+    )
 
 
 class ContestSummarySchema(ma.Schema):
@@ -91,6 +126,9 @@ class ContestSchema(ContestSummarySchema):
     project_title_max = Integer(required=True)
     tracks = ma.fields.List(ma.fields.Nested(TrackSchema), required=True)
     budget = ma.fields.Function(_budget, allow_none=True, metadata={"description": "{amount, currency}, or null"})
+    registration_fields = ma.fields.List(
+        ma.fields.Nested(RegistrationFieldSchema), required=True, metadata={"description": "the questions asked at registration"}
+    )
     rounds = ma.fields.Method("get_rounds", required=True, metadata={"description": "the contest's rounds, in order"})
     counts = ma.fields.Method(
         "get_counts",

@@ -13,6 +13,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app import audit
+from app.contests.questions import apply_questions, questions_snapshot, validate_questions
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.models import (
@@ -105,6 +106,7 @@ def _validate(data: Mapping[str, Any]) -> dict[str, list[str]]:
             fail(f"tracks.{index}.kind", _("Choose regular or practical."))
         _validate_track_size(track, f"tracks.{index}", fail)
     _validate_budget(data.get("budget"), fail)
+    validate_questions(data.get("registration_fields"), [(t.get("code") or "").strip().upper() for t in tracks], fail)
     return fields
 
 
@@ -176,6 +178,7 @@ def contest_snapshot(contest: Contest) -> dict[str, Any]:
         "budget": None
         if contest.budget_amount is None
         else {"amount": str(contest.budget_amount), "currency": contest.budget_currency},
+        "registration_fields": questions_snapshot(contest),
     }
 
 
@@ -201,6 +204,7 @@ def _apply(contest: Contest, data: Mapping[str, Any]) -> None:
         track.min_members, track.max_members = track_data.get("min_members"), track_data.get("max_members")
         kept.append(track)
     contest.tracks = kept
+    apply_questions(contest, data)
 
 
 def with_defaults(data: Mapping[str, Any], default_timezone: str) -> dict[str, Any]:

@@ -131,7 +131,7 @@ class RegistrationField(db.Model):
     track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(80))
-    #: One of FIELD_TYPES (app.registration.custom_fields).
+    #: One of FIELD_TYPES (app.registration.answers).
     type: Mapped[str] = mapped_column(String(20), default="text")
     required: Mapped[bool] = mapped_column(default=False)
     choices: Mapped[list[str]] = mapped_column(JSON, default=list)

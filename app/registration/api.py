@@ -19,6 +19,7 @@ from app.permissions import (
     can_view_team,
 )
 from app.registration import disputes, exports, imports, review, services
+from app.registration.answer_columns import answer_headers
 from app.registration.queries import TeamFilters, teams_query
 from app.registration.schemas import (
     DisputeInSchema,
@@ -154,7 +155,8 @@ def lift_dispute(data, team_id: int):
 def import_teams(files, contest_id: int):
     contest = _contest(contest_id)
     upload = files["file"]
-    created = imports.import_teams(contest, read_table(upload.stream, upload.filename), actor=current_user, now=utcnow())
+    table = read_table(upload.stream, upload.filename, headers=answer_headers(contest))
+    created = imports.import_teams(contest, table, actor=current_user, now=utcnow())
     return {"created": created}
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.countries import country_name
 from app.extensions import db
 from app.models import UNIVERSITY, Advisor, College, Contest, Organization, Province, Team, TeamMember, Track, User
+from app.registration.answer_columns import answer_cells
 from app.registration.queries import TeamFilters, each_once, teams_query
 from app.spreadsheets import Column, Sheet
 
@@ -26,8 +27,6 @@ TEAM_COLUMNS = [
     Column("序号 No.", 8),
     Column("团队编号 Number", 16),
     Column("赛道 Track"),
-    Column("类别 Entrant", 14),
-    Column("国家/地区 Country", 14),
     Column("省份 Province"),
     Column("学校 College"),
     Column("团队名称 Team"),
@@ -40,10 +39,13 @@ TEAM_COLUMNS = [
     Column("成员学校 Member colleges"),
     Column("高校指导老师 University advisors"),
     Column("企业指导老师 Enterprise advisors"),
+    Column("报名时间 Registered", 18),
+    # After the national columns, which keep their places
+    Column("类别 Entrant", 14),
+    Column("国家/地区 Country", 14),
     Column("机构 Organization"),
     Column("统一社会信用代码 Credit code", 20),
     Column("联系人 Contact"),
-    Column("报名时间 Registered", 18),
 ]
 PEOPLE_COLUMNS = [
     Column("团队编号 Number", 16),
@@ -51,13 +53,13 @@ PEOPLE_COLUMNS = [
     Column("角色 Role", 16),
     Column("姓名 Name"),
     Column("学号 Student ID", 16),
-    Column("国籍 Nationality", 14),
     Column("学校/单位 College or organization"),
     Column("专业 Major"),
     Column("年级 Grade", 10),
     Column("职称 Title"),
     Column("邮箱 Email"),
     Column("手机 Phone", 16),
+    Column("国籍 Nationality", 14),
 ]
 
 
@@ -81,6 +83,8 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
             Team.project_title,
             Team.status,
             Team.created_at,
+            Team.track_id,
+            Team.answers,
             maintain_column_froms=False,
         )
     ).all()
@@ -106,7 +110,16 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
         members[row[0]].append(row)
     advisors: dict[int, list] = defaultdict(list)
     for row in db.session.execute(
-        select(Advisor.team_id, Advisor.kind, Advisor.name, Advisor.organization, Advisor.title, Advisor.email, Advisor.phone)
+        select(
+            Advisor.team_id,
+            Advisor.kind,
+            Advisor.name,
+            Advisor.organization,
+            Advisor.title,
+            Advisor.email,
+            Advisor.phone,
+            Advisor.nationality,
+        )
         .where(Advisor.team_id.in_(team_ids))
         .order_by(Advisor.team_id, Advisor.position)
     ):
@@ -124,10 +137,11 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
         )
     }
 
+    questions = contest.registration_fields
+
     def team_rows() -> Iterator[list]:
-        for index, (team_id, number, track, entrant, country, province, college, name, title, status, created_at) in enumerate(
-            teams, start=1
-        ):
+        for index, row in enumerate(teams, start=1):
+            team_id, number, track, entrant, country, province, college, name, title, status, created_at, track_id, answers = row
             people = members[team_id]
             captain = next((m for m in people if m.is_captain), None)
             organization = organizations.get(team_id)
@@ -135,8 +149,6 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                 index,
                 number,
                 track,
-                ENTRANT_LABELS.get(entrant, entrant),
-                country_name(country),
                 province,
                 college,
                 name,
@@ -149,10 +161,13 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                 SEPARATOR.join(each_once(m.college for m in people if m.college)),
                 SEPARATOR.join(a.name for a in advisors[team_id] if a.kind == UNIVERSITY),
                 SEPARATOR.join(a.name for a in advisors[team_id] if a.kind != UNIVERSITY),
+                contest.local(created_at).strftime("%Y-%m-%d %H:%M"),
+                ENTRANT_LABELS.get(entrant, entrant),
+                country_name(country),
                 organization.name if organization else "",
                 organization.credit_code if organization else "",
                 f"{organization.contact_name} {organization.contact_email}" if organization else "",
-                contest.local(created_at).strftime("%Y-%m-%d %H:%M"),
+                *answer_cells(questions, track_id, answers),
             ]
 
     def people_rows() -> Iterator[list]:
@@ -164,19 +179,32 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                     "队长 captain" if m.is_captain else "队员 member",
                     m.name,
                     m.student_id or "",
-                    country_name(m.nationality),
                     m.college or "",
                     m.major,
                     m.grade,
                     "",
                     m.email,
                     m.phone,
+                    country_name(m.nationality),
                 ]
             for a in advisors[team_id]:
                 role = "高校指导老师 university advisor" if a.kind == UNIVERSITY else "企业指导老师 enterprise advisor"
-                yield [number, name, role, a.name, "", "", a.organization, "", "", a.title, a.email, a.phone]
+                yield [
+                    number,
+                    name,
+                    role,
+                    a.name,
+                    "",
+                    a.organization,
+                    "",
+                    "",
+                    a.title,
+                    a.email,
+                    a.phone,
+                    country_name(a.nationality),
+                ]
 
     return [
-        Sheet("报名团队 Teams", TEAM_COLUMNS, team_rows()),
+        Sheet("报名团队 Teams", TEAM_COLUMNS + [Column(question.label) for question in questions], team_rows()),
         Sheet("团队成员 Members", PEOPLE_COLUMNS, people_rows()),
     ]

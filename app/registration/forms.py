@@ -28,6 +28,8 @@ from app.colleges.services import find_college
 from app.errors import ContestError
 from app.forms import Required, show_error_on_form
 from app.models import INDIVIDUAL, ORGANIZATION, TEAM, Contest, Team, Track
+from app.registration.answer_forms import answer_error_fields, answers_form_class, answers_input, fill_answers
+from app.registration.answers import shown_answers
 
 ADVISOR_KIND_CHOICES = [
     SelectChoice("university", _l("University advisor")),
@@ -126,6 +128,12 @@ class TeamForm(FlaskForm):
     advisors = FieldList(FormField(AdvisorForm), label=_l("Advisor"))
     submit = SubmitField(_l("Submit registration"))
 
+    @classmethod
+    def for_contest(cls, contest: Contest) -> type[TeamForm]:
+        """The form with the contest's own questions, as a sub-form `answers`, when it asks any."""
+        answers = answers_form_class(contest)
+        return cls if answers is None else type("TeamForm", (cls,), {"answers": FormField(answers, label=_l("Questions"))})
+
     def prepare(self, contest: Contest, track: Track | None = None) -> TeamForm:
         """Shape the form for the contest and for the chosen track's entrant kind (its tracks of that kind are
         offered; a form of one kind cannot hold another's entrant)."""
@@ -180,6 +188,8 @@ class TeamForm(FlaskForm):
             entry = self.advisors[index].form if index < len(self.advisors) else self.advisors.append_entry().form
             for name in ("kind", "name", "organization", "title", "email", "phone"):
                 entry[name].data = getattr(advisor, name)
+        if "answers" in self._fields:
+            fill_answers(self["answers"].form, shown_answers(team))
 
     def to_input(self) -> dict[str, Any]:
         """The registration in the API's shape; empty rows are left out."""
@@ -217,10 +227,12 @@ class TeamForm(FlaskForm):
             "members": members,
             "advisors": advisors,
             "organization": self.organization.form.to_input() if getattr(self, "kind", TEAM) == ORGANIZATION else None,
+            **({"answers": answers_input(self["answers"].form)} if "answers" in self._fields else {}),
         }
 
     def show_error(self, error: ContestError) -> int:
         """Show a service error at its fields, on the member and advisor rows the person filled."""
+        error.fields = answer_error_fields(error.fields)
         return show_error_on_form(
             self,
             error,

@@ -30,6 +30,7 @@ from app.models import (
     User,
 )
 from app.permissions import coordinated_college_ids, is_organizer
+from app.registration.answer_columns import question_instructions, template_columns
 from app.registration.rules import TeamData, check_team, taken_students
 from app.registration.services import (
     check_registration_open,
@@ -82,11 +83,13 @@ def template_sheets(contest: Contest) -> list[Sheet]:
     """The import template: the headers with drop-downs for track and role, and a sheet of instructions."""
     track_codes = [track.code for track in contest.tracks]
     last_row = TEMPLATE_ROWS + 1
+    questions = contest.registration_fields
+    question_columns, question_choices = template_columns(questions, first=len(TEMPLATE_COLUMNS) + 1, last_row=last_row)
     team_sheet = Sheet(
         "报名团队 Teams",
-        [Column(header, max(12, len(header) + 2)) for _key, header in TEMPLATE_COLUMNS],
+        [Column(header, max(12, len(header) + 2)) for _key, header in TEMPLATE_COLUMNS] + question_columns,
         [],
-        choices=[(f"B2:B{last_row}", track_codes), (f"F2:F{last_row}", ROLE_CHOICES)],
+        choices=[(f"B2:B{last_row}", track_codes), (f"F2:F{last_row}", ROLE_CHOICES), *question_choices],
     )
     instructions = [
         [
@@ -103,6 +106,7 @@ def template_sheets(contest: Contest) -> list[Sheet]:
         ],
         ["学校代码为教育部 10 位学校标识码。", "College codes are the Ministry of Education's 10-digit codes."],
         [f"赛道代码：{'、'.join(f'{t.code} {t.name}' for t in contest.tracks)}", "Track codes, as listed."],
+        *question_instructions(questions),
         [
             "整个文件先全部检查；任何一行有误则全部不导入，并列出每个错误。",
             "The whole file is checked first; if any row is wrong, nothing is imported and every error is listed.",
@@ -180,12 +184,14 @@ def _group_rows(table: Table, errors: _RowErrors) -> list[_Group]:
     return list(groups.values())
 
 
-def _team_input(group: _Group, college_ids: dict[str, int], errors: _RowErrors) -> dict[str, Any]:
+def _team_input(group: _Group, college_ids: dict[str, int], errors: _RowErrors, labels: dict[str, str]) -> dict[str, Any]:
     first_number, first = group.rows[0]
     for number, row in group.rows[1:]:
-        for column in ("track", "team_name", "project_title", "college_code"):
+        for column in ("track", "team_name", "project_title", "college_code", *labels):
             if row.get(column) and row[column] != first.get(column):
-                errors.add(number, column, _("Differs from the team's first row (row %(row)s).", row=first_number))
+                errors.add(
+                    number, labels.get(column, column), _("Differs from the team's first row (row %(row)s).", row=first_number)
+                )
     raw: dict[str, Any] = {
         "name": first.get("team_name", ""),
         "project_title": first.get("project_title", ""),
@@ -193,6 +199,7 @@ def _team_input(group: _Group, college_ids: dict[str, int], errors: _RowErrors) 
         "college_id": college_ids.get(first.get("college_code", "").strip()),
         "members": [],
         "advisors": [],
+        "answers": {column.removeprefix("answers."): first[column] for column in labels if column in first},
     }
     college_code = first.get("college_code", "").strip()
     if not college_code:
@@ -235,7 +242,7 @@ def _team_input(group: _Group, college_ids: dict[str, int], errors: _RowErrors) 
     return raw
 
 
-def _place(group: _Group, error: InvalidDataError, errors: _RowErrors) -> None:
+def _place(group: _Group, error: InvalidDataError, errors: _RowErrors, labels: dict[str, str]) -> None:
     """Put each field error of `check_team` at its row and column of the sheet, except at a cell the import
     has explained already in the sheet's terms (a college code no college has): one message per problem."""
     first_number = group.rows[0][0]
@@ -247,6 +254,8 @@ def _place(group: _Group, error: InvalidDataError, errors: _RowErrors) -> None:
             row, column = rows[int(parts[1])], MEMBER_FIELDS.get(parts[2], parts[2])
         elif parts[0] in ("members", "advisors"):
             row, column = first_number, "role"
+        elif parts[0] == "answers":  # at the question's column, named by its header
+            row, column = first_number, labels.get(name, name)
         else:
             row, column = first_number, TEAM_FIELDS.get(parts[0], parts[0])
         if (row, column) in explained:
@@ -269,12 +278,13 @@ def check_import(contest: Contest, table: Table, *, actor: User | None) -> list[
     own_colleges = None if is_organizer(actor, contest) else coordinated_college_ids(actor, contest)
     checked: list[tuple[_Group, TeamData]] = []
     first_seen: dict[tuple[str, int, str], int] = {}
+    labels = {f"answers.{question.key}": question.label for question in contest.registration_fields}
     for group in _group_rows(table, errors):
-        raw = _team_input(group, college_ids, errors)
+        raw = _team_input(group, college_ids, errors, labels)
         try:
             data = check_team(contest, raw, known_college_ids=known_ids)
         except InvalidDataError as error:
-            _place(group, error, errors)
+            _place(group, error, errors, labels)
             continue
         if own_colleges is not None and data.college_id not in own_colleges:
             errors.add(group.rows[0][0], "college_code", _("Coordinators import teams of their own college only."))
@@ -354,6 +364,7 @@ def import_teams(contest: Contest, table: Table, *, actor: User | None, now: dat
                 "number": next(numbers[data.track.id]),
                 "name": data.name,
                 "project_title": data.project_title,
+                "answers": data.answers,
                 "status": SUBMITTED,
                 "created_at": now,
                 "updated_at": now,

@@ -35,6 +35,8 @@ from app.permissions import (
     is_organizer,
 )
 from app.registration import disputes, exports, imports, review, services
+from app.registration.answer_columns import answer_headers
+from app.registration.answers import answered_questions
 from app.registration.forms import (
     BulkApproveForm,
     DisputeForm,
@@ -148,7 +150,7 @@ def team_new(contest_id: int):
     track = chosen_track(contest, request.values.get("track"))
     if track is None:  # tracks of several entrant kinds: which one comes first, as the form's shape follows it
         return render_template("registration/choose_track.html", contest=contest)
-    form = TeamForm().prepare(contest, track)
+    form = TeamForm.for_contest(contest)().prepare(contest, track)
     status = 200
     if form.validate_on_submit():
         try:
@@ -188,6 +190,7 @@ def team_show(team_id: int):
         reopen_form=ReopenReviewForm(),
         dispute_form=DisputeForm(),
         history=history_of("team", team.id),
+        answers=answered_questions(team),
         results=published_results_of(team),
     )
 
@@ -201,7 +204,7 @@ def team_edit(team_id: int):
         return render_template("registration/team_form.html", contest=team.contest, team=team, closed=closed), (
             409 if request.method == "POST" else 200
         )
-    form = TeamForm()
+    form = TeamForm.for_contest(team.contest)()
     if not form.is_submitted():
         form.fill_from(team)
     form.prepare(team.contest, team.track)
@@ -400,7 +403,11 @@ def team_import(contest_id: int):
     form = TeamImportForm()
     outcome = UploadOutcome()
     if form.validate_on_submit():
-        outcome = run_upload(form, lambda table: imports.import_teams(contest, table, actor=current_user, now=utcnow()))
+        outcome = run_upload(
+            form,
+            lambda table: imports.import_teams(contest, table, actor=current_user, now=utcnow()),
+            headers=answer_headers(contest),
+        )
         if outcome.result is not None:
             flash(ngettext("%(num)d team imported.", "%(num)d teams imported.", outcome.result), "success")
             return redirect(url_for("registration.team_list", contest_id=contest.id))

@@ -33,6 +33,7 @@ from app.models import (
     TeamMember,
     Track,
 )
+from app.registration.answers import check_answers
 from app.registration.organizations import OrganizationData, check_organization
 from app.text import text_problem
 
@@ -89,6 +90,7 @@ class TeamData:
     members: list[MemberData] = field(default_factory=list)
     advisors: list[AdvisorData] = field(default_factory=list)
     organization: OrganizationData | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
 
     @property
     def student_keys(self) -> list[tuple[int, str]]:
@@ -210,6 +212,7 @@ def check_team(contest: Contest, raw: Mapping[str, Any], *, known_college_ids: C
     name = problems.text("name", clean_text(raw.get("name")) or default_name.get(entrant, ""), name_max)
     project_title = problems.text("project_title", clean_text(raw.get("project_title")), contest.project_title_max)
     advisors = _check_advisors(contest, raw.get("advisors") or [], country, problems)
+    answers = check_answers(contest, track, raw.get("answers"), problems)
 
     if problems.fields:
         messages = {
@@ -227,6 +230,7 @@ def check_team(contest: Contest, raw: Mapping[str, Any], *, known_college_ids: C
         members=members,
         advisors=advisors,
         organization=organization,
+        answers=answers,
     )
 
 

@@ -4,8 +4,14 @@ from app.api.ids import Id
 from app.api.numbers import Integer
 from app.models import ADVISOR_KINDS, ENTRANT_KINDS, TEAM_STATUSES
 from app.pagination import PageArgsSchema
+from app.registration.answers import shown_answers
 from app.registration.snapshots import organization_snapshot
 
+ANSWERS_IN = {
+    "description": "answers to the contest's questions (getContest's registration_fields), by key: text, a choice's text, "
+    "a number, a date YYYY-MM-DD, true or false, a URL; an update replaces them all",
+    "example": {"stage": "prototype"},
+}
 NATIONALITY = {"description": "ISO 3166-1 alpha-2; default: the person's college's country, else the entrant's"}
 
 
@@ -72,6 +78,9 @@ class TeamInSchema(ma.Schema):
     organization = ma.fields.Nested(
         OrganizationSchema, allow_none=True, metadata={"description": "an organization track's entrant"}
     )
+    answers = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), load_default=dict, metadata=ANSWERS_IN
+    )
 
 
 class TeamPatchSchema(ma.Schema):
@@ -85,6 +94,7 @@ class TeamPatchSchema(ma.Schema):
     members = ma.fields.List(ma.fields.Nested(MemberInSchema))
     advisors = ma.fields.List(ma.fields.Nested(AdvisorInSchema))
     organization = ma.fields.Nested(OrganizationSchema, allow_none=True)
+    answers = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), metadata=ANSWERS_IN)
 
 
 class MemberSchema(ma.Schema):
@@ -133,6 +143,11 @@ class TeamSummarySchema(TeamCreatedSchema):
     province = ma.fields.Function(lambda team: team.province_name, required=True, metadata={"description": '"" abroad'})
     country = ma.fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2"})
     review_reason = ma.fields.String(allow_none=True)
+    answers = ma.fields.Function(
+        shown_answers,
+        required=True,
+        metadata={"description": "the answers to the questions the team's track asks, by key (getContest's registration_fields)"},
+    )
     created_at = ma.fields.DateTime(required=True)
 
 

@@ -33,6 +33,7 @@ from app.models import (
     User,
 )
 from app.permissions import can_register_for_college, can_register_team, can_view_team, coordinated_college_ids, is_organizer
+from app.registration.answers import kept_answers
 from app.registration.rules import Place, TeamData, check_team, taken_students
 from app.registration.snapshots import team_as_input, team_snapshot, write_organization
 
@@ -282,6 +283,7 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
         number=number,
         name=data.name,
         project_title=data.project_title,
+        answers=data.answers,
         status=SUBMITTED,
         created_at=now,
         updated_at=now,
@@ -333,6 +335,7 @@ def update_team(team: Team, changes: Mapping[str, Any], *, actor: User | None, n
     team.country = data.country
     write_organization(team, data)
     team.track_id, team.track = data.track.id, data.track
+    team.answers = kept_answers(team, data.answers)
     team.updated_at = now
     # This first write (there is always one: updated_at) takes the lock under which the check
     # below is authoritative.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.models import Organization, Team
+from app.registration.answers import shown_answers
 from app.registration.rules import TeamData
 
 
@@ -19,6 +20,7 @@ def team_snapshot(team: Team) -> dict[str, Any]:
         "college_id": team.college_id,
         "country": team.country,
         "status": team.status,
+        "answers": dict(team.answers or {}),
         "members": [
             {
                 "name": m.name,
@@ -77,6 +79,7 @@ def team_as_input(team: Team) -> dict[str, Any]:
         "members": snapshot["members"],
         "advisors": snapshot["advisors"],
         "organization": snapshot.get("organization"),
+        "answers": shown_answers(team),
     }
 
 
