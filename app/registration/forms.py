@@ -25,8 +25,10 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired
 
 from app.colleges.services import find_college
 from app.errors import ContestError
+from app.extensions import db
 from app.forms import Required, show_error_on_form
-from app.models import Contest, Team
+from app.models import College, Contest, Team, User
+from app.permissions import can_use_college
 
 ADVISOR_KIND_CHOICES = [
     SelectChoice("university", _l("University advisor")),
@@ -106,6 +108,12 @@ class TeamForm(FlaskForm):
                 entry.form.kind.data = entry.form.kind.data or "enterprise"
         self.captain.choices = [SelectChoice(str(index), str(index + 1)) for index in range(len(self.members))]
         return self
+
+    def choose_college(self, college_id: int | None, user: User) -> None:
+        """Start with the college the link names (the one the person just proposed), if they may use it."""
+        college = db.session.get(College, college_id) if college_id else None
+        if college is not None and can_use_college(user, college):
+            self.college.data = college_label(college)
 
     def fill_from(self, team: Team) -> None:
         self.name.data, self.project_title.data, self.track.data = team.name, team.project_title, team.track.code

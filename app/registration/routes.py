@@ -129,6 +129,8 @@ def team_new(contest_id: int):
             closed.status if request.method == "POST" else 200
         )
     form = TeamForm().prepare(contest)
+    if request.method == "GET":  # back from proposing an institution, with it chosen
+        form.choose_college(id_from_text(request.args.get("college_id")), current_user)
     status = 200
     if form.validate_on_submit():
         try:
