@@ -147,6 +147,13 @@ class ErrorDetailSchema(ma.Schema):
     closes_at = ma.fields.String(metadata={"description": "registration_closed: when it closes"})
     track = ma.fields.String(metadata={"description": "track_has_teams: the code of the track that has teams"})
     teams = ma.fields.Integer(metadata={"description": "track_has_teams: how many teams the track has"})
+    college = ma.fields.Dict(
+        metadata={"description": "college_exists: the college on the list to choose instead (id, code, name)"}
+    )
+    students = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={"description": "duplicate_student (mergeColleges): the students twice in a category (name, student_id)"},
+    )
     more_fields = ma.fields.Integer(
         metadata={"description": f"how many fields at fault `fields` leaves out (it lists at most {MAX_REPORTED_FIELDS})"}
     )

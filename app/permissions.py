@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import bindparam, inspect, select
+from sqlalchemy import ColumnElement, bindparam, inspect, select, true
 
 from app.errors import is_api_request
 from app.extensions import db, login_manager
@@ -126,6 +126,32 @@ def is_organizer(user: User | None, contest: Contest | None = None) -> bool:
 def can_manage_colleges(user: User) -> bool:
     """The colleges list is national: only organizers of every contest change it."""
     return is_organizer(user)
+
+
+def can_check_college(user: User, college: College) -> bool:
+    """Verifying or merging a proposed institution changes the national list: organizers of every contest."""
+    return can_manage_colleges(user)
+
+
+def can_use_college(user: User | None, college: College, contest: Contest | None = None) -> bool:
+    """Whether `user` may name `college` (a team's institution): a college on the list (verified) anyone may;
+    a proposed one only the person who proposed it, organizers (of every contest, or of `contest`) and the
+    system (`None`). `usable_colleges` is the same rule in SQL, for the lists."""
+    if college.verified or user is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    return college.proposed_by_id == user.id or is_organizer(user, contest)
+
+
+def usable_colleges(user: User | None) -> ColumnElement[bool]:
+    """`can_use_college` as a filter on colleges: organizers of every contest see every proposal, a signed-in
+    person the list and their own proposals, an anonymous visitor the list only."""
+    if user is not None and is_organizer(user):
+        return true()
+    if user is not None and user.is_authenticated:
+        return College.verified | (College.proposed_by_id == user.id)
+    return College.verified.is_(True)
 
 
 def can_create_contest(user: User) -> bool:

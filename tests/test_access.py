@@ -18,7 +18,7 @@ import pytest
 
 from app.extensions import db
 from app.judging.services import add_judges
-from app.models import CAPTAIN, COORDINATOR, JUDGE, Assignment, Award
+from app.models import CAPTAIN, COORDINATOR, JUDGE, Assignment, Award, College
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "captain", "other_captain", "coordinator", "other_coordinator", "judge", "other_judge", "organizer")
@@ -63,6 +63,10 @@ ACCESS = {
     "auth.set_language": ("GET", everyone(302)),
     "colleges.index": ("GET", organizers_only()),
     "colleges.import_file": ("POST", organizers_only(422)),
+    # The proposal in the URL is `captain`'s: only organizers check it; anyone signed in proposes.
+    "colleges.propose": ("GET", signed_in(200)),
+    "colleges.verify": ("POST", organizers_only(302)),
+    "colleges.merge_into": ("POST", organizers_only(422)),
     "contests.index": ("GET", organizers_only()),
     "contests.new": ("GET", organizers_only()),
     "contests.edit": ("GET", organizers_only()),
@@ -76,6 +80,9 @@ ACCESS = {
     "api_auth.create_user": ("POST", organizers_only(422, anonymous=401)),
     "api_colleges.list_colleges": ("GET", everyone(200)),
     "api_colleges.import_colleges": ("POST", organizers_only(422, anonymous=401)),
+    "api_colleges.propose_college": ("POST", signed_in(422, anonymous=401)),
+    "api_colleges.verify_college": ("POST", organizers_only(anonymous=401)),
+    "api_colleges.merge_colleges": ("POST", organizers_only(422, anonymous=401)),
     "api_contests.create_contest": ("POST", organizers_only(422, anonymous=401)),
     "api_contests.list_contests": ("GET", everyone(200)),
     "api_contests.get_contest": ("GET", everyone(200)),
@@ -214,8 +221,11 @@ def walk(app, make_user, make_contest, make_college, make_team, make_round):
     add_judges(round_, [people["judge"].id, people["other_judge"].id], actor=None, now=utcnow())
     assignment = Assignment(round_id=round_.id, team_id=team.id, judge_id=people["judge"].id)
     award = Award(round_id=round_.id, team_id=team.id, tier="first")
+    proposal = College(
+        code="P-walk", name="University of Oxford", country="GB", verified=False, proposed_by_id=people["captain"].id
+    )
     db.session.add_all(
-        [assignment, Assignment(round_id=round_.id, team_id=other_team.id, judge_id=people["other_judge"].id), award]
+        [proposal, assignment, Assignment(round_id=round_.id, team_id=other_team.id, judge_id=people["other_judge"].id), award]
     )
     db.session.commit()
     ids = {
@@ -225,6 +235,7 @@ def walk(app, make_user, make_contest, make_college, make_team, make_round):
         "assignment_id": assignment.id,
         "user_id": people["judge"].id,
         "award_id": award.id,
+        "college_id": proposal.id,
     }
     return people, ids
 

@@ -1,14 +1,23 @@
-"""API: listColleges and importColleges."""
+"""API: listColleges, importColleges, proposeCollege, verifyCollege and mergeColleges."""
 
 from flask_login import current_user
 
 from app.api.blueprint import Blueprint
-from app.colleges import services
-from app.colleges.schemas import CollegeQuerySchema, CollegeSchema, ImportSummarySchema, UploadSchema
+from app.colleges import merge, proposals, services
+from app.colleges.schemas import (
+    CollegeQuerySchema,
+    CollegeSchema,
+    ImportSummarySchema,
+    MergeInSchema,
+    MergeSummarySchema,
+    ProposalInSchema,
+    UploadSchema,
+    VerifyInSchema,
+)
 from app.extensions import db
-from app.models import utcnow
+from app.models import College, utcnow
 from app.pagination import page_payload, page_schema
-from app.permissions import can_manage_colleges, permitted
+from app.permissions import allowed_on, can_check_college, can_manage_colleges, login_required, permitted, usable_colleges
 from app.spreadsheets import read_table
 
 blp = Blueprint("api_colleges", __name__, url_prefix="/api/v1", description="The national colleges list")
@@ -19,7 +28,13 @@ blp = Blueprint("api_colleges", __name__, url_prefix="/api/v1", description="The
 @blp.response(200, page_schema(CollegeSchema))
 @blp.doc(operationId="listColleges", security=[])
 def list_colleges(args):
-    statement = services.colleges_query(args.get("q"), args.get("province"), args.get("country"))
+    statement = services.colleges_query(
+        args.get("q"),
+        args.get("province"),
+        args.get("country"),
+        verified=args.get("verified"),
+        visible=usable_colleges(current_user),
+    )
     return page_payload(db.paginate(statement, page=args["page"], per_page=args["per_page"], error_out=False))
 
 
@@ -32,3 +47,32 @@ def import_colleges(files):
     upload = files["file"]
     summary = services.import_colleges(read_table(upload.stream, upload.filename), now=utcnow(), actor=current_user)
     return summary
+
+
+@blp.route("/colleges/proposals", methods=["POST"])
+@login_required
+@blp.arguments(ProposalInSchema)
+@blp.response(201, CollegeSchema)
+@blp.doc(operationId="proposeCollege")
+def propose_college(data):
+    return proposals.propose_college(data, actor=current_user, now=utcnow())
+
+
+@blp.route("/colleges/<id:college_id>/verify", methods=["POST"])
+@allowed_on(College, "college_id", can_check_college)
+@blp.arguments(VerifyInSchema)
+@blp.response(200, CollegeSchema)
+@blp.doc(operationId="verifyCollege")
+def verify_college(data, college_id: int):
+    return proposals.verify_college(db.session.get(College, college_id), data, actor=current_user, now=utcnow())
+
+
+@blp.route("/colleges/<id:college_id>/merge", methods=["POST"])
+@allowed_on(College, "college_id", can_check_college)
+@blp.arguments(MergeInSchema)
+@blp.response(200, MergeSummarySchema)
+@blp.doc(operationId="mergeColleges")
+def merge_colleges(data, college_id: int):
+    source = db.session.get(College, college_id)
+    target = db.session.get(College, data["into_college_id"])
+    return merge.merge_colleges(source, target, actor=current_user, now=utcnow())

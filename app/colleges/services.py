@@ -1,4 +1,5 @@
-"""The national colleges list: provinces, importing the list, and searching it."""
+"""The national colleges list: provinces, importing the list, and searching it. Institutions proposed by
+applicants are `app.colleges.proposals`; merging one into the list, `app.colleges.merge`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, insert, or_, select
+from sqlalchemy import ColumnElement, Select, insert, or_, select
 from sqlalchemy.orm import contains_eager
 
 from app import audit, countries
@@ -158,9 +159,17 @@ def import_colleges(table: Table, *, now: datetime, actor: User | None = None) -
     return summary
 
 
-def colleges_query(q: str | None = None, province: str | None = None, country: str | None = None) -> Select:
+def colleges_query(
+    q: str | None = None,
+    province: str | None = None,
+    country: str | None = None,
+    *,
+    verified: bool | None = None,
+    visible: ColumnElement[bool] | None = None,
+) -> Select:
     """Colleges whose name contains `q` or whose code starts with it, in one province and one country
-    (an ISO 3166-1 alpha-2 code, in either case) if given."""
+    (an ISO 3166-1 alpha-2 code, in either case) if given; only those on the list (`verified`) or only the
+    proposals, if asked; only those `visible` selects (`app.permissions.usable_colleges`) if given."""
     statement = select(College).outerjoin(College.province).options(contains_eager(College.province)).order_by(College.code)
     if q and q.strip():
         term = q.strip()
@@ -171,6 +180,10 @@ def colleges_query(q: str | None = None, province: str | None = None, country: s
         statement = statement.where(Province.name == province)
     if country:
         statement = statement.where(College.country == countries.normalized(country))
+    if verified is not None:
+        statement = statement.where(College.verified.is_(verified))
+    if visible is not None:
+        statement = statement.where(visible)
     return statement
 
 
@@ -189,12 +202,13 @@ def province_names() -> list[str]:
 
 
 def find_college(text: str | None) -> College | None:
-    """The college a person typed: its 10-digit code (alone or after the name, as the search
-    suggests: 浙江大学 4133010335) or its exact name."""
+    """The college a person typed: its code (alone or after the name, as the search suggests: 浙江大学
+    4133010335, or a proposal's P17) or its exact name, a college on the list before a proposal."""
     text = (text or "").strip()
     if not text:
         return None
     last = text.split()[-1]
-    if last.isdigit():
-        return db.session.scalar(select(College).where(College.code == last))
-    return db.session.scalar(select(College).where(College.name == text))
+    college = db.session.scalar(select(College).where(College.code == last))
+    if college is not None or last.isdigit():
+        return college
+    return db.session.scalar(select(College).where(College.name == text).order_by(College.verified.desc(), College.id).limit(1))

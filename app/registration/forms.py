@@ -26,8 +26,10 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired
 from app import countries
 from app.colleges.services import find_college
 from app.errors import ContestError
+from app.extensions import db
 from app.forms import Required, show_error_on_form
-from app.models import INDIVIDUAL, ORGANIZATION, TEAM, Contest, Team, Track
+from app.models import INDIVIDUAL, ORGANIZATION, TEAM, College, Contest, Team, Track, User
+from app.permissions import can_use_college
 from app.registration.answer_forms import answer_error_fields, answers_form_class, answers_input, fill_answers
 from app.registration.answers import shown_answers
 
@@ -168,6 +170,12 @@ class TeamForm(FlaskForm):
                 entry.form.college.label.text = _l("College (students only)")
         self.captain.choices = [SelectChoice(str(index), str(index + 1)) for index in range(len(self.members))]
         return self
+
+    def choose_college(self, college_id: int | None, user: User) -> None:
+        """Start with the college the link names (the one the person just proposed), if they may use it."""
+        college = db.session.get(College, college_id) if college_id else None
+        if college is not None and can_use_college(user, college):
+            self.college.data = college_label(college)
 
     def fill_from(self, team: Team) -> None:
         self.name.data, self.project_title.data, self.track.data = team.name, team.project_title, team.track.code

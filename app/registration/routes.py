@@ -151,6 +151,8 @@ def team_new(contest_id: int):
     if track is None:  # tracks of several entrant kinds: which one comes first, as the form's shape follows it
         return render_template("registration/choose_track.html", contest=contest)
     form = TeamForm.for_contest(contest)().prepare(contest, track)
+    if request.method == "GET":  # back from proposing an institution, with it chosen
+        form.choose_college(id_from_text(request.args.get("college_id")), current_user)
     status = 200
     if form.validate_on_submit():
         try:

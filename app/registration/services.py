@@ -26,13 +26,21 @@ from app.models import (
     SUBMITTED,
     WITHDRAWN,
     Advisor,
+    College,
     Contest,
     Team,
     TeamMember,
     Track,
     User,
 )
-from app.permissions import can_register_for_college, can_register_team, can_view_team, coordinated_college_ids, is_organizer
+from app.permissions import (
+    can_register_for_college,
+    can_register_team,
+    can_use_college,
+    can_view_team,
+    coordinated_college_ids,
+    is_organizer,
+)
 from app.registration.answers import kept_answers
 from app.registration.rules import Place, TeamData, check_team, taken_students
 from app.registration.snapshots import team_as_input, team_snapshot, write_organization
@@ -104,6 +112,17 @@ def contests_to_register_in(user: User, contests: Iterable[Contest], now: dateti
 
 
 def _check_college_scope(contest: Contest, college_id: int | None, actor: User | None) -> None:
+    """A team names a college its registrant may use (someone else's proposal is not: 422 at college_id) and,
+    for a coordinator, their own (403). No college (an individual, an organization) is no proposal."""
+    college = db.session.get(College, college_id) if college_id is not None else None
+    if college is not None and not can_use_college(actor, college, contest):
+        raise InvalidDataError(
+            _(
+                "%(name)s was proposed by someone else and is not on the list yet; choose a college on the list.",
+                name=college.name,
+            ),
+            fields={"college_id": [_("Proposed by someone else, not yet verified.")]},
+        )
     if not can_register_for_college(actor, contest, college_id):
         raise ForbiddenError(
             _("Coordinators register teams of their own college only."), fields={"college_id": [_("Not your college.")]}

@@ -71,7 +71,9 @@ function setUpCollegeSearch() {
       timer = window.setTimeout(async () => {
         lastQuery = query;
         try {
-          const response = await fetch(`/api/v1/colleges?per_page=20&q=${encodeURIComponent(query)}`);
+          // A proposal is merged into a college of its own country: the search offers only those.
+          const country = input.dataset.collegeCountry ? `&country=${encodeURIComponent(input.dataset.collegeCountry)}` : "";
+          const response = await fetch(`/api/v1/colleges?per_page=20&verified=true&q=${encodeURIComponent(query)}${country}`);
           if (!response.ok) return;
           const page = await response.json();
           list.replaceChildren(...page.items.map((college) => {
