@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, bindparam, inspect, select, true
 
 from app.errors import is_api_request
 from app.extensions import db, login_manager
-from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, PUBLISHED, Assignment, College, Contest, Round, Team, User
+from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, PUBLISHED, Assignment, Award, College, Contest, Round, Team, User
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -264,6 +264,11 @@ def can_review_team(user: User, team: Team) -> bool:
 def can_manage_round(user: User, round_: Round) -> bool:
     """Organizers of the round's contest run it."""
     return is_organizer(user, round_.contest)
+
+
+def can_manage_award(user: User, award: Award) -> bool:
+    """Who runs the award's round changes its prize."""
+    return can_manage_round(user, db.session.get(Round, award.round_id))
 
 
 def can_view_round(user: User, round_: Round) -> bool:

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.judging.schemas import RoundSchema
 from app.models import Award, Contest, Round, utcnow
 from app.pagination import DEFAULT_PER_PAGE, PageArgsSchema
-from app.permissions import allowed_on, can_edit_contest, can_manage_round, can_view_results, is_organizer
+from app.permissions import allowed_on, can_edit_contest, can_manage_award, can_manage_round, can_view_results, is_organizer
 from app.results import advancement, awards, exports, prizes, queries, services, store
 from app.results.schemas import (
     AdvanceInSchema,
@@ -149,10 +149,6 @@ def assign_awards(data, round_id: int):
 def list_awards(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     return awards_payload(round_, awards.award_ties(round_) if is_organizer(current_user, round_.contest) else ())
-
-
-def can_manage_award(user, award: Award) -> bool:
-    return can_manage_round(user, db.session.get(Round, award.round_id))
 
 
 @blp.route("/awards/<id:award_id>", methods=["PATCH"])

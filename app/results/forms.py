@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
@@ -27,6 +27,24 @@ TIER_LABELS = {
 class ComputeForm(FlaskForm):
     confirm = BooleanField(_l("Compute without the sheets that are not submitted"))
     compute = SubmitField(_l("Compute results"))
+
+
+class AwardPrizeForm(FlaskForm):
+    """One recipient's own amount (grants may differ per recipient); empty amount: the tier's."""
+
+    amount = DecimalField(_l("Amount"), places=None, validators=[Optional()])
+    currency = StringField(_l("Currency"))
+    description = StringField(_l("What the winner receives"))
+    reason = StringField(_l("Reason"))
+    save = SubmitField(_l("Save the award"))
+
+    def to_input(self) -> dict:
+        return {
+            "amount": self.amount.data,
+            "currency": (self.currency.data or "").strip().upper() or None,
+            "description": self.description.data if (self.description.data or "").strip() else None,
+            "reason": self.reason.data,
+        }
 
 
 class PublishForm(FlaskForm):

@@ -12,15 +12,15 @@ from wtforms.fields.choices import SelectChoice
 
 from app.errors import ContestError
 from app.extensions import db
-from app.forms import show_error_on_form
+from app.forms import flash_error, show_error_on_form
 from app.judging.services import transition_round
-from app.models import CLOSED, PUBLISHED, TIER_KEYS, Contest, Round, utcnow
+from app.models import CLOSED, PUBLISHED, TIER_KEYS, Award, Contest, Round, utcnow
 from app.money import money_text
 from app.pagination import PageOf, page_numbers
-from app.permissions import allowed_on, can_edit_contest, can_manage_round, can_view_results
+from app.permissions import allowed_on, can_edit_contest, can_manage_award, can_manage_round, can_view_results
 from app.results import advancement, charts, exports, gather, prizes, queries, services, store
 from app.results.awards import assign_awards, award_rule_input, award_ties, plan_awards
-from app.results.forms import AdvanceForm, ComputeForm, PublishForm, ReopenForm, awards_form_class
+from app.results.forms import AdvanceForm, AwardPrizeForm, ComputeForm, PublishForm, ReopenForm, awards_form_class
 from app.spreadsheets import workbook_response
 
 bp = Blueprint("results", __name__)
@@ -220,6 +220,24 @@ def awards(round_id: int):
     ), status
 
 
+@bp.route("/awards/<id:award_id>", methods=["POST"])
+@allowed_on(Award, "award_id", can_manage_award)
+def award_update(award_id: int):
+    """One recipient's own amount, currency or description, from the Awards page (updateAward's service)."""
+    award = db.get_or_404(Award, award_id)
+    form = AwardPrizeForm()
+    if form.validate_on_submit():
+        try:
+            prizes.update_award(award, form.to_input(), actor=current_user, now=utcnow())
+        except ContestError as error:
+            flash_error(error)
+        else:
+            flash(_("The award of %(number)s is saved.", number=award.team.number), "success")
+    else:
+        flash(_("The award was not saved: the form was incomplete or expired; try again."), "error")
+    return redirect(url_for("results.awards", round_id=award.round_id))
+
+
 def prize_context(round_: Round) -> dict:
     """What the round's awards carry, for the pages: `given` (team_id → award), `carries` (whether any award
     has an amount or a description: the column shows only then), the `totals` per currency, and `money` to
@@ -230,6 +248,7 @@ def prize_context(round_: Round) -> dict:
         "carries": any(award.amount is not None or award.description for award in given.values()),
         "totals": prizes.round_totals(list(given.values())),
         "money": money_text,
+        "prize_form": AwardPrizeForm(),
     }
 
 

@@ -67,7 +67,8 @@ def test_awards_without_amounts_show_no_amount_column(client, scored_round, logi
     client.post(f"{base}/awards", data={"count_first": 1, "confirm": "1"})
     client.get("/language/en")
     page = text(client.get(f"{base}/awards"))
-    assert "Awards given" in page and "Amount" not in page and not amounts_on(page)
+    assert "Awards given" in page and '<th class="num">Amount</th>' not in page and not amounts_on(page)
+    assert page.count("data-award-form") == 1  # where a recipient may still be given an amount of their own
 
 
 def test_the_public_prize_list_shows_the_amounts(client, granted):
@@ -129,3 +130,36 @@ def test_the_contest_form_sets_the_budget_and_names_a_wrong_currency(client, mak
     stored = db.session.get(Contest, contest.id)
     assert (str(stored.budget_amount), stored.budget_currency) == ("6100000.00", "CNY")
     assert 'value="6100000.00"' in text(client.get(f"/contests/{contest.id}/edit"))
+
+
+def test_one_recipients_own_amount_is_changed_on_the_awards_page(client, granted):
+    from sqlalchemy import select
+
+    from app.models import AuditEvent, Award
+
+    client.get("/language/en")
+    page = text(client.get(granted["page"]))
+    assert page.count("data-award-form") == 3  # one form per recipient while the round is not published
+    award = db.session.scalars(select(Award).where(Award.tier == "second").order_by(Award.id)).first()
+    response = client.post(
+        f"/awards/{award.id}", data={"amount": "320000", "currency": "cny", "description": "", "reason": "larger project"}
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(granted["page"])
+    page = text(client.get(granted["page"]))
+    assert "is saved." in page
+    assert amounts_on(page) == ["CN¥1,000,000.00", "CN¥320,000.00", "CN¥250,000.50", "CN¥1,570,000.50"]
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "award.update")).one()
+    assert event.reason == "larger project" and event.after["amount"] == "320000.00"
+
+
+def test_a_refused_amount_is_said_and_nothing_changes(client, granted):
+    from sqlalchemy import select
+
+    from app.models import Award
+
+    award = db.session.scalars(select(Award).where(Award.tier == "first")).one()
+    client.get("/language/en")
+    page = text(client.post(f"/awards/{award.id}", data={"amount": "-5", "currency": "CNY"}, follow_redirects=True))
+    assert "The award cannot be changed" in page or "0 or more" in page
+    db.session.refresh(award)
+    assert str(award.amount) == "1000000.00"
