@@ -37,6 +37,7 @@ def sail(tmp_path) -> Iterator[tuple]:
         now = utcnow()
         data = {
             "name": "Sail to Hangzhou",
+            "language": "en",
             "year": now.year,
             "registration_opens_at": now - timedelta(days=1),
             "registration_closes_at": now + timedelta(days=30),
