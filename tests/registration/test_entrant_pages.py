@@ -111,3 +111,36 @@ def test_the_team_list_filters_by_country_and_names_countries(client, login_as, 
     assert "Nigeria" in page and "France" in page and 'name="country"' in page
     page = client.get(f"/contests/{contest.id}/teams?country=FR").get_data(as_text=True)
     assert "Léa Martin" in page and "Amina Okoye" not in page
+
+
+def test_editing_a_national_team_keeps_its_members_nationalities(client, login_as, make_team, make_user, contest):
+    from app.models import utcnow
+    from app.registration.services import update_team
+
+    captain = make_user("captain", contest_id=contest.id)
+    team = make_team(contest, owner=captain, track="YT")
+    members = [dict(m, nationality="HK" if i == 1 else None) for i, m in enumerate(team_as_members(team))]
+    update_team(team, {"members": members}, actor=None, now=utcnow())
+    db.session.commit()
+    login_as(user=captain)
+    form = client.get(f"/teams/{team.id}/edit").get_data(as_text=True)
+    assert 'name="members-1-nationality"' in form and "Nationality" not in form  # kept, not asked
+    data = {key: value for key, value in extract_inputs(form).items()}
+    data.update(project_title="乡村好物直播间（第二版）", captain="0")
+    assert client.post(f"/teams/{team.id}/edit", data=data).status_code == 302
+    db.session.refresh(team)
+    assert team.project_title.endswith("（第二版）") and [m.nationality for m in team.members][:2] == ["CN", "HK"]
+
+
+def team_as_members(team):
+    return [{"name": m.name, "student_id": m.student_id, "email": m.email, "captain": m.is_captain} for m in team.members]
+
+
+def extract_inputs(page):
+    import re
+
+    inputs = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, flags=re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"', body)
+        inputs[name] = chosen.group(1) if chosen else ""
+    return inputs
