@@ -98,7 +98,7 @@ def teams_query(contest: Contest, filters: TeamFilters, *, viewer: User) -> Sele
 
 
 def registration_counts(contest: Contest) -> dict[str, object]:
-    """Teams per status and per province (with their statuses), for the organizers' dashboard."""
+    """Teams per status, per province and per country (with their statuses), for the organizers' dashboard."""
     by_status = dict(
         db.session.execute(
             select(Team.status, func.count(Team.id)).where(Team.contest_id == contest.id).group_by(Team.status)
@@ -115,6 +115,14 @@ def registration_counts(contest: Contest) -> dict[str, object]:
     by_province: dict[str, dict[str, int]] = {}
     for province, status, count in rows:
         by_province.setdefault(province, {})[status] = count
+    by_country: dict[str, dict[str, int]] = {}
+    for country, status, count in db.session.execute(
+        select(Team.country, Team.status, func.count(Team.id))
+        .where(Team.contest_id == contest.id)
+        .group_by(Team.country, Team.status)
+        .order_by(Team.country)
+    ):
+        by_country.setdefault(country, {})[status] = count
     colleges, countries = db.session.execute(
         select(func.count(func.distinct(Team.college_id)), func.count(func.distinct(Team.country))).where(
             Team.contest_id == contest.id
@@ -123,6 +131,7 @@ def registration_counts(contest: Contest) -> dict[str, object]:
     return {
         "by_status": by_status,
         "by_province": by_province,
+        "by_country": by_country,
         "total": sum(by_status.values()),
         "colleges": colleges,
         "countries": countries,

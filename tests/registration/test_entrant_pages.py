@@ -2,6 +2,8 @@
 track first, and each form asks for what its kind needs (issue 24: individuals had to be one-person teams,
 companies fake colleges)."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -144,3 +146,22 @@ def extract_inputs(page):
         chosen = re.search(r'<option selected value="([^"]*)"', body)
         inputs[name] = chosen.group(1) if chosen else ""
     return inputs
+
+
+def test_the_counts_page_counts_entrants_by_country(client, login_as, contest):
+    from app.models import utcnow
+    from app.registration.services import register_team
+
+    for name, nationality in (("Amina Okoye", "NG"), ("Léa Martin", "FR"), ("Chidi Obi", "NG")):
+        body = {
+            "track": "IN",
+            "project_title": "P",
+            "members": [{"name": name, "email": f"{name[:3]}@example.com", "nationality": nationality}],
+        }
+        register_team(contest, body, actor=None, now=utcnow())
+    db.session.commit()
+    login_as("organizer")
+    page = client.get(f"/contests/{contest.id}/registrations").get_data(as_text=True)
+    assert '<strong class="big">2</strong> countries' in page
+    rows = dict(re.findall(r'country=(\w\w)">[^<]+</a></td>.*?<td>(\d+)</td></tr>', page, flags=re.S))
+    assert rows == {"FR": "1", "NG": "2"}
