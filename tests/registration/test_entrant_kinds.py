@@ -227,3 +227,13 @@ def test_track_size_limits_are_checked(client, organizer, make_contest):
     crowd = [{"code": "C", "name": "C", "kind": "regular", "entrant": "crowd"}]
     response = client.put(f"/api/v1/contests/{body['id']}", json={**update, "tracks": crowd}, headers=organizer)
     assert response.json["error"]["fields"] == {"tracks.0.entrant": ["Must be one of: team, individual, organization."]}
+
+
+def test_a_university_applies_in_its_own_name(client, contest, organizer, make_college):
+    zju = make_college(name="浙江大学")
+    body = organization(college_id=zju.id, members=[])
+    body["organization"].update(name="浙江大学", credit_code="12100000470095016Q")
+    response = register(client, contest, organizer, body)
+    assert response.status_code == 201, response.json
+    team = client.get(f"/api/v1/teams/{response.json['id']}", headers=organizer).json
+    assert (team["kind"], team["college"], team["name"], team["members"]) == ("organization", "浙江大学", "浙江大学", [])
