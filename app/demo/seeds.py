@@ -151,8 +151,9 @@ def build_sail(*, seed: int = 1, individuals: int = 60, youth_teams: int = 12, n
     factory.random.shuffle(nationalities)
     entrants = []
     for index in range(individuals):
-        # One in four is a student of a university abroad; the others enter without college or student ID.
-        student_of = factory.random.choice(universities[:-2]) if index % 4 == 3 else None
+        # One in four is a student of a university abroad (the list's last two are Chinese); the others enter
+        # without college or student ID.
+        student_of = factory.random.choice(universities[: -len(SAIL_CHINESE)]) if index % 4 == 3 else None
         entrants.append(factory.individual("IN", nationalities[index % len(nationalities)], student_of))
     entrants += [factory.youth_team("YT", universities[index * 7 % len(universities)]) for index in range(youth_teams)]
     register_entrants(contest, entrants, organizer, story)
