@@ -126,23 +126,35 @@ def import_colleges_command(file: Path | None):
     help="small: a contest in mid-season (36 teams, a published school round, an open provincial round); "
     "national: also the whole national season (689 colleges, 9,872 teams, 300 judges, three rounds)",
 )
-@click.option("--seed", type=int, default=1, show_default=True, help="the national season's random seed")
+@click.option(
+    "--contest",
+    "seed_contest",
+    type=click.Choice(["national", "global", "sail", "projects", "training"]),
+    help="also build one seed contest in a new contest of its own, from registration to published awards: the "
+    "national challenge (a small season), the global business challenge, Sail to Hangzhou, a pilot zone's call for "
+    "projects, a talent-training evaluation",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="the random seed of a season or a seed contest")
 @click.option(
     "--url",
     default="http://127.0.0.1:5000",
     show_default=True,
     help="the address the app is served at, to print (make run passes its HOST and PORT)",
 )
-def demo_command(only_if_empty: bool, scale: str, seed: int, url: str):
+def demo_command(only_if_empty: bool, scale: str, seed_contest: str | None, seed: int, url: str):
     """Load the demo: the colleges, an account per role and a contest in mid-season; with --scale national,
-    also the whole national season through the real services."""
+    also the whole national season through the real services; with --contest, also one seed contest."""
     from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty
 
     url = url.rstrip("/")
     if only_if_empty and not database_is_empty():
         click.echo(f"The database already has contests; the demo was not loaded. Laurel: {url}/login")
         return
-    if scale == "national":
+    if seed_contest and scale == "national":
+        raise click.UsageError("Give --contest or --scale national, not both.")
+    if seed_contest:
+        built = _seed_contest(seed_contest, seed)
+    elif scale == "national":
         if not database_is_empty():
             raise click.ClickException("The national season needs a fresh database (this one has contests).")
         season = _national_season(seed)
@@ -166,6 +178,36 @@ def demo_command(only_if_empty: bool, scale: str, seed: int, url: str):
         click.echo(f"  {url}/rounds/{first}/results/judges                     the judges' statistics of the school round")
         click.echo(f"  {url}/rounds/{final}/results.xlsx                       the results workbook")
         click.echo(f"  {url}/results/rounds/{final}                            the public results page (no sign-in)")
+    if seed_contest:
+        click.echo("Then look at (as the organizer):")
+        for path, what in built.looks:
+            click.echo(f"  {url}{path:<40} {what}")
+
+
+#: What each seed contest's demo holds, for the summary.
+SEED_CONTESTS = {
+    "national": "the national challenge: student teams of Chinese colleges; school, provincial and national rounds",
+    "global": "student teams of 30 universities in 15 countries; a round ranked per country; 27 winners",
+    "sail": "individuals of 36 nationalities (most not students) and youth teams; park places and youth team support",
+    "projects": "companies with their credit codes (some abroad); subsidies in CNY within the budget",
+    "training": "universities applying as organizations; 16 grants of 6,100,000 CNY in all, each its own amount",
+}
+
+
+def _seed_contest(kind: str, seed: int):
+    from app.demo.seeds import build_seed_contest
+
+    started = time.perf_counter()
+    click.echo(f"Building the {kind} seed contest: {SEED_CONTESTS[kind]}.")
+    built = _run_or_fail(lambda: build_seed_contest(kind, seed=seed))
+    counts = built.counts
+    click.echo(f"Contest {built.contest_id} in {time.perf_counter() - started:.1f} s: {built.name}")
+    entrants = counts.get("entrants", counts.get("teams", 0))
+    places = counts.get("countries")
+    countries = "" if places is None else f" from {places} {'country' if places == 1 else 'countries'}"
+    rounds = len(built.round_ids)
+    click.echo(f"  {entrants} entrants{countries}; {rounds} {'round' if rounds == 1 else 'rounds'} published with their awards.")
+    return built
 
 
 def _national_season(seed: int):

@@ -63,6 +63,7 @@ def build_national_season(
     colleges: int = 689,
     judge_count: int = 300,
     progress: Progress = quiet,
+    name: str = NATIONAL_CONTEST_NAME,
 ) -> Season:
     """Build the season in the (fresh) database, committing as it goes; see the module's docstring."""
     now = now or utcnow()
@@ -72,7 +73,7 @@ def build_national_season(
     contest = contests.create_contest(
         contests.with_defaults(
             {
-                "name": NATIONAL_CONTEST_NAME,
+                "name": name,
                 "year": now.year,
                 "registration_opens_at": now - timedelta(days=90),
                 "registration_closes_at": now - timedelta(days=30),

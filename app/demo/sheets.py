@@ -1,5 +1,5 @@
-"""The demo's score sheet, and judges' simulated values saved through `save_sheet`: shared by the national
-season (`app.demo.national`) and the mid-season demo (`app.demo.season`)."""
+"""The demo's score sheets, and judges' simulated values saved through `save_sheet`: shared by the national
+season (`app.demo.national`), the mid-season demo (`app.demo.season`) and the seed contests (`app.demo.seeds`)."""
 
 from __future__ import annotations
 
@@ -70,3 +70,59 @@ def score_assignments(
         db.session.commit()
         progress(label, saved, len(assignment_ids))
     return saved
+
+
+#: The seed contests' sheets (`app.demo.seeds`): five items of 20 points in steps of 0.5, with their English and Chinese names.
+SEED_SHEETS = {
+    "global": [
+        ("business_model", "商业模式", "Business model"),
+        ("market", "市场分析", "Market"),
+        ("innovation", "创新性", "Innovation"),
+        ("team", "团队", "Team"),
+        ("pitch", "路演", "Pitch"),
+    ],
+    "sail": [
+        ("innovation", "创新性", "Innovation"),
+        ("market", "市场前景", "Market potential"),
+        ("feasibility", "可行性", "Feasibility"),
+        ("team", "团队能力", "Team"),
+        ("impact", "社会影响", "Impact"),
+    ],
+    "projects": [
+        ("innovation", "技术创新", "Innovation"),
+        ("market", "市场前景", "Market"),
+        ("team", "团队能力", "Team"),
+        ("benefit", "经济社会效益", "Benefits"),
+        ("feasibility", "落地可行性", "Feasibility"),
+    ],
+    "training": [
+        ("innovation", "培养模式创新", "Innovation"),
+        ("curriculum", "课程体系", "Curriculum"),
+        ("practice", "实践教学", "Practice"),
+        ("industry", "产教融合", "Industry ties"),
+        ("outcomes", "培养成效", "Outcomes"),
+    ],
+}
+
+
+def sheet(kind: str) -> list[dict]:
+    return [{"key": key, "name": name, "name_en": name_en, "max": 20, "step": 0.5} for key, name, name_en in SEED_SHEETS[kind]]
+
+
+def round_spec(kind: str, name: str, **extra) -> dict:
+    """A round of a seed contest as `create_round` takes it: its sheet, ranked by the mean to 2 decimals, ties
+    broken by the raw sum and then the first item."""
+    keys = [key for key, *_names in SEED_SHEETS[kind]]
+    return {
+        "name": name,
+        "level": "custom",
+        "criteria": sheet(kind),
+        "tie_breaks": ["raw_sum", f"criterion:{keys[0]}"],
+        "aggregation": {"method": "mean", "decimals": 2},
+        **extra,
+    }
+
+
+def scorer_for(kind: str, seed: int) -> Scorer:
+    """Simulated judges' values for a seed contest's sheet."""
+    return Scorer(seed, [key for key, *_names in SEED_SHEETS[kind]])

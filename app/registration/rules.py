@@ -178,7 +178,8 @@ def check_team(contest: Contest, raw: Mapping[str, Any], *, known_college_ids: C
     normalizing full-width characters), exactly one captain in a team (an individual is their own); valid
     emails, phones and countries; an organization's own fields (`organizations.check_organization`); at
     most the contest's number of university and of enterprise advisors. A member's college defaults to the
-    team's, a person's nationality to their college's country, the entrant's country to its institution's,
+    team's or the individual's (not to the institution an organization entrant names: its people are its
+    staff, not its students), a person's nationality to their college's country, the entrant's country to its institution's,
     its organization's or its person's.
     """
     problems = _Problems()
@@ -270,7 +271,9 @@ def _check_members(
     for index, row in enumerate(rows):
         prefix = f"members.{index}"
         given_college = row.get("college_id") not in (None, "")
-        member_college = _as_int(row.get("college_id")) if given_college else college_id
+        # A team's or an individual's college is its students'; an institution applying is not its people's.
+        default_college = college_id if entrant != ORGANIZATION else None
+        member_college = _as_int(row.get("college_id")) if given_college else default_college
         if given_college and member_college not in college_countries:
             problems.add(f"{prefix}.college_id", _("Choose the student's college from the list."))
         student_id = clean_identifier(row.get("student_id"))

@@ -237,3 +237,15 @@ def test_a_university_applies_in_its_own_name(client, contest, organizer, make_c
     assert response.status_code == 201, response.json
     team = client.get(f"/api/v1/teams/{response.json['id']}", headers=organizer).json
     assert (team["kind"], team["college"], team["name"], team["members"]) == ("organization", "浙江大学", "浙江大学", [])
+
+
+def test_a_university_applying_as_an_organization_lists_its_staff_without_student_ids(client, contest, organizer, make_college):
+    """The institution an organization entrant names is not its people's college: they are its staff."""
+    university = make_college(name="浙江工商大学")
+    body = organization(college_id=university.id)
+    body["organization"].update(name="浙江工商大学", credit_code="12330000470003213G")
+    response = register(client, contest, organizer, body)
+    assert response.status_code == 201, response.json
+    team = client.get(f"/api/v1/teams/{response.json['id']}", headers=organizer).json
+    assert team["college_id"] == university.id and team["organization"]["name"] == "浙江工商大学"
+    assert team["members"][0]["student_id"] is None and team["members"][0]["college_id"] is None
