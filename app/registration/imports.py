@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 from app import audit
 from app.errors import ContestError, InvalidDataError, InvalidRowsError, problems_message
 from app.extensions import db
-from app.mail import queue_mail
+from app.mail import bilingual, queue_mail
 from app.models import (
     SUBMITTED,
     Advisor,
@@ -380,11 +380,16 @@ def import_teams(contest: Contest, table: Table, *, actor: User | None, now: dat
     audit.record_many(audit_rows)
     db.session.flush()
     for team_row, (_group, data) in zip(team_rows, checked, strict=True):
-        captain = next(m for m in data.members if m.is_captain)
-        queue_mail(
+        captain = next(m for m in data.members if m.i        queue_mail(
             [captain.email],
-            f"【Laurel】{team_row['number']} 报名已提交 Registration submitted",
-            f"团队「{data.name}」（{team_row['number']}）已由学校导入报名，等待审核。\n"
-            f"Team {data.name} ({team_row['number']}) was registered by its college and waits for review.\n",
+            f"【Laurel】{team_row['number']} {bilingual(contest.language, '报名已提交', 'Registration submitted', between=' ')}",
+            bilingual(
+                contest.language,
+                f"团队「{data.name}」（{team_row['number']}）已由学校导入报名，等待审核。",
+                f"Team {data.name} ({team_row['number']}) was registered by its college and waits for review.",
+            )
+            + "\n",
+        )
+
         )
     return len(team_rows)
