@@ -1,0 +1,63 @@
+"""Which language a page speaks: the person's own choice, else its contest's, else the browser's.
+
+A contest speaks one language first (`Contest.language`): the pages that belong to it, its mail and its
+workbooks. A person who chose a language (the switch, or their account's) keeps it everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app, has_request_context, request, session
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Assignment, Contest, Round, Team
+
+#: The view arguments that name one contest's page, and how each leads to the contest's language.
+CONTEST_LANGUAGE_QUERIES = {
+    "contest_id": lambda id_: select(Contest.language).where(Contest.id == id_),
+    "round_id": lambda id_: select(Contest.language).join(Round, Round.contest_id == Contest.id).where(Round.id == id_),
+    "team_id": lambda id_: select(Contest.language).join(Team, Team.contest_id == Contest.id).where(Team.id == id_),
+    "assignment_id": lambda id_: (
+        select(Contest.language)
+        .join(Round, Round.contest_id == Contest.id)
+        .join(Assignment, Assignment.round_id == Round.id)
+        .where(Assignment.id == id_)
+    ),
+}
+API_PREFIX = "/api/"
+
+
+def page_contest_language(view_args: Mapping[str, Any] | None) -> str | None:
+    """The language of the contest a page belongs to (its URL names the contest, or one of its rounds,
+    teams or score sheets), or None for a page of no one contest (and for an id that names nothing)."""
+    for name, query in CONTEST_LANGUAGE_QUERIES.items():
+        value = (view_args or {}).get(name)
+        if isinstance(value, int):
+            return db.session.scalar(query(value))
+    return None
+
+
+def select_locale() -> str:
+    """The language chosen with the switch, else the signed-in user's, else (on a page of one contest) the
+    contest's, else the browser's best match, else the default.
+
+    The API answers as before: its clients choose with Accept-Language, whatever the contest. Outside a
+    request (the command line) it is the default language.
+    """
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("language")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if not request.path.startswith(API_PREFIX):
+        contest_language = page_contest_language(request.view_args)
+        if contest_language in languages:
+            return contest_language
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
