@@ -219,3 +219,20 @@ def test_the_form_says_at_the_track_why_its_kind_stays(client, login_as, make_co
     response = client.post(f"/contests/{contest.id}/edit", data=data)
     assert response.status_code == 409
     assert "This track has 1 team: its kind cannot change while it has teams." in response.get_data(as_text=True)
+
+
+def test_the_form_chooses_the_contest_s_language_and_shows_it_when_edited(client, login_as):
+    login_as("organizer")
+    new = client.get("/contests/new").get_data(as_text=True)
+    assert (
+        '<option selected value="zh">Chinese first (中文)</option>' in new and '<option value="en">English first</option>' in new
+    )
+    client.post("/contests/new", data=form_data(language="en"))
+    contest = db.session.scalars(select(Contest)).one()
+    assert contest.language == "en"
+    client.get("/language/zh")
+    edit = client.get(f"/contests/{contest.id}/edit").get_data(as_text=True)
+    assert '<option selected value="en">英文优先（English）</option>' in edit and "赛事语言" in edit
+    assert client.post(f"/contests/{contest.id}/edit", data=form_data(language="zh")).status_code == 302
+    db.session.refresh(contest)
+    assert contest.language == "zh"
