@@ -1,7 +1,10 @@
-"""Which language a page speaks: the person's own choice, else its contest's, else the browser's.
+"""Which language a page speaks: the person's own choice, else its contest's.
 
 A contest speaks one language first (`Contest.language`): the pages that belong to it, its mail and its
-workbooks. A person who chose a language (the switch, or their account's) keeps it everywhere.
+workbooks. A person who chose a language keeps it on every page: with the switch, in their account, or in
+their browser's settings (Accept-Language) when it names a language Laurel speaks. So a reader's pages never
+change language as they go from their dashboard to a contest and back, and an English browser reads the
+national contest in English as before; the contest's language speaks to whoever stated none.
 """
 
 from __future__ import annotations
@@ -42,22 +45,23 @@ def page_contest_language(view_args: Mapping[str, Any] | None) -> str | None:
 
 
 def select_locale() -> str:
-    """The language chosen with the switch, else the signed-in user's, else (on a page of one contest) the
-    contest's, else the browser's best match, else the default.
+    """The language chosen with the switch, else the signed-in user's, else the browser's best match among
+    Laurel's languages, else (on a page of one contest) the contest's, else the default.
 
-    The API answers as before: its clients choose with Accept-Language, whatever the contest. Outside a
-    request (the command line) it is the default language.
+    The API answers as before (Accept-Language, else the default), whatever the contest. Outside a request
+    (the command line) it is the default language.
     """
     languages = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return default
     chosen = session.get("language")
     if chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    if not request.path.startswith(API_PREFIX):
-        contest_language = page_contest_language(request.view_args)
-        if contest_language in languages:
-            return contest_language
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    browser = request.accept_languages.best_match(languages)
+    if browser or request.path.startswith(API_PREFIX):
+        return browser or default
+    contest_language = page_contest_language(request.view_args)
+    return contest_language if contest_language in languages else default

@@ -52,8 +52,9 @@ def test_a_refused_form_lists_its_problems_at_the_top_with_links_to_the_fields(c
 
 
 def test_the_summary_speaks_chinese_too(client, team_page):
-    client.get("/language/zh")
-    page = client.post(team_page, data={"captain": "0", "members-0-name": "张三"}).get_data(as_text=True)
+    page = client.post(team_page, data={"captain": "0", "members-0-name": "张三"}, headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True
+    )
     assert "请修改以下各项，然后重新提交" in page and "学生 1 · " in page
 
 

@@ -1,5 +1,5 @@
-"""Which language a page speaks: the person's own choice, else (on a page of one contest) the contest's, else
-the browser's. The API keeps answering in the browser's language whatever the contest."""
+"""Which language a page speaks: the person's own choice (the switch, their account, their browser's language),
+else (on a page of one contest) the contest's. The API keeps answering as before, whatever the contest."""
 
 import pytest
 
@@ -38,11 +38,17 @@ def test_a_signed_in_user_s_language_wins_too(client, make_contest, make_user, l
     assert CHINESE_PAGE in page(client, f"/contests/{contest.id}/teams")
 
 
-def test_the_contest_s_language_wins_over_the_browser_s(client, make_contest):
-    """A browser's Accept-Language is not a choice made in Laurel: the contest speaks first, and the
-    language switch on every page changes it."""
+def test_the_browser_s_language_is_a_choice_too(client, make_contest):
+    """A browser set to Chinese reads an English contest in Chinese (and the dashboard, and every other page):
+    the language does not change as its reader goes from page to page."""
     contest = make_contest(language="en")
-    assert ENGLISH_PAGE in page(client, f"/c/{contest.id}", **{"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert CHINESE_PAGE in page(client, f"/c/{contest.id}", **{"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert ENGLISH_PAGE in page(client, f"/c/{make_contest(language='zh').id}", **{"Accept-Language": "en-US,en;q=0.9"})
+
+
+def test_a_browser_that_names_no_language_laurel_speaks_gets_the_contest_s(client, make_contest):
+    contest = make_contest(language="zh")
+    assert CHINESE_PAGE in page(client, f"/c/{contest.id}", **{"Accept-Language": "fr-FR,fr;q=0.9"})
 
 
 def test_pages_of_a_contest_s_rounds_teams_and_sheets_speak_its_language(client, make_contest, make_team, make_round, login_as):
@@ -53,7 +59,7 @@ def test_pages_of_a_contest_s_rounds_teams_and_sheets_speak_its_language(client,
         assert CHINESE_PAGE in page(client, url), url
 
 
-def test_a_page_of_no_one_contest_speaks_the_browser_s_language_as_before(client, make_contest):
+def test_a_page_of_no_one_contest_speaks_as_before(client, make_contest):
     make_contest(language="zh")
     assert ENGLISH_PAGE in page(client, "/login") and "Sign in" in page(client, "/login")
     assert CHINESE_PAGE in page(client, "/login", **{"Accept-Language": "zh-CN"})

@@ -45,8 +45,7 @@ def test_the_history_names_each_event_in_words(client, login_as, scoring):
     page = client.get(f"/assignments/{assignment.id}/history").get_data(as_text=True)
     assert "Draft saved" in page and "Scores submitted" in page
     assert "sheet.save" not in page and "sheet.submit" not in page
-    client.get("/language/zh")  # the reader's own choice (the contest's language is English)
-    chinese = client.get(f"/assignments/{assignment.id}/history").get_data(as_text=True)
+    chinese = client.get(f"/assignments/{assignment.id}/history", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "提交评分" in chinese and "sheet.submit" not in chinese
 
 
@@ -57,8 +56,7 @@ def test_the_team_page_history_names_each_event_in_words(client, login_as, make_
     page = client.get(f"/teams/{team.id}").get_data(as_text=True)
     history = page.split('class="history"', 1)[1]
     assert "Team registered" in history and "team.register" not in history
-    client.get("/language/zh")
-    chinese = client.get(f"/teams/{team.id}").get_data(as_text=True)
+    chinese = client.get(f"/teams/{team.id}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "团队报名" in chinese.split('class="history"', 1)[1]
 
 
@@ -77,5 +75,4 @@ def test_a_sheet_of_a_closed_round_names_the_status_in_the_readers_language(clie
     login_as(user=scoring["judge"])
     url = f"/assignments/{scoring['assignments'][0].id}/sheet"
     assert "The round is closed." in client.get(url).get_data(as_text=True)
-    client.get("/language/zh")
-    assert "轮次当前状态为 已关闭。" in client.get(url).get_data(as_text=True)
+    assert "轮次当前状态为 已关闭。" in client.get(url, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)

@@ -83,8 +83,7 @@ def test_every_page_that_shows_a_contest_tells_its_real_stage(client, login_as, 
 
 def test_the_stage_reads_in_chinese(client, season):
     contest = season("open")["contest"]
-    client.get("/language/zh")
-    page = client.get(f"/c/{contest.id}").get_data(as_text=True)
+    page = client.get(f"/c/{contest.id}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert stage_of(page) == "评审中：省赛 Provincial round 进行中"
 
 

@@ -83,6 +83,5 @@ def test_the_registration_page_of_a_closed_contest_says_so_and_shows_no_form(cli
 def test_the_reason_reads_in_chinese(client, captains_team, make_round):
     contest, team = captains_team
     open_first_round(contest, team, make_round)
-    client.get("/language/zh")
-    page = client.get(f"/teams/{team.id}/edit").get_data(as_text=True)
+    page = client.get(f"/teams/{team.id}/edit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "已停止修改：评审已经开始。" in page
