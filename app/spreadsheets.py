@@ -14,7 +14,6 @@ the header row repeated.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import hashlib
 import io
 import os
@@ -28,7 +27,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -197,66 +196,6 @@ class Sheet:
     #: Drop-down lists: (cell range such as "B2:B5000", allowed values).
     choices: list[tuple[str, list[str]]] = field(default_factory=list)
     print_landscape: bool = True
-
-
-T = TypeVar("T")
-#: Chinese characters and the full-width punctuation around them (CJK blocks, 。、「」（）).
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-#: A bilingual label as Laurel writes it: the Chinese (no Latin letter in it), one space, the English (no Chinese).
-_BILINGUAL = re.compile(rf"(?P<chinese>[^A-Za-z]*?[{_CJK}][^A-Za-z]*?) (?P<english>[A-Za-z][^{_CJK}]*)")
-
-
-@dataclass(frozen=True)
-class WorkbookLanguage:
-    """The language a workbook speaks first, decided once per workbook from its contest's language
-    (`workbook_language`) and passed down to the sheets: exporters ask it for sheet names, headers, the
-    bilingual labels in cells and the joining of lists, and never decide the order themselves.
-
-    Exporters write every bilingual label Chinese first, one space, then English ("团队编号 Number"), as the
-    Chinese workbook shows it; an English workbook turns each around ("Number 团队编号") and joins lists
-    with ", " where a Chinese one uses "、". A header keeps its English word in either order, and that word
-    is what an import reads (`_header_key`), so a template of either language reads back. Text that is not
-    such a label (a name, a judge's code, English alone) is left as it is.
-
-    >>> ENGLISH.text("团队编号 Number"), ENGLISH.text("学校/单位 College or organization"), ENGLISH.text("J3")
-    ('Number 团队编号', 'College or organization 学校/单位', 'J3')
-    >>> CHINESE.text("团队编号 Number"), CHINESE.join(["张三", "李四"]), ENGLISH.join(["Ada", "Grace"])
-    ('团队编号 Number', '张三、李四', 'Ada, Grace')
-    """
-
-    code: str
-    separator: str
-
-    def text(self, label: str) -> str:
-        """A bilingual label in this language's order."""
-        if self.code != "en":
-            return label
-        match = _BILINGUAL.fullmatch(label)
-        return f"{match['english']} {match['chinese']}" if match else label
-
-    def join(self, items: Iterable[str]) -> str:
-        """A list in one cell (a team's members, its advisors), joined as this language joins lists."""
-        return self.separator.join(items)
-
-    def pair(self, chinese: T, english: T) -> list[T]:
-        """The two versions of something, side by side in this language's order (two cells of a row, two
-        columns)."""
-        return [english, chinese] if self.code == "en" else [chinese, english]
-
-    def sheet(self, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], **options: Any) -> Sheet:
-        """A sheet whose name and headers, written Chinese first, are in this language's order."""
-        headed = [dataclasses.replace(column, header=self.text(column.header)) for column in columns]
-        return Sheet(self.text(title), headed, rows, **options)
-
-
-CHINESE = WorkbookLanguage("zh", "、")
-ENGLISH = WorkbookLanguage("en", ", ")
-
-
-def workbook_language(language: str | None) -> WorkbookLanguage:
-    """The workbook language of a contest's language code (`Contest.language`): English for "en", Chinese for
-    every other, and for a workbook that belongs to no one contest (None)."""
-    return ENGLISH if language == "en" else CHINESE
 
 
 def display_width(value: Any) -> int:

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from app.audit_log.display import cell_text
 from app.audit_log.queries import AuditFilters, audit_events_query
 from app.extensions import db
-from app.spreadsheets import Column, Sheet, workbook_language
+from app.spreadsheets import Column, Sheet
+from app.workbook_language import workbook_language
 
 #: Events are read from the database this many at a time: memory stays flat at any size of log.
 READ_BATCH_ROWS = 2000

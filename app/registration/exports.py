@@ -10,7 +10,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import UNIVERSITY, Advisor, College, Contest, Province, Team, TeamMember, Track, User
 from app.registration.queries import TeamFilters, each_once, teams_query
-from app.spreadsheets import Column, Sheet, workbook_language
+from app.spreadsheets import Column, Sheet
+from app.workbook_language import workbook_language
 
 STATUS_LABELS = {
     "submitted": "已提交 submitted",

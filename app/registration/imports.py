@@ -37,7 +37,8 @@ from app.registration.services import (
     take_team_numbers,
     visible_numbers,
 )
-from app.spreadsheets import Column, Sheet, Table, workbook_language
+from app.spreadsheets import Column, Sheet, Table
+from app.workbook_language import workbook_language
 
 CAPTAIN, MEMBER, UNIVERSITY_ADVISOR, ENTERPRISE_ADVISOR = "captain", "member", "university", "enterprise"
 ROLE_CHOICES = ["队长 captain", "队员 member", "高校指导老师 university", "企业指导老师 enterprise"]

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from app.models import Contest, Round
 from app.results import store
-from app.spreadsheets import Column, DataHash, Sheet, WorkbookLanguage
+from app.spreadsheets import Column, DataHash, Sheet
+from app.workbook_language import WorkbookLanguage
 
 ABOUT_TITLE = "说明 About"
 

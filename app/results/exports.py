@@ -21,7 +21,8 @@ from app.results import store
 from app.results.about_sheet import about_sheet
 from app.results.queries import judge_code
 from app.results.ranking_sheets import awards_sheet, ranking_sheet, round_judge_ids
-from app.spreadsheets import Column, DataHash, LocalTimes, Sheet, WorkbookLanguage, workbook_language
+from app.spreadsheets import Column, DataHash, LocalTimes, Sheet
+from app.workbook_language import WorkbookLanguage, workbook_language
 
 SCORES_TITLE, JUDGES_TITLE = "评分明细 Scores", "评委统计 Judges"
 

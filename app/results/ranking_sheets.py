@@ -15,7 +15,8 @@ from app.models import UNIVERSITY, Advisor, Assignment, Award, College, Province
 from app.registration.queries import member_colleges
 from app.results import services, store
 from app.results.queries import by_tier, judge_code, rounded, tier_names
-from app.spreadsheets import Column, DataHash, Sheet, WorkbookLanguage
+from app.spreadsheets import Column, DataHash, Sheet
+from app.workbook_language import WorkbookLanguage
 
 AWARDS_TITLE, RANKING_TITLE = "获奖名单 Awards", "总排名 Ranking"
 #: The official prize-list columns (domain.md), bilingual.
