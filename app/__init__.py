@@ -6,9 +6,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as laurel_config
@@ -62,29 +61,12 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
 
 
-def select_locale() -> str:
-    """The language chosen with the switch, else the user's, else the browser's best match.
-
-    Outside a request (the command line) it is the default language.
-    """
-    from flask import current_app, has_request_context
-
-    languages = current_app.config["LANGUAGES"]
-    if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = session.get("language")
-    if chosen in languages:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
 def _init_extensions(app: Flask) -> None:
     from app import database, mail  # noqa: F401  (SQLite pragmas; mail sent after commit)
     from app.auth import loaders  # noqa: F401  (how Flask-Login finds a request's user)
     from app.auth.sessions import BrowserOnlySessionInterface
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.locale import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)

@@ -32,6 +32,20 @@ class Mail(NamedTuple):
     body: str
 
 
+def bilingual(language: str, chinese: str, english: str, *, between: str = "\n") -> str:
+    """A message's text in both languages, the contest's own first: English first for an English contest
+    ("en"), Chinese first for every other. Mail about a contest speaks both, since its readers may not share
+    the organizers' language; subjects join with a space, bodies with a line break.
+
+    >>> bilingual("en", "审核通过", "Approved", between=" ")
+    'Approved 审核通过'
+    >>> bilingual("zh", "审核通过", "Approved", between=" ")
+    '审核通过 Approved'
+    """
+    first, second = (english, chinese) if language == "en" else (chinese, english)
+    return f"{first}{between}{second}"
+
+
 def queue_mail(to: list[str], subject: str, body: str) -> None:
     """Send this message once the current transaction commits."""
     recipients = tuple(sorted({address for address in to if address}))

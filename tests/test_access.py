@@ -162,6 +162,7 @@ ACCESS = {
     "results.judge_statistics": ("GET", organizers_only()),
     "results.advance": ("GET", organizers_only()),
     "results.awards": ("GET", organizers_only()),
+    "results.award_update": ("POST", organizers_only(302)),  # back to the Awards page, saying why not
     "results.public_results": ("GET", organizers_only()),  # public once the round is published
     "api_results.post_round_results": ("POST", organizers_only(409, anonymous=401)),  # the round is not closed
     "api_results.get_round_results": ("GET", organizers_only(anonymous=401)),

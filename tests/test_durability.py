@@ -424,7 +424,7 @@ def test_a_restored_backup_exports_the_same_results_workbook(
 ):
     if database_url.startswith("postgresql") and shutil.which("pg_dump") is None:
         pytest.skip("pg_dump is not installed: the PostgreSQL backup cannot be made")
-    contest = make_contest()
+    contest = make_contest(language="zh")
     teams = [make_team(contest) for _ in range(6)]
     for team in teams:
         team.status = "approved"

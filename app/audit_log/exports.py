@@ -9,6 +9,7 @@ from app.audit_log.display import cell_text
 from app.audit_log.queries import AuditFilters, audit_events_query
 from app.extensions import db
 from app.spreadsheets import Column, Sheet
+from app.workbook_language import workbook_language
 
 #: Events are read from the database this many at a time: memory stays flat at any size of log.
 READ_BATCH_ROWS = 2000
@@ -36,7 +37,8 @@ def actor_text(name: str | None, email: str | None) -> str:
 def audit_log_workbook(filters: AuditFilters, zone: ZoneInfo) -> list[Sheet]:
     """The export's one sheet. Rows are streamed from the database in batches (`yield_per`) and
     written as they come; times are in `zone`, to the second. Every text cell goes through
-    `app.spreadsheets`, so a reason such as `=HYPERLINK(...)` stays text."""
+    `app.spreadsheets`, so a reason such as `=HYPERLINK(...)` stays text. The log spans every contest,
+    so it speaks the language of no one contest (`workbook_language(None)`: Chinese first)."""
     result = db.session.execute(audit_events_query(filters).execution_options(yield_per=READ_BATCH_ROWS))
 
     def rows() -> Iterator[list]:
@@ -52,4 +54,4 @@ def audit_log_workbook(filters: AuditFilters, zone: ZoneInfo) -> list[Sheet]:
                 row.reason or "",
             ]
 
-    return [Sheet("审计日志 Audit log", AUDIT_COLUMNS, rows())]
+    return [workbook_language(None).sheet("审计日志 Audit log", AUDIT_COLUMNS, rows())]

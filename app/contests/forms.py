@@ -14,6 +14,8 @@ ENTRANT_CHOICES = [
     SelectChoice("individual", _l("Individuals")),
     SelectChoice("organization", _l("Organizations")),
 ]
+#: Each choice names the language in itself too, so that a reader of the other one recognizes it.
+LANGUAGE_CHOICES = [SelectChoice("zh", _l("Chinese first (中文)")), SelectChoice("en", _l("English first"))]
 BLANK_TRACK_ROWS = 2
 
 
@@ -45,6 +47,7 @@ class ContestForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired()])
     year = IntegerField(_l("Year"), validators=[InputRequired()])
     timezone = StringField(_l("Time zone"), validators=[InputRequired()])
+    language = SelectField(_l("Contest language"), choices=LANGUAGE_CHOICES, default="zh")
     registration_opens_at = DateTimeLocalField(_l("Registration opens"), validators=[InputRequired()], format="%Y-%m-%dT%H:%M")
     registration_closes_at = DateTimeLocalField(_l("Registration closes"), validators=[InputRequired()], format="%Y-%m-%dT%H:%M")
     min_members = IntegerField(_l("Fewest students per team"), validators=[Optional()])
@@ -72,7 +75,10 @@ class ContestForm(FlaskForm):
 
     def to_data(self) -> dict:
         """The values for the contests service; empty track rows are left out."""
-        data = {name: self[name].data for name in ("name", "year", "timezone", "registration_opens_at", "registration_closes_at")}
+        data = {
+            name: self[name].data
+            for name in ("name", "year", "timezone", "language", "registration_opens_at", "registration_closes_at")
+        }
         data.update({key: self[key].data for key, *_bounds in TEAM_RULES})
         self._track_rows = [index for index, entry in enumerate(self.tracks) if not entry.form.is_blank()]
         data["tracks"] = [self.tracks[index].data for index in self._track_rows]

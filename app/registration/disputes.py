@@ -91,12 +91,14 @@ def dispute_member(
     )
     notify_team(
         team,
-        "成员有异议 A member is disputed",
-        f"{member.college.name}对{member.name}（学号 {student_id}）加入团队「{team.name}」（{team.number}）提出异议。"
-        f"原因：{reason}\n该学生不再占用本团队名额，团队需重新审核：请将该学生移出团队，或请其学校撤销异议。\n"
-        f"{member.college.name} disputes that {member.name} (student ID {student_id}) is in team {team.name} "
-        f"({team.number}). Reason: {reason}\nThe student no longer holds a place in the team, and the team goes back "
-        "to review: take the student out of the team, or ask their college to lift the dispute.\n",
+        ("成员有异议", "A member is disputed"),
+        (
+            f"{member.college.name}对{member.name}（学号 {student_id}）加入团队「{team.name}」（{team.number}）提出异议。"
+            f"原因：{reason}\n该学生不再占用本团队名额，团队需重新审核：请将该学生移出团队，或请其学校撤销异议。",
+            f"{member.college.name} disputes that {member.name} (student ID {student_id}) is in team {team.name} "
+            f"({team.number}). Reason: {reason}\nThe student no longer holds a place in the team, and the team goes back "
+            "to review: take the student out of the team, or ask their college to lift the dispute.",
+        ),
     )
     return team
 

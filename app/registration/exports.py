@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
-from app.countries import country_name
 from app.extensions import db
 from app.models import UNIVERSITY, Advisor, College, Contest, Organization, Province, Team, TeamMember, Track, User
 from app.registration.answer_columns import answer_cells
 from app.registration.queries import TeamFilters, each_once, teams_query
 from app.spreadsheets import Column, Sheet
+from app.workbook_language import workbook_language
 
 ENTRANT_LABELS = {"team": "团队 team", "individual": "个人 individual", "organization": "机构 organization"}
 STATUS_LABELS = {
@@ -21,7 +21,6 @@ STATUS_LABELS = {
     "rejected": "未通过 rejected",
     "withdrawn": "已退出 withdrawn",
 }
-SEPARATOR = "、"
 
 TEAM_COLUMNS = [
     Column("序号 No.", 8),
@@ -67,8 +66,15 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
     """The sheets of the registrations export, for the teams `viewer` may see.
 
     Three queries of plain rows (teams, members, advisors), whatever the number of teams: the workbook
-    needs their values only, not objects that track changes.
+    needs their values only, not objects that track changes. Names, headers and lists follow the contest's
+    language.
     """
+    language = workbook_language(contest.language)
+    statuses = {status: language.text(label) for status, label in STATUS_LABELS.items()}
+    entrants = {kind: language.text(label) for kind, label in ENTRANT_LABELS.items()}
+    captain_role, member_role = language.text("队长 captain"), language.text("队员 member")
+    university_role = language.text("高校指导老师 university advisor")
+    enterprise_role = language.text("企业指导老师 enterprise advisor")
     team_statement = teams_query(contest, filters, viewer=viewer)
     teams = db.session.execute(
         team_statement.with_only_columns(
@@ -153,17 +159,17 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                 college,
                 name,
                 title,
-                STATUS_LABELS.get(status, status),
+                statuses.get(status, status),
                 captain.name if captain else "",
                 captain.phone if captain else "",
                 captain.email if captain else "",
-                SEPARATOR.join(m.name for m in people),
-                SEPARATOR.join(each_once(m.college for m in people if m.college)),
-                SEPARATOR.join(a.name for a in advisors[team_id] if a.kind == UNIVERSITY),
-                SEPARATOR.join(a.name for a in advisors[team_id] if a.kind != UNIVERSITY),
+                language.join(m.name for m in people),
+                language.join(each_once(m.college for m in people if m.college)),
+                language.join(a.name for a in advisors[team_id] if a.kind == UNIVERSITY),
+                language.join(a.name for a in advisors[team_id] if a.kind != UNIVERSITY),
                 contest.local(created_at).strftime("%Y-%m-%d %H:%M"),
-                ENTRANT_LABELS.get(entrant, entrant),
-                country_name(country),
+                entrants.get(entrant, entrant),
+                language.country(country),
                 organization.name if organization else "",
                 organization.credit_code if organization else "",
                 f"{organization.contact_name} {organization.contact_email}" if organization else "",
@@ -176,7 +182,7 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                 yield [
                     number,
                     name,
-                    "队长 captain" if m.is_captain else "队员 member",
+                    captain_role if m.is_captain else member_role,
                     m.name,
                     m.student_id or "",
                     m.college or "",
@@ -185,10 +191,10 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                     "",
                     m.email,
                     m.phone,
-                    country_name(m.nationality),
+                    language.country(m.nationality),
                 ]
             for a in advisors[team_id]:
-                role = "高校指导老师 university advisor" if a.kind == UNIVERSITY else "企业指导老师 enterprise advisor"
+                role = university_role if a.kind == UNIVERSITY else enterprise_role
                 yield [
                     number,
                     name,
@@ -201,10 +207,10 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                     a.title,
                     a.email,
                     a.phone,
-                    country_name(a.nationality),
+                    language.country(a.nationality),
                 ]
 
     return [
-        Sheet("报名团队 Teams", TEAM_COLUMNS + [Column(question.label) for question in questions], team_rows()),
-        Sheet("团队成员 Members", PEOPLE_COLUMNS, people_rows()),
+        language.sheet("报名团队 Teams", TEAM_COLUMNS + [Column(question.label) for question in questions], team_rows()),
+        language.sheet("团队成员 Members", PEOPLE_COLUMNS, people_rows()),
     ]

@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 from app import audit
 from app.errors import ContestError, InvalidDataError, InvalidRowsError, problems_message
 from app.extensions import db
-from app.mail import queue_mail
+from app.mail import bilingual, queue_mail
 from app.models import (
     SUBMITTED,
     Advisor,
@@ -39,6 +39,7 @@ from app.registration.services import (
     visible_numbers,
 )
 from app.spreadsheets import Column, Sheet, Table
+from app.workbook_language import workbook_language
 
 CAPTAIN, MEMBER, UNIVERSITY_ADVISOR, ENTERPRISE_ADVISOR = "captain", "member", "university", "enterprise"
 ROLE_CHOICES = ["队长 captain", "队员 member", "高校指导老师 university", "企业指导老师 enterprise"]
@@ -80,16 +81,19 @@ def parse_role(text: str) -> str | None:
 
 
 def template_sheets(contest: Contest) -> list[Sheet]:
-    """The import template: the headers with drop-downs for track and role, and a sheet of instructions."""
+    """The import template: the headers with drop-downs for track and role, and a sheet of instructions, in
+    the contest's language (the import reads either order: each column is named by its English key)."""
+    language = workbook_language(contest.language)
     track_codes = [track.code for track in contest.tracks]
+    roles = [language.text(role) for role in ROLE_CHOICES]
     last_row = TEMPLATE_ROWS + 1
     questions = contest.registration_fields
     question_columns, question_choices = template_columns(questions, first=len(TEMPLATE_COLUMNS) + 1, last_row=last_row)
-    team_sheet = Sheet(
+    team_sheet = language.sheet(
         "报名团队 Teams",
         [Column(header, max(12, len(header) + 2)) for _key, header in TEMPLATE_COLUMNS] + question_columns,
         [],
-        choices=[(f"B2:B{last_row}", track_codes), (f"F2:F{last_row}", ROLE_CHOICES), *question_choices],
+        choices=[(f"B2:B{last_row}", track_codes), (f"F2:F{last_row}", roles), *question_choices],
     )
     instructions = [
         [
@@ -105,13 +109,17 @@ def template_sheets(contest: Contest) -> list[Sheet]:
             "Exactly one captain per team; a member's college defaults to the team's.",
         ],
         ["学校代码为教育部 10 位学校标识码。", "College codes are the Ministry of Education's 10-digit codes."],
-        [f"赛道代码：{'、'.join(f'{t.code} {t.name}' for t in contest.tracks)}", "Track codes, as listed."],
+        [
+            f"赛道代码：{'、'.join(f'{t.code} {t.name}' for t in contest.tracks)}",
+            f"Track codes: {', '.join(f'{t.code} {t.name}' for t in contest.tracks)}",
+        ],
         *question_instructions(questions),
         [
             "整个文件先全部检查；任何一行有误则全部不导入，并列出每个错误。",
             "The whole file is checked first; if any row is wrong, nothing is imported and every error is listed.",
         ],
     ]
+    instructions = [language.pair(chinese, english) for chinese, english in instructions]
     example = [
         [
             "1",
@@ -119,7 +127,7 @@ def template_sheets(contest: Contest) -> list[Sheet]:
             "星火队",
             "乡村好物直播间",
             "4133010335",
-            "队长 captain",
+            roles[0],
             "张三",
             "20260001",
             "",
@@ -130,15 +138,15 @@ def template_sheets(contest: Contest) -> list[Sheet]:
             "",
             "",
         ],
-        ["1", "", "", "", "", "队员 member", "李四", "20260002", "", "国际贸易", "2024级", "lisi@example.edu.cn", "", "", ""],
-        ["1", "", "", "", "", "队员 member", "王五", "20260003", "", "市场营销", "2024级", "wangwu@example.edu.cn", "", "", ""],
+        ["1", "", "", "", "", roles[1], "李四", "20260002", "", "国际贸易", "2024级", "lisi@example.edu.cn", "", "", ""],
+        ["1", "", "", "", "", roles[1], "王五", "20260003", "", "市场营销", "2024级", "wangwu@example.edu.cn", "", "", ""],
         [
             "1",
             "",
             "",
             "",
             "",
-            "高校指导老师 university",
+            roles[2],
             "王老师",
             "",
             "",
@@ -152,8 +160,13 @@ def template_sheets(contest: Contest) -> list[Sheet]:
     ]
     return [
         team_sheet,
-        Sheet("填写说明 Instructions", [Column("说明", 70), Column("Instructions", 90)], instructions, print_landscape=False),
-        Sheet("示例 Example", [Column(header) for _key, header in TEMPLATE_COLUMNS], example),
+        language.sheet(
+            "填写说明 Instructions",
+            [Column(header, width) for header, width in language.pair(("说明", 70), ("Instructions", 90))],
+            instructions,
+            print_landscape=False,
+        ),
+        language.sheet("示例 Example", [Column(header) for _key, header in TEMPLATE_COLUMNS], example),
     ]
 
 
@@ -395,8 +408,12 @@ def import_teams(contest: Contest, table: Table, *, actor: User | None, now: dat
         captain = next(m for m in data.members if m.is_captain)
         queue_mail(
             [captain.email],
-            f"【Laurel】{team_row['number']} 报名已提交 Registration submitted",
-            f"团队「{data.name}」（{team_row['number']}）已由学校导入报名，等待审核。\n"
-            f"Team {data.name} ({team_row['number']}) was registered by its college and waits for review.\n",
+            f"【Laurel】{team_row['number']} {bilingual(contest.language, '报名已提交', 'Registration submitted', between=' ')}",
+            bilingual(
+                contest.language,
+                f"团队「{data.name}」（{team_row['number']}）已由学校导入报名，等待审核。",
+                f"Team {data.name} ({team_row['number']}) was registered by its college and waits for review.",
+            )
+            + "\n",
         )
     return len(team_rows)

@@ -114,9 +114,11 @@ def withdraw_team(team: Team, reason: str | None, *, actor: User | None, now: da
     )
     notify_team(
         team,
-        "已退出 Withdrawn",
-        f"团队「{team.name}」（{team.number}）已退出比赛。原因：{reason}\n"
-        f"Team {team.name} ({team.number}) is withdrawn. Reason: {reason}\n",
+        ("已退出", "Withdrawn"),
+        (
+            f"团队「{team.name}」（{team.number}）已退出比赛。原因：{reason}",
+            f"Team {team.name} ({team.number}) is withdrawn. Reason: {reason}",
+        ),
     )
     return team
 
@@ -174,17 +176,20 @@ def review_team(team: Team, decision: str, reason: str | None, *, actor: User | 
     if status == APPROVED:
         notify_team(
             team,
-            "审核通过 Approved",
-            f"团队「{team.name}」（{team.number}）已通过学校审核。\n"
-            f"Team {team.name} ({team.number}) is approved by its college.\n",
+            ("审核通过", "Approved"),
+            (
+                f"团队「{team.name}」（{team.number}）已通过学校审核。",
+                f"Team {team.name} ({team.number}) is approved by its college.",
+            ),
         )
     else:
         notify_team(
             team,
-            "未通过审核 Not approved",
-            f"团队「{team.name}」（{team.number}）未通过审核。原因：{reason}\n"
-            f"请修改后重新提交。\nTeam {team.name} ({team.number}) was not approved. "
-            f"Reason: {reason}\nPlease edit the team and submit it again.\n",
+            ("未通过审核", "Not approved"),
+            (
+                f"团队「{team.name}」（{team.number}）未通过审核。原因：{reason}\n请修改后重新提交。",
+                f"Team {team.name} ({team.number}) was not approved. Reason: {reason}\nPlease edit the team and submit it again.",
+            ),
         )
     return team
 

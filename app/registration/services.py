@@ -19,7 +19,7 @@ from app import audit
 from app.errors import ForbiddenError, InvalidDataError, StateConflictError
 from app.extensions import db
 from app.judging.conflicts import set_aside_conflicts
-from app.mail import queue_mail
+from app.mail import bilingual, queue_mail
 from app.models import (
     APPROVED,
     REJECTED,
@@ -273,11 +273,15 @@ def _save_members(
         raise
 
 
-def notify_team(team: Team, subject: str, body: str, *, owner: User | None = None) -> None:
-    """Mail the team's captain and the account that registered it."""
+def notify_team(team: Team, subject: tuple[str, str], body: tuple[str, str], *, owner: User | None = None) -> None:
+    """Mail the team's captain and the account that registered it: subject and body as (Chinese, English),
+    written in the contest's language first."""
     owner = owner if owner is not None and owner.id == team.owner_id else team.owner
     recipients = [team.captain.email if team.captain else "", owner.email if owner else ""]
-    queue_mail(recipients, f"【Laurel】{team.number} {subject}", body)
+    language = team.contest.language
+    queue_mail(
+        recipients, f"【Laurel】{team.number} {bilingual(language, *subject, between=' ')}", bilingual(language, *body) + "\n"
+    )
 
 
 def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | None, now: datetime) -> Team:
@@ -320,9 +324,11 @@ def register_team(contest: Contest, raw: Mapping[str, Any], *, actor: User | Non
     audit.record(actor=actor, action="team.register", object_type="team", object_id=team.id, now=now, after=team_snapshot(team))
     notify_team(
         team,
-        "报名已提交 Registration submitted",
-        f"团队「{team.name}」（{team.number}）的报名已提交，等待学校审核。\n"
-        f"Team {team.name} ({team.number}) is registered and waits for its college's review.\n",
+        ("报名已提交", "Registration submitted"),
+        (
+            f"团队「{team.name}」（{team.number}）的报名已提交，等待学校审核。",
+            f"Team {team.name} ({team.number}) is registered and waits for its college's review.",
+        ),
         owner=actor,
     )
     return team

@@ -22,6 +22,7 @@ from app.results.about_sheet import about_sheet
 from app.results.queries import judge_code
 from app.results.ranking_sheets import awards_sheet, ranking_sheet, round_judge_ids
 from app.spreadsheets import Column, DataHash, LocalTimes, Sheet
+from app.workbook_language import WorkbookLanguage, workbook_language
 
 SCORES_TITLE, JUDGES_TITLE = "评分明细 Scores", "评委统计 Judges"
 
@@ -33,7 +34,7 @@ def _require_results(round_: Round) -> None:
         )
 
 
-def scores_sheet(round_: Round, data_hash: DataHash, *, title: str = SCORES_TITLE) -> Sheet:
+def scores_sheet(round_: Round, data_hash: DataHash, *, language: WorkbookLanguage, title: str = SCORES_TITLE) -> Sheet:
     """Every submitted sheet that counts (none set aside for a conflict): team, judge code, a column per item,
     the total and when it was submitted.
 
@@ -82,10 +83,12 @@ def scores_sheet(round_: Round, data_hash: DataHash, *, title: str = SCORES_TITL
         Column("总分 Total", 10, numeric=True),
         Column("提交时间 Submitted", 20),
     ]
-    return Sheet(title, columns, data_hash.through(lines()))
+    return language.sheet(title, columns, data_hash.through(lines()))
 
 
-def judges_sheet(round_: Round, data_hash: DataHash, *, with_names: bool = False, title: str = JUDGES_TITLE) -> Sheet:
+def judges_sheet(
+    round_: Round, data_hash: DataHash, *, language: WorkbookLanguage, with_names: bool = False, title: str = JUDGES_TITLE
+) -> Sheet:
     """Each judge's statistics, by code (names only when the organizer asks for them). Computed when the
     sheet is written, after the larger sheets have let go of their rows."""
 
@@ -116,24 +119,27 @@ def judges_sheet(round_: Round, data_hash: DataHash, *, with_names: bool = False
         Column("宽严度 Severity", 12, "0.00"),
         Column("与共识相关 Correlation", 14, "0.000"),
     ]
-    return Sheet(title, columns, data_hash.through(lines()))
+    return language.sheet(title, columns, data_hash.through(lines()))
 
 
 def round_workbook(round_: Round, *, generated_by: str, now: datetime, judge_names: bool = False) -> list[Sheet]:
-    """The results workbook of a round: Awards, Ranking, Scores, Judges and About (409 before results exist)."""
+    """The results workbook of a round: Awards, Ranking, Scores, Judges and About (409 before results exist),
+    in the contest's language."""
     _require_results(round_)
     data_hash = DataHash()
+    language = workbook_language(round_.contest.language)
     return [
-        awards_sheet(round_, data_hash),
-        ranking_sheet(round_, data_hash),
-        scores_sheet(round_, data_hash),
-        judges_sheet(round_, data_hash, with_names=judge_names),
-        about_sheet(round_.contest, [round_], [data_hash], generated_by=generated_by, now=now),
+        awards_sheet(round_, data_hash, language=language),
+        ranking_sheet(round_, data_hash, language=language),
+        scores_sheet(round_, data_hash, language=language),
+        judges_sheet(round_, data_hash, language=language, with_names=judge_names),
+        about_sheet(round_.contest, [round_], [data_hash], language=language, generated_by=generated_by, now=now),
     ]
 
 
 def contest_workbook(contest: Contest, *, generated_by: str, now: datetime) -> list[Sheet]:
-    """Every round with results (its ranking, and its prize list when it gave prizes), and About."""
+    """Every round with results (its ranking, and its prize list when it gave prizes), and About, in the
+    contest's language."""
     rounds = [
         round_
         for round_ in db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.created_at))
@@ -141,13 +147,14 @@ def contest_workbook(contest: Contest, *, generated_by: str, now: datetime) -> l
     ]
     if not rounds:
         raise StateConflictError(_("No round of this contest has results yet."), code="no_results")
+    language = workbook_language(contest.language)
     sheets: list[Sheet] = []
     hashes = []
     for index, round_ in enumerate(rounds, start=1):
         data_hash = DataHash()
         hashes.append(data_hash)
         if db.session.scalar(select(Award.id).where(Award.round_id == round_.id).limit(1)) is not None:
-            sheets.append(awards_sheet(round_, data_hash, title=f"{index} 获奖 Awards"))
-        sheets.append(ranking_sheet(round_, data_hash, title=f"{index} 排名 Ranking"))
-    sheets.append(about_sheet(contest, rounds, hashes, generated_by=generated_by, now=now))
+            sheets.append(awards_sheet(round_, data_hash, language=language, title=f"{index} {language.text('获奖 Awards')}"))
+        sheets.append(ranking_sheet(round_, data_hash, language=language, title=f"{index} {language.text('排名 Ranking')}"))
+    sheets.append(about_sheet(contest, rounds, hashes, language=language, generated_by=generated_by, now=now))
     return sheets

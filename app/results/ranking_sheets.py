@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
-from app import countries
 from app.extensions import db
 from app.models import (
     UNIVERSITY,
@@ -29,8 +28,8 @@ from app.registration.queries import member_colleges
 from app.results import services, store
 from app.results.queries import INSTITUTION, by_tier, judge_code, rounded, tier_names
 from app.spreadsheets import Column, DataHash, Sheet
+from app.workbook_language import WorkbookLanguage
 
-SEPARATOR = "、"
 AWARDS_TITLE, RANKING_TITLE = "获奖名单 Awards", "总排名 Ranking"
 #: The official prize-list columns (domain.md), bilingual.
 AWARD_COLUMNS = [
@@ -78,7 +77,7 @@ def _people(team_ids_statement) -> tuple[dict[int, list], dict[int, list]]:
     return members, advisors
 
 
-def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITLE) -> Sheet:
+def awards_sheet(round_: Round, data_hash: DataHash, *, language: WorkbookLanguage, title: str = AWARDS_TITLE) -> Sheet:
     """The official prize list: every awarded team, best tier first, then by rank."""
     snapshot = store.snapshot_of(round_)
     names = tier_names(snapshot)
@@ -128,15 +127,15 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
                 name,
                 title_,
                 next((person for person, is_captain in people if is_captain), ""),
-                SEPARATOR.join(person for person, _c in people),
-                SEPARATOR.join(colleges.get(team_id, [])),
-                SEPARATOR.join(person for kind, person in advisors[team_id] if kind == UNIVERSITY),
-                SEPARATOR.join(person for kind, person in advisors[team_id] if kind != UNIVERSITY),
+                language.join(person for person, _c in people),
+                language.join(colleges.get(team_id, [])),
+                language.join(person for kind, person in advisors[team_id] if kind == UNIVERSITY),
+                language.join(person for kind, person in advisors[team_id] if kind != UNIVERSITY),
                 rounded(score, round_.decimals),
                 rank,
                 names.get(tier, tier),
                 *([amount, currency or "", description or ""] if carries else []),
-                countries.country_name(country),
+                language.country(country),
             ]
 
     columns = [
@@ -144,7 +143,7 @@ def awards_sheet(round_: Round, data_hash: DataHash, *, title: str = AWARDS_TITL
         for column in AWARD_COLUMNS
     ] + (PRIZE_COLUMNS if carries else [])
     columns.append(COUNTRY_COLUMN)
-    return Sheet(title, columns, data_hash.through(lines()))
+    return language.sheet(title, columns, data_hash.through(lines()))
 
 
 def round_judge_ids(round_: Round) -> list[int]:
@@ -156,7 +155,7 @@ def round_judge_ids(round_: Round) -> list[int]:
     )
 
 
-def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TITLE) -> Sheet:
+def ranking_sheet(round_: Round, data_hash: DataHash, *, language: WorkbookLanguage, title: str = RANKING_TITLE) -> Sheet:
     """Every team: rank, tied, score at the round's decimals, each judge's total in the judge's column, spread, flags."""
     snapshot = store.snapshot_of(round_)
     tied_at_cut = services.tied_at_cut(snapshot)
@@ -192,6 +191,7 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
     )
     decimals = round_.decimals
 
+    yes = language.text("是 yes")
     empty = [None] * len(judge_ids)
     first_judge = 8  # the column of the first judge's total
 
@@ -200,20 +200,20 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
             all_flags = sorted({*flags, *(["tie_at_cut"] if team_id in tied_at_cut else [])})
             head = [
                 rank,
-                "是 yes" if tied else "",
+                yes if tied else "",
                 number,
                 name,
                 college,
-                SEPARATOR.join(colleges.get(team_id, [])),
+                language.join(colleges.get(team_id, [])),
                 province or "",
                 rounded(score, decimals),
             ]
             tail = [
                 spread,
                 " ".join(all_flags),
-                "是 yes" if advanced else "",
+                yes if advanced else "",
                 names.get(tier, tier) if tier else "",
-                countries.country_name(country),
+                language.country(country),
             ]
             data_hash.add((head, totals, tail))  # the judges' totals once, not a column per judge of the round
             row = head + empty + tail
@@ -238,4 +238,4 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, title: str = RANKING_TI
         Column("奖项 Prize", 10),
         COUNTRY_COLUMN,
     ]
-    return Sheet(title, columns, lines())
+    return language.sheet(title, columns, lines())

@@ -134,7 +134,9 @@ def test_organizer_creates_and_edits_a_contest_in_the_browser(client, login_as):
 
 def test_a_tracks_entrants_and_their_number_are_set_on_the_form(client, login_as):
     login_as("organizer")
-    data = form_data(**{"tracks-2-entrant": "organization", "tracks-2-max_members": "2", "tracks-0-entrant": "individual"})
+    data = form_data(
+        language="en", **{"tracks-2-entrant": "organization", "tracks-2-max_members": "2", "tracks-0-entrant": "individual"}
+    )
     client.post("/contests/new", data=data)
     contest = db.session.scalars(select(Contest)).one()
     assert [(t.code, t.entrant, t.min_members, t.max_members) for t in contest.tracks] == [
@@ -234,3 +236,20 @@ def test_the_form_says_at_the_track_why_its_kind_stays(client, login_as, make_co
     response = client.post(f"/contests/{contest.id}/edit", data=data)
     assert response.status_code == 409
     assert "This track has 1 team: its kind cannot change while it has teams." in response.get_data(as_text=True)
+
+
+def test_the_form_chooses_the_contest_s_language_and_shows_it_when_edited(client, login_as):
+    login_as("organizer")
+    new = client.get("/contests/new").get_data(as_text=True)
+    assert (
+        '<option selected value="zh">Chinese first (中文)</option>' in new and '<option value="en">English first</option>' in new
+    )
+    client.post("/contests/new", data=form_data(language="en"))
+    contest = db.session.scalars(select(Contest)).one()
+    assert contest.language == "en"
+    client.get("/language/zh")
+    edit = client.get(f"/contests/{contest.id}/edit").get_data(as_text=True)
+    assert '<option selected value="en">英文优先（English）</option>' in edit and "赛事语言" in edit
+    assert client.post(f"/contests/{contest.id}/edit", data=form_data(language="zh")).status_code == 302
+    db.session.refresh(contest)
+    assert contest.language == "zh"

@@ -22,7 +22,7 @@ LABELS = [q["label"] for q in QUESTIONS]
 
 @pytest.fixture
 def contest_and_headers(make_contest, make_college, make_user, token_for):
-    contest = make_contest(registration_fields=QUESTIONS)
+    contest = make_contest(registration_fields=QUESTIONS, language="zh")
     make_college(code="4133010335", name="浙江大学")
     return contest, token_for(make_user("organizer"))
 

@@ -115,17 +115,18 @@ def test_the_team_list_filters_by_country_and_names_countries(client, login_as, 
     assert "Léa Martin" in page and "Amina Okoye" not in page
 
 
-def test_editing_a_national_team_keeps_its_members_nationalities(client, login_as, make_team, make_user, contest):
+def test_editing_a_national_team_keeps_its_members_nationalities(client, login_as, make_team, make_user, make_contest):
     from app.models import utcnow
     from app.registration.services import update_team
 
+    contest = make_contest(tracks=TRACKS, language="zh")
     captain = make_user("captain", contest_id=contest.id)
     team = make_team(contest, owner=captain, track="YT")
     members = [dict(m, nationality="HK" if i == 1 else None) for i, m in enumerate(team_as_members(team))]
     update_team(team, {"members": members}, actor=None, now=utcnow())
     db.session.commit()
     login_as(user=captain)
-    form = client.get(f"/teams/{team.id}/edit").get_data(as_text=True)
+    form = client.get(f"/teams/{team.id}/edit", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'name="members-1-nationality"' in form and "Nationality" not in form  # kept, not asked
     data = {key: value for key, value in extract_inputs(form).items()}
     data.update(project_title="乡村好物直播间（第二版）", captain="0")

@@ -66,7 +66,7 @@ def good_team(key, college="4133010335", prefix="T"):
 
 @pytest.fixture
 def contest_and_headers(make_contest, make_college, make_user, token_for):
-    contest = make_contest()
+    contest = make_contest(language="zh")
     make_college(code="4133010335", name="浙江大学")
     make_college(code="4111010001", name="北京大学", province="北京市")
     return contest, token_for(make_user("organizer"))
@@ -247,7 +247,7 @@ def test_exported_formula_looking_cells_are_text(client, contest_and_headers, ma
 
 
 def test_coordinator_export_holds_only_their_college(client, make_contest, make_college, make_user, make_team, token_for):
-    contest = make_contest()
+    contest = make_contest(language="zh")
     own, other = make_college(), make_college()
     mine = make_team(contest, own)
     make_team(contest, other)
@@ -260,3 +260,55 @@ def test_members_of_imported_teams_are_held_by_the_database_rule(client, contest
     contest, headers = contest_and_headers
     upload(client, contest, headers, workbook_bytes(good_team("1")))
     assert db.session.scalar(select(func.count(TeamMember.id)).where(TeamMember.released.is_(False))) == 3
+
+
+ENGLISH_HEADERS = [f"{key} {header.split()[0]}" for key, header in TEMPLATE_COLUMNS]  # "team_name 团队名称"
+
+
+@pytest.fixture
+def english_contest(make_contest, make_college, make_user, token_for):
+    contest = make_contest(language="en")
+    make_college(code="4133010335", name="浙江大学")
+    make_college(code="4111010001", name="北京大学", province="北京市")
+    return contest, token_for(make_user("organizer"))
+
+
+def test_an_english_contest_s_export_speaks_english_first_and_joins_with_commas(client, english_contest, make_team):
+    contest, headers = english_contest
+    team = make_team(contest, prefix="EN", name="=1+1", members=3)
+    sheets = read_export(client.get(f"/api/v1/contests/{contest.id}/teams/export.xlsx", headers=headers))
+    assert list(sheets) == ["Teams 报名团队", "Members 团队成员"]
+    teams, people = sheets["Teams 报名团队"], sheets["Members 团队成员"]
+    assert teams[0][:3] == ["No. 序号", "Number 团队编号", "Track 赛道"]
+    assert teams[0][11:13] == ["Members 团队成员", "Member colleges 成员学校"]
+    row = teams[1]
+    assert row[5] == "=1+1" and row[7] == "submitted 已提交"
+    assert row[11] == "学生0, 学生1, 学生2" and "、" not in row[11]
+    assert people[0][:3] == ["Number 团队编号", "Team 团队名称", "Role 角色"]
+    assert people[1][2] == "captain 队长" and people[-1][2] == "university advisor 高校指导老师"
+    cells = load_workbook(io.BytesIO(client.get(f"/api/v1/contests/{contest.id}/teams/export.xlsx", headers=headers).data))
+    assert cells["Teams 报名团队"]["F2"].data_type == "s" and team.name == "=1+1"  # still text, never a formula
+
+
+def test_an_english_contest_s_template_speaks_english_first_and_its_example_imports(client, english_contest):
+    contest, headers = english_contest
+    book = load_workbook(io.BytesIO(client.get(f"/api/v1/contests/{contest.id}/teams/template.xlsx").data))
+    assert book.sheetnames == ["Teams 报名团队", "Instructions 填写说明", "Example 示例"]
+    assert [cell.value for cell in book["Teams 报名团队"][1]] == ENGLISH_HEADERS
+    lists = {validation.formula1 for validation in book["Teams 报名团队"].data_validations.dataValidation}
+    assert any("captain 队长" in formula for formula in lists)
+    instructions = list(book["Instructions 填写说明"].iter_rows(values_only=True))
+    assert instructions[0] == ("Instructions", "说明") and instructions[1][0].startswith("One row per person")
+    assert "Track codes: CG 常规赛, CB 跨境电商实战赛" in [row[0] for row in instructions]
+    example = [list(row) for row in book["Example 示例"].iter_rows(min_row=2, values_only=True)]
+    assert upload(client, contest, headers, workbook_bytes(example, headers=ENGLISH_HEADERS)).json == {"created": 1}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_either_header_order_imports_into_either_contest(client, make_contest, make_college, make_user, token_for, language):
+    contest = make_contest(language=language)
+    make_college(code="4133010335", name="浙江大学")
+    headers = token_for(make_user("organizer"))
+    chinese_first = upload(client, contest, headers, workbook_bytes(good_team("1", prefix="Z"), headers=HEADERS))
+    english_first = upload(client, contest, headers, workbook_bytes(good_team("2", prefix="E"), headers=ENGLISH_HEADERS))
+    assert (chinese_first.status_code, english_first.status_code) == (201, 201), (chinese_first.json, english_first.json)

@@ -21,7 +21,7 @@ def scored_round(make_contest, make_team, make_round, make_user, make_college) -
     """`build(totals)`: team i gets judge j's total `totals[i][j]`; None leaves that sheet as a draft.
     Every team has its own college unless `colleges` maps team index → college index, and
     `countries` gives each college's country (college index → ISO code). The round is closed unless
-    `close=False`."""
+    `close=False`. A new contest speaks `language` (English unless a test reads a Chinese workbook)."""
 
     def build(
         totals: Sequence[Sequence[float | None]],
@@ -32,9 +32,10 @@ def scored_round(make_contest, make_team, make_round, make_user, make_college) -
         criteria=None,
         values=None,
         contest=None,
+        language: str = "en",
         **round_overrides: Any,
     ) -> dict[str, Any]:
-        contest = contest or make_contest()
+        contest = contest or make_contest(language=language)
         college_pool = [make_college() for _ in range(max(colleges) + 1)] if colleges else []
         for college, country in zip(college_pool, countries or (), strict=False):
             college.country = country

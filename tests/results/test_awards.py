@@ -9,8 +9,8 @@ from app.models import AuditEvent
 
 @pytest.fixture
 def final(client, scored_round, make_user, token_for):
-    """Six teams scoring 95, 90, 90, 85, 80, 70 (teams 0-5)."""
-    built = scored_round([[95], [90], [90], [85], [80], [70]])
+    """Six teams scoring 95, 90, 90, 85, 80, 70 (teams 0-5), in a Chinese contest."""
+    built = scored_round([[95], [90], [90], [85], [80], [70]], language="zh")
     organizer = token_for(make_user("organizer"))
     client.post(f"/api/v1/rounds/{built['round'].id}/results", json={}, headers=organizer)
     return {**built, "organizer": organizer, "url": f"/api/v1/rounds/{built['round'].id}/awards"}

@@ -66,17 +66,17 @@ def test_advancing_per_country_takes_the_best_of_each_country(client, scored_rou
 
 
 def test_the_workbooks_ranking_names_each_teams_country(client, scored_round, organizer):
-    built = scored_round([[90], [80]], colleges=[0, 1], countries=["GB", "CN"])
+    built = scored_round([[90], [80]], colleges=[0, 1], countries=["GB", "CN"], language="zh")
     client.post(f"/api/v1/rounds/{built['round'].id}/results", json={}, headers=organizer)
     response = client.get(f"/api/v1/rounds/{built['round'].id}/export.xlsx", headers=organizer)
     ranking = load_workbook(io.BytesIO(response.data))["总排名 Ranking"]
     header = [cell.value for cell in ranking[1]]
     column = header.index("国家/地区 Country")
-    assert [row[column].value for row in ranking.iter_rows(min_row=2)] == ["United Kingdom", "China"]
+    assert [row[column].value for row in ranking.iter_rows(min_row=2)] == ["英国 United Kingdom", "中国 China"]
 
 
 def test_the_prize_list_names_each_winner_s_country_in_the_api_and_the_workbook(client, scored_round, organizer):
-    built = scored_round([[90], [80], [70]], colleges=[0, 1, 2], countries=["GB", "CN", "KE"])
+    built = scored_round([[90], [80], [70]], colleges=[0, 1, 2], countries=["GB", "CN", "KE"], language="zh")
     api = f"/api/v1/rounds/{built['round'].id}"
     client.post(f"{api}/results", json={}, headers=organizer)
     tiers = [{"key": "first", "count": 1}, {"key": "second", "count": 1}]
@@ -86,7 +86,7 @@ def test_the_prize_list_names_each_winner_s_country_in_the_api_and_the_workbook(
     prizes = load_workbook(io.BytesIO(client.get(f"{api}/export.xlsx", headers=organizer).data))["获奖名单 Awards"]
     header = [cell.value for cell in prizes[1]]
     assert header[-1] == "国家/地区 Country"  # last, as in the ranking
-    assert [row[-1] for row in prizes.iter_rows(min_row=2, values_only=True)] == ["United Kingdom", "China"]
+    assert [row[-1] for row in prizes.iter_rows(min_row=2, values_only=True)] == ["英国 United Kingdom", "中国 China"]
 
 
 def test_the_pages_offer_country_in_both_languages(client, scored_round, make_round, organizer, login_as):

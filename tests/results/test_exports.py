@@ -17,8 +17,18 @@ FORMULA_NAME = '=HYPERLINK("http://x","y")'
 
 @pytest.fixture
 def exported(client, scored_round, make_contest, make_user, token_for):
-    """Four teams (one named like a formula), two judges, prizes given, results exported by the API."""
-    contest = make_contest(team_name_max=30)
+    """Four teams (one named like a formula), two judges, prizes given, results exported by the API, in a
+    Chinese contest."""
+    return export_results(client, scored_round, make_contest(team_name_max=30, language="zh"), make_user, token_for)
+
+
+@pytest.fixture
+def exported_in_english(client, scored_round, make_contest, make_user, token_for):
+    """The same, in an English contest."""
+    return export_results(client, scored_round, make_contest(team_name_max=30, language="en"), make_user, token_for)
+
+
+def export_results(client, scored_round, contest, make_user, token_for):
     built = scored_round(
         [[90, 80], [85.5, 70], [60, 61], [85.5, 70]], contest=contest, decimals=2, aggregation={"method": "mean", "decimals": 2}
     )
@@ -169,9 +179,54 @@ def test_a_sheet_longer_than_a_writing_batch_is_written_whole(tmp_path):
 
 
 def test_the_about_sheet_states_the_trim_of_a_trimmed_mean(client, scored_round, make_user, token_for):
-    built = scored_round([[90, 80, 70], [85, 75, 65]], aggregation={"method": "trimmed_mean", "trim": 1, "decimals": 1})
+    built = scored_round(
+        [[90, 80, 70], [85, 75, 65]], language="zh", aggregation={"method": "trimmed_mean", "trim": 1, "decimals": 1}
+    )
     organizer = token_for(make_user("organizer"))
     client.post(f"/api/v1/rounds/{built['round'].id}/results", json={}, headers=organizer)
     response = client.get(f"/api/v1/rounds/{built['round'].id}/export.xlsx", headers=organizer)
     about = dict(rows(load_workbook(io.BytesIO(response.data))["说明 About"]))
     assert about["计分规则 Aggregation"] == "trimmed_mean (trim 1); decimals: 1"
+
+
+ENGLISH_SHEETS = ["Awards 获奖名单", "Ranking 总排名", "Scores 评分明细", "Judges 评委统计", "About 说明"]
+
+
+def test_an_english_contest_s_workbook_speaks_english_first(exported_in_english):
+    workbook = exported_in_english["workbook"]
+    assert workbook.sheetnames == ENGLISH_SHEETS
+    awards_header = [cell.value for cell in workbook["Awards 获奖名单"][1]]
+    assert awards_header[:5] == ["No. 序号", "Track 赛道", "Province 省份", "College 学校", "Number 团队编号"]
+    assert awards_header[-4:] == ["Score 最终得分", "Rank 排名", "Prize 奖项", "Country 国家/地区"]
+    assert [cell.value for cell in workbook["Scores 评分明细"][1]][:4] == [
+        "Number 团队编号",
+        "Team 团队名称",
+        "Judge 评委",
+        "overall 总体评价",
+    ]
+    assert [cell.value for cell in workbook["Judges 评委统计"][1]][-1] == "Correlation 与共识相关"
+    about = dict(rows(workbook["About 说明"]))
+    assert about["Aggregation 计分规则"] == "mean; decimals: 2" and about["Teams 团队数"] == 4
+    assert about["Published 公示"] == "no 否"
+
+
+def test_an_english_contest_s_lists_are_joined_with_commas(exported_in_english):
+    workbook = exported_in_english["workbook"]
+    first = rows(workbook["Awards 获奖名单"])[0]
+    assert first[8] == ", ".join(member.name for member in exported_in_english["teams"][0].members) and "、" not in first[8]
+    ranking_header = [cell.value for cell in workbook["Ranking 总排名"][1]]
+    tied = [row for row in rows(workbook["Ranking 总排名"]) if row[1]]
+    assert ranking_header[1] == "Tied 并列" and {row[1] for row in tied} == {"yes 是"}
+
+
+def test_an_english_contest_s_workbook_keeps_formula_like_names_as_text(exported_in_english):
+    sheet = exported_in_english["workbook"]["Ranking 总排名"]
+    cells = [row[3] for row in sheet.iter_rows(min_row=2) if row[3].value == FORMULA_NAME]
+    assert cells and all(cell.data_type == "s" for cell in cells)
+    assert b"<f>" not in exported_in_english["bytes"]
+
+
+def test_an_english_contest_s_whole_workbook_names_each_round_s_sheets_in_english(client, exported_in_english):
+    url = f"/api/v1/contests/{exported_in_english['contest'].id}/results/export.xlsx"
+    workbook = load_workbook(io.BytesIO(client.get(url, headers=exported_in_english["organizer"]).data))
+    assert workbook.sheetnames == ["1 Awards 获奖", "1 Ranking 排名", "About 说明"]

@@ -43,6 +43,8 @@ def test_get_results_and_list_awards_name_every_members_college(client, mixed):
 
 
 def test_the_workbook_names_every_members_college_in_the_prize_list_and_ranking(client, mixed):
+    mixed["contest"].language = "zh"  # a Chinese contest's workbook: its lists joined with 、
+    db.session.commit()
     workbook = load_workbook(io.BytesIO(client.get(f"{mixed['url']}/export.xlsx", headers=mixed["organizer"]).data))
     for title, college, members in (("获奖名单 Awards", 3, 9), ("总排名 Ranking", 4, 5)):
         sheet = workbook[title]

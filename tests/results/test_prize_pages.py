@@ -18,8 +18,9 @@ GRANTS = [
 
 @pytest.fixture
 def granted(client, scored_round, make_user, token_for, login_as):
-    """Three teams scoring 95, 90, 85, each given a grant; the organizer signed in on the pages too."""
-    built = scored_round([[95], [90], [85]])
+    """Three teams scoring 95, 90, 85, each given a grant in a Chinese contest; the organizer signed in on the
+    pages too."""
+    built = scored_round([[95], [90], [85]], language="zh")
     organizer = make_user("organizer")
     headers = token_for(organizer)
     api = f"/api/v1/rounds/{built['round'].id}"
@@ -95,7 +96,7 @@ def test_the_workbook_s_prize_list_reads_back_the_amounts_currency_and_reward(cl
 
 
 def test_a_workbook_without_amounts_keeps_the_official_columns(client, scored_round, make_user, token_for):
-    built = scored_round([[95], [90]])
+    built = scored_round([[95], [90]], language="zh")
     headers = token_for(make_user("organizer"))
     api = f"/api/v1/rounds/{built['round'].id}"
     client.post(f"{api}/results", json={}, headers=headers)
