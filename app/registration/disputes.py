@@ -20,8 +20,9 @@ from app.errors import ForbiddenError, InvalidDataError, StateConflictError
 from app.extensions import db
 from app.models import APPROVED, REJECTED, SUBMITTED, WITHDRAWN, MemberDispute, Team, TeamMember, User
 from app.permissions import can_dispute_member
+from app.registration.places import taken_students
 from app.registration.review import check_review_open
-from app.registration.rules import clean_identifier, taken_students
+from app.registration.rules import clean_identifier
 from app.registration.services import notify_team, taken_message, visible_numbers
 
 

@@ -31,7 +31,8 @@ from app.models import (
 )
 from app.permissions import coordinated_college_ids, is_organizer
 from app.registration.answer_columns import question_instructions, template_columns
-from app.registration.rules import TeamData, check_team, taken_students
+from app.registration.places import taken_students
+from app.registration.rules import TeamData, check_team
 from app.registration.services import (
     check_registration_open,
     people_rows,

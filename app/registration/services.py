@@ -42,7 +42,8 @@ from app.permissions import (
     is_organizer,
 )
 from app.registration.answers import kept_answers
-from app.registration.rules import Place, TeamData, check_team, taken_students
+from app.registration.places import Place, taken_students
+from app.registration.rules import TeamData, check_team
 from app.registration.snapshots import team_as_input, team_snapshot, write_organization
 
 
