@@ -81,7 +81,7 @@ class OrganizationForm(Form):
     """An organization entrant's own fields (`organizations.check_organization` checks them)."""
 
     name = StringField(_l("Legal name"), validators=[Required()])
-    country = country_field(_l("Country"))
+    country = SelectField(_l("Country"), validate_choice=False, validators=[Required()])
     credit_code = StringField(_l("Unified social credit code"))
     address = StringField(_l("Address"))
     contact_name = StringField(_l("Contact person"), validators=[Required()])
