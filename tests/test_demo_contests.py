@@ -66,9 +66,16 @@ def test_global_challenge_student_teams_of_universities_worldwide_ranked_per_cou
     contest = contest_of(client, organizer, built)
     assert contest["language"] == "en"
     assert contest["tracks"][0]["entrant"] == "team"
-    assert contest["counts"] == {"entrants": 60, "countries": 15}
+    assert contest["counts"] == {"entrants": 64, "countries": 17}
     abroad = db.session.scalars(select(College).where(College.code.like("%-%"))).all()
     assert len(abroad) == 30 and len({college.country for college in abroad}) == 15
+    # Two more universities were proposed by a captain, who registered with them at once: one is verified,
+    # the other waits for the organizer on the Colleges page.
+    proposed = db.session.scalars(select(College).where(College.proposed_by_id.is_not(None)).order_by(College.id)).all()
+    assert [(college.name, college.verified) for college in proposed] == [
+        ("Universidad de Chile", True),
+        ("University of Ghana", False),
+    ]
     teams = teams_of(built)
     assert all(3 <= len(team.members) <= 5 and team.college.country == team.country for team in teams)
     nationalities = Counter(member.nationality for team in teams for member in team.members)
@@ -76,7 +83,7 @@ def test_global_challenge_student_teams_of_universities_worldwide_ranked_per_cou
     preliminary, final = (db.session.get(Round, round_id) for round_id in built.round_ids)
     assert preliminary.grouping == "country" and {preliminary.status, final.status} == {"published"}
     groups = Counter(db.session.scalars(select(Result.group_key).where(Result.round_id == preliminary.id)))
-    assert len(groups) == 15 and set(groups.values()) == {4}
+    assert len(groups) == 17 and set(groups.values()) == {4, 2}  # two universities a country, one where proposed
     advanced = db.session.scalars(select(Team).join(Result).where(Result.round_id == preliminary.id, Result.advanced)).all()
     assert Counter(team.country for team in advanced) == dict.fromkeys(groups, 2)  # two per country, no tie
     awards = awards_of(client, organizer, final.id)
@@ -84,6 +91,7 @@ def test_global_challenge_student_teams_of_universities_worldwide_ranked_per_cou
     assert all("Programme delivery and overseas talent matching" in award["description"] for award in awards)
     page = pages_answer(client, built)[f"/rounds/{final.id}/awards"]
     assert "Programme delivery and overseas talent matching" in page
+    assert "University of Ghana" in client.get("/colleges/").get_data(as_text=True)  # waiting to be verified
     rows = workbook_rows(client, organizer, final.id)
     winner = db.session.get(Team, awards[0]["team_id"])
     assert any(winner.name in row and awards[0]["description"] in row for row in rows)

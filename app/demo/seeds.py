@@ -21,7 +21,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.demo import DEMO_COORDINATOR_COLLEGE
+from app.auth import services as accounts
+from app.colleges import proposals
+from app.demo import DEMO_ACCOUNTS, DEMO_COORDINATOR_COLLEGE
 from app.demo.entrants import EntrantFactory, University, load_world_universities
 from app.demo.people import CollegeInfo, load_colleges
 from app.demo.sheets import SEED_SHEETS, round_spec, scorer_for
@@ -44,7 +46,7 @@ from app.demo.stages import (
 )
 from app.demo.world import PEOPLE
 from app.extensions import db
-from app.models import Award, Contest, Result, Round, User, utcnow
+from app.models import Award, College, Contest, Result, Round, User, utcnow
 from app.results import advancement
 from app.results.prizes import update_award
 
@@ -86,6 +88,7 @@ def build_global(*, seed: int = 1, teams_per_university: int = 3, per_country: i
         organizer,
         story,
     )
+    universities += proposed_universities(organizer, story)
     entrants = [factory.student_team(university, "GB") for university in universities for _ in range(teams_per_university)]
     factory.random.shuffle(entrants)
     register_entrants(contest, entrants, organizer, story)
@@ -121,6 +124,26 @@ def build_global(*, seed: int = 1, teams_per_university: int = 3, per_country: i
     built.counts.update(entrant_counts(contest), universities=len(universities))
     built.looks = round_looks(contest.id, built.round_ids, "the 27 winners and what they receive")
     return built
+
+
+#: Universities that are not on the list: a captain proposes them (name, country, website) and registers at
+#: once; the organizer verifies the first, and the second waits on the Colleges page for the demo's organizer.
+PROPOSED = [
+    ("Universidad de Chile", "CL", "https://uchile.cl", "uchile.cl"),
+    ("University of Ghana", "GH", "https://ug.edu.gh", "ug.edu.gh"),
+]
+
+
+def proposed_universities(organizer: User, story: Story) -> list[University]:
+    captain = accounts.find_user_by_email(DEMO_ACCOUNTS[3][1])
+    proposed = []
+    for name, country, website, domain in PROPOSED:
+        college = proposals.propose_college(
+            {"name": name, "country": country, "website": website}, actor=captain, now=story.ago(40)
+        )
+        proposed.append(University(college.id, college.code, name, country, domain))
+    proposals.verify_college(db.session.get(College, proposed[0].id), {}, actor=organizer, now=story.ago(35))
+    return proposed
 
 
 def build_sail(*, seed: int = 1, individuals: int = 60, youth_teams: int = 12, now=None) -> Built:
