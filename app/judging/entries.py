@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Entry, Round, Team, group_key
+from app.groups import group_key
+from app.models import Entry, Round, Team
 
 
 def entry_group(round_: Round, team: Team) -> str:

@@ -19,6 +19,7 @@ GROUPING_LABELS = {
     "college": _l("each college"),
     "province": _l("each province"),
     "country": _l("each country"),
+    "region": _l("each world region"),
 }
 METHOD_LABELS = {
     "mean": _l("mean of the judges' totals"),

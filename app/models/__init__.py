@@ -33,7 +33,6 @@ from app.models.judging import (
     RoundJudge,
     Score,
     ScoreSheet,
-    group_key,
 )
 from app.models.people import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, ROLES, ApiToken, BrowserSession, RoleAssignment, User
 from app.models.results import TIER_KEYS, TIER_NAMES, Award, Result, ResultSnapshot
@@ -111,7 +110,6 @@ __all__ = [
     "RoundJudge",
     "Score",
     "ScoreSheet",
-    "group_key",
     "TIER_KEYS",
     "TIER_NAMES",
     "Award",

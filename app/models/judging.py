@@ -23,24 +23,11 @@ from app.models.types import UTCDateTime, utcnow
 ROUND_LEVELS = ("school", "provincial", "national", "custom")
 #: How a round ranks its teams, and how advancement counts places: all together, per college, per province,
 #: per country (of the team's college, an ISO 3166-1 alpha-2 code).
-GROUPINGS = ("none", "college", "province", "country")
+GROUPINGS = ("none", "college", "province", "country", "region")
 DRAFT, OPEN, CLOSED, PUBLISHED = "draft", "open", "closed", "published"
 ROUND_STATUSES = (DRAFT, OPEN, CLOSED, PUBLISHED)
 SHEET_DRAFT, SHEET_SUBMITTED = "draft", "submitted"
 SHEET_STATUSES = (SHEET_DRAFT, SHEET_SUBMITTED)
-
-
-def group_key(grouping: str, *, college_id: int | None, province: str | None, country: str | None = None) -> str:
-    """The group a team is ranked in under `grouping` (one of GROUPINGS): its college's id, its province's
-    name, its country code, or "" (one group for all; also the group of the entrants without a college, or
-    without a province, in a grouping by either)."""
-    if grouping == "college":
-        return "" if college_id is None else str(college_id)
-    if grouping == "province":
-        return province or ""
-    if grouping == "country":
-        return country or ""
-    return ""
 
 
 class Round(db.Model):

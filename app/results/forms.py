@@ -68,6 +68,7 @@ class AdvanceForm(FlaskForm):
             SelectChoice("college", _l("college")),
             SelectChoice("province", _l("province")),
             SelectChoice("country", _l("country")),
+            SelectChoice("region", _l("world region")),
         ],
     )
     min_score = DecimalField(_l("Minimum score (optional)"), places=None, validators=[Optional()])

@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.types import NullType
 
 from app.extensions import db
+from app.groups import group_key
 from app.models import (
     SHEET_SUBMITTED,
     Assignment,
@@ -30,7 +31,6 @@ from app.models import (
     ScoreSheet,
     Team,
     User,
-    group_key,
 )
 from scoring.model import CRITERION_PREFIX, Rule, Sheet, TeamResult, TeamSheets
 

@@ -12,6 +12,7 @@ from sqlalchemy import String, func, or_, select
 from app import countries
 from app.extensions import db
 from app.models import TIER_KEYS, TIER_NAMES, Award, College, Organization, Province, Result, ResultSnapshot, Round, Team
+from app.regions import region_name
 from app.registration.queries import member_colleges
 from app.results.services import flags_of, tied_at_cut
 from app.results.store import snapshot_of
@@ -54,12 +55,14 @@ class ResultRow:
 
 
 def group_names(grouping: str, keys: Iterable[str]) -> dict[str, str]:
-    """Ranking groups (`app.models.group_key`) as people read them: a college's name for its id, a country's
-    name in the reader's language for its code; a province's name, and the one group of a round ranked whole
+    """Ranking groups (`app.groups.group_key`) as people read them: a college's name for its id, a country's
+    or a region's name in the reader's language for its code; a province's name, and the one group of a round ranked whole
     (""), as they are."""
     keys = set(keys)
     if grouping == "country":
         return {key: countries.country_name(key) for key in keys}
+    if grouping == "region":
+        return {key: region_name(key) for key in keys}
     ids = {int(key) for key in keys if key.isdigit()} if grouping == "college" else set()
     names = dict(db.session.execute(select(College.id, College.name).where(College.id.in_(ids))).all()) if ids else {}
     return {key: names.get(int(key), key) if key.isdigit() and ids else key for key in keys}
