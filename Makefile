@@ -44,7 +44,7 @@ test: $(VENV)/.installed-dev translations
 	$(BIN)/ruff format --check app scoring tests bench
 	@echo "scoring/: its own tests, with 100% branch coverage required"
 	$(BIN)/python -m pytest tests/scoring scoring --cov=scoring --cov-branch --cov-fail-under=100 --cov-report=term-missing:skip-covered
-	$(BIN)/python -m pytest --ignore=tests/scoring --ignore=scoring
+	$(BIN)/python -m pytest -n 2 --ignore=tests/scoring --ignore=scoring
 
 clean:
 	rm -rf $(VENV) .pytest_cache .coverage htmlcov

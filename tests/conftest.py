@@ -91,9 +91,28 @@ def sqlite_template(tmp_path_factory) -> str:
     return str(path)
 
 
+def _worker_database(url: str) -> str:
+    """The test database of this pytest-xdist worker: the given one with the worker's name appended, created
+    on first use, so that workers running at once never empty each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    engine = create_engine(given, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def postgres_url(tmp_path_factory) -> Iterator[str]:
-    url = os.environ["LAUREL_TEST_DATABASE_URL"]
+    url = _worker_database(os.environ["LAUREL_TEST_DATABASE_URL"])
     app = make_test_app(url, str(tmp_path_factory.mktemp("pg-instance")))
     with app.app_context():
         db.drop_all()

@@ -60,6 +60,7 @@ def test_refuses_to_start_with_a_weak_key_and_names_the_variable(tmp_path, monke
 @pytest.mark.parametrize(
     "key",
     [secrets.token_hex(32), secrets.token_hex(16), secrets.token_urlsafe(32), secrets.token_urlsafe(24), str(uuid.uuid4())],
+    ids=["hex-32", "hex-16", "urlsafe-32", "urlsafe-24", "uuid4"],  # fixed names: every worker collects the same tests
 )
 def test_random_keys_of_32_characters_or_more_start(tmp_path, monkeypatch, key):
     monkeypatch.setenv("LAUREL_INSTANCE_PATH", str(tmp_path))
