@@ -161,6 +161,6 @@ def test_a_refused_amount_is_said_and_nothing_changes(client, granted):
     award = db.session.scalars(select(Award).where(Award.tier == "first")).one()
     client.get("/language/en")
     page = text(client.post(f"/awards/{award.id}", data={"amount": "-5", "currency": "CNY"}, follow_redirects=True))
-    assert "The award cannot be changed" in page or "0 or more" in page
+    assert "The award cannot be changed; check the marked fields." in page and "is saved." not in page
     db.session.refresh(award)
     assert str(award.amount) == "1000000.00"
