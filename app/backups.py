@@ -142,6 +142,8 @@ def _sqlite_restore(url: URL, source: Path) -> None:
     try:
         with _sqlite_writer_lock(url.database):
             backup.backup(live)
+    except sqlite3.Error as error:
+        raise BackupError(f"The restore failed, and changed nothing: {error}.") from error
     finally:
         backup.close()
         live.close()

@@ -74,8 +74,10 @@ INSERT_SHEET = SHEETS.insert().returning(SHEETS.c.id)
 UPDATE_SHEET = SHEETS.update().where(SHEETS.c.id == bindparam("sheet"), SHEETS.c.version == bindparam("version_read"))
 #: A save writes only the items whose value differs from the saved one: it deletes the rows of the
 #: changed and cleared items and inserts those of the changed and new ones. A row is replaced, never
-#: updated in place, so no score loaded in the session keeps an old value. Each is one statement for all
-#: the sheet's items, not one per item: on a database server each statement is a round trip.
+#: updated in place, so no score loaded in the session keeps an old value. The deletion is one statement for
+#: all the items; the insertion one executemany (psycopg sends its rows together), since a multi-row VALUES
+#: built for each save costs more to compile than it saves.
+INSERT_SCORES = SCORES.insert()
 DELETE_SCORES = SCORES.delete().where(
     SCORES.c.sheet_id == bindparam("sheet"), SCORES.c.criterion_id.in_(bindparam("criteria", expanding=True))
 )
@@ -263,7 +265,7 @@ def save_sheet(
     if replaced:
         connection.execute(DELETE_SCORES, {"sheet": sheet_id, "criteria": replaced})
     if written:
-        connection.execute(SCORES.insert().values(written))
+        connection.execute(INSERT_SCORES, written)
     after = {"status": saved["status"], "scores": {k: str(v) for k, v in values.items()}}
     audit.record(
         actor=actor,
