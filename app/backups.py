@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 
 #: Tables every Laurel database has, whatever its migration: a file without them is not a backup of Laurel.
-LAUREL_TABLES = ("users", "contests", "colleges")
+TABLES_OF_EVERY_LAUREL = ("users", "contests", "colleges")
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_DUMP_HEADER = b"PGDMP"
 
@@ -116,7 +116,7 @@ def _sqlite_check(url: URL, source: Path) -> None:
         backup.close()
     if verdict != "ok":
         raise BackupError(f"{source} is a damaged SQLite file: {verdict}.")
-    missing = [table for table in LAUREL_TABLES if table not in tables]
+    missing = [table for table in TABLES_OF_EVERY_LAUREL if table not in tables]
     if missing:
         raise BackupError(f"{source} is a SQLite database but not Laurel's (no table {', '.join(missing)}).")
 
@@ -185,7 +185,7 @@ def _pg_check(url: URL, source: Path) -> None:
     if listed.returncode != 0:
         raise BackupError(f"{source} is a damaged pg_dump file: {listed.stderr.strip()}")
     tables = {line.split()[-2] for line in listed.stdout.splitlines() if " TABLE " in line and not line.startswith(";")}
-    missing = [table for table in LAUREL_TABLES if table not in tables]
+    missing = [table for table in TABLES_OF_EVERY_LAUREL if table not in tables]
     if missing:
         raise BackupError(f"{source} is a pg_dump file but not of Laurel's database (no table {', '.join(missing)}).")
 
