@@ -1,22 +1,16 @@
-"""Command-line tools: `flask --app wsgi users|colleges|demo|backup|results|judging ...`.
+"""Command-line tools: `flask --app wsgi users|colleges|demo|backup|restore|results|judging ...`.
 
 Each command calls the same services as the browser and the API, then commits once.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import sqlite3
-import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
 from app.errors import ContestError, InvalidRowsError
 from app.extensions import db
@@ -246,47 +240,42 @@ def backup_command(out: Path):
     """Write a consistent copy of the live database to OUT.
 
     SQLite: the online backup API (a .db file, safe while the app runs). PostgreSQL: pg_dump in
-    its custom format (restore with pg_restore). The copy is written beside OUT and renamed, so
-    OUT is never half-written.
+    its custom format. The copy is written beside OUT and renamed, so OUT is never half-written.
+    Restore it with `flask restore OUT`.
     """
-    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, partial = tempfile.mkstemp(prefix=out.name + ".", suffix=".partial", dir=out.parent)
-    os.close(descriptor)
+    from app.backups import BackupError, write_backup
+
     try:
-        if url.get_backend_name() == "sqlite":
-            source = sqlite3.connect(url.database)
-            target = sqlite3.connect(partial)
-            with target:
-                source.backup(target)
-            source.close()
-            target.close()
-        elif url.get_backend_name() == "postgresql":
-            if shutil.which("pg_dump") is None:
-                raise click.ClickException("pg_dump is not installed; install the PostgreSQL client tools.")
-            environment = dict(os.environ, PGPASSWORD=url.password or "")
-            command = [
-                "pg_dump",
-                "--format=custom",
-                "--file",
-                partial,
-                "--host",
-                url.host or "localhost",
-                "--port",
-                str(url.port or 5432),
-                "--username",
-                url.username or "postgres",
-                url.database,
-            ]
-            subprocess.run(command, check=True, env=environment)
-        else:
-            raise click.ClickException(f"Backups of {url.get_backend_name()} databases are not supported.")
-        os.replace(partial, out)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
+        out = write_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], out)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Backed up to {out} ({out.stat().st_size:,} bytes).")
+
+
+@click.command("restore")
+@click.argument("source", metavar="IN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+def restore_command(source: Path, yes: bool):
+    """Replace the whole database with the backup IN, written by `flask backup`: all of it or, on any error,
+    none of it. A file that is not a backup of this kind of database is refused, the database untouched.
+    Stop Laurel first."""
+    from app.backups import BackupError, check_backup, describe, restore_backup
+
+    database_url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        check_backup(database_url, source)
+    except BackupError as error:
+        raise click.ClickException(f"{error} Nothing was restored.") from error
+    if not yes:
+        click.confirm(f"Replace every row of {describe(database_url)} with the backup {source}?", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # this process's own connections would hold the tables the restore replaces
+    started = time.perf_counter()
+    try:
+        restore_backup(database_url, source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {describe(database_url)} from {source} in {time.perf_counter() - started:.1f} s.")
 
 
 @click.group()
@@ -337,5 +326,5 @@ def set_aside_conflicts_command():
 def register_commands(app: Flask) -> None:
     from app.jobs.cli import worker_command
 
-    for command in (users, colleges, demo_command, backup_command, results, judging, worker_command):
+    for command in (users, colleges, demo_command, backup_command, restore_command, results, judging, worker_command):
         app.cli.add_command(command)

@@ -1,6 +1,10 @@
 """The national season end to end, each step against a floor measured in the same run.
 
     python -m bench national [--teams 9872] [--colleges 689] [--judges 300] [--clients 16] [--http-seconds 5] [--http-windows 3]
+                             [--database-url URL]
+
+By default on a fresh SQLite file; `--database-url postgresql+psycopg://...` runs the same season on PostgreSQL
+(the database is emptied first). The floors stay what they are: the HTTP floor inserts into SQLite either way.
 
 1. The season, through the services (`app.demo.national.build_national_season`, what `flask demo --scale
    national` runs): register and approve every team, import the judges, and for each of the three rounds
@@ -259,10 +263,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--http-windows", type=int, default=3, help="windows of saves, each followed by one of the floor")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "national.json")
+    parser.add_argument("--database-url", help="default: a fresh SQLite file; a PostgreSQL database is emptied first")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-national-"))
-    url = f"sqlite:///{folder / 'national.db'}"
-    figures: dict = {"database": "sqlite", "load_average_at_start": load_average()}
+    url = args.database_url or f"sqlite:///{folder / 'national.db'}"
+    figures: dict = {"database": url.split(":")[0].split("+")[0], "load_average_at_start": load_average()}
     app = fresh_app(url, PASSWORD_HASH_METHOD=FAST_HASH)
     try:
         with app.app_context():

@@ -73,6 +73,22 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+#: PostgreSQL: how long a migration's statement may wait for a lock, and run, before it fails (its migration
+#: rolled back), unless `flask db upgrade -x lock_timeout=... -x statement_timeout=...` says otherwise.
+#: While an ALTER waits for its lock, every writer of the table queues behind it: failing after a second
+#: keeps that queue short; run again when the long transaction in the way has ended (docs/operations.md).
+POSTGRESQL_TIMEOUTS = {"lock_timeout": "1s", "statement_timeout": "30s"}
+
+
+def postgresql_timeouts(connection) -> None:
+    """Set POSTGRESQL_TIMEOUTS, or the -x values, for the whole session (autocommit blocks included)."""
+    given = context.get_x_argument(as_dictionary=True)
+    for name, default in POSTGRESQL_TIMEOUTS.items():
+        value = given.get(name, default)
+        connection.exec_driver_sql("SELECT set_config(%(name)s, %(value)s, false)", {"name": name, "value": value})
+    connection.commit()
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -107,6 +123,11 @@ def run_migrations_online():
             # enforced again once the migrations are done, and checked then.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
+        if connection.dialect.name == "postgresql":
+            postgresql_timeouts(connection)
+            # Each migration commits on its own: one transaction for them all would hold every table lock
+            # taken by the first until the last is done.
+            conf_args.setdefault("transaction_per_migration", True)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

@@ -53,13 +53,18 @@ SELECT_FOR_SAVE = (
         SHEETS.c.id.label("sheet_id"),
         SHEETS.c.status.label("sheet_status"),
         SHEETS.c.version.label("sheet_version"),
-        SCORES.c.value.label("saved_value"),
+        # Each item's saved value by the sheet's own unique (sheet, criterion) key. Joined instead, PostgreSQL may
+        # reach the scores by their criterion, reading every sheet's score of that item in the round, when its
+        # statistics still describe the tables as they were before the round's first thousand saves.
+        select(SCORES.c.value)
+        .where(SCORES.c.sheet_id == SHEETS.c.id, SCORES.c.criterion_id == CRITERIA.c.id)
+        .scalar_subquery()
+        .label("saved_value"),
     )
     .select_from(
         ASSIGNMENTS.join(ROUNDS, ROUNDS.c.id == ASSIGNMENTS.c.round_id)
         .outerjoin(CRITERIA, CRITERIA.c.round_id == ROUNDS.c.id)
         .outerjoin(SHEETS, SHEETS.c.assignment_id == ASSIGNMENTS.c.id)
-        .outerjoin(SCORES, (SCORES.c.sheet_id == SHEETS.c.id) & (SCORES.c.criterion_id == CRITERIA.c.id))
     )
     .where(ASSIGNMENTS.c.id == bindparam("assignment"))
     .order_by(CRITERIA.c.position, CRITERIA.c.id)
@@ -69,9 +74,13 @@ INSERT_SHEET = SHEETS.insert().returning(SHEETS.c.id)
 UPDATE_SHEET = SHEETS.update().where(SHEETS.c.id == bindparam("sheet"), SHEETS.c.version == bindparam("version_read"))
 #: A save writes only the items whose value differs from the saved one: it deletes the rows of the
 #: changed and cleared items and inserts those of the changed and new ones. A row is replaced, never
-#: updated in place, so no score loaded in the session keeps an old value.
-DELETE_SCORE = SCORES.delete().where(SCORES.c.sheet_id == bindparam("sheet"), SCORES.c.criterion_id == bindparam("criterion"))
-INSERT_SCORE = SCORES.insert()
+#: updated in place, so no score loaded in the session keeps an old value. The deletion is one statement for
+#: all the items; the insertion one executemany (psycopg sends its rows together), since a multi-row VALUES
+#: built for each save costs more to compile than it saves.
+INSERT_SCORES = SCORES.insert()
+DELETE_SCORES = SCORES.delete().where(
+    SCORES.c.sheet_id == bindparam("sheet"), SCORES.c.criterion_id.in_(bindparam("criteria", expanding=True))
+)
 
 
 def _stale_sheet() -> StateConflictError:
@@ -247,18 +256,16 @@ def save_sheet(
         # other save came between, and the writes below turn them into this save's.
         _update_sheet(sheet_id, current_version, columns)
         before = {"status": first.sheet_status, "scores": {key: str(value) for key, value in saved_values.items()}}
-    replaced = [
-        {"sheet": sheet_id, "criterion": criterion_ids[key]} for key, value in saved_values.items() if values.get(key) != value
-    ]
+    replaced = [criterion_ids[key] for key, value in saved_values.items() if values.get(key) != value]
     written = [
         {"sheet_id": sheet_id, "criterion_id": criterion_ids[key], "criterion_key": key, "value": value}
         for key, value in values.items()
         if saved_values.get(key) != value
     ]
     if replaced:
-        connection.execute(DELETE_SCORE, replaced)
+        connection.execute(DELETE_SCORES, {"sheet": sheet_id, "criteria": replaced})
     if written:
-        connection.execute(INSERT_SCORE, written)
+        connection.execute(INSERT_SCORES, written)
     after = {"status": saved["status"], "scores": {k: str(v) for k, v in values.items()}}
     audit.record(
         actor=actor,
