@@ -310,8 +310,8 @@ def _capacity(phases: dict, cores: int) -> dict:
     """Arithmetic, not a measurement: the requests a second that `cores` database cores at 70% would serve if
     the database's CPU per request stayed as measured here (the highest of the phases) and nothing else limited."""
     capacity: dict = {"db_cores": cores, "db_host_load": DB_HOST_LOAD}
-    for kind, name in (("registration", "registrations_per_s"), ("saves", "saves_per_s")):
+    for kind, name in (("registration", "registration"), ("saves", "save")):
         costs = [phase[kind]["db_cpu_ms_per_request"] for phase in phases.values() if phase[kind]["db_cpu_ms_per_request"]]
-        capacity[f"db_cpu_ms_per_{kind}"] = max(costs) if costs else None
-        capacity[name] = round(cores * DB_HOST_LOAD * 1000 / max(costs)) if costs else None
+        capacity[f"db_cpu_ms_per_{name}"] = max(costs) if costs else None
+        capacity[f"{name}s_per_s"] = round(cores * DB_HOST_LOAD * 1000 / max(costs)) if costs else None
     return capacity
