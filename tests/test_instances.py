@@ -33,6 +33,8 @@ REDIS_URL = os.environ.get("LAUREL_TEST_REDIS_URL")
 #: Seconds the instances get to migrate the database and answer; the whole test stays well under a minute.
 READY_TIMEOUT_S = 40
 ACCOUNT_LIMIT = 3
+#: Seconds a small export may take from its start, on a worker of its own, to its file.
+JOB_TIMEOUT_S = 20
 
 
 def nginx_installed() -> bool:
@@ -45,6 +47,7 @@ class Cluster:
     instances: list[str]
     database_url: str
     log: Path
+    process: subprocess.Popen
 
 
 def wait_for(check, what: str, process: subprocess.Popen, log: Path, timeout: float = READY_TIMEOUT_S) -> None:
@@ -118,6 +121,7 @@ def cluster(request, tmp_path) -> Iterator[Cluster]:
             instances=[f"http://127.0.0.1:{instance}" for instance in instance_ports],
             database_url=database_url,
             log=log,
+            process=process,
         )
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
@@ -178,6 +182,25 @@ def test_two_instances_share_sessions_limits_and_jobs(cluster, tmp_path):
     assert status == 302
     status, headers, _body, _seconds = on(first, browser.cookies).request("GET", "/account")
     assert status == 302 and "/login" in headers["Location"]
+
+    # (c) A job started on A is seen on B, finishes (run by the job worker), and its file downloads through nginx.
+    status, body, _seconds = HttpClient(first).json("POST", "/api/v1/tokens", json_body={"email": email, "password": PASSWORD})
+    assert status == 201, body
+    bearer = {"Authorization": f"Bearer {body['token']}"}
+    status, body, _seconds = HttpClient(first, headers=bearer).json("POST", "/api/v1/exports", json_body={"kind": "audit"})
+    assert status == 202, body
+    job_path = f"/api/v1/jobs/{body['job_id']}"
+    seen = {}
+
+    def finished_on_second() -> bool:
+        status, seen["job"], _seconds = HttpClient(second, headers=bearer).json("GET", job_path)
+        assert status == 200, seen["job"]
+        return seen["job"]["state"] in ("done", "failed")
+
+    wait_for(finished_on_second, "the job done", process=cluster.process, log=cluster.log, timeout=JOB_TIMEOUT_S)
+    assert seen["job"]["state"] == "done" and seen["job"]["id"] == body["job_id"], seen["job"]
+    status, headers, data, _seconds = HttpClient(cluster.proxy, headers=bearer).request("GET", seen["job"]["download_url"])
+    assert status == 200 and data[:2] == b"PK" and "attachment" in headers["Content-Disposition"]  # an .xlsx file
 
     # (b) Failed sign-ins on A and B count against one limit: the next one, on either, is refused.
     wrong = {"email": email, "password": "not-the-password"}
