@@ -108,6 +108,7 @@ def cluster(request, tmp_path) -> Iterator[Cluster]:
         LAUREL_PROXY_COUNT="1",
         LAUREL_INSTANCE_PATH=str(tmp_path / "instance"),
         LAUREL_LOGIN_ACCOUNT_RATE_LIMIT=f"{ACCOUNT_LIMIT} per minute",
+        LAUREL_JOB_QUEUE_NAME=f"laurel-test-{secrets.token_hex(4)}",  # no other run's worker takes its jobs
     )
     log = tmp_path / "serve-instances.log"
     command = [sys.executable, str(SCRIPT), "--instances", "2", "--port", str(port), "--workers", "1"]
