@@ -10,7 +10,7 @@ PORT ?= 5000
 # gunicorn processes, each with the threads of gunicorn.conf.py
 WORKERS ?= 2
 
-.PHONY: run test setup national translations bench clean
+.PHONY: run test setup national translations bench clean serve-instances
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ national: $(VENV)/.installed translations
 
 run: setup
 	LAUREL_DEMO_MODE=1 $(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app
+
+# Several instances behind nginx (the README's production recipe): needs nginx (Debian: apt-get install nginx-light),
+# PostgreSQL and Redis, named by the LAUREL_* variables that deploy/serve-instances checks.
+N ?= 2
+serve-instances: $(VENV)/.installed translations
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "nginx is missing: apt-get install nginx-light"; exit 2; }
+	$(BIN)/python deploy/serve-instances --instances $(N) --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/ruff check app scoring tests bench

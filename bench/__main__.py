@@ -11,6 +11,7 @@ BENCHMARKS = {
     "countries": "advancing the best 3 of each country from a global round of 3,600 teams from 100 countries",
     "entrants": "registering student teams, individuals and organizations over HTTP, side by side",
     "export": "a 10,000-team round's results workbook and the registrations workbook, each against openpyxl's raw write",
+    "instances": "registrations and sheet saves over HTTP with 1, 2 and 4 instances on one database, against a bare insert, with the database's CPU per request",
     "judging": "a national round set up and 50,000 sheets filled, judges saving over HTTP, and a judge's dashboard",
     "load": "a contest's busiest minute against gunicorn: judges saving, captains registering, an organizer reading pages",
     "national": "the national season end to end through the services, each step against a floor measured in the same run",

@@ -191,6 +191,60 @@ def gunicorn(
             shutil.rmtree(instance, ignore_errors=True)
 
 
+@contextmanager
+def served_instances(database_url: str, redis_url: str, *, instances: int = 2, workers: int = 2, startup_timeout: float = 90.0):
+    """Laurel as production serves it: `deploy/serve-instances` (N gunicorn instances, the job worker and
+    nginx) on free loopback ports, PostgreSQL and Redis shared; yields (nginx's base URL, the script's log,
+    where every instance writes too). Always stopped, its whole session killed if it does not stop."""
+    import secrets
+    import shutil
+    import signal
+    import subprocess
+
+    instance = Path(tempfile.mkdtemp(prefix="laurel-bench-instances-"))
+    port, ports = free_port(), [free_port() for _ in range(instances)]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LAUREL_")}
+    env.update(
+        LAUREL_DATABASE_URL=database_url,
+        LAUREL_REDIS_URL=redis_url,
+        LAUREL_RATELIMIT_STORAGE_URI=redis_url,
+        LAUREL_SECRET_KEY=secrets.token_hex(32),
+        LAUREL_PROXY_COUNT="1",
+        LAUREL_INSTANCE_PATH=str(instance),
+        LAUREL_LOGIN_ACCOUNT_RATE_LIMIT="1000 per minute",
+        LAUREL_LOGIN_ADDRESS_RATE_LIMIT="1000 per minute",
+    )
+    command = [sys.executable, str(ROOT / "deploy" / "serve-instances"), "--instances", str(instances), "--port", str(port)]
+    command += ["--workers", str(workers), "--instance-ports", ",".join(map(str, ports)), "--no-migrate"]
+    log_path = instance / "serve-instances.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+
+        def ready() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"serve-instances exited with {process.returncode}: {log_path.read_text(errors='replace')[-3000:]}"
+                )
+            return b"serve-instances: ready" in log_path.read_bytes()
+
+        if not wait_until(ready, timeout=startup_timeout):
+            raise RuntimeError(f"serve-instances did not start: {log_path.read_text(errors='replace')[-3000:]}")
+        yield f"http://127.0.0.1:{port}", log_path
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)
+        shutil.rmtree(instance, ignore_errors=True)
+
+
 #: A connection idle this long is opened again before its next request: the server closes idle kept-alive
 #: connections after its keep-alive time (gunicorn's default is 2 s), and a POST sent into a connection the
 #: server is closing could not be retried safely.

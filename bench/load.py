@@ -2,12 +2,15 @@
 registering teams and an organizer reading pages, all at once.
 
     python -m bench load [--seconds 60] [--database-url URL] [--judges 50] [--captains 20] [--think 1] [--captain-think 3]
+                         [--instances N --redis-url redis://...]
 
 1. A contest of `--teams` imported teams (`bench.populate`), approved, and an open round of five
    judges per team (`bench.judging.setup`); `--captains` captain accounts. On a fresh SQLite file by
    default; `--database-url postgresql+psycopg://...` runs it on PostgreSQL (the database is emptied first:
    give it a scratch database).
-2. gunicorn (`--workers`, sync) serves the app; then, for `--seconds`, at once:
+2. gunicorn (`--workers`, threaded) serves the app; with `--instances N` (PostgreSQL and `--redis-url` needed),
+   N instances behind nginx instead, started by deploy/serve-instances as production starts them, every
+   client going through nginx. Then, for `--seconds`, at once:
    - `--judges` judges, each through their own assignments: draft, draft, submit (versions chained, every
      answer checked), pausing 0.5–1.5 × `--think` seconds between saves. 50 judges saving about once a
      second is five times a national final's peak (300 judges, each saving a sheet every 30 s or so);
@@ -17,7 +20,8 @@ registering teams and an organizer reading pages, all at once.
    - one organizer, signed in through the login form, reading the round's progress, the team list and
      the registration dashboard in turn, with the same pauses.
 3. Prints throughput, latency (p50/p95/max) and errors per kind of client, and what gunicorn's log says
-   went wrong. Targets: no error at all, and sheet saves at p95 under 200 ms.
+   went wrong; on PostgreSQL, the CPU its backends of this database spent (from /proc), over the saves.
+   Targets: no error at all, and sheet saves at p95 under 200 ms.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ from app.contests.services import create_contest, with_defaults
 from app.demo.people import api_payload
 from app.extensions import db
 from app.models import CAPTAIN, Assignment, User, utcnow
-from bench.common import fresh_app, gunicorn, load_average, report, run_clients, summary_ms
+from bench.common import fresh_app, gunicorn, load_average, report, run_clients, served_instances, summary_ms
+from bench.instances import DatabaseCpu
 from bench.judging import FAST_HASH, JUDGE_PASSWORD, _judge_loop, form_login, setup, token_for
 from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, TRACKS
 from bench.registration import _register_loop, _server_problems
@@ -119,9 +124,17 @@ def main(argv: list[str]) -> int:
         "--think", type=float, default=1.0, help="mean pause between a judge's saves (and the organizer's pages), s"
     )
     parser.add_argument("--captain-think", type=float, default=3.0, help="mean pause between a captain's registrations, s")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (per instance with --instances)")
+    parser.add_argument(
+        "--instances", type=int, default=0, help="N instances behind nginx (deploy/serve-instances); 0: one gunicorn"
+    )
+    parser.add_argument(
+        "--redis-url", help="with --instances: the Redis they share (rate limits, jobs), e.g. redis://127.0.0.1:6379/13"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
+    if args.instances and not (args.redis_url and (args.database_url or "").startswith("postgresql")):
+        parser.error("--instances needs --database-url on PostgreSQL and --redis-url: the instances share both")
     if args.judges + 2 < JUDGES_PER_TEAM:
         parser.error(
             f"--judges must be at least {JUDGES_PER_TEAM - 2}: with the two judges the setup adds, "
@@ -139,9 +152,11 @@ def main(argv: list[str]) -> int:
         "think_s": args.think,
         "captain_think_s": args.captain_think,
         "workers": args.workers,
+        "instances_behind_nginx": args.instances or None,
         "load_average_at_start": load_average(),
     }
     app = fresh_app(url, PASSWORD_HASH_METHOD=FAST_HASH)
+    database = DatabaseCpu(url)
     try:
         setup_figures, plan = setup(
             app,
@@ -201,7 +216,12 @@ def main(argv: list[str]) -> int:
             f"/contests/{plan['contest_id']}/teams",
             f"/contests/{plan['contest_id']}/registrations",
         ]
-        with gunicorn(url, workers=args.workers) as (base, log_path):
+        serving = (
+            served_instances(url, args.redis_url, instances=args.instances, workers=args.workers)
+            if args.instances
+            else gunicorn(url, workers=args.workers)
+        )
+        with serving as (base, log_path):
             judge_tokens = [token_for(base, emails[judge_id], JUDGE_PASSWORD) for judge_id in plan["http_judges"]]
             captain_tokens = [token_for(base, email, CAPTAIN_PASSWORD) for email in captains]
             clients = (
@@ -215,9 +235,19 @@ def main(argv: list[str]) -> int:
                 ]
                 + [("organizer", base, pages, args.seed + 900, args.think)]
             )
+            cpu_before = database.snapshot()
             outputs, wall = run_clients(_client, clients, args.seconds, start_timeout=180)
+            saves = sum(out.get("statuses", Counter()).get(200, 0) for out in outputs[: args.judges])
+            spent = database.spent(cpu_before, saves)
+            figures["database_cpu"] = {
+                "db_cpu_ms_per_save": spent["db_cpu_ms_per_request"],
+                "all_postgres_cpu_ms_per_save": spent["all_postgres_cpu_ms_per_request"],
+                "note": "the database's CPU for every request of the run (saves, registrations, pages) over the saves: "
+                "an upper bound of a save's",
+            }
             figures["server"] = _server_problems(log_path)
     finally:
+        database.close()
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(app.instance_path, ignore_errors=True)
     judges, captains_out, organizer = outputs[: args.judges], outputs[args.judges : args.judges + args.captains], outputs[-1:]

@@ -81,6 +81,25 @@ EXPECTED = {
         zero=("cli_export.exit",),
         done=("fill_sheets", "results_workbook.non_empty_cells", "registrations_workbook.non_empty_cells"),
     ),
+    "instances": Expect(
+        headline=(
+            "phases.*.registration.per_s",
+            "phases.*.saves.per_s",
+            "phases.*.floor.per_s",
+            "phases.*.registration_share_of_floor",
+            "phases.*.save_share_of_floor",
+            "phases.*.saves.latency.p95_ms",
+        ),
+        zero=(
+            "phases.*.registration.errors",
+            "phases.*.saves.errors",
+            "phases.*.floor.errors",
+            "phases.*.saves.wrong_answers",
+            "server.tracebacks",
+            "server.worker_timeouts",
+        ),
+        done=("phases.*.registration.ok", "phases.*.saves.ok", "phases.*.floor.ok"),
+    ),
     "judging": Expect(
         headline=(
             "setup.total_s",

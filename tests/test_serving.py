@@ -131,9 +131,10 @@ def test_four_slow_clients_do_not_stall_make_run(tmp_path):
 
 
 def test_make_run_and_the_production_recipe_use_the_same_gunicorn_settings():
-    """Both name gunicorn.conf.py, where the worker class and its threads are set, once."""
+    """Both name gunicorn.conf.py, where the worker class and its threads are set, once: `make run`, and the
+    instances that deploy/serve-instances (the README's production recipe) starts."""
     _assignments, command = make_run_command(5000)
     assert command[command.index("--config") + 1] == "gunicorn.conf.py"
     recipe = (ROOT / "README.md").read_text(encoding="utf-8").split("## Running in production", 1)[1].split("\n## ", 1)[0]
-    [line] = [line for line in recipe.splitlines() if "bin/gunicorn" in line]
-    assert "--config gunicorn.conf.py" in line
+    assert "deploy/serve-instances --instances" in recipe
+    assert '"--config", "gunicorn.conf.py"' in (ROOT / "deploy" / "serve-instances").read_text(encoding="utf-8")
