@@ -107,6 +107,9 @@ def run_migrations_online():
             # enforced again once the migrations are done, and checked then.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
+        from app.database import schema_object_filter
+
+        conf_args.setdefault("include_object", schema_object_filter(connection.dialect.name))
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
