@@ -87,13 +87,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth
     from app.colleges.routes import bp as colleges
     from app.contests.routes import bp as contests
+    from app.jobs.routes import bp as jobs
     from app.judging.routes import bp as judging
     from app.public.routes import bp as public
     from app.registration.routes import bp as registration
     from app.results.routes import bp as results
 
     app.url_map.converters["id"] = IdConverter  # before any rule uses it: pages and API alike
-    for blueprint in (public, auth, colleges, contests, registration, judging, results, audit_log):
+    for blueprint in (public, auth, colleges, contests, registration, judging, results, audit_log, jobs):
         app.register_blueprint(blueprint)
     register_api(app)
 

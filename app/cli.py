@@ -335,5 +335,7 @@ def set_aside_conflicts_command():
 
 
 def register_commands(app: Flask) -> None:
-    for command in (users, colleges, demo_command, backup_command, results, judging):
+    from app.jobs.cli import worker_command
+
+    for command in (users, colleges, demo_command, backup_command, results, judging, worker_command):
         app.cli.add_command(command)

@@ -44,6 +44,12 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": True,
     "MAIL_FROM": "Laurel <no-reply@laurel.local>",
     "SIGNUP_RATE_LIMIT": "10 per hour",
+    "REDIS_URL": "",  # empty: jobs run in a thread of the app's own process
+    "JOB_THRESHOLD_ROWS": 2000,
+    "JOB_THRESHOLD_TEAMS": 20000,
+    "JOB_STALE_SECONDS": 300,
+    "JOB_HEARTBEAT_SECONDS": 10,
+    "MAIL_JOB_THRESHOLD": 50,
     "PASSWORD_HASH_METHOD": "argon2id",  # app/auth/hashing.py
     "SESSION_COOKIE_SECURE": False,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -105,6 +111,18 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "LAUREL_SMTP_STARTTLS": ("SMTP_STARTTLS", _boolean, "1 (default) to upgrade the SMTP connection with STARTTLS"),
     "LAUREL_MAIL_FROM": ("MAIL_FROM", str, "the From address of Laurel's mail"),
     "LAUREL_SIGNUP_RATE_LIMIT": ("SIGNUP_RATE_LIMIT", str, "captain sign-ups allowed per client address, default 10 per hour"),
+    "LAUREL_REDIS_URL": ("REDIS_URL", str, "Redis for background jobs (RQ); unset: jobs run in the app's own process"),
+    "LAUREL_JOB_THRESHOLD_ROWS": ("JOB_THRESHOLD_ROWS", int, "imports of more rows run as background jobs, default 2000"),
+    "LAUREL_JOB_THRESHOLD_TEAMS": (
+        "JOB_THRESHOLD_TEAMS",
+        int,
+        "results of rounds with more teams are computed as background jobs, default 20000",
+    ),
+    "LAUREL_JOB_STALE_SECONDS": (
+        "JOB_STALE_SECONDS",
+        int,
+        "a job whose worker is silent this long is run again once, then failed, default 300",
+    ),
     "LAUREL_SESSION_COOKIE_SECURE": (
         "SESSION_COOKIE_SECURE",
         _boolean,

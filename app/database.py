@@ -42,6 +42,14 @@ from sqlalchemy.pool import Pool  # noqa: E402
 
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _LOCK_KEY = "laurel_writer_lock"
+#: An execution option: write only if no one else is writing, else raise `WriterBusy` at once. For writes
+#: that may wait for a later turn (a job's progress, written beside the job's own open transaction, which
+#: in the same thread would otherwise wait for itself).
+UNLESS_BUSY = "laurel_unless_busy"
+
+
+class WriterBusy(Exception):
+    """Another transaction is writing to the SQLite database (see `UNLESS_BUSY`)."""
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -53,7 +61,14 @@ def _take_writer_lock(connection, cursor, statement, parameters, context, execut
     if info.get(_LOCK_KEY) is not None or not database or database == ":memory:":
         return
     descriptor = os.open(f"{database}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    if connection.get_execution_options().get(UNLESS_BUSY):
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            raise WriterBusy(database) from None
+    else:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
     info[_LOCK_KEY] = descriptor
 
 

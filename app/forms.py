@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import wtforms
-from flask import flash
+from flask import current_app, flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
@@ -113,20 +113,32 @@ def _find_field(form, dotted_name: str):
 
 @dataclass
 class UploadOutcome:
-    """What an import page shows: the importer's result, or the rows to fix and the status."""
+    """What an import page shows: the importer's result, or the rows to fix and the status, or the job
+    that imports a file too large for the request."""
 
     result: Any = None
     bad_rows: list[dict[str, Any]] | None = field(default=None)
     status: int = 200
+    job: Any = None
 
 
-def run_upload(form: FlaskForm, importer: Callable[[Table], Any], *, headers: Mapping[str, str] | None = None) -> UploadOutcome:
+def run_upload(
+    form: FlaskForm,
+    importer: Callable[[Table], Any],
+    *,
+    headers: Mapping[str, str] | None = None,
+    background: Callable[[Any, int], Any] | None = None,
+) -> UploadOutcome:
     """Read the form's uploaded file and import it; when it is refused, say why and keep every bad row to
-    show, with the status the page answers with (so that nothing of it is saved). The one way every import
-    page handles its upload."""
+    show, with the status the page answers with (so that nothing of it is saved). A file of more rows than
+    LAUREL_JOB_THRESHOLD_ROWS is handed to `background(upload, rows)`, which starts a job. The one way
+    every import page handles its upload."""
     upload = form.file.data
     try:
-        result = importer(read_table(upload.stream, upload.filename, headers=headers))
+        table = read_table(upload.stream, upload.filename, headers=headers)
+        if background is not None and len(table.rows) > current_app.config["JOB_THRESHOLD_ROWS"]:
+            return UploadOutcome(job=background(upload, len(table.rows)))
+        result = importer(table)
     except InvalidRowsError as error:
         return UploadOutcome(bad_rows=error.rows, status=flash_error(error))
     except ContestError as error:

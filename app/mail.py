@@ -12,12 +12,13 @@ from __future__ import annotations
 import smtplib
 import time
 import uuid
+from collections.abc import Callable
 from email.header import Header
 from email.mime.text import MIMEText
 from pathlib import Path
 from typing import NamedTuple
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -63,7 +64,8 @@ def _message(mail: Mail, sender: str) -> MIMEText:
     return message
 
 
-def _deliver(batch: list[Mail]) -> None:
+def deliver(batch: list[Mail], on_sent: Callable[[int], None] | None = None) -> None:
+    """Send the batch now: over one SMTP connection, or into the outbox folder."""
     config = current_app.config
     if config.get("SMTP_HOST"):
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
@@ -73,12 +75,32 @@ def _deliver(batch: list[Mail]) -> None:
                 smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
             for mail in batch:
                 smtp.send_message(_message(mail, config["MAIL_FROM"]))
+                if on_sent is not None:
+                    on_sent(1)
         return
     outbox = Path(current_app.instance_path) / "outbox"
     outbox.mkdir(parents=True, exist_ok=True)
     for mail in batch:
         name = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"  # names sort in the order mail was sent
         (outbox / name).write_bytes(_message(mail, config["MAIL_FROM"]).as_bytes())
+        if on_sent is not None:
+            on_sent(1)
+
+
+@event.listens_for(Session, "before_commit")
+def _bulk_mail_as_a_job(session: Session) -> None:
+    """More mail than a request should wait for becomes a job, committed with the request's work, and sent
+    by a worker after the commit."""
+    batch = session.info.get(OUTBOX_KEY)
+    if batch and has_request_context() and len(batch) > current_app.config["MAIL_JOB_THRESHOLD"]:
+        from flask_login import current_user
+
+        from app.jobs.services import start_mail_job
+
+        if not current_user.is_authenticated:  # a job has an owner; no one's request sends mail in bulk
+            return
+
+        start_mail_job(session.info.pop(OUTBOX_KEY))
 
 
 @event.listens_for(Session, "after_commit")
@@ -87,7 +109,7 @@ def _send_after_commit(session: Session) -> None:
     if not batch or not has_app_context():
         return
     try:
-        _deliver(batch)
+        deliver(batch)
     except Exception:  # mail must never cost a team its registration
         current_app.logger.exception("could not send %s messages", len(batch))
 

@@ -15,7 +15,21 @@ from sqlalchemy import ColumnElement, bindparam, inspect, select, true
 
 from app.errors import is_api_request
 from app.extensions import db, login_manager
-from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, PUBLISHED, Assignment, Award, College, Contest, Round, Team, User
+from app.models import (
+    CAPTAIN,
+    COORDINATOR,
+    JUDGE,
+    ORGANIZER,
+    PUBLISHED,
+    Assignment,
+    Award,
+    College,
+    Contest,
+    Job,
+    Round,
+    Team,
+    User,
+)
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -314,3 +328,11 @@ def can_declare_conflict(user: User, judge: User) -> bool:
     return any(
         role.role == JUDGE and role.contest_id is not None and user.has_role(ORGANIZER, role.contest_id) for role in judge.roles
     )
+
+
+def can_see_job(user: User, job: Job) -> bool:
+    """A job is its owner's; the organizers of its contest (of every contest, for one of no contest) may
+    follow it too, as they may do what it does."""
+    if not user.is_authenticated:
+        return False
+    return job.owner_id == user.id or is_organizer(user, job.contest)

@@ -21,7 +21,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -199,6 +199,15 @@ class Sheet:
     #: Drop-down lists: (cell range such as "B2:B5000", allowed values).
     choices: list[tuple[str, list[str]]] = field(default_factory=list)
     print_landscape: bool = True
+    #: How many rows `rows` will give, when it is a generator that knows (a job's progress bar shows it).
+    expected_rows: int | None = None
+
+    @property
+    def row_count(self) -> int:
+        """The rows to write, as far as known beforehand (0: not known)."""
+        if self.expected_rows is not None:
+            return self.expected_rows
+        return len(self.rows) if isinstance(self.rows, Sized) else 0
 
 
 def display_width(value: Any) -> int:
@@ -259,7 +268,7 @@ class RowWriter:
         return cell
 
 
-def _write_sheet(workbook, sheet: Sheet) -> None:
+def _write_sheet(workbook, sheet: Sheet, on_rows: Callable[[int], None] | None = None) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -309,28 +318,31 @@ def _write_sheet(workbook, sheet: Sheet) -> None:
         for row in batch:
             worksheet.append(writer.row(row))
         count += len(batch)
+        if on_rows is not None:
+            on_rows(len(batch))
         batch = list(islice(rows, WRITE_BATCH_ROWS))
     worksheet.auto_filter.ref = f"A1:{last_column}{count + 1}"
 
 
-def write_workbook(target: IO[bytes] | str | Path, sheets: Sequence[Sheet]) -> None:
-    """Write the sheets as one .xlsx workbook to a binary stream or a path."""
+def write_workbook(target: IO[bytes] | str | Path, sheets: Sequence[Sheet], on_rows: Callable[[int], None] | None = None) -> None:
+    """Write the sheets as one .xlsx workbook to a binary stream or a path; `on_rows(n)` hears of every
+    batch of n rows written."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     for sheet in sheets:
-        _write_sheet(workbook, sheet)
+        _write_sheet(workbook, sheet, on_rows)
     workbook.save(target)
 
 
-def write_workbook_file(path: str | Path, sheets: Sequence[Sheet]) -> Path:
+def write_workbook_file(path: str | Path, sheets: Sequence[Sheet], on_rows: Callable[[int], None] | None = None) -> Path:
     """Write a workbook to `path` through a temporary file and a rename: never a half-written file."""
     path = Path(path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, partial = tempfile.mkstemp(prefix=path.name + ".", suffix=".partial", dir=path.parent)
     os.close(descriptor)
     try:
-        write_workbook(partial, sheets)
+        write_workbook(partial, sheets, on_rows)
         os.replace(partial, path)
     finally:
         if os.path.exists(partial):

@@ -165,6 +165,7 @@ def app(database_url, tmp_path) -> Iterator[Flask]:
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
+        finish_jobs(app)
         db.session.remove()
         if database_url.startswith("postgresql"):
             _empty_postgres()
@@ -367,6 +368,14 @@ def token_for(client) -> Callable[[User], dict[str, str]]:
         return {"Authorization": f"Bearer {response.json['token']}"}
 
     return headers
+
+
+def finish_jobs(app: Flask) -> None:
+    """Wait until the background jobs started so far have ended (they run in a thread of the test's process
+    when no Redis is configured, as under `make run`)."""
+    from app.jobs.queue import job_queue
+
+    job_queue(app).drain()
 
 
 def outbox(app: Flask) -> list:

@@ -6,15 +6,15 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.audit_log.display import event_view
-from app.audit_log.exports import audit_log_workbook
 from app.audit_log.forms import AuditFilterForm
 from app.audit_log.queries import events_page, object_types_present
-from app.models import utcnow
+from app.jobs import services as jobs
+from app.jobs.tasks import audit_filters_params
 from app.pagination import PageOf, page_numbers
 from app.permissions import can_read_audit_log, permitted
-from app.spreadsheets import workbook_response
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")
 
@@ -49,13 +49,13 @@ def index():
     )
 
 
-@bp.route("/export.xlsx")
+@bp.route("/export", methods=["POST"])
 @permitted(can_read_audit_log)
 def export():
+    """The log as filtered, made as a background job."""
     form = _filter_form()
     if form.errors:
         flash(_("Fix the filters before exporting."), "error")
         return redirect(url_for("audit_log.index", **request.args))
-    zone = _display_zone()
-    stamp = utcnow().astimezone(zone).strftime("%Y%m%d-%H%M")
-    return workbook_response(audit_log_workbook(form.to_filters(zone), zone), f"audit-log-{stamp}.xlsx")
+    job = jobs.start_export("audit", actor=current_user, filters=audit_filters_params(form.to_filters(_display_zone())))
+    return redirect(url_for("jobs.job_page", job_id=job.id))

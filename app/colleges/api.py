@@ -1,5 +1,6 @@
 """API: listColleges, importColleges, proposeCollege, verifyCollege and mergeColleges."""
 
+from flask import current_app
 from flask_login import current_user
 
 from app.api.blueprint import Blueprint
@@ -15,6 +16,8 @@ from app.colleges.schemas import (
     VerifyInSchema,
 )
 from app.extensions import db
+from app.jobs import services as jobs
+from app.jobs.api import JOB_STARTED_DOC, job_started
 from app.models import College, utcnow
 from app.pagination import page_payload, page_schema
 from app.permissions import allowed_on, can_check_college, can_manage_colleges, login_required, permitted, usable_colleges
@@ -42,11 +45,14 @@ def list_colleges(args):
 @permitted(can_manage_colleges)
 @blp.arguments(UploadSchema, location="files")
 @blp.response(200, ImportSummarySchema)
+@blp.alt_response(202, **JOB_STARTED_DOC)
 @blp.doc(operationId="importColleges")
 def import_colleges(files):
     upload = files["file"]
-    summary = services.import_colleges(read_table(upload.stream, upload.filename), now=utcnow(), actor=current_user)
-    return summary
+    table = read_table(upload.stream, upload.filename)
+    if len(table.rows) > current_app.config["JOB_THRESHOLD_ROWS"]:
+        return job_started(jobs.start_import("import_colleges", upload, len(table.rows), actor=current_user))
+    return services.import_colleges(table, now=utcnow(), actor=current_user)
 
 
 @blp.route("/colleges/proposals", methods=["POST"])

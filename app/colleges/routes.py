@@ -13,6 +13,7 @@ from app.colleges.forms import CollegeImportForm, CollegeMergeForm, CollegePropo
 from app.errors import ContestError
 from app.extensions import db
 from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
+from app.jobs import services as jobs
 from app.models import ORGANIZER, College, Contest, utcnow
 from app.pagination import page_from_request
 from app.permissions import allowed_on, can_check_college, can_manage_colleges, login_required, permitted, role_required
@@ -58,7 +59,13 @@ def import_file():
     form = CollegeImportForm()
     outcome = UploadOutcome(status=422)
     if form.validate_on_submit():
-        outcome = run_upload(form, lambda table: services.import_colleges(table, now=utcnow(), actor=current_user))
+        outcome = run_upload(
+            form,
+            lambda table: services.import_colleges(table, now=utcnow(), actor=current_user),
+            background=lambda upload, rows: jobs.start_import("import_colleges", upload, rows, actor=current_user),
+        )
+        if outcome.job is not None:
+            return redirect(url_for("jobs.job_page", job_id=outcome.job.id))
         if outcome.result is not None:
             flash(
                 _(

@@ -13,6 +13,7 @@ from app.models.contests import (
     RegistrationField,
     Track,
 )
+from app.models.jobs import Job
 from app.models.judging import (
     CLOSED,
     DRAFT,
@@ -54,6 +55,7 @@ from app.models.teams import (
 from app.models.types import UTCDateTime, utcnow
 
 __all__ = [
+    "Job",
     "AuditEvent",
     "PROVINCES_CN",
     "College",

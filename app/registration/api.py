@@ -1,11 +1,14 @@
 """API: registerTeam, listTeams, getTeam, updateTeam, withdrawTeam, reviewTeam, reopenTeamReview, disputeMember,
 liftDispute, importTeams, exportTeams."""
 
+from flask import current_app
 from flask_login import current_user
 
 from app.api.blueprint import Blueprint
 from app.colleges.schemas import UploadSchema
 from app.extensions import db
+from app.jobs import services as jobs
+from app.jobs.api import JOB_STARTED_DOC, job_started
 from app.models import Contest, Team, utcnow
 from app.pagination import page_payload, page_schema
 from app.permissions import (
@@ -151,11 +154,14 @@ def lift_dispute(data, team_id: int):
 @allowed_on(Contest, "contest_id", can_list_teams)
 @blp.arguments(UploadSchema, location="files")
 @blp.response(201, ImportResultSchema)
+@blp.alt_response(202, **JOB_STARTED_DOC)
 @blp.doc(operationId="importTeams")
 def import_teams(files, contest_id: int):
     contest = _contest(contest_id)
     upload = files["file"]
     table = read_table(upload.stream, upload.filename, headers=answer_headers(contest))
+    if len(table.rows) > current_app.config["JOB_THRESHOLD_ROWS"]:
+        return job_started(jobs.start_import("import_teams", upload, len(table.rows), actor=current_user, contest=contest))
     created = imports.import_teams(contest, table, actor=current_user, now=utcnow())
     return {"created": created}
 

@@ -182,8 +182,18 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                 ]
 
     return [
-        language.sheet("报名团队 Teams", TEAM_COLUMNS + [Column(question.label) for question in questions], team_rows()),
-        language.sheet("团队成员 Members", PEOPLE_COLUMNS, people_rows()),
+        language.sheet(
+            "报名团队 Teams",
+            TEAM_COLUMNS + [Column(question.label) for question in questions],
+            team_rows(),
+            expected_rows=len(teams),
+        ),
+        language.sheet(
+            "团队成员 Members",
+            PEOPLE_COLUMNS,
+            people_rows(),
+            expected_rows=sum(len(members[row[0]]) + len(advisors[row[0]]) for row in teams),
+        ),
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,6 +20,7 @@ from app.auth.forms import add_password_rule_problem
 from app.errors import ContestError, retry_after_text
 from app.extensions import LIMITED_METHODS, db, limiter
 from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
+from app.jobs import services as jobs
 from app.models import TEAM, TEAM_STATUSES, Contest, Team, Track, utcnow
 from app.pagination import page_from_request
 from app.permissions import (
@@ -34,7 +36,7 @@ from app.permissions import (
     coordinated_college_ids,
     is_organizer,
 )
-from app.registration import disputes, exports, imports, review, services
+from app.registration import disputes, imports, review, services
 from app.registration.answer_columns import answer_headers
 from app.registration.answers import answered_questions
 from app.registration.forms import (
@@ -384,12 +386,12 @@ def dashboard(contest_id: int):
     )
 
 
-@bp.route("/contests/<id:contest_id>/teams/export.xlsx")
+@bp.route("/contests/<id:contest_id>/teams/export", methods=["POST"])
 @allowed_on(Contest, "contest_id", can_list_teams)
 def team_export(contest_id: int):
-    contest = _contest(contest_id)
-    sheets = exports.registrations_workbook(contest, _filters(), viewer=current_user)
-    return workbook_response(sheets, f"registrations-{contest.year}-{contest.id}.xlsx")
+    """The registrations workbook of the list as filtered, made as a background job."""
+    job = jobs.start_export("teams", actor=current_user, contest_id=contest_id, filters=asdict(_filters()))
+    return redirect(url_for("jobs.job_page", job_id=job.id))
 
 
 @bp.route("/contests/<id:contest_id>/teams/template.xlsx")
@@ -409,7 +411,10 @@ def team_import(contest_id: int):
             form,
             lambda table: imports.import_teams(contest, table, actor=current_user, now=utcnow()),
             headers=answer_headers(contest),
+            background=lambda upload, rows: jobs.start_import("import_teams", upload, rows, actor=current_user, contest=contest),
         )
+        if outcome.job is not None:
+            return redirect(url_for("jobs.job_page", job_id=outcome.job.id))
         if outcome.result is not None:
             flash(ngettext("%(num)d team imported.", "%(num)d teams imported.", outcome.result), "success")
             return redirect(url_for("registration.team_list", contest_id=contest.id))

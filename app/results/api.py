@@ -7,6 +7,8 @@ from flask_login import current_user
 
 from app.api.blueprint import Blueprint
 from app.extensions import db
+from app.jobs import services as jobs
+from app.jobs.api import JOB_STARTED_DOC, job_started
 from app.judging.schemas import RoundSchema
 from app.models import Award, Contest, Round, utcnow
 from app.pagination import DEFAULT_PER_PAGE, PageArgsSchema
@@ -98,9 +100,14 @@ def award_prize_item(award: Award) -> dict[str, Any]:
 @allowed_on(Round, "round_id", can_manage_round)
 @blp.arguments(ComputeInSchema)
 @blp.response(200, ResultsSchema)
+@blp.alt_response(202, **JOB_STARTED_DOC)
 @blp.doc(operationId="computeResults")
 def post_round_results(data, round_id: int):
+    """Compute the round's results; a round of more teams than LAUREL_JOB_THRESHOLD_TEAMS is computed as a
+    background job (202 with its id)."""
     round_ = db.get_or_404(Round, round_id)
+    if jobs.computes_in_background(round_):
+        return job_started(jobs.start_compute(round_, confirm=data["confirm"], actor=current_user))
     services.compute_round_results(round_, confirm=data["confirm"], actor=current_user, now=utcnow())
     return results_payload(round_)
 

@@ -13,15 +13,15 @@ from wtforms.fields.choices import SelectChoice
 from app.errors import ContestError
 from app.extensions import db
 from app.forms import flash_error, show_error_on_form
+from app.jobs import services as jobs
 from app.judging.services import transition_round
 from app.models import CLOSED, PUBLISHED, TIER_KEYS, Award, Contest, Round, utcnow
 from app.money import money_text
 from app.pagination import PageOf, page_numbers
 from app.permissions import allowed_on, can_edit_contest, can_manage_award, can_manage_round, can_view_results
-from app.results import advancement, charts, exports, gather, prizes, queries, services, store
+from app.results import advancement, charts, gather, prizes, queries, services, store
 from app.results.awards import assign_awards, award_rule_input, award_ties, plan_awards
 from app.results.forms import AdvanceForm, AwardPrizeForm, ComputeForm, PublishForm, ReopenForm, awards_form_class
-from app.spreadsheets import workbook_response
 
 bp = Blueprint("results", __name__)
 
@@ -41,6 +41,9 @@ def results_table(round_id: int):
     status = 200
     try:
         if compute_form.compute.data and compute_form.validate_on_submit():
+            if jobs.computes_in_background(round_):
+                job = jobs.start_compute(round_, confirm=compute_form.confirm.data, actor=current_user)
+                return redirect(url_for("jobs.job_page", job_id=job.id))
             snapshot = services.compute_round_results(round_, confirm=compute_form.confirm.data, actor=current_user, now=now)
             flash(
                 ngettext("Results computed for %(num)s team.", "Results computed for %(num)s teams.", snapshot.teams), "success"
@@ -261,32 +264,21 @@ def awards_given_message(teams: int, unsettled: int) -> str:
     )
 
 
-@bp.route("/rounds/<id:round_id>/results.xlsx")
+@bp.route("/rounds/<id:round_id>/results/export", methods=["POST"])
 @allowed_on(Round, "round_id", can_manage_round)
 def round_export(round_id: int):
-    """The round's results workbook, the same as exportRound."""
-    round_ = db.get_or_404(Round, round_id)
-    try:
-        sheets = exports.round_workbook(
-            round_, generated_by=current_user.name, now=utcnow(), judge_names=request.args.get("judge_names") == "1"
-        )
-    except ContestError as error:
-        flash(error.message, "error")
-        return redirect(url_for("results.results_table", round_id=round_.id))
-    return workbook_response(sheets, f"results-round-{round_.id}.xlsx")
+    """The round's results workbook (the same as exportRound), made as a background job."""
+    judge_names = request.args.get("judge_names") == "1"
+    job = jobs.start_export("round", actor=current_user, round_id=round_id, judge_names=judge_names)
+    return redirect(url_for("jobs.job_page", job_id=job.id))
 
 
-@bp.route("/contests/<id:contest_id>/results.xlsx")
+@bp.route("/contests/<id:contest_id>/results/export", methods=["POST"])
 @allowed_on(Contest, "contest_id", can_edit_contest)
 def contest_export(contest_id: int):
-    """Every round's ranking and prize list in one workbook."""
-    contest = db.get_or_404(Contest, contest_id)
-    try:
-        sheets = exports.contest_workbook(contest, generated_by=current_user.name, now=utcnow())
-    except ContestError as error:
-        flash(error.message, "error")
-        return redirect(url_for("judging.round_list", contest_id=contest.id))
-    return workbook_response(sheets, f"results-contest-{contest.id}.xlsx")
+    """Every round's ranking and prize list in one workbook, made as a background job."""
+    job = jobs.start_export("contest_results", actor=current_user, contest_id=contest_id)
+    return redirect(url_for("jobs.job_page", job_id=job.id))
 
 
 @bp.route("/results/rounds/<id:round_id>")
