@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -57,26 +58,40 @@ def jobs_api_exists() -> bool:
     return hasattr(app.models, "Job")
 
 
-def export_as_job(database_url: str, redis_url: str, contest_id: int) -> dict:
+def export_as_job(database_url: str, redis_url: str, contest_id: int, empty_contest_id: int) -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith("LAUREL_")} | {
         "LAUREL_DATABASE_URL": database_url,
         "LAUREL_REDIS_URL": redis_url,
+        "LAUREL_SECRET_KEY": secrets.token_hex(32),
     }
-    with gunicorn(database_url, extra_env={"LAUREL_REDIS_URL": redis_url}) as (base, _log):
+    with gunicorn(database_url, extra_env={"LAUREL_REDIS_URL": redis_url}) as (base, log_path):
+        worker_log = (Path(log_path).parent / "worker.log").open("wb")
         worker = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "worker"],
             cwd=ROOT,
-            env=env | {"LAUREL_INSTANCE_PATH": str(Path(_log).parent)},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            env=env | {"LAUREL_INSTANCE_PATH": str(Path(log_path).parent)},  # the server's: the job's file is served from it
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
         )
         try:
             client = HttpClient(base, headers={"Authorization": f"Bearer {token_for(base, ORGANIZER_EMAIL, ORGANIZER_PASSWORD)}"})
+            # A running server has met Redis before: the exports of an empty contest warm both gunicorn workers.
+            warmups = [client.json("POST", "/api/v1/exports", json_body={"kind": "teams", "contest_id": empty_contest_id})]
+            warmups += [
+                client.json("POST", "/api/v1/exports", json_body={"kind": "teams", "contest_id": empty_contest_id})
+                for _ in range(3)
+            ]
+            for _status, warmup, _seconds in warmups:
+                wait_until(
+                    lambda warmup=warmup: client.json("GET", f"/api/v1/jobs/{warmup['job_id']}")[1]["state"]
+                    in ("done", "failed"),
+                    timeout=60,
+                )
             status, body, start_s = client.json("POST", "/api/v1/exports", json_body={"kind": "teams", "contest_id": contest_id})
             if status != 202:
                 raise RuntimeError(f"startExport answered {status}: {body}")
             job_path = f"/api/v1/jobs/{body['job_id']}"
-            started, peaks, state = time.perf_counter(), {}, {}
+            started, peaks, state, job = time.perf_counter(), {}, {}, {}
 
             def done() -> bool:
                 for pid in _family(worker.pid):
@@ -95,9 +110,13 @@ def export_as_job(database_url: str, redis_url: str, contest_id: int) -> dict:
         finally:
             worker.terminate()
             worker.wait(timeout=30)
+            worker_log.close()
+            if job.get("state") != "done":
+                print(Path(worker_log.name).read_text(errors="replace")[-3000:], file=sys.stderr)
     return {
         "how": "jobs API: POST /api/v1/exports, the job run by `flask --app wsgi worker` on Redis",
         "start_request_ms": round(start_s * 1000, 1),
+        "warmup_start_requests_ms": [round(seconds * 1000, 1) for _status, _body, seconds in warmups],
         "done_s": round(seconds, 1) if finished else None,
         "state": job.get("state"),
         "error": job.get("error"),
@@ -137,9 +156,9 @@ def export_in_a_process(database_url: str, contest_id: int, folder: Path) -> dic
     return {"how": "no jobs API yet: the export service in a Python process of its own", **json.loads(done.stdout)}
 
 
-def registrations_export(database_url: str, redis_url: str | None, contest_id: int, folder: Path) -> dict:
+def registrations_export(database_url: str, redis_url: str | None, contest_id: int, empty_contest_id: int, folder: Path) -> dict:
     if jobs_api_exists() and redis_url:
-        figures = export_as_job(database_url, redis_url, contest_id)
+        figures = export_as_job(database_url, redis_url, contest_id, empty_contest_id)
     else:
         figures = export_in_a_process(database_url, contest_id, folder)
     figures["met"] = (

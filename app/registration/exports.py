@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 
 from app.extensions import db
 from app.models import UNIVERSITY, Advisor, College, Contest, Organization, Province, Team, TeamMember, Track, User
@@ -186,15 +186,22 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
             "报名团队 Teams",
             TEAM_COLUMNS + [Column(question.label) for question in questions],
             team_rows(),
-            expected_rows=len(teams),
+            expected_rows=db.session.scalar(select(func.count()).select_from(team_statement.order_by(None).subquery())),
         ),
         language.sheet(
             "团队成员 Members",
             PEOPLE_COLUMNS,
             people_rows(),
-            expected_rows=sum(len(members[row[0]]) + len(advisors[row[0]]) for row in teams),
+            expected_rows=_people_count(select(team_statement.with_only_columns(Team.id).order_by(None).subquery().c.id)),
         ),
     ]
+
+
+def _people_count(team_ids) -> int:
+    """Members and advisors of the teams `team_ids` selects: the people sheet's rows, counted beforehand."""
+    members = select(func.count(TeamMember.id)).where(TeamMember.team_id.in_(team_ids))
+    advisors = select(func.count(Advisor.id)).where(Advisor.team_id.in_(team_ids))
+    return db.session.scalar(members) + db.session.scalar(advisors)
 
 
 def _members_of(team_ids: list[int]) -> dict[int, list[Row]]:

@@ -2,7 +2,7 @@
 indexes for the team lists' searches by part of a team's name or number or a member's name
 
 Revision ID: 0014_season_indexes
-Revises: 0012_entrant_kinds
+Revises: 0013_jobs
 Create Date: 2026-12-06 15:45:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0014_season_indexes"
-down_revision = "0012_entrant_kinds"
+down_revision = "0013_jobs"
 branch_labels = None
 depends_on = None
 
