@@ -32,15 +32,17 @@ def peak_memory_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def fresh_app(database_url: str | None = None, **config):
-    """An app on a new SQLite file (or on `database_url`, emptied), with the schema created."""
+def fresh_app(database_url: str | None = None, *, empty: bool = True, **config):
+    """An app on a new SQLite file (or on `database_url`, emptied, unless `empty` is false), with the schema
+    created; its instance folder is a new temporary one, whatever the database."""
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-"))
     os.environ["LAUREL_INSTANCE_PATH"] = str(folder)
     url = database_url or f"sqlite:///{folder / 'bench.db'}"
     app = create_app({"TESTING": True, "SECRET_KEY": "bench-" + "x" * 32, "DATABASE_URL": url, **config})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+    if empty:
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
     return app
 
 

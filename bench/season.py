@@ -30,7 +30,6 @@ from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
-from app import create_app
 from app.auth.services import create_user
 from app.extensions import db
 from app.models import COORDINATOR, College, Contest, Round, Team, TeamMember, User, utcnow
@@ -212,10 +211,7 @@ def main(argv: list[str]) -> int:
         print("bench season: no --database-url, so SQLite: the figures that matter are PostgreSQL's", file=sys.stderr)
     started = time.perf_counter()
     figures: dict = {"teams_asked": args.teams, "tracks": len(SEASON_TRACKS), "load_average_at_start": load_average()}
-    if args.reuse:
-        app = create_app({"TESTING": True, "SECRET_KEY": "bench-" + "x" * 32, "DATABASE_URL": args.database_url})
-    else:
-        app = fresh_app(args.database_url, PASSWORD_HASH_METHOD=FAST_HASH)
+    app = fresh_app(args.database_url, empty=not args.reuse, PASSWORD_HASH_METHOD=FAST_HASH)
     try:
         return _run(app, args, figures, started)
     finally:
