@@ -35,6 +35,15 @@ def _peak_kb(pid: int) -> int:
     return 0
 
 
+def _cpu_s(pid: int) -> float:
+    """User and system CPU seconds `pid` has used; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _family(pid: int) -> list[int]:
     """`pid` and every process below it."""
     children: dict[int, list[int]] = {}
@@ -91,11 +100,12 @@ def export_as_job(database_url: str, redis_url: str, contest_id: int, empty_cont
             if status != 202:
                 raise RuntimeError(f"startExport answered {status}: {body}")
             job_path = f"/api/v1/jobs/{body['job_id']}"
-            started, peaks, state, job = time.perf_counter(), {}, {}, {}
+            started, peaks, cpu, state, job = time.perf_counter(), {}, {}, {}, {}
 
             def done() -> bool:
                 for pid in _family(worker.pid):
                     peaks[pid] = max(peaks.get(pid, 0), _peak_kb(pid))
+                    cpu[pid] = max(cpu.get(pid, 0.0), _cpu_s(pid))
                 _status, state["job"], _seconds = client.json("GET", job_path)
                 return state["job"]["state"] in ("done", "failed")
 
@@ -122,6 +132,8 @@ def export_as_job(database_url: str, redis_url: str, contest_id: int, empty_cont
         "error": job.get("error"),
         "bytes": size,
         "worker_peak_mb": round(max(peaks.values(), default=0) / 1024, 1),
+        # What the job cost whatever else the machine did: the CPU of the process that ran it (last read).
+        "worker_cpu_s": round(max(cpu.values(), default=0.0), 1),
     }
 
 
