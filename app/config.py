@@ -45,7 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "Laurel <no-reply@laurel.local>",
     "SIGNUP_RATE_LIMIT": "10 per hour",
     "REDIS_URL": "",  # empty: jobs run in a thread of the app's own process
-    "JOB_THRESHOLD_ROWS": 2000,
+    "JOB_QUEUE_NAME": "laurel",  # the RQ queue that `flask --app wsgi worker` runs
+    "JOB_THRESHOLD_ROWS": 5000,
     "JOB_THRESHOLD_TEAMS": 20000,
     "JOB_STALE_SECONDS": 300,
     "JOB_HEARTBEAT_SECONDS": 10,
@@ -112,7 +113,8 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "LAUREL_MAIL_FROM": ("MAIL_FROM", str, "the From address of Laurel's mail"),
     "LAUREL_SIGNUP_RATE_LIMIT": ("SIGNUP_RATE_LIMIT", str, "captain sign-ups allowed per client address, default 10 per hour"),
     "LAUREL_REDIS_URL": ("REDIS_URL", str, "Redis for background jobs (RQ); unset: jobs run in the app's own process"),
-    "LAUREL_JOB_THRESHOLD_ROWS": ("JOB_THRESHOLD_ROWS", int, "imports of more rows run as background jobs, default 2000"),
+    "LAUREL_JOB_QUEUE_NAME": ("JOB_QUEUE_NAME", str, "the Redis queue of Laurel's jobs, default laurel (one per installation)"),
+    "LAUREL_JOB_THRESHOLD_ROWS": ("JOB_THRESHOLD_ROWS", int, "imports of more rows run as background jobs, default 5000"),
     "LAUREL_JOB_THRESHOLD_TEAMS": (
         "JOB_THRESHOLD_TEAMS",
         int,

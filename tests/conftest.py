@@ -378,6 +378,19 @@ def finish_jobs(app: Flask) -> None:
     job_queue(app).drain()
 
 
+def exported(client: FlaskClient, app: Flask, url: str):
+    """Press a page's export button (a POST to `url`), follow its job to the end, and download its file."""
+    started = client.post(url)
+    assert started.status_code == 302 and "/jobs/" in started.headers["Location"], started.get_data(as_text=True)
+    finish_jobs(app)
+    page = client.get(started.headers["Location"]).get_data(as_text=True)
+    link = f"{started.headers['Location']}/download"
+    assert f'href="{link}"' in page, page
+    response = client.get(link)
+    assert response.status_code == 200
+    return response
+
+
 def outbox(app: Flask) -> list:
     """The mail Laurel wrote to instance/outbox/, oldest first, parsed."""
     return [

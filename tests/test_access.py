@@ -17,8 +17,9 @@ roles without the right; 422 when the role is let in and the empty request body 
 import pytest
 
 from app.extensions import db
+from app.jobs.tasks import jobs_folder
 from app.judging.services import add_judges
-from app.models import CAPTAIN, COORDINATOR, JUDGE, Assignment, Award, College
+from app.models import CAPTAIN, COORDINATOR, JUDGE, Assignment, Award, College, Job
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "captain", "other_captain", "coordinator", "other_coordinator", "judge", "other_judge", "organizer")
@@ -102,7 +103,7 @@ ACCESS = {
     "registration.team_list": ("GET", row(403, anonymous=302, coordinator=200, other_coordinator=200, organizer=200)),
     "registration.team_bulk_approve": ("POST", row(403, anonymous=302, coordinator=302, other_coordinator=302, organizer=302)),
     "registration.dashboard": ("GET", organizers_only()),
-    "registration.team_export": ("GET", row(403, anonymous=302, coordinator=200, other_coordinator=200, organizer=200)),
+    "registration.team_export": ("POST", row(403, anonymous=302, coordinator=302, other_coordinator=302, organizer=302)),
     "registration.team_template": ("GET", everyone(200)),
     "registration.team_import": ("GET", row(403, anonymous=302, coordinator=200, other_coordinator=200, organizer=200)),
     "api_registration.register_team": ("POST", row(422, anonymous=401, judge=403, other_judge=403)),
@@ -171,13 +172,21 @@ ACCESS = {
     "api_results.list_awards": ("GET", organizers_only(anonymous=401)),
     "api_results.update_award": ("PATCH", organizers_only(409, anonymous=401)),  # the round has no results
     "api_results.publish_round": ("POST", organizers_only(409, anonymous=401)),
-    "results.round_export": ("GET", organizers_only(302)),  # no results yet: back to the results page
-    "results.contest_export": ("GET", organizers_only(302)),
+    # Exports from the pages start a job and go to its page.
+    "results.round_export": ("POST", organizers_only(302)),
+    "results.contest_export": ("POST", organizers_only(302)),
     "api_results.export_round": ("GET", organizers_only(409, anonymous=401)),
     "api_results.export_contest_results": ("GET", organizers_only(409, anonymous=401)),
     # The audit log covers every contest: organizers of every contest only.
     "audit_log.index": ("GET", organizers_only()),
-    "audit_log.export": ("GET", organizers_only()),
+    "audit_log.export": ("POST", organizers_only(302)),
+    # Jobs: the one in the URL is `coordinator`'s registrations export, done; a job one may not see is not there (404).
+    "jobs.job_list": ("GET", signed_in(200)),
+    "jobs.job_page": ("GET", row(404, anonymous=302, coordinator=200, organizer=200)),
+    "jobs.download": ("GET", row(404, anonymous=302, coordinator=200, organizer=200)),
+    "api_jobs.start_export": ("POST", signed_in(422, anonymous=401)),
+    "api_jobs.get_job": ("GET", row(404, anonymous=401, coordinator=200, organizer=200)),
+    "api_jobs.download_job_file": ("GET", row(404, anonymous=401, coordinator=200, organizer=200)),
 }
 
 
@@ -228,8 +237,15 @@ def walk(app, make_user, make_contest, make_college, make_team, make_round):
     db.session.add_all(
         [proposal, assignment, Assignment(round_id=round_.id, team_id=other_team.id, judge_id=people["other_judge"].id), award]
     )
+    job = Job(kind="teams", owner=people["coordinator"], contest=contest, params={}, state="done")
+    db.session.add(job)
+    db.session.commit()
+    job.result_path, job.result_name = f"{job.id}/registrations.xlsx", "registrations.xlsx"
+    (jobs_folder() / job.id).mkdir(parents=True)
+    (jobs_folder() / job.result_path).write_bytes(b"PK")
     db.session.commit()
     ids = {
+        "job_id": job.id,
         "contest_id": contest.id,
         "team_id": team.id,
         "round_id": round_.id,

@@ -52,9 +52,10 @@ from werkzeug.datastructures import FileStorage
 
 from app.auth.services import issue_token
 from app.extensions import db
+from app.jobs.tasks import jobs_folder
 from app.judging.services import add_entries, add_judges, transition_round
 from app.judging.sheets import save_sheet
-from app.models import JUDGE, ORGANIZER, Assignment, Award, User, utcnow
+from app.models import JUDGE, ORGANIZER, Assignment, Award, Job, User, utcnow
 from app.registration.imports import ROLE_CHOICES, TEMPLATE_COLUMNS
 from app.results.awards import assign_awards, award_rule_input
 from app.results.services import compute_round_results
@@ -129,6 +130,7 @@ ID_KINDS = {
     "user_id": "judges",
     "judge_id": "judges",
     "user_ids": "judges",
+    "job_id": "jobs",
 }
 
 
@@ -136,7 +138,7 @@ ID_KINDS = {
 class World:
     """The seeded contest: its ids by kind, each assignment's judge's token, its colleges' codes."""
 
-    ids: dict[str, list[int]]
+    ids: dict[str, list[int | str]]
     judge_tokens: dict[int, str]
     college_codes: list[str]
 
@@ -209,6 +211,12 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
     prize_rule = award_rule_input(scored_round, [{"key": "first", "count": 2, "amount": Decimal(1000), "currency": "CNY"}])
     assign_awards(scored_round, prize_rule, actor=None, now=now)
     tokens = {judge.id: issue_token(judge, now=now) for judge in judges}
+    export = Job(kind="teams", owner=judges[0], contest=contest, params={"contest_id": contest.id}, state="done")
+    db.session.add(export)
+    db.session.commit()
+    export.result_path, export.result_name = f"{export.id}/registrations.xlsx", "registrations.xlsx"
+    (jobs_folder() / export.id).mkdir(parents=True)
+    (jobs_folder() / export.result_path).write_bytes(b"PK")
     db.session.commit()
     return World(
         ids={
@@ -219,6 +227,7 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
             "judges": [judge.id for judge in judges],
             "assignments": [assignment.id for assignment in assignments],
             "awards": list(db.session.scalars(select(Award.id).where(Award.round_id == scored_round.id))),
+            "jobs": [export.id],
         },
         judge_tokens={assignment.id: tokens[assignment.judge_id] for assignment in assignments},
         college_codes=[college.code for college in colleges],

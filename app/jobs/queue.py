@@ -17,8 +17,6 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 
 PENDING_KEY = "laurel_jobs_to_start"
-#: The RQ queue Laurel's jobs go to (`flask --app wsgi worker` listens to it).
-QUEUE_NAME = "laurel"
 #: An export of a whole season takes minutes; RQ's default limit (3 minutes) would kill it.
 JOB_TIMEOUT_SECONDS = 3 * 60 * 60
 
@@ -80,12 +78,12 @@ class ThreadQueue:
 class RedisQueue:
     """Jobs go to RQ on the configured Redis; `flask --app wsgi worker` processes, anywhere, run them."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, name: str):
         from redis import Redis
         from rq import Queue
 
         self.connection = Redis.from_url(url)
-        self.queue = Queue(QUEUE_NAME, connection=self.connection)
+        self.queue = Queue(name, connection=self.connection)
 
     def submit(self, job_id: str) -> None:
         self.queue.enqueue("app.jobs.runner.run_job_in_worker", job_id, job_timeout=JOB_TIMEOUT_SECONDS, result_ttl=0)
@@ -99,6 +97,6 @@ def job_queue(app: Flask) -> ThreadQueue | RedisQueue:
     queue = app.extensions.get("laurel_job_queue")
     if queue is None:
         url = app.config.get("REDIS_URL")
-        queue = RedisQueue(url) if url else ThreadQueue(app)
+        queue = RedisQueue(url, app.config["JOB_QUEUE_NAME"]) if url else ThreadQueue(app)
         app.extensions["laurel_job_queue"] = queue
     return queue

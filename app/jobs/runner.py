@@ -137,6 +137,16 @@ def run_job(job_id: str) -> None:
         )
     finally:
         heartbeat.stop()
+        _drop_upload(job)
+
+
+def _drop_upload(job: Job) -> None:
+    """An import's upload is kept until its job has ended (a job run again reads it again), then removed."""
+    from app.jobs.tasks import jobs_folder
+
+    upload = (job.params or {}).get("upload")
+    if upload:
+        (jobs_folder() / job.id / upload).unlink(missing_ok=True)
 
 
 _engine_pid: list[int] = []

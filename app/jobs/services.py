@@ -135,7 +135,7 @@ def download_path(job: Job):
 def no_file_message(job: Job) -> str:
     """Why a job has no file to download: still working, failed, or a kind that makes none."""
     if job.state in ("queued", "running"):
-        return _("The file is not ready yet; the job is still %(state)s.", state=job.state)
+        return _("The file is not ready yet: the job is still working.")
     if job.state == "failed":
         return _("The job failed, so it made no file: %(error)s", error=job.error or "")
     return _("This job makes no file to download.")

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, union
 from sqlalchemy.orm import contains_eager
+from werkzeug.datastructures import MultiDict
 
+from app.api.ids import id_from_text
 from app.extensions import db
-from app.models import College, Contest, MemberDispute, Province, Team, TeamMember, Track, User
+from app.models import TEAM_STATUSES, College, Contest, MemberDispute, Province, Team, TeamMember, Track, User
 from app.permissions import coordinated_college_ids, is_organizer
 from app.registration.rules import clean_identifier
 
@@ -36,6 +38,22 @@ class TeamFilters:
     q: str | None = None
     sort: str = "number"
     descending: bool = False
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> TeamFilters:
+        """The filters of a team list's query string (the page's, or its export button's); what is not a
+        filter's value (an unknown status, an id that is no number) is no filter."""
+        return cls(
+            status=args.get("status") if args.get("status") in TEAM_STATUSES else None,
+            college_id=id_from_text(args.get("college_id")),
+            member_college_id=args.get("member_college_id", type=int),
+            province=args.get("province") or None,
+            country=args.get("country") or None,
+            track=args.get("track") or None,
+            q=args.get("q") or None,
+            sort=args.get("sort") if args.get("sort") in SORTS else "number",
+            descending=args.get("desc") == "1",
+        )
 
 
 def holding_students_of(contest_id: int, college_ids: set[int]) -> ColumnElement[bool]:

@@ -306,21 +306,7 @@ def member_dispute_lift(team_id: int):
 
 
 def _filters() -> TeamFilters:
-    args = request.args
-    college_id = id_from_text(args.get("college_id"))
-    status = args.get("status") if args.get("status") in TEAM_STATUSES else None
-    sort = args.get("sort") if args.get("sort") in SORTS else "number"
-    return TeamFilters(
-        status=status,
-        college_id=college_id,
-        member_college_id=args.get("member_college_id", type=int),
-        province=args.get("province") or None,
-        country=args.get("country") or None,
-        track=args.get("track") or None,
-        q=args.get("q") or None,
-        sort=sort,
-        descending=args.get("desc") == "1",
-    )
+    return TeamFilters.from_args(request.args)
 
 
 @bp.route("/contests/<id:contest_id>/teams")

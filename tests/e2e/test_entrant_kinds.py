@@ -188,8 +188,10 @@ def test_each_kind_of_entrant_from_registration_to_the_workbook(sail, browser, k
     expect(page.locator("table.results tbody tr").first).to_contain_text(name)
     page.click("input[type=submit][value='Publish']")
     expect(page.locator(".flash-success")).to_have_text("The results are published.")
+    page.click("button:has-text('Download the results workbook')")  # made as a job: its page, then its file
+    expect(page.locator("a[href$='/download']")).to_contain_text(f"results-round-{round_id}.xlsx")
     with page.expect_download() as download:
-        page.click("a[href$='results.xlsx']")
+        page.click("a[href$='/download']")
     workbook = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()), read_only=True)
     cells = {str(cell) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row if cell}
     assert name in cells

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.jobs.tasks import jobs_folder
 from app.models import College, Job, ResultSnapshot, Team, utcnow
 from tests.colleges.test_import import HEADER
 from tests.colleges.test_import import upload as upload_colleges
@@ -29,6 +30,7 @@ def test_a_large_team_import_runs_as_a_job_and_mails_every_captain(app, client, 
 
     assert job["state"] == "done" and job["kind"] == "import_teams"
     assert job["details"] == {"created": 2}
+    assert not list((jobs_folder() / job["id"]).glob("upload-*"))  # the upload is not kept once imported
     assert job["progress"] == {"done": 8, "total": 8}
     assert db.session.scalar(select(func.count(Team.id))) == 2
     assert {message["To"] for message in outbox(app)} >= {"t11@x.cn", "t21@x.cn"}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Team, User, utcnow
-from tests.conftest import outbox
+from tests.conftest import exported, outbox
 
 
 def team_form(college="浙江大学 4133010335", captain="0", **overrides):
@@ -233,12 +233,15 @@ def test_import_page_lists_the_rows_to_fix(client, login_as, make_contest, zju):
     assert "Rows to fix" in page and "A team has 3 to 5 students" in page
 
 
-def test_export_link_downloads_the_workbook(client, login_as, make_contest, make_team, zju):
+def test_the_export_button_makes_the_workbook_as_a_job_and_downloads_it(app, client, login_as, make_contest, make_team, zju):
     contest = make_contest()
     make_team(contest, zju)
     login_as("organizer")
-    response = client.get(f"/contests/{contest.id}/teams/export.xlsx")
-    assert response.status_code == 200 and response.headers["Content-Disposition"].startswith("attachment")
+    page = client.get(f"/contests/{contest.id}/teams?status=submitted").get_data(as_text=True)
+    assert f'action="/contests/{contest.id}/teams/export?status=submitted"' in page
+    response = exported(client, app, f"/contests/{contest.id}/teams/export?status=submitted")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert f"registrations-{contest.year}-{contest.id}.xlsx" in response.headers["Content-Disposition"]
 
 
 def test_an_empty_form_reports_every_problem_at_once(client, login_as, make_contest):
