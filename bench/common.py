@@ -13,6 +13,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import text
+
 from app import create_app
 from app.extensions import db
 
@@ -30,15 +32,17 @@ def peak_memory_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def fresh_app(database_url: str | None = None, **config):
-    """An app on a new SQLite file (or on `database_url`, emptied), with the schema created."""
+def fresh_app(database_url: str | None = None, *, empty: bool = True, **config):
+    """An app on a new SQLite file (or on `database_url`, emptied, unless `empty` is false), with the schema
+    created; its instance folder is a new temporary one, whatever the database."""
     folder = Path(tempfile.mkdtemp(prefix="laurel-bench-"))
     os.environ["LAUREL_INSTANCE_PATH"] = str(folder)
     url = database_url or f"sqlite:///{folder / 'bench.db'}"
     app = create_app({"TESTING": True, "SECRET_KEY": "bench-" + "x" * 32, "DATABASE_URL": url, **config})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+    if empty:
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
     return app
 
 
@@ -65,6 +69,68 @@ def summary_ms(values: list[float]) -> dict:
 
 def report(name: str, figures: dict) -> None:
     print(json.dumps({"benchmark": name, "machine": machine(), **figures}, ensure_ascii=False, indent=2))
+
+
+def print_table(rows: list[dict], columns: list[tuple[str, str]]) -> None:
+    """Print `rows` as a plain text table: one column per (key, header), each as wide as its widest cell."""
+    cells = [[header for _key, header in columns]] + [
+        ["" if row.get(key) is None else str(row.get(key)) for key, _header in columns] for row in rows
+    ]
+    widths = [max(len(line[index]) for line in cells) for index in range(len(columns))]
+    for line in cells:
+        print(
+            "  ".join(
+                cell.ljust(width) if index == 0 else cell.rjust(width)
+                for index, (cell, width) in enumerate(zip(line, widths, strict=True))
+            )
+        )
+
+
+def database_cpu_seconds(database_url: str) -> float | None:
+    """The CPU time (user and system) that the PostgreSQL server on this machine has used so far for the
+    database of `database_url`: its backends, and the server's own processes (writer, checkpointer, WAL),
+    never the backends of other databases, read from /proc. None for SQLite (the database runs inside the
+    app's process, counted in its CPU) or where there is no /proc. A backend that exits between two readings
+    takes its time with it: compare readings over windows where the pool keeps its connections open."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if not url.drivername.startswith("postgresql") or not Path("/proc").exists():
+        return None
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+            title = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").split()
+        except OSError:  # a process that ended while being read
+            continue
+        if head.split("(", 1)[1] != "postgres":
+            continue
+        # A backend's title is "postgres: [CLUSTER:] USER DATABASE HOST(PORT) STATE"; an autovacuum worker's
+        # "postgres: [CLUSTER:] autovacuum worker DATABASE".
+        words = title[1:] if title[:1] == ["postgres:"] else []
+        words = words[1:] if words[:1] and words[0].endswith(":") else words
+        if len(words) >= 3 and ("(" in words[2] or words[2] == "[local]"):
+            if words[1] != url.database:
+                continue
+        elif words[:2] == ["autovacuum", "worker"] and words[-1:] != [url.database]:
+            continue
+        fields = tail.split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def analyze_without_autovacuum(*tables: str) -> float:
+    """On a PostgreSQL server that runs no autovacuum (a test server may not), ANALYZE `tables` (all when
+    none given), as autovacuum would have after the rows just written: without it the planner keeps the
+    statistics of empty tables, and its plans are not the ones a production server makes. The seconds it took;
+    0 on SQLite or where autovacuum runs."""
+    if db.engine.dialect.name != "postgresql" or db.session.execute(text("SHOW autovacuum")).scalar() == "on":
+        return 0.0
+    started = time.perf_counter()
+    db.session.execute(text("ANALYZE " + ", ".join(tables)))
+    db.session.commit()
+    return time.perf_counter() - started
 
 
 # Serving the app with gunicorn, and a small HTTP client (standard library only) ----------------

@@ -11,6 +11,7 @@ keeps generating new, valid teams whose students collide with none already made)
 from __future__ import annotations
 
 import argparse
+import random
 import shutil
 import tempfile
 import time
@@ -29,7 +30,7 @@ from app.extensions import db
 from app.models import ORGANIZER, Advisor, College, Contest, Team, TeamMember, utcnow
 from app.registration.imports import import_teams
 from app.spreadsheets import read_table
-from bench.common import fresh_app, load_average, peak_memory_mb, report
+from bench.common import analyze_without_autovacuum, fresh_app, load_average, peak_memory_mb, report
 
 ORGANIZER_EMAIL = "organizer@bench.laurel"
 ORGANIZER_PASSWORD = "bench-password-1"
@@ -47,8 +48,9 @@ class Population:
     sample_student_names: list[str] = field(default_factory=list)
 
 
-def open_contest(name: str, now):
-    """A contest named `name` with the national tracks, open for registration from a week ago for two months."""
+def open_contest(name: str, now, tracks: list[dict] = TRACKS):
+    """A contest named `name` with `tracks` (the national two by default), open for registration from a week
+    ago for two months."""
     return create_contest(
         with_defaults(
             {
@@ -56,7 +58,7 @@ def open_contest(name: str, now):
                 "year": now.year,
                 "registration_opens_at": now - timedelta(days=7),
                 "registration_closes_at": now + timedelta(days=60),
-                "tracks": TRACKS,
+                "tracks": tracks,
             },
             "Asia/Shanghai",
         ),
@@ -65,33 +67,51 @@ def open_contest(name: str, now):
     )
 
 
-def setup_contest(now=None) -> tuple[int, Any]:
+def setup_contest(now=None, tracks: list[dict] = TRACKS) -> tuple[int, Any]:
     """The colleges list, the contest (registration open now) and the organizer; committed."""
     now = now or utcnow()
     with NATIONAL_LIST.open("rb") as handle:
         import_colleges(read_table(handle, NATIONAL_LIST.name), now=now)
-    contest = open_contest(CONTEST_NAME, now)
+    contest = open_contest(CONTEST_NAME, now, tracks)
     organizer = create_user(email=ORGANIZER_EMAIL, name="组委会 Bench", password=ORGANIZER_PASSWORD, role=ORGANIZER, now=now)
     db.session.commit()
     return contest.id, organizer
 
 
-def populate(app, teams: int = 10_000, seed: int = 1, *, chunk: int = 2000) -> Population:
-    """Fill the (fresh, empty) database of `app` with a national contest and `teams` imported teams."""
+def populate(
+    app,
+    teams: int = 10_000,
+    seed: int = 1,
+    *,
+    chunk: int = 2000,
+    tracks: list[dict] = TRACKS,
+    track_weights: list[float] | None = None,
+) -> Population:
+    """Fill the (fresh, empty) database of `app` with a national contest and `teams` imported teams.
+
+    With `track_weights` (one per track), each team's track is drawn by them instead of the factory's two.
+    The teams are generated chunk by chunk, so that a season of them is never held in memory at once."""
     figures: dict[str, Any] = {}
     with app.app_context():
         started = time.perf_counter()
-        contest_id, organizer = setup_contest()
+        contest_id, organizer = setup_contest(tracks=tracks)
         figures["setup_s"] = round(time.perf_counter() - started, 3)
         factory = TeamFactory(load_colleges(), seed=seed, expected_teams=teams)
-        started = time.perf_counter()
-        planned = factory.teams(teams)
-        figures["generate_s"] = round(time.perf_counter() - started, 3)
-        import_s = commit_s = 0.0
+        pick_track = random.Random(seed)
+        codes = [track["code"] for track in tracks]
+        generate_s = import_s = commit_s = analyze_s = 0.0
         chunks = []
+        sample: list[str] = []  # names that exist, for searches: captains of teams spread over the list
+        every = max(1, teams // 20)
         started = time.perf_counter()
-        for start in range(0, len(planned), chunk):
-            part = planned[start : start + chunk]
+        for start in range(0, teams, chunk):
+            begun = time.perf_counter()
+            part = factory.teams(min(chunk, teams - start))
+            if track_weights:
+                for team in part:
+                    team["track"] = pick_track.choices(codes, track_weights)[0]
+            generate_s += time.perf_counter() - begun
+            sample += [team["members"][0]["name"] for index, team in enumerate(part, start) if index % every == 0]
             contest = db.session.get(Contest, contest_id)
             table = build_team_rows(part, first_key=start + 1)
             begun = time.perf_counter()
@@ -99,6 +119,7 @@ def populate(app, teams: int = 10_000, seed: int = 1, *, chunk: int = 2000) -> P
             middle = time.perf_counter()
             db.session.commit()  # also writes the queued mail (one message per team) to the outbox
             done = time.perf_counter()
+            analyze_s += analyze_without_autovacuum("teams", "team_members", "advisors")
             if created != len(part):
                 raise RuntimeError(f"imported {created} teams of {len(part)}")
             import_s += middle - begun
@@ -111,7 +132,7 @@ def populate(app, teams: int = 10_000, seed: int = 1, *, chunk: int = 2000) -> P
                     "commit_s": round(done - middle, 3),
                 }
             )
-        seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - started - generate_s - analyze_s
         members = db.session.scalar(select(func.count(TeamMember.id)))
         advisors = db.session.scalar(select(func.count(Advisor.id)))
         colleges_used = db.session.scalar(select(func.count(func.distinct(Team.college_id))).where(Team.contest_id == contest_id))
@@ -126,10 +147,11 @@ def populate(app, teams: int = 10_000, seed: int = 1, *, chunk: int = 2000) -> P
                 text("SELECT tracks.code, count(*) FROM teams JOIN tracks ON tracks.id = teams.track_id GROUP BY tracks.code")
             ).all()
         )
-        # Names that exist, for searches: captains of a few teams spread over the list.
-        sample = [team["members"][0]["name"] for team in planned[:: max(1, len(planned) // 20)]] if planned else []
         figures.update(
             {
+                "generate_s": round(generate_s, 3),
+                # PostgreSQL without autovacuum: the statistics refreshed after each chunk, not counted in `seconds`.
+                "analyze_s": round(analyze_s, 3),
                 "teams": team_count,
                 "members": members,
                 "advisors": advisors,

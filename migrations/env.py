@@ -128,6 +128,9 @@ def run_migrations_online():
             # Each migration commits on its own: one transaction for them all would hold every table lock
             # taken by the first until the last is done.
             conf_args.setdefault("transaction_per_migration", True)
+        from app.database import schema_object_filter
+
+        conf_args.setdefault("include_object", schema_object_filter(connection.dialect.name))
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

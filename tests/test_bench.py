@@ -199,6 +199,20 @@ EXPECTED = {
             ("get_results_api_page_of_200.status", 200),
         ),
     ),
+    "season": Expect(
+        headline=(
+            "registration.teams_per_second",
+            "compute_results.seconds",
+            "pages.*.p50_ms",
+            "pages.*.p95_ms",
+            "pages.*.server_cpu_ms",
+            "targets.pages_met",
+            "peak_memory_mb",
+        ),
+        zero=("pages.*.errors",),
+        done=("registration.teams", "round_setup.check.scores", "compute_results.teams"),
+        equal=(("registration.teams", Same("teams_asked")),),
+    ),
     "scoring": Expect(
         headline=(
             "compute_results_s.*.best",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Row, func, select
 
 from app.extensions import db
 from app.models import UNIVERSITY, Advisor, College, Contest, Organization, Province, Team, TeamMember, Track, User
@@ -62,12 +62,18 @@ PEOPLE_COLUMNS = [
 ]
 
 
+#: Teams read at a time, each batch with its people: a season's 130,000 teams and their 900,000 members and
+#: advisors are never held in memory at once.
+BATCH_TEAMS = 1000
+
+
 def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: User) -> list[Sheet]:
     """The sheets of the registrations export, for the teams `viewer` may see.
 
-    Three queries of plain rows (teams, members, advisors), whatever the number of teams: the workbook
-    needs their values only, not objects that track changes. Names, headers and lists follow the contest's
-    language.
+    Plain rows (teams, members, advisors), not objects that track changes: the workbook needs their values
+    only. The teams stream from the database (a server-side cursor on PostgreSQL), a batch at a time with
+    their members, advisors and organizations; each sheet reads them again as it is written. Names, headers
+    and lists follow the contest's language.
     """
     language = workbook_language(contest.language)
     statuses = {status: language.text(label) for status, label in STATUS_LABELS.items()}
@@ -75,80 +81,41 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
     captain_role, member_role = language.text("队长 captain"), language.text("队员 member")
     university_role = language.text("高校指导老师 university advisor")
     enterprise_role = language.text("企业指导老师 enterprise advisor")
-    team_statement = teams_query(contest, filters, viewer=viewer)
-    teams = db.session.execute(
-        team_statement.with_only_columns(
-            Team.id,
-            Team.number,
-            Track.name,
-            Track.entrant,
-            Team.country,
-            Province.name,
-            College.name,
-            Team.name,
-            Team.project_title,
-            Team.status,
-            Team.created_at,
-            Team.track_id,
-            Team.answers,
-            maintain_column_froms=False,
-        )
-    ).all()
-    team_ids = select(team_statement.with_only_columns(Team.id).order_by(None).subquery().c.id)
-    members: dict[int, list] = defaultdict(list)
-    for row in db.session.execute(
-        select(
-            TeamMember.team_id,
-            TeamMember.name,
-            TeamMember.student_id,
-            College.name.label("college"),
-            TeamMember.major,
-            TeamMember.grade,
-            TeamMember.email,
-            TeamMember.phone,
-            TeamMember.is_captain,
-            TeamMember.nationality,
-        )
-        .outerjoin(College, College.id == TeamMember.college_id)
-        .where(TeamMember.team_id.in_(team_ids))
-        .order_by(TeamMember.team_id, TeamMember.position)
-    ):
-        members[row[0]].append(row)
-    advisors: dict[int, list] = defaultdict(list)
-    for row in db.session.execute(
-        select(
-            Advisor.team_id,
-            Advisor.kind,
-            Advisor.name,
-            Advisor.organization,
-            Advisor.title,
-            Advisor.email,
-            Advisor.phone,
-            Advisor.nationality,
-        )
-        .where(Advisor.team_id.in_(team_ids))
-        .order_by(Advisor.team_id, Advisor.position)
-    ):
-        advisors[row[0]].append(row)
-    organizations = {
-        row.team_id: row
-        for row in db.session.execute(
-            select(
-                Organization.team_id,
-                Organization.name,
-                Organization.credit_code,
-                Organization.contact_name,
-                Organization.contact_email,
-            ).where(Organization.team_id.in_(team_ids))
-        )
-    }
+    team_statement = teams_query(contest, filters, viewer=viewer).with_only_columns(
+        Team.id,
+        Team.number,
+        Track.name,
+        Track.entrant,
+        Team.country,
+        Province.name,
+        College.name,
+        Team.name,
+        Team.project_title,
+        Team.status,
+        Team.created_at,
+        Team.track_id,
+        Team.answers,
+        maintain_column_froms=False,
+    )
+
+    def batches() -> Iterator[tuple[Sequence[Row], dict[int, list], dict[int, list], dict[int, Row]]]:
+        result = db.session.execute(team_statement.execution_options(yield_per=BATCH_TEAMS))
+        for teams in result.partitions():
+            ids = [row[0] for row in teams]
+            yield teams, _members_of(ids), _advisors_of(ids), _organizations_of(ids)
 
     questions = contest.registration_fields
 
     def team_rows() -> Iterator[list]:
-        for index, row in enumerate(teams, start=1):
+        index = 0
+        for teams, members, advisors, organizations in batches():
+            yield from batch_rows(teams, members, advisors, organizations, index)
+            index += len(teams)
+
+    def batch_rows(teams, members, advisors, organizations, before: int) -> Iterator[list]:
+        for index, row in enumerate(teams, start=before + 1):
             team_id, number, track, entrant, country, province, college, name, title, status, created_at, track_id, answers = row
-            people = members[team_id]
+            people = members.get(team_id, [])
             captain = next((m for m in people if m.is_captain), None)
             organization = organizations.get(team_id)
             yield [
@@ -165,8 +132,8 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                 captain.email if captain else "",
                 language.join(m.name for m in people),
                 language.join(each_once(m.college for m in people if m.college)),
-                language.join(a.name for a in advisors[team_id] if a.kind == UNIVERSITY),
-                language.join(a.name for a in advisors[team_id] if a.kind != UNIVERSITY),
+                language.join(a.name for a in advisors.get(team_id, []) if a.kind == UNIVERSITY),
+                language.join(a.name for a in advisors.get(team_id, []) if a.kind != UNIVERSITY),
                 contest.local(created_at).strftime("%Y-%m-%d %H:%M"),
                 entrants.get(entrant, entrant),
                 language.country(country),
@@ -177,8 +144,12 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
             ]
 
     def people_rows() -> Iterator[list]:
+        for teams, members, advisors, _organizations in batches():
+            yield from batch_people(teams, members, advisors)
+
+    def batch_people(teams, members, advisors) -> Iterator[list]:
         for team_id, number, _track, _entrant, _country, _province, _college, name, *_rest in teams:
-            for m in members[team_id]:
+            for m in members.get(team_id, []):
                 yield [
                     number,
                     name,
@@ -193,7 +164,7 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
                     m.phone,
                     language.country(m.nationality),
                 ]
-            for a in advisors[team_id]:
+            for a in advisors.get(team_id, []):
                 role = university_role if a.kind == UNIVERSITY else enterprise_role
                 yield [
                     number,
@@ -215,12 +186,77 @@ def registrations_workbook(contest: Contest, filters: TeamFilters, *, viewer: Us
             "报名团队 Teams",
             TEAM_COLUMNS + [Column(question.label) for question in questions],
             team_rows(),
-            expected_rows=len(teams),
+            expected_rows=db.session.scalar(select(func.count()).select_from(team_statement.order_by(None).subquery())),
         ),
         language.sheet(
             "团队成员 Members",
             PEOPLE_COLUMNS,
             people_rows(),
-            expected_rows=sum(len(members[row[0]]) + len(advisors[row[0]]) for row in teams),
+            expected_rows=_people_count(select(team_statement.with_only_columns(Team.id).order_by(None).subquery().c.id)),
         ),
     ]
+
+
+def _people_count(team_ids) -> int:
+    """Members and advisors of the teams `team_ids` selects: the people sheet's rows, counted beforehand."""
+    members = select(func.count(TeamMember.id)).where(TeamMember.team_id.in_(team_ids))
+    advisors = select(func.count(Advisor.id)).where(Advisor.team_id.in_(team_ids))
+    return db.session.scalar(members) + db.session.scalar(advisors)
+
+
+def _members_of(team_ids: list[int]) -> dict[int, list[Row]]:
+    members: dict[int, list[Row]] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            TeamMember.team_id,
+            TeamMember.name,
+            TeamMember.student_id,
+            College.name.label("college"),
+            TeamMember.major,
+            TeamMember.grade,
+            TeamMember.email,
+            TeamMember.phone,
+            TeamMember.is_captain,
+            TeamMember.nationality,
+        )
+        .outerjoin(College, College.id == TeamMember.college_id)
+        .where(TeamMember.team_id.in_(team_ids))
+        .order_by(TeamMember.team_id, TeamMember.position)
+    ):
+        members[row[0]].append(row)
+    return members
+
+
+def _advisors_of(team_ids: list[int]) -> dict[int, list[Row]]:
+    advisors: dict[int, list[Row]] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            Advisor.team_id,
+            Advisor.kind,
+            Advisor.name,
+            Advisor.organization,
+            Advisor.title,
+            Advisor.email,
+            Advisor.phone,
+            Advisor.nationality,
+        )
+        .where(Advisor.team_id.in_(team_ids))
+        .order_by(Advisor.team_id, Advisor.position)
+    ):
+        advisors[row[0]].append(row)
+    return advisors
+
+
+def _organizations_of(team_ids: list[int]) -> dict[int, Row]:
+    return {
+        row.team_id: row
+        for row in db.session.execute(
+            select(
+                Organization.team_id,
+                Organization.name,
+                Organization.credit_code,
+                Organization.contact_name,
+                Organization.contact_email,
+            ).where(Organization.team_id.in_(team_ids))
+        )
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, union
 from sqlalchemy.orm import contains_eager
 from werkzeug.datastructures import MultiDict
 
@@ -97,20 +97,23 @@ def teams_query(contest: Contest, filters: TeamFilters, *, viewer: User) -> Sele
         statement = statement.where(Track.code == filters.track)
     if filters.q and filters.q.strip():
         term = filters.q.strip()
-        # Uncorrelated subqueries: each is evaluated once, not once per team.
-        matching_members = select(TeamMember.team_id).where(
-            TeamMember.contest_id == contest.id,
-            or_(TeamMember.name.contains(term, autoescape=True), TeamMember.student_id == clean_identifier(term)),
+        # The matching teams' ids, each part answered by its own index (trigrams on PostgreSQL): one OR across
+        # the tables would test every team of the contest instead.
+        in_contest = Team.contest_id == contest.id
+        matching = union(
+            select(Team.id).where(in_contest, Team.name.contains(term, autoescape=True)),
+            select(Team.id).where(in_contest, Team.number.startswith(term.upper(), autoescape=True)),
+            select(Team.id).where(
+                in_contest, Team.college_id.in_(select(College.id).where(College.name.contains(term, autoescape=True)))
+            ),
+            select(TeamMember.team_id).where(
+                TeamMember.contest_id == contest.id, TeamMember.name.contains(term, autoescape=True)
+            ),
+            select(TeamMember.team_id).where(
+                TeamMember.contest_id == contest.id, TeamMember.student_id == clean_identifier(term)
+            ),
         )
-        matching_colleges = select(College.id).where(College.name.contains(term, autoescape=True))
-        statement = statement.where(
-            or_(
-                Team.name.contains(term, autoescape=True),
-                Team.number.startswith(term.upper(), autoescape=True),
-                Team.college_id.in_(matching_colleges),
-                Team.id.in_(matching_members),
-            )
-        )
+        statement = statement.where(Team.id.in_(matching))
     columns = SORTS.get(filters.sort, SORTS["number"])
     return statement.order_by(*(column.desc() if filters.descending else column for column in columns))
 
@@ -157,8 +160,15 @@ def registration_counts(contest: Contest) -> dict[str, object]:
 
 
 def entrant_countries(contest: Contest) -> list[str]:
-    """The countries the contest's entrants come from, to filter by."""
-    return list(db.session.scalars(select(Team.country).where(Team.contest_id == contest.id).distinct().order_by(Team.country)))
+    """The countries the contest's entrants come from, to filter by.
+
+    Found country after country, each the next one up in the (contest, country) index: one probe per country,
+    where DISTINCT would read every team of the contest on every list page."""
+    in_contest = Team.contest_id == contest.id
+    found = select(func.min(Team.country).label("country")).where(in_contest).cte("found", recursive=True)
+    following = select(func.min(Team.country)).where(in_contest, Team.country > found.c.country).scalar_subquery()
+    found = found.union_all(select(following).where(found.c.country.is_not(None)))
+    return list(db.session.scalars(select(found.c.country).where(found.c.country.is_not(None)).order_by(found.c.country)))
 
 
 def each_once(colleges: Iterable[str]) -> list[str]:

@@ -130,17 +130,24 @@ def result_rows(
         statement = statement.where(or_(Team.number.ilike(pattern), Team.name.ilike(pattern), College.name.ilike(pattern)))
     if province:
         statement = statement.where(Province.name == province)
+    # Conditions on the results alone: without a search or a province, the count reads only the results.
+    own: list = []
     if flag == "tied":
-        statement = statement.where(Result.tied.is_(True))
+        own.append(Result.tied.is_(True))
     elif flag == "tie_at_cut":
-        statement = statement.where(Result.team_id.in_(tied or {-1}))
+        own.append(Result.team_id.in_(tied or {-1}))
     elif flag in FLAG_FILTERS:
-        statement = statement.where(Result.flags.cast(String).like(f'%"{flag}"%'))
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-    statement = statement.order_by(*SORTS.get(sort, SORTS["rank"]))
-    if page is not None:
-        statement = statement.limit(per_page).offset((page - 1) * per_page)
-    found = db.session.execute(statement).all()
+        own.append(Result.flags.cast(String).like(f'%"{flag}"%'))
+    statement = statement.where(*own).order_by(*SORTS.get(sort, SORTS["rank"]))
+    if page is None:
+        found = db.session.execute(statement).all()
+        total = len(found)
+    else:
+        if q or province or awarded:
+            total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+        else:
+            total = db.session.scalar(select(func.count(Result.id)).where(Result.round_id == round_.id, *own))
+        found = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
     colleges = member_colleges([row[0].team_id for row in found]) if found else {}
     rows = [
         ResultRow(

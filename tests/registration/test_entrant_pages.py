@@ -166,3 +166,15 @@ def test_the_counts_page_counts_entrants_by_country(client, login_as, contest):
     assert '<strong class="big">2</strong> countries' in page
     rows = dict(re.findall(r'country=(\w\w)">[^<]+</a></td>.*?<td>(\d+)</td></tr>', page, flags=re.S))
     assert rows == {"FR": "1", "NG": "2"}
+
+
+def test_the_countries_to_filter_by_are_each_country_of_this_contest_once_in_order(make_contest, make_college, make_team):
+    from app.registration.queries import entrant_countries
+
+    contest, other = make_contest(), make_contest()
+    for country in ("NG", "CN", "FR", "CN", "NG"):
+        make_team(contest, make_college(country=country))
+    make_team(other, make_college(country="BR"))
+    assert entrant_countries(contest) == ["CN", "FR", "NG"]
+    assert entrant_countries(other) == ["BR"]
+    assert entrant_countries(make_contest()) == []

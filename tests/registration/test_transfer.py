@@ -312,3 +312,25 @@ def test_either_header_order_imports_into_either_contest(client, make_contest, m
     chinese_first = upload(client, contest, headers, workbook_bytes(good_team("1", prefix="Z"), headers=HEADERS))
     english_first = upload(client, contest, headers, workbook_bytes(good_team("2", prefix="E"), headers=ENGLISH_HEADERS))
     assert (chinese_first.status_code, english_first.status_code) == (201, 201), (chinese_first.json, english_first.json)
+
+
+def test_an_export_read_in_batches_lists_every_team_once_in_order_with_its_people(
+    client, contest_and_headers, make_team, monkeypatch
+):
+    """The export reads teams a batch at a time (a season's are never all in memory): batches of 2 over 5
+    teams number the rows on, in the list's order, each team with its own members and advisors."""
+    from app.registration import exports
+
+    monkeypatch.setattr(exports, "BATCH_TEAMS", 2)
+    contest, headers = contest_and_headers
+    made = [make_team(contest, prefix=f"B{index}", members=3 + index % 3) for index in range(5)]
+    sheets = read_export(client.get(f"/api/v1/contests/{contest.id}/teams/export.xlsx", headers=headers))
+    teams, people = sheets["报名团队 Teams"], sheets["团队成员 Members"]
+    assert [row[0] for row in teams[1:]] == [1, 2, 3, 4, 5]
+    assert [row[1] for row in teams[1:]] == sorted(team.number for team in made)
+    by_number = {team.number: team for team in made}
+    for row in teams[1:]:
+        assert row[11] == "、".join(member.name for member in by_number[row[1]].members)
+    assert [row[0] for row in people[1:]] == [
+        team.number for team in sorted(made, key=lambda team: team.number) for _ in [*team.members, *team.advisors]
+    ]
