@@ -167,10 +167,9 @@ def demo_command(only_if_empty: bool, scale: str, seed_contest: str | None, seed
         first, _second, final = season.round_ids
         click.echo("Then look at (as the organizer):")
         click.echo(f"  {url}/contests/{season.contest_id}/rounds                     the three rounds")
-        click.echo(f"  {url}/rounds/{final}/results                            the national final's results")
+        click.echo(f"  {url}/rounds/{final}/results                            the national final's results, and its workbook")
         click.echo(f"  {url}/rounds/{final}/awards                             the prize list (8 special, 12 first, 20 second)")
         click.echo(f"  {url}/rounds/{first}/results/judges                     the judges' statistics of the school round")
-        click.echo(f"  {url}/rounds/{final}/results.xlsx                       the results workbook")
         click.echo(f"  {url}/results/rounds/{final}                            the public results page (no sign-in)")
     if seed_contest:
         click.echo("Then look at (as the organizer):")

@@ -194,8 +194,7 @@ def round_looks(contest_id: int, round_ids: Sequence[int], final_what: str) -> l
     return [
         (f"/contests/{contest_id}/teams", "the entrants, with their kinds and countries"),
         (f"/contests/{contest_id}/rounds", "the rounds"),
-        (f"/rounds/{final}/results", "the results"),
+        (f"/rounds/{final}/results", "the results, and the button that makes their workbook"),
         (f"/rounds/{final}/awards", final_what),
-        (f"/rounds/{final}/results.xlsx", "the results workbook"),
         (f"/results/rounds/{final}", "the public results page (no sign-in)"),
     ]
