@@ -32,20 +32,18 @@ import time
 from argparse import Namespace
 from collections import Counter
 from contextlib import ExitStack
-from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 
-from app.contests.services import create_contest, with_defaults
 from app.demo.people import api_payload
 from app.extensions import db
-from app.models import Assignment, User, utcnow
+from app.models import utcnow
 from bench.common import ROOT, fresh_app, gunicorn, load_average, report, run_clients, server_cpu_seconds, summary_ms
 from bench.floor_app import create_postgres_table, create_table
-from bench.judging import FAST_HASH, JUDGE_PASSWORD, _judge_loop, setup, token_for
+from bench.judging import FAST_HASH, JUDGE_PASSWORD, _judge_loop, judges_work, setup, token_for
 from bench.national import _floor_loop
-from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, TRACKS
+from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, open_next_season
 from bench.registration import _register_loop, _server_problems
 
 #: The share of a database host's cores the capacity arithmetic assumes it may use.
@@ -146,33 +144,8 @@ def _prepare(app, args) -> dict:
         Namespace(teams=args.teams, judges=args.clients + 2, k=args.k, clients=args.clients, dashboard_load=0, seed=args.seed),
     )
     with app.app_context():
-        emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(plan["http_judges"]))).all())
-        work = [
-            [
-                tuple(row)
-                for row in db.session.execute(
-                    select(Assignment.id, Assignment.team_id, Assignment.judge_id)
-                    .where(Assignment.round_id == plan["round_id"], Assignment.judge_id == judge_id)
-                    .order_by(Assignment.id)
-                )
-            ]
-            for judge_id in plan["http_judges"]
-        ]
-        now = utcnow()
-        contest = create_contest(
-            with_defaults(
-                {
-                    "name": "全国大学生电子商务挑战赛 下一届 Next season",
-                    "year": now.year + 1,
-                    "registration_opens_at": now - timedelta(days=1),
-                    "registration_closes_at": now + timedelta(days=60),
-                    "tracks": TRACKS,
-                },
-                "Asia/Shanghai",
-            ),
-            now=now,
-            actor=None,
-        )
+        emails, work = judges_work(plan)
+        contest = open_next_season(utcnow())
         db.session.commit()
         open_contest_id = contest.id
         db.session.remove()

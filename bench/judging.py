@@ -714,3 +714,22 @@ def main(argv: list[str]) -> int:
     figures["peak_memory_mb"] = peak_memory_mb()
     report("judging", figures)
     return 0
+
+
+def judges_work(plan: dict) -> tuple[dict[int, str], list[list[tuple]]]:
+    """The HTTP judges of `setup`'s plan: their emails by id, and each one's assignments (id, team, judge) in order."""
+    from app.models import Assignment, User
+
+    emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(plan["http_judges"]))).all())
+    work = [
+        [
+            tuple(row)
+            for row in db.session.execute(
+                select(Assignment.id, Assignment.team_id, Assignment.judge_id)
+                .where(Assignment.round_id == plan["round_id"], Assignment.judge_id == judge_id)
+                .order_by(Assignment.id)
+            )
+        ]
+        for judge_id in plan["http_judges"]
+    ]
+    return emails, work

@@ -34,20 +34,16 @@ import threading
 import time
 from argparse import Namespace
 from collections import Counter
-from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
-
 from app.auth.services import create_user
-from app.contests.services import create_contest, with_defaults
 from app.demo.people import api_payload
 from app.extensions import db
-from app.models import CAPTAIN, Assignment, User, utcnow
+from app.models import CAPTAIN, utcnow
 from bench.common import fresh_app, gunicorn, load_average, report, run_clients, served_instances, summary_ms
 from bench.instances import DatabaseCpu
-from bench.judging import FAST_HASH, JUDGE_PASSWORD, _judge_loop, form_login, setup, token_for
-from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, TRACKS
+from bench.judging import FAST_HASH, JUDGE_PASSWORD, _judge_loop, form_login, judges_work, setup, token_for
+from bench.populate import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, open_next_season
 from bench.registration import _register_loop, _server_problems
 
 TARGET_SAVE_P95_MS = 200.0
@@ -166,34 +162,9 @@ def main(argv: list[str]) -> int:
         )
         figures["setup_s"] = setup_figures["total_s"]
         with app.app_context():
-            emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(plan["http_judges"]))).all())
-            work = [
-                [
-                    tuple(row)
-                    for row in db.session.execute(
-                        select(Assignment.id, Assignment.team_id, Assignment.judge_id)
-                        .where(Assignment.round_id == plan["round_id"], Assignment.judge_id == judge_id)
-                        .order_by(Assignment.id)
-                    )
-                ]
-                for judge_id in plan["http_judges"]
-            ]
+            emails, work = judges_work(plan)
             # The judged contest's registration closed when its round opened: captains register for the next one.
-            now = utcnow()
-            open_contest = create_contest(
-                with_defaults(
-                    {
-                        "name": "全国大学生电子商务挑战赛 下一届 Next season",
-                        "year": now.year + 1,
-                        "registration_opens_at": now - timedelta(days=1),
-                        "registration_closes_at": now + timedelta(days=60),
-                        "tracks": TRACKS,
-                    },
-                    "Asia/Shanghai",
-                ),
-                now=now,
-                actor=None,
-            )
+            open_contest = open_next_season(utcnow())
             captains = [
                 create_user(
                     email=f"captain{index:03d}@load.bench.laurel",

@@ -229,3 +229,26 @@ def main(argv: list[str]) -> int:
         },
     )
     return 0
+
+
+def open_next_season(now):
+    """A contest whose registration is open, for captains to register in while a judged one is closed (its
+    round opened); added to the session, not committed."""
+    from datetime import timedelta
+
+    from app.contests.services import create_contest, with_defaults
+
+    return create_contest(
+        with_defaults(
+            {
+                "name": "全国大学生电子商务挑战赛 下一届 Next season",
+                "year": now.year + 1,
+                "registration_opens_at": now - timedelta(days=1),
+                "registration_closes_at": now + timedelta(days=60),
+                "tracks": TRACKS,
+            },
+            "Asia/Shanghai",
+        ),
+        now=now,
+        actor=None,
+    )
