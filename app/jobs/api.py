@@ -5,6 +5,7 @@ from flask import jsonify, send_file, url_for
 from flask_login import current_user
 
 from app.api.blueprint import Blueprint
+from app.api.ids import Id
 from app.api.numbers import Integer
 from app.errors import NotFoundError
 from app.jobs import services
@@ -17,8 +18,8 @@ blp = Blueprint("api_jobs", __name__, url_prefix="/api/v1", description="Backgro
 
 class ExportInSchema(ma.Schema):
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(EXPORT_KINDS))
-    contest_id = Integer(load_default=None, validate=ma.validate.Range(min=1))
-    round_id = Integer(load_default=None, validate=ma.validate.Range(min=1))
+    contest_id = Id(load_default=None)
+    round_id = Id(load_default=None)
     judge_names = ma.fields.Boolean(load_default=False, metadata={"description": "round: name the judges"})
 
 
