@@ -109,7 +109,7 @@ def export_as_job(database_url: str, redis_url: str, contest_id: int, empty_cont
                 _status, state["job"], _seconds = client.json("GET", job_path)
                 return state["job"]["state"] in ("done", "failed")
 
-            finished = wait_until(done, timeout=900, interval=0.25)
+            finished = wait_until(done, timeout=900, interval=1.0)
             seconds = time.perf_counter() - started
             job = state.get("job") or {}
             size = None
