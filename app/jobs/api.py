@@ -7,7 +7,6 @@ from flask_login import current_user
 from app.api.blueprint import Blueprint
 from app.api.ids import Id
 from app.api.numbers import Integer
-from app.errors import NotFoundError
 from app.jobs import services
 from app.jobs.tasks import EXPORT_KINDS
 from app.models.jobs import JOB_STATES
@@ -99,7 +98,4 @@ def get_job(job_id: str):
 @blp.doc(operationId="downloadJobFile", responses={200: {"description": "the file the job made"}})
 def download_job_file(job_id: str):
     job = services.visible_job(job_id, current_user)
-    path = services.download_path(job)
-    if path is None:
-        raise NotFoundError(services.no_file_message(job))
-    return send_file(path, as_attachment=True, download_name=job.result_name, max_age=0)
+    return send_file(services.job_file(job), as_attachment=True, download_name=job.result_name, max_age=0)

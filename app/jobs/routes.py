@@ -6,7 +6,6 @@ from flask import Blueprint, render_template, send_file
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.errors import NotFoundError
 from app.jobs import services
 from app.models.jobs import DONE, FAILED, QUEUED, RUNNING
 from app.permissions import login_required
@@ -49,7 +48,4 @@ def job_page(job_id: str):
 @login_required
 def download(job_id: str):
     job = services.visible_job(job_id, current_user)
-    path = services.download_path(job)
-    if path is None:
-        raise NotFoundError(services.no_file_message(job))
-    return send_file(path, as_attachment=True, download_name=job.result_name, max_age=0)
+    return send_file(services.job_file(job), as_attachment=True, download_name=job.result_name, max_age=0)

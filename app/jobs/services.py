@@ -124,15 +124,16 @@ def recent_jobs(viewer: User) -> list[Job]:
     return jobs
 
 
-def download_path(job: Job):
-    """The file a finished job made, or None."""
-    if job.state != "done" or not job.result_path:
-        return None
-    path = jobs_folder() / job.result_path
-    return path if path.is_file() else None
+def job_file(job: Job):
+    """The file a finished job made; 404 saying why there is none (still working, failed, a kind that
+    makes none, or gone from the jobs folder)."""
+    path = jobs_folder() / job.result_path if job.state == "done" and job.result_path else None
+    if path is None or not path.is_file():
+        raise NotFoundError(_no_file_message(job))
+    return path
 
 
-def no_file_message(job: Job) -> str:
+def _no_file_message(job: Job) -> str:
     """Why a job has no file to download: still working, failed, or a kind that makes none."""
     if job.state in ("queued", "running"):
         return _("The file is not ready yet: the job is still working.")

@@ -6,13 +6,12 @@ import secrets
 import subprocess
 import sys
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from app.extensions import db
-from app.models import Job, utcnow
+from tests.jobs.test_imports_and_compute import stale_job
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("LAUREL_TEST_REDIS_URL")
@@ -74,20 +73,7 @@ def test_a_job_left_running_by_a_dead_worker_runs_again_when_a_worker_starts(
     redis_app, client, make_contest, make_user, token_for
 ):
     organizer = make_user("organizer")
-    contest = make_contest()
-    long_ago = utcnow() - timedelta(hours=1)
-    job = Job(
-        kind="teams",
-        owner=organizer,
-        contest=contest,
-        params={"contest_id": contest.id},
-        state="running",
-        attempts=1,
-        created_at=long_ago,
-        heartbeat_at=long_ago,
-    )
-    db.session.add(job)
-    db.session.commit()
+    job = stale_job(organizer, make_contest(), attempts=1)
 
     finished = run_worker(redis_app)
 
