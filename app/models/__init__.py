@@ -53,6 +53,7 @@ from app.models.teams import (
     TeamMember,
 )
 from app.models.types import UTCDateTime, utcnow
+from app.models.works import WORK_KINDS, MetricValue, Work, WorkExtension, WorkOpen
 
 __all__ = [
     "Job",
@@ -117,4 +118,9 @@ __all__ = [
     "Award",
     "Result",
     "ResultSnapshot",
+    "WORK_KINDS",
+    "MetricValue",
+    "Work",
+    "WorkExtension",
+    "WorkOpen",
 ]

@@ -55,6 +55,10 @@ class Round(db.Model):
     own_college_conflict: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
     previous_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    #: What an entrant hands in for the round: a list of {key, name, kind: "file"|"link", types, max_mb,
+    #: max_pages, required} (`app.works.requirements` checks the shape), due by `works_due_at`.
+    requirements: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
+    works_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -89,6 +93,10 @@ class Criterion(db.Model):
     max: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     weight: Mapped[Decimal] = mapped_column(Numeric(8, 4), default=Decimal(1))
     step: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=Decimal("0.01"))
+    #: Who gives the item its value: the judges on their sheets, or a data import (`MetricValue`), turned into
+    #: points by `rule` ({"kind": "linear", "floor", "cap"} or {"kind": "rank"}).
+    source: Mapped[str] = mapped_column(String(10), default="judges", server_default="judges")
+    rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     position: Mapped[int] = mapped_column(default=0)
 
     round: Mapped[Round] = relationship(back_populates="criteria")
