@@ -22,6 +22,7 @@ BENCHMARKS = {
     "scoring": "the pure results core at national scale, and when z-scores rank teams better than means",
     "signin": "what a password check costs with the production hash, and signing in through the form over HTTP",
     "transfer": "a 10,000-team template imported as one .xlsx, and the registrations workbook exported",
+    "works": "teams handing in 5 MB PDFs over HTTP against cp, a round's works as one zip against reading them, a judge's sheet page with its works at 50,000 assignments",
     "upload": "a zip bomb posted to the import endpoint: how it is refused, and the memory it costs",
 }
 

@@ -163,6 +163,11 @@ def wait_until(check, *, timeout: float, interval: float = 0.1) -> bool:
 _SERVERS: dict[str, int] = {}
 
 
+def server_pid(base: str) -> int:
+    """The master process id of the `gunicorn` serving `base` (its workers are its children)."""
+    return _SERVERS[base]
+
+
 def server_cpu_seconds(base: str) -> float | None:
     """The CPU time (user and system) that the gunicorn serving `base` has used so far, its workers
     included, read from /proc; None where there is no /proc. The difference over a window, divided by the
@@ -331,14 +336,24 @@ class HttpClient:
         self.cookies: dict[str, str] = {}
         self.last_used = time.perf_counter()
 
-    def request(self, method: str, path: str, *, json_body=None, form: dict | None = None, headers: dict | None = None):
-        """Send one request; returns (status, headers, body bytes, seconds from send to last byte)."""
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body=None,
+        form: dict | None = None,
+        data: bytes | None = None,
+        headers: dict | None = None,
+    ):
+        """Send one request (a JSON body, a form, or `data` as it is, with its Content-Type in `headers`);
+        returns (status, headers, body bytes, seconds from send to last byte)."""
         import http.client
         from http.cookies import SimpleCookie
         from urllib.parse import urlencode
 
         sent = {**self.headers, **(headers or {})}
-        body = None
+        body = data
         if json_body is not None:
             body = json.dumps(json_body, ensure_ascii=False).encode()
             sent["Content-Type"] = "application/json"
