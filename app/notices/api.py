@@ -3,7 +3,7 @@ answerObjection, finalizeRound."""
 
 from __future__ import annotations
 
-from flask import current_app, send_file
+from flask import abort, current_app, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,10 +14,17 @@ from app.extensions import LIMITED_METHODS, db, limiter
 from app.judging.schemas import RoundSchema
 from app.models import Objection, ObjectionFile, Round, utcnow
 from app.notices import objections, services
+from app.notices.evidence import SIGNATURES
 from app.notices.schemas import AnswerInSchema, AssignInSchema, ObjectionArgsSchema, ObjectionInSchema, ObjectionSchema
 from app.pagination import page_payload, page_schema
 from app.permissions import allowed_on, can_add_evidence, can_answer_objection, can_manage_round, can_object, can_view_objection
 from app.storage import storage
+
+#: A file of evidence, in the type its content showed when it was added.
+EVIDENCE_RESPONSE = {
+    "description": "the file of evidence",
+    "content": {kind: {"schema": {"type": "string", "format": "binary"}} for _signature, kind in SIGNATURES},
+}
 
 blp = Blueprint("api_notices", __name__, url_prefix="/api/v1", description="The public notice, objections and finalization")
 
@@ -27,16 +34,22 @@ def objection_limit() -> str:
 
 
 def objection_limit_key() -> str:
-    """Objections are counted per account: many objectors share a campus's address."""
-    return f"objections:{current_user.get_id()}"
+    """Objections are counted per account (its id and address, unique even where ids are reused): many
+    objectors share a campus's network address."""
+    return f"account:{current_user.id}:{current_user.email}"
 
 
 def objection_limit_message() -> str:
     return _("You sent many objections and files in a short time. Try again in %(wait)s.", wait=retry_after_text())
 
 
-limited = limiter.limit(
-    objection_limit, key_func=objection_limit_key, methods=LIMITED_METHODS, error_message=objection_limit_message
+#: One count for an account's objections and evidence files, on the pages and the API alike.
+limited = limiter.shared_limit(
+    objection_limit,
+    scope="objections",
+    key_func=objection_limit_key,
+    methods=LIMITED_METHODS,
+    error_message=objection_limit_message,
 )
 
 
@@ -90,19 +103,11 @@ def add_objection_file(files, objection_id: int):
 
 @blp.route("/objections/<id:objection_id>/files/<id:file_id>", methods=["GET"])
 @allowed_on(Objection, "objection_id", can_view_objection)
-@blp.doc(
-    operationId="getObjectionFile",
-    responses={
-        "200": {
-            "description": "the file",
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    },
-)
+@blp.doc(operationId="getObjectionFile", responses={"200": EVIDENCE_RESPONSE})
 def get_objection_file(objection_id: int, file_id: int):
     evidence = db.get_or_404(ObjectionFile, file_id)
     if evidence.objection_id != objection_id:
-        return db.get_or_404(ObjectionFile, 0)
+        abort(404)
     return send_file(
         storage().path(evidence.sha256),
         mimetype=evidence.content_type,

@@ -76,7 +76,7 @@ def objection_new(round_id: int):
             flash(_("Your objection is sent. The organizers will answer it here."), "success")
             return redirect(url_for("notices.objection_show", objection_id=objection.id))
     elif request.method == "GET" and not services.is_open_for_objections(round_, now):
-        status = flash_error(ContestError(_("This round's results take no objections now."), code="notice_closed"))
+        flash(_("This round's results take no objections now."), "error")
     return render_template("notices/new.html", round=round_, form=form, notice=services.notice_payload(round_, now)), status
 
 
