@@ -37,6 +37,8 @@ def _organizers(round_: Round) -> list[User]:
             .where(
                 RoleAssignment.role == ORGANIZER,
                 (RoleAssignment.contest_id == round_.contest_id) | RoleAssignment.contest_id.is_(None),
+                RoleAssignment.college_id.is_(None),  # an organizer's role naming a college organizes nothing
+                RoleAssignment.province.is_(None),
                 User.active,
             )
             .distinct()

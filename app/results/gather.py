@@ -86,8 +86,8 @@ def missing_sheets(round_: Round) -> list[dict[str, Any]]:
 
 
 def gather(round_: Round) -> list[TeamSheets]:
-    """Every entry of the round (but withdrawn teams) with its assigned count and its submitted sheets (drafts do not count, nor do
-    assignments set aside for a conflict of interest, submitted or not).
+    """Every entry of the round (but a team withdrawn since) with its assigned count and its submitted sheets
+    (drafts do not count, nor do assignments set aside for a conflict of interest, submitted or not).
 
     A sheet carries the values of only the items that a `criterion:<key>` tie-break of the round names (None
     for an item the judge left out).
