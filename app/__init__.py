@@ -89,12 +89,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.contests.routes import bp as contests
     from app.jobs.routes import bp as jobs
     from app.judging.routes import bp as judging
+    from app.notices.routes import bp as notices
     from app.public.routes import bp as public
     from app.registration.routes import bp as registration
     from app.results.routes import bp as results
 
     app.url_map.converters["id"] = IdConverter  # before any rule uses it: pages and API alike
-    for blueprint in (public, auth, colleges, contests, registration, judging, results, audit_log, jobs):
+    for blueprint in (public, auth, colleges, contests, registration, judging, results, audit_log, jobs, notices):
         app.register_blueprint(blueprint)
     register_api(app)
 

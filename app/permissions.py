@@ -26,6 +26,7 @@ from app.models import (
     College,
     Contest,
     Job,
+    Objection,
     Round,
     Team,
     User,
@@ -336,3 +337,24 @@ def can_see_job(user: User, job: Job) -> bool:
     if not user.is_authenticated:
         return False
     return job.owner_id == user.id or is_organizer(user, job.contest)
+
+
+def can_object(user: User, round_: Round) -> bool:
+    """Anyone signed in who can see the round's results may object to them (the notice's dates are the
+    service's rule) and list their own objections; organizers list them all."""
+    return user.is_authenticated and can_view_results(user, round_)
+
+
+def can_view_objection(user: User, objection: Objection) -> bool:
+    """An objection is confidential: its author and the contest's organizers only."""
+    return user.is_authenticated and (objection.author_id == user.id or is_organizer(user, objection.round.contest))
+
+
+def can_add_evidence(user: User, objection: Objection) -> bool:
+    """Only the objector adds evidence to their objection."""
+    return user.is_authenticated and objection.author_id == user.id
+
+
+def can_answer_objection(user: User, objection: Objection) -> bool:
+    """The contest's organizers assign and answer objections."""
+    return is_organizer(user, objection.round.contest)

@@ -187,6 +187,21 @@ ACCESS = {
     "api_jobs.start_export": ("POST", signed_in(422, anonymous=401)),
     "api_jobs.get_job": ("GET", row(404, anonymous=401, coordinator=200, organizer=200)),
     "api_jobs.download_job_file": ("GET", row(404, anonymous=401, coordinator=200, organizer=200)),
+    # Notice and objections. The walk's round is a draft (no one but organizers sees it); the objection in the
+    # URL is `captain`'s, with one file of evidence: confidential between them and the organizers.
+    "notices.objection_new": ("GET", organizers_only()),  # the page says no objection is taken now
+    "notices.objection_list": ("GET", organizers_only()),
+    "notices.objection_show": ("GET", row(403, anonymous=302, captain=200, organizer=200)),
+    "notices.evidence_download": ("GET", row(403, anonymous=302, captain=200, organizer=200)),
+    "notices.finalize": ("POST", organizers_only(302)),  # back to the results page, saying why not
+    "api_notices.create_objection": ("POST", organizers_only(422, anonymous=401)),
+    "api_notices.list_objections": ("GET", organizers_only(anonymous=401)),
+    "api_notices.get_objection": ("GET", row(403, anonymous=401, captain=200, organizer=200)),
+    "api_notices.add_objection_file": ("POST", row(403, anonymous=401, captain=422)),  # the objector's only
+    "api_notices.get_objection_file": ("GET", row(403, anonymous=401, captain=200, organizer=200)),
+    "api_notices.assign_objection": ("POST", organizers_only(422, anonymous=401)),
+    "api_notices.answer_objection": ("POST", organizers_only(422, anonymous=401)),
+    "api_notices.finalize_round": ("POST", organizers_only(409, anonymous=401)),  # the round is not published
 }
 
 
@@ -244,7 +259,10 @@ def walk(app, make_user, make_contest, make_college, make_team, make_round):
     (jobs_folder() / job.id).mkdir(parents=True)
     (jobs_folder() / job.result_path).write_bytes(b"PK")
     db.session.commit()
+    objection = walk_objection(round_, team, people["captain"])
     ids = {
+        "objection_id": objection.id,
+        "file_id": objection.files[0].id,
         "job_id": job.id,
         "contest_id": contest.id,
         "team_id": team.id,
@@ -255,6 +273,23 @@ def walk(app, make_user, make_contest, make_college, make_team, make_round):
         "college_id": proposal.id,
     }
     return people, ids
+
+
+def walk_objection(round_, team, author):
+    """`author`'s objection to `team` in the round, with one PDF of evidence in the store."""
+    import io
+
+    from app.models import Objection, ObjectionFile
+    from app.storage import storage
+
+    stored = storage().put(io.BytesIO(b"%PDF-1.7 walk"))
+    objection = Objection(round_id=round_.id, team_id=team.id, author_id=author.id, reason="walk")
+    objection.files.append(
+        ObjectionFile(filename="walk.pdf", content_type="application/pdf", size=stored.size, sha256=stored.sha256)
+    )
+    db.session.add(objection)
+    db.session.commit()
+    return objection
 
 
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))

@@ -55,10 +55,11 @@ from app.extensions import db
 from app.jobs.tasks import jobs_folder
 from app.judging.services import add_entries, add_judges, transition_round
 from app.judging.sheets import save_sheet
-from app.models import JUDGE, ORGANIZER, Assignment, Award, Job, User, utcnow
+from app.models import JUDGE, ORGANIZER, Assignment, Award, Job, Objection, ObjectionFile, User, utcnow
 from app.registration.imports import ROLE_CHOICES, TEMPLATE_COLUMNS
 from app.results.awards import assign_awards, award_rule_input
 from app.results.services import compute_round_results
+from app.storage import storage
 
 #: 50 examples per operation, drawn from a fixed seed: the same examples on every run (change SEED,
 #: or raise EXAMPLES, to search further). No shrinking, so that a failing run stays bounded too (the
@@ -131,6 +132,9 @@ ID_KINDS = {
     "judge_id": "judges",
     "user_ids": "judges",
     "job_id": "jobs",
+    "objection_id": "objections",
+    "file_id": "objection_files",
+    "assignee_id": "judges",
 }
 
 
@@ -211,6 +215,11 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
     prize_rule = award_rule_input(scored_round, [{"key": "first", "count": 2, "amount": Decimal(1000), "currency": "CNY"}])
     assign_awards(scored_round, prize_rule, actor=None, now=now)
     tokens = {judge.id: issue_token(judge, now=now) for judge in judges}
+    objection = Objection(round_id=scored_round.id, team_id=approved[0], author_id=judges[0].id, reason="抄袭 copied")
+    objection.files.append(
+        ObjectionFile(filename="e.pdf", content_type="application/pdf", **vars(storage().put(io.BytesIO(b"%PDF-1"))))
+    )
+    db.session.add(objection)
     export = Job(kind="teams", owner=judges[0], contest=contest, params={"contest_id": contest.id}, state="done")
     db.session.add(export)
     db.session.commit()
@@ -228,6 +237,8 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
             "assignments": [assignment.id for assignment in assignments],
             "awards": list(db.session.scalars(select(Award.id).where(Award.round_id == scored_round.id))),
             "jobs": [export.id],
+            "objections": [objection.id],
+            "objection_files": [file.id for file in objection.files],
         },
         judge_tokens={assignment.id: tokens[assignment.judge_id] for assignment in assignments},
         college_codes=[college.code for college in colleges],
@@ -264,6 +275,7 @@ def api_schema(app, world: World):
     # every createToken example after the fifth into a 429, and the fuzzer would learn nothing about
     # the operation itself. This app alone allows many; tests/auth checks the limits.
     app.config["LOGIN_ACCOUNT_RATE_LIMIT"] = app.config["LOGIN_ADDRESS_RATE_LIMIT"] = "100000 per minute"
+    app.config["OBJECTION_RATE_LIMIT"] = "100000 per minute"  # the same for objections (tests/results checks it)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=schemathesis.Config.from_dict({}))
 
     def with_real_ids(values: Any):

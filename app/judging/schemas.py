@@ -4,7 +4,9 @@ from app.api.ids import Id
 from app.api.numbers import Decimal, Integer
 from app.judging.queries import round_counts
 from app.judging.services import AGGREGATION_METHODS
-from app.models import GROUPINGS, ROUND_LEVELS
+from app.models import GROUPINGS, ROUND_LEVELS, utcnow
+from app.notices.schemas import NoticeSchema
+from app.notices.services import notice_payload
 from app.pagination import PageArgsSchema
 
 OWN_COLLEGE_CONFLICT = (
@@ -102,8 +104,18 @@ class RoundSchema(ma.Schema):
         "get_counts", required=True, metadata={"description": "assignments and sheets in force; see RoundCountsSchema"}
     )
 
+    notice = ma.fields.Method(
+        "get_notice",
+        allow_none=True,
+        metadata={"description": "the public notice of a published round: {starts_on, ends_on, days, calendar, state}, or null"},
+    )
+
     def get_counts(self, round_):
         return round_counts(round_)
+
+    def get_notice(self, round_):
+        notice = notice_payload(round_, utcnow())
+        return None if notice is None else NoticeSchema().dump(notice)
 
 
 class TransitionSchema(ma.Schema):

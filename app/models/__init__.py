@@ -35,6 +35,22 @@ from app.models.judging import (
     Score,
     ScoreSheet,
 )
+from app.models.notices import (
+    DECISIONS,
+    DISMISSED,
+    NOTICE_CALENDARS,
+    OBJECTION_ACTIONS,
+    OBJECTION_ANSWERED,
+    OBJECTION_OPEN,
+    OBJECTION_STATES,
+    PARTLY_UPHELD,
+    REOPEN_SCORING,
+    UPHELD,
+    WITHDRAW_TEAM,
+    Notice,
+    Objection,
+    ObjectionFile,
+)
 from app.models.people import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER, ROLES, ApiToken, BrowserSession, RoleAssignment, User
 from app.models.results import TIER_KEYS, TIER_NAMES, Award, Result, ResultSnapshot
 from app.models.teams import (
@@ -123,4 +139,18 @@ __all__ = [
     "Work",
     "WorkExtension",
     "WorkOpen",
+    "DECISIONS",
+    "DISMISSED",
+    "NOTICE_CALENDARS",
+    "OBJECTION_ACTIONS",
+    "OBJECTION_ANSWERED",
+    "OBJECTION_OPEN",
+    "OBJECTION_STATES",
+    "PARTLY_UPHELD",
+    "REOPEN_SCORING",
+    "UPHELD",
+    "WITHDRAW_TEAM",
+    "Notice",
+    "Objection",
+    "ObjectionFile",
 ]

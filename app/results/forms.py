@@ -10,6 +10,7 @@ from wtforms.validators import NumberRange, Optional
 
 from app.forms import DecimalField, IntegerField
 from app.models import TIER_KEYS, TIER_NAMES
+from app.notices.forms import NoticeFields
 
 TIE_CHOICES = [
     SelectChoice("flag", _l("Flag them for me to decide")),
@@ -47,7 +48,7 @@ class AwardPrizeForm(FlaskForm):
         }
 
 
-class PublishForm(FlaskForm):
+class PublishForm(FlaskForm, NoticeFields):
     show_scores = BooleanField(_l("Show scores on the public page"), default=True)
     publish = SubmitField(_l("Publish"))
 

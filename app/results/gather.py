@@ -21,6 +21,7 @@ from app.extensions import db
 from app.groups import group_key
 from app.models import (
     SHEET_SUBMITTED,
+    WITHDRAWN,
     Assignment,
     College,
     Entry,
@@ -85,8 +86,8 @@ def missing_sheets(round_: Round) -> list[dict[str, Any]]:
 
 
 def gather(round_: Round) -> list[TeamSheets]:
-    """Every entry of the round with its assigned count and its submitted sheets (drafts do not count, nor do
-    assignments set aside for a conflict of interest, submitted or not).
+    """Every entry of the round (but a team withdrawn since) with its assigned count and its submitted sheets
+    (drafts do not count, nor do assignments set aside for a conflict of interest, submitted or not).
 
     A sheet carries the values of only the items that a `criterion:<key>` tie-break of the round names (None
     for an item the judge left out).
@@ -112,7 +113,12 @@ def gather(round_: Round) -> list[TeamSheets]:
         assigned[team_id] += 1
         if total is not None:  # a submitted sheet always has its total
             sheets[team_id].append(Sheet(judge_id, total_of(total), dict(zip(keys, map(value_of, values), strict=True))))
-    entries = db.session.execute(select(Entry.team_id, Entry.group_key).where(Entry.round_id == round_.id))
+    # A team withdrawn after judging (an upheld objection, misconduct) is no longer ranked.
+    entries = db.session.execute(
+        select(Entry.team_id, Entry.group_key)
+        .join(Team, Team.id == Entry.team_id)
+        .where(Entry.round_id == round_.id, Team.status != WITHDRAWN)
+    )
     return [
         TeamSheets(team_id=team_id, assigned=assigned[team_id], sheets=tuple(sheets[team_id]), group=group)
         for team_id, group in entries

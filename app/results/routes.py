@@ -17,6 +17,7 @@ from app.jobs import services as jobs
 from app.judging.services import transition_round
 from app.models import CLOSED, PUBLISHED, TIER_KEYS, Award, Contest, Round, utcnow
 from app.money import money_text
+from app.notices.services import notice_payload
 from app.pagination import PageOf, page_numbers
 from app.permissions import allowed_on, can_edit_contest, can_manage_award, can_manage_round, can_view_results
 from app.results import advancement, charts, gather, prizes, queries, services, store
@@ -50,7 +51,9 @@ def results_table(round_id: int):
             )
             return redirect(url_for("results.results_table", round_id=round_.id))
         if publish_form.publish.data and publish_form.validate_on_submit():
-            services.publish_round(round_, show_scores=publish_form.show_scores.data, actor=current_user, now=now)
+            services.publish_round(
+                round_, show_scores=publish_form.show_scores.data, notice=publish_form.notice_input(), actor=current_user, now=now
+            )
             flash(_("The results are published."), "success")
             return redirect(url_for("results.results_table", round_id=round_.id))
         if reopen_form.reopen.data and reopen_form.validate_on_submit():
@@ -59,7 +62,8 @@ def results_table(round_id: int):
             return redirect(url_for("results.results_table", round_id=round_.id))
     except ContestError as error:
         missing = error.details.get("missing", []) if error.details else []
-        status = show_error_on_form(reopen_form if reopen_form.reopen.data else compute_form, error)
+        shown_on = reopen_form if reopen_form.reopen.data else publish_form if publish_form.publish.data else compute_form
+        status = show_error_on_form(shown_on, error)
     snapshot = store.snapshot_of(round_)
     args = {
         "q": request.args.get("q", ""),
@@ -84,6 +88,7 @@ def results_table(round_id: int):
         compute_form=compute_form,
         publish_form=publish_form,
         reopen_form=reopen_form,
+        notice=notice_payload(round_, now),
         tier_names=queries.tier_names(snapshot),
         judge_code=queries.judge_code,
         rounded=lambda value: queries.rounded(value, round_.decimals),
@@ -299,6 +304,7 @@ def public_results(round_id: int):
         pagination=PageOf(rows, total, page, per_page),
         tier_names=queries.tier_names(snapshot),
         show_scores=bool(snapshot and snapshot.show_scores),
+        notice=notice_payload(round_, utcnow()),
         q=request.args.get("q", ""),
         rounded=lambda value: queries.rounded(value, round_.decimals),
     )

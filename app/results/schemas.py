@@ -5,6 +5,7 @@ import marshmallow as ma
 from app.api.ids import Id
 from app.api.numbers import Decimal, Integer
 from app.models import GROUPINGS, TIER_KEYS
+from app.notices.schemas import NoticeInSchema
 from scoring.model import TIE_POLICIES
 
 
@@ -160,6 +161,12 @@ class AwardsSchema(ma.Schema):
 
 class PublishInSchema(ma.Schema):
     show_scores = ma.fields.Boolean(load_default=True, metadata={"description": "false publishes ranks and tiers without scores"})
+    notice = ma.fields.Nested(
+        NoticeInSchema,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a notice period for objections; without it the results are final at once"},
+    )
 
 
 class ExportArgsSchema(ma.Schema):

@@ -8,9 +8,10 @@ step is allowed and what the snapshot records. Advancement and awards have their
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -20,6 +21,7 @@ from app import audit
 from app.errors import StateConflictError
 from app.extensions import db
 from app.models import CLOSED, PUBLISHED, Assignment, Result, ResultSnapshot, Round, User
+from app.notices.services import notice_input, set_notice
 from app.results import awards
 from app.results.gather import gather, missing_sheets, rule_of
 from app.results.store import judge_stats_as_stored, require_snapshot, snapshot_of, write_results
@@ -66,7 +68,20 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now: datetime) -> ResultSnapshot:
+def recompute_published(round_: Round, *, reason: str, actor: User | None, now: datetime) -> ResultSnapshot:
+    """Compute a published round's results again, with the reason (an upheld objection that withdrew a team),
+    keeping it published: the sheets are frozen, so only who is ranked changes. The snapshot's computation is
+    audited with the reason, as every computation is."""
+    db.session.refresh(round_, with_for_update=True)
+    if round_.status != PUBLISHED:
+        raise StateConflictError(_("Only a published round's results are computed again here."), code="round_not_published")
+    with collector_paused():
+        return _compute_and_store(round_, confirm=True, actor=actor, now=now, reason=reason)
+
+
+def _compute_and_store(
+    round_: Round, *, confirm: bool, actor: User | None, now: datetime, reason: str | None = None
+) -> ResultSnapshot:
     teams = gather(round_)
     # Every assignment is of an entry: the sheets are all in when each entry has as many as it has judges.
     missing = missing_sheets(round_) if any(len(team.sheets) < team.assigned for team in teams) else []
@@ -108,6 +123,7 @@ def _compute_and_store(round_: Round, *, confirm: bool, actor: User | None, now:
         object_id=round_.id,
         now=now,
         after={"teams": snapshot.teams, "sheets": snapshot.sheets, "missing": snapshot.missing, "rule": snapshot.rule},
+        reason=reason,
     )
     if snapshot.award_rule:
         awards.store_awards(
@@ -129,8 +145,13 @@ def flags_of(result: Result, tied: set[int]) -> list[str]:
     return sorted({*result.flags, *([TIE_AT_CUT] if result.team_id in tied else [])})
 
 
-def publish_round(round_: Round, *, show_scores: bool, actor: User | None, now: datetime) -> Round:
+def publish_round(
+    round_: Round, *, show_scores: bool, actor: User | None, now: datetime, notice: Mapping[str, Any] | None = None
+) -> Round:
     """Publish the closed round's results (公示): they become public, and the sheets freeze.
+
+    With `notice` ({days, calendar, starts_on}), a notice period opens in which anyone signed in may object
+    (`app.notices`); the results are final after it. Without one they are final at once.
 
     Refused (409) before the results are computed, and when the sheets changed since they were
     (the round was reopened and closed again, or a sheet was set aside for a conflict): compute again first.
@@ -148,8 +169,10 @@ def publish_round(round_: Round, *, show_scores: bool, actor: User | None, now: 
             _("A sheet was set aside for a conflict of interest since the results were computed; compute them again first."),
             code="results_stale",
         )
+    settings = notice_input(notice)
     round_.status = PUBLISHED
     snapshot.published_at, snapshot.show_scores = now, show_scores
+    given = set_notice(round_, settings, now=now)
     db.session.flush()
     audit.record(
         actor=actor,
@@ -158,6 +181,10 @@ def publish_round(round_: Round, *, show_scores: bool, actor: User | None, now: 
         object_id=round_.id,
         now=now,
         before={"status": CLOSED},
-        after={"status": PUBLISHED, "show_scores": show_scores},
+        after={
+            "status": PUBLISHED,
+            "show_scores": show_scores,
+            **({"notice": {"starts_on": given.starts_on.isoformat(), "ends_on": given.ends_on.isoformat()}} if given else {}),
+        },
     )
     return round_
