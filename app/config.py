@@ -44,6 +44,8 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": True,
     "MAIL_FROM": "Laurel <no-reply@laurel.local>",
     "SIGNUP_RATE_LIMIT": "10 per hour",
+    "VERIFY_RATE_LIMIT": "60 per minute; 1000 per hour",
+    "PUBLIC_URL": "",  # empty: the address of the request that issues a certificate
     "REDIS_URL": "",  # empty: jobs run in a thread of the app's own process
     "JOB_QUEUE_NAME": "laurel",  # the RQ queue that `flask --app wsgi worker` runs
     "JOB_THRESHOLD_ROWS": 5000,
@@ -112,6 +114,16 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "LAUREL_SMTP_STARTTLS": ("SMTP_STARTTLS", _boolean, "1 (default) to upgrade the SMTP connection with STARTTLS"),
     "LAUREL_MAIL_FROM": ("MAIL_FROM", str, "the From address of Laurel's mail"),
     "LAUREL_SIGNUP_RATE_LIMIT": ("SIGNUP_RATE_LIMIT", str, "captain sign-ups allowed per client address, default 10 per hour"),
+    "LAUREL_VERIFY_RATE_LIMIT": (
+        "VERIFY_RATE_LIMIT",
+        str,
+        "certificate verifications allowed per client address, default 60 per minute; 1000 per hour",
+    ),
+    "LAUREL_PUBLIC_URL": (
+        "PUBLIC_URL",
+        str,
+        "the address people reach Laurel at, printed in certificates' QR codes; unset: the issuing request's",
+    ),
     "LAUREL_REDIS_URL": ("REDIS_URL", str, "Redis for background jobs (RQ); unset: jobs run in the app's own process"),
     "LAUREL_JOB_QUEUE_NAME": ("JOB_QUEUE_NAME", str, "the Redis queue of Laurel's jobs, default laurel (one per installation)"),
     "LAUREL_JOB_THRESHOLD_ROWS": ("JOB_THRESHOLD_ROWS", int, "imports of more rows run as background jobs, default 5000"),
