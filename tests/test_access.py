@@ -187,6 +187,17 @@ ACCESS = {
     "api_jobs.start_export": ("POST", signed_in(422, anonymous=401)),
     "api_jobs.get_job": ("GET", row(404, anonymous=401, coordinator=200, organizer=200)),
     "api_jobs.download_job_file": ("GET", row(404, anonymous=401, coordinator=200, organizer=200)),
+    # Certificates: the award in the URL is `captain`'s team's, not yet issued (404 to those let in); the code
+    # in the URL is no certificate's, for anyone (the verification is public).
+    "certificates.verify_page": ("GET", everyone(404)),
+    "certificates.certificate_download": ("GET", row(403, anonymous=302, captain=404, organizer=404)),
+    "certificates.award_revoke": ("POST", organizers_only(302)),  # back to the Awards page, saying why not
+    "certificates.round_zip": ("POST", organizers_only(302)),
+    "certificates.settings": ("GET", organizers_only()),
+    "api_certificates.verify_certificate": ("GET", everyone(404)),
+    "api_certificates.get_certificate": ("GET", row(403, anonymous=401, captain=404, organizer=404)),
+    "api_certificates.revoke_award": ("POST", organizers_only(422, anonymous=401)),
+    "api_certificates.start_certificates_zip": ("POST", organizers_only(202, anonymous=401)),
 }
 
 

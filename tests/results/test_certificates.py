@@ -123,9 +123,7 @@ def test_an_english_contest_gets_english_certificates(client, final, token_for):
     assert built["teams"][0].name in text  # the team's own (Chinese) name, in the CJK font
 
 
-def test_the_team_its_members_with_accounts_and_the_organizers_may_download_no_one_else(
-    client, final, make_user, token_for
-):
+def test_the_team_its_members_with_accounts_and_the_organizers_may_download_no_one_else(client, final, make_user, token_for):
     built = final()
     team = built["teams"][0]
     url = f"/api/v1/awards/{built['award'].id}/certificate.pdf"
