@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -207,17 +208,21 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     app = fresh_app(PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
     database_url = app.config["SQLALCHEMY_DATABASE_URI"]
-    final_id, provincial_id, organizer_id = build(app, args.winners, args.zip)
-    figures = {
-        "load_before": load_average(),
-        "winners": winners_phase(app, final_id),
-        "zip": zip_phase(app, database_url, provincial_id, organizer_id),
-        "verify_page": verify_phase(app, final_id, args.verify),
-        "targets": {
-            "winners_s_under": TARGET_WINNERS_S,
-            "zip_peak_mb_under": TARGET_ZIP_MB,
-            "verify_p95_ms_under": TARGET_VERIFY_P95_MS,
-        },
-    }
+    try:
+        final_id, provincial_id, organizer_id = build(app, args.winners, args.zip)
+        figures = {
+            "load_before": load_average(),
+            "winners": winners_phase(app, final_id),
+            "zip": zip_phase(app, database_url, provincial_id, organizer_id),
+            "verify_page": verify_phase(app, final_id, args.verify),
+            "load_after": load_average(),
+            "targets": {
+                "winners_s_under": TARGET_WINNERS_S,
+                "zip_peak_mb_under": TARGET_ZIP_MB,
+                "verify_p95_ms_under": TARGET_VERIFY_P95_MS,
+            },
+        }
+    finally:
+        shutil.rmtree(app.instance_path, ignore_errors=True)  # the run's instance: its SQLite file, PDFs and zip
     report("certificates", figures)
     return 0

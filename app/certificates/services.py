@@ -119,10 +119,9 @@ def issue_certificates(round_: Round, *, actor: User | None, now: datetime) -> l
         )
     if not new:
         return []
-    db.session.add_all(new)
     try:
         with db.session.begin_nested():  # a concurrent issue of the same awards: the unique award_id refuses it
-            db.session.flush()
+            db.session.add_all(new)
     except IntegrityError as error:
         raise StateConflictError(
             _("The certificates are being issued by someone else; look again in a moment."), code="issuing"
