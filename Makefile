@@ -10,7 +10,7 @@ PORT ?= 5000
 # gunicorn processes, each with the threads of gunicorn.conf.py
 WORKERS ?= 2
 
-.PHONY: run test setup national translations bench clean serve-instances
+.PHONY: run test setup national translations bench clean serve-instances fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d app/translations 2>&1 | tail -n 1
 
-setup: $(VENV)/.installed translations
+# Certificates are drawn with Debian's Noto CJK fonts; without them Chinese names print in whatever font is there.
+fonts:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || echo "fonts: no CJK font found; certificates need one: apt-get install fonts-noto-cjk"
+
+setup: $(VENV)/.installed translations fonts
 	$(FLASK) db upgrade
 	$(FLASK) demo --only-if-empty --url http://$(HOST):$(PORT)
 

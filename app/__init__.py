@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.ids import IdConverter
     from app.audit_log.routes import bp as audit_log
     from app.auth.routes import bp as auth
+    from app.certificates.routes import bp as certificates
     from app.colleges.routes import bp as colleges
     from app.contests.routes import bp as contests
     from app.jobs.routes import bp as jobs
@@ -95,7 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.results.routes import bp as results
 
     app.url_map.converters["id"] = IdConverter  # before any rule uses it: pages and API alike
-    for blueprint in (public, auth, colleges, contests, registration, judging, results, audit_log, jobs, notices):
+    for blueprint in (public, auth, colleges, contests, registration, judging, results, notices, certificates, audit_log, jobs):
         app.register_blueprint(blueprint)
     register_api(app)
 

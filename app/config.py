@@ -46,6 +46,8 @@ DEFAULTS: dict[str, Any] = {
     "SIGNUP_RATE_LIMIT": "10 per hour",
     "OBJECTION_RATE_LIMIT": "10 per hour",  # objections and evidence files one account may send (app/notices)
     "EVIDENCE_MAX_MB": 5,  # the largest file of evidence for an objection
+    "VERIFY_RATE_LIMIT": "60 per minute; 1000 per hour",
+    "PUBLIC_URL": "",  # empty: the address of the request that issues a certificate
     "REDIS_URL": "",  # empty: jobs run in a thread of the app's own process
     "JOB_QUEUE_NAME": "laurel",  # the RQ queue that `flask --app wsgi worker` runs
     "JOB_THRESHOLD_ROWS": 5000,
@@ -120,6 +122,16 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, Callable[[str], Any], str]] = {
         "objections and evidence files one account may send, default 10 per hour",
     ),
     "LAUREL_EVIDENCE_MAX_MB": ("EVIDENCE_MAX_MB", int, "the largest file of evidence for an objection, in MB, default 5"),
+    "LAUREL_VERIFY_RATE_LIMIT": (
+        "VERIFY_RATE_LIMIT",
+        str,
+        "certificate verifications allowed per client address, default 60 per minute; 1000 per hour",
+    ),
+    "LAUREL_PUBLIC_URL": (
+        "PUBLIC_URL",
+        str,
+        "the address people reach Laurel at, printed in certificates' QR codes; unset: the issuing request's",
+    ),
     "LAUREL_REDIS_URL": ("REDIS_URL", str, "Redis for background jobs (RQ); unset: jobs run in the app's own process"),
     "LAUREL_JOB_QUEUE_NAME": ("JOB_QUEUE_NAME", str, "the Redis queue of Laurel's jobs, default laurel (one per installation)"),
     "LAUREL_JOB_THRESHOLD_ROWS": ("JOB_THRESHOLD_ROWS", int, "imports of more rows run as background jobs, default 5000"),

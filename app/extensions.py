@@ -32,10 +32,13 @@ limiter = Limiter(key_func=get_remote_address)
 #: The methods that Laurel's rate limits count: sign-in and sign-up, both POSTs. Every limit names its
 #: methods from here (`methods=LIMITED_METHODS`).
 LIMITED_METHODS = ("POST",)
+#: The reads that are limited too: certificate verification, open to anyone, where a flood of tried codes
+#: would otherwise cost nothing.
+LIMITED_READS = frozenset({"certificates.verify_page", "api_certificates.verify_certificate"})
 
 
 @limiter.request_filter
 def _no_limit_applies() -> bool:
     """Requests of another method skip the limiter: no limit counts them, and a judge's many saves need
     not look them up."""
-    return request.method not in LIMITED_METHODS
+    return request.method not in LIMITED_METHODS and request.endpoint not in LIMITED_READS

@@ -286,6 +286,21 @@ def can_manage_award(user: User, award: Award) -> bool:
     return can_manage_round(user, db.session.get(Round, award.round_id))
 
 
+def can_download_certificate(user: User, award: Award) -> bool:
+    """The award's team (`can_download_team_certificates`)."""
+    return can_download_team_certificates(user, award.team)
+
+
+def can_download_team_certificates(user: User, team: Team) -> bool:
+    """A team's certificates: its captain (the account that registered it), its members who have an account
+    (by their e-mail), and the organizers of its contest."""
+    if not user.is_authenticated:
+        return False
+    if team.owner_id == user.id or is_organizer(user, team.contest):
+        return True
+    return any(not member.released and member.email.strip().lower() == user.email for member in team.members)
+
+
 def can_view_round(user: User, round_: Round) -> bool:
     """Organizers, and the judges of the round."""
     if not user.is_authenticated:

@@ -7,6 +7,7 @@ import sys
 #: Every benchmark, by name, with what it measures (the usage lists them so).
 BENCHMARKS = {
     "assign": "auto-assigning 5 judges to each of 10,000 teams from 300, with conflicts (the pure core, no database)",
+    "certificates": "40 winners' certificates rendered, 2,000 zipped by a job with its peak memory, the verification page's p95",
     "colleges": "importing the national colleges list into a fresh database, then importing it again",
     "countries": "advancing the best 3 of each country from a global round of 3,600 teams from 100 countries",
     "entrants": "registering student teams, individuals and organizations over HTTP, side by side",

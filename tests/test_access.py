@@ -202,6 +202,17 @@ ACCESS = {
     "api_notices.assign_objection": ("POST", organizers_only(422, anonymous=401)),
     "api_notices.answer_objection": ("POST", organizers_only(422, anonymous=401)),
     "api_notices.finalize_round": ("POST", organizers_only(409, anonymous=401)),  # the round is not published
+    # Certificates: the award in the URL is `captain`'s team's, not yet issued (404 to those let in); the code
+    # in the URL is no certificate's, for anyone (the verification is public).
+    "certificates.verify_page": ("GET", everyone(404)),
+    "certificates.certificate_download": ("GET", row(403, anonymous=302, captain=404, organizer=404)),
+    "certificates.award_revoke": ("POST", organizers_only(302)),  # back to the Awards page, saying why not
+    "certificates.round_zip": ("POST", organizers_only(302)),
+    "certificates.settings": ("GET", organizers_only()),
+    "api_certificates.verify_certificate": ("GET", everyone(404)),
+    "api_certificates.get_certificate": ("GET", row(403, anonymous=401, captain=404, organizer=404)),
+    "api_certificates.revoke_award": ("POST", organizers_only(422, anonymous=401)),
+    "api_certificates.start_certificates_zip": ("POST", organizers_only(202, anonymous=401)),
 }
 
 

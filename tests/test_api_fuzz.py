@@ -55,7 +55,7 @@ from app.extensions import db
 from app.jobs.tasks import jobs_folder
 from app.judging.services import add_entries, add_judges, transition_round
 from app.judging.sheets import save_sheet
-from app.models import JUDGE, ORGANIZER, Assignment, Award, Job, Objection, ObjectionFile, User, utcnow
+from app.models import JUDGE, ORGANIZER, Assignment, Award, Certificate, Job, Objection, ObjectionFile, User, utcnow
 from app.registration.imports import ROLE_CHOICES, TEMPLATE_COLUMNS
 from app.results.awards import assign_awards, award_rule_input
 from app.results.services import compute_round_results
@@ -135,6 +135,7 @@ ID_KINDS = {
     "objection_id": "objections",
     "file_id": "objection_files",
     "assignee_id": "judges",
+    "code": "certificate_codes",
 }
 
 
@@ -214,6 +215,7 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
     compute_round_results(scored_round, confirm=True, actor=None, now=now)
     prize_rule = award_rule_input(scored_round, [{"key": "first", "count": 2, "amount": Decimal(1000), "currency": "CNY"}])
     assign_awards(scored_round, prize_rule, actor=None, now=now)
+    certificate = _certificate(scored_round, now)
     tokens = {judge.id: issue_token(judge, now=now) for judge in judges}
     objection = Objection(round_id=scored_round.id, team_id=approved[0], author_id=judges[0].id, reason="抄袭 copied")
     objection.files.append(
@@ -239,10 +241,28 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
             "jobs": [export.id],
             "objections": [objection.id],
             "objection_files": [file.id for file in objection.files],
+            "certificate_codes": [certificate.code],
         },
         judge_tokens={assignment.id: tokens[assignment.judge_id] for assignment in assignments},
         college_codes=[college.code for college in colleges],
     )
+
+
+def _certificate(round_, now) -> Certificate:
+    """A certificate for the round's first award, as issuing would write it (the round is left unpublished,
+    which the other operations need), so that verifying, downloading and revoking meet a real one."""
+    from app.certificates.services import certificate_content
+    from app.models.certificates import new_certificate_code
+
+    award = db.session.scalar(select(Award).where(Award.round_id == round_.id).order_by(Award.id))
+    code = new_certificate_code()
+    content = certificate_content(award, award.team, round_, round_.contest, {"first": "一等奖"}, code, now=now)
+    certificate = Certificate(
+        award_id=award.id, round_id=round_.id, team_id=award.team_id, code=code, language="zh", content=content
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate
 
 
 @pytest.fixture

@@ -60,6 +60,11 @@ EXPECTED = {
         zero=("reimport_changes",),
         done=("colleges",),
     ),
+    "certificates": Expect(
+        headline=("winners.seconds", "winners.per_certificate_ms", "zip.seconds", "zip.peak_rss_mb", "verify_page.p95_ms"),
+        done=("winners.certificates", "zip.files_in_zip", "verify_page.count"),
+        equal=(("zip.state", "done"), ("zip.files_in_zip", Same("zip.certificates")), ("verify_page.statuses", [200])),
+    ),
     "countries": Expect(
         headline=("best_advance_s", "target_s", "setup_s"),
         zero=("wrong_answers", "ties"),

@@ -58,6 +58,7 @@ def decimal_bounds_as_numbers(self: Any, field: ma.fields.Field, ret: dict[str, 
 
 def register_api(app: Flask) -> None:
     from app.auth.api import blp as auth_api
+    from app.certificates.api import blp as certificates_api
     from app.colleges.api import blp as colleges_api
     from app.contests.api import blp as contests_api
     from app.jobs.api import blp as jobs_api
@@ -69,7 +70,17 @@ def register_api(app: Flask) -> None:
     api.init_app(app)
     api.ma_plugin.converter.add_attribute_function(decimal_bounds_as_numbers)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in (auth_api, colleges_api, contests_api, registration_api, judging_api, results_api, jobs_api, notices_api):
+    for blueprint in (
+        auth_api,
+        colleges_api,
+        contests_api,
+        registration_api,
+        judging_api,
+        results_api,
+        notices_api,
+        certificates_api,
+        jobs_api,
+    ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only; browsers' cookies never reach /api
     csrf.exempt(docs)

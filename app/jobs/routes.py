@@ -21,6 +21,7 @@ KIND_LABELS = {
     "import_colleges": _l("Colleges import"),
     "compute_results": _l("Results computation"),
     "mail": _l("Mail"),
+    "certificates_zip": _l("Certificates of a round"),
 }
 STATE_LABELS = {QUEUED: _l("Waiting to start"), RUNNING: _l("Working"), DONE: _l("Done"), FAILED: _l("Failed")}
 

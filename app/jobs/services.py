@@ -97,6 +97,11 @@ def start_compute(round_: Round, *, confirm: bool, actor: User) -> Job:
     return _start("compute_results", actor, round_.contest, round_id=round_.id, confirm=confirm)
 
 
+def start_certificates_zip(round_: Round, *, actor: User) -> Job:
+    """All of a round's certificates as one zip, made by a job (the caller has checked the actor runs the round)."""
+    return _start("certificates_zip", actor, round_.contest, round_id=round_.id)
+
+
 def start_mail_job(messages) -> None:
     """Mail too numerous for the request that caused it, as a job of the request's user, committed with the
     request's work (the caller is the commit itself) and sent by a worker."""

@@ -151,6 +151,21 @@ def send_mail(job: Job, progress: Progress) -> Outcome:
     return Outcome(details={"sent": len(messages)})
 
 
+def certificates_zip(job: Job, progress: Progress) -> Outcome:
+    from app.certificates.archive import write_round_zip
+
+    round_ = db.get_or_404(Round, job.params["round_id"])
+    _refuse_unless(can_manage_round(job.owner, round_))
+    filename = f"certificates-round-{round_.id}.zip"
+
+    def total(count: int) -> None:
+        progress.total = count
+        progress.write()
+
+    written = write_round_zip(round_, jobs_folder() / job.id / filename, on_total=total, on_file=progress.advance)
+    return Outcome(path=f"{job.id}/{filename}", name=filename, details={"certificates": written})
+
+
 #: Every kind of job, by the name stored in `Job.kind`.
 TASKS: dict[str, Callable[[Job, Progress], Outcome]] = {
     "teams": export_teams,
@@ -161,6 +176,7 @@ TASKS: dict[str, Callable[[Job, Progress], Outcome]] = {
     "import_colleges": import_colleges,
     "compute_results": compute_results,
     "mail": send_mail,
+    "certificates_zip": certificates_zip,
 }
 
 #: The kinds whose result is a file to download.

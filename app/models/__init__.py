@@ -1,6 +1,7 @@
 """Laurel's models, one module per domain. Models import only `app.extensions`."""
 
 from app.models.audit import AuditEvent
+from app.models.certificates import Certificate
 from app.models.colleges import PROVINCES_CN, College, Province
 from app.models.contests import (
     CONTEST_LANGUAGES,
@@ -72,6 +73,7 @@ from app.models.types import UTCDateTime, utcnow
 from app.models.works import WORK_KINDS, MetricValue, Work, WorkExtension, WorkOpen
 
 __all__ = [
+    "Certificate",
     "Job",
     "AuditEvent",
     "PROVINCES_CN",

@@ -51,6 +51,10 @@ class Contest(db.Model):
     #: Set when the first round opens: from then on captains can no longer edit their teams.
     teams_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Who awards its certificates, as printed on them (the organizing committee); empty: the contest's name.
+    certificate_issuer: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    #: The organizer's seal on its certificates: the SHA-256 of a PNG in the file store; none: no seal.
+    certificate_seal: Mapped[str | None] = mapped_column(String(64))
 
     tracks: Mapped[list[Track]] = relationship(
         back_populates="contest", cascade="all, delete-orphan", lazy="selectin", order_by="Track.position"

@@ -13,8 +13,9 @@ from app.errors import retry_after_text
 from app.extensions import LIMITED_METHODS, db, limiter
 from app.judging.schemas import RoundSchema
 from app.models import Objection, ObjectionFile, Round, utcnow
-from app.notices import objections, services
+from app.notices import objections
 from app.notices.evidence import SIGNATURES
+from app.notices.finalization import finalize_results
 from app.notices.schemas import AnswerInSchema, AssignInSchema, ObjectionArgsSchema, ObjectionInSchema, ObjectionSchema
 from app.pagination import page_payload, page_schema
 from app.permissions import allowed_on, can_add_evidence, can_answer_objection, can_manage_round, can_object, can_view_objection
@@ -149,5 +150,5 @@ def finalize_round(round_id: int):
     """Make the results final once the notice has ended: 409 `objections_open` while one waits,
     `notice_open` before its last day has passed."""
     round_ = db.get_or_404(Round, round_id)
-    services.finalize_round(round_, actor=current_user, now=utcnow())
+    finalize_results(round_, actor=current_user, now=utcnow())
     return round_

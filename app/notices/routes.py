@@ -16,6 +16,7 @@ from app.forms import flash_error, show_error_on_form
 from app.models import ORGANIZER, Entry, Objection, ObjectionFile, RoleAssignment, Round, Team, User, utcnow
 from app.notices import objections, services
 from app.notices.api import limited
+from app.notices.finalization import finalize_results
 from app.notices.forms import AnswerForm, AssignForm, EvidenceForm, ObjectionForm, QueueFilterForm
 from app.pagination import page_from_request
 from app.permissions import allowed_on, can_answer_objection, can_manage_round, can_object, can_view_objection, is_organizer
@@ -186,7 +187,7 @@ def finalize(round_id: int):
     """The organizer's finalize button: back to the results page, saying what happened or why not."""
     round_ = db.get_or_404(Round, round_id)
     try:
-        services.finalize_round(round_, actor=current_user, now=utcnow())
+        finalize_results(round_, actor=current_user, now=utcnow())
     except ContestError as error:
         flash_error(error)
     else:

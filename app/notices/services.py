@@ -147,7 +147,8 @@ def finalize_round(round_: Round, *, actor: User | None, now: datetime) -> Notic
 
     Refused (409) while an objection waits for its answer (`objections_open`), while the notice is still
     open (`notice_open`: objections may still come), for a round published without a notice (final since
-    publication: `no_notice`) and a second time (`already_final`). Audited; `on_results_final` follows.
+    publication: `no_notice`) and a second time (`already_final`). Audited. What follows finalization is
+    `app.notices.finalization.finalize_results`'s.
     """
     notice = notice_of(round_) if round_.status == PUBLISHED else None
     if round_.status != PUBLISHED:
@@ -178,13 +179,4 @@ def finalize_round(round_: Round, *, actor: User | None, now: datetime) -> Notic
         now=now,
         after={"starts_on": notice.starts_on.isoformat(), "ends_on": notice.ends_on.isoformat()},
     )
-    on_results_final(round_, actor=actor, now=now)
     return notice
-
-
-def on_results_final(round_: Round, *, actor: User | None, now: datetime) -> None:
-    """What follows an organizer's finalization, in its transaction: the place for issue 27's certificates
-    (part 3: give each award its `certificate_code`) and the mails telling every team (part 4). Nothing yet.
-
-    A notice that ends with no objection open is final without this call (`results_final` is computed
-    on read): what must happen then too has to check `results_final` where it is read."""

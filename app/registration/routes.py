@@ -17,6 +17,7 @@ from app.audit import history_of
 from app.auth import sessions
 from app.auth import signup as signups
 from app.auth.forms import add_password_rule_problem
+from app.certificates.services import team_certificates
 from app.errors import ContestError, retry_after_text
 from app.extensions import LIMITED_METHODS, db, limiter
 from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
@@ -27,6 +28,7 @@ from app.permissions import (
     allowed_on,
     can_dispute_member,
     can_dispute_members,
+    can_download_team_certificates,
     can_edit_team,
     can_list_teams,
     can_register_team,
@@ -196,6 +198,7 @@ def team_show(team_id: int):
         history=history_of("team", team.id),
         answers=answered_questions(team),
         results=published_results_of(team),
+        certificates=team_certificates(team) if can_download_team_certificates(current_user, team) else [],
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from flask_login import current_user
 
 from app.api.blueprint import Blueprint
+from app.certificates.services import codes_by_award
 from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.api import JOB_STARTED_DOC, job_started
@@ -57,10 +58,12 @@ def awards_payload(round_: Round, ties: Any = ()) -> dict[str, Any]:
     full = is_organizer(current_user, round_.contest)
     show_scores = full or (snapshot.show_scores if snapshot else True)
     given = prizes.round_prizes(round_)
+    codes = codes_by_award(round_)
     items = (
         [
             {
                 **award_prize_item(given[row.result.team_id]),
+                "certificate_code": codes.get(given[row.result.team_id].id),
                 "team_id": row.result.team_id,
                 "team_number": row.number,
                 "team_name": row.name,
@@ -171,6 +174,7 @@ def update_award(data, award_id: int):
     row = next(row for row in queries.award_rows(round_) if row.result.team_id == award.team_id)
     return {
         **award_prize_item(award),
+        "certificate_code": codes_by_award(round_).get(award.id),
         "team_id": award.team_id,
         "team_number": row.number,
         "team_name": row.name,

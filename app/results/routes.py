@@ -10,6 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from app.certificates.forms import RevokeForm
+from app.certificates.services import certificates_by_award
 from app.errors import ContestError
 from app.extensions import db
 from app.forms import flash_error, show_error_on_form
@@ -224,6 +226,8 @@ def awards(round_id: int):
         tier_names=queries.tier_names(snapshot),
         stored_ties=award_ties(round_) if not preview else (),
         published=round_.status == PUBLISHED,
+        certificates=certificates_by_award(round_),
+        revoke_form=RevokeForm(),
         rounded=lambda value: queries.rounded(value, round_.decimals),
     ), status
 

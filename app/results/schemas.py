@@ -131,6 +131,9 @@ class AwardSchema(ma.Schema):
     amount = ma.fields.String(allow_none=True, metadata={"description": "exact decimal, in `currency`; null: none"})
     currency = ma.fields.String(allow_none=True)
     description = ma.fields.String()
+    certificate_code = ma.fields.String(
+        allow_none=True, metadata={"description": "the award's certificate (verifyCertificate), null until the results are final"}
+    )
 
 
 class MoneySchema(ma.Schema):
