@@ -279,6 +279,22 @@ def test_finalizing_waits_for_every_answer_and_the_end_of_the_notice(client, not
     assert db.session.scalar(select(AuditEvent.object_id).where(AuditEvent.action == "round.finalized")) == noticed["round"].id
 
 
+def test_finalizing_gives_each_award_its_certificate(client, scored_round, make_user, token_for):
+    round_ = scored_round([[80, 90], [70, 60], [50, 50]])["round"]
+    headers, url = token_for(make_user("organizer")), f"/api/v1/rounds/{round_.id}"
+    tiers = [{"key": "first", "count": 1}, {"key": "second", "count": 1}]
+    assert client.post(f"{url}/results", json={}, headers=headers).status_code == 200
+    assert client.post(f"{url}/awards", json={"tiers": tiers}, headers=headers).status_code == 200
+    notice = {"days": 1, "calendar": "calendar"}
+    assert client.post(f"{url}/publish", json={"notice": notice}, headers=headers).status_code == 200
+    assert all(item["certificate_code"] is None for item in client.get(f"{url}/awards", headers=headers).json["awards"])
+    _end_notice({"round": round_})
+    assert client.post(f"{url}/finalize", headers=headers).status_code == 200
+    codes = [item["certificate_code"] for item in client.get(f"{url}/awards", headers=headers).json["awards"]]
+    assert len(codes) == 2 and all(codes)
+    assert client.get(f"/api/v1/certificates/{codes[0]}").json["valid"] is True
+
+
 def test_finalizing_is_refused_while_the_notice_is_open(client, noticed):
     refused = client.post(f"{noticed['url']}/finalize", headers=noticed["organizer_headers"])
     assert refused.status_code == 409 and refused.json["error"]["code"] == "notice_open"
