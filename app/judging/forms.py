@@ -223,3 +223,14 @@ class RoundForm(FlaskForm):
         return show_error_on_form(
             self, error, rows={"criteria": self._rows}, renames={"own_college_conflict": "own_college_judges"}
         )
+
+
+class MetricsImportForm(FlaskForm):
+    file = FileField(_l("Data values (.xlsx or .csv): team number, then a column per data item"), validators=[FileRequired()])
+    submit = SubmitField(_l("Import values"))
+
+
+class MetricObjectionForm(FlaskForm):
+    key = HiddenField()
+    note = TextAreaField(_l("What is wrong with this value, and what should it be?"))
+    submit = SubmitField(_l("Report this value as wrong"))

@@ -279,3 +279,41 @@ def team_values(round_: Round, team: Team) -> list[dict[str, Any]]:
         .all()
     )
     return [{"criterion": criterion, "value": values.get(criterion.id)} for criterion in round_.data_criteria]
+
+
+def team_open_values(team: Team) -> list[dict[str, Any]]:
+    """What the team sees of its data before publication: each round it is in that has data items and is not
+    published, with the team's value of each item (`team_values`)."""
+    rounds = db.session.scalars(
+        select(Round)
+        .join(Entry, Entry.round_id == Round.id)
+        .where(Entry.team_id == team.id, Round.status != PUBLISHED)
+        .order_by(Round.created_at)
+    )
+    return [{"round": round_, "items": team_values(round_, team)} for round_ in rounds if round_.data_criteria]
+
+
+def value_rows(round_: Round, *, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
+    """One page of the round's teams, by number, with their value of each data item (None without one)."""
+    total = db.session.scalar(select(func.count(Entry.id)).where(Entry.round_id == round_.id)) or 0
+    teams = db.session.execute(
+        select(Team.id, Team.number, Team.name)
+        .join(Entry, Entry.team_id == Team.id)
+        .where(Entry.round_id == round_.id)
+        .order_by(Team.number)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    values = dict(
+        ((team_id, criterion_id), value)
+        for team_id, criterion_id, value in db.session.execute(
+            select(MetricValue.team_id, MetricValue.criterion_id, MetricValue.value).where(
+                MetricValue.round_id == round_.id, MetricValue.team_id.in_([team.id for team in teams])
+            )
+        )
+    )
+    rows = [
+        {"number": number, "name": name, "values": [values.get((team_id, criterion.id)) for criterion in round_.data_criteria]}
+        for team_id, number, name in teams
+    ]
+    return rows, total

@@ -290,3 +290,7 @@ class JudgeSchema(ma.Schema):
     organization = ma.fields.String()
     province = ma.fields.String()
     expertise = ma.fields.String()
+
+
+class MetricsImportedSchema(ma.Schema):
+    imported = Integer(required=True, metadata={"description": "the teams with at least one value in the file"})
