@@ -122,9 +122,9 @@ def import_metrics(round_: Round, table: Table, *, actor: User | None, now: date
         )
     numbers = {row.get(NUMBER, "") for _row, row in table.rows}
     teams = dict(
-        db.session.execute(select(Team.number, Team.id).where(Team.contest_id == round_.contest_id, Team.number.in_(numbers)))
-        .tuples()
-        .all()
+        db.session.execute(
+            select(Team.number, Team.id).where(Team.contest_id == round_.contest_id, Team.number.in_(numbers))
+        ).all()
     )
     entered = set(db.session.scalars(select(Entry.team_id).where(Entry.round_id == round_.id)))
     seen: dict[int, int] = {}
@@ -274,9 +274,7 @@ def team_values(round_: Round, team: Team) -> list[dict[str, Any]]:
             select(MetricValue.criterion_id, MetricValue.value).where(
                 MetricValue.round_id == round_.id, MetricValue.team_id == team.id
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return [{"criterion": criterion, "value": values.get(criterion.id)} for criterion in round_.data_criteria]
 
