@@ -187,6 +187,12 @@ ACCESS = {
     "api_jobs.start_export": ("POST", signed_in(422, anonymous=401)),
     "api_jobs.get_job": ("GET", row(404, anonymous=401, coordinator=200, organizer=200)),
     "api_jobs.download_job_file": ("GET", row(404, anonymous=401, coordinator=200, organizer=200)),
+    # Data items (issue 26 part 5): the organizers import a round's values; a team's captain reports one as wrong
+    # (the walk's round has no data item: the refusal is flashed on the team page).
+    "judging.metrics_import": ("GET", organizers_only()),
+    "judging.metrics_template": ("GET", organizers_only()),
+    "judging.metrics_objection": ("POST", row(403, anonymous=302, captain=302)),
+    "api_judging.import_metrics": ("POST", organizers_only(422, anonymous=401)),
 }
 
 
