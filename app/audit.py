@@ -33,6 +33,8 @@ ACTION_LABELS = {
     "conflict.declare": _l("Conflict of interest declared"),
     "contest.create": _l("Contest created"),
     "contest.update": _l("Contest changed"),
+    "metrics.import": _l("Data values imported"),
+    "metrics.objection": _l("Data value reported as wrong"),
     "results.advance": _l("Teams advanced to the next round"),
     "results.compute": _l("Results computed"),
     "round.add_entries": _l("Teams added to the round"),
