@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.colleges.routes import bp as colleges
     from app.contests.routes import bp as contests
     from app.jobs.routes import bp as jobs
+    from app.judging import metrics_routes  # noqa: F401  (its pages join the judging blueprint)
     from app.judging.routes import bp as judging
     from app.notices.routes import bp as notices
     from app.public.routes import bp as public

@@ -245,6 +245,11 @@ def can_view_team(user: User, team: Team) -> bool:
     return bool(colleges and colleges & team.student_college_ids)
 
 
+def can_object_to_data(user: User, team: Team) -> bool:
+    """Only the team's captain (the account that registered it) reports one of its data values as wrong."""
+    return user.is_authenticated and team.owner_id == user.id
+
+
 def can_dispute_members(user: User, team: Team) -> bool:
     """Organizers, and the coordinator of a college one of the team's members (or a disputed student) is of;
     which member is `can_dispute_member`."""

@@ -15,6 +15,7 @@ from app.audit import action_label
 from app.contests.stages import contest_stage
 from app.countries import country_name
 from app.judging.conflicts import conflict_label
+from app.judging.criteria import rule_text
 from app.judging.labels import TEMPLATE_FILTERS as ROUND_FILTERS
 from app.models import CAPTAIN, COORDINATOR, JUDGE, ORGANIZER
 from app.permissions import can_read_audit_log
@@ -73,6 +74,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.globals["contest_stage"] = contest_stage
     app.jinja_env.filters["audit_action"] = action_label
+    app.jinja_env.filters["data_rule"] = rule_text
     app.jinja_env.filters["plain"] = lambda number: plain_number(Decimal(str(number)))  # stored JSON keeps totals as text
 
     @app.context_processor

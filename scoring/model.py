@@ -14,10 +14,11 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import NamedTuple
 
-#: A result's flags. `scoring.results` sets the first three; the caller sets ``tie_at_cut`` (`mark_flag`).
+#: A result's flags. `scoring.results` sets the first four; the caller sets ``tie_at_cut`` (`mark_flag`).
 DISAGREEMENT = "disagreement"
 FEW_JUDGES = "few_judges"
 MISSING_SHEETS = "missing_sheets"
+MISSING_DATA = "missing_data"
 TIE_AT_CUT = "tie_at_cut"
 
 #: The tie-breaks a `Rule` may list after the exact score: the sum of a team's totals, or a named item's mean.
@@ -52,14 +53,25 @@ class Sheet(NamedTuple):
     items: Mapping[str, Decimal] = MappingProxyType({})
 
 
+class DataScore(NamedTuple):
+    """A team's points for each of the round's data items (`scoring.data`): by key, unweighted, 0 without a
+    value; the keys of the items it has no value for; and `total`, Σ weight × points."""
+
+    points: Mapping[str, Fraction]
+    missing: tuple[str, ...]
+    total: Fraction
+
+
 class TeamSheets(NamedTuple):
     """A team's submitted sheets in a round, how many judges were assigned to it, and its group (college id
-    or province; "" for none), which `scoring.advance` uses and the results carry through."""
+    or province; "" for none), which `scoring.advance` uses and the results carry through; `data` its points
+    from the round's data items (None when the round has none), added to its judges' score."""
 
     team_id: int
     assigned: int
     sheets: tuple[Sheet, ...]
     group: str = ""
+    data: DataScore | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,9 @@ class Rule:
     (drop `trim` highest and lowest, only with at least `min_judges` sheets); `judges_per_team` is the number
     of sheets below which a team is flagged ``few_judges`` (0: none); ``disagreement`` is flagged when the
     spread of a team's totals exceeds `disagreement` × `scale_max`; `tie_breaks` are applied in order after
-    the exact score, each `RAW_SUM` or `CRITERION_PREFIX` followed by an item's key."""
+    the exact score, each `RAW_SUM` or `CRITERION_PREFIX` followed by an item's key. `judged` says whether
+    the round has items the judges score: a round of data items only scores every team on its data alone,
+    sheets or not."""
 
     method: str = "mean"
     trim: int = 1
@@ -80,6 +94,7 @@ class Rule:
     scale_max: Decimal = Decimal(100)
     disagreement: Decimal = Decimal("0.15")
     tie_breaks: tuple[str, ...] = ()
+    judged: bool = True
 
 
 class TeamScore(NamedTuple):
@@ -93,7 +108,8 @@ class TeamResult(NamedTuple):
     """A team's result. `score` is exact (None without a sheet); `judges` maps judge_id to that judge's
     total, in judge_id order; `spread` is the population standard deviation of the totals (to
     `scoring.stats.SQRT_DIGITS` significant digits, 0 with fewer than two sheets); `raw_sum` their sum;
-    `flags` a sorted tuple of flag names. A named tuple, as `Sheet`: a round holds one for every team."""
+    `flags` a sorted tuple of flag names; `data` the team's points from the round's data items (None when it
+    has none), already counted in `score`. A named tuple, as `Sheet`: a round holds one for every team."""
 
     team_id: int
     group: str
@@ -104,3 +120,4 @@ class TeamResult(NamedTuple):
     spread: Decimal
     raw_sum: Decimal
     flags: tuple[str, ...]
+    data: DataScore | None = None

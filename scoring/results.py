@@ -3,10 +3,13 @@
 The rules, in order:
 
 1. Score: the round's aggregation method (`scoring.aggregate.METHODS`) over the team's submitted sheets,
-   an exact `Fraction`. A team without a submitted sheet has no score (None).
+   an exact `Fraction`, plus the team's data points (Σ weight × points over the round's data items,
+   `scoring.data`). A team without a submitted sheet has no score (None), unless the round has no items
+   for judges (`Rule.judged` false): then every team's score is its data points.
 2. Order: score, higher first; teams without a score come last, all tied. Then each of the rule's
-   tie-breaks, higher first: ``raw_sum`` (the sum of the team's totals) and ``criterion:<key>`` (the mean
-   of that item over the team's sheets that carry it; a team with no value for it counts lowest). Teams
+   tie-breaks, higher first: ``raw_sum`` (the sum of the team's totals) and ``criterion:<key>`` (for a data
+   item, the team's points for it; else the mean of that item over the team's sheets that carry it; a team
+   with no value for it counts lowest). Teams
    still equal share the rank (competition ranking, 1, 1, 3) and are ``tied``: the panel decides, never
    this code. Nothing is rounded before ranking.
 3. Flags, in this order (which is also their names' order: a result's flags are sorted):
@@ -14,6 +17,7 @@ The rules, in order:
    ``disagreement × scale_max`` (decided exactly, by comparing the squares: the variance and the limit's
    square); ``few_judges`` when fewer sheets than the rule's ``judges_per_team`` were submitted, or when
    ``trimmed_mean`` fell back to the plain mean (fewer than ``min_judges`` sheets, or too few to trim);
+   ``missing_data`` when the team has no value for one of the round's data items (it got 0 points for it);
    ``missing_sheets`` when fewer sheets were submitted than judges were assigned. ``tie_at_cut`` is set
    later, by the caller, for teams in a tie that `scoring.advance` or `scoring.awards` could not split
    (see `mark_flag`).
@@ -30,6 +34,7 @@ from scoring.model import (
     CRITERION_PREFIX,
     DISAGREEMENT,
     FEW_JUDGES,
+    MISSING_DATA,
     MISSING_SHEETS,
     RAW_SUM,
     TIE_AT_CUT,
@@ -80,7 +85,7 @@ def rank_teams(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]:
     """
     check_rule(rule)
     _check_teams(teams)
-    scores = aggregate.method(rule.method)(teams, rule, aggregate.round_totals(teams))
+    scores = _with_data(teams, aggregate.method(rule.method)(teams, rule, aggregate.round_totals(teams)), rule.judged)
     ranks = competition_ranks(_rank_keys(teams, scores, rule.tie_breaks))
     # The spread is a rounded root; its square, the variance, is exact: disagreement is decided on squares.
     variance_limit = (Fraction(rule.disagreement) * Fraction(rule.scale_max)) ** 2
@@ -94,6 +99,8 @@ def rank_teams(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]:
             flags.append(DISAGREEMENT)
         if len(totals) < rule.judges_per_team or (team_score is not None and team_score.fell_back):
             flags.append(FEW_JUDGES)
+        if team.data is not None and team.data.missing:
+            flags.append(MISSING_DATA)
         if len(totals) < team.assigned:
             flags.append(MISSING_SHEETS)
         results.append(
@@ -107,6 +114,7 @@ def rank_teams(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]:
                 spread=stats.sqrt(variance),
                 raw_sum=stats.exact_sum(totals),
                 flags=tuple(flags),
+                data=team.data,
             )
         )
     results.sort(key=operator.attrgetter("rank", "team_id"))
@@ -130,6 +138,22 @@ def mark_flag(results: Sequence[TeamResult], team_ids: Sequence[int], flag: str 
     ]
 
 
+def _with_data(teams: Sequence[TeamSheets], scores: Mapping[int, TeamScore], judged: bool) -> Mapping[int, TeamScore]:
+    """The judges' scores with each team's data points added; in a round without judged items, every team
+    scores its data points alone."""
+    if not any(team.data is not None for team in teams):
+        return scores
+    combined = {}
+    for team in teams:
+        data = team.data.total if team.data is not None else Fraction(0)
+        judges = scores.get(team.team_id)
+        if judges is not None:
+            combined[team.team_id] = judges._replace(score=judges.score + data)
+        elif not judged:
+            combined[team.team_id] = TeamScore(data)
+    return combined
+
+
 def _rank_keys(teams: Sequence[TeamSheets], scores: Mapping[int, TeamScore], tie_breaks: Sequence[str]) -> list[tuple]:
     """Exact sort keys, larger is better, one per team in input order: whether the team has a score (so that
     teams without one come last, equal to each other), its score, then its value for each tie-break."""
@@ -147,14 +171,17 @@ def _rank_keys(teams: Sequence[TeamSheets], scores: Mapping[int, TeamScore], tie
 
 def _tie_break_values(team: TeamSheets, tie_breaks: Sequence[str]) -> tuple:
     """The team's exact value for each tie-break, larger is better: ``raw_sum`` the sum of its totals;
-    ``criterion:<key>`` whether the team has the item (so that one without it counts lowest), then the
-    item's mean over the team's sheets that carry it."""
+    ``criterion:<key>`` whether the team has the item (so that one without it counts lowest), then its
+    points for a data item, else the item's mean over the team's sheets that carry it."""
     values: list = []
     for tie_break in tie_breaks:
         if tie_break == RAW_SUM:
             values.append(stats.exact_sum([sheet.total for sheet in team.sheets]))
         else:
             item = tie_break.removeprefix(CRITERION_PREFIX)
+            if team.data is not None and item in team.data.points:
+                values += (True, team.data.points[item])
+                continue
             item_values = [value for sheet in team.sheets if (value := sheet.items.get(item)) is not None]
             values += (True, stats.mean(item_values)) if item_values else (False, 0)
     return tuple(values)

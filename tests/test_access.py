@@ -213,6 +213,12 @@ ACCESS = {
     "api_certificates.get_certificate": ("GET", row(403, anonymous=401, captain=404, organizer=404)),
     "api_certificates.revoke_award": ("POST", organizers_only(422, anonymous=401)),
     "api_certificates.start_certificates_zip": ("POST", organizers_only(202, anonymous=401)),
+    # Data items (issue 26 part 5): the organizers import a round's values; a team's captain reports one as wrong
+    # (the walk's round has no data item: the refusal is flashed on the team page).
+    "judging.metrics_import": ("GET", organizers_only()),
+    "judging.metrics_template": ("GET", organizers_only()),
+    "judging.metrics_objection": ("POST", row(403, anonymous=302, captain=302)),
+    "api_judging.import_metrics": ("POST", organizers_only(422, anonymous=401)),
 }
 
 

@@ -108,3 +108,19 @@ def test_a_visitor_finds_a_contest_open_for_registration_and_can_register_there(
     assert signed_in.status_code == 302
     form = client.get(f"/contests/{contest.id}/register")
     assert form.status_code == 200 and 'name="members-0-student_id"' in form.get_data(as_text=True)
+
+
+def test_the_practical_tracks_store_data_counts_in_the_school_results_and_the_captain_sees_the_provincial_values(demo, client):
+    school, provincial = rounds()
+    assert [criterion.key for criterion in school.data_criteria] == ["sales", "rating"]
+    results = db.session.scalars(select(Result).where(Result.round_id == school.id)).all()
+    # the results show each data item beside the judges' totals
+    client.post("/login", data={"email": "organizer@demo.laurel", "password": "laurel-demo"})
+    page = client.get(f"/rounds/{school.id}/results").get_data(as_text=True)
+    assert "店铺销售额" in page and 'data-item="sales"' in page and 'data-item="rating"' in page
+    assert all(result.score is not None for result in results)
+    client.post("/logout")
+    captains_team = db.session.scalar(select(Team).where(Team.owner_id == user("captain@demo.laurel").id))
+    client.post("/login", data={"email": "captain@demo.laurel", "password": "laurel-demo"})
+    page = client.get(f"/teams/{captains_team.id}").get_data(as_text=True)
+    assert provincial.name in page and "店铺销售额" in page and "Report this value as wrong" in page

@@ -6,7 +6,8 @@ from app.demo import DEMO_ACCOUNTS
 from app.demo.national import build_national_season
 from app.extensions import db
 from app.judging.queries import judge_assignments
-from app.models import Assignment, Award, Result, Round, ScoreSheet, Team, User
+from app.models import Assignment, Award, MetricValue, Result, Round, ScoreSheet, Team, User
+from app.results.queries import result_rows
 
 DEMO_EMAILS = [email for _role, email, _name in DEMO_ACCOUNTS]
 
@@ -34,6 +35,14 @@ def test_the_season_runs_three_rounds_to_a_published_prize_list(app):
     )
     assert counts["award_ties"] == 0 and counts["advanced_2"] >= 40  # seed 1 leaves no tie at a boundary
     assert tiers == {"special": 8, "first": 12, "second": 20}
+    # The practical track's final counts the stores' data, imported from a generated store-metrics sheet.
+    final = rounds[2]
+    assert [criterion.key for criterion in final.data_criteria] == ["sales", "rating"]
+    assert counts["store_metrics"] == db.session.scalar(select(func.count(Result.id)).where(Result.round_id == final.id))
+    imported = db.session.scalar(select(func.count(MetricValue.id)).where(MetricValue.round_id == final.id))
+    assert imported >= counts["store_metrics"]
+    items = {cell.key for row in result_rows(final, page=1, per_page=5)[0] for cell in row.data}
+    assert items == {"sales", "rating"}
 
 
 def test_the_national_demo_needs_a_fresh_database(runner):

@@ -30,6 +30,7 @@ from app.demo import DEMO_ACCOUNTS, give_demo_password
 from app.demo.people import Scorer, TeamFactory, build_team_rows, load_colleges
 from app.demo.season import load_season_demo
 from app.demo.sheets import BATCH, NATIONAL_SHEET, TIE_BREAKS, Progress, quiet, round_assignment_ids, score_assignments
+from app.demo.store_metrics import STORE_ITEMS, import_store_metrics
 from app.extensions import db
 from app.judging import assignments, conflicts, judges
 from app.judging import services as judging
@@ -126,6 +127,8 @@ def build_national_season(
             "grouping": "none",
             "judges_per_team": 5,
             "aggregation": {"method": "mean", "decimals": 2},
+            # the practical track's final counts the stores' data beside the judges (app.demo.store_metrics)
+            "data": True,
         },
     ]
     round_ids = [
@@ -133,7 +136,11 @@ def build_national_season(
             f"create_round_{index}",
             lambda spec=spec: judging.create_round(
                 db.session.get(Contest, contest.id),
-                {**{k: v for k, v in spec.items() if k != "advance"}, "criteria": NATIONAL_SHEET, "tie_breaks": TIE_BREAKS},
+                {
+                    **{k: v for k, v in spec.items() if k not in ("advance", "data")},
+                    "criteria": NATIONAL_SHEET + (STORE_ITEMS if spec.get("data") else []),
+                    "tie_breaks": TIE_BREAKS,
+                },
                 actor=organizer,
                 now=now,
             ).id,
@@ -179,6 +186,13 @@ def build_national_season(
                 db.session.get(Round, round_id), "closed", actor=organizer, now=utcnow()
             ),
         )
+        if spec.get("data"):
+            season.counts["store_metrics"] = timed(
+                "import_store_metrics",
+                lambda round_id=round_id: import_store_metrics(
+                    db.session.get(Round, round_id), seed=seed, actor=organizer, now=utcnow()
+                ),
+            )
         timed(
             f"compute_{index}",
             lambda round_id=round_id: results.compute_round_results(

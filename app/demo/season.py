@@ -33,6 +33,7 @@ from app.demo import (
 )
 from app.demo.people import Scorer, TeamFactory, api_payload, build_team_rows, load_colleges
 from app.demo.sheets import NATIONAL_SHEET, TIE_BREAKS, round_assignment_ids, score_assignments
+from app.demo.store_metrics import STORE_ITEMS, import_store_metrics
 from app.extensions import db
 from app.judging import assignments, judges
 from app.judging import services as judging
@@ -165,7 +166,7 @@ def _review(contest: Contest, people: dict[str, User], story: Story) -> None:
 def _rounds(contest: Contest, organizer: User, story: Story) -> tuple[Round, Round]:
     """The school round (per college, top half advances) and the provincial round (per province)."""
     common: dict[str, Any] = {
-        "criteria": NATIONAL_SHEET,
+        "criteria": NATIONAL_SHEET + STORE_ITEMS,  # the practical track counts its stores' data (app.demo.store_metrics)
         "tie_breaks": TIE_BREAKS,
         "aggregation": {"method": "mean", "decimals": 2},
     }
@@ -224,6 +225,7 @@ def _judge_school_round(
     judging.transition_round(school, "open", actor=organizer, now=story.ago(20))
     score_assignments(round_assignment_ids(school.id), scorer, now=story.ago(16))
     judging.transition_round(school, "closed", actor=organizer, now=story.ago(14))
+    import_store_metrics(school, seed=SEED, actor=organizer, now=story.ago(14))
     results.compute_round_results(school, confirm=False, actor=organizer, now=story.ago(14))
     rule = advancement.advancement_input({"share": 0.5, "per": "college", "ties": "include"})
     advancement.advance_teams(school, provincial, rule, actor=organizer, now=story.ago(13))
@@ -242,6 +244,7 @@ def _open_provincial_round(
     judging.add_judges(provincial, pool, actor=organizer, now=story.ago(10))
     assignments.auto_assign(provincial, seed=SEED, actor=organizer, now=story.ago(10))
     judging.transition_round(provincial, "open", actor=organizer, now=story.ago(7))
+    import_store_metrics(provincial, seed=SEED, actor=organizer, now=story.ago(7))  # the teams see them before publication
     for position, judge_id in enumerate(pool):
         ids = list(
             db.session.scalars(

@@ -74,10 +74,14 @@ def _check(allowed: bool) -> None:
         raise ForbiddenError(_("You may not export this."))
 
 
-def start_import(kind: str, upload: FileStorage, rows: int, *, actor: User, contest: Contest | None = None) -> Job:
+def start_import(
+    kind: str, upload: FileStorage, rows: int, *, actor: User, contest: Contest | None = None, round_: Round | None = None
+) -> Job:
     """An import too large for a request, as a job: the upload is kept beside the job until it has run. The
-    caller has checked the actor's right, as for an import in the request."""
-    job = _start(kind, actor, contest, contest_id=contest.id if contest else None, filename=upload.filename, rows=rows)
+    caller has checked the actor's right, as for an import in the request. An import into a round (a data
+    import, `import_metrics`) names it."""
+    extra = {"round_id": round_.id} if round_ is not None else {}
+    job = _start(kind, actor, contest, contest_id=contest.id if contest else None, filename=upload.filename, rows=rows, **extra)
     name = "upload-" + (secure_filename(upload.filename or "") or "file")
     folder = jobs_folder() / job.id
     folder.mkdir(parents=True, exist_ok=True)

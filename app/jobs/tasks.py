@@ -130,6 +130,19 @@ def import_colleges(job: Job, progress: Progress) -> Outcome:
     return Outcome(details={"created": summary.created, "updated": summary.updated})
 
 
+def import_metrics(job: Job, progress: Progress) -> Outcome:
+    from app.judging import metrics
+
+    round_ = db.get_or_404(Round, job.params["round_id"])
+    _refuse_unless(can_manage_round(job.owner, round_))
+    table = _uploaded_table(job, headers=metrics.metric_headers(round_))
+    progress.total = len(table.rows)
+    progress.write()
+    imported = metrics.import_metrics(round_, table, actor=job.owner, now=utcnow())
+    progress.advance(len(table.rows))
+    return Outcome(details={"imported": imported, "round_id": round_.id})
+
+
 def compute_results(job: Job, progress: Progress) -> Outcome:
     from app.results import services
 
@@ -174,6 +187,7 @@ TASKS: dict[str, Callable[[Job, Progress], Outcome]] = {
     "audit": export_audit,
     "import_teams": import_teams,
     "import_colleges": import_colleges,
+    "import_metrics": import_metrics,
     "compute_results": compute_results,
     "mail": send_mail,
     "certificates_zip": certificates_zip,

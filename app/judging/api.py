@@ -1,5 +1,6 @@
-"""API: createRound, getRound, updateRound, transitionRound, addEntries, addJudges."""
+"""API: createRound, getRound, updateRound, transitionRound, addEntries, addJudges, importMetrics."""
 
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -7,7 +8,9 @@ from sqlalchemy.orm import selectinload
 from app.api.blueprint import Blueprint
 from app.colleges.schemas import UploadSchema
 from app.extensions import db
-from app.judging import assignments, conflicts, judges, queries, services, sheets
+from app.jobs import services as jobs
+from app.jobs.api import JOB_STARTED_DOC, job_started
+from app.judging import assignments, conflicts, judges, metrics, queries, services, sheets
 from app.judging.schemas import (
     AddedSchema,
     AssignmentInSchema,
@@ -21,6 +24,7 @@ from app.judging.schemas import (
     JudgeImportSchema,
     JudgeSchema,
     JudgesInSchema,
+    MetricsImportedSchema,
     ReasonSchema,
     RoundInSchema,
     RoundPatchSchema,
@@ -265,3 +269,27 @@ def list_judges(contest_id: int):
         }
         for user, profile in judges.contest_judges(db.get_or_404(Contest, contest_id))
     ]
+
+
+@blp.route("/rounds/<id:round_id>/metrics/import", methods=["POST"])
+@allowed_on(Round, "round_id", can_manage_round)
+@blp.arguments(UploadSchema, location="files")
+@blp.response(200, MetricsImportedSchema)
+@blp.alt_response(202, **JOB_STARTED_DOC)
+@blp.doc(operationId="importMetrics")
+def import_metrics(files, round_id: int):
+    """Import the values of the round's data items: a .xlsx or .csv keyed by team number (团队编号 number),
+    one column per data item headed by its key or name. All or nothing: any bad row answers 422 invalid_rows
+    with every row's problem and saves nothing. The values of each item in the file replace the round's. A
+    file of more rows than LAUREL_JOB_THRESHOLD_ROWS runs as a job. Refused (409) once the round is published."""
+    round_ = db.get_or_404(Round, round_id)
+    metrics.check_import_open(round_)
+    upload = files["file"]
+    table = read_table(upload.stream, upload.filename, headers=metrics.metric_headers(round_))
+    if len(table.rows) > current_app.config["JOB_THRESHOLD_ROWS"]:
+        return job_started(
+            jobs.start_import(
+                "import_metrics", upload, len(table.rows), actor=current_user, contest=round_.contest, round_=round_
+            )
+        )
+    return {"imported": metrics.import_metrics(round_, table, actor=current_user, now=utcnow())}

@@ -34,13 +34,13 @@ def sheet_form_class(round_: Round) -> type[FlaskForm]:
         save = SubmitField(_l("Save draft"))
         submit_sheet = SubmitField(_l("Submit scores"))
 
-    for criterion in round_.criteria:
+    for criterion in round_.sheet_criteria:
         setattr(SheetForm, f"score_{criterion.key}", StringField(criterion.name))
     return SheetForm
 
 
 def sheet_values(form: FlaskForm, round_: Round) -> dict[str, str]:
-    return {criterion.key: (form[f"score_{criterion.key}"].data or "") for criterion in round_.criteria}
+    return {criterion.key: (form[f"score_{criterion.key}"].data or "") for criterion in round_.sheet_criteria}
 
 
 class UnlockForm(FlaskForm):
@@ -97,6 +97,29 @@ class CriterionForm(Form):
     max = StringField(_l("Maximum"))
     weight = StringField(_l("Weight"), default="1")
     step = StringField(_l("Step"), default="0.5")
+    source = SelectField(
+        _l("Source"),
+        choices=[SelectChoice("judges", _l("Judges")), SelectChoice("data", _l("Data import"))],
+        default="judges",
+        validate_choice=False,
+    )
+    rule_kind = SelectField(
+        _l("Data rule"),
+        choices=[SelectChoice("", "—"), SelectChoice("linear", _l("Linear, floor to cap")), SelectChoice("rank", _l("By rank"))],
+        default="",
+        validate_choice=False,
+    )
+    floor = StringField(_l("Floor"))
+    cap = StringField(_l("Cap"))
+
+    def rule(self) -> dict | None:
+        """The data rule in the API's shape, or None for a judges' item."""
+        if self.source.data != "data":
+            return None
+        rule = {"kind": self.rule_kind.data or None}
+        if self.rule_kind.data == "linear":
+            rule.update(floor=(self.floor.data or "").strip() or None, cap=(self.cap.data or "").strip() or None)
+        return rule
 
     def is_blank(self) -> bool:
         return not any((self[name].data or "").strip() for name in ("key", "name", "max"))
@@ -144,6 +167,13 @@ class RoundForm(FlaskForm):
                 entry[name].data = getattr(criterion, name)
             for name in ("max", "weight", "step"):
                 entry[name].data = format(getattr(criterion, name).normalize(), "f")
+            entry.source.data = criterion.source
+            rule = criterion.rule or {}
+            entry.rule_kind.data, entry.floor.data, entry.cap.data = (
+                rule.get("kind", ""),
+                rule.get("floor", ""),
+                rule.get("cap", ""),
+            )
 
     def fill_next(self, previous: Round) -> None:
         """The round after `previous`: the same sheet and rule, the next level, and a name still to give."""
@@ -170,8 +200,11 @@ class RoundForm(FlaskForm):
             "own_college_conflict": not self.own_college_judges.data,
             "criteria": [
                 {
-                    name: self.criteria[index].form[name].data
-                    for name in ("key", "name", "name_en", "description", "max", "weight", "step")
+                    **{
+                        name: self.criteria[index].form[name].data
+                        for name in ("key", "name", "name_en", "description", "max", "weight", "step", "source")
+                    },
+                    "rule": self.criteria[index].form.rule(),
                 }
                 for index in self._rows
             ],
@@ -183,6 +216,21 @@ class RoundForm(FlaskForm):
     def show_error(self, error) -> int:
         # aggregation.method and aggregation.trim land on the method and trim fields
         error.fields = {name.removeprefix("aggregation."): messages for name, messages in error.fields.items()}
+        # a data rule's kind, floor and cap are fields of the criterion's row
+        error.fields = {
+            name.replace(".rule.kind", ".rule_kind").replace(".rule.", "."): messages for name, messages in error.fields.items()
+        }
         return show_error_on_form(
             self, error, rows={"criteria": self._rows}, renames={"own_college_conflict": "own_college_judges"}
         )
+
+
+class MetricsImportForm(FlaskForm):
+    file = FileField(_l("Data values (.xlsx or .csv): team number, then a column per data item"), validators=[FileRequired()])
+    submit = SubmitField(_l("Import values"))
+
+
+class MetricObjectionForm(FlaskForm):
+    key = HiddenField()
+    note = TextAreaField(_l("What is wrong with this value, and what should it be?"))
+    submit = SubmitField(_l("Report this value as wrong"))

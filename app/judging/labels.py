@@ -32,6 +32,7 @@ RESULT_FLAG_LABELS = {
     "disagreement": _l("judges disagree"),
     "few_judges": _l("too few judges"),
     "missing_sheets": _l("sheets missing"),
+    "missing_data": _l("data missing"),
     "tie_at_cut": _l("tied at the cut"),
     "tied": _l("tied"),
 }

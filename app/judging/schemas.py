@@ -15,8 +15,28 @@ OWN_COLLEGE_CONFLICT = (
 )
 
 
+class DataRuleSchema(ma.Schema):
+    """A data item's rule; its bounds are the service's (`app.judging.criteria.check_rule`)."""
+
+    kind = ma.fields.String(
+        required=True,
+        metadata={
+            "example": "linear",
+            "description": "linear: points rise evenly from the floor to the cap; rank: by rank in the round",
+        },
+    )
+    floor = Decimal(
+        allow_none=True, as_string=False, metadata={"example": 1000, "description": "linear only: the value worth 0 points"}
+    )
+    cap = Decimal(
+        allow_none=True,
+        as_string=False,
+        metadata={"example": 50000, "description": "linear only: the value worth max points; below the floor: lower is better"},
+    )
+
+
 class CriterionInSchema(ma.Schema):
-    """Numbers only here: their bounds and decimals are the service's rule (`_check_criteria`)."""
+    """Numbers only here: their bounds and decimals are the service's rule (`app.judging.criteria.check_criteria`)."""
 
     key = ma.fields.String(required=True, metadata={"example": "innovation"})
     name = ma.fields.String(required=True, metadata={"example": "创新"})
@@ -25,6 +45,11 @@ class CriterionInSchema(ma.Schema):
     max = Decimal(required=True, as_string=False, metadata={"example": 20, "description": "above 0, at most 1000, 2 decimals"})
     weight = Decimal(load_default=1, as_string=False, metadata={"description": "above 0, at most 100, 4 decimals"})
     step = Decimal(allow_none=True, as_string=False, metadata={"description": "default 0.01; above 0, at most 100, 2 decimals"})
+    source = ma.fields.String(
+        load_default="judges",
+        metadata={"description": "judges (default): scored on the judges' sheets; data: from importMetrics, by its rule"},
+    )
+    rule = ma.fields.Nested(DataRuleSchema, allow_none=True, metadata={"description": "a data item's rule (source: data only)"})
 
 
 class AggregationSchema(ma.Schema):
@@ -69,6 +94,19 @@ class CriterionSchema(ma.Schema):
     max = ma.fields.Float(required=True)
     weight = ma.fields.Float(required=True)
     step = ma.fields.Float(required=True)
+    source = ma.fields.String(required=True, metadata={"description": "judges or data"})
+    rule = ma.fields.Function(
+        lambda criterion: _rule_out(criterion.rule),
+        allow_none=True,
+        metadata={"description": "a data item's rule: {kind: linear, floor, cap} or {kind: rank}; null for a judges' item"},
+    )
+
+
+def _rule_out(rule: dict | None) -> dict | None:
+    """A stored rule as JSON numbers (its floor and cap have at most 4 decimals, which a float carries exactly enough)."""
+    if not rule:
+        return None
+    return {name: float(value) if name in ("floor", "cap") else value for name, value in rule.items()}
 
 
 class RoundCountsSchema(ma.Schema):
@@ -264,3 +302,7 @@ class JudgeSchema(ma.Schema):
     organization = ma.fields.String()
     province = ma.fields.String()
     expertise = ma.fields.String()
+
+
+class MetricsImportedSchema(ma.Schema):
+    imported = Integer(required=True, metadata={"description": "the teams with at least one value in the file"})

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
@@ -15,6 +13,7 @@ from app import audit
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.judging.conflicts import set_aside_conflicts
+from app.judging.criteria import check_criteria, criterion_snapshot, keep_metric_values, restore_metric_values
 from app.judging.entries import entry_rows
 from app.judging.labels import status_label
 from app.models import (
@@ -42,84 +41,11 @@ from scoring.aggregate import METHODS
 
 #: Aggregation methods a round may name: those `scoring.aggregate` implements.
 AGGREGATION_METHODS = tuple(METHODS)
-CRITERION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
-MAX_CRITERIA = 20
 
 
 #: How a round's status may move. Publishing (closed → published) is the results service's step;
 #: reopening a published round goes back to closed, with a reason.
 TRANSITIONS = {DRAFT: {OPEN}, OPEN: {CLOSED}, CLOSED: {OPEN}, PUBLISHED: {CLOSED}}
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
-
-
-def _places(number: Decimal) -> int:
-    """Decimals once trailing zeros are dropped: the columns keep 2 (maximum, step) or 4 (weight).
-
-    >>> _places(Decimal("10.50")), _places(Decimal("1E+298")), _places(Decimal("0.0001"))
-    (1, 0, 4)
-    """
-    return max(0, -int(number.normalize().as_tuple().exponent))
-
-
-def _check_criteria(rows: Sequence[Mapping[str, Any]], fields: dict[str, list[str]]) -> list[dict[str, Any]]:
-    """Each item has a key (a-z, digits, _), a name, a maximum (at most 1000), a weight (at most 100)
-    and a step (at most 100), all positive and with no more decimals than their columns keep (2, 4, 2);
-    the maximum is a multiple of the step; keys are unique."""
-    criteria: list[dict[str, Any]] = []
-    if not 1 <= len(rows) <= MAX_CRITERIA:
-        fields.setdefault("criteria", []).append(_("A score sheet has 1 to %(n)s items.", n=MAX_CRITERIA))
-    seen: set[str] = set()
-    for index, row in enumerate(rows):
-        prefix = f"criteria.{index}"
-        key = str(row.get("key") or "").strip()
-        if not CRITERION_KEY.match(key):
-            fields.setdefault(f"{prefix}.key", []).append(_("A key is lowercase letters, digits and _, starting with a letter."))
-        elif key in seen:
-            fields.setdefault(f"{prefix}.key", []).append(_("The key %(key)s is used twice.", key=key))
-        seen.add(key)
-        name = " ".join(str(row.get("name") or "").split())
-        if not name or len(name) > 60:
-            fields.setdefault(f"{prefix}.name", []).append(_("Enter a name of at most 60 characters."))
-        maximum, weight = _decimal(row.get("max")), _decimal(row.get("weight", 1))
-        step = _decimal(row.get("step") if row.get("step") is not None else "0.01")
-        good_maximum = maximum is not None and Decimal(0) < maximum <= 1000 and _places(maximum) <= 2
-        good_step = step is not None and Decimal(0) < step <= 100 and _places(step) <= 2
-        if not good_maximum:
-            fields.setdefault(f"{prefix}.max", []).append(
-                _("The maximum is a number above 0 and at most 1000, with at most 2 decimals.")
-            )
-        if weight is None or not Decimal(0) < weight <= 100 or _places(weight) > 4:
-            fields.setdefault(f"{prefix}.weight", []).append(
-                _("The weight is a number above 0 and at most 100, with at most 4 decimals.")
-            )
-        if not good_step:
-            fields.setdefault(f"{prefix}.step", []).append(_("The step is a number above 0, such as 0.5."))
-        elif good_maximum and maximum % step != 0:  # both in range: the division is exact
-            fields.setdefault(f"{prefix}.step", []).append(
-                _("The maximum %(max)s is not a multiple of the step %(step)s.", max=maximum, step=step)
-            )
-        criteria.append(
-            {
-                "key": key,
-                "name": name,
-                "name_en": " ".join(str(row.get("name_en") or "").split())[:60],
-                "description": str(row.get("description") or "").strip(),
-                "max": maximum,
-                "weight": weight,
-                "step": step,
-                "position": index,
-            }
-        )
-    return criteria
 
 
 def _check_round(contest: Contest, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -147,7 +73,7 @@ def _check_round(contest: Contest, data: Mapping[str, Any]) -> tuple[dict[str, A
         fail("aggregation.trim", _("Enter a whole number from 0 to 5."))
     if not isinstance(decimals, int) or not 0 <= decimals <= 4:
         fail("aggregation.decimals", _("Enter a whole number from 0 to 4."))
-    criteria = _check_criteria(list(data.get("criteria") or []), fields)
+    criteria = check_criteria(list(data.get("criteria") or []), fields)
     keys = {criterion["key"] for criterion in criteria}
     tie_breaks = list(data.get("tie_breaks") or [])
     for index, tie_break in enumerate(tie_breaks):
@@ -199,10 +125,7 @@ def round_snapshot(round_: Round) -> dict[str, Any]:
         "blind": round_.blind,
         "own_college_conflict": round_.own_college_conflict,
         "status": round_.status,
-        "criteria": [
-            {"key": c.key, "name": c.name, "max": str(c.max), "weight": str(c.weight), "step": str(c.step)}
-            for c in round_.criteria
-        ],
+        "criteria": [criterion_snapshot(c) for c in round_.criteria],
     }
 
 
@@ -247,19 +170,17 @@ def update_round(round_: Round, data: Mapping[str, Any], *, actor: User | None, 
     values, criteria = _check_round(round_.contest, merged)
     before = round_snapshot(round_)
     if "criteria" in data and has_scores(round_):
-        current = [{k: v for k, v in c.items()} for c in before["criteria"]]
-        wanted = [
-            {"key": c["key"], "name": c["name"], "max": str(c["max"]), "weight": str(c["weight"]), "step": str(c["step"])}
-            for c in criteria
-        ]
-        if current != wanted:
+        if before["criteria"] != [criterion_snapshot(c) for c in criteria]:
             raise StateConflictError(_("Scores exist, so the score sheet is locked."), code="criteria_locked")
     for key, value in values.items():
         setattr(round_, key, value)
     if "criteria" in data and not has_scores(round_):
+        kept = keep_metric_values(round_)  # replacing the items deletes their imported values: keep them by key
         round_.criteria = []
         db.session.flush()
         round_.criteria = [Criterion(**criterion) for criterion in criteria]
+        db.session.flush()
+        restore_metric_values(round_, kept)
     db.session.flush()
     after = round_snapshot(round_)
     if after != before:

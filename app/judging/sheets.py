@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
@@ -19,6 +19,7 @@ from app import audit
 from app.errors import InvalidDataError, NotFoundError, StateConflictError
 from app.extensions import db
 from app.judging.conflicts import conflict_label
+from app.judging.criteria import DATA
 from app.judging.labels import status_label
 from app.models import OPEN, PUBLISHED, SHEET_DRAFT, SHEET_SUBMITTED, Assignment, Criterion, Round, Score, ScoreSheet, User
 from scoring.sheets import (
@@ -63,7 +64,8 @@ SELECT_FOR_SAVE = (
     )
     .select_from(
         ASSIGNMENTS.join(ROUNDS, ROUNDS.c.id == ASSIGNMENTS.c.round_id)
-        .outerjoin(CRITERIA, CRITERIA.c.round_id == ROUNDS.c.id)
+        # A data item is no item of a judge's sheet (`app.judging.criteria`): its values come from an import.
+        .outerjoin(CRITERIA, and_(CRITERIA.c.round_id == ROUNDS.c.id, CRITERIA.c.source != DATA))
         .outerjoin(SHEETS, SHEETS.c.assignment_id == ASSIGNMENTS.c.id)
     )
     .where(ASSIGNMENTS.c.id == bindparam("assignment"))

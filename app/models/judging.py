@@ -68,6 +68,16 @@ class Round(db.Model):
         back_populates="round", cascade="all, delete-orphan", lazy="selectin", order_by="Criterion.position"
     )
 
+    @property
+    def sheet_criteria(self) -> list[Criterion]:
+        """The items the judges score on their sheets, in order (a data item's values come from an import)."""
+        return [criterion for criterion in self.criteria if criterion.source != "data"]
+
+    @property
+    def data_criteria(self) -> list[Criterion]:
+        """The items whose values come from a data import (`MetricValue`), in order."""
+        return [criterion for criterion in self.criteria if criterion.source == "data"]
+
     def __repr__(self) -> str:
         return f"<Round {self.id} {self.name}>"
 

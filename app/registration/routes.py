@@ -22,6 +22,8 @@ from app.errors import ContestError, retry_after_text
 from app.extensions import LIMITED_METHODS, db, limiter
 from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
 from app.jobs import services as jobs
+from app.judging.forms import MetricObjectionForm
+from app.judging.metrics import team_open_values
 from app.models import TEAM, TEAM_STATUSES, Contest, Team, Track, utcnow
 from app.pagination import page_from_request
 from app.permissions import (
@@ -31,6 +33,7 @@ from app.permissions import (
     can_download_team_certificates,
     can_edit_team,
     can_list_teams,
+    can_object_to_data,
     can_register_team,
     can_reopen_review,
     can_review_team,
@@ -199,6 +202,9 @@ def team_show(team_id: int):
         answers=answered_questions(team),
         results=published_results_of(team),
         certificates=team_certificates(team) if can_download_team_certificates(current_user, team) else [],
+        data_values=team_open_values(team),
+        can_object=can_object_to_data(current_user, team),
+        objection_form=MetricObjectionForm(),
     )
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from app.models import Contest, Round
 from app.results import store
 from app.spreadsheets import Column, DataHash, Sheet
 from app.workbook_language import WorkbookLanguage
+from scoring.sheets import plain_number
 
 ABOUT_TITLE = "说明 About"
 
@@ -50,6 +52,12 @@ def about_sheet(
                 + (", " if rule.get("tie_breaks") else "")
                 + "then the panel decides",
             ]
+            for criterion in round_.data_criteria:
+                yield [
+                    "数据项 Data item",
+                    f"{criterion.name} ({criterion.key}), max {plain_number(criterion.max)} × weight "
+                    f"{plain_number(criterion.weight)}: {_data_rule_text((rule.get('data') or {}).get(criterion.key) or criterion.rule)}",
+                ]
             yield ["计算时间 Computed", contest.local(snapshot.computed_at).strftime("%Y-%m-%d %H:%M:%S") if snapshot else ""]
             yield ["团队数 Teams", snapshot.teams if snapshot else 0]
             yield ["评分表数 Sheets", snapshot.sheets if snapshot else 0]
@@ -71,6 +79,15 @@ def about_sheet(
         yield ["数据校验 SHA-256 of the data", combined]
 
     return language.sheet(title, [Column("项目 Item", 24), Column("内容 Value", 70)], lines())
+
+
+def _data_rule_text(rule: dict | None) -> str:
+    """A data item's rule as the workbook states it (in English, as the other rules of this sheet)."""
+    rule = rule or {}
+    if rule.get("kind") == "linear":
+        direction = "lower is better" if Decimal(rule["cap"]) < Decimal(rule["floor"]) else "higher is better"
+        return f"linear from floor {rule['floor']} (0 points) to cap {rule['cap']} (max points), {direction}"
+    return "by rank among the round's teams with a value: the best max, the last 0, evenly between; ties share the better rank"
 
 
 def _aggregation_text(rule: dict) -> str:

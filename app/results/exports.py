@@ -35,8 +35,8 @@ def _require_results(round_: Round) -> None:
 
 
 def scores_sheet(round_: Round, data_hash: DataHash, *, language: WorkbookLanguage, title: str = SCORES_TITLE) -> Sheet:
-    """Every submitted sheet that counts (none set aside for a conflict): team, judge code, a column per item,
-    the total and when it was submitted.
+    """Every submitted sheet that counts (none set aside for a conflict): team, judge code, a column per item
+    the judges score (data items are in the Ranking sheet), the total and when it was submitted.
 
     The database puts each sheet's items in columns (a lookup per item by the scores' unique index, one
     row per sheet, streamed), so that memory stays flat and Python handles 50,000 rows, not 300,000."""
@@ -50,7 +50,7 @@ def scores_sheet(round_: Round, data_hash: DataHash, *, language: WorkbookLangua
             .scalar_subquery(),
             Float(),
         )
-        for criterion in round_.criteria
+        for criterion in round_.sheet_criteria
     ]
     rows = db.session.connection().execute(  # plain rows through the Core connection: no ORM layer per row
         # submitted_at as stored (naive UTC; text on SQLite), converted below by LocalTimes.
@@ -79,7 +79,7 @@ def scores_sheet(round_: Round, data_hash: DataHash, *, language: WorkbookLangua
         Column("团队编号 Number", 16),
         Column("团队名称 Team"),
         Column("评委 Judge", 8),
-        *(Column(f"{criterion.name} {criterion.key}", numeric=True) for criterion in round_.criteria),
+        *(Column(f"{criterion.name} {criterion.key}", numeric=True) for criterion in round_.sheet_criteria),
         Column("总分 Total", 10, numeric=True),
         Column("提交时间 Submitted", 20),
     ]

@@ -19,6 +19,8 @@ from sqlalchemy.types import NullType
 
 from app.extensions import db
 from app.groups import group_key
+from app.judging.criteria import data_item
+from app.judging.metrics import current_values
 from app.models import (
     SHEET_SUBMITTED,
     WITHDRAWN,
@@ -33,14 +35,15 @@ from app.models import (
     Team,
     User,
 )
-from scoring.model import CRITERION_PREFIX, Rule, Sheet, TeamResult, TeamSheets
+from scoring.data import data_scores
+from scoring.model import CRITERION_PREFIX, DataScore, Rule, Sheet, TeamResult, TeamSheets
 
 #: A team is flagged `disagreement` when the spread of its judges' totals passes this share of the sheet's scale.
 DISAGREEMENT_SHARE = Decimal("0.15")
 
 
 def scale_max(round_: Round) -> Decimal:
-    """The highest total a sheet can reach: the sum of max × weight over the items."""
+    """The highest score a team can reach: the sum of max × weight over the items, the data items' included."""
     return sum((criterion.max * criterion.weight for criterion in round_.criteria), Decimal(0))
 
 
@@ -54,6 +57,7 @@ def rule_of(round_: Round) -> Rule:
         scale_max=scale_max(round_) or Decimal(100),
         disagreement=DISAGREEMENT_SHARE,
         tie_breaks=tuple(round_.tie_breaks or ()),
+        judged=bool(round_.sheet_criteria),
     )
 
 
@@ -90,10 +94,10 @@ def gather(round_: Round) -> list[TeamSheets]:
     (drafts do not count, nor do assignments set aside for a conflict of interest, submitted or not).
 
     A sheet carries the values of only the items that a `criterion:<key>` tie-break of the round names (None
-    for an item the judge left out).
+    for an item the judge left out). Each team carries its points from the round's data items (`data_points`).
     """
     tie_break_items = [
-        criterion for criterion in round_.criteria if CRITERION_PREFIX + criterion.key in (round_.tie_breaks or ())
+        criterion for criterion in round_.sheet_criteria if CRITERION_PREFIX + criterion.key in (round_.tie_breaks or ())
     ]
     statement = (
         select(Assignment.team_id, Assignment.judge_id, as_stored(ScoreSheet.total))
@@ -118,11 +122,30 @@ def gather(round_: Round) -> list[TeamSheets]:
         select(Entry.team_id, Entry.group_key)
         .join(Team, Team.id == Entry.team_id)
         .where(Entry.round_id == round_.id, Team.status != WITHDRAWN)
-    )
+    ).all()
+    data = data_points(round_, [team_id for team_id, _group in entries])
     return [
-        TeamSheets(team_id=team_id, assigned=assigned[team_id], sheets=tuple(sheets[team_id]), group=group)
+        TeamSheets(
+            team_id=team_id, assigned=assigned[team_id], sheets=tuple(sheets[team_id]), group=group, data=data.get(team_id)
+        )
         for team_id, group in entries
     ]
+
+
+def data_points(round_: Round, team_ids: list[int] | None = None) -> dict[int, DataScore]:
+    """Each team's points from the round's data items (`scoring.data`), for the round's entries (or
+    `team_ids`); empty for a round without data items."""
+    criteria = round_.data_criteria
+    if not criteria:
+        return {}
+    if team_ids is None:
+        team_ids = list(db.session.scalars(select(Entry.team_id).where(Entry.round_id == round_.id)))
+    values: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    keys = {criterion.id: criterion.key for criterion in criteria}
+    for (team_id, criterion_id), value in current_values(round_).items():
+        if criterion_id in keys:
+            values[keys[criterion_id]][team_id] = value
+    return data_scores([data_item(criterion) for criterion in criteria], values, team_ids)
 
 
 def as_stored(column: ColumnElement) -> ColumnElement:

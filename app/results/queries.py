@@ -11,9 +11,11 @@ from sqlalchemy import String, func, or_, select
 
 from app import countries
 from app.extensions import db
+from app.judging.metrics import current_values
 from app.models import TIER_KEYS, TIER_NAMES, Award, College, Organization, Province, Result, ResultSnapshot, Round, Team
 from app.regions import region_name
 from app.registration.queries import member_colleges
+from app.results.gather import data_points
 from app.results.services import flags_of, tied_at_cut
 from app.results.store import snapshot_of
 from scoring.stats import to_decimal
@@ -25,7 +27,7 @@ SORTS = {
     "number": (Team.number,),
     "college": (College.name, Result.rank),
 }
-FLAG_FILTERS = ("disagreement", "few_judges", "missing_sheets", "tie_at_cut", "tied")
+FLAG_FILTERS = ("disagreement", "few_judges", "missing_data", "missing_sheets", "tie_at_cut", "tied")
 
 
 def judge_code(judge_id: int) -> str:
@@ -36,6 +38,33 @@ def judge_code(judge_id: int) -> str:
 def rounded(value: Decimal | None, decimals: int) -> Decimal | None:
     """A score as shown and exported: the round's decimals, halves rounded up (`scoring.stats.to_decimal`)."""
     return None if value is None else to_decimal(value, decimals)
+
+
+@dataclass(frozen=True)
+class DataCell:
+    """A team's imported value of one data item (None without one) and the points it earned, at the round's
+    decimals."""
+
+    key: str
+    value: Decimal | None
+    points: Decimal
+
+
+def data_cells(round_: Round) -> dict[int, list[DataCell]]:
+    """Each team's value and points for every data item of the round, in the items' order; empty for a round
+    without data items. The points are worked out again from the values by the rule (`scoring.data`), as the
+    computation did: publishing is refused while values changed since (`app.judging.metrics.imported_since`)."""
+    criteria = round_.data_criteria
+    if not criteria:
+        return {}
+    values = current_values(round_)
+    return {
+        team_id: [
+            DataCell(criterion.key, values.get((team_id, criterion.id)), to_decimal(score.points[criterion.key], round_.decimals))
+            for criterion in criteria
+        ]
+        for team_id, score in data_points(round_).items()
+    }
 
 
 @dataclass
@@ -52,6 +81,8 @@ class ResultRow:
     member_colleges: list[str] = field(default_factory=list)
     #: The team's college's country (ISO 3166-1 alpha-2), shown by name where the province is.
     country: str = ""
+    #: The team's value and points of each data item of the round (`data_cells`).
+    data: list[DataCell] = field(default_factory=list)
 
 
 def group_names(grouping: str, keys: Iterable[str]) -> dict[str, str]:
@@ -149,6 +180,7 @@ def result_rows(
             total = db.session.scalar(select(func.count(Result.id)).where(Result.round_id == round_.id, *own))
         found = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
     colleges = member_colleges([row[0].team_id for row in found]) if found else {}
+    cells = data_cells(round_) if found else {}
     rows = [
         ResultRow(
             result=row[0],
@@ -161,6 +193,7 @@ def result_rows(
             flags=flags_of(row[0], tied),
             member_colleges=colleges.get(row[0].team_id, []),
             country=row[7] or "",
+            data=cells.get(row[0].team_id, []),
         )
         for row in found
     ]
@@ -196,6 +229,9 @@ def result_item(row: ResultRow, round_: Round, *, full: bool, show_scores: bool 
             for judge_id, total in result.judge_totals
         ]
         if full
+        else [],
+        "data": [{"key": cell.key, "value": cell.value, "points": cell.points} for cell in row.data]
+        if (full or show_scores)
         else [],
         "spread": result.spread if full else None,
         "flags": row.flags if full else [],

@@ -26,7 +26,7 @@ from app.models import (
 )
 from app.registration.queries import member_colleges
 from app.results import services, store
-from app.results.queries import INSTITUTION, by_tier, judge_code, rounded, tier_names
+from app.results.queries import INSTITUTION, by_tier, data_cells, judge_code, rounded, tier_names
 from app.spreadsheets import Column, DataHash, Sheet
 from app.workbook_language import WorkbookLanguage
 
@@ -155,8 +155,14 @@ def round_judge_ids(round_: Round) -> list[int]:
     )
 
 
+def _float(value) -> float | None:
+    """An imported value as a cell holds it (at most 4 decimals, which a float shows exactly)."""
+    return None if value is None else float(value)
+
+
 def ranking_sheet(round_: Round, data_hash: DataHash, *, language: WorkbookLanguage, title: str = RANKING_TITLE) -> Sheet:
-    """Every team: rank, tied, score at the round's decimals, each judge's total in the judge's column, spread, flags."""
+    """Every team: rank, tied, score at the round's decimals, each judge's total in the judge's column, each data
+    item's value and points, spread, flags."""
     snapshot = store.snapshot_of(round_)
     tied_at_cut = services.tied_at_cut(snapshot)
     names = tier_names(snapshot)
@@ -190,6 +196,9 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, language: WorkbookLangu
         .execution_options(yield_per=2000)
     )
     decimals = round_.decimals
+    cells = data_cells(round_)
+    criteria = round_.data_criteria
+    no_data = [None] * (2 * len(criteria))
 
     yes = language.text("是 yes")
     empty = [None] * len(judge_ids)
@@ -215,8 +224,10 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, language: WorkbookLangu
                 names.get(tier, tier) if tier else "",
                 language.country(country),
             ]
-            data_hash.add((head, totals, tail))  # the judges' totals once, not a column per judge of the round
-            row = head + empty + tail
+            data = [number for cell in cells.get(team_id, []) for number in (_float(cell.value), float(cell.points))] or no_data
+            # the judges' totals once, not a column per judge of the round; a round without data items as before
+            data_hash.add((head, totals, data, tail) if criteria else (head, totals, tail))
+            row = head + empty + data + tail
             for judge_id, total in totals:
                 row[first_judge + position[judge_id]] = float(total)  # at most 4 decimals: a float shows it exactly
             yield row
@@ -232,6 +243,14 @@ def ranking_sheet(round_: Round, data_hash: DataHash, *, language: WorkbookLangu
         Column("省份 Province"),
         Column("得分 Score", 10, score_format),
         *(Column(judge_code(judge_id), 8, numeric=True) for judge_id in judge_ids),
+        *(
+            column
+            for criterion in criteria
+            for column in (
+                Column(f"{criterion.name} {criterion.key} 数值 value", 14, numeric=True),
+                Column(f"{criterion.name} {criterion.key} 得分 points", 14, score_format),
+            )
+        ),
         Column("离散度 Spread", 10, "0.00"),
         Column("标记 Flags"),
         Column("晋级 Advanced", 10),

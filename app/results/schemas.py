@@ -24,6 +24,12 @@ class JudgeTotalSchema(ma.Schema):
     total = ma.fields.Float()
 
 
+class DataCellSchema(ma.Schema):
+    key = ma.fields.String(required=True, metadata={"description": "the data item's key"})
+    value = ma.fields.Float(allow_none=True, metadata={"description": "the imported value; null when the team has none"})
+    points = ma.fields.Float(required=True, metadata={"description": "the points by the item's rule, before its weight"})
+
+
 class ResultItemSchema(ma.Schema):
     team_id = Integer(required=True)
     team_number = ma.fields.String()
@@ -41,9 +47,13 @@ class ResultItemSchema(ma.Schema):
     rank = Integer()
     tied = ma.fields.Boolean()
     judges = ma.fields.List(ma.fields.Nested(JudgeTotalSchema))
+    data = ma.fields.List(
+        ma.fields.Nested(DataCellSchema),
+        metadata={"description": "each data item's value and points, in the sheet's order (counted in score); empty when hidden"},
+    )
     spread = ma.fields.Float(allow_none=True)
     flags = ma.fields.List(
-        ma.fields.String(), metadata={"description": "from disagreement, few_judges, missing_sheets, tie_at_cut"}
+        ma.fields.String(), metadata={"description": "from disagreement, few_judges, missing_data, missing_sheets, tie_at_cut"}
     )
     advanced = ma.fields.Boolean()
     tier = ma.fields.String(allow_none=True)

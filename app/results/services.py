@@ -11,6 +11,7 @@ import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
@@ -20,13 +21,14 @@ from sqlalchemy import func, select
 from app import audit
 from app.errors import StateConflictError
 from app.extensions import db
+from app.judging.metrics import imported_since
 from app.models import CLOSED, PUBLISHED, Assignment, Result, ResultSnapshot, Round, User
 from app.notices.services import notice_input, set_notice
 from app.results import awards
 from app.results.gather import gather, missing_sheets, rule_of
 from app.results.store import judge_stats_as_stored, require_snapshot, snapshot_of, write_results
 from scoring.judges import judge_statistics
-from scoring.model import TIE_AT_CUT
+from scoring.model import TIE_AT_CUT, TeamResult
 from scoring.results import rank_teams
 
 
@@ -110,9 +112,13 @@ def _compute_and_store(
         "decimals": round_.decimals,
         "scale_max": str(rule.scale_max),
         "disagreement": str(rule.disagreement),
+        # each data item's rule as applied ({key: {"kind", "floor", "cap"}}), for the About sheet
+        "data": {criterion.key: criterion.rule for criterion in round_.data_criteria},
     }
     snapshot.teams, snapshot.sheets, snapshot.missing = len(results), sum(len(team.sheets) for team in teams), len(missing)
-    snapshot.judge_stats = judge_stats_as_stored(judge_statistics(teams, {result.team_id: result.score for result in results}))
+    # The judges are measured against the judges' own consensus: the score without the team's data points.
+    consensus = {result.team_id: _judges_score(result) for result in results}
+    snapshot.judge_stats = judge_stats_as_stored(judge_statistics(teams, consensus))
     if snapshot.advance_rule:
         snapshot.advance_rule = {**snapshot.advance_rule, "tied": []}  # ties of the old ranking no longer hold
     db.session.add(snapshot)
@@ -130,6 +136,12 @@ def _compute_and_store(
             round_, snapshot, snapshot.award_rule, awards.plan_awards(round_, snapshot.award_rule, results), actor=actor, now=now
         )
     return snapshot
+
+
+def _judges_score(result: TeamResult) -> Fraction | None:
+    if result.score is None or result.data is None:
+        return result.score
+    return result.score - result.data.total
 
 
 def tied_at_cut(snapshot: ResultSnapshot | None) -> set[int]:
@@ -162,6 +174,10 @@ def publish_round(
     if round_.closed_at and snapshot.computed_at < round_.closed_at:
         raise StateConflictError(
             _("The round was reopened since its results were computed; compute them again first."), code="results_stale"
+        )
+    if imported_since(round_, snapshot.computed_at):
+        raise StateConflictError(
+            _("Data values were imported since the results were computed; compute them again first."), code="results_stale"
         )
     set_aside = db.session.scalar(select(func.max(Assignment.set_aside_at)).where(Assignment.round_id == round_.id))
     if set_aside is not None and snapshot.computed_at < set_aside:

@@ -7,6 +7,7 @@ from app.judging.assignments import assign_judge
 from app.judging.services import add_entries, add_judges, transition_round
 from app.models import utcnow
 from tests.conftest import SHEET_100
+from tests.results.conftest import scored_round  # noqa: F401  (the data items' tests score a round)
 
 
 @pytest.fixture
