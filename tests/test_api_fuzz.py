@@ -55,10 +55,11 @@ from app.extensions import db
 from app.jobs.tasks import jobs_folder
 from app.judging.services import add_entries, add_judges, transition_round
 from app.judging.sheets import save_sheet
-from app.models import JUDGE, ORGANIZER, Assignment, Award, Job, User, utcnow
+from app.models import JUDGE, ORGANIZER, Assignment, Award, Job, User, Work, utcnow
 from app.registration.imports import ROLE_CHOICES, TEMPLATE_COLUMNS
 from app.results.awards import assign_awards, award_rule_input
 from app.results.services import compute_round_results
+from app.storage import storage
 
 #: 50 examples per operation, drawn from a fixed seed: the same examples on every run (change SEED,
 #: or raise EXAMPLES, to search further). No shrinking, so that a failing run stays bounded too (the
@@ -131,6 +132,7 @@ ID_KINDS = {
     "judge_id": "judges",
     "user_ids": "judges",
     "job_id": "jobs",
+    "work_id": "works",
 }
 
 
@@ -217,6 +219,11 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
     export.result_path, export.result_name = f"{export.id}/registrations.xlsx", "registrations.xlsx"
     (jobs_folder() / export.id).mkdir(parents=True)
     (jobs_folder() / export.result_path).write_bytes(b"PK")
+    stored = storage().put(io.BytesIO(b"%PDF-1.4 fuzz"))
+    open_round.requirements = [{"key": "plan", "name": "plan", "kind": "file", "types": ["pdf"], "required": True}]
+    work = Work(round_id=open_round.id, team_id=approved[0], key="plan", filename="plan.pdf", content_type="application/pdf")
+    work.size, work.sha256 = stored.size, stored.sha256
+    db.session.add(work)
     db.session.commit()
     return World(
         ids={
@@ -228,6 +235,7 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
             "assignments": [assignment.id for assignment in assignments],
             "awards": list(db.session.scalars(select(Award.id).where(Award.round_id == scored_round.id))),
             "jobs": [export.id],
+            "works": [work.id],
         },
         judge_tokens={assignment.id: tokens[assignment.judge_id] for assignment in assignments},
         college_codes=[college.code for college in colleges],
