@@ -71,6 +71,7 @@ ACTION_LABELS = {
     "user.grant_role": _l("Role granted"),
     "user.change_password": _l("Password changed"),
     "user.sign_out_elsewhere": _l("Signed out elsewhere"),
+    "round.remind_works": _l("Teams missing works reminded"),
 }
 
 

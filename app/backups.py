@@ -1,21 +1,28 @@
 """Backups of Laurel's data and their restore, for `flask backup` and `flask restore`.
 
-A backup is one file, the database's: SQLite's own format (a ready .db file) or pg_dump's custom format.
-Each kind of data is a part with its own writer, checker and restorer (the database alone for now: `DATABASE_PARTS`, by backend);
-when the app keeps files of its own (works, certificates), their folder becomes a second part, and a backup
-an archive holding one entry per part (docs/operations.md).
+A backup is one uncompressed tar archive with one entry per part: `database`, the database's own copy (SQLite's
+format, a ready .db file, or pg_dump's custom format; `DATABASE_PARTS`, by backend), then `files/objects/...`,
+every object of the store of uploaded files (`app.storage`: works), under its SHA-256. The database is copied
+first and the files after it: the store only ever gains objects, so every file a row of the copy names is in
+the archive. A backup written before files were kept (the database's file alone) still restores.
 
-A restore checks the whole file before it touches anything: a file of the wrong kind, or one that is not a
-Laurel database, is refused and the live database stays as it was.
+A restore checks the whole archive before it touches anything: a file of the wrong kind, one that is not a
+Laurel database, a cut-short archive, or a stored file whose bytes do not hash to its name is refused, and the
+live data stays as it was. Then the files go back into the store (each hashed again as it is written, so a
+restored file has the same SHA-256 as the one backed up), and the database last: files the database does not
+name harm nothing, rows naming a file that is not there would.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -24,10 +31,15 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from app.storage import CHUNK_BYTES, LocalStorage
+
 #: Tables every Laurel database has, whatever its migration: a file without them is not a backup of Laurel.
 TABLES_OF_EVERY_LAUREL = ("users", "contests", "colleges")
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_DUMP_HEADER = b"PGDMP"
+#: The archive's entries: the database's copy, and the store's objects by digest.
+DATABASE_ENTRY = "database"
+FILE_ENTRY = re.compile(r"files/objects/([0-9a-f]{2})/([0-9a-f]{62})")
 
 
 class BackupError(Exception):
@@ -44,21 +56,34 @@ class Part:
     restore: Callable[[URL, Path], None]
 
 
-def write_backup(database_url: str, out: Path) -> Path:
-    """Write a consistent copy of the data to `out`, through a file beside it and a rename: `out` is never
-    half-written. Safe while Laurel runs."""
+def write_backup(database_url: str, out: Path, files_root: Path | None = None) -> Path:
+    """Write a consistent copy of the data to `out`: the database, then every file of the store under
+    `files_root`, as one archive, through a file beside it and a rename: `out` is never half-written. Safe
+    while Laurel runs."""
     url = make_url(database_url)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, partial = tempfile.mkstemp(prefix=out.name + ".", suffix=".partial", dir=out.parent)
-    os.close(descriptor)
-    try:
-        _database_part(url).write(url, Path(partial))
+    with tempfile.TemporaryDirectory(prefix=out.name + ".", dir=out.parent) as scratch:
+        database = Path(scratch) / DATABASE_ENTRY
+        _database_part(url).write(url, database)
+        partial = Path(scratch) / "archive.partial"
+        with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as archive:
+            archive.add(database, arcname=DATABASE_ENTRY)
+            for path in _stored_objects(files_root):
+                archive.add(path, arcname=f"files/{path.relative_to(files_root).as_posix()}")  # tarfile copies in blocks
         os.replace(partial, out)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
     return out
+
+
+def _stored_objects(files_root: Path | None) -> list[Path]:
+    objects = files_root / "objects" if files_root is not None else None
+    if objects is None or not objects.is_dir():
+        return []
+    return sorted(
+        path
+        for path in objects.glob("??/*")
+        if path.is_file() and FILE_ENTRY.fullmatch(f"files/objects/{path.parent.name}/{path.name}")
+    )
 
 
 def check_backup(database_url: str, source: Path) -> None:
@@ -66,15 +91,70 @@ def check_backup(database_url: str, source: Path) -> None:
     url = make_url(database_url)
     if not source.is_file():
         raise BackupError(f"{source} is not a file.")
-    _database_part(url).check(url, source)
+    with tempfile.TemporaryDirectory() as scratch:
+        _unpacked_database(url, source, Path(scratch))
 
 
-def restore_backup(database_url: str, source: Path) -> None:
-    """Replace the data with the backup's, all or nothing, after checking it (`check_backup`). The app's
-    connections must be closed first; Laurel should be stopped (PostgreSQL waits for its open transactions)."""
-    check_backup(database_url, source)
+def restore_backup(database_url: str, source: Path, files_root: Path | None = None) -> None:
+    """Replace the data with the backup's, after checking the whole of it (`check_backup`): the files into the
+    store under `files_root` first, then the database, all or nothing. The app's connections must be closed
+    first; Laurel should be stopped (PostgreSQL waits for its open transactions)."""
     url = make_url(database_url)
-    _database_part(url).restore(url, source)
+    if not source.is_file():
+        raise BackupError(f"{source} is not a file.")
+    with tempfile.TemporaryDirectory() as scratch:
+        database = _unpacked_database(url, source, Path(scratch))
+        if database != source and files_root is not None:
+            _restore_files(source, LocalStorage(files_root))
+        _database_part(url).restore(url, database)
+
+
+def _unpacked_database(url: URL, source: Path, scratch: Path) -> Path:
+    """The backup's database copy, checked (in `scratch` when it comes from an archive, whose every stored file
+    is checked against its digest on the way); a lone database file is its own copy."""
+    if not tarfile.is_tarfile(source):
+        _database_part(url).check(url, source)
+        return source
+    database = scratch / DATABASE_ENTRY
+    try:
+        with tarfile.open(source, "r:") as archive:
+            found = False
+            for member in archive:
+                if member.name == DATABASE_ENTRY and member.isfile() and not found:
+                    with archive.extractfile(member) as entry, database.open("wb") as copy:
+                        shutil.copyfileobj(entry, copy, CHUNK_BYTES)
+                    found = True
+                elif (match := FILE_ENTRY.fullmatch(member.name)) and member.isfile():
+                    with archive.extractfile(member) as entry:
+                        if _digest(entry) != match.group(1) + match.group(2):
+                            raise BackupError(f"{source} is a damaged backup: the file {member.name} does not hash to its name.")
+                else:
+                    raise BackupError(f"{source} is not a backup of Laurel: it holds {member.name!r}.")
+    except (tarfile.TarError, OSError, EOFError) as error:
+        raise BackupError(f"{source} is a damaged backup archive: {error}.") from error
+    if not found:
+        raise BackupError(f"{source} is an archive without a database, so not a backup of Laurel.")
+    _database_part(url).check(url, database)
+    return database
+
+
+def _digest(stream) -> str:
+    digest = hashlib.sha256()
+    while chunk := stream.read(CHUNK_BYTES):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _restore_files(source: Path, store: LocalStorage) -> None:
+    """Every stored file of the archive back into the store, hashed again as it is written."""
+    with tarfile.open(source, "r:") as archive:
+        for member in archive:
+            match = FILE_ENTRY.fullmatch(member.name)
+            if match and member.isfile():
+                with archive.extractfile(member) as entry:
+                    stored = store.put(entry)
+                if stored.sha256 != match.group(1) + match.group(2):  # checked before; the archive changed since
+                    raise BackupError(f"The file {member.name} changed during the restore; the database was not restored.")
 
 
 def describe(database_url: str) -> str:

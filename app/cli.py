@@ -236,16 +236,17 @@ def _run_or_fail(work):
 @click.command("backup")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(out: Path):
-    """Write a consistent copy of the live database to OUT.
+    """Write a consistent copy of the live database and of the stored files (works) to OUT.
 
-    SQLite: the online backup API (a .db file, safe while the app runs). PostgreSQL: pg_dump in
-    its custom format. The copy is written beside OUT and renamed, so OUT is never half-written.
-    Restore it with `flask restore OUT`.
+    One tar archive: the database (SQLite: the online backup API, safe while the app runs; PostgreSQL: pg_dump
+    in its custom format), then the store's files. Written beside OUT and renamed, so OUT is never
+    half-written. Restore it with `flask restore OUT`.
     """
     from app.backups import BackupError, write_backup
+    from app.storage import storage
 
     try:
-        out = write_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], out)
+        out = write_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], out, storage().root)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Backed up to {out} ({out.stat().st_size:,} bytes).")
@@ -255,10 +256,11 @@ def backup_command(out: Path):
 @click.argument("source", metavar="IN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 def restore_command(source: Path, yes: bool):
-    """Replace the whole database with the backup IN, written by `flask backup`: all of it or, on any error,
-    none of it. A file that is not a backup of this kind of database is refused, the database untouched.
-    Stop Laurel first."""
+    """Replace the whole database with the backup IN, written by `flask backup`, and put its stored files
+    back: all of it or, on any error, none of it. A file that is not a backup of this kind of database is
+    refused, the database untouched. Stop Laurel first."""
     from app.backups import BackupError, check_backup, describe, restore_backup
+    from app.storage import storage
 
     database_url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     try:
@@ -271,7 +273,7 @@ def restore_command(source: Path, yes: bool):
     db.engine.dispose()  # this process's own connections would hold the tables the restore replaces
     started = time.perf_counter()
     try:
-        restore_backup(database_url, source)
+        restore_backup(database_url, source, storage().root)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {describe(database_url)} from {source} in {time.perf_counter() - started:.1f} s.")

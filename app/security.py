@@ -2,11 +2,12 @@
 
 from flask import Flask, request
 
-#: No inline scripts, nothing from other sites. Pages work without JavaScript; scripts are files.
+#: No inline scripts, nothing from other sites. Pages work without JavaScript; scripts are files. Frames and
+#: objects only of Laurel's own pages: the judge's sheet shows the team's PDF from `/works/<id>/file`.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
-    "frame-ancestors 'none'; object-src 'none'"
+    "frame-ancestors 'none'; object-src 'self'; frame-src 'self'"
 )
 #: Swagger UI sets styles inline; its page runs no inline script either.
 DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")

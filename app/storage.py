@@ -7,7 +7,8 @@ half a file, and a refused or broken upload leaves nothing behind.
 
 `LocalStorage` keeps the files in a folder (by default `<instance>/files`), which several instances share as
 a network volume. Another store (an S3-compatible bucket) would implement the same three methods: `put`
-(stream in, return what was stored), `open` (stream out) and `delete`, with the digest as the object's key.
+(stream in, return what was stored), `open` (stream out) and `delete`, with the digest as the object's key;
+and the two notes of a derived copy (`derived`, `remember_derived`: a small object keyed by purpose and digest).
 """
 
 from __future__ import annotations
@@ -87,6 +88,29 @@ class LocalStorage:
 
     def delete(self, sha256: str) -> None:
         self._place(sha256).unlink(missing_ok=True)
+
+    def derived(self, purpose: str, sha256: str) -> str | None:
+        """The digest of the copy of `sha256` made for `purpose` (a blind round's stripped PDF), if one was made
+        and is still stored."""
+        note = self._note(purpose, sha256)
+        made = note.read_text().strip() if note.is_file() else ""
+        return made if _DIGEST.fullmatch(made) and self.exists(made) else None
+
+    def remember_derived(self, purpose: str, sha256: str, made: str) -> None:
+        """Remember that `made` is `sha256`'s copy for `purpose`: a small note beside the objects, renamed into
+        place like them, so that two instances making the same copy at once both leave a whole note."""
+        self._place(made)  # a digest, or ValueError
+        note = self._note(purpose, sha256)
+        note.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, partial = tempfile.mkstemp(dir=note.parent, suffix=".partial")
+        with os.fdopen(descriptor, "w") as out:
+            out.write(made)
+        os.replace(partial, note)
+
+    def _note(self, purpose: str, sha256: str) -> Path:
+        if not re.fullmatch(r"[a-z]+", purpose):
+            raise ValueError(f"not a purpose: {purpose!r}")
+        return self.root / "derived" / purpose / self._place(sha256).relative_to(self.root / "objects")
 
 
 def storage() -> LocalStorage:

@@ -346,6 +346,63 @@ def make_round(app, make_contest) -> Callable[..., Any]:
 
 
 @pytest.fixture
+def make_work(app) -> Callable[..., Any]:
+    """A work of `team` in `round_`, put straight into the store and the table (not through the hand-in): the
+    bytes of `data` (or a link, `url=`), as version n + 1 of `key`. The round is given a requirement for `key`
+    if it has none (`requirement=` overrides its fields)."""
+
+    def make(
+        round_,
+        team,
+        key: str = "plan",
+        data: bytes = b"%PDF-1.4\n%test\n",
+        *,
+        filename: str = "plan.pdf",
+        content_type: str = "application/pdf",
+        url: str | None = None,
+        submitted_at=None,
+        requirement: dict[str, Any] | None = None,
+    ):
+        import io
+
+        from sqlalchemy import func, select
+
+        from app.models import Work
+        from app.storage import storage
+
+        requirements = list(round_.requirements or [])
+        if not any(item["key"] == key for item in requirements):
+            kind = "link" if url else "file"
+            requirements.append({"key": key, "name": key, "kind": kind, "types": [], "required": True, **(requirement or {})})
+            round_.requirements = requirements
+        stored = None if url else storage().put(io.BytesIO(data))
+        version = db.session.scalar(
+            select(func.coalesce(func.max(Work.version), 0)).where(
+                Work.round_id == round_.id, Work.team_id == team.id, Work.key == key
+            )
+        )
+        work = Work(
+            round_id=round_.id,
+            team_id=team.id,
+            key=key,
+            version=version + 1,
+            kind="link" if url else "file",
+            filename="" if url else filename,
+            content_type="" if url else content_type,
+            size=0 if url else stored.size,
+            sha256=None if url else stored.sha256,
+            url=url,
+            submitted_at=submitted_at or utcnow(),
+            submitted_by_id=team.owner_id,
+        )
+        db.session.add(work)
+        db.session.commit()
+        return work
+
+    return make
+
+
+@pytest.fixture
 def login_as(client, make_user) -> Callable[..., User]:
     """Sign the test client in through the login form, as a new user with `role`, or as `user`."""
 

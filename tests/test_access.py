@@ -14,12 +14,15 @@ roles without the right; 422 when the role is let in and the empty request body 
 409 when it is let in and the draft round's state refuses the request.
 """
 
+import io
+
 import pytest
 
 from app.extensions import db
 from app.jobs.tasks import jobs_folder
 from app.judging.services import add_judges
-from app.models import CAPTAIN, COORDINATOR, JUDGE, Assignment, Award, College, Job
+from app.models import CAPTAIN, COORDINATOR, JUDGE, Assignment, Award, College, Job, Work
+from app.storage import storage
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "captain", "other_captain", "coordinator", "other_coordinator", "judge", "other_judge", "organizer")
@@ -219,6 +222,14 @@ ACCESS = {
     "judging.metrics_template": ("GET", organizers_only()),
     "judging.metrics_objection": ("POST", row(403, anonymous=302, captain=302)),
     "api_judging.import_metrics": ("POST", organizers_only(422, anonymous=401)),
+    # Works: the work in the URL is the captain's team's, judged by `judge` (assigned); a coordinator, even of the
+    # team's college, does not open works (tests/works/test_serving.py).
+    "api_work_files.download_work": ("GET", row(403, anonymous=401, captain=200, judge=200, organizer=200)),
+    "work_pages.work_file": ("GET", row(403, anonymous=302, captain=200, judge=200, organizer=200)),
+    "api_work_files.download_round_works": ("GET", organizers_only(anonymous=401)),
+    "work_pages.round_works_page": ("GET", organizers_only()),
+    "work_pages.remind_missing_works": ("POST", organizers_only(302)),
+    "work_pages.round_works_zip": ("GET", organizers_only()),
 }
 
 
@@ -276,10 +287,17 @@ def walk(app, make_user, make_contest, make_college, make_team, make_round):
     (jobs_folder() / job.id).mkdir(parents=True)
     (jobs_folder() / job.result_path).write_bytes(b"PK")
     db.session.commit()
+    stored = storage().put(io.BytesIO(b"%PDF-1.4 walk"))
+    round_.requirements = [{"key": "plan", "name": "plan", "kind": "file", "types": ["pdf"], "required": True}]
+    work = Work(round_id=round_.id, team_id=team.id, key="plan", filename="plan.pdf", content_type="application/pdf")
+    work.size, work.sha256 = stored.size, stored.sha256
+    db.session.add(work)
+    db.session.commit()
     objection = walk_objection(round_, team, people["captain"])
     ids = {
         "objection_id": objection.id,
         "file_id": objection.files[0].id,
+        "work_id": work.id,
         "job_id": job.id,
         "contest_id": contest.id,
         "team_id": team.id,

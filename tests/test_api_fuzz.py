@@ -55,7 +55,7 @@ from app.extensions import db
 from app.jobs.tasks import jobs_folder
 from app.judging.services import add_entries, add_judges, transition_round
 from app.judging.sheets import save_sheet
-from app.models import JUDGE, ORGANIZER, Assignment, Award, Certificate, Job, Objection, ObjectionFile, User, utcnow
+from app.models import JUDGE, ORGANIZER, Assignment, Award, Certificate, Job, Objection, ObjectionFile, User, Work, utcnow
 from app.registration.imports import ROLE_CHOICES, TEMPLATE_COLUMNS
 from app.results.awards import assign_awards, award_rule_input
 from app.results.services import compute_round_results
@@ -136,6 +136,7 @@ ID_KINDS = {
     "file_id": "objection_files",
     "assignee_id": "judges",
     "code": "certificate_codes",
+    "work_id": "works",
 }
 
 
@@ -228,6 +229,11 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
     export.result_path, export.result_name = f"{export.id}/registrations.xlsx", "registrations.xlsx"
     (jobs_folder() / export.id).mkdir(parents=True)
     (jobs_folder() / export.result_path).write_bytes(b"PK")
+    stored = storage().put(io.BytesIO(b"%PDF-1.4 fuzz"))
+    open_round.requirements = [{"key": "plan", "name": "plan", "kind": "file", "types": ["pdf"], "required": True}]
+    work = Work(round_id=open_round.id, team_id=approved[0], key="plan", filename="plan.pdf", content_type="application/pdf")
+    work.size, work.sha256 = stored.size, stored.sha256
+    db.session.add(work)
     db.session.commit()
     return World(
         ids={
@@ -242,6 +248,7 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
             "objections": [objection.id],
             "objection_files": [file.id for file in objection.files],
             "certificate_codes": [certificate.code],
+            "works": [work.id],
         },
         judge_tokens={assignment.id: tokens[assignment.judge_id] for assignment in assignments},
         college_codes=[college.code for college in colleges],

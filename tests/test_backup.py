@@ -3,6 +3,7 @@ PostgreSQL; a file that is not a backup of the right kind is refused, and the da
 
 from __future__ import annotations
 
+import io
 import shutil
 import sqlite3
 
@@ -114,3 +115,50 @@ def test_a_file_that_is_not_a_backup_of_this_database_is_refused(runner, season,
     assert result.exit_code == 1
     assert expected in result.output and "Nothing was restored." in result.output, result.output
     assert snapshot() == season
+
+
+def test_a_restore_gives_back_the_stored_files_with_their_hashes(runner, client, season, scene_with_work, tmp_path, token_for):
+    """The store's files are in the backup: after they are lost, a restore puts back the same bytes (their
+    SHA-256 recomputed), and downloadWork serves them again."""
+    import hashlib
+
+    from app.storage import storage
+
+    work_id, sha256, organizer = scene_with_work
+    backup = tmp_path / "laurel.backup"
+    assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
+    place = storage().path(sha256)
+    place.unlink()
+    assert not place.exists()
+
+    result = restore(runner, backup, "--yes")
+    assert result.exit_code == 0, result.output
+    assert hashlib.sha256(place.read_bytes()).hexdigest() == sha256
+    response = client.get(f"/api/v1/works/{work_id}/file", headers=token_for(organizer))
+    assert response.status_code == 200 and response.data == b"%PDF-1.4 backed up"
+
+
+def test_a_backup_whose_file_does_not_match_its_hash_is_refused(runner, season, scene_with_work, tmp_path):
+    import tarfile
+
+    _work_id, sha256, _organizer = scene_with_work
+    good = tmp_path / "good.backup"
+    assert runner.invoke(args=["backup", str(good)]).exit_code == 0
+    bad = tmp_path / "bad.backup"
+    with tarfile.open(good) as source, tarfile.open(bad, "w") as target:
+        for member in source:
+            data = source.extractfile(member).read()
+            if member.name.endswith(sha256[2:]):
+                data = b"%PDF-1.4 tampered"
+                member.size = len(data)
+            target.addfile(member, io.BytesIO(data))
+    result = restore(runner, bad, "--yes")
+    assert result.exit_code == 1 and "does not hash to its name" in result.output and "Nothing was restored." in result.output
+
+
+@pytest.fixture
+def scene_with_work(make_contest, make_team, make_round, make_user, make_work):
+    contest = make_contest()
+    round_ = make_round(contest)
+    work = make_work(round_, make_team(contest), data=b"%PDF-1.4 backed up")
+    return work.id, work.sha256, make_user("organizer")

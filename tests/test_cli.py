@@ -2,6 +2,7 @@
 
 import shutil
 import sqlite3
+import tarfile
 
 import pytest
 from sqlalchemy import func, select
@@ -66,9 +67,12 @@ def test_backup_is_a_consistent_copy(runner, database_url, tmp_path):
     result = runner.invoke(args=["backup", str(out)])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
-    assert not list(out.parent.glob("*.partial"))
+    assert [path.name for path in out.parent.iterdir()] == ["laurel.backup"]  # nothing half-written left beside it
+    with tarfile.open(out) as archive:
+        assert archive.getnames()[0] == "database"  # then the store's files, none in the demo
+        archive.extract("database", tmp_path / "unpacked", filter="data")
     if database_url.startswith("sqlite"):
-        copy = sqlite3.connect(out)
+        copy = sqlite3.connect(tmp_path / "unpacked" / "database")
         assert copy.execute("SELECT count(*) FROM colleges").fetchone()[0] == 2919
         assert copy.execute("SELECT email FROM users ORDER BY id").fetchone()[0] == "organizer@demo.laurel"
 

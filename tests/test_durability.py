@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tarfile
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -376,9 +377,12 @@ def data_hash(book: dict[str, list[list[Any]]]) -> str:
 def restored_database(database_url: str, backup: Path, tmp_path: Path) -> Iterator[str]:
     """The backup restored as README.md says, into a fresh database; yields its URL.
 
-    SQLite: the backup is a ready database file, copied into place. PostgreSQL: pg_restore into a
-    scratch database, dropped afterwards.
+    The backup is a tar archive whose `database` entry is the database's copy. SQLite: a ready database
+    file, copied into place. PostgreSQL: pg_restore into a scratch database, dropped afterwards.
     """
+    with tarfile.open(backup) as archive:
+        archive.extract("database", tmp_path / "unpacked", filter="data")
+    backup = tmp_path / "unpacked" / "database"
     if database_url.startswith("sqlite"):
         target = tmp_path / "restored" / "laurel.db"
         target.parent.mkdir()

@@ -66,6 +66,7 @@ def register_api(app: Flask) -> None:
     from app.notices.api import blp as notices_api
     from app.registration.api import blp as registration_api
     from app.results.api import blp as results_api
+    from app.works.file_api import blp as work_files_api
 
     api.init_app(app)
     api.ma_plugin.converter.add_attribute_function(decimal_bounds_as_numbers)
@@ -80,6 +81,7 @@ def register_api(app: Flask) -> None:
         notices_api,
         certificates_api,
         jobs_api,
+        work_files_api,
     ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only; browsers' cookies never reach /api

@@ -55,6 +55,7 @@ from app.permissions import (
 )
 from app.results.queries import group_names
 from app.results.summary import round_summary
+from app.works.serving import sheet_items
 from scoring.numbers import integer_from_text
 from scoring.sheets import plain_number
 
@@ -120,9 +121,14 @@ def sheet_edit(assignment_id: int):
         for key, value in view["scores"].items():
             if f"score_{key}" in form._fields:
                 form[f"score_{key}"].data = plain_number(value)
+    blind = round_.blind and not can_manage_sheet(current_user, assignment)
     return render_template(
         "judging/sheet.html",
         assignment=assignment,
+        # The team's items beside the sheet; a judge whose assignment is set aside may no longer open them.
+        items=sheet_items(round_, assignment.team_id, blind=blind)
+        if assignment.active or can_manage_sheet(current_user, assignment)
+        else [],
         round=round_,
         team=assignment.team,
         form=form,
@@ -130,7 +136,7 @@ def sheet_edit(assignment_id: int):
         editable=editable,
         is_judge=can_score(current_user, assignment),
         # A blind round's judge knows the team by its code in the round only; organizers see everything.
-        blind=round_.blind and not can_manage_sheet(current_user, assignment),
+        blind=blind,
         team_code=queries.team_code(assignment),
     ), status
 
