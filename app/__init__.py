@@ -92,9 +92,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.public.routes import bp as public
     from app.registration.routes import bp as registration
     from app.results.routes import bp as results
+    from app.works.routes import bp as works
 
     app.url_map.converters["id"] = IdConverter  # before any rule uses it: pages and API alike
-    for blueprint in (public, auth, colleges, contests, registration, judging, results, audit_log, jobs):
+    for blueprint in (public, auth, colleges, contests, registration, judging, results, audit_log, jobs, works):
         app.register_blueprint(blueprint)
     register_api(app)
 

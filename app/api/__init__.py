@@ -64,11 +64,12 @@ def register_api(app: Flask) -> None:
     from app.judging.api import blp as judging_api
     from app.registration.api import blp as registration_api
     from app.results.api import blp as results_api
+    from app.works.api import blp as works_api
 
     api.init_app(app)
     api.ma_plugin.converter.add_attribute_function(decimal_bounds_as_numbers)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in (auth_api, colleges_api, contests_api, registration_api, judging_api, results_api, jobs_api):
+    for blueprint in (auth_api, colleges_api, contests_api, registration_api, judging_api, results_api, jobs_api, works_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only; browsers' cookies never reach /api
     csrf.exempt(docs)

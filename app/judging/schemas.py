@@ -4,8 +4,9 @@ from app.api.ids import Id
 from app.api.numbers import Decimal, Integer
 from app.judging.queries import round_counts
 from app.judging.services import AGGREGATION_METHODS
-from app.models import GROUPINGS, ROUND_LEVELS
+from app.models import GROUPINGS, ROUND_LEVELS, WORK_KINDS
 from app.pagination import PageArgsSchema
+from app.works.requirements import FILE_TYPES
 
 OWN_COLLEGE_CONFLICT = (
     "true (default): a judge never scores a team of their own college; false, for school rounds only: the college's "
@@ -23,6 +24,23 @@ class CriterionInSchema(ma.Schema):
     max = Decimal(required=True, as_string=False, metadata={"example": 20, "description": "above 0, at most 1000, 2 decimals"})
     weight = Decimal(load_default=1, as_string=False, metadata={"description": "above 0, at most 100, 4 decimals"})
     step = Decimal(allow_none=True, as_string=False, metadata={"description": "default 0.01; above 0, at most 100, 2 decimals"})
+
+
+class RequirementSchema(ma.Schema):
+    """An item a round asks for; its rules are `app.works.requirements.check_requirements`."""
+
+    key = ma.fields.String(required=True, metadata={"example": "plan", "description": "a later round reuses a key's work"})
+    name = ma.fields.String(required=True, metadata={"example": "商业计划书 Business plan"})
+    kind = ma.fields.String(load_default="file", validate=ma.validate.OneOf(WORK_KINDS))
+    types = ma.fields.List(
+        ma.fields.String(), metadata={"description": f"file items: among {', '.join(FILE_TYPES)}; a link takes none"}
+    )
+    max_mb = Integer(allow_none=True, metadata={"description": "file items: 1 to the works ceiling (its default)"})
+    max_pages = Integer(allow_none=True, metadata={"description": "PDF-only items: the most pages"})
+    required = ma.fields.Boolean(load_default=True)
+
+
+WORKS_DUE = "ISO 8601 with its offset (2026-05-01T17:00:00+08:00); null: no deadline. Frozen once the round opens"
 
 
 class AggregationSchema(ma.Schema):
@@ -43,6 +61,8 @@ class RoundInSchema(ma.Schema):
     blind = ma.fields.Boolean(load_default=False)
     own_college_conflict = ma.fields.Boolean(load_default=True, metadata={"description": OWN_COLLEGE_CONFLICT})
     previous_round_id = Id(allow_none=True)
+    requirements = ma.fields.List(ma.fields.Nested(RequirementSchema), load_default=list)
+    works_due_at = ma.fields.AwareDateTime(allow_none=True, metadata={"description": WORKS_DUE})
 
 
 class RoundPatchSchema(ma.Schema):
@@ -55,6 +75,8 @@ class RoundPatchSchema(ma.Schema):
     criteria = ma.fields.List(ma.fields.Nested(CriterionInSchema))
     blind = ma.fields.Boolean()
     own_college_conflict = ma.fields.Boolean(metadata={"description": OWN_COLLEGE_CONFLICT})
+    requirements = ma.fields.List(ma.fields.Nested(RequirementSchema))
+    works_due_at = ma.fields.AwareDateTime(allow_none=True, metadata={"description": WORKS_DUE})
 
 
 class CriterionSchema(ma.Schema):
@@ -98,6 +120,8 @@ class RoundSchema(ma.Schema):
     status = ma.fields.String(required=True)
     previous_round_id = Integer(allow_none=True)
     criteria = ma.fields.List(ma.fields.Nested(CriterionSchema), required=True)
+    requirements = ma.fields.List(ma.fields.Nested(RequirementSchema), required=True)
+    works_due_at = ma.fields.AwareDateTime(allow_none=True, required=True)
     counts = ma.fields.Method(
         "get_counts", required=True, metadata={"description": "assignments and sheets in force; see RoundCountsSchema"}
     )
