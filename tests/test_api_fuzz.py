@@ -131,6 +131,7 @@ ID_KINDS = {
     "judge_id": "judges",
     "user_ids": "judges",
     "job_id": "jobs",
+    "key": "requirement_keys",
 }
 
 
@@ -185,7 +186,16 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
         judges_per_team=1,
         criteria=[{"key": "overall", "name": "总体评价", "max": 100, "step": 0.5}],
     )
-    draft_round = make_round(contest, name="国赛 National round", level="national", grouping="none")
+    draft_round = make_round(
+        contest,
+        name="国赛 National round",
+        level="national",
+        grouping="none",
+        requirements=[
+            {"key": "plan", "name": "计划书", "types": ["pdf"], "max_mb": 1, "max_pages": 5},
+            {"key": "store", "name": "店铺", "kind": "link"},
+        ],
+    )
     assignments = []
     for round_ in (open_round, scored_round):
         add_entries(round_, team_ids=approved, actor=None, now=now)
@@ -228,6 +238,7 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
             "assignments": [assignment.id for assignment in assignments],
             "awards": list(db.session.scalars(select(Award.id).where(Award.round_id == scored_round.id))),
             "jobs": [export.id],
+            "requirement_keys": ["plan", "store"],
         },
         judge_tokens={assignment.id: tokens[assignment.judge_id] for assignment in assignments},
         college_codes=[college.code for college in colleges],

@@ -37,16 +37,12 @@ def clean_filename(raw: str | None) -> str:
     """
     name = re.split(r"[\\/]", raw or "")[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in ("C", "Z") or ch == " ")
-    name = " ".join(name.split()).strip(" .")
-    stem, dot, extension = name.rpartition(".")
-    if dot and not stem:
-        name = "work." + extension
-    elif not name:
-        name = "work"
-    if len(name) > FILENAME_MAX:
-        extension = extension[:10] if dot else ""
-        name = name[: FILENAME_MAX - len(extension) - 1].rstrip() + ("." + extension if extension else "")
-    return name
+    stem, dot, extension = " ".join(name.split()).rpartition(".")
+    if not dot:
+        stem, extension = extension, ""
+    stem, extension = stem.strip(" ."), extension.strip()[:10]
+    suffix = f".{extension}" if extension else ""
+    return (stem or "work")[: FILENAME_MAX - len(suffix)].rstrip() + suffix
 
 
 def _check_window(round_: Round, team: Team, now: datetime) -> None:
