@@ -170,3 +170,17 @@ def test_an_organizer_extends_a_deadline_from_the_page(client, handin, login_as)
     assert refused.status_code == 422
     until = (utcnow() + timedelta(days=3)).astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%dT%H:%M")
     assert client.post(url, data={"until": until, "reason": "ill"}).status_code == 302
+
+
+def test_the_team_page_takes_a_work_larger_than_the_forms_limit(client, handin, login_as, app):
+    round_, team, captain = handin
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # the forms' and imports' limit; a work's is its own
+    login_as(user=captain)
+    big = files.pdf(1) + b"%" * (1536 * 1024)
+    prefix = f"work-{round_.id}-plan"
+    done = client.post(
+        f"/rounds/{round_.id}/works/{team.id}/plan",
+        data={f"{prefix}-file": (io.BytesIO(big), "big.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert done.status_code == 302 and db.session.query(Work).one().size == len(big)
