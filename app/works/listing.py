@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Assignment, Entry, Round, Team, User, Work
+from app.models import DRAFT, Assignment, Entry, Round, Team, User, Work
 from app.permissions import can_view_round, is_organizer
-from app.works.queries import judged_works
+from app.works.queries import deadlines, judged_works
 
 
 def _codes(round_: Round, team_ids: Iterable[int]) -> dict[int, str]:
@@ -80,12 +81,9 @@ def list_works(round_: Round, user: User, *, team_id: int | None, page: int, per
     return {"items": items[first : first + per_page], "total": len(items), "page": page, "per_page": per_page}
 
 
-def team_works(team: Team, now) -> list[dict[str, Any]]:
+def team_works(team: Team, now: datetime) -> list[dict[str, Any]]:
     """For the team page: each round the team is in that asks for works, with its deadline (the team's own),
     whether hand-in is open now, and for each item the versions handed in, newest first."""
-    from app.models import DRAFT
-    from app.works.queries import deadlines
-
     rounds = db.session.scalars(
         select(Round).join(Entry, Entry.round_id == Round.id).where(Entry.team_id == team.id).order_by(Round.id)
     ).all()

@@ -14,6 +14,7 @@ from app.extensions import csrf, db
 from app.forms import show_error_on_form
 from app.models import Entry, Round, Team, WorkExtension, utcnow
 from app.permissions import allowed_on, can_hand_in, can_manage_round
+from app.registration.routes import team_page
 from app.works import services
 from app.works.api import MULTIPART_SLACK
 from app.works.forms import ExtensionForm, WorkUploadForm
@@ -36,8 +37,6 @@ def _works_upload_limit() -> None:
 @allowed_on(Team, "team_id", can_hand_in)
 def work_upload(round_id: int, team_id: int, key: str):
     """Hand in one item from the team page; a refusal is shown on the page, at the item, with its status."""
-    from app.registration.routes import team_page
-
     round_, team = db.get_or_404(Round, round_id), db.get_or_404(Team, team_id)
     form = WorkUploadForm(prefix=f"work-{round_.id}-{key}")
     if not form.validate_on_submit():
