@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.registration.routes import bp as registration
     from app.results.routes import bp as results
     from app.works.pages import bp as work_pages
+    from app.works.routes import bp as works
 
     app.url_map.converters["id"] = IdConverter  # before any rule uses it: pages and API alike
     for blueprint in (
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         audit_log,
         jobs,
         work_pages,
+        works,
     ):
         app.register_blueprint(blueprint)
     register_api(app)

@@ -65,6 +65,8 @@ ACTION_LABELS = {
     "team.reopen_review": _l("Review reopened"),
     "team.dispute_member": _l("Student disputed by their college"),
     "team.lift_dispute": _l("Dispute lifted"),
+    "work.submit": _l("Work handed in"),
+    "work.extend": _l("Deadline extended for the team"),
     "user.create": _l("Account created"),
     "user.activate": _l("Account activated"),
     "user.deactivate": _l("Account deactivated"),

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "DEMO_MODE": False,
     "MAX_UPLOAD_MB": 10,
+    "MAX_WORK_MB": 100,  # a team's work (slides, a video): its own ceiling, above the forms' and imports'
     "TOKEN_DAYS": 30,
     "PROXY_COUNT": 0,
     "SMTP_HOST": "",
@@ -103,6 +104,11 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "LAUREL_LANGUAGES": ("LANGUAGES", _language_list, "interface languages offered, default en,zh"),
     "LAUREL_DEMO_MODE": ("DEMO_MODE", _boolean, "1 shows the demo accounts on the login page"),
     "LAUREL_MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", int, "largest upload accepted, in MB, default 10"),
+    "LAUREL_MAX_WORK_MB": (
+        "MAX_WORK_MB",
+        int,
+        "largest work a team hands in (a round's items are within it), in MB, default 100",
+    ),
     "LAUREL_TOKEN_DAYS": ("TOKEN_DAYS", int, "days an API token lives, default 30"),
     "LAUREL_PROXY_COUNT": (
         "PROXY_COUNT",

@@ -123,6 +123,13 @@ class NotFoundError(ContestError):
     code = "not_found"
 
 
+class TooLargeError(ContestError):
+    """An upload past its limit (413); nothing of it is kept."""
+
+    status = 413
+    code = "upload_too_large"
+
+
 class ErrorDetailSchema(ma.Schema):
     code = ma.fields.String(required=True, metadata={"description": "snake_case error code"})
     message = ma.fields.String(required=True, metadata={"description": "a sentence a person can act on"})
@@ -145,6 +152,10 @@ class ErrorDetailSchema(ma.Schema):
         metadata={"description": "registration_closed: when registration opens, in the contest's time zone"}
     )
     closes_at = ma.fields.String(metadata={"description": "registration_closed: when it closes"})
+    deadline = ma.fields.String(metadata={"description": "deadline_passed: the team's deadline (ISO 8601)"})
+    problem = ma.fields.String(
+        metadata={"description": "a refused work (422): type, pages, size or content, what is wrong with the file"}
+    )
     track = ma.fields.String(metadata={"description": "track_has_teams: the code of the track that has teams"})
     teams = ma.fields.Integer(metadata={"description": "track_has_teams: how many teams the track has"})
     college = ma.fields.Dict(

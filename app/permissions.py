@@ -378,3 +378,27 @@ def can_add_evidence(user: User, objection: Objection) -> bool:
 def can_answer_objection(user: User, objection: Objection) -> bool:
     """The contest's organizers assign and answer objections."""
     return is_organizer(user, objection.round.contest)
+
+
+def can_hand_in(user: User, team: Team) -> bool:
+    """Only the account that registered the team (its captain, or the applicant of an individual's or an
+    organization's entry) hands in its works; the window is the service's rule."""
+    return user.is_authenticated and team.owner_id == user.id
+
+
+def can_list_works(user: User, round_: Round) -> bool:
+    """Organizers and the round's judges (who see their assigned teams' works), and the owner of a team in the
+    round (who sees their own team's); the list is filtered by who asks."""
+    if can_view_round(user, round_):
+        return True
+    from app.models import Entry
+
+    return (
+        db.session.scalar(
+            select(Entry.id)
+            .join(Team, Team.id == Entry.team_id)
+            .where(Entry.round_id == round_.id, Team.owner_id == user.id)
+            .limit(1)
+        )
+        is not None
+    )

@@ -230,6 +230,14 @@ ACCESS = {
     "work_pages.round_works_page": ("GET", organizers_only()),
     "work_pages.remind_missing_works": ("POST", organizers_only(302)),
     "work_pages.round_works_zip": ("GET", organizers_only()),
+    # Works (the round asks for `plan`; the walk's teams are not in it yet): only the team's own captain hands
+    # in, and is then told the team is not in the round (409); organizers grant extensions, and a team that is
+    # not in the round has no deadline there (404).
+    "api_works.submit_work": ("PUT", row(403, anonymous=401, captain=409)),
+    "api_works.list_works": ("GET", row(403, anonymous=401, judge=200, other_judge=200, organizer=200)),
+    "api_works.grant_extension": ("POST", organizers_only(422, anonymous=401)),
+    "works.work_upload": ("POST", row(403, anonymous=302, captain=409)),
+    "works.extension_edit": ("GET", organizers_only(404)),
 }
 
 
@@ -245,7 +253,7 @@ def _url(app, endpoint, **values):
     from flask import url_for
 
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
-    values = {**values, "code": "zh", "filename": "swagger-ui.css", "token": "not-a-sign-up-link"}
+    values = {**values, "code": "zh", "filename": "swagger-ui.css", "token": "not-a-sign-up-link", "key": "plan"}
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 
@@ -270,7 +278,7 @@ def walk(app, make_user, make_contest, make_college, make_team, make_round):
     }
     team = make_team(contest, own_college, owner=people["captain"])
     other_team = make_team(contest, other_college, owner=people["other_captain"])
-    round_ = make_round(contest)
+    round_ = make_round(contest, requirements=[{"key": "plan", "name": "计划书", "types": ["pdf"]}])
     add_judges(round_, [people["judge"].id, people["other_judge"].id], actor=None, now=utcnow())
     assignment = Assignment(round_id=round_.id, team_id=team.id, judge_id=people["judge"].id)
     award = Award(round_id=round_.id, team_id=team.id, tier="first")
@@ -371,6 +379,8 @@ def test_the_table_tells_own_objects_from_others(app):
         "api_judging.get_score_sheet",
         "judging.sheet_edit",
         "api_registration.review_team",
+        "api_works.submit_work",
+        "works.work_upload",
     } <= let_in
 
 

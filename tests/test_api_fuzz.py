@@ -137,6 +137,7 @@ ID_KINDS = {
     "assignee_id": "judges",
     "code": "certificate_codes",
     "work_id": "works",
+    "key": "requirement_keys",
 }
 
 
@@ -191,7 +192,16 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
         judges_per_team=1,
         criteria=[{"key": "overall", "name": "总体评价", "max": 100, "step": 0.5}],
     )
-    draft_round = make_round(contest, name="国赛 National round", level="national", grouping="none")
+    draft_round = make_round(
+        contest,
+        name="国赛 National round",
+        level="national",
+        grouping="none",
+        requirements=[
+            {"key": "plan", "name": "计划书", "types": ["pdf"], "max_mb": 1, "max_pages": 5},
+            {"key": "store", "name": "店铺", "kind": "link"},
+        ],
+    )
     assignments = []
     for round_ in (open_round, scored_round):
         add_entries(round_, team_ids=approved, actor=None, now=now)
@@ -249,6 +259,7 @@ def world(app, make_contest, make_college, make_team, make_round, make_user) -> 
             "objection_files": [file.id for file in objection.files],
             "certificate_codes": [certificate.code],
             "works": [work.id],
+            "requirement_keys": ["plan", "store"],
         },
         judge_tokens={assignment.id: tokens[assignment.judge_id] for assignment in assignments},
         college_codes=[college.code for college in colleges],

@@ -66,6 +66,7 @@ def register_api(app: Flask) -> None:
     from app.notices.api import blp as notices_api
     from app.registration.api import blp as registration_api
     from app.results.api import blp as results_api
+    from app.works.api import blp as works_api
     from app.works.file_api import blp as work_files_api
 
     api.init_app(app)
@@ -82,6 +83,7 @@ def register_api(app: Flask) -> None:
         certificates_api,
         jobs_api,
         work_files_api,
+        works_api,
     ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens only; browsers' cookies never reach /api

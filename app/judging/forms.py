@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
@@ -125,6 +129,32 @@ class CriterionForm(Form):
         return not any((self[name].data or "").strip() for name in ("key", "name", "max"))
 
 
+class RequirementForm(Form):
+    """One item teams hand in; the types are typed as a list ("pdf, pptx")."""
+
+    key = StringField(_l("Key"))
+    name = StringField(_l("Item"))
+    kind = SelectField(_l("Kind"), choices=[SelectChoice("file", _l("File")), SelectChoice("link", _l("Link"))])
+    types = StringField(_l("Types"))
+    max_mb = StringField(_l("Max MB"))
+    max_pages = StringField(_l("Max pages"))
+    required = BooleanField(_l("Required"), default=True)
+
+    def is_blank(self) -> bool:
+        return not any((self[name].data or "").strip() for name in ("key", "name"))
+
+    def to_data(self) -> dict:
+        return {
+            "key": self.key.data,
+            "name": self.name.data,
+            "kind": self.kind.data,
+            "types": [part.strip() for part in (self.types.data or "").replace("，", ",").split(",") if part.strip()],
+            "max_mb": self.max_mb.data or None,
+            "max_pages": self.max_pages.data or None,
+            "required": bool(self.required.data),
+        }
+
+
 #: The level a round's teams usually advance to.
 NEXT_LEVEL = {"school": "provincial", "provincial": "national"}
 
@@ -150,17 +180,33 @@ class RoundForm(FlaskForm):
     #: Unticked (the default, and what a form without the box posts), a judge never scores their own college's teams.
     own_college_judges = BooleanField(_l("Let the college's own teachers judge its teams (school rounds only)"))
     criteria = FieldList(FormField(CriterionForm))
+    requirements = FieldList(FormField(RequirementForm))
+    works_due_at = DateTimeLocalField(_l("Works due"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     submit = SubmitField(_l("Save round"))
 
     def add_blank_rows(self, count: int = 3) -> None:
         for _row in range(count):
             self.criteria.append_entry()
+        for _row in range(2):
+            self.requirements.append_entry()
 
     def fill_from(self, round_: Round) -> None:
         self.name.data, self.level.data, self.grouping.data = round_.name, round_.level, round_.grouping
         self.judges_per_team.data, self.method.data, self.trim.data = round_.judges_per_team, round_.aggregation, round_.trim
         self.decimals.data, self.blind.data, self.tie_breaks.data = round_.decimals, round_.blind, ", ".join(round_.tie_breaks)
         self.own_college_judges.data = not round_.own_college_conflict
+        for requirement in round_.requirements or []:
+            entry = self.requirements.append_entry().form
+            entry.key.data, entry.name.data, entry.kind.data = requirement["key"], requirement["name"], requirement["kind"]
+            entry.types.data = ", ".join(requirement.get("types", []))
+            entry.max_mb.data, entry.max_pages.data = (
+                str(requirement.get("max_mb") or ""),
+                str(requirement.get("max_pages") or ""),
+            )
+            entry.required.data = requirement.get("required", True)
+        if round_.works_due_at is not None:
+            local = round_.works_due_at.astimezone(ZoneInfo(round_.contest.timezone))
+            self.works_due_at.data = local.replace(tzinfo=None)
         for criterion in round_.criteria:
             entry = self.criteria.append_entry().form
             for name in ("key", "name", "name_en", "description"):
@@ -176,15 +222,18 @@ class RoundForm(FlaskForm):
             )
 
     def fill_next(self, previous: Round) -> None:
-        """The round after `previous`: the same sheet and rule, the next level, and a name still to give."""
+        """The round after `previous`: the same sheet, rule and items (their keys reuse the works handed in
+        there), the next level, and a name and deadline still to give."""
         self.fill_from(previous)
-        self.name.data = ""
+        self.name.data, self.works_due_at.data = "", None
         self.level.data = NEXT_LEVEL.get(previous.level, previous.level)
 
-    def to_data(self, *, include_criteria: bool = True) -> dict:
-        """The round in the API's shape. A locked sheet's inputs are disabled and not posted, so
-        its criteria are left out rather than read as empty."""
+    def to_data(self, timezone: str, *, include_criteria: bool = True, include_works: bool = True) -> dict:
+        """The round in the API's shape, the deadline read in the contest's `timezone`. A locked sheet's
+        inputs (and an open round's items) are disabled and not posted, so they are left out rather than
+        read as empty."""
         self._rows = [index for index, entry in enumerate(self.criteria) if not entry.form.is_blank()]
+        self._requirement_rows = [index for index, entry in enumerate(self.requirements) if not entry.form.is_blank()]
         data = {
             "name": self.name.data,
             "level": self.level.data,
@@ -211,6 +260,10 @@ class RoundForm(FlaskForm):
         }
         if not include_criteria:
             del data["criteria"]
+        if include_works:
+            due: datetime | None = self.works_due_at.data
+            data["requirements"] = [self.requirements[index].form.to_data() for index in self._requirement_rows]
+            data["works_due_at"] = due.replace(tzinfo=ZoneInfo(timezone)) if due is not None else None
         return data
 
     def show_error(self, error) -> int:
@@ -221,7 +274,10 @@ class RoundForm(FlaskForm):
             name.replace(".rule.kind", ".rule_kind").replace(".rule.", "."): messages for name, messages in error.fields.items()
         }
         return show_error_on_form(
-            self, error, rows={"criteria": self._rows}, renames={"own_college_conflict": "own_college_judges"}
+            self,
+            error,
+            rows={"criteria": self._rows, "requirements": self._requirement_rows},
+            renames={"own_college_conflict": "own_college_judges"},
         )
 
 

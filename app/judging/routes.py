@@ -31,6 +31,7 @@ from app.judging.forms import (
 )
 from app.judging.labels import status_label
 from app.models import (
+    DRAFT,
     JUDGE,
     PUBLISHED,
     SHEET_SUBMITTED,
@@ -55,6 +56,7 @@ from app.permissions import (
 )
 from app.results.queries import group_names
 from app.results.summary import round_summary
+from app.works.requirements import FILE_TYPES
 from app.works.serving import sheet_items
 from scoring.numbers import integer_from_text
 from scoring.sheets import plain_number
@@ -195,7 +197,7 @@ def round_new(contest_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            round_ = services.create_round(contest, form.to_data(), actor=current_user, now=utcnow())
+            round_ = services.create_round(contest, form.to_data(contest.timezone), actor=current_user, now=utcnow())
         except ContestError as error:
             status = form.show_error(error)
         else:
@@ -205,7 +207,9 @@ def round_new(contest_id: int):
         if previous.contest_id == contest.id:
             form.fill_next(previous)  # the round after `previous` (advancement's link): its sheet and rule
     form.add_blank_rows(6 if not form.is_submitted() and not form.criteria.entries else 2)
-    return render_template("judging/round_form.html", form=form, contest=contest, round=None, locked=False), status
+    return render_template(
+        "judging/round_form.html", file_types=list(FILE_TYPES), form=form, contest=contest, round=None, locked=False
+    ), status
 
 
 @bp.route("/rounds/<id:round_id>/edit", methods=["GET", "POST"])
@@ -218,7 +222,8 @@ def round_edit(round_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.update_round(round_, form.to_data(include_criteria=not locked), actor=current_user, now=utcnow())
+            data = form.to_data(round_.contest.timezone, include_criteria=not locked, include_works=round_.status == DRAFT)
+            services.update_round(round_, data, actor=current_user, now=utcnow())
         except ContestError as error:
             status = form.show_error(error)
         else:
@@ -227,7 +232,9 @@ def round_edit(round_id: int):
     elif not form.is_submitted():
         form.fill_from(round_)
     form.add_blank_rows(2)
-    return render_template("judging/round_form.html", form=form, contest=round_.contest, round=round_, locked=locked), status
+    return render_template(
+        "judging/round_form.html", file_types=list(FILE_TYPES), form=form, contest=round_.contest, round=round_, locked=locked
+    ), status
 
 
 @bp.route("/rounds/<id:round_id>", methods=["GET", "POST"])

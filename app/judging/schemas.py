@@ -4,10 +4,11 @@ from app.api.ids import Id
 from app.api.numbers import Decimal, Integer
 from app.judging.queries import round_counts
 from app.judging.services import AGGREGATION_METHODS
-from app.models import GROUPINGS, ROUND_LEVELS, utcnow
+from app.models import GROUPINGS, ROUND_LEVELS, WORK_KINDS, utcnow
 from app.notices.schemas import NoticeSchema
 from app.notices.services import notice_payload
 from app.pagination import PageArgsSchema
+from app.works.requirements import FILE_TYPES
 
 OWN_COLLEGE_CONFLICT = (
     "true (default): a judge never scores a team of their own college; false, for school rounds only: the college's "
@@ -52,6 +53,23 @@ class CriterionInSchema(ma.Schema):
     rule = ma.fields.Nested(DataRuleSchema, allow_none=True, metadata={"description": "a data item's rule (source: data only)"})
 
 
+class RequirementSchema(ma.Schema):
+    """An item a round asks for; its rules are `app.works.requirements.check_requirements`."""
+
+    key = ma.fields.String(required=True, metadata={"example": "plan", "description": "a later round reuses a key's work"})
+    name = ma.fields.String(required=True, metadata={"example": "商业计划书 Business plan"})
+    kind = ma.fields.String(load_default="file", validate=ma.validate.OneOf(WORK_KINDS))
+    types = ma.fields.List(
+        ma.fields.String(), metadata={"description": f"file items: among {', '.join(FILE_TYPES)}; a link takes none"}
+    )
+    max_mb = Integer(allow_none=True, metadata={"description": "file items: 1 to the works ceiling (its default)"})
+    max_pages = Integer(allow_none=True, metadata={"description": "PDF-only items: the most pages"})
+    required = ma.fields.Boolean(load_default=True)
+
+
+WORKS_DUE = "ISO 8601 with its offset (2026-05-01T17:00:00+08:00); null: no deadline. Frozen once the round opens"
+
+
 class AggregationSchema(ma.Schema):
     method = ma.fields.String(load_default="mean", validate=ma.validate.OneOf(AGGREGATION_METHODS))
     trim = Integer(load_default=1)
@@ -70,6 +88,8 @@ class RoundInSchema(ma.Schema):
     blind = ma.fields.Boolean(load_default=False)
     own_college_conflict = ma.fields.Boolean(load_default=True, metadata={"description": OWN_COLLEGE_CONFLICT})
     previous_round_id = Id(allow_none=True)
+    requirements = ma.fields.List(ma.fields.Nested(RequirementSchema), load_default=list)
+    works_due_at = ma.fields.AwareDateTime(allow_none=True, metadata={"description": WORKS_DUE})
 
 
 class RoundPatchSchema(ma.Schema):
@@ -82,6 +102,8 @@ class RoundPatchSchema(ma.Schema):
     criteria = ma.fields.List(ma.fields.Nested(CriterionInSchema))
     blind = ma.fields.Boolean()
     own_college_conflict = ma.fields.Boolean(metadata={"description": OWN_COLLEGE_CONFLICT})
+    requirements = ma.fields.List(ma.fields.Nested(RequirementSchema))
+    works_due_at = ma.fields.AwareDateTime(allow_none=True, metadata={"description": WORKS_DUE})
 
 
 class CriterionSchema(ma.Schema):
@@ -138,6 +160,8 @@ class RoundSchema(ma.Schema):
     status = ma.fields.String(required=True)
     previous_round_id = Integer(allow_none=True)
     criteria = ma.fields.List(ma.fields.Nested(CriterionSchema), required=True)
+    requirements = ma.fields.List(ma.fields.Nested(RequirementSchema), required=True)
+    works_due_at = ma.fields.AwareDateTime(allow_none=True, required=True)
     counts = ma.fields.Method(
         "get_counts", required=True, metadata={"description": "assignments and sheets in force; see RoundCountsSchema"}
     )

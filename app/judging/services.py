@@ -37,6 +37,7 @@ from app.models import (
     Team,
     User,
 )
+from app.works.requirements import check_requirements, check_requirements_change
 from scoring.aggregate import METHODS
 
 #: Aggregation methods a round may name: those `scoring.aggregate` implements.
@@ -74,6 +75,10 @@ def _check_round(contest: Contest, data: Mapping[str, Any]) -> tuple[dict[str, A
     if not isinstance(decimals, int) or not 0 <= decimals <= 4:
         fail("aggregation.decimals", _("Enter a whole number from 0 to 4."))
     criteria = check_criteria(list(data.get("criteria") or []), fields)
+    requirements = check_requirements(list(data.get("requirements") or []), fields)
+    works_due_at = data.get("works_due_at")
+    if works_due_at is not None and (not isinstance(works_due_at, datetime) or works_due_at.tzinfo is None):
+        fail("works_due_at", _("Give the deadline with its time zone's offset, such as 2026-05-01T17:00:00+08:00."))
     keys = {criterion["key"] for criterion in criteria}
     tie_breaks = list(data.get("tie_breaks") or [])
     for index, tie_break in enumerate(tie_breaks):
@@ -108,6 +113,8 @@ def _check_round(contest: Contest, data: Mapping[str, Any]) -> tuple[dict[str, A
         "blind": bool(data.get("blind", False)),
         "own_college_conflict": own_college_conflict,
         "previous_round_id": previous,
+        "requirements": requirements,
+        "works_due_at": works_due_at,
     }
     return values, criteria
 
@@ -125,6 +132,8 @@ def round_snapshot(round_: Round) -> dict[str, Any]:
         "blind": round_.blind,
         "own_college_conflict": round_.own_college_conflict,
         "status": round_.status,
+        "requirements": round_.requirements or [],
+        "works_due_at": round_.works_due_at.isoformat() if round_.works_due_at else None,
         "criteria": [criterion_snapshot(c) for c in round_.criteria],
     }
 
@@ -165,10 +174,12 @@ def update_round(round_: Round, data: Mapping[str, Any], *, actor: User | None, 
             "min_judges": round_.min_judges_for_trim,
         },
         "previous_round_id": round_.previous_round_id,
+        "works_due_at": round_.works_due_at,
     }
     merged.update(data)
     values, criteria = _check_round(round_.contest, merged)
     before = round_snapshot(round_)
+    check_requirements_change(round_, values["requirements"], values["works_due_at"])
     if "criteria" in data and has_scores(round_):
         if before["criteria"] != [criterion_snapshot(c) for c in criteria]:
             raise StateConflictError(_("Scores exist, so the score sheet is locked."), code="criteria_locked")

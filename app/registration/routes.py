@@ -32,6 +32,7 @@ from app.permissions import (
     can_dispute_members,
     can_download_team_certificates,
     can_edit_team,
+    can_hand_in,
     can_list_teams,
     can_object_to_data,
     can_register_team,
@@ -60,6 +61,8 @@ from app.results.queries import published_results_of
 from app.security import safe_next
 from app.spreadsheets import workbook_response
 from app.templating import TEAM_STATUS_LABELS
+from app.works.forms import WorkUploadForm
+from app.works.listing import team_works
 
 bp = Blueprint("registration", __name__)
 
@@ -177,7 +180,11 @@ def team_new(contest_id: int):
 @bp.route("/teams/<id:team_id>")
 @allowed_on(Team, "team_id", can_view_team)
 def team_show(team_id: int):
-    team = _team(team_id)
+    return team_page(_team(team_id))
+
+
+def team_page(team: Team, *, work_error: tuple[int, str, str] | None = None) -> str:
+    """The team's page; `work_error` (round id, item key, message) shows a refused hand-in at its item."""
     now = utcnow()
     review_open = team.status != "withdrawn" and review.review_is_open(team)
     can_edit = can_edit_team(current_user, team)
@@ -205,6 +212,11 @@ def team_show(team_id: int):
         data_values=team_open_values(team),
         can_object=can_object_to_data(current_user, team),
         objection_form=MetricObjectionForm(),
+        works=team_works(team, now),
+        can_hand_in=can_hand_in(current_user, team),
+        organizer=is_organizer(current_user, team.contest),
+        work_error=work_error,
+        upload_form=WorkUploadForm,
     )
 
 

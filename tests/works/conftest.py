@@ -1,7 +1,9 @@
-"""The works tests' scene: a round with two teams (each with its captain's account), a judge assigned to the
-first, another judge to the second, and an organizer."""
+"""The works tests' scenes: `scene`, a round with two teams (each with its captain's account), a judge assigned to
+the first, another judge to the second, and an organizer; `handin`, a draft round asking for a business plan
+(PDF, at most 2 MB and 10 pages) and a store link, with one captain's team in it."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfWriter
@@ -11,6 +13,11 @@ from app.extensions import db
 from app.judging.assignments import assign_judge
 from app.judging.services import add_entries, add_judges, transition_round
 from app.models import CAPTAIN, JUDGE, utcnow
+
+REQUIREMENTS = [
+    {"key": "plan", "name": "商业计划书 Business plan", "kind": "file", "types": ["pdf"], "max_mb": 2, "max_pages": 10},
+    {"key": "store", "name": "店铺链接 Store link", "kind": "link", "required": False},
+]
 
 
 def pdf_bytes(author: str = "张三 Zhang San", title: str = "Our secret plan") -> bytes:
@@ -57,3 +64,16 @@ def scene(make_contest, make_college, make_team, make_round, make_user):
         }
 
     return build
+
+
+@pytest.fixture
+def handin(make_contest, make_round, make_team, make_user):
+    """(round, team, captain): the team approved and entered, the deadline a day ahead."""
+    contest = make_contest()
+    captain = make_user(CAPTAIN)
+    team = make_team(contest, owner=captain)
+    team.status = "approved"
+    round_ = make_round(contest, requirements=REQUIREMENTS, works_due_at=utcnow() + timedelta(days=1))
+    add_entries(round_, team_ids=[team.id], actor=None, now=utcnow())
+    db.session.commit()
+    return round_, team, captain
