@@ -38,7 +38,7 @@ from sqlalchemy import insert, select, update
 from app.auth.services import create_user
 from app.extensions import db
 from app.judging.services import add_entries, create_round
-from app.models import Assignment, Contest, Entry, Round, Team, User, Work, utcnow
+from app.models import CAPTAIN, Assignment, Contest, Entry, Round, Team, User, Work, utcnow
 from app.storage import storage
 from bench.common import HttpClient, fresh_app, gunicorn, load_average, report, server_pid, summary_ms
 from bench.judging import FAST_HASH, JUDGE_PASSWORD, _organizer, approve_all, form_login, setup, token_for
@@ -159,7 +159,12 @@ def handin_world(app, teams: int, clients: int, seed: int) -> dict:
         captains = []
         for index in range(clients):
             user = create_user(
-                email=f"captain{index:02d}@works.bench.laurel", name=f"队长{index}", password=CAPTAIN_PASSWORD, method=FAST_HASH
+                email=f"captain{index:02d}@works.bench.laurel",
+                name=f"队长{index}",
+                password=CAPTAIN_PASSWORD,
+                role=CAPTAIN,
+                now=utcnow(),
+                actor=_organizer(),
             )
             captains.append((user.id, user.email))
         db.session.flush()
@@ -343,7 +348,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     figures: dict = {"load_before": load_average()}
     if args.teams:
-        app = fresh_app(args.database_url)
+        app = fresh_app(args.database_url, PASSWORD_HASH_METHOD=FAST_HASH)
         noise = os.urandom(int(args.mb * 2**20) + 1024)
         world = handin_world(app, args.teams, args.clients, args.seed)
         with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], extra_env={"LAUREL_INSTANCE_PATH": app.instance_path}) as (
@@ -356,7 +361,7 @@ def main(argv: list[str]) -> int:
             figures["round_zip"] = zip_rate(app, base, world["round_id"])
         shutil.rmtree(Path(app.instance_path) / "files", ignore_errors=True)
     if args.sheet_teams:
-        app = fresh_app(args.database_url)
+        app = fresh_app(args.database_url, PASSWORD_HASH_METHOD=FAST_HASH)
         setup_figures, plan = sheet_world(app, args.sheet_teams, args.judges, args.seed)
         figures["sheet_setup"] = {key: setup_figures[key] for key in ("assignments", "works", "total_s") if key in setup_figures}
         with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], extra_env={"LAUREL_INSTANCE_PATH": app.instance_path}) as (

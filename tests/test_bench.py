@@ -65,6 +65,17 @@ EXPECTED = {
         done=("winners.certificates", "zip.files_in_zip", "verify_page.count"),
         equal=(("zip.state", "done"), ("zip.files_in_zip", Same("zip.certificates")), ("verify_page.statuses", [200])),
     ),
+    "works": Expect(
+        headline=(
+            "hand_in.mb_per_s",
+            "cp_over_hand_in",
+            "hand_in.worker_rss_peak_mb",
+            "round_zip.share_of_read_rate",
+            "sheet_page.p95_ms",
+        ),
+        zero=("sheet_page.errors",),
+        done=("hand_in.files", "round_zip.files", "sheet_page.count"),
+    ),
     "countries": Expect(
         headline=("best_advance_s", "target_s", "setup_s"),
         zero=("wrong_answers", "ties"),
