@@ -11,8 +11,9 @@ Hand-in and zip (the default):
    other, all captains at once. Every answer must be 201. The workers' resident memory is read from /proc
    every half second: its growth over the run says whether a worker holds the files it streams.
 3. `cp`: the same PDFs (the first `--cp-files` of them, written to a folder first) copied to a new folder
-   and synced, as the disk's write rate; the factor is cp's MB/s over the hand-in's.
-4. The round's zip (`downloadRoundWorks`) read by the organizer to its end, against reading the same stored
+   and synced, as the disk's write rate; then copied again file by file, each synced before the next, as the
+   store does. The factors are each copy's MB/s over the hand-in's.
+4. The round's zip (`downloadRoundWorks`) read by the organizer (curl) to its end, against reading the same stored
    files one after the other; both with the page cache dropped first when the machine allows it (root), else
    both from the cache, and the report says which.
 
@@ -129,7 +130,15 @@ class MemoryWatch:
 
     def figures(self) -> dict:
         peak = max(self.samples, default=self.before)
-        return {"worker_rss_before_mb": round(self.before, 1), "worker_rss_peak_mb": round(peak, 1), "samples": len(self.samples)}
+        # The largest worker's size at each quarter of the run: flat when a worker streams what it receives.
+        samples = self.samples or [self.before]
+        quarters = [round(samples[min(len(samples) - 1, len(samples) * q // 4)], 1) for q in (1, 2, 3, 4)]
+        return {
+            "worker_rss_before_mb": round(self.before, 1),
+            "worker_rss_peak_mb": round(peak, 1),
+            "worker_rss_by_quarter_mb": quarters,
+            "samples": len(self.samples),
+        }
 
 
 def drop_page_cache() -> bool:
@@ -234,7 +243,23 @@ def copy_rate(files: int, megabytes: float, noise: bytes) -> dict:
         subprocess.run(["cp", "-r", str(source), str(target)], check=True)
         subprocess.run(["sync"], check=True)
         seconds = time.perf_counter() - started
-        return {"files": files, "bytes": total, "seconds": round(seconds, 2), "mb_per_s": round(total / seconds / 2**20, 1)}
+        # The store makes each file durable before it answers (fsync, then rename): the same copy, file by file.
+        synced = folder / "synced"
+        synced.mkdir()
+        started = time.perf_counter()
+        for path in sorted(source.iterdir()):
+            with path.open("rb") as reading, (synced / path.name).open("wb") as writing:
+                shutil.copyfileobj(reading, writing, 1024 * 1024)
+                writing.flush()
+                os.fsync(writing.fileno())
+        each = time.perf_counter() - started
+        return {
+            "files": files,
+            "bytes": total,
+            "seconds": round(seconds, 2),
+            "mb_per_s": round(total / seconds / 2**20, 1),
+            "fsync_each_mb_per_s": round(total / each / 2**20, 1),
+        }
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -254,20 +279,18 @@ def zip_rate(app, base: str, round_id: int) -> dict:
                 total += len(chunk)
     read_seconds = time.perf_counter() - started
     drop_page_cache()
-    client = HttpClient(
-        base, timeout=600, headers={"Authorization": f"Bearer {token_for(base, ORGANIZER_EMAIL, ORGANIZER_PASSWORD)}"}
+    token = token_for(base, ORGANIZER_EMAIL, ORGANIZER_PASSWORD)
+    # curl reads the stream: a client in Python would spend on decoding the chunked answer the CPU the server
+    # needs on a two-core machine, and measure itself.
+    curl = subprocess.run(
+        ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{time_total}"]
+        + ["-H", f"Authorization: Bearer {token}", f"{base}/api/v1/rounds/{round_id}/works.zip"],
+        check=True,
+        capture_output=True,
+        text=True,
     )
-    try:
-        client.connection.request("GET", f"/api/v1/rounds/{round_id}/works.zip", headers=client.headers)
-        started = time.perf_counter()
-        response = client.connection.getresponse()
-        streamed = 0
-        while chunk := response.read(1024 * 1024):
-            streamed += len(chunk)
-        zip_seconds = time.perf_counter() - started
-        status = response.status
-    finally:
-        client.close()
+    code, size, seconds = curl.stdout.split()
+    status, streamed, zip_seconds = int(code), int(size), float(seconds)
     if status != 200:
         raise RuntimeError(f"downloadRoundWorks answered {status}")
     read_rate, zip_rate_ = total / read_seconds / 2**20, streamed / zip_seconds / 2**20
@@ -358,6 +381,7 @@ def main(argv: list[str]) -> int:
             figures["hand_in"] = hand_in(base, world, args.mb, noise, server_pid(base))
             figures["cp"] = copy_rate(min(args.cp_files, args.teams), args.mb, noise)
             figures["cp_over_hand_in"] = round(figures["cp"]["mb_per_s"] / figures["hand_in"]["mb_per_s"], 2)
+            figures["fsync_copy_over_hand_in"] = round(figures["cp"]["fsync_each_mb_per_s"] / figures["hand_in"]["mb_per_s"], 2)
             figures["round_zip"] = zip_rate(app, base, world["round_id"])
         shutil.rmtree(Path(app.instance_path) / "files", ignore_errors=True)
     if args.sheet_teams:
