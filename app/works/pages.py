@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.extensions import db
@@ -53,7 +54,12 @@ def remind_missing_works(round_id: int):
     for every POST (`app.extensions.csrf`)."""
     round_ = db.get_or_404(Round, round_id)
     reminded = remind_missing(round_, actor=current_user, now=utcnow())
-    flash(_("Reminded %(n)s teams.", n=reminded) if reminded else _("No team is missing a required item."), "success")
+    flash(
+        ngettext("Reminded %(num)d team.", "Reminded %(num)d teams.", reminded)
+        if reminded
+        else _("No team is missing a required item."),
+        "success",
+    )
     return redirect(url_for("work_pages.round_works_page", round_id=round_.id, missing=1))
 
 

@@ -39,7 +39,7 @@ def test_organizer_computes_awards_8_12_20_and_publishes(final_server, browser):
 
     visitor = browser.new_page(locale="en-US")
     visitor.goto(f"{base}/results/rounds/{round_id}")
-    expect(visitor.locator("h2").first).to_have_text("Prize list")
+    expect(visitor.locator("h2", has_text="Prize list")).to_be_visible()
     expect(visitor.locator("table.awards tr[data-tier=special]")).to_have_count(8)
     expect(visitor.locator("table.awards tr[data-tier=first]")).to_have_count(12)
     expect(visitor.locator("table.awards tr[data-tier=second] td").first).to_have_text("二等奖")

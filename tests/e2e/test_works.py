@@ -178,7 +178,7 @@ def test_hand_in_late_refusal_reminder_and_the_judge_opens_the_pdf(works_server,
     sign_in(organizer, base)
     organizer.goto(f"{base}/rounds/{world.round_id}")
     organizer.click("[data-round-works]")
-    expect(organizer.locator("[data-missing-count]")).to_have_text("1 teams are missing a required item.")
+    expect(organizer.locator("[data-missing-count]")).to_have_text("1 team is missing a required item.")
     first_row = organizer.locator(f"tr[data-team-row='{world.team_numbers[0]}']")
     expect(first_row.locator("a", has_text="plan.pdf")).to_be_visible()
     expect(first_row.locator("a", has_text="Link")).to_have_attribute("rel", "noopener noreferrer")
@@ -189,7 +189,7 @@ def test_hand_in_late_refusal_reminder_and_the_judge_opens_the_pdf(works_server,
     expect(organizer.locator(f"tr[data-team-row='{world.team_numbers[0]}']")).to_have_count(0)
     mails_before = len(outbox(world.app))
     organizer.click("button:has-text('Remind those missing')")
-    expect(organizer.locator(".flash-success")).to_have_text("Reminded 1 teams.")
+    expect(organizer.locator(".flash-success")).to_have_text("Reminded 1 team.")
     reminders = outbox(world.app)[mails_before:]
     [reminder] = reminders  # one mail, to the second team's account holder and its captain
     assert SECOND_CAPTAIN in reminder["To"] and "captain@demo.laurel" not in reminder["To"]
