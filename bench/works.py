@@ -383,7 +383,7 @@ def main(argv: list[str]) -> int:
             figures["cp_over_hand_in"] = round(figures["cp"]["mb_per_s"] / figures["hand_in"]["mb_per_s"], 2)
             figures["fsync_copy_over_hand_in"] = round(figures["cp"]["fsync_each_mb_per_s"] / figures["hand_in"]["mb_per_s"], 2)
             figures["round_zip"] = zip_rate(app, base, world["round_id"])
-        shutil.rmtree(Path(app.instance_path) / "files", ignore_errors=True)
+        shutil.rmtree(app.instance_path, ignore_errors=True)
     if args.sheet_teams:
         app = fresh_app(args.database_url, PASSWORD_HASH_METHOD=FAST_HASH)
         setup_figures, plan = sheet_world(app, args.sheet_teams, args.judges, args.seed)
@@ -393,6 +393,7 @@ def main(argv: list[str]) -> int:
             _log,
         ):
             figures["sheet_page"] = sheet_pages(base, app, plan, args.repeat)
+        shutil.rmtree(app.instance_path, ignore_errors=True)
     figures["load_after"] = load_average()
     report("works", figures)
     return 0

@@ -2,6 +2,8 @@
 
 import marshmallow as ma
 
+from app.api import numbers
+
 
 class RevokeInSchema(ma.Schema):
     reason = ma.fields.String(
@@ -14,7 +16,7 @@ class VerificationSchema(ma.Schema):
     code = ma.fields.String(metadata={"description": "10 characters of Crockford base32, printed as two groups of five"})
     valid = ma.fields.Boolean(metadata={"description": "false once revoked, or when its award was replaced by a new computation"})
     contest = ma.fields.String()
-    year = ma.fields.Integer()
+    year = numbers.Integer()
     round = ma.fields.String()
     tier = ma.fields.String(metadata={"description": "the tier's key"})
     tier_name = ma.fields.String(metadata={"description": "the tier as the round names it"})
