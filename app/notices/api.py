@@ -3,7 +3,7 @@ answerObjection, finalizeRound."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, send_file
+from flask import current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,14 +12,13 @@ from app.colleges.schemas import UploadSchema
 from app.errors import retry_after_text
 from app.extensions import LIMITED_METHODS, db, limiter
 from app.judging.schemas import RoundSchema
-from app.models import Objection, ObjectionFile, Round, utcnow
+from app.models import Objection, Round, utcnow
 from app.notices import objections
-from app.notices.evidence import SIGNATURES
+from app.notices.evidence import SIGNATURES, evidence_response
 from app.notices.finalization import finalize_results
 from app.notices.schemas import AnswerInSchema, AssignInSchema, ObjectionArgsSchema, ObjectionInSchema, ObjectionSchema
 from app.pagination import page_payload, page_schema
 from app.permissions import allowed_on, can_add_evidence, can_answer_objection, can_manage_round, can_object, can_view_objection
-from app.storage import storage
 
 #: A file of evidence, in the type its content showed when it was added.
 EVIDENCE_RESPONSE = {
@@ -106,15 +105,7 @@ def add_objection_file(files, objection_id: int):
 @allowed_on(Objection, "objection_id", can_view_objection)
 @blp.doc(operationId="getObjectionFile", responses={"200": EVIDENCE_RESPONSE})
 def get_objection_file(objection_id: int, file_id: int):
-    evidence = db.get_or_404(ObjectionFile, file_id)
-    if evidence.objection_id != objection_id:
-        abort(404)
-    return send_file(
-        storage().path(evidence.sha256),
-        mimetype=evidence.content_type,
-        as_attachment=True,
-        download_name=evidence.filename or "evidence",
-    )
+    return evidence_response(objection_id, file_id)
 
 
 @blp.route("/objections/<id:objection_id>/assign", methods=["POST"])

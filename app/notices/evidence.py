@@ -10,10 +10,12 @@ from __future__ import annotations
 import io
 from typing import IO
 
-from flask import current_app
+from flask import Response, abort, current_app, send_file
 from flask_babel import gettext as _
 
 from app.errors import InvalidDataError
+from app.extensions import db
+from app.models import ObjectionFile
 from app.storage import StoredFile, TooLarge, storage
 
 #: The most files of evidence one objection carries.
@@ -73,3 +75,17 @@ def store_evidence(stream: IO[bytes]) -> tuple[StoredFile, str]:
             _("The file is larger than %(mb)s MB.", mb=megabytes), fields={"file": [_("At most %(mb)s MB.", mb=megabytes)]}
         ) from None
     return stored, kind
+
+
+def evidence_response(objection_id: int, file_id: int) -> Response:
+    """A file of evidence of the objection, as a download (404 when it belongs to another objection); the
+    caller has checked that the reader may see the objection."""
+    evidence = db.get_or_404(ObjectionFile, file_id)
+    if evidence.objection_id != objection_id:
+        abort(404)
+    return send_file(
+        storage().path(evidence.sha256),
+        mimetype=evidence.content_type,
+        as_attachment=True,
+        download_name=evidence.filename or "evidence",
+    )

@@ -3,7 +3,7 @@ an objection's page (its evidence, the assignment and the answer), and the final
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,14 +13,14 @@ from app.api.ids import id_from_text
 from app.errors import ContestError
 from app.extensions import db
 from app.forms import flash_error, show_error_on_form
-from app.models import ORGANIZER, Entry, Objection, ObjectionFile, RoleAssignment, Round, Team, User, utcnow
+from app.models import ORGANIZER, Entry, Objection, RoleAssignment, Round, Team, User, utcnow
 from app.notices import objections, services
 from app.notices.api import limited
+from app.notices.evidence import evidence_response
 from app.notices.finalization import finalize_results
 from app.notices.forms import AnswerForm, AssignForm, EvidenceForm, ObjectionForm, QueueFilterForm
 from app.pagination import page_from_request
 from app.permissions import allowed_on, can_answer_objection, can_manage_round, can_object, can_view_objection, is_organizer
-from app.storage import storage
 
 bp = Blueprint("notices", __name__)
 
@@ -170,15 +170,7 @@ def objection_show(objection_id: int):
 @bp.route("/objections/<id:objection_id>/files/<id:file_id>")
 @allowed_on(Objection, "objection_id", can_view_objection)
 def evidence_download(objection_id: int, file_id: int):
-    evidence = db.get_or_404(ObjectionFile, file_id)
-    if evidence.objection_id != objection_id:
-        abort(404)
-    return send_file(
-        storage().path(evidence.sha256),
-        mimetype=evidence.content_type,
-        as_attachment=True,
-        download_name=evidence.filename or "evidence",
-    )
+    return evidence_response(objection_id, file_id)
 
 
 @bp.route("/rounds/<id:round_id>/finalize", methods=["POST"])
