@@ -81,6 +81,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.announcements.routes import bp as announcements
     from app.api import register_api
     from app.api.ids import IdConverter
     from app.audit_log.routes import bp as audit_log
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         judging,
         results,
         notices,
+        announcements,
         certificates,
         audit_log,
         jobs,

@@ -324,8 +324,23 @@ def set_aside_conflicts_command():
     click.echo(f"{count} assignments set aside.")
 
 
+@click.group()
+def notices() -> None:
+    """The public notice of published results."""
+
+
+@notices.command("finalize-due")
+def finalize_due_command():
+    """Finalize every round whose notice has ended with no objection waiting: certificates issued, teams told.
+    Job workers do it every few minutes; run it from cron where no worker runs."""
+    from app.notices.finalization import finalize_due
+
+    click.echo(f"{finalize_due(utcnow())} round(s) finalized.")
+
+
 def register_commands(app: Flask) -> None:
     from app.jobs.cli import worker_command
 
-    for command in (users, colleges, demo_command, backup_command, restore_command, results, judging, worker_command):
+    commands = (users, colleges, demo_command, backup_command, restore_command, results, judging, notices, worker_command)
+    for command in commands:
         app.cli.add_command(command)

@@ -56,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
     "JOB_STALE_SECONDS": 300,
     "JOB_HEARTBEAT_SECONDS": 10,
     "MAIL_JOB_THRESHOLD": 50,
+    "MAIL_PER_MINUTE": 300,
     "PASSWORD_HASH_METHOD": "argon2id",  # app/auth/hashing.py
     "SESSION_COOKIE_SECURE": False,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -121,6 +122,11 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "LAUREL_SMTP_PASSWORD": ("SMTP_PASSWORD", str, "SMTP password"),
     "LAUREL_SMTP_STARTTLS": ("SMTP_STARTTLS", _boolean, "1 (default) to upgrade the SMTP connection with STARTTLS"),
     "LAUREL_MAIL_FROM": ("MAIL_FROM", str, "the From address of Laurel's mail"),
+    "LAUREL_MAIL_PER_MINUTE": (
+        "MAIL_PER_MINUTE",
+        int,
+        "result mails sent a minute over SMTP, the pace your mail server accepts (default 300; 0: no pause)",
+    ),
     "LAUREL_SIGNUP_RATE_LIMIT": ("SIGNUP_RATE_LIMIT", str, "captain sign-ups allowed per client address, default 10 per hour"),
     "LAUREL_OBJECTION_RATE_LIMIT": (
         "OBJECTION_RATE_LIMIT",

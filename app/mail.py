@@ -12,7 +12,8 @@ from __future__ import annotations
 import smtplib
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email.header import Header
 from email.mime.text import MIMEText
 from pathlib import Path
@@ -64,27 +65,66 @@ def _message(mail: Mail, sender: str) -> MIMEText:
     return message
 
 
-def deliver(batch: list[Mail], on_sent: Callable[[int], None] | None = None) -> None:
-    """Send the batch now: over one SMTP connection, or into the outbox folder."""
+class Refused(Exception):
+    """The mail server refused a message for good (a 5xx answer: no such mailbox, rejected): it bounced."""
+
+
+class Undelivered(Exception):
+    """The mail server could not take a message now (a 4xx answer, or the connection lost): try again later."""
+
+
+@contextmanager
+def mail_sender() -> Iterator[Callable[[Mail], None]]:
+    """A function that sends one message at a time over one SMTP connection (or into the outbox folder when
+    LAUREL_SMTP_HOST is unset), raising `Refused` or `Undelivered` with the server's answer when it does not
+    take one, so that a caller can tell each message's fate."""
     config = current_app.config
-    if config.get("SMTP_HOST"):
-        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
-            if config["SMTP_STARTTLS"]:
-                smtp.starttls()
-            if config.get("SMTP_USERNAME"):
-                smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
-            for mail in batch:
-                smtp.send_message(_message(mail, config["MAIL_FROM"]))
-                if on_sent is not None:
-                    on_sent(1)
+    if not config.get("SMTP_HOST"):
+        outbox = Path(current_app.instance_path) / "outbox"
+        outbox.mkdir(parents=True, exist_ok=True)
+
+        def write(mail: Mail) -> None:
+            name = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"  # names sort in the order mail was sent
+            (outbox / name).write_bytes(_message(mail, config["MAIL_FROM"]).as_bytes())
+
+        yield write
         return
-    outbox = Path(current_app.instance_path) / "outbox"
-    outbox.mkdir(parents=True, exist_ok=True)
-    for mail in batch:
-        name = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"  # names sort in the order mail was sent
-        (outbox / name).write_bytes(_message(mail, config["MAIL_FROM"]).as_bytes())
-        if on_sent is not None:
-            on_sent(1)
+    try:
+        smtp = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10)
+    except OSError as error:
+        raise Undelivered(str(error)) from error
+    with smtp:
+        if config["SMTP_STARTTLS"]:
+            smtp.starttls()
+        if config.get("SMTP_USERNAME"):
+            smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+
+        def send(mail: Mail) -> None:
+            try:
+                smtp.send_message(_message(mail, config["MAIL_FROM"]))
+            except smtplib.SMTPRecipientsRefused as error:  # every recipient refused
+                code, answer = next(iter(error.recipients.values()))
+                raise (Refused if code >= 500 else Undelivered)(_answer(code, answer)) from error
+            except smtplib.SMTPResponseException as error:
+                raise (Refused if error.smtp_code >= 500 else Undelivered)(_answer(error.smtp_code, error.smtp_error)) from error
+            except (smtplib.SMTPException, OSError) as error:
+                raise Undelivered(str(error) or type(error).__name__) from error
+
+        yield send
+
+
+def _answer(code: int, text: bytes | str) -> str:
+    return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
+
+
+def deliver(batch: list[Mail], on_sent: Callable[[int], None] | None = None) -> None:
+    """Send the batch now: over one SMTP connection, or into the outbox folder. The first message the server
+    does not take stops the batch with its answer."""
+    with mail_sender() as send:
+        for mail in batch:
+            send(mail)
+            if on_sent is not None:
+                on_sent(1)
 
 
 @event.listens_for(Session, "before_commit")

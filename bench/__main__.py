@@ -15,6 +15,7 @@ BENCHMARKS = {
     "instances": "registrations and sheet saves over HTTP with 1, 2 and 4 instances on one database, against a bare insert, with the database's CPU per request",
     "judging": "a national round set up and 50,000 sheets filled, judges saving over HTTP, and a judge's dashboard",
     "load": "a contest's busiest minute against gunicorn: judges saving, captains registering, an organizer reading pages",
+    "mails": "publishing a 10,000-team round with its result mails: the request, then the job queuing and sending them",
     "national": "the national season end to end through the services, each step against a floor measured in the same run",
     "populate": "a national-size database: the colleges list, a contest and 10,000 teams imported",
     "registration": "registering teams over HTTP, and the organizer's team lists, on a national-size database",

@@ -216,6 +216,13 @@ ACCESS = {
     "api_certificates.get_certificate": ("GET", row(403, anonymous=401, captain=404, organizer=404)),
     "api_certificates.revoke_award": ("POST", organizers_only(422, anonymous=401)),
     "api_certificates.start_certificates_zip": ("POST", organizers_only(202, anonymous=401)),
+    # Result mails: the walk's round is a draft, so nothing was mailed; the organizers' page lists none, a resend
+    # finds none (back to the page, saying so), and the API's refuses the empty body.
+    "announcements.result_mails": ("GET", organizers_only()),
+    "announcements.resend": ("POST", organizers_only(302)),
+    "announcements.recipients": ("POST", organizers_only(302)),
+    "api_announcements.list_result_mails": ("GET", organizers_only(anonymous=401)),
+    "api_announcements.resend_result_mails": ("POST", organizers_only(422, anonymous=401)),
     # Data items (issue 26 part 5): the organizers import a round's values; a team's captain reports one as wrong
     # (the walk's round has no data item: the refusal is flashed on the team page).
     "judging.metrics_import": ("GET", organizers_only()),

@@ -57,6 +57,7 @@ def decimal_bounds_as_numbers(self: Any, field: ma.fields.Field, ret: dict[str, 
 
 
 def register_api(app: Flask) -> None:
+    from app.announcements.api import blp as announcements_api
     from app.auth.api import blp as auth_api
     from app.certificates.api import blp as certificates_api
     from app.colleges.api import blp as colleges_api
@@ -80,6 +81,7 @@ def register_api(app: Flask) -> None:
         judging_api,
         results_api,
         notices_api,
+        announcements_api,
         certificates_api,
         jobs_api,
         work_files_api,

@@ -226,7 +226,7 @@ def build_national_season(
         timed(
             f"publish_{index}",
             lambda round_id=round_id: results.publish_round(
-                db.session.get(Round, round_id), show_scores=True, actor=organizer, now=utcnow()
+                db.session.get(Round, round_id), show_scores=True, actor=organizer, now=utcnow(), tell_teams=False
             ),
         )
         progress(f"round {index}: published", 1, 1)

@@ -230,7 +230,7 @@ def _judge_school_round(
     rule = advancement.advancement_input({"share": 0.5, "per": "college", "ties": "include"})
     advancement.advance_teams(school, provincial, rule, actor=organizer, now=story.ago(13))
     awards.assign_awards(school, awards.award_rule_input(school, PRIZES, ties="include"), actor=organizer, now=story.ago(13))
-    results.publish_round(school, show_scores=True, actor=organizer, now=story.ago(12))
+    results.publish_round(school, show_scores=True, actor=organizer, now=story.ago(12), tell_teams=False)
     db.session.commit()
 
 

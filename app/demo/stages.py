@@ -170,7 +170,7 @@ def give_awards(round_: Round, tiers: Sequence[Mapping[str, Any]], organizer: Us
 
 
 def publish(round_: Round, organizer: User, when: datetime) -> None:
-    results.publish_round(round_, show_scores=True, actor=organizer, now=when)
+    results.publish_round(round_, show_scores=True, actor=organizer, now=when, tell_teams=False)
     db.session.commit()
 
 

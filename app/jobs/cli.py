@@ -12,16 +12,20 @@ from app.jobs.queue import job_queue
 
 
 def _watch_for_stale_jobs(app, every: float, stopped: threading.Event) -> None:
-    """Now and then, jobs whose worker died (on any machine) are run again or failed: none stays running."""
+    """Now and then, jobs whose worker died (on any machine) are run again or failed: none stays running; and
+    rounds whose notice ended with nothing waiting are finalized (their certificates issued, teams told)."""
     from app.extensions import db
     from app.jobs.runner import recover_all_stale
+    from app.models import utcnow
+    from app.notices.finalization import finalize_due
 
     while not stopped.wait(every):
         with app.app_context():
             try:
                 recover_all_stale()
+                finalize_due(utcnow())
             except Exception:  # the next round tries again
-                app.logger.exception("could not look for stale jobs")
+                app.logger.exception("could not look for stale jobs or notices that ended")
             finally:
                 db.session.remove()
 

@@ -164,6 +164,18 @@ def send_mail(job: Job, progress: Progress) -> Outcome:
     return Outcome(details={"sent": len(messages)})
 
 
+def result_mails(job: Job, progress: Progress) -> Outcome:
+    from app.announcements.sending import queue_rows, send_queued
+
+    round_ = db.get_or_404(Round, job.params["round_id"])
+    _refuse_unless(can_manage_round(job.owner, round_))
+    queued = queue_rows(round_, job.params["occasion"], now=utcnow())
+    tally = send_queued(round_, job.params["occasion"], progress)
+    return Outcome(
+        details={"round_id": round_.id, "queued": queued, "sent": tally.sent, "bounced": tally.bounced, "failed": tally.failed}
+    )
+
+
 def certificates_zip(job: Job, progress: Progress) -> Outcome:
     from app.certificates.archive import write_round_zip
 
@@ -191,6 +203,7 @@ TASKS: dict[str, Callable[[Job, Progress], Outcome]] = {
     "compute_results": compute_results,
     "mail": send_mail,
     "certificates_zip": certificates_zip,
+    "result_mails": result_mails,
 }
 
 #: The kinds whose result is a file to download.

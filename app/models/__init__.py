@@ -1,5 +1,16 @@
 """Laurel's models, one module per domain. Models import only `app.extensions`."""
 
+from app.models.announcements import (
+    AT_FINALIZATION,
+    AT_PUBLICATION,
+    MAIL_BOUNCED,
+    MAIL_FAILED,
+    MAIL_QUEUED,
+    MAIL_SENT,
+    MAIL_STATES,
+    OCCASIONS,
+    ResultMail,
+)
 from app.models.audit import AuditEvent
 from app.models.certificates import Certificate
 from app.models.colleges import PROVINCES_CN, College, Province
@@ -73,6 +84,15 @@ from app.models.types import UTCDateTime, utcnow
 from app.models.works import WORK_KINDS, MetricValue, Work, WorkExtension, WorkOpen
 
 __all__ = [
+    "AT_FINALIZATION",
+    "AT_PUBLICATION",
+    "MAIL_BOUNCED",
+    "MAIL_FAILED",
+    "MAIL_QUEUED",
+    "MAIL_SENT",
+    "MAIL_STATES",
+    "OCCASIONS",
+    "ResultMail",
     "Certificate",
     "Job",
     "AuditEvent",

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -55,6 +55,8 @@ class Contest(db.Model):
     certificate_issuer: Mapped[str] = mapped_column(String(120), default="", server_default="")
     #: The organizer's seal on its certificates: the SHA-256 of a PNG in the file store; none: no seal.
     certificate_seal: Mapped[str | None] = mapped_column(String(64))
+    #: Whether the mail telling a team its result goes to every member, not only the captain.
+    result_mail_members: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     tracks: Mapped[list[Track]] = relationship(
         back_populates="contest", cascade="all, delete-orphan", lazy="selectin", order_by="Track.position"

@@ -104,7 +104,7 @@ def notice_input(raw: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return {"days": days, "calendar": calendar, "starts_on": starts_on}
 
 
-def set_notice(round_: Round, settings: Mapping[str, Any] | None, *, now: datetime) -> Notice | None:
+def set_notice(round_: Round, settings: Mapping[str, Any] | None, *, now: datetime, tell_teams: bool = True) -> Notice | None:
     """Give the round being published its notice (replacing one of an earlier publication), or none.
 
     The notice starts on `starts_on`, by default the day of publication in the contest's time zone, and never
@@ -136,6 +136,7 @@ def set_notice(round_: Round, settings: Mapping[str, Any] | None, *, now: dateti
         starts_on=starts_on,
         ends_on=ends_on,
         created_at=now,
+        tell_teams=tell_teams,
     )
     db.session.add(notice)
     db.session.flush()

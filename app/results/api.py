@@ -196,7 +196,14 @@ def update_award(data, award_id: int):
 @blp.doc(operationId="publishRound")
 def publish_round(data, round_id: int):
     round_ = db.get_or_404(Round, round_id)
-    services.publish_round(round_, show_scores=data["show_scores"], notice=data["notice"], actor=current_user, now=utcnow())
+    services.publish_round(
+        round_,
+        show_scores=data["show_scores"],
+        notice=data["notice"],
+        tell_teams=data["tell_teams"],
+        actor=current_user,
+        now=utcnow(),
+    )
     return round_
 
 

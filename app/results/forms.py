@@ -50,6 +50,11 @@ class AwardPrizeForm(FlaskForm):
 
 class PublishForm(FlaskForm, NoticeFields):
     show_scores = BooleanField(_l("Show scores on the public page"), default=True)
+    tell_teams = BooleanField(
+        _l("Mail each team its result"),
+        default=True,
+        description=_l("Now, and again when the results are final: to each captain, or every member if the contest chooses."),
+    )
     publish = SubmitField(_l("Publish"))
 
 

@@ -54,7 +54,12 @@ def results_table(round_id: int):
             return redirect(url_for("results.results_table", round_id=round_.id))
         if publish_form.publish.data and publish_form.validate_on_submit():
             services.publish_round(
-                round_, show_scores=publish_form.show_scores.data, notice=publish_form.notice_input(), actor=current_user, now=now
+                round_,
+                show_scores=publish_form.show_scores.data,
+                notice=publish_form.notice_input(),
+                tell_teams=publish_form.tell_teams.data,
+                actor=current_user,
+                now=now,
             )
             flash(_("The results are published."), "success")
             return redirect(url_for("results.results_table", round_id=round_.id))

@@ -180,6 +180,10 @@ class PublishInSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "a notice period for objections; without it the results are final at once"},
     )
+    tell_teams = ma.fields.Boolean(
+        load_default=True,
+        metadata={"description": "mail each team its result now and when final, as a background job (listResultMails)"},
+    )
 
 
 class ExportArgsSchema(ma.Schema):

@@ -19,10 +19,11 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app import audit
+from app.announcements.services import start_announcement
 from app.errors import StateConflictError
 from app.extensions import db
 from app.judging.metrics import imported_since
-from app.models import CLOSED, PUBLISHED, Assignment, Result, ResultSnapshot, Round, User
+from app.models import AT_PUBLICATION, CLOSED, PUBLISHED, Assignment, Result, ResultSnapshot, Round, User
 from app.notices.services import notice_input, set_notice
 from app.results import awards
 from app.results.gather import gather, missing_sheets, rule_of
@@ -158,9 +159,16 @@ def flags_of(result: Result, tied: set[int]) -> list[str]:
 
 
 def publish_round(
-    round_: Round, *, show_scores: bool, actor: User | None, now: datetime, notice: Mapping[str, Any] | None = None
+    round_: Round,
+    *,
+    show_scores: bool,
+    actor: User | None,
+    now: datetime,
+    notice: Mapping[str, Any] | None = None,
+    tell_teams: bool = True,
 ) -> Round:
-    """Publish the closed round's results (公示): they become public, and the sheets freeze.
+    """Publish the closed round's results (公示): they become public, and the sheets freeze. With `tell_teams`,
+    a job mails each team its result after the commit (`app.announcements`).
 
     With `notice` ({days, calendar, starts_on}), a notice period opens in which anyone signed in may object
     (`app.notices`); the results are final after it. Without one they are final at once.
@@ -188,7 +196,7 @@ def publish_round(
     settings = notice_input(notice)
     round_.status = PUBLISHED
     snapshot.published_at, snapshot.show_scores = now, show_scores
-    given = set_notice(round_, settings, now=now)
+    given = set_notice(round_, settings, now=now, tell_teams=tell_teams)
     db.session.flush()
     audit.record(
         actor=actor,
@@ -201,6 +209,9 @@ def publish_round(
             "status": PUBLISHED,
             "show_scores": show_scores,
             **({"notice": {"starts_on": given.starts_on.isoformat(), "ends_on": given.ends_on.isoformat()}} if given else {}),
+            "tell_teams": tell_teams,
         },
     )
+    if tell_teams:
+        start_announcement(round_, AT_PUBLICATION, actor=actor)
     return round_

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.judging.services import add_entries, add_judges, transition_round
 from app.judging.sheets import save_sheet
 from app.models import Assignment, utcnow
+from tests.mail_server import mail_server  # noqa: F401  (a fixture of the result mails' tests)
 
 #: One item worth 100: a judge's total is the value given.
 ONE_ITEM = [{"key": "overall", "name": "总体评价", "max": 100, "step": 0.5}]

@@ -10,15 +10,16 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Notice, Objection, ObjectionFile, Team
-from tests.conftest import outbox
+from tests.conftest import finish_jobs, outbox
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PDF = b"%PDF-1.7\n" + b"x" * 64
 
 
 @pytest.fixture
-def noticed(client, scored_round, make_user, token_for):
-    """A published round of three teams (scores 85, 65, 50) with a 7-calendar-day notice open today."""
+def noticed(app, client, scored_round, make_user, token_for):
+    """A published round of three teams (scores 85, 65, 50) with a 7-calendar-day notice open today; the mail
+    telling the teams their results is sent."""
     built = scored_round([[80, 90], [70, 60], [50, 50]])
     organizer = make_user("organizer")
     headers = token_for(organizer)
@@ -26,6 +27,7 @@ def noticed(client, scored_round, make_user, token_for):
     assert client.post(f"{url}/results", json={}, headers=headers).status_code == 200
     published = client.post(f"{url}/publish", json={"notice": {"days": 7, "calendar": "calendar"}}, headers=headers)
     assert published.status_code == 200, published.json
+    finish_jobs(app)
     captain, other = make_user("captain"), make_user("captain")
     return {
         **built,

@@ -1,0 +1,1 @@
+"""Telling every team its result by mail, at publication and at finalization."""
