@@ -116,7 +116,9 @@ def build(app, teams: int) -> int:
         db.session.execute(
             insert(Entry), [{"round_id": round_.id, "team_id": team_id, "code": f"E{team_id:06d}"} for team_id in team_ids]
         )
-        db.session.add(ResultSnapshot(round_id=round_.id, computed_at=now - timedelta(hours=1), rule={"method": "mean"}, teams=teams))
+        db.session.add(
+            ResultSnapshot(round_id=round_.id, computed_at=now - timedelta(hours=1), rule={"method": "mean"}, teams=teams)
+        )
         db.session.execute(
             insert(Result),
             [
@@ -134,13 +136,17 @@ def publish_phase(app, round_id: int) -> tuple[dict, str]:
     headers = {"Authorization": f"Bearer {token}"}
     started = time.perf_counter()
     response = client.post(
-        f"/api/v1/rounds/{round_id}/publish", json={"notice": {"days": 5, "calendar": "calendar"}, "tell_teams": True}, headers=headers
+        f"/api/v1/rounds/{round_id}/publish",
+        json={"notice": {"days": 5, "calendar": "calendar"}, "tell_teams": True},
+        headers=headers,
     )
     seconds = time.perf_counter() - started
     if response.status_code != 200:
         raise SystemExit(f"publishing failed: {response.status_code} {response.get_data(as_text=True)[:500]}")
     held = app.extensions["laurel_job_queue"]
-    return {"status": response.status_code, "seconds": round(seconds, 3), "target_met": seconds < TARGET_PUBLISH_S}, held.job_ids[-1]
+    return {"status": response.status_code, "seconds": round(seconds, 3), "target_met": seconds < TARGET_PUBLISH_S}, held.job_ids[
+        -1
+    ]
 
 
 def job_phase(app, round_id: int, job_id: str) -> dict:

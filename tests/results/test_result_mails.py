@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.announcements.sending import Pace
 from app.extensions import db
-from app.models import AuditEvent, Certificate, Job, ResultMail, TeamMember, utcnow
+from app.models import AuditEvent, Certificate, Job, TeamMember, utcnow
 from app.notices.finalization import finalize_due
 from tests.conftest import finish_jobs, outbox
 
@@ -38,7 +38,9 @@ def mails(client, ranked, **query):
 
 
 def test_publishing_mails_each_captain_its_rank_score_prize_and_the_notice(client, app, ranked, mail_server):
-    published = client.post(f"{ranked['url']}/publish", json={"notice": {"days": 7, "calendar": "calendar"}}, headers=ranked["organizer"])
+    published = client.post(
+        f"{ranked['url']}/publish", json={"notice": {"days": 7, "calendar": "calendar"}}, headers=ranked["organizer"]
+    )
     assert published.status_code == 200, published.json
     finish_jobs(app)
     first, second, third = (mail_server.to(address) for address in ranked["captains"])
