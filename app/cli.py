@@ -168,7 +168,12 @@ def demo_command(only_if_empty: bool, scale: str, seed_contest: str | None, seed
         click.echo("Then look at (as the organizer):")
         click.echo(f"  {url}/contests/{season.contest_id}/rounds                     the three rounds")
         click.echo(f"  {url}/rounds/{final}/results                            the national final's results, and its workbook")
-        click.echo(f"  {url}/rounds/{final}/awards                             the prize list (8 special, 12 first, 20 second)")
+        click.echo(
+            f"  {url}/rounds/{final}/awards                             the prize list (8 special, 12 first, 20 second), its certificates"
+        )
+        click.echo(
+            f"  {url}/rounds/{final}/objections                         the final's notice, ended, and its one objection answered"
+        )
         click.echo(f"  {url}/rounds/{first}/results/judges                     the judges' statistics of the school round")
         click.echo(f"  {url}/results/rounds/{final}                            the public results page (no sign-in)")
     if seed_contest:
@@ -221,7 +226,8 @@ def _national_season(seed: int):
     click.echo(
         f"Done in {time.perf_counter() - started:.0f} s: {counts['teams']} teams from {counts['colleges']} colleges in "
         f"{counts['provinces']} provinces, {counts['judges']} judges; sheets {counts['sheets_1']} / {counts['sheets_2']} / "
-        f"{counts['sheets_3']}; {counts['advanced_1']} and {counts['advanced_2']} teams advanced; {counts['awards']} prizes."
+        f"{counts['sheets_3']}; {counts['advanced_1']} and {counts['advanced_2']} teams advanced; {counts['awards']} prizes; "
+        f"the final's notice over, {counts['objections']} objection answered, {counts['certificates']} certificates."
     )
     return season
 

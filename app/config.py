@@ -48,7 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "OBJECTION_RATE_LIMIT": "10 per hour",  # objections and evidence files one account may send (app/notices)
     "EVIDENCE_MAX_MB": 5,  # the largest file of evidence for an objection
     "VERIFY_RATE_LIMIT": "60 per minute; 1000 per hour",
-    "PUBLIC_URL": "",  # empty: the address of the request that issues a certificate
+    "PUBLIC_URL": "",  # empty: the address of the request that issues a certificate or sends a mail
     "REDIS_URL": "",  # empty: jobs run in a thread of the app's own process
     "JOB_QUEUE_NAME": "laurel",  # the RQ queue that `flask --app wsgi worker` runs
     "JOB_THRESHOLD_ROWS": 5000,
@@ -142,7 +142,7 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "LAUREL_PUBLIC_URL": (
         "PUBLIC_URL",
         str,
-        "the address people reach Laurel at, printed in certificates' QR codes; unset: the issuing request's",
+        "the address people reach Laurel at, printed in certificates' QR codes and objections' mails; unset: the request's",
     ),
     "LAUREL_REDIS_URL": ("REDIS_URL", str, "Redis for background jobs (RQ); unset: jobs run in the app's own process"),
     "LAUREL_JOB_QUEUE_NAME": ("JOB_QUEUE_NAME", str, "the Redis queue of Laurel's jobs, default laurel (one per installation)"),

@@ -6,13 +6,14 @@ from app.demo import DEMO_ACCOUNTS
 from app.demo.national import build_national_season
 from app.extensions import db
 from app.judging.queries import judge_assignments
-from app.models import Assignment, Award, MetricValue, Result, Round, ScoreSheet, Team, User
+from app.models import Assignment, Award, Certificate, MetricValue, Objection, Result, Round, ScoreSheet, Team, User, utcnow
+from app.notices.services import notice_payload
 from app.results.queries import result_rows
 
 DEMO_EMAILS = [email for _role, email, _name in DEMO_ACCOUNTS]
 
 
-def test_the_season_runs_three_rounds_to_a_published_prize_list(app):
+def test_the_season_runs_three_rounds_to_a_prize_list_made_final_after_its_notice(app):
     season = build_national_season(teams=300, colleges=20, judge_count=30)
     counts = season.counts
     assert (counts["teams"], counts["colleges"], counts["judges"]) == (300, 20, 30)
@@ -43,6 +44,21 @@ def test_the_season_runs_three_rounds_to_a_published_prize_list(app):
     assert imported >= counts["store_metrics"]
     items = {cell.key for row in result_rows(final, page=1, per_page=5)[0] for cell in row.data}
     assert items == {"sales", "rating"}
+    # The final was published with a notice, now over: the demo captain's objection was answered during it, and
+    # the finalization gave each of the 40 awards its certificate.
+    now = utcnow()
+    notice = notice_payload(final, now)
+    assert notice["state"] == "final" and notice["finalized_at"] is not None
+    assert notice["ends_on"] < final.contest.local(now).date()
+    (objection,) = db.session.scalars(select(Objection).where(Objection.round_id == final.id)).all()
+    assert objection.state == "answered" and objection.decision == "dismissed" and objection.reply
+    assert objection.author.email == "captain@demo.laurel"
+    assert notice["starts_on"] <= final.contest.local(objection.created_at).date() <= notice["ends_on"]
+    certificates = db.session.scalars(select(Certificate).where(Certificate.round_id == final.id)).all()
+    awarded = set(db.session.scalars(select(Award.id).where(Award.round_id == final.id)))
+    assert len(awarded) == 40 and {certificate.award_id for certificate in certificates} == awarded
+    assert len(certificates) == counts["certificates"] == 40
+    assert all(certificate.valid for certificate in certificates) and counts["objections"] == 1
 
 
 def test_the_national_demo_needs_a_fresh_database(runner):

@@ -39,7 +39,8 @@ CODE_TRIES = 5
 
 
 def public_url(endpoint: str, **values: Any) -> str:
-    """An address to print on paper: under LAUREL_PUBLIC_URL when set, else the address the request came to."""
+    """An address to print on paper or send in a mail: under LAUREL_PUBLIC_URL when set, else the address the
+    request came to (outside a request, the development server's)."""
     if has_request_context():
         path, root = url_for(endpoint, **values), request.url_root
     else:  # a job, or the command line: no request to take the address from

@@ -360,7 +360,9 @@ def build_national(*, seed: int = 1, teams: int = 600, colleges: int = 60, judge
     )
     contest = db.session.get(Contest, season.contest_id)
     built = Built("national", contest.id, contest.name, list(season.round_ids), dict(season.counts))
-    built.looks = round_looks(season.contest_id, season.round_ids, "the prize list (8 special, 12 first, 20 second)")
+    built.looks = round_looks(
+        season.contest_id, season.round_ids, "the prize list (8 special, 12 first, 20 second) and its certificates"
+    )
     return built
 
 

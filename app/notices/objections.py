@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import IO, Any
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import audit
+from app.certificates.services import public_url
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.judging.services import transition_round
@@ -168,7 +168,7 @@ def assign_objection(objection: Objection, user_id: int, *, actor: User, now: da
         before={"assignee_id": before},
         after={"assignee_id": assignee.id},
     )
-    link = url_for("notices.objection_show", objection_id=objection.id, _external=True)
+    link = public_url("notices.objection_show", objection_id=objection.id)
     queue_mail(
         [assignee.email],
         f"【Laurel】{bilingual(contest.language, '请答复异议', 'An objection for you to answer', between=' ')}",
@@ -256,7 +256,7 @@ def _mail_objector(objection: Objection) -> None:
         return
     contest, round_ = objection.round.contest, objection.round
     chinese, english = DECISION_TEXTS[objection.decision or "dismissed"]
-    link = url_for("notices.objection_show", objection_id=objection.id, _external=True)
+    link = public_url("notices.objection_show", objection_id=objection.id)
     queue_mail(
         [objection.author.email],
         f"【Laurel】{bilingual(contest.language, '异议已答复', 'Your objection is answered', between=' ')}",

@@ -189,6 +189,20 @@ def test_the_answer_reaches_the_objector_by_mail_after_the_commit(app, client, n
     assert db.session.scalar(select(AuditEvent.after).where(AuditEvent.action == "objection.answer"))["decision"] == "dismissed"
 
 
+def test_an_objection_answered_outside_a_request_mails_a_link_on_the_public_address(app, client, noticed):
+    """The command line and the demo answer through the service, with no request to take the address from."""
+    from app.models import utcnow
+    from app.notices.objections import answer_objection
+
+    app.config["PUBLIC_URL"] = "https://contest.example.cn"
+    objection = db.session.get(Objection, _object(client, noticed).json["id"])
+    before = len(outbox(app))
+    answer_objection(objection, decision="dismissed", reply="No.", action=None, actor=noticed["organizer"], now=utcnow())
+    db.session.commit()
+    (mail,) = outbox(app)[before:]
+    assert f"https://contest.example.cn/objections/{objection.id}" in mail.get_content()
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
