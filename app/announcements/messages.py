@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.certificates.services import public_url
+from app.links import public_url
 from app.mail import Mail, bilingual
 from app.models import AT_PUBLICATION, Notice, Round
 

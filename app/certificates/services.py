@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from app import audit
 from app.errors import NotFoundError, StateConflictError
 from app.extensions import db
+from app.links import public_url
 from app.models import (
     INDIVIDUAL,
     ORGANIZATION,
@@ -36,17 +36,6 @@ from app.results.store import snapshot_of
 
 #: Tries at a fresh code when one is taken: with 50 random bits a second try is already a marvel.
 CODE_TRIES = 5
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An address to print on paper or send in a mail: under LAUREL_PUBLIC_URL when set, else the address the
-    request came to (outside a request, the development server's)."""
-    if has_request_context():
-        path, root = url_for(endpoint, **values), request.url_root
-    else:  # a job, or the command line: no request to take the address from
-        path, root = current_app.url_map.bind("localhost").build(endpoint, values), "http://localhost:5000/"
-    base = current_app.config["PUBLIC_URL"] or root
-    return base.rstrip("/") + path
 
 
 def entrant_name(team: Team) -> str:

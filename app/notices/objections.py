@@ -14,10 +14,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import audit
-from app.certificates.services import public_url
 from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.judging.services import transition_round
+from app.links import public_url
 from app.mail import bilingual, queue_mail
 from app.models import (
     CLOSED,
