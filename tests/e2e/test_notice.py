@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.extensions import db
+from app.jobs.queue import job_queue
 from app.models import types
 from tests.conftest import make_test_app, outbox, served, team_input
 from tests.e2e.test_foundation import sign_in
@@ -150,6 +151,12 @@ def test_the_notice_from_publication_to_a_revoked_certificate(notice_server, bro
     notice = organizer.locator("section.notice")
     expect(notice).to_have_attribute("data-notice-state", "open")
     expect(notice).to_contain_text("From 2025-09-29 to 2025-10-11 (5 working days).")
+    # Each team is told its result by a job after the commit; the organizer's page counts what was sent.
+    job_queue(world.app).drain()
+    told = [mail for mail in outbox(world.app) if "结果公示" in mail["Subject"]]
+    assert len(told) == 3 and all("公示期：2025-09-29 至 2025-10-11" in mail.get_content() for mail in told)
+    organizer.goto(f"{base}/rounds/{world.round_id}/result-mails")
+    expect(organizer.locator("tr[data-occasion=published] td[data-state=sent]")).to_have_text("3")
 
     # Thursday 2 October, a holiday within the notice: the captain objects to the first prize, with a PDF.
     world.clock.set(shanghai(2025, 10, 2))
