@@ -59,6 +59,9 @@ def work_upload(round_id: int, team_id: int, key: str):
         db.session.rollback()
         return team_page(team, work_error=(round_.id, key, error.message)), error.status
     flash(_("Handed in: %(item)s, version %(version)s.", item=key, version=work.version), "success")
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        # The page's progress bar reloads the page itself: a redirect followed here would show the message to no one.
+        return "", 204
     return redirect(url_for("registration.team_show", team_id=team.id, _anchor=f"works-{round_.id}"))
 
 

@@ -129,6 +129,7 @@ def test_hand_in_late_refusal_reminder_and_the_judge_opens_the_pdf(works_server,
     plan.locator("button[type=submit]").click()
     version = plan.locator("tr[data-work-version='1']")  # the page reloads once the upload is through
     expect(version).to_contain_text("plan.pdf")
+    expect(captain.locator(".flash-success")).to_have_text("Handed in: plan, version 1.")
     expect(version).to_contain_text("2 pages")
     expect(version).to_contain_text(do_filesizeformat(len(pdf)))  # "625 Bytes", as the page writes sizes
     expect(version.locator("code")).to_have_text(sha256[:12])

@@ -12,6 +12,7 @@ document.querySelectorAll("form[data-work-upload]").forEach((form) => {
     const button = form.querySelector("button[type=submit]");
     const request = new XMLHttpRequest();
     request.open("POST", form.action);
+    request.setRequestHeader("X-Requested-With", "XMLHttpRequest"); // answered 204, the message kept for the reload
     request.upload.addEventListener("progress", (progress) => {
       if (progress.lengthComputable) bar.value = Math.round((progress.loaded / progress.total) * 100);
     });
