@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "objection.create": _l("Objection raised"),
     "objection.evidence": _l("Evidence added to an objection"),
     "contest.certificates": _l("Certificate issuer or seal changed"),
+    "contest.result_mails": _l("Who is mailed the results changed"),
+    "result_mails.resent": _l("Result mails sent again"),
     "metrics.import": _l("Data values imported"),
     "metrics.objection": _l("Data value reported as wrong"),
     "results.advance": _l("Teams advanced to the next round"),

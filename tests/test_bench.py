@@ -65,6 +65,11 @@ EXPECTED = {
         done=("winners.certificates", "zip.files_in_zip", "verify_page.count"),
         equal=(("zip.state", "done"), ("zip.files_in_zip", Same("zip.certificates")), ("verify_page.statuses", [200])),
     ),
+    "mails": Expect(
+        headline=("publish_request.seconds", "job.queued_s", "job.mails_per_s"),
+        done=("job.queued", "job.sent"),
+        equal=(("publish_request.status", 200), ("job.sent", Same("teams")), ("job.states.sent", Same("teams"))),
+    ),
     "works": Expect(
         headline=(
             "hand_in.mb_per_s",
