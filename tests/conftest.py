@@ -29,6 +29,7 @@ FAST_HASH = "pbkdf2:sha256:1000"  # tests create many users; production keeps sc
 
 
 def _backends() -> list[str]:
+    """The databases every database test runs on: SQLite, and PostgreSQL when LAUREL_TEST_DATABASE_URL names one."""
     return ["sqlite", "postgresql"] if os.environ.get("LAUREL_TEST_DATABASE_URL") else ["sqlite"]
 
 
