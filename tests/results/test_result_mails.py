@@ -214,3 +214,13 @@ def test_the_pace_spreads_the_mails_evenly_over_the_minute():
     unpaced.wait()
     unpaced.wait()
     assert slept == [0.5, 0.5]
+
+
+def test_the_organizer_chooses_on_the_page_to_tell_every_member(client, ranked, login_as):
+    login_as("organizer")
+    saved = client.post(f"/rounds/{ranked['round'].id}/result-mails/recipients", data={"members": "y"}, follow_redirects=True)
+    assert "Saved: the next mails go to every member." in saved.get_data(as_text=True)
+    db.session.refresh(ranked["round"].contest)
+    assert ranked["round"].contest.result_mail_members is True
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.result_mails"))
+    assert (event.before, event.after) == ({"members": False}, {"members": True})
