@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.judging.routes import bp as judging
     from app.notices.routes import bp as notices
     from app.public.routes import bp as public
+    from app.registration import signup_routes  # noqa: F401  (its pages join the registration blueprint)
     from app.registration.routes import bp as registration
     from app.results.routes import bp as results
     from app.works.pages import bp as work_pages

@@ -1,11 +1,12 @@
-"""Registration pages: captains' sign-up and team, coordinators' review, organizers' lists."""
+"""Registration pages: a team's page and edit, coordinators' review, organizers' lists (captains' sign-up:
+`signup_routes.py`, on this blueprint)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -14,13 +15,10 @@ from sqlalchemy.orm import selectinload
 
 from app.api.ids import id_from_text
 from app.audit import history_of
-from app.auth import sessions
-from app.auth import signup as signups
-from app.auth.forms import add_password_rule_problem
 from app.certificates.services import team_certificates
-from app.errors import ContestError, retry_after_text
-from app.extensions import LIMITED_METHODS, db, limiter
-from app.forms import UploadOutcome, flash_error, run_upload, show_error_on_form
+from app.errors import ContestError
+from app.extensions import db
+from app.forms import UploadOutcome, flash_error, run_upload
 from app.jobs import services as jobs
 from app.judging.forms import MetricObjectionForm
 from app.judging.metrics import team_open_values
@@ -50,8 +48,6 @@ from app.registration.forms import (
     DisputeForm,
     ReopenReviewForm,
     ReviewForm,
-    SignupConfirmForm,
-    SignupForm,
     TeamForm,
     TeamImportForm,
     WithdrawForm,
@@ -65,62 +61,6 @@ from app.works.forms import WorkUploadForm
 from app.works.listing import team_works
 
 bp = Blueprint("registration", __name__)
-
-
-def _signup_limit() -> str:
-    return current_app.config["SIGNUP_RATE_LIMIT"]
-
-
-def _signup_message() -> str:
-    return _("Too many sign-ups from your network. Try again in %(wait)s.", wait=retry_after_text())
-
-
-@bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_signup_limit, methods=LIMITED_METHODS, error_message=_signup_message)
-def signup():
-    """A captain asks for an account: the page answers "check your mail" whether or not the email has one
-    (`app.auth.signup`)."""
-    form = SignupForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            signups.request_signup(
-                form.email.data,
-                form.name.data,
-                now=utcnow(),
-                confirm_url=lambda token: url_for("registration.signup_confirm", token=token, _external=True),
-                sign_in_url=url_for("auth.login", _external=True),
-            )
-        except ContestError as error:
-            status = show_error_on_form(form, error)
-        else:
-            hours = int(signups.LINK_LIFETIME.total_seconds() // 3600)
-            return render_template("registration/signup_sent.html", email=form.email.data.strip(), hours=hours)
-    return render_template("registration/signup.html", form=form), status
-
-
-@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
-def signup_confirm(token: str):
-    """The mailed link: its owner chooses a password, the captain account is created and signed in."""
-    try:
-        link = signups.read_signup_link(token, now=utcnow())
-    except ContestError as error:
-        return render_template("registration/signup_link.html", error=error), error.status
-    form = SignupConfirmForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = signups.complete_signup(token, form.password.data, now=utcnow())
-        except ContestError as error:
-            status = show_error_on_form(form, error)
-        else:
-            sessions.sign_in(user)
-            flash(_("Welcome, %(name)s. Register your team next.", name=user.name), "success")
-            return redirect(url_for("public.dashboard"))
-    elif form.is_submitted():
-        add_password_rule_problem(form.password, email=link["email"], name=link["name"])
-        status = 422
-    return render_template("registration/signup_confirm.html", form=form, link=link), status
 
 
 def _contest(contest_id: int) -> Contest:
