@@ -89,28 +89,73 @@ def mail_sender() -> Iterator[Callable[[Mail], None]]:
 
         yield write
         return
+    connection = [_connect(config)]
+    try:
+
+        def send(mail: Mail) -> None:
+            message = _message(mail, config["MAIL_FROM"])
+            try:
+                _send_once(connection[0], message)
+            except ConnectionClosed:
+                # Servers close a connection after so many messages or so long idle (421): one new connection,
+                # one more try. The server had not taken this message (it answers each before the next begins).
+                connection[0] = _connect(config)
+                try:
+                    _send_once(connection[0], message)
+                except ConnectionClosed as error:
+                    raise Undelivered(str(error)) from error
+
+        yield send
+    finally:
+        try:
+            connection[0].quit()
+        except (smtplib.SMTPException, OSError):  # already gone: nothing to close politely
+            connection[0].close()
+
+
+def _connect(config) -> smtplib.SMTP:
     try:
         smtp = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10)
-    except OSError as error:
-        raise Undelivered(str(error)) from error
-    with smtp:
         if config["SMTP_STARTTLS"]:
             smtp.starttls()
         if config.get("SMTP_USERNAME"):
             smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+    except smtplib.SMTPException as error:
+        raise _fate(error) from error
+    except OSError as error:
+        raise Undelivered(str(error) or type(error).__name__) from error
+    return smtp
 
-        def send(mail: Mail) -> None:
-            try:
-                smtp.send_message(_message(mail, config["MAIL_FROM"]))
-            except smtplib.SMTPRecipientsRefused as error:  # every recipient refused
-                code, answer = next(iter(error.recipients.values()))
-                raise (Refused if code >= 500 else Undelivered)(_answer(code, answer)) from error
-            except smtplib.SMTPResponseException as error:
-                raise (Refused if error.smtp_code >= 500 else Undelivered)(_answer(error.smtp_code, error.smtp_error)) from error
-            except (smtplib.SMTPException, OSError) as error:
-                raise Undelivered(str(error) or type(error).__name__) from error
 
-        yield send
+class ConnectionClosed(Exception):
+    """The server closed the connection before taking the message (gone, or a 421 answer)."""
+
+
+def _send_once(smtp: smtplib.SMTP, message: MIMEText) -> None:
+    """Send, raising the message's fate, or `ConnectionClosed` for the caller to connect again."""
+    try:
+        smtp.send_message(message)
+    except smtplib.SMTPServerDisconnected as error:
+        raise ConnectionClosed(str(error) or "the server closed the connection") from error
+    except smtplib.SMTPResponseException as error:
+        if error.smtp_code == 421:  # "service not available, closing the channel": smtplib has closed it
+            raise ConnectionClosed(_answer(error.smtp_code, error.smtp_error)) from error
+        raise _fate(error) from error
+    except smtplib.SMTPException as error:
+        raise _fate(error) from error
+    except OSError as error:
+        raise Undelivered(str(error) or type(error).__name__) from error
+
+
+def _fate(error: smtplib.SMTPException) -> Refused | Undelivered:
+    """What an SMTP error means for the message: refused for good (5xx), or not taken now (4xx, the rest)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):  # every recipient refused
+        code, answer = next(iter(error.recipients.values()))
+    elif isinstance(error, smtplib.SMTPResponseException):
+        code, answer = error.smtp_code, error.smtp_error
+    else:
+        return Undelivered(str(error) or type(error).__name__)
+    return (Refused if code >= 500 else Undelivered)(_answer(code, answer))
 
 
 def _answer(code: int, text: bytes | str) -> str:

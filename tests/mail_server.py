@@ -19,9 +19,23 @@ class MailServer:
     #: address → the answer given to RCPT TO for it, e.g. "550 5.1.1 No such user"
     refuse: dict[str, str] = field(default_factory=dict)
     received: list[email.message.EmailMessage] = field(default_factory=list)
+    #: Messages taken on one connection before the next is refused with 421, as servers limit them.
+    per_connection: int | None = None
+    connections: int = 0
+    _taken: dict[int, int] = field(default_factory=dict)
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [message for message in self.received if address in message["To"]]
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if id(session) not in self._taken:
+            self.connections += 1
+            self._taken[id(session)] = 0
+        if self.per_connection is not None and self._taken[id(session)] >= self.per_connection:
+            return "421 4.7.0 Too many messages on one connection"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -30,6 +44,7 @@ class MailServer:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self._taken[id(session)] += 1
         self.received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 Message accepted for delivery"
 

@@ -224,3 +224,12 @@ def test_the_organizer_chooses_on_the_page_to_tell_every_member(client, ranked, 
     assert ranked["round"].contest.result_mail_members is True
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.result_mails"))
     assert (event.before, event.after) == ({"members": False}, {"members": True})
+
+
+def test_a_server_that_closes_the_connection_every_two_messages_still_gets_every_mail_once(client, app, ranked, mail_server):
+    mail_server.per_connection = 2
+    client.post(f"{ranked['url']}/publish", json={}, headers=ranked["organizer"])
+    finish_jobs(app)
+    assert [len(mail_server.to(address)) for address in ranked["captains"]] == [1, 1, 1]
+    assert mail_server.connections == 2
+    assert {item["state"] for item in mails(client, ranked).values()} == {"sent"}
