@@ -259,9 +259,17 @@ def test_a_round_made_of_two_connected_rounds_is_flagged_and_each_keeps_its_orde
 def test_the_solver_never_runs_past_its_safeguard():
     # The cap on steps only guards against rounding; a round the solver cannot settle in it still answers.
     teams = [team(1, (1, 80), (2, 84)), team(2, (2, 70), (3, 76)), team(3, (3, 60), (1, 61))]
-    tolerance = adjusted.TOLERANCE
+    tolerance, floor = adjusted.TOLERANCE, adjusted.FLOOR
     try:
-        adjusted.TOLERANCE = 0.0
+        adjusted.TOLERANCE = adjusted.FLOOR = 0.0
         assert set(fit(teams).quality) == {1, 2, 3}
     finally:
-        adjusted.TOLERANCE = tolerance
+        adjusted.TOLERANCE, adjusted.FLOOR = tolerance, floor
+
+
+def test_a_right_hand_side_that_rounding_left_off_zero_still_solves():
+    # One team, two judges 0.02 apart: the team's mean leaves 0.01 and −0.01 only to within rounding,
+    # which once stalled the solver on the constants, where the judges' Laplacian is zero.
+    teams = [team(1, (1, "80.33"), (2, "80.35"))]
+    model = fit(teams)
+    assert model.judges[1].severity == pytest.approx(-0.01) and model.judges[2].severity == pytest.approx(0.01)
