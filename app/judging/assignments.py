@@ -37,6 +37,7 @@ from app.models import (
     Team,
     User,
 )
+from scoring.adjusted import PanelPart, parts_of_panels
 from scoring.assign import AssignmentRequest, JudgeSlot, TeamSlot, assign, conflict_reason, same_college
 
 #: Conflicts that no reason can override.
@@ -44,6 +45,18 @@ HARD_CONFLICTS = ("own_college", "advisor", "declared_college", "declared_team")
 SOFT_CONFLICTS = ("same_province",)
 #: A judge of the team's own college, in a school round that lets them sit: by hand, with a reason.
 OWN_COLLEGE_ALLOWED = "own_college_allowed"
+
+
+def panel_parts(round_: Round) -> list[PanelPart]:
+    """The connected parts of the round's judges and teams as assigned now (judges linked by the teams they
+    share), largest first: the ``adjusted`` method compares judges' severities only within a part, so the
+    organizer sees them before choosing it."""
+    panels: dict[int, list[int]] = defaultdict(list)
+    for team_id, judge_id in db.session.execute(
+        select(Assignment.team_id, Assignment.judge_id).where(Assignment.round_id == round_.id, Assignment.active)
+    ):
+        panels[team_id].append(judge_id)
+    return parts_of_panels(panels.values())
 
 
 def _check_open_for_assignment(round_: Round) -> None:

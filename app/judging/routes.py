@@ -233,7 +233,13 @@ def round_edit(round_id: int):
         form.fill_from(round_)
     form.add_blank_rows(2)
     return render_template(
-        "judging/round_form.html", file_types=list(FILE_TYPES), form=form, contest=round_.contest, round=round_, locked=locked
+        "judging/round_form.html",
+        file_types=list(FILE_TYPES),
+        form=form,
+        contest=round_.contest,
+        round=round_,
+        locked=locked,
+        parts=assignments.panel_parts(round_),
     ), status
 
 
