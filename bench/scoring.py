@@ -12,8 +12,9 @@
 2. Simulation: teams with a known true quality, judges with a known severity (a constant offset) and noise,
    and Kendall's tau-b between the true order and the ranks from `mean`, `zscore` and `adjusted`, over
    `sim-seeds` seeds, in four scenarios (`SCENARIOS`): small panels that differ in severity, groups that
-   differ in strength (where z-scores erase real differences between groups and lose), both at once, and a
-   national round of 5 judges of 300 drawn at random per team.
+   differ in strength (where z-scores erase real differences between groups and lose), both at once (each
+   team's panel linked to other groups' by the visitor Laurel's bridging assigns), and a national round of
+   5 judges of 300 drawn at random per team; and, as extra rows, the first three with panels linked in a ring.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from app.results.services import collector_paused
 from bench.common import load_average, peak_memory_mb, report
 from scoring.advance import select_advancing
 from scoring.aggregate import METHODS
+from scoring.assign import AssignmentRequest, JudgeSlot, TeamSlot, assign
 from scoring.awards import Tier, assign_tiers
 from scoring.judges import judge_statistics
 from scoring.model import Rule, Sheet, TeamSheets
@@ -138,61 +140,76 @@ COMPARED = ("mean", "zscore", "adjusted")
 
 SCENARIOS = {
     # Panels differ: every group has its own 3 judges, whose severities (sd 8 points) dwarf their noise
-    # (sd 3); groups are equally strong. Each team also gets one judge of the next group (overlap).
-    "panels_differ": {"severity_sd": 8.0, "noise_sd": 3.0, "group_strength_sd": 0.0, "national": False},
+    # (sd 3); groups are equally strong. Each team is scored by 2 of its group's judges and gets a visitor
+    # from another group's panel as `autoAssign` with bridging seats one (`scoring.bridging`).
+    "panels_differ": {"severity_sd": 8.0, "noise_sd": 3.0, "group_strength_sd": 0.0, "linking": "bridging"},
     # Groups differ in strength (sd 6 points), judges are about equally severe (sd 1): the z-score, which
     # standardizes each judge against the teams they saw, takes real group differences for severity.
-    "groups_differ": {"severity_sd": 1.0, "noise_sd": 3.0, "group_strength_sd": 6.0, "national": False},
+    "groups_differ": {"severity_sd": 1.0, "noise_sd": 3.0, "group_strength_sd": 6.0, "linking": "bridging"},
     # Both at once: panels as severe as in the first scenario, groups as unequal as in the second; neither
     # the mean nor the z-score is right here, and the organizer cannot tell which error is the larger.
-    "both_differ": {"severity_sd": 8.0, "noise_sd": 3.0, "group_strength_sd": 6.0, "national": False},
+    "both_differ": {"severity_sd": 8.0, "noise_sd": 3.0, "group_strength_sd": 6.0, "linking": "bridging"},
     # A national round: each team scored by 5 judges of 300 drawn at random, judges' severity sd 4, groups
     # (provinces) of unequal strength: panels overlap everywhere, so the mean is already fair on average.
-    "national": {"severity_sd": 4.0, "noise_sd": 3.0, "group_strength_sd": 6.0, "national": True},
-    # The first three again with bridging panels (`autoAssign` with bridging): each team's visiting judge
-    # comes from a group drawn at random, not always the next one. Panels linked in a ring compare two
-    # distant groups' severities through every group between them, and the errors add up along the way.
-    "panels_differ_bridged": {"severity_sd": 8.0, "noise_sd": 3.0, "group_strength_sd": 0.0, "national": False, "bridged": True},
-    "groups_differ_bridged": {"severity_sd": 1.0, "noise_sd": 3.0, "group_strength_sd": 6.0, "national": False, "bridged": True},
-    "both_differ_bridged": {"severity_sd": 8.0, "noise_sd": 3.0, "group_strength_sd": 6.0, "national": False, "bridged": True},
+    "national": {"severity_sd": 4.0, "noise_sd": 3.0, "group_strength_sd": 6.0, "linking": "national"},
+    # Extra rows, the first three with the visitor always from the next group's panel (a ring), as panels
+    # linked by hand might be: two distant groups' severities are compared through every group between
+    # them, and the errors add up along the way.
+    "panels_differ_ring": {"severity_sd": 8.0, "noise_sd": 3.0, "group_strength_sd": 0.0, "linking": "ring"},
+    "groups_differ_ring": {"severity_sd": 1.0, "noise_sd": 3.0, "group_strength_sd": 6.0, "linking": "ring"},
+    "both_differ_ring": {"severity_sd": 8.0, "noise_sd": 3.0, "group_strength_sd": 6.0, "linking": "ring"},
 }
 NATIONAL_JUDGES, NATIONAL_PANEL = 300, 5
+HOME_JUDGES, HOME_PANEL = 3, 2
 
 
 def simulated_round(
-    *,
-    teams: int,
-    groups: int,
-    seed: int,
-    severity_sd: float,
-    noise_sd: float,
-    group_strength_sd: float,
-    national: bool,
-    bridged: bool = False,
+    *, teams: int, groups: int, seed: int, severity_sd: float, noise_sd: float, group_strength_sd: float, linking: str
 ) -> tuple[list[TeamSheets], dict[int, float]]:
-    """`teams` teams in `groups` groups. With `national` false, each group has 3 home judges, and a team is
-    scored by 2 of its group's judges and 1 of the next group's (of a group drawn at random when `bridged`);
-    with `national`, by 5 of 300 judges drawn at random. A total is 70 + 8 × quality + group strength + judge severity + noise, on a 0.5 step.
-    Returns the round and each team's true quality (group strength included)."""
+    """`teams` teams in `groups` groups. Each group has 3 home judges, and a team is scored by 2 of them and
+    a visitor: the one `autoAssign` with bridging seats (``bridging``: `scoring.assign` given the home pairs
+    as existing, seeded by `seed`), or one of the next group's judges (``ring``). With ``national``, a team
+    is scored by 5 of 300 judges drawn at random. A total is 70 + true quality + judge severity + noise, on
+    a 0.5 step, the true quality 8 × N(0, 1) + its group's strength. Returns the round and each team's true
+    quality."""
     rng = random.Random(seed)
-    panel = 3
-    severity = [rng.gauss(0, severity_sd) for _ in range(NATIONAL_JUDGES if national else groups * panel)]
+    national = linking == "national"
+    severity = [rng.gauss(0, severity_sd) for _ in range(NATIONAL_JUDGES if national else groups * HOME_JUDGES)]
     strength = [rng.gauss(0, group_strength_sd) for _ in range(groups)]
-    round_teams, truth = [], {}
+    panels: dict[int, list[int]] = {}
+    truth: dict[int, float] = {}
     for team_id in range(1, teams + 1):
         group = (team_id - 1) % groups
-        true_quality = 8 * rng.gauss(0, 1) + strength[group]
-        truth[team_id] = true_quality
+        truth[team_id] = 8 * rng.gauss(0, 1) + strength[group]
         if national:
-            judges = rng.sample(range(NATIONAL_JUDGES), NATIONAL_PANEL)
+            panels[team_id] = rng.sample(range(NATIONAL_JUDGES), NATIONAL_PANEL)
         else:
-            visited = (group + 1 + rng.randrange(groups - 1)) % groups if bridged else (group + 1) % groups
-            judges = [*rng.sample(range(group * panel, group * panel + panel), 2), visited * panel + rng.randrange(panel)]
+            home = group * HOME_JUDGES
+            panels[team_id] = rng.sample(range(home, home + HOME_JUDGES), HOME_PANEL)
+            if linking == "ring":
+                panels[team_id].append((group + 1) % groups * HOME_JUDGES + rng.randrange(HOME_JUDGES))
+    if linking == "bridging":
+        for team_id, judge in bridged_visitors(panels, groups, seed):
+            panels[team_id].append(judge)
+    round_teams = []
+    for team_id, judges in panels.items():
+        quality = truth[team_id]
         sheets = tuple(
-            Sheet(judge + 1, half_step(70 + true_quality + severity[judge] + rng.gauss(0, noise_sd), 100)) for judge in judges
+            Sheet(judge + 1, half_step(70 + quality + severity[judge] + rng.gauss(0, noise_sd), 100)) for judge in judges
         )
-        round_teams.append(TeamSheets(team_id, len(sheets), sheets, group=f"G{group:02d}"))
+        round_teams.append(TeamSheets(team_id, len(sheets), sheets, group=f"G{(team_id - 1) % groups:02d}"))
     return round_teams, truth
+
+
+def bridged_visitors(panels: dict[int, list[int]], groups: int, seed: int) -> tuple[tuple[int, int], ...]:
+    """The visitors `autoAssign` with bridging adds to home panels (no conflicts, no load cap): (team, judge) pairs."""
+    teams = tuple(TeamSlot(team_id, None, "", f"G{(team_id - 1) % groups:02d}") for team_id in panels)
+    judges = tuple(
+        JudgeSlot(judge, frozenset(), "", frozenset(), frozenset(), frozenset()) for judge in range(groups * HOME_JUDGES)
+    )
+    existing = frozenset((team_id, judge) for team_id, panel in panels.items() for judge in panel)
+    request = AssignmentRequest(teams, judges, judges_per_team=HOME_PANEL, seed=seed, existing=existing, bridging=True)
+    return assign(request).pairs
 
 
 def simulate(*, teams: int, groups: int, seeds: list[int]) -> dict:
