@@ -21,7 +21,7 @@ BENCHMARKS = {
     "registration": "registering teams over HTTP, and the organizer's team lists, on a national-size database",
     "results": "computing a 10,000-team round's results from the database, and the results pages over HTTP",
     "season": "a season of every track (130,000 teams, 2,919 colleges) on PostgreSQL: registering, computing, the list and results pages",
-    "scoring": "the pure results core at national scale, and when z-scores rank teams better than means",
+    "scoring": "the pure results core at national scale, and how mean, z-scores and the adjusted model rank teams against the truth",
     "signin": "what a password check costs with the production hash, and signing in through the form over HTTP",
     "transfer": "a 10,000-team template imported as one .xlsx, and the registrations workbook exported",
     "works": "teams handing in 5 MB PDFs over HTTP against cp, a round's works as one zip against reading them, a judge's sheet page with its works at 50,000 assignments",

@@ -1,8 +1,10 @@
-"""A team's score in a round, from its judges' totals: mean, trimmed mean, median or z-score.
+"""A team's score in a round, from its judges' totals: mean, trimmed mean, median, z-score or adjusted.
 
 Methods are picked by a string key from `METHODS` (as a round's ``aggregation.method``); an unknown key is
-an error (`method`). Every method is exact: scores are `Fraction`s, and the only rounded numbers are the
-z-score's standard deviations (40 significant digits, see `scoring.stats.sqrt`).
+an error (`method`). Every method but ``adjusted`` is exact: scores are `Fraction`s, and the only rounded
+numbers are the z-score's standard deviations (40 significant digits, see `scoring.stats.sqrt`). The
+``adjusted`` method (`scoring.adjusted`) is a least-squares estimate, computed in floating point and rounded
+to the round's decimals, on which the rank is then decided exactly.
 
 Each registered method takes the whole round (the teams, the `scoring.model.Rule`, and the teams' totals
 as integers over one power of ten, `round_totals`, which add and sort as plain integers, exactly) and answers
@@ -18,8 +20,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from scoring import stats
-from scoring.model import Rule, TeamScore, TeamSheets
+from scoring import adjusted, stats
+from scoring.model import DISCONNECTED_PANELS, Rule, TeamScore, TeamSheets
 
 
 def mean(totals: Sequence[Decimal]) -> Fraction:
@@ -205,6 +207,24 @@ def _round_zscore(teams: Sequence[TeamSheets], rule: Rule, totals: RoundTotals) 
     return {team_id: TeamScore(score) for team_id, score in zscore_scores(teams).items()}
 
 
+def _round_adjusted(teams: Sequence[TeamSheets], rule: Rule, totals: RoundTotals) -> dict[int, TeamScore]:
+    """The judge-effect model's qualities (`scoring.adjusted`), rounded to the rule's decimals; every team is
+    flagged ``disconnected_panels`` when the judges and teams form several parts (their levels differ by
+    the parts' judges' average severity, which the round cannot measure)."""
+    model = adjusted.fit(teams)
+    flags = (DISCONNECTED_PANELS,) if len(model.parts) > 1 else ()
+    scale = 10**rule.decimals
+    shared: dict[int, TeamScore] = {}  # one score per distinct rounded value, as `_shared_scores`
+    scores = {}
+    for team_id, quality in model.quality.items():
+        units = adjusted.rounded(quality, rule.decimals)
+        score = shared.get(units)
+        if score is None:
+            score = shared[units] = TeamScore(Fraction(units, scale), round_flags=flags)
+        scores[team_id] = score
+    return scores
+
+
 RoundMethod = Callable[[Sequence[TeamSheets], Rule, RoundTotals], dict[int, TeamScore]]
 
 #: The aggregation methods by key: each maps the round's teams (with the rule, for trim and min_judges, and
@@ -214,6 +234,7 @@ METHODS: dict[str, RoundMethod] = {
     "trimmed_mean": _round_trimmed_mean,
     "median": _round_median,
     "zscore": _round_zscore,
+    "adjusted": _round_adjusted,
 }
 
 

@@ -14,7 +14,9 @@ Hard rules, never broken:
 A team is either covered (``judges_per_team`` judges in all, ``existing`` pairs counting) or gets no new pair:
 nothing is half-assigned. Beyond that the goals, in order: cover every team that can be covered, balance the
 judges' loads, let panels overlap across groups (so that judges' severities can be compared), and be
-deterministic: the same request, seed included, gives the same result.
+deterministic: the same request, seed included, gives the same result. With ``bridging``, each team whose
+judges all score its group alone then gets one judge more, a visitor from another group's panel
+(`scoring.bridging`), under the same rules.
 
 Strategies are chosen by a string key from `STRATEGIES`; an unknown key is an error. The conflict rules'
 names (`TeamSlot`, `JudgeSlot`, `conflict_reason`, `is_eligible`, `same_college`, `own_college_seats` and the
@@ -31,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice, takewhile
 
+from scoring.bridging import bridge
 from scoring.conflicts import (
     ADVISOR,
     DECLARED_COLLEGE,
@@ -80,7 +83,8 @@ REPAIR_MAX_MOVES = 64
 @dataclass(frozen=True)
 class AssignmentRequest:
     """What to assign. `existing` holds (team_id, judge_id) pairs already made: they count toward the
-    team's `judges_per_team` and the judge's load, are never repeated and never moved."""
+    team's `judges_per_team` and the judge's load, are never repeated and never moved. `bridging` adds a
+    visitor to each team whose panel links to no other group's (`scoring.bridging`), beyond `judges_per_team`."""
 
     teams: tuple[TeamSlot, ...]
     judges: tuple[JudgeSlot, ...]
@@ -90,6 +94,7 @@ class AssignmentRequest:
     seed: int = 0
     existing: frozenset[tuple[int, int]] = frozenset()
     own_college_conflict: bool = True
+    bridging: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,11 +109,13 @@ class Uncovered:
 @dataclass(frozen=True)
 class AssignmentResult:
     """The new (team_id, judge_id) pairs, sorted (existing pairs are not repeated), the teams left
-    uncovered, sorted by team id, and figures on loads and overlap (see `assign_balanced`)."""
+    uncovered, sorted by team id, figures on loads and overlap (see `assign_balanced`), and with bridging
+    the teams that needed a visitor and got none (`scoring.bridging`'s reasons), sorted by team id."""
 
     pairs: tuple[tuple[int, int], ...]
     uncovered: tuple[Uncovered, ...]
     stats: dict = field(default_factory=dict)
+    unbridged: tuple[Uncovered, ...] = ()
 
 
 def assign_balanced(request: AssignmentRequest) -> AssignmentResult:
@@ -128,11 +135,12 @@ def assign_balanced(request: AssignmentRequest) -> AssignmentResult:
        chains within the bound). Failing that, the team's new pairs are undone (`judges_full`).
     4. A last pass moves teams from a judge to an eligible judge whose load is at least 2 lower, while any
        such move exists, so loads end within 1 of each other wherever the rules allow.
+    5. With `bridging`, visitors are seated (`scoring.bridging.bridge`); they are never moved.
 
     `stats`: max_load, min_load, mean_load (loads count current_load and existing pairs), new_pairs,
     covered_teams, distinct_panels (among covered teams), judge_components (groups of judges linked by
     sharing a team), and cross_group_share: the share of groups with a team seen by a judge who also judged
-    another group (None with fewer than two groups).
+    another group (None with fewer than two groups); with `bridging`, bridges: the visitors seated.
 
     Raises ValueError for a malformed request: duplicate ids, judges_per_team < 1, max_per_judge < 0,
     current_load < 0, or an existing pair naming an unknown team or judge.
@@ -204,6 +212,7 @@ class _BalancedAssigner:
             self.seats.hold(t, judges[j])
         self.spare = sum(max(0, self.capacity - load) for load in self.load) if request.max_per_judge is not None else 0
         self.dead: set[int] = set()  # judges from which no chain of moves reaches spare capacity
+        self.bridges = 0  # visitors seated by `_bridge`
 
         # Seeded tie-breaking: a random rank per judge, scrambled again for each team (see `_cover`).
         ranks = list(range(judge_count))
@@ -270,10 +279,29 @@ class _BalancedAssigner:
                     )
                 )
         self._rebalance()
+        unbridged = self._bridge() if self.request.bridging else ()
         pairs = sorted(
             (teams[t].team_id, judge.judge_id) for judge, new in zip(self.request.judges, self.new_of, strict=True) for t in new
         )
-        return AssignmentResult(tuple(pairs), tuple(sorted(uncovered, key=lambda u: u.team_id)), self._stats())
+        return AssignmentResult(tuple(pairs), tuple(sorted(uncovered, key=lambda u: u.team_id)), self._stats(), unbridged)
+
+    def _bridge(self) -> tuple[Uncovered, ...]:
+        def seat(t: int, j: int) -> None:
+            self._counts(self.group_of[t])  # a team covered by `existing` alone has not counted its group yet
+            self._add(t, j)
+            self.bridges += 1
+
+        left = bridge(
+            self.group_of,
+            self.panel,
+            self.load,
+            lambda t, j: self.eligibility.allows(t, j) and self.seats.may_take(t, -1, j),
+            lambda j: self.load[j] < self.capacity,
+            seat,
+            self.rng,
+        )
+        teams = self.request.teams
+        return tuple(sorted((Uncovered(teams[t].team_id, reason, detail) for t, reason, detail in left), key=lambda u: u.team_id))
 
     def _cover(self, t: int, need: int) -> bool:
         """Seat `need` more judges on team `t`, all or none."""
@@ -425,4 +453,4 @@ class _BalancedAssigner:
             "distinct_panels": len({frozenset(panel[t]) for t in covered}),
             "judge_components": len({root(j) for j in judged}),
             "cross_group_share": round(len(linked) / len(groups), 4) if len(groups) > 1 else None,
-        }
+        } | ({"bridges": self.bridges} if self.request.bridging else {})

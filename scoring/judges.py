@@ -1,4 +1,5 @@
-"""How each judge scored: volume, level, spread, severity against the consensus, and agreement with it.
+"""How each judge scored: volume, level, spread, severity against the consensus and as the judge-effect
+model estimates it (with its standard error), and agreement with the consensus.
 
 For the organizer's judge report (the `评委统计 Judges` sheet and the strip plot): severe or lenient judges,
 judges who use a narrow range, judges whose order disagrees with the panel's. Nothing here changes a score
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from scoring import stats
+from scoring import adjusted, stats
 from scoring.model import TeamSheets
 
 #: Places of every Decimal in `JudgeStats` (display figures).
@@ -26,8 +27,11 @@ class JudgeStats:
     """One judge's figures, each Decimal rounded half up to `PLACES` (4) places for display.
 
     `severity` is the mean of (their total − the team's consensus score): negative is severe, positive
-    lenient. `correlation` is Pearson's correlation of their totals with the consensus scores, None when
-    undefined. `totals` are all their totals, lowest first, unrounded (for the strip plot)."""
+    lenient. `model_severity` is the same reading by the judge-effect model (`scoring.adjusted.fit`), which
+    takes the teams' qualities from all their judges at once, whatever the round's method, and
+    `model_error` its standard error (None when the round cannot tell it). `correlation` is Pearson's
+    correlation of their totals with the consensus scores, None when undefined. `totals` are all their
+    totals, lowest first, unrounded (for the strip plot)."""
 
     judge_id: int
     count: int
@@ -36,6 +40,8 @@ class JudgeStats:
     severity: Decimal
     correlation: Decimal | None
     totals: tuple[Decimal, ...]
+    model_severity: Decimal = Decimal(0)
+    model_error: Decimal | None = None
 
 
 def judge_statistics(teams: Sequence[TeamSheets], consensus: Mapping[int, Fraction | None]) -> list[JudgeStats]:
@@ -52,8 +58,8 @@ def judge_statistics(teams: Sequence[TeamSheets], consensus: Mapping[int, Fracti
     >>> teams = [TeamSheets(1, 2, (Sheet(7, Decimal(80)), Sheet(8, Decimal(90)))),
     ...          TeamSheets(2, 2, (Sheet(7, Decimal(70)), Sheet(8, Decimal(76))))]
     >>> severe, lenient = judge_statistics(teams, {1: Fraction(85), 2: Fraction(73)})
-    >>> severe.severity, lenient.severity, severe.correlation, severe.spread
-    (Decimal('-4.0000'), Decimal('4.0000'), Decimal('1.0000'), Decimal('5.0000'))
+    >>> severe.severity, lenient.severity, severe.correlation, severe.spread, severe.model_severity
+    (Decimal('-4.0000'), Decimal('4.0000'), Decimal('1.0000'), Decimal('5.0000'), Decimal('-4.0000'))
     """
     by_judge: dict[int, list[tuple[Decimal, Decimal | None]]] = {}
     for team in teams:
@@ -62,6 +68,7 @@ def judge_statistics(teams: Sequence[TeamSheets], consensus: Mapping[int, Fracti
         for sheet in team.sheets:
             by_judge.setdefault(sheet.judge_id, []).append((sheet.total, rounded))
 
+    model = adjusted.fit(teams).judges
     figures = []
     for judge_id in sorted(by_judge):
         pairs = by_judge[judge_id]
@@ -87,6 +94,13 @@ def judge_statistics(teams: Sequence[TeamSheets], consensus: Mapping[int, Fracti
                 else stats.to_decimal(0, PLACES),
                 correlation=None if correlation is None else stats.to_decimal(correlation, PLACES),
                 totals=tuple(sorted(totals)),
+                model_severity=_places(model[judge_id].severity),
+                model_error=None if model[judge_id].error is None else _places(model[judge_id].error),
             )
         )
     return figures
+
+
+def _places(estimate: float) -> Decimal:
+    """A model estimate at `PLACES`, as the other figures (see `scoring.adjusted.rounded`)."""
+    return Decimal(adjusted.rounded(estimate, PLACES)).scaleb(-PLACES)

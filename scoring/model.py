@@ -14,8 +14,10 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import NamedTuple
 
-#: A result's flags. `scoring.results` sets the first four; the caller sets ``tie_at_cut`` (`mark_flag`).
+#: A result's flags. `scoring.results` sets the first five; the caller sets ``tie_at_cut`` (`mark_flag`).
 DISAGREEMENT = "disagreement"
+#: Set on every result of an ``adjusted`` round whose judges and teams form several connected parts.
+DISCONNECTED_PANELS = "disconnected_panels"
 FEW_JUDGES = "few_judges"
 MISSING_SHEETS = "missing_sheets"
 MISSING_DATA = "missing_data"
@@ -83,7 +85,9 @@ class Rule:
     (drop `trim` highest and lowest, only with at least `min_judges` sheets); `judges_per_team` is the number
     of sheets below which a team is flagged ``few_judges`` (0: none); ``disagreement`` is flagged when the
     spread of a team's totals exceeds `disagreement` × `scale_max`; `tie_breaks` are applied in order after
-    the exact score, each `RAW_SUM` or `CRITERION_PREFIX` followed by an item's key. `judged` says whether
+    the exact score, each `RAW_SUM` or `CRITERION_PREFIX` followed by an item's key; `decimals` are the
+    places the ``adjusted`` method rounds its estimates to (the round's shown decimals; the other methods are
+    exact and leave rounding to display). `judged` says whether
     the round has items the judges score: a round of data items only scores every team on its data alone,
     sheets or not."""
 
@@ -95,13 +99,16 @@ class Rule:
     disagreement: Decimal = Decimal("0.15")
     tie_breaks: tuple[str, ...] = ()
     judged: bool = True
+    decimals: int = 2
 
 
 class TeamScore(NamedTuple):
-    """A team's exact score, and whether the method fell back to the plain mean (too few sheets to trim)."""
+    """A team's exact score, whether the method fell back to the plain mean (too few sheets to trim), and
+    the flags the method found for the whole round (`DISCONNECTED_PANELS`), which every result then carries."""
 
     score: Fraction
     fell_back: bool = False
+    round_flags: tuple[str, ...] = ()
 
 
 class TeamResult(NamedTuple):

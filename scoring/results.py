@@ -15,7 +15,9 @@ The rules, in order:
 3. Flags, in this order (which is also their names' order: a result's flags are sorted):
    ``disagreement`` when the population standard deviation of the team's totals exceeds
    ``disagreement × scale_max`` (decided exactly, by comparing the squares: the variance and the limit's
-   square); ``few_judges`` when fewer sheets than the rule's ``judges_per_team`` were submitted, or when
+   square); ``disconnected_panels`` on every result of the round, with a score or not, when the method
+   found the round as a whole wanting (``adjusted``, when its judges and teams form several connected parts,
+   `scoring.adjusted.panel_parts`); ``few_judges`` when fewer sheets than the rule's ``judges_per_team`` were submitted, or when
    ``trimmed_mean`` fell back to the plain mean (fewer than ``min_judges`` sheets, or too few to trim);
    ``missing_data`` when the team has no value for one of the round's data items (it got 0 points for it);
    ``missing_sheets`` when fewer sheets were submitted than judges were assigned. ``tie_at_cut`` is set
@@ -29,10 +31,11 @@ import operator
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
-from scoring import aggregate, stats
+from scoring import adjusted, aggregate, stats
 from scoring.model import (
     CRITERION_PREFIX,
     DISAGREEMENT,
+    DISCONNECTED_PANELS,
     FEW_JUDGES,
     MISSING_DATA,
     MISSING_SHEETS,
@@ -48,7 +51,7 @@ from scoring.rank import competition_ranks, fraction_key
 
 def check_rule(rule: Rule) -> None:
     """Raise ValueError when `rule` cannot be applied: an unknown method or tie-break, a negative trim,
-    min_judges or judges_per_team, a scale_max that is not positive, or a negative disagreement share.
+    min_judges or judges_per_team, decimals outside 0 to `scoring.adjusted.SNAP_PLACES`, a scale_max that is not positive, or a negative disagreement share.
 
     >>> check_rule(Rule(tie_breaks=("raw_sum", "criterion:innovation")))
     >>> check_rule(Rule(tie_breaks=("coin_toss",)))
@@ -60,6 +63,8 @@ def check_rule(rule: Rule) -> None:
     for tie_break in rule.tie_breaks:
         if tie_break != RAW_SUM and not (tie_break.startswith(CRITERION_PREFIX) and len(tie_break) > len(CRITERION_PREFIX)):
             raise ValueError(f"unknown tie-break {tie_break!r}; use 'raw_sum' or 'criterion:<key>'")
+    if not 0 <= rule.decimals <= adjusted.SNAP_PLACES:
+        raise ValueError(f"decimals must be from 0 to {adjusted.SNAP_PLACES}, not {rule.decimals}")
     for name in ("trim", "min_judges", "judges_per_team"):
         if getattr(rule, name) < 0:
             raise ValueError(f"{name} must not be negative, not {getattr(rule, name)}")
@@ -89,6 +94,7 @@ def rank_teams(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]:
     ranks = competition_ranks(_rank_keys(teams, scores, rule.tie_breaks))
     # The spread is a rounded root; its square, the variance, is exact: disagreement is decided on squares.
     variance_limit = (Fraction(rule.disagreement) * Fraction(rule.scale_max)) ** 2
+    round_flags = {flag for score in scores.values() for flag in score.round_flags}
     results = []
     for team, (rank, tied) in zip(teams, ranks, strict=True):
         team_score = scores.get(team.team_id)
@@ -97,6 +103,8 @@ def rank_teams(teams: Sequence[TeamSheets], rule: Rule) -> list[TeamResult]:
         flags = []
         if variance > variance_limit:
             flags.append(DISAGREEMENT)
+        if DISCONNECTED_PANELS in round_flags:
+            flags.append(DISCONNECTED_PANELS)
         if len(totals) < rule.judges_per_team or (team_score is not None and team_score.fell_back):
             flags.append(FEW_JUDGES)
         if team.data is not None and team.data.missing:

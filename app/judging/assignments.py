@@ -37,6 +37,7 @@ from app.models import (
     Team,
     User,
 )
+from scoring.adjusted import PanelPart, parts_of_panels
 from scoring.assign import AssignmentRequest, JudgeSlot, TeamSlot, assign, conflict_reason, same_college
 
 #: Conflicts that no reason can override.
@@ -44,6 +45,18 @@ HARD_CONFLICTS = ("own_college", "advisor", "declared_college", "declared_team")
 SOFT_CONFLICTS = ("same_province",)
 #: A judge of the team's own college, in a school round that lets them sit: by hand, with a reason.
 OWN_COLLEGE_ALLOWED = "own_college_allowed"
+
+
+def panel_parts(round_: Round) -> list[PanelPart]:
+    """The connected parts of the round's judges and teams as assigned now (judges linked by the teams they
+    share), largest first: the ``adjusted`` method compares judges' severities only within a part, so the
+    organizer sees them before choosing it."""
+    panels: dict[int, list[int]] = defaultdict(list)
+    for team_id, judge_id in db.session.execute(
+        select(Assignment.team_id, Assignment.judge_id).where(Assignment.round_id == round_.id, Assignment.active)
+    ):
+        panels[team_id].append(judge_id)
+    return parts_of_panels(panels.values())
 
 
 def _check_open_for_assignment(round_: Round) -> None:
@@ -129,12 +142,16 @@ def auto_assign(
     max_per_judge: int | None = None,
     avoid_same_province: bool = False,
     seed: int = 0,
+    bridging: bool = False,
     actor: User | None,
     now: datetime,
 ) -> dict[str, Any]:
     """Give every team of the round k judges, keeping the assignments it already has.
 
-    Teams that cannot be covered are listed with the reason and get no new judge at all.
+    Teams that cannot be covered are listed with the reason and get no new judge at all. With `bridging`,
+    each team whose judges all score its group alone then gets one judge more, from another group's panel
+    (`scoring.bridging`), so that panels assigned group by group link up for the ``adjusted`` method; the
+    teams that needed one and got none are listed in ``unbridged``, with the reason.
     """
     _check_open_for_assignment(round_)
     k = judges_per_team or round_.judges_per_team
@@ -171,6 +188,7 @@ def auto_assign(
             seed=seed,
             existing=frozenset(existing),
             own_college_conflict=round_.own_college_conflict,
+            bridging=bridging,
         )
     )
     if result.pairs:
@@ -201,13 +219,24 @@ def auto_assign(
             "max_per_judge": max_per_judge,
             "avoid_same_province": avoid_same_province,
             "seed": seed,
+            "bridging": bridging,
+            "unbridged": len(result.unbridged),
         },
     )
     return {
         "assigned": len(result.pairs),
         "unassigned": [{"team_id": u.team_id, "reason": u.reason, "message": u.detail} for u in result.uncovered],
+        "unbridged": [{"team_id": u.team_id, "reason": u.reason, "message": u.detail} for u in result.unbridged],
         "stats": result.stats,
     }
+
+
+def auto_assign_message(result: dict[str, Any]) -> tuple[str, str]:
+    """What the round's page flashes after `auto_assign`: the message and its category."""
+    message = _("%(n)s assignments made; %(m)s teams could not be covered.", n=result["assigned"], m=len(result["unassigned"]))
+    if result["unbridged"]:
+        message += " " + _("%(n)s teams got no judge from another group's panel.", n=len(result["unbridged"]))
+    return message, "error" if result["unassigned"] or result["unbridged"] else "success"
 
 
 def assign_judge(

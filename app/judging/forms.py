@@ -65,7 +65,18 @@ class AutoAssignForm(FlaskForm):
         _l("Judges of the team's province"), choices=[SelectChoice("0", _l("Allowed")), SelectChoice("1", _l("Avoided"))]
     )
     seed = IntegerField(_l("Seed"), default=0, validators=[Optional()])
+    bridging = BooleanField(_l("Bridge the groups' panels"))
     submit = SubmitField(_l("Assign judges automatically"))
+
+    def options(self) -> dict:
+        """The form's choices as `app.judging.assignments.auto_assign` takes them."""
+        return {
+            "judges_per_team": self.judges_per_team.data,
+            "max_per_judge": self.max_per_judge.data,
+            "avoid_same_province": self.avoid_same_province.data == "1",
+            "seed": self.seed.data or 0,
+            "bridging": self.bridging.data,
+        }
 
 
 class JudgeImportForm(FlaskForm):

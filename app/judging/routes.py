@@ -233,7 +233,13 @@ def round_edit(round_id: int):
         form.fill_from(round_)
     form.add_blank_rows(2)
     return render_template(
-        "judging/round_form.html", file_types=list(FILE_TYPES), form=form, contest=round_.contest, round=round_, locked=locked
+        "judging/round_form.html",
+        file_types=list(FILE_TYPES),
+        form=form,
+        contest=round_.contest,
+        round=round_,
+        locked=locked,
+        parts=assignments.panel_parts(round_),
     ), status
 
 
@@ -271,19 +277,8 @@ def round_show(round_id: int):
                 flash(_("Judge assigned to %(number)s.", number=team.number), "success")
                 return redirect(url_for("judging.round_show", round_id=round_.id))
         if assign_form.submit.data and assign_form.validate_on_submit():
-            result = assignments.auto_assign(
-                round_,
-                judges_per_team=assign_form.judges_per_team.data,
-                max_per_judge=assign_form.max_per_judge.data,
-                avoid_same_province=assign_form.avoid_same_province.data == "1",
-                seed=assign_form.seed.data or 0,
-                actor=current_user,
-                now=now,
-            )
-            flash(
-                _("%(n)s assignments made; %(m)s teams could not be covered.", n=result["assigned"], m=len(result["unassigned"])),
-                "success" if not result["unassigned"] else "error",
-            )
+            result = assignments.auto_assign(round_, **assign_form.options(), actor=current_user, now=now)
+            flash(*assignments.auto_assign_message(result))
             return redirect(url_for("judging.round_show", round_id=round_.id))
         if action_form.validate_on_submit() and action_form.action.data:
             action = action_form.action.data

@@ -269,6 +269,13 @@ class AutoAssignSchema(ma.Schema):
     max_per_judge = Integer(allow_none=True)
     avoid_same_province = ma.fields.Boolean(load_default=False)
     seed = Integer(load_default=0, metadata={"description": "the same seed gives the same assignment"})
+    bridging = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "give each team whose judges all score its group alone one judge more, from another "
+            "group's panel, so that the panels link up (for the adjusted method)"
+        },
+    )
 
 
 class UnassignedSchema(ma.Schema):
@@ -280,6 +287,11 @@ class UnassignedSchema(ma.Schema):
 class AutoAssignResultSchema(ma.Schema):
     assigned = Integer(required=True)
     unassigned = ma.fields.List(ma.fields.Nested(UnassignedSchema), required=True)
+    unbridged = ma.fields.List(
+        ma.fields.Nested(UnassignedSchema),
+        required=True,
+        metadata={"description": "with bridging, the teams that needed a judge from another group's panel and got none"},
+    )
     stats = ma.fields.Dict()
 
 

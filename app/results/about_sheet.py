@@ -58,6 +58,8 @@ def about_sheet(
                     f"{criterion.name} ({criterion.key}), max {plain_number(criterion.max)} × weight "
                     f"{plain_number(criterion.weight)}: {_data_rule_text((rule.get('data') or {}).get(criterion.key) or criterion.rule)}",
                 ]
+            if snapshot and rule.get("panel_parts") is not None:
+                yield ["评委连通 Panels", _panels_text(rule["method"], rule["panel_parts"])]
             yield ["计算时间 Computed", contest.local(snapshot.computed_at).strftime("%Y-%m-%d %H:%M:%S") if snapshot else ""]
             yield ["团队数 Teams", snapshot.teams if snapshot else 0]
             yield ["评分表数 Sheets", snapshot.sheets if snapshot else 0]
@@ -88,6 +90,15 @@ def _data_rule_text(rule: dict | None) -> str:
         direction = "lower is better" if Decimal(rule["cap"]) < Decimal(rule["floor"]) else "higher is better"
         return f"linear from floor {rule['floor']} (0 points) to cap {rule['cap']} (max points), {direction}"
     return "by rank among the round's teams with a value: the best max, the last 0, evenly between; ties share the better rank"
+
+
+def _panels_text(method: str, parts: list[list[int]]) -> str:
+    """The judges' and teams' connected parts, as the workbook states them (in English, as the other rules)."""
+    sizes = ", ".join(f"{teams} teams and {judges} judges" for teams, judges in parts)
+    if len(parts) <= 1:
+        return f"linked: 1 part ({sizes})" if parts else "no sheets"
+    flagged = "; results flagged disconnected_panels" if method == "adjusted" else ""
+    return f"not linked: {len(parts)} separate parts ({sizes}){flagged}"
 
 
 def _aggregation_text(rule: dict) -> str:

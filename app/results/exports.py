@@ -108,6 +108,8 @@ def judges_sheet(
                 stat.spread,
                 stat.severity,
                 stat.correlation,
+                stat.model_severity,
+                stat.model_error,
             ]
 
     columns = [
@@ -118,6 +120,8 @@ def judges_sheet(
         Column("离散度 Spread", 10, "0.00"),
         Column("宽严度 Severity", 12, "0.00"),
         Column("与共识相关 Correlation", 14, "0.000"),
+        Column("模型宽严度 Model severity", 14, "0.00"),
+        Column("标准误 Standard error", 12, "0.00"),
     ]
     return language.sheet(title, columns, data_hash.through(lines()))
 

@@ -58,6 +58,7 @@ def rule_of(round_: Round) -> Rule:
         disagreement=DISAGREEMENT_SHARE,
         tie_breaks=tuple(round_.tie_breaks or ()),
         judged=bool(round_.sheet_criteria),
+        decimals=round_.decimals,
     )
 
 

@@ -28,6 +28,7 @@ from app.notices.services import notice_input, set_notice
 from app.results import awards
 from app.results.gather import gather, missing_sheets, rule_of
 from app.results.store import judge_stats_as_stored, require_snapshot, snapshot_of, write_results
+from scoring.adjusted import panel_parts
 from scoring.judges import judge_statistics
 from scoring.model import TIE_AT_CUT, TeamResult
 from scoring.results import rank_teams
@@ -115,6 +116,9 @@ def _compute_and_store(
         "disagreement": str(rule.disagreement),
         # each data item's rule as applied ({key: {"kind", "floor", "cap"}}), for the About sheet
         "data": {criterion.key: criterion.rule for criterion in round_.data_criteria},
+        # the judges' and teams' connected parts, [teams, judges] each, largest first (whatever the method:
+        # the page and the About sheet say so, and the adjusted method flags its results)
+        "panel_parts": [list(part) for part in panel_parts(teams)],
     }
     snapshot.teams, snapshot.sheets, snapshot.missing = len(results), sum(len(team.sheets) for team in teams), len(missing)
     # The judges are measured against the judges' own consensus: the score without the team's data points.

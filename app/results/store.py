@@ -127,6 +127,9 @@ class StoredJudgeStats:
     severity: Decimal
     correlation: Decimal | None
     box: tuple[float, float, float, float, float]
+    #: The judge-effect model's severity and its standard error (None in snapshots computed before it).
+    model_severity: Decimal | None = None
+    model_error: Decimal | None = None
 
 
 def judge_stats_as_stored(stats: Sequence[JudgeStats]) -> list[dict[str, Any]]:
@@ -146,14 +149,21 @@ def judge_stats_as_stored(stats: Sequence[JudgeStats]) -> list[dict[str, Any]]:
             "severity": str(stat.severity),
             "correlation": None if stat.correlation is None else str(stat.correlation),
             "box": box(stat.totals),
+            "model_severity": str(stat.model_severity),
+            "model_error": None if stat.model_error is None else str(stat.model_error),
         }
         for stat in stats
         if stat.totals
     ]
 
 
+def _decimal_or_none(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
 def judge_stats(round_: Round) -> list[StoredJudgeStats]:
-    """Each judge's count, mean, spread, severity and correlation against the round's consensus scores, as
+    """Each judge's count, mean, spread, severity (against the consensus and by the judge-effect model, with
+    its standard error) and correlation against the round's consensus scores, as
     computed with its results (409 before they are)."""
     return [
         StoredJudgeStats(
@@ -164,6 +174,8 @@ def judge_stats(round_: Round) -> list[StoredJudgeStats]:
             severity=Decimal(item["severity"]),
             correlation=None if item["correlation"] is None else Decimal(item["correlation"]),
             box=tuple(float(value) for value in item["box"]),  # type: ignore[arg-type]
+            model_severity=_decimal_or_none(item.get("model_severity")),
+            model_error=_decimal_or_none(item.get("model_error")),
         )
         for item in require_snapshot(round_).judge_stats or []
     ]

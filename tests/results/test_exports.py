@@ -204,7 +204,11 @@ def test_an_english_contest_s_workbook_speaks_english_first(exported_in_english)
         "Judge 评委",
         "overall 总体评价",
     ]
-    assert [cell.value for cell in workbook["Judges 评委统计"][1]][-1] == "Correlation 与共识相关"
+    assert [cell.value for cell in workbook["Judges 评委统计"][1]][-3:] == [
+        "Correlation 与共识相关",
+        "Model severity 模型宽严度",
+        "Standard error 标准误",
+    ]
     about = dict(rows(workbook["About 说明"]))
     assert about["Aggregation 计分规则"] == "mean; decimals: 2" and about["Teams 团队数"] == 4
     assert about["Published 公示"] == "no 否"

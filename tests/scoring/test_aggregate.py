@@ -151,9 +151,11 @@ def test_zscore_takes_out_a_constant_severity():
 # The registry ----------------------------------------------------------------------------------------------
 
 
-def test_the_registry_knows_four_methods_and_refuses_others():
-    assert sorted(METHODS) == ["mean", "median", "trimmed_mean", "zscore"]
-    with pytest.raises(ValueError, match="unknown aggregation method 'mode'; known: mean, median, trimmed_mean, zscore"):
+def test_the_registry_knows_five_methods_and_refuses_others():
+    assert sorted(METHODS) == ["adjusted", "mean", "median", "trimmed_mean", "zscore"]
+    with pytest.raises(
+        ValueError, match="unknown aggregation method 'mode'; known: adjusted, mean, median, trimmed_mean, zscore"
+    ):
         method("mode")
 
 

@@ -33,6 +33,9 @@ def test_a_severe_and_a_lenient_judge_worked_by_hand():
         severity=Decimal("-4.0000"),
         correlation=Decimal("1.0000"),
         totals=(Decimal(60), Decimal(70), Decimal(80)),
+        # The model reads the same 4 points; the panel fits it exactly, so its error is 0.
+        model_severity=Decimal("-4.0000"),
+        model_error=Decimal("0.0000"),
     )
     assert (lenient.judge_id, lenient.mean, lenient.severity, lenient.correlation) == (
         2,
@@ -93,3 +96,20 @@ def test_zscore_consensus_with_forty_digit_spreads():
     assert figures[1].severity == Decimal("10.0000")
     assert figures[2].severity == Decimal("-10.0000")
     assert figures[1].correlation is None and figures[2].correlation == Decimal("1.0000")
+
+
+def test_the_models_severity_is_read_on_the_teams_judges_share():
+    # Judge 3 scored every team: 10 points below judge 1 on teams 1 and 2, 9.5 below judge 2 on teams 3
+    # and 4. The model reads exactly those gaps (severities averaging 0: 3.5, 3 and −6.5); the consensus
+    # severities, against means that judge 3 drags down on every team, read −4.875 for judge 3. One degree
+    # of freedom is left for the noise (8 sheets − 4 teams − 3 judges + 1 part), so each error is known.
+    teams = [
+        team(1, (1, 90), (3, 80)),
+        team(2, (1, 88), (3, 78)),
+        team(3, (2, 70), (3, 60)),
+        team(4, (2, 72), (3, 63)),
+    ]
+    figures = {stats.judge_id: stats for stats in judge_statistics(teams, consensus_of(teams))}
+    assert [figures[judge].model_severity for judge in (1, 2, 3)] == [Decimal("3.5000"), Decimal("3.0000"), Decimal("-6.5000")]
+    assert figures[3].severity == Decimal("-4.8750")
+    assert all(stats.model_error is not None and stats.model_error > 0 for stats in figures.values())

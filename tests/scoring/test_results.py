@@ -233,6 +233,8 @@ BAD_RULES = [
     ("negative judges_per_team", Rule(judges_per_team=-2), "judges_per_team must not be negative"),
     ("zero scale", Rule(scale_max=Decimal(0)), "scale_max must be positive"),
     ("negative disagreement", Rule(disagreement=Decimal("-0.1")), "disagreement must not be negative"),
+    ("negative decimals", Rule(decimals=-1), "decimals must be from 0 to 9, not -1"),
+    ("decimals finer than the estimates", Rule(decimals=10), "decimals must be from 0 to 9, not 10"),
 ]
 
 
@@ -280,7 +282,7 @@ def rounds(draw, max_teams: int = 10, judges: int = 5) -> list[TeamSheets]:
 
 rules = st.builds(
     Rule,
-    method=st.sampled_from(["mean", "trimmed_mean", "median", "zscore"]),
+    method=st.sampled_from(["mean", "trimmed_mean", "median", "zscore", "adjusted"]),
     trim=st.integers(0, 2),
     min_judges=st.integers(0, 5),
     judges_per_team=st.integers(0, 4),
