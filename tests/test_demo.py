@@ -11,7 +11,20 @@ from sqlalchemy import func, select
 from app.demo import DEMO_COORDINATOR_COLLEGE
 from app.extensions import db
 from app.judging.queries import judge_assignments
-from app.models import Assignment, Award, College, Contest, Entry, Result, Round, ScoreSheet, Team, User
+from app.models import (
+    Assignment,
+    Award,
+    College,
+    Contest,
+    Entry,
+    Result,
+    ResultMail,
+    ResultSnapshot,
+    Round,
+    ScoreSheet,
+    Team,
+    User,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,6 +67,15 @@ def test_the_school_round_is_published_with_its_prizes_and_the_captains_team_adv
     assert advanced == entered and 10 <= len(entered) < 29
     captains_team = db.session.scalar(select(Team).where(Team.owner_id == user("captain@demo.laurel").id))
     assert captains_team.status == "approved" and captains_team.id in entered
+
+
+def test_every_team_of_the_school_round_was_told_its_result_at_publication(demo):
+    school, _provincial = rounds()
+    told = db.session.scalars(select(ResultMail).where(ResultMail.round_id == school.id)).all()
+    entered = db.session.scalar(select(func.count(Entry.id)).where(Entry.round_id == school.id))
+    assert len(told) == entered and {mail.state for mail in told} == {"sent"}
+    published = db.session.scalar(select(ResultSnapshot.published_at).where(ResultSnapshot.round_id == school.id))
+    assert all(mail.recipients and mail.sent_at == published for mail in told)  # in the story's time
 
 
 def test_the_provincial_round_is_open_with_the_demo_judges_sheets_half_done(demo):

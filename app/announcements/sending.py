@@ -148,7 +148,9 @@ class Tally:
     failed: int = 0
 
 
-def send_queued(round_: Round, occasion: str, progress: Progress | None = None) -> Tally:
+def send_queued(
+    round_: Round, occasion: str, progress: Progress | None = None, *, clock: Callable[[], datetime] = utcnow
+) -> Tally:
     """Send the occasion's queued mails, a batch at a time, each row committed with what became of it. A lost
     connection stops the job (409 `mail_server_unavailable`): the mails not sent stay queued for "send again"."""
     tally = Tally()
@@ -163,7 +165,7 @@ def send_queued(round_: Round, occasion: str, progress: Progress | None = None) 
     try:
         with mail_sender() as send:
             while batch := db.session.scalars(pending.order_by(ResultMail.id).limit(BATCH)).all():
-                _send_batch(round_, occasion, batch, notice, send, pace, tally, progress)
+                _send_batch(round_, occasion, batch, notice, send, pace, tally, progress, clock)
     except Undelivered as error:
         db.session.commit()
         raise StateConflictError(
@@ -176,7 +178,7 @@ def send_queued(round_: Round, occasion: str, progress: Progress | None = None) 
     return tally
 
 
-def _send_batch(round_, occasion, batch: Iterable[ResultMail], notice, send, pace: Pace, tally: Tally, progress) -> None:
+def _send_batch(round_, occasion, batch: Iterable[ResultMail], notice, send, pace: Pace, tally: Tally, progress, clock) -> None:
     batch = list(batch)
     team_ids = [mail.team_id for mail in batch]
     told = outcomes(round_, team_ids)
@@ -198,7 +200,7 @@ def _send_batch(round_, occasion, batch: Iterable[ResultMail], notice, send, pac
                 tally.failed += 1
                 raise
             else:
-                mail.state, mail.error, mail.sent_at = MAIL_SENT, None, utcnow()
+                mail.state, mail.error, mail.sent_at = MAIL_SENT, None, clock()
                 tally.sent += 1
         db.session.commit()  # what the server answered is kept before the next is sent
         if progress is not None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.announcements.sending import queue_rows, send_queued
 from app.contests import services as contests
 from app.demo import (
     DEMO_COORDINATOR_COLLEGE,
@@ -40,6 +41,7 @@ from app.judging import services as judging
 from app.judging.sheets import save_sheet
 from app.models import (
     APPROVED,
+    AT_PUBLICATION,
     CAPTAIN,
     COORDINATOR,
     JUDGE,
@@ -232,6 +234,9 @@ def _judge_school_round(
     awards.assign_awards(school, awards.award_rule_input(school, PRIZES, ties="include"), actor=organizer, now=story.ago(13))
     results.publish_round(school, show_scores=True, actor=organizer, now=story.ago(12), tell_teams=False)
     db.session.commit()
+    # Each team was told its result then: sent here at once, in the story's time, rather than by a job.
+    queue_rows(school, AT_PUBLICATION, now=story.ago(12))
+    send_queued(school, AT_PUBLICATION, clock=lambda: story.ago(12))
 
 
 def _open_provincial_round(
