@@ -1,5 +1,6 @@
 """The JSON API under /api/v1: the domain blueprints, the generated spec, and its docs page."""
 
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,13 +17,45 @@ SWAGGER_UI_DIR = Path(swagger_ui_bundle.swagger_ui_path)
 
 
 class LaurelApi(Api):
-    """flask-smorest's Api, with Laurel's error envelope.
+    """flask-smorest's Api, with Laurel's error envelope, documenting its views when the spec is first read.
 
     Error handlers are registered by `app.errors` for the whole application (HTML pages and the
     API alike), so this class registers none of its own; `ERROR_SCHEMA` documents the envelope.
+
+    flask-smorest documents a blueprint's views as it registers them, which is most of the cost of making
+    the app; most processes never serve the spec (every test makes an app, every instance starts one per
+    worker). Here the routes are registered at once and the views documented on the spec's first read
+    (`spec`), under a lock: the same document, written once, when it is asked for.
     """
 
     ERROR_SCHEMA = ErrorEnvelopeSchema
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        self._undocumented: list[tuple[Any, str, Any]] = []
+        self._documenting = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    @property
+    def spec(self):
+        spec = self.__dict__.get("_spec")
+        if self._undocumented and spec is not None:
+            with self._documenting:
+                while self._undocumented:
+                    blueprint, name, parameters = self._undocumented.pop(0)
+                    blueprint.register_views_in_doc(self, self._app, spec, name=name, parameters=parameters)
+                    spec.tag({"name": name, "description": blueprint.description})
+        return spec
+
+    @spec.setter
+    def spec(self, spec) -> None:
+        self.__dict__["_spec"] = spec  # a new app's spec: what was waiting belonged to the last one
+        self._undocumented = []
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
 
     def _register_error_handlers(self):
         pass
