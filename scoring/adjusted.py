@@ -28,10 +28,11 @@ from __future__ import annotations
 import math
 import operator
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from scoring.model import TeamSheets
+from scoring.panels import PanelPart, judge_parts
 
 #: Conjugate gradients stop when the residual is this small against the right-hand side, or below
 #: `FLOOR` points a judge (a round whose severities are all near zero).
@@ -39,13 +40,6 @@ TOLERANCE = 1e-13
 FLOOR = 1e-10
 #: Places the float estimates are rounded to before the round's own rounding (see the module's docstring).
 SNAP_PLACES = 9
-
-
-class PanelPart(NamedTuple):
-    """One connected part of the judges-and-teams graph: how many teams (with a submitted sheet) and judges."""
-
-    teams: int
-    judges: int
 
 
 class JudgeEffect(NamedTuple):
@@ -66,29 +60,6 @@ class Fit(NamedTuple):
     parts: list[PanelPart]
 
 
-def panel_parts(teams: Sequence[TeamSheets]) -> list[PanelPart]:
-    """The connected parts of the graph of judges and the teams they scored, largest first (by teams, then
-    judges). Teams without a submitted sheet belong to no part. Severities, and so the ``adjusted`` scores,
-    are comparable only within a part.
-
-    >>> from decimal import Decimal
-    >>> from scoring.model import Sheet
-    >>> def team(team_id, *judges): return TeamSheets(team_id, len(judges), tuple(Sheet(j, Decimal(80)) for j in judges))
-    >>> panel_parts([team(1, 1, 2), team(2, 2, 3), team(3, 7, 8), team(4)])
-    [PanelPart(teams=2, judges=3), PanelPart(teams=1, judges=2)]
-    """
-    return _parts([sheet.judge_id for sheet in team.sheets] for team in teams)[1]
-
-
-def parts_of_panels(panels: Iterable[Sequence[int]]) -> list[PanelPart]:
-    """`panel_parts` for panels given as each team's judge ids (a round's assignments, before any sheet).
-
-    >>> parts_of_panels([[1, 2], [3], [2, 4], []])
-    [PanelPart(teams=2, judges=3), PanelPart(teams=1, judges=1)]
-    """
-    return _parts(panels)[1]
-
-
 def fit(teams: Sequence[TeamSheets]) -> Fit:
     """The least-squares qualities and severities of the round (the model is the module's docstring).
 
@@ -104,7 +75,7 @@ def fit(teams: Sequence[TeamSheets]) -> Fit:
     >>> result.quality, result.judges[1].severity, result.parts
     ({1: 80.0, 2: 70.0}, -3.0, [PanelPart(teams=2, judges=2)])
     """
-    part_of, parts = _parts([sheet.judge_id for sheet in team.sheets] for team in teams)
+    part_of, parts = judge_parts([sheet.judge_id for sheet in team.sheets] for team in teams)
     judge_ids = sorted(part_of)
     index = {judge_id: position for position, judge_id in enumerate(judge_ids)}
     count = len(judge_ids)
@@ -136,10 +107,10 @@ def fit(teams: Sequence[TeamSheets]) -> Fit:
             row[member] = row.get(member, 0.0) + teams_seen
             for other in panel:
                 row[other] = row.get(other, 0.0) - weight
-    judge_parts = [part_of[judge_id] for judge_id in judge_ids]
+    position_parts = [part_of[judge_id] for judge_id in judge_ids]
     # Each part's right-hand side sums to zero exactly, but not in floating point: the rounding left along
     # the constants (where L is zero) would stall the solver, so it is taken out first.
-    severity = _centred(_solve(laplacian, _centred(right, judge_parts)), judge_parts)
+    severity = _centred(_solve(laplacian, _centred(right, position_parts)), position_parts)
 
     quality, squares, sheets = {}, 0.0, 0
     get = severity.__getitem__
@@ -170,36 +141,6 @@ def rounded(estimate: float, decimals: int) -> int:
     whole, rest = divmod(abs(snapped), unit)
     whole += 2 * rest >= unit
     return whole if snapped >= 0 else -whole
-
-
-def _parts(panels: Iterable[Sequence[int]]) -> tuple[dict[int, int], list[PanelPart]]:
-    """Each judge's part (a number) and the parts, largest first, by union-find over each team's judge ids
-    (a team without one belongs to no part)."""
-    parent: dict[int, int] = {}
-
-    def root(judge_id: int) -> int:
-        while (up := parent[judge_id]) != judge_id:
-            parent[judge_id] = parent[up]  # path halving keeps the trees flat
-            judge_id = up
-        return judge_id
-
-    firsts = []
-    for panel in panels:
-        first = None
-        for judge_id in panel:
-            parent.setdefault(judge_id, judge_id)
-            if first is None:
-                first = root(judge_id)
-            else:
-                parent[root(judge_id)] = first
-                first = root(first)
-        if first is not None:
-            firsts.append(first)
-    part_of = {judge_id: root(judge_id) for judge_id in parent}
-    team_count = Counter(part_of[first] for first in firsts)
-    judge_count = Counter(part_of.values())
-    ordered = sorted(judge_count, key=lambda part: (-team_count[part], -judge_count[part], part))
-    return part_of, [PanelPart(team_count[part], judge_count[part]) for part in ordered]
 
 
 def _solve(laplacian: list[dict[int, float]], right: list[float]) -> list[float]:

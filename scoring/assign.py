@@ -49,6 +49,7 @@ from scoring.conflicts import (
     own_college_seats,
     same_college,
 )
+from scoring.panels import JudgeLinks
 
 __all__ = [
     "ADVISOR",
@@ -427,20 +428,10 @@ class _BalancedAssigner:
         judges, teams, panel = self.request.judges, self.request.teams, self.panel
         loads = self.load
         covered = [t for t in range(len(teams)) if len(panel[t]) >= self.k]
-        parent = list(range(len(judges)))
-
-        def root(j: int) -> int:
-            while parent[j] != j:
-                parent[j] = parent[parent[j]]
-                j = parent[j]
-            return j
-
         groups_of_judge: list[set[str]] = [set() for _ in judges]
         for t in range(len(teams)):
-            members = sorted(panel[t])
-            for j in members:
+            for j in panel[t]:
                 groups_of_judge[j].add(self.group_of[t])
-                parent[root(j)] = root(members[0])
         judged = [j for j in range(len(judges)) if groups_of_judge[j]]
         groups = {self.group_of[t] for t in range(len(teams)) if panel[t]}
         linked = set().union(*(groups_of_judge[j] for j in judged if len(groups_of_judge[j]) > 1))
@@ -451,6 +442,6 @@ class _BalancedAssigner:
             "new_pairs": sum(len(new) for new in self.new_of),
             "covered_teams": len(covered),
             "distinct_panels": len({frozenset(panel[t]) for t in covered}),
-            "judge_components": len({root(j) for j in judged}),
+            "judge_components": JudgeLinks(sorted(members) for members in panel).count,
             "cross_group_share": round(len(linked) / len(groups), 4) if len(groups) > 1 else None,
         } | ({"bridges": self.bridges} if self.request.bridging else {})

@@ -26,6 +26,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from scoring.panels import JudgeLinks
+
 #: Every judge of the other panels has a conflict of interest with the team.
 NO_ELIGIBLE_VISITOR = "no_eligible_visitor"
 #: The other panels' judges who may score the team hold as many teams as they may.
@@ -76,7 +78,7 @@ def bridge(
         return []  # one panel: no other to link it to
     spanning = [j for j in sorted(groups_of) if len(groups_of[j]) > 1]
     rank = {j: position for position, j in enumerate(rng.sample(sorted(groups_of), len(groups_of)))}
-    parts = _Parts(panels)
+    parts = JudgeLinks(sorted(panel) for panel in panels)
     turns: dict[str, deque[str]] = {}  # each group's other panels, in the seeded order its visitors come from
     unbridged = []
     for t in rng.sample(range(len(panels)), len(panels)):
@@ -130,36 +132,6 @@ def _next_visitor(
 def _lightest(candidates: list[int], load: Sequence[int], rank: dict[int, int]) -> int | None:
     """The candidate with the lowest load, ties by the seeded rank; None without a candidate."""
     return min(candidates, key=lambda j: (load[j], rank[j]), default=None)
-
-
-class _Parts:
-    """The connected parts of the judges (linked by the teams they share), by union-find, and how many."""
-
-    def __init__(self, panels: Sequence[set[int]]) -> None:
-        self.parent: dict[int, int] = {}
-        self.count = 0
-        for panel in panels:
-            members = sorted(panel)
-            for j in members:
-                if j not in self.parent:
-                    self.parent[j] = j
-                    self.count += 1
-                self.join(j, members[0])
-
-    def root(self, j: int) -> int:
-        while (up := self.parent[j]) != j:
-            self.parent[j] = self.parent[up]  # path halving keeps the trees flat
-            j = up
-        return j
-
-    def joined(self, j: int, k: int) -> bool:
-        return self.root(j) == self.root(k)
-
-    def join(self, j: int, k: int) -> None:
-        j, k = self.root(j), self.root(k)
-        if j != k:
-            self.parent[j] = k
-            self.count -= 1
 
 
 def _why_not(t: int, group: str, groups_of: dict[int, set[str]], may_sit: Callable[[int, int], bool]) -> Unbridged:

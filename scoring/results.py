@@ -17,7 +17,7 @@ The rules, in order:
    ``disagreement × scale_max`` (decided exactly, by comparing the squares: the variance and the limit's
    square); ``disconnected_panels`` on every result of the round, with a score or not, when the method
    found the round as a whole wanting (``adjusted``, when its judges and teams form several connected parts,
-   `scoring.adjusted.panel_parts`); ``few_judges`` when fewer sheets than the rule's ``judges_per_team`` were submitted, or when
+   `scoring.panels.panel_parts`); ``few_judges`` when fewer sheets than the rule's ``judges_per_team`` were submitted, or when
    ``trimmed_mean`` fell back to the plain mean (fewer than ``min_judges`` sheets, or too few to trim);
    ``missing_data`` when the team has no value for one of the round's data items (it got 0 points for it);
    ``missing_sheets`` when fewer sheets were submitted than judges were assigned. ``tie_at_cut`` is set

@@ -37,8 +37,8 @@ from app.models import (
     Team,
     User,
 )
-from scoring.adjusted import PanelPart, parts_of_panels
 from scoring.assign import AssignmentRequest, JudgeSlot, TeamSlot, assign, conflict_reason, same_college
+from scoring.panels import PanelPart, parts_of_panels
 
 #: Conflicts that no reason can override.
 HARD_CONFLICTS = ("own_college", "advisor", "declared_college", "declared_team")

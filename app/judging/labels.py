@@ -79,7 +79,7 @@ def tie_break_label(code: str) -> str:
 
 def panel_parts_text(parts: list) -> str:
     """A round's separate parts of judges and teams in words: "3 separate parts: 120 teams and 6 judges,
-    80 teams and 4 judges, …" (`parts` as `scoring.adjusted.PanelPart` or [teams, judges] pairs)."""
+    80 teams and 4 judges, …" (`parts` as `scoring.panels.PanelPart` or [teams, judges] pairs)."""
     sizes = _(", ").join(_("%(teams)s teams and %(judges)s judges", teams=teams, judges=judges) for teams, judges in parts)
     return ngettext("%(num)s part: %(sizes)s", "%(num)s separate parts: %(sizes)s", len(parts), sizes=sizes)
 

@@ -28,9 +28,9 @@ from app.notices.services import notice_input, set_notice
 from app.results import awards
 from app.results.gather import gather, missing_sheets, rule_of
 from app.results.store import judge_stats_as_stored, require_snapshot, snapshot_of, write_results
-from scoring.adjusted import panel_parts
 from scoring.judges import judge_statistics
 from scoring.model import TIE_AT_CUT, TeamResult
+from scoring.panels import panel_parts
 from scoring.results import rank_teams
 
 

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import adjusted
-from scoring.adjusted import PanelPart, fit, panel_parts, rounded
+from scoring.adjusted import fit, rounded
 from scoring.model import DISCONNECTED_PANELS, Rule, Sheet, TeamSheets
+from scoring.panels import PanelPart, panel_parts
 from scoring.results import rank_teams
 
 

@@ -9,9 +9,9 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.adjusted import parts_of_panels
 from scoring.assign import AssignmentRequest, assign
 from scoring.bridging import NO_ELIGIBLE_VISITOR, VISITORS_FULL
+from scoring.panels import parts_of_panels
 from tests.scoring.slots import judge, team
 
 HOME = 3  # judges in each group's panel
