@@ -33,8 +33,9 @@ from app.certificates.render import render_pdf
 from app.certificates.services import issue_certificates
 from app.extensions import db
 from app.jobs.tasks import jobs_folder
-from app.models import ORGANIZER, Award, Certificate, College, Contest, Job, Round, Team, TeamMember, Track, utcnow
+from app.models import ORGANIZER, Award, Certificate, College, Contest, Job, Round, Track, utcnow
 from bench.common import ROOT, fresh_app, load_average, percentile, report, summary_ms
+from bench.teams import insert_approved_teams
 
 TARGET_WINNERS_S = 10.0
 TARGET_ZIP_MB = 300.0
@@ -65,38 +66,7 @@ def published_round(contest: Contest, track: Track, college: College, name: str,
     round_ = Round(contest_id=contest.id, name=name, level="national", status="published")
     db.session.add(round_)
     db.session.flush()
-    team_rows = [
-        {
-            "contest_id": contest.id,
-            "track_id": track.id,
-            "college_id": college.id,
-            "number": f"2026-CG-{first_number + index:05d}",
-            "name": f"星火电商队{first_number + index}",
-            "project_title": "乡村好物直播间",
-            "status": "approved",
-        }
-        for index in range(teams)
-    ]
-    db.session.execute(insert(Team), team_rows)
-    team_ids = list(db.session.scalars(select(Team.id).where(Team.number.in_([row["number"] for row in team_rows]))))
-    db.session.execute(
-        insert(TeamMember),
-        [
-            {
-                "team_id": team_id,
-                "contest_id": contest.id,
-                "category": track.code,
-                "college_id": college.id,
-                "name": f"学生{index}",
-                "student_id": f"{team_id:06d}{index}",
-                "email": f"s{team_id}-{index}@bench.edu.cn",
-                "is_captain": index == 0,
-                "position": index,
-            }
-            for team_id in team_ids
-            for index in range(3)
-        ],
-    )
+    team_ids = insert_approved_teams(contest, track, college, list(range(first_number, first_number + teams)), "2026-CG")
     db.session.execute(
         insert(Award),
         [{"round_id": round_.id, "team_id": team_id, "tier": TIERS[i % len(TIERS)]} for i, team_id in enumerate(team_ids)],

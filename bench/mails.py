@@ -35,12 +35,11 @@ from app.models import (
     ResultMail,
     ResultSnapshot,
     Round,
-    Team,
-    TeamMember,
     Track,
     utcnow,
 )
 from bench.common import fresh_app, load_average, report
+from bench.teams import insert_approved_teams
 
 TARGET_PUBLISH_S = 1.0
 TARGET_QUEUED_S = 5.0
@@ -79,40 +78,7 @@ def build(app, teams: int) -> int:
         round_ = Round(contest_id=contest.id, name="省赛", level="provincial", status=CLOSED, closed_at=now - timedelta(hours=2))
         db.session.add_all([track, round_])
         db.session.flush()
-        db.session.execute(
-            insert(Team),
-            [
-                {
-                    "contest_id": contest.id,
-                    "track_id": track.id,
-                    "college_id": college.id,
-                    "number": f"2026-CB-{index:05d}",
-                    "name": f"星火电商队{index}",
-                    "project_title": "乡村好物直播间",
-                    "status": "approved",
-                }
-                for index in range(1, teams + 1)
-            ],
-        )
-        team_ids = list(db.session.scalars(select(Team.id).where(Team.contest_id == contest.id).order_by(Team.id)))
-        db.session.execute(
-            insert(TeamMember),
-            [
-                {
-                    "team_id": team_id,
-                    "contest_id": contest.id,
-                    "category": track.code,
-                    "college_id": college.id,
-                    "name": f"学生{index}",
-                    "student_id": f"{team_id:06d}{index}",
-                    "email": f"s{team_id}-{index}@bench.edu.cn",
-                    "is_captain": index == 0,
-                    "position": index,
-                }
-                for team_id in team_ids
-                for index in range(3)
-            ],
-        )
+        team_ids = insert_approved_teams(contest, track, college, list(range(1, teams + 1)), "2026-CB")
         db.session.execute(
             insert(Entry), [{"round_id": round_.id, "team_id": team_id, "code": f"E{team_id:06d}"} for team_id in team_ids]
         )
