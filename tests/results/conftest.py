@@ -75,3 +75,15 @@ def scored_round(make_contest, make_team, make_round, make_user, make_college) -
         return {"contest": contest, "round": round_, "teams": teams, "judges": judges}
 
     return build
+
+
+@pytest.fixture
+def organizer(make_user, token_for) -> dict[str, str]:
+    """API headers of a new organizer of every contest."""
+    return token_for(make_user("organizer"))
+
+
+def by_number(items, teams) -> dict[int, dict]:
+    """API result items by the index of their team in `teams` (as `scored_round` built them)."""
+    numbers = {team.id: index for index, team in enumerate(teams)}
+    return {numbers[item["team_id"]]: item for item in items}

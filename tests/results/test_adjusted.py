@@ -13,19 +13,9 @@ from app.judging.assignments import panel_parts
 from app.judging.services import add_entries, add_judges, transition_round
 from app.judging.sheets import save_sheet
 from app.models import Assignment, User, utcnow
-from tests.results.conftest import ONE_ITEM
+from tests.results.conftest import ONE_ITEM, by_number
 
 ADJUSTED = {"method": "adjusted", "decimals": 2}
-
-
-@pytest.fixture
-def organizer(make_user, token_for):
-    return token_for(make_user("organizer"))
-
-
-def by_number(items, teams):
-    numbers = {team.id: index for index, team in enumerate(teams)}
-    return {numbers[item["team_id"]]: item for item in items}
 
 
 def compute(client, round_, headers, **body):

@@ -1,24 +1,14 @@
 """computeResults and getResults: the stored ranking, its flags, and when computing is allowed."""
 
-import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent
+from tests.results.conftest import by_number
 
 
 def compute(client, round_, headers, **body):
     return client.post(f"/api/v1/rounds/{round_.id}/results", json=body, headers=headers)
-
-
-@pytest.fixture
-def organizer(make_user, token_for):
-    return token_for(make_user("organizer"))
-
-
-def by_number(items, teams):
-    numbers = {team.id: index for index, team in enumerate(teams)}
-    return {numbers[item["team_id"]]: item for item in items}
 
 
 def test_mean_ranks_with_ties_shared_and_scores_at_the_rounds_decimals(client, scored_round, organizer):

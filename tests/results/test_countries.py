@@ -3,17 +3,11 @@ where the province is (results, the workbook, progress)."""
 
 import io
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Entry
-
-
-@pytest.fixture
-def organizer(make_user, token_for):
-    return token_for(make_user("organizer"))
 
 
 def indexes(built, team_ids):

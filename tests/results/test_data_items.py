@@ -17,11 +17,6 @@ RATING = {"key": "rating", "name": "店铺评分", "max": 10, "weight": 0.5, "so
 
 
 @pytest.fixture
-def organizer(make_user, token_for):
-    return token_for(make_user("organizer"))
-
-
-@pytest.fixture
 def computed(client, scored_round, organizer, make_contest):
     """Teams A, B, C judged 80, 70, 90 (one judge). Sales 5000, 10000, none: 10, 20, 0 points. Ratings 4.9,
     4.5, 4.9: rank 1, 3, 1 → 10, 0, 10 points, × 0.5. Scores 95, 90, 95: A and C tied (C lacks sales)."""

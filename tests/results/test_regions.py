@@ -1,17 +1,11 @@
 """Rounds group and advance by world region (the UN's M49 continents) as they do by country (issue 24)."""
 
 import pycountry
-import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Entry
 from app.regions import MEMBERS, region_name, region_of
-
-
-@pytest.fixture
-def organizer(make_user, token_for):
-    return token_for(make_user("organizer"))
 
 
 def test_every_country_but_antarctica_lies_in_exactly_one_region():
