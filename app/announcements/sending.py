@@ -15,7 +15,9 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.announcements.messages import TeamOutcome, result_mail
 from app.errors import StateConflictError
@@ -74,22 +76,30 @@ def queue_rows(round_: Round, occasion: str, *, now: datetime) -> int:
         select(Entry.team_id).where(Entry.round_id == round_.id, Entry.team_id.not_in(told)).order_by(Entry.team_id)
     ).all()
     if team_ids:
-        db.session.execute(
-            insert(ResultMail),
-            [
-                {
-                    "round_id": round_.id,
-                    "team_id": team_id,
-                    "occasion": occasion,
-                    "state": MAIL_QUEUED,
-                    "recipients": [],
-                    "queued_at": now,
-                }
-                for team_id in team_ids
-            ],
-        )
+        try:
+            _insert_rows(round_, occasion, team_ids, now)
+        except IntegrityError:  # another job of the round wrote them first: they are queued either way
+            db.session.rollback()
+            return 0
     db.session.commit()
     return len(team_ids)
+
+
+def _insert_rows(round_: Round, occasion: str, team_ids: list[int], now: datetime) -> None:
+    db.session.execute(
+        insert(ResultMail),
+        [
+            {
+                "round_id": round_.id,
+                "team_id": team_id,
+                "occasion": occasion,
+                "state": MAIL_QUEUED,
+                "recipients": [],
+                "queued_at": now,
+            }
+            for team_id in team_ids
+        ],
+    )
 
 
 def addresses(team_ids: Sequence[int], *, members: bool) -> dict[int, list[str]]:
@@ -178,13 +188,30 @@ def send_queued(
     return tally
 
 
+def claim_mail(mail: ResultMail) -> bool:
+    """Take the mail for this job, committed before it is sent: of two jobs sending the round's mail at once (a
+    resend pressed twice, on two workers), one sends it. A job that dies after this leaves it queued, counted."""
+    taken = db.session.execute(
+        update(ResultMail)
+        .where(ResultMail.id == mail.id, ResultMail.state == MAIL_QUEUED, ResultMail.attempts == mail.attempts)
+        .values(attempts=mail.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if taken:
+        set_committed_value(mail, "attempts", mail.attempts + 1)  # as the update wrote it
+    return bool(taken)
+
+
 def _send_batch(round_, occasion, batch: Iterable[ResultMail], notice, send, pace: Pace, tally: Tally, progress, clock) -> None:
     batch = list(batch)
     team_ids = [mail.team_id for mail in batch]
     told = outcomes(round_, team_ids)
     to = addresses(team_ids, members=round_.contest.result_mail_members)
     for mail in batch:
-        mail.recipients, mail.attempts = to.get(mail.team_id, []), mail.attempts + 1
+        if not claim_mail(mail):
+            continue
+        mail.recipients = to.get(mail.team_id, [])
         if not mail.recipients:
             mail.state, mail.error = MAIL_FAILED, _("The team has no address to write to.")
             tally.failed += 1

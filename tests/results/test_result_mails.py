@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.announcements.sending import Pace
 from app.extensions import db
-from app.models import AuditEvent, Certificate, Job, TeamMember, utcnow
+from app.models import AuditEvent, Certificate, Job, ResultMail, TeamMember, utcnow
 from app.notices.finalization import finalize_due
 from tests.conftest import finish_jobs, outbox
 
@@ -233,3 +233,19 @@ def test_a_server_that_closes_the_connection_every_two_messages_still_gets_every
     assert [len(mail_server.to(address)) for address in ranked["captains"]] == [1, 1, 1]
     assert mail_server.connections == 2
     assert {item["state"] for item in mails(client, ranked).values()} == {"sent"}
+
+
+def test_a_mail_another_job_took_is_not_sent_again(client, app, ranked):
+    """Two jobs sending a round's mail at once (a resend pressed twice, two workers): each mail is claimed,
+    committed, before it is sent; the job that read it before the other's claim leaves it alone."""
+    from app.announcements.sending import claim_mail, queue_rows
+
+    client.post(f"{ranked['url']}/publish", json={"tell_teams": False}, headers=ranked["organizer"])
+    assert queue_rows(ranked["round"], "published", now=utcnow()) == 3
+    first, second, _third = db.session.scalars(select(ResultMail).order_by(ResultMail.id)).all()
+    db.session.execute(ResultMail.__table__.update().where(ResultMail.id == first.id).values(attempts=1))  # the other job
+    db.session.commit()
+    assert claim_mail(first) is False
+    assert claim_mail(second) is True and second.attempts == 1
+    db.session.expire_all()
+    assert db.session.get(ResultMail, second.id).attempts == 1
