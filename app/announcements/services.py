@@ -21,6 +21,7 @@ from app.errors import InvalidDataError, StateConflictError
 from app.extensions import db
 from app.jobs.queue import start_after_commit
 from app.models import (
+    AT_PUBLICATION,
     MAIL_BOUNCED,
     MAIL_FAILED,
     MAIL_QUEUED,
@@ -67,6 +68,17 @@ def start_announcement(round_: Round, occasion: str, *, actor: User | None) -> J
     db.session.flush()
     start_after_commit(job.id)
     return job
+
+
+def announce_publication(round_: Round, *, actor: User | None, now: datetime) -> Job | None:
+    """Tell every team at publication. A round published again (reopened, computed again) may have new results:
+    the mail each team had is queued again and sent with them."""
+    db.session.execute(
+        update(ResultMail)
+        .where(ResultMail.round_id == round_.id, ResultMail.occasion == AT_PUBLICATION)
+        .values(state=MAIL_QUEUED, error=None, queued_at=now)
+    )
+    return start_announcement(round_, AT_PUBLICATION, actor=actor)
 
 
 def check_occasion(occasion: str) -> str:

@@ -19,11 +19,11 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app import audit
-from app.announcements.services import start_announcement
+from app.announcements.services import announce_publication
 from app.errors import StateConflictError
 from app.extensions import db
 from app.judging.metrics import imported_since
-from app.models import AT_PUBLICATION, CLOSED, PUBLISHED, Assignment, Result, ResultSnapshot, Round, User
+from app.models import CLOSED, PUBLISHED, Assignment, Result, ResultSnapshot, Round, User
 from app.notices.services import notice_input, set_notice
 from app.results import awards
 from app.results.gather import gather, missing_sheets, rule_of
@@ -217,5 +217,5 @@ def publish_round(
         },
     )
     if tell_teams:
-        start_announcement(round_, AT_PUBLICATION, actor=actor)
+        announce_publication(round_, actor=actor, now=now)
     return round_

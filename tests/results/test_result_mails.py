@@ -249,3 +249,17 @@ def test_a_mail_another_job_took_is_not_sent_again(client, app, ranked):
     assert claim_mail(second) is True and second.attempts == 1
     db.session.expire_all()
     assert db.session.get(ResultMail, second.id).attempts == 1
+
+
+def test_a_round_published_again_tells_every_team_again(client, app, ranked):
+    url, organizer = ranked["url"], ranked["organizer"]
+    client.post(f"{url}/publish", json={}, headers=organizer)
+    finish_jobs(app)
+    reopened = client.post(f"{url}/status", json={"status": "closed", "reason": "申诉复核 appeal upheld"}, headers=organizer)
+    assert reopened.status_code == 200, reopened.json
+    assert client.post(f"{url}/results", json={}, headers=organizer).status_code == 200
+    assert client.post(f"{url}/publish", json={}, headers=organizer).status_code == 200
+    finish_jobs(app)
+    told = [message for message in outbox(app) if "results published" in message["Subject"]]
+    assert sorted(message["To"] for message in told) == sorted(ranked["captains"] * 2)
+    assert {(item["state"], item["attempts"]) for item in mails(client, ranked).values()} == {("sent", 2)}
