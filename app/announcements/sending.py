@@ -172,10 +172,19 @@ def send_queued(
     if progress is not None:
         progress.total = db.session.scalar(select(db.func.count()).select_from(pending.subquery())) or 0
         progress.write()
+    # Each row is looked at once, in id order (a mail another job claimed stays queued while it is sent), and
+    # read afresh: a claim left by a job that died is this job's to take.
+    after = 0
     try:
         with mail_sender() as send:
-            while batch := db.session.scalars(pending.order_by(ResultMail.id).limit(BATCH)).all():
+            while batch := db.session.scalars(
+                pending.where(ResultMail.id > after)
+                .order_by(ResultMail.id)
+                .limit(BATCH)
+                .execution_options(populate_existing=True)
+            ).all():
                 _send_batch(round_, occasion, batch, notice, send, pace, tally, progress, clock)
+                after = batch[-1].id
     except Undelivered as error:
         db.session.commit()
         raise StateConflictError(

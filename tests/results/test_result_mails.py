@@ -263,3 +263,18 @@ def test_a_round_published_again_tells_every_team_again(client, app, ranked):
     told = [message for message in outbox(app) if "results published" in message["Subject"]]
     assert sorted(message["To"] for message in told) == sorted(ranked["captains"] * 2)
     assert {(item["state"], item["attempts"]) for item in mails(client, ranked).values()} == {("sent", 2)}
+
+
+def test_a_mail_claimed_by_a_job_that_died_is_sent_by_the_next_once(client, app, ranked):
+    from app.announcements.sending import queue_rows, send_queued
+
+    client.post(f"{ranked['url']}/publish", json={"tell_teams": False}, headers=ranked["organizer"])
+    queue_rows(ranked["round"], "published", now=utcnow())
+    stale = db.session.scalars(select(ResultMail).order_by(ResultMail.id)).all()  # read before the claim below
+    with db.engine.begin() as other_job:  # claimed, then its worker died before sending
+        other_job.execute(ResultMail.__table__.update().where(ResultMail.id == stale[0].id).values(attempts=1))
+    tally = send_queued(ranked["round"], "published")
+    assert (tally.sent, tally.bounced, tally.failed) == (3, 0, 0)
+    told = [message for message in outbox(app) if "results published" in message["Subject"]]
+    assert sorted(message["To"] for message in told) == sorted(ranked["captains"])
+    assert db.session.get(ResultMail, stale[0].id).attempts == 2
